@@ -1,0 +1,175 @@
+"""The question bank as immutable Python objects (built only from a validated file)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping
+
+SIDES = ("match", "mismatch", "value", "compassion")
+ELEMENTS = (1, 2, 3, 4, 5)
+NOT_APPLICABLE = "na"
+
+Text = Mapping[str, str]
+"""A text in every language of the instrument: language code -> text."""
+
+
+@dataclass(frozen=True)
+class Scale:
+    min: int
+    max: int
+    labels: Mapping[int, Text]
+    not_applicable: Text
+
+    @property
+    def points(self) -> tuple[int, ...]:
+        return tuple(range(self.min, self.max + 1))
+
+
+@dataclass(frozen=True)
+class Element:
+    number: int
+    name: Text
+    description: Text
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    high: Text
+    middle: Text
+    low: Text
+    question: Text
+
+
+@dataclass(frozen=True)
+class Domain:
+    id: str
+    side: str
+    name: Text
+    description: Text
+    interpretation: Interpretation
+    element: int | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    domain: str
+    side: str
+    reverse: bool
+    text: Text
+    element: int | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    title: Text
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PairQuestion:
+    id: str
+    text: Text
+
+
+@dataclass(frozen=True)
+class ValuePair:
+    domain: str
+    importance: PairQuestion
+    support: PairQuestion
+
+
+@dataclass(frozen=True)
+class Role:
+    id: str
+    name: Text
+
+
+@dataclass(frozen=True)
+class Band:
+    id: str
+    label: Text
+    text: Text
+
+
+@dataclass(frozen=True)
+class AlignmentBands:
+    aligned_min: float
+    misaligned_max: float
+    aligned: Band
+    mixed: Band
+    misaligned: Band
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """One version of the questionnaire, with everything needed to show and score it."""
+
+    id: str
+    version: str
+    languages: tuple[str, ...]
+    title: Text
+    intro: Text
+    scale: Scale
+    sides: Mapping[str, Text]
+    elements: Mapping[int, Element]
+    domains: tuple[Domain, ...]
+    steps: tuple[Step, ...]
+    items: tuple[Item, ...]
+    value_pairs: tuple[ValuePair, ...]
+    roles: tuple[Role, ...]
+    alignment_bands: AlignmentBands
+    content_hash: str
+    source: str = ""
+    _items_by_id: Mapping[str, Item] = field(init=False, repr=False, compare=False)
+    _domains_by_id: Mapping[str, Domain] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_items_by_id", MappingProxyType({i.id: i for i in self.items}))
+        object.__setattr__(self, "_domains_by_id", MappingProxyType({d.id: d for d in self.domains}))
+
+    @property
+    def label(self) -> str:
+        return f"{self.id} {self.version}"
+
+    def item(self, item_id: str) -> Item:
+        return self._items_by_id[item_id]
+
+    def domain(self, domain_id: str) -> Domain:
+        return self._domains_by_id[domain_id]
+
+    def domains_on(self, side: str) -> tuple[Domain, ...]:
+        return tuple(d for d in self.domains if d.side == side)
+
+    def items_in(self, domain_id: str) -> tuple[Item, ...]:
+        return tuple(i for i in self.items if i.domain == domain_id)
+
+    def pair_questions(self) -> dict[str, PairQuestion]:
+        """Importance and support questions by id."""
+        out: dict[str, PairQuestion] = {}
+        for pair in self.value_pairs:
+            out[pair.importance.id] = pair.importance
+            out[pair.support.id] = pair.support
+        return out
+
+    def question_text(self, question_id: str) -> Text:
+        """Text of an item or of an importance/support question."""
+        if question_id in self._items_by_id:
+            return self._items_by_id[question_id].text
+        return self.pair_questions()[question_id].text
+
+    @property
+    def question_ids(self) -> tuple[str, ...]:
+        """Every answerable question, in questionnaire order."""
+        return tuple(q for step in self.steps for q in step.items)
+
+    @property
+    def required_ids(self) -> tuple[str, ...]:
+        """Scored items; importance/support questions are optional."""
+        return tuple(i.id for i in self.items)
+
+
+def localise(text: Text, language: str) -> str:
+    """The text in `language`, falling back to English, then to any language present."""
+    return text.get(language) or text.get("en") or next(iter(text.values()), "")

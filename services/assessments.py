@@ -1,0 +1,211 @@
+"""The self-assessment use cases. Each public function is one user action and one transaction."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from assessment import AnswerError, ScoreReport, check_answers, missing_answers, score_answers
+from db import repository
+from questions import Instrument
+
+from . import throttle
+from .errors import IncompleteAnswers, InvalidInput, NotFound, TooManyAttempts
+from .resume_codes import code_hash, new_resume_code, normalise
+from .runtime import Runtime
+
+MAX_INTERVENTION_LENGTH = 200
+RESUME_SCOPE = "resume"
+
+
+@dataclass(frozen=True)
+class Started:
+    draft_token: str
+    resume_code: str | None   # only when a new code was issued: shown once, never stored
+
+
+@dataclass(frozen=True)
+class DraftView:
+    token: str
+    instrument: Instrument
+    language: str
+    intervention: str
+    role: str | None
+    answers: dict[str, int | str]
+    step: int
+    submitted_response_id: int | None
+
+
+@dataclass(frozen=True)
+class ResultView:
+    response_id: int
+    created_at: datetime
+    instrument: Instrument
+    language: str
+    intervention: str
+    role: str | None
+    answers: dict[str, int | str]
+    report: ScoreReport
+
+
+@dataclass(frozen=True)
+class ResumeFound:
+    open_drafts: list[str] = field(default_factory=list)     # draft tokens, newest first
+    results: list[ResultView] = field(default_factory=list)  # oldest first
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def clean_intervention(name: str | None) -> str:
+    """The intervention name as typed, trimmed; refused when empty, too long or holding control characters."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise InvalidInput("intervention_missing")
+    if len(name) > MAX_INTERVENTION_LENGTH:
+        raise InvalidInput("intervention_too_long")
+    if any(ord(ch) < 32 for ch in name):
+        raise InvalidInput("intervention_bad_characters")
+    return name
+
+
+def list_interventions(rt: Runtime) -> list[str]:
+    with rt.sessions.begin() as session:
+        return repository.list_interventions(session, active_only=True)
+
+
+def start_assessment(rt: Runtime, *, language: str, intervention: str, role: str | None,
+                     resume_code: str | None = None, client_key: str = "anonymous") -> Started:
+    """Open a draft for a new respondent (issuing a resume code) or for one who gave theirs."""
+    intervention = clean_intervention(intervention)
+    if role is not None and role not in {r.id for r in rt.instrument.roles}:
+        raise InvalidInput("role_unknown")
+    if language not in rt.instrument.languages:
+        raise InvalidInput("language_unknown")
+    token = secrets.token_urlsafe(32)
+    with rt.sessions.begin() as session:
+        if resume_code:
+            respondent = _find_respondent(rt, session, resume_code, client_key)
+            issued = None
+        else:
+            issued = new_resume_code()
+            respondent = repository.create_respondent(session, code_hash=code_hash(issued))
+        repository.create_draft(session, token=token, respondent_id=respondent.id,
+                                instrument_hash=rt.instrument.content_hash, language=language,
+                                intervention=intervention, role=role)
+    return Started(token, issued)
+
+
+def load_draft(rt: Runtime, token: str | None) -> DraftView:
+    if not token or len(token) > 64:
+        raise NotFound("draft")
+    with rt.sessions.begin() as session:
+        draft = repository.get_draft(session, token=token)
+        if draft is None:
+            raise NotFound("draft")
+        return DraftView(draft.token, rt.bank(draft.instrument_hash), draft.language, draft.intervention or "",
+                         draft.role, dict(draft.answers or {}), draft.step, draft.submitted_response_id)
+
+
+def save_answers(rt: Runtime, *, token: str, answers: dict, step: int) -> DraftView:
+    """Merge answers into the draft (None clears one); refuses unknown items and off-scale values."""
+    with rt.sessions.begin() as session:
+        draft = repository.get_draft(session, token=token)
+        if draft is None:
+            raise NotFound("draft")
+        if draft.submitted_response_id is not None:
+            raise InvalidInput("already_submitted")
+        instrument = rt.bank(draft.instrument_hash)
+        merged = {**(draft.answers or {}), **answers}
+        try:
+            clean = check_answers(instrument, merged)
+        except AnswerError as exc:
+            raise InvalidInput("; ".join(exc.problems)) from None
+        step = max(0, min(int(step), len(instrument.steps) - 1))
+        repository.save_draft_answers(session, token=token, answers=clean, step=step)
+    return load_draft(rt, token)
+
+
+def submit(rt: Runtime, *, token: str) -> int:
+    """Score and store the draft as one response; submitting the same draft again returns the same id."""
+    with rt.sessions.begin() as session:
+        draft = repository.get_draft(session, token=token)
+        if draft is None:
+            raise NotFound("draft")
+        if draft.submitted_response_id is not None:
+            return draft.submitted_response_id
+        instrument = rt.bank(draft.instrument_hash)
+        answers = dict(draft.answers or {})
+        missing = missing_answers(instrument, answers)
+        if missing:
+            raise IncompleteAnswers(missing)
+        report = score_answers(instrument, answers)
+        response, _created = repository.add_response(
+            session, submission_token=_submission_token(token), respondent_id=draft.respondent_id,
+            instrument_id=instrument.id, instrument_version=instrument.version,
+            instrument_hash=instrument.content_hash, language=draft.language,
+            intervention=draft.intervention or "", role=draft.role,
+            answers=check_answers(instrument, answers), scores=report.flat(), draft_token=token)
+        return response.id
+
+
+def _submission_token(draft_token: str) -> str:
+    # The draft token is in the URL; its hash marks the submission without storing the token twice.
+    return hashlib.sha256(draft_token.encode("ascii")).hexdigest()
+
+
+def result(rt: Runtime, response_id: int) -> ResultView:
+    """One response with its scores. Callers must own it (same session, or a matching resume code)."""
+    with rt.sessions.begin() as session:
+        views = _result_views(rt, session, [response_id])
+    if not views:
+        raise NotFound("response")
+    return views[0]
+
+
+def resume(rt: Runtime, *, resume_code: str, client_key: str) -> ResumeFound:
+    """Everything a resume code opens: unfinished drafts and past results. Misses are slowed down."""
+    with rt.sessions.begin() as session:
+        respondent = _find_respondent(rt, session, resume_code, client_key)
+        drafts = [d.token for d in repository.find_open_drafts(session, respondent_id=respondent.id)]
+        responses = repository.list_responses(session, respondent_id=respondent.id)
+        views = _result_views(rt, session, [r.id for r in responses])
+    return ResumeFound(drafts, views)
+
+
+def _policy(rt: Runtime) -> throttle.ThrottlePolicy:
+    s = rt.settings
+    return throttle.ThrottlePolicy(s.resume_free_attempts, timedelta(minutes=s.resume_window_minutes),
+                                   s.resume_max_wait_seconds)
+
+
+def _find_respondent(rt: Runtime, session, resume_code: str, client_key: str):
+    now = _now()
+    wait = throttle.check_allowed(session, _policy(rt), scope=RESUME_SCOPE, client_key=client_key, now=now)
+    if wait:
+        raise TooManyAttempts(wait)
+    canonical = normalise(resume_code)
+    respondent = repository.find_respondent(session, code_hash=code_hash(canonical)) if canonical else None
+    if respondent is None:
+        # The miss must be kept even though the caller's transaction ends in an error.
+        with rt.sessions.begin() as miss_session:
+            throttle.record_miss(miss_session, scope=RESUME_SCOPE, client_key=client_key, now=now)
+        raise NotFound("resume_code")
+    return respondent
+
+
+def _result_views(rt: Runtime, session, response_ids: list[int]) -> list[ResultView]:
+    loaded = repository.load_answers_and_scores(session, response_ids=response_ids)
+    views = []
+    for response_id in response_ids:
+        response = repository.get_response(session, response_id=response_id)
+        if response is None:
+            continue
+        instrument = rt.bank(response.instrument_hash)
+        answers, _stored_scores = loaded.get(response_id, ({}, {}))
+        views.append(ResultView(response.id, response.created_at, instrument, response.language,
+                                response.intervention, response.role, answers,
+                                score_answers(instrument, answers)))
+    return views

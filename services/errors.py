@@ -1,0 +1,30 @@
+"""Errors the pages turn into plain messages (one small family for the service layer)."""
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """Base of every error a page shows to the user."""
+
+
+class StartupError(ServiceError):
+    """The app cannot start: invalid question bank, unusable database or settings."""
+
+
+class NotFound(ServiceError):
+    """A code, link or record that does not exist (or is not yours)."""
+
+
+class TooManyAttempts(ServiceError):
+    def __init__(self, wait_seconds: int):
+        self.wait_seconds = wait_seconds
+        super().__init__(f"too many attempts; try again in {wait_seconds} s")
+
+
+class IncompleteAnswers(ServiceError):
+    def __init__(self, missing: list[str]):
+        self.missing = missing
+        super().__init__(f"{len(missing)} question(s) not answered")
+
+
+class InvalidInput(ServiceError):
+    """Input that does not fit (unknown item, value off the scale, text too long ...)."""
