@@ -85,14 +85,13 @@ def start_assessment(rt: Runtime, *, language: str, intervention: str, role: str
     if language not in rt.instrument.languages:
         raise InvalidInput("language_unknown")
     token = secrets.token_urlsafe(32)
+    respondent_id = _authenticate(rt, resume_code, client_key) if resume_code else None
     with rt.sessions.begin() as session:
-        if resume_code:
-            respondent = _find_respondent(rt, session, resume_code, client_key)
-            issued = None
-        else:
+        issued = None
+        if respondent_id is None:
             issued = new_resume_code()
-            respondent = repository.create_respondent(session, code_hash=code_hash(issued))
-        repository.create_draft(session, token=token, respondent_id=respondent.id,
+            respondent_id = repository.create_respondent(session, code_hash=code_hash(issued)).id
+        repository.create_draft(session, token=token, respondent_id=respondent_id,
                                 instrument_hash=rt.instrument.content_hash, language=language,
                                 intervention=intervention, role=role)
     return Started(token, issued)
@@ -167,10 +166,10 @@ def result(rt: Runtime, response_id: int) -> ResultView:
 
 def resume(rt: Runtime, *, resume_code: str, client_key: str) -> ResumeFound:
     """Everything a resume code opens: unfinished drafts and past results. Misses are slowed down."""
+    respondent_id = _authenticate(rt, resume_code, client_key)
     with rt.sessions.begin() as session:
-        respondent = _find_respondent(rt, session, resume_code, client_key)
-        drafts = [d.token for d in repository.find_open_drafts(session, respondent_id=respondent.id)]
-        responses = repository.list_responses(session, respondent_id=respondent.id)
+        drafts = [d.token for d in repository.find_open_drafts(session, respondent_id=respondent_id)]
+        responses = repository.list_responses(session, respondent_id=respondent_id)
         views = _result_views(rt, session, [r.id for r in responses])
     return ResumeFound(drafts, views)
 
@@ -181,19 +180,19 @@ def _policy(rt: Runtime) -> throttle.ThrottlePolicy:
                                    s.resume_max_wait_seconds)
 
 
-def _find_respondent(rt: Runtime, session, resume_code: str, client_key: str):
+def _authenticate(rt: Runtime, resume_code: str, client_key: str) -> int:
+    """The respondent id behind a resume code; a miss is recorded, and repeated misses must wait."""
     now = _now()
-    wait = throttle.check_allowed(session, _policy(rt), scope=RESUME_SCOPE, client_key=client_key, now=now)
-    if wait:
-        raise TooManyAttempts(wait)
     canonical = normalise(resume_code)
-    respondent = repository.find_respondent(session, code_hash=code_hash(canonical)) if canonical else None
-    if respondent is None:
-        # The miss must be kept even though the caller's transaction ends in an error.
-        with rt.sessions.begin() as miss_session:
-            throttle.record_miss(miss_session, scope=RESUME_SCOPE, client_key=client_key, now=now)
-        raise NotFound("resume_code")
-    return respondent
+    with rt.sessions.begin() as session:
+        wait = throttle.check_allowed(session, _policy(rt), scope=RESUME_SCOPE, client_key=client_key, now=now)
+        if wait:
+            raise TooManyAttempts(wait)
+        respondent = repository.find_respondent(session, code_hash=code_hash(canonical)) if canonical else None
+        if respondent is not None:
+            return respondent.id
+        throttle.record_miss(session, scope=RESUME_SCOPE, client_key=client_key, now=now)
+    raise NotFound("resume_code")
 
 
 def _result_views(rt: Runtime, session, response_ids: list[int]) -> list[ResultView]:

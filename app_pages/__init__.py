@@ -1,0 +1,1 @@
+"""Streamlit pages; each reads like a description of its screen."""

@@ -1,0 +1,172 @@
+"""Assessment: choose the intervention, then answer the items step by step; every answer is saved at once."""
+import streamlit as st
+
+from app_pages import shell
+from app_pages.shell import plain, t
+from questions import NOT_APPLICABLE, localise
+from services import assessments
+from services.errors import IncompleteAnswers, InvalidInput, NotFound, TooManyAttempts
+
+runtime = shell.runtime_or_stop()
+language = shell.current_language()
+
+
+def keep_draft_in_url(token: str) -> None:
+    st.session_state["vm_draft"] = token
+    if st.query_params.get("draft") != token:
+        st.query_params["draft"] = token
+
+
+def setup_form() -> None:
+    st.title(t("assess.setup_title"))
+    st.markdown(t("assess.setup_lead"))
+    known = assessments.list_interventions(runtime) or t("assess.intervention_examples").split("|")
+    intervention = st.selectbox(t("assess.intervention_label"), known, index=None, accept_new_options=True,
+                                placeholder=t("assess.intervention_placeholder"),
+                                help=t("assess.intervention_help"), key="setup-intervention")
+    roles = {r.id: localise(r.name, language) for r in runtime.instrument.roles}
+    role = st.selectbox(t("assess.role_label"), list(roles), format_func=roles.get, index=None,
+                        placeholder=t("assess.role_placeholder"), key="setup-role")
+    with st.expander(t("assess.have_code")):
+        code = st.text_input(t("assess.have_code_label"), key="setup-code", max_chars=40,
+                             placeholder="XXXX-XXXX-XXXX-XXXX")
+    if st.button(t("assess.begin"), type="primary", key="setup-begin"):
+        try:
+            started = assessments.start_assessment(runtime, language=language, intervention=intervention or "",
+                                                   role=role, resume_code=code.strip() or None,
+                                                   client_key=shell.client_key())
+        except InvalidInput as exc:
+            st.error(t(f"error.{exc}"))
+        except TooManyAttempts as exc:
+            st.error(t("error.too_many_attempts", seconds=exc.wait_seconds))
+        except NotFound:
+            st.error(t("error.resume_not_found"))
+        else:
+            st.session_state["vm_new_code"] = started.resume_code
+            if code.strip():
+                st.session_state["vm_resume_code"] = code.strip()
+            keep_draft_in_url(started.draft_token)
+            st.rerun()
+
+
+def save_answer(token: str, item_id: str, step: int) -> None:
+    try:
+        assessments.save_answers(runtime, token=token, answers={item_id: st.session_state[f"item-{item_id}"]},
+                                 step=step)
+    except (InvalidInput, NotFound) as exc:
+        st.session_state["vm_save_error"] = str(exc)
+
+
+def go_to_step(token: str, step: int) -> None:
+    assessments.save_answers(runtime, token=token, answers={}, step=step)
+    st.session_state["vm_scroll_top"] = True
+
+
+def code_banner() -> None:
+    code = st.session_state.get("vm_new_code")
+    if code:
+        with st.container(border=True):
+            st.markdown(t("assess.code_banner", code=code))
+            st.code(code, language=None)
+
+
+def question(draft, number: int, item_id: str, step: int, missing: set[str]) -> None:
+    instrument = draft.instrument
+    options = [*instrument.scale.points, NOT_APPLICABLE]
+    labels = {p: localise(instrument.scale.labels[p], language) for p in instrument.scale.points}
+    labels[NOT_APPLICABLE] = localise(instrument.scale.not_applicable, language)
+    answer = draft.answers.get(item_id)
+    if item_id in missing:
+        st.markdown(f":orange[**{t('assess.not_answered_marker')}**]")
+    st.radio(f"{number}. {localise(instrument.question_text(item_id), language)}", options,
+             index=options.index(answer) if answer in options else None, format_func=labels.get,
+             horizontal=True, key=f"item-{item_id}", on_change=save_answer, args=(draft.token, item_id, step))
+
+
+def questionnaire(draft) -> None:
+    instrument = draft.instrument
+    steps = instrument.steps
+    step_index = draft.step
+    step = steps[step_index]
+    required = instrument.required_ids
+    answered = sum(1 for q in required if draft.answers.get(q) is not None)
+    missing = set(st.session_state.get("vm_missing", []))
+
+    st.title(localise(instrument.title, language))
+    st.markdown(t("assess.about_intervention", intervention=plain(draft.intervention)))
+    code_banner()
+    st.progress(answered / len(required), text=t("assess.progress", step=step_index + 1, steps=len(steps),
+                                                 answered=answered, total=len(required)))
+    if step_index == 0:
+        st.info(localise(instrument.intro, language))
+    st.subheader(localise(step.title, language))
+    if any(q not in required for q in step.items):
+        st.caption(t("assess.optional_step"))
+    if error := st.session_state.pop("vm_save_error", None):
+        st.error(t("error.not_saved", detail=error))
+    first = sum(len(s.items) for s in steps[:step_index]) + 1
+    for offset, item_id in enumerate(step.items):
+        question(draft, first + offset, item_id, step_index, missing)
+
+    back, forward = st.columns(2)
+    if step_index > 0:
+        back.button(t("assess.back"), key="step-back", on_click=go_to_step, args=(draft.token, step_index - 1))
+    if step_index < len(steps) - 1:
+        forward.button(t("assess.next"), type="primary", key="step-next",
+                       on_click=go_to_step, args=(draft.token, step_index + 1))
+    else:
+        if forward.button(t("assess.submit"), type="primary", key="submit-assessment"):
+            submit(draft)
+
+
+def submit(draft) -> None:
+    try:
+        response_id = assessments.submit(runtime, token=draft.token)
+    except IncompleteAnswers as exc:
+        st.session_state["vm_missing"] = exc.missing
+        show_missing(draft, exc.missing)
+        return
+    st.session_state.pop("vm_missing", None)
+    owned = shell.owned_results()
+    if response_id not in owned:
+        owned.append(response_id)
+    st.session_state["vm_result_id"] = response_id
+    st.session_state.pop("vm_draft", None)
+    st.switch_page("app_pages/results.py", query_params={"lang": language})
+
+
+def show_missing(draft, missing: list[str]) -> None:
+    instrument = draft.instrument
+    st.error(t("assess.missing_intro", count=len(missing)))
+    number = 0
+    for index, step in enumerate(instrument.steps):
+        numbers = []
+        for item_id in step.items:
+            number += 1
+            if item_id in missing:
+                numbers.append(str(number))
+        if numbers:
+            st.markdown(t("assess.missing_step", step=localise(step.title, language), numbers=", ".join(numbers)))
+            st.button(t("assess.go_to_step", step=index + 1), key=f"goto-step-{index}",
+                      on_click=go_to_step, args=(draft.token, index))
+
+
+token = st.query_params.get("draft") or st.session_state.get("vm_draft")
+if not token:
+    setup_form()
+else:
+    try:
+        draft = assessments.load_draft(runtime, token)
+    except NotFound:
+        st.session_state.pop("vm_draft", None)
+        st.error(t("error.draft_not_found"))
+        if st.button(t("assess.start_new"), key="start-new"):
+            st.query_params.pop("draft", None)
+            st.rerun()
+    else:
+        keep_draft_in_url(token)
+        if draft.submitted_response_id is not None:
+            st.success(t("assess.already_submitted"))
+            st.page_link("app_pages/results.py", label=t("nav.results"), query_params={"lang": language})
+        else:
+            questionnaire(draft)

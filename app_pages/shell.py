@@ -1,0 +1,88 @@
+"""What every page shares: the runtime, the language (kept in the URL) and small display helpers."""
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+from services import i18n
+from services.errors import StartupError
+from services.runtime import Runtime, build_runtime
+
+LANG_KEY = "vm_lang"
+
+
+@st.cache_resource(show_spinner=False)
+def _runtime() -> Runtime:
+    return build_runtime()
+
+
+def runtime_or_stop() -> Runtime:
+    """The process-wide runtime; on a bad bank, database or setting the app stops with the reason."""
+    try:
+        return _runtime()
+    except StartupError as exc:
+        st.error("ValueMatch cannot start / ValueMatch kan niet starten")
+        st.code(str(exc), language=None)
+        st.stop()
+
+
+def current_language() -> str:
+    """The language from the URL (?lang=nl), else this session's, else the default; kept in the URL."""
+    asked = st.query_params.get("lang")
+    language = i18n.normalise_language(asked or st.session_state.get(LANG_KEY)
+                                       or _runtime().settings.default_language)
+    if asked and asked != language:
+        st.session_state["vm_lang_warning"] = asked
+    st.session_state[LANG_KEY] = language
+    if st.query_params.get("lang") != language:
+        st.query_params["lang"] = language
+    return language
+
+
+def t(key: str, **values: object) -> str:
+    return i18n.t(key, st.session_state.get(LANG_KEY, "en"), **values)
+
+
+def language_switch() -> None:
+    with st.sidebar:
+        chosen = st.segmented_control(
+            "Language / Taal", options=list(i18n.LANGUAGES), format_func=i18n.LANGUAGE_NAMES.get,
+            default=st.session_state[LANG_KEY], key="language-switch")
+        st.caption(t("shell.privacy_note"))
+    if chosen and chosen != st.session_state[LANG_KEY]:
+        st.session_state[LANG_KEY] = chosen
+        st.query_params["lang"] = chosen
+        st.rerun()
+    if "vm_lang_warning" in st.session_state:
+        st.warning(t("shell.language_unknown", asked=st.session_state.pop("vm_lang_warning")))
+
+
+def client_key() -> str:
+    """Who is guessing codes, for the slow-down: a hash of the address (raw addresses are never stored)."""
+    address = getattr(st.context, "ip_address", None)
+    address = address if isinstance(address, str) and address else "unknown"
+    return hashlib.sha256(address.encode()).hexdigest()[:32]
+
+
+def show_chart(chart) -> None:
+    """A chart with its plain-language summary and a table alternative."""
+    st.markdown(f"**{chart.title}**")
+    st.plotly_chart(chart.figure, key=f"chart-{chart.name}", width="stretch",
+                    config={"displayModeBar": False})
+    st.caption(chart.summary)
+    with st.expander(t("shell.show_table")):
+        st.dataframe(chart.table, hide_index=True, width="stretch")
+
+
+def owned_results() -> list[int]:
+    """Response ids this browser session may show: submitted here or opened with a resume code."""
+    return st.session_state.setdefault("vm_owned_results", [])
+
+
+_MARKDOWN_SPECIALS = "\\`*_{}[]()#+-.!|<>~$:"
+
+
+def plain(text: str) -> str:
+    """Free text made inert for st.markdown: no HTML, links, images or formatting."""
+    return "".join(f"\\{ch}" if ch in _MARKDOWN_SPECIALS else ch for ch in text)
