@@ -1,0 +1,174 @@
+"""Tables of ValueMatch (SQLAlchemy 2.0 typed declarative; portable to SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Fixed constraint names make migrations identical on SQLite and PostgreSQL (and batch-alterable).
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """The current time as a timezone-aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """DateTime(timezone=True) that always stores UTC and always returns aware UTC datetimes.
+
+    SQLite keeps no offset, so without this a non-UTC value would be stored as wall-clock time
+    and read back naive.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: pass a timezone-aware (UTC) datetime")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}
+
+
+class Respondent(Base):
+    """Someone who can resume their drafts and see their history with a resume code."""
+
+    __tablename__ = "respondent"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 hex of the code
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Intervention(Base):
+    """A digital intervention respondents can choose to answer about."""
+
+    __tablename__ = "intervention"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Draft(Base):
+    """An assessment in progress, reachable by the random token kept in the URL."""
+
+    __tablename__ = "draft"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    respondent_id: Mapped[int] = mapped_column(
+        ForeignKey("respondent.id", ondelete="CASCADE"), index=True
+    )
+    instrument_hash: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(8))
+    intervention: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str | None] = mapped_column(String(64))
+    # item id -> 1..5 or "na"; unanswered items are absent.
+    answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    step: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    submitted_response_id: Mapped[int | None] = mapped_column(
+        ForeignKey("response.id", ondelete="SET NULL")
+    )
+
+
+class Response(Base):
+    """One submitted assessment; its answers and scores live in their own tables."""
+
+    __tablename__ = "response"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Chosen by the client before submitting, so a double submit is recognised.
+    submission_token: Mapped[str] = mapped_column(String(64), unique=True)
+    # SET NULL: forgetting a respondent keeps their anonymous responses in the aggregates.
+    respondent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("respondent.id", ondelete="SET NULL"), index=True
+    )
+    instrument_id: Mapped[str] = mapped_column(String(64))
+    instrument_version: Mapped[str] = mapped_column(String(32))
+    instrument_hash: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(8))
+    intervention: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class ResponseAnswer(Base):
+    """One answered item: a value on the scale, or not applicable (never both, never neither)."""
+
+    __tablename__ = "response_answer"
+    __table_args__ = (CheckConstraint("(value IS NULL) = not_applicable", name="answered_or_na"),)
+
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("response.id", ondelete="CASCADE"), primary_key=True
+    )
+    item_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[int | None] = mapped_column(SmallInteger)
+    not_applicable: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ResponseScore(Base):
+    """One score of a response, e.g. "domain:client_autonomy" or "alignment_index"."""
+
+    __tablename__ = "response_score"
+
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("response.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    value: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(16))  # "ok" | "not_enough"
+
+
+class LookupFailure(Base):
+    """A failed resume-code lookup, kept to slow down guessing."""
+
+    __tablename__ = "lookup_failure"
+    __table_args__ = (
+        Index("ix_lookup_failure_scope_client_key_created_at", "scope", "client_key", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scope: Mapped[str] = mapped_column(String(32))
+    client_key: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

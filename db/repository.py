@@ -1,0 +1,199 @@
+"""Data access: keyword-only functions that take a Session and never commit.
+
+The service layer owns the transaction (`with session.begin():`); these functions only flush
+when they need a generated id. Response functions live in db/responses.py and are re-exported
+here, so callers have one module to import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from db.errors import DraftNotFound
+from db.models import Draft, Intervention, LookupFailure, Respondent, utcnow
+from db.responses import (
+    NOT_APPLICABLE,
+    Answers,
+    AnswerValue,
+    Score,
+    Scores,
+    add_response,
+    get_response,
+    list_responses,
+    load_answers_and_scores,
+    response_answers,
+    response_scores,
+)
+
+__all__ = [
+    "NOT_APPLICABLE",
+    "AnswerValue",
+    "Answers",
+    "Score",
+    "Scores",
+    "add_intervention",
+    "add_response",
+    "create_draft",
+    "create_respondent",
+    "delete_lookup_failures_before",
+    "find_open_drafts",
+    "find_respondent",
+    "get_draft",
+    "get_response",
+    "list_interventions",
+    "list_responses",
+    "load_answers_and_scores",
+    "recent_failures",
+    "record_lookup_failure",
+    "response_answers",
+    "response_scores",
+    "save_draft_answers",
+]
+
+# --- respondents --------------------------------------------------------------------------
+
+
+def create_respondent(session: Session, *, code_hash: str) -> Respondent:
+    """Add a respondent identified by the sha256 hex of their resume code."""
+    respondent = Respondent(code_hash=code_hash)
+    session.add(respondent)
+    session.flush()
+    return respondent
+
+
+def find_respondent(session: Session, *, code_hash: str) -> Respondent | None:
+    """The respondent with this code hash, if any."""
+    return session.scalar(select(Respondent).where(Respondent.code_hash == code_hash))
+
+
+# --- drafts -------------------------------------------------------------------------------
+
+
+def create_draft(
+    session: Session,
+    *,
+    token: str,
+    respondent_id: int,
+    instrument_hash: str,
+    language: str,
+    intervention: str | None,
+    role: str | None,
+) -> Draft:
+    """Start an empty draft reachable by `token`."""
+    draft = Draft(
+        token=token,
+        respondent_id=respondent_id,
+        instrument_hash=instrument_hash,
+        language=language,
+        intervention=intervention,
+        role=role,
+        answers={},
+        step=0,
+    )
+    session.add(draft)
+    session.flush()
+    return draft
+
+
+def get_draft(session: Session, *, token: str) -> Draft | None:
+    """The draft with this token, if any."""
+    return session.scalar(select(Draft).where(Draft.token == token))
+
+
+def save_draft_answers(
+    session: Session, *, token: str, answers: Mapping[str, AnswerValue | None], step: int
+) -> Draft:
+    """Replace the draft's answers (None values are dropped: unanswered) and its step.
+
+    Raises DraftNotFound when no draft has this token.
+    """
+    draft = get_draft(session, token=token)
+    if draft is None:
+        raise DraftNotFound(token)
+    # A new dict object, so the JSON column is seen as changed.
+    draft.answers = {item: value for item, value in answers.items() if value is not None}
+    draft.step = step
+    draft.updated_at = utcnow()
+    return draft
+
+
+def find_open_drafts(session: Session, *, respondent_id: int) -> list[Draft]:
+    """The respondent's drafts that were not submitted, most recently saved first."""
+    query = (
+        select(Draft)
+        .where(Draft.respondent_id == respondent_id, Draft.submitted_response_id.is_(None))
+        .order_by(Draft.updated_at.desc(), Draft.id.desc())
+    )
+    return list(session.scalars(query))
+
+
+# --- interventions ------------------------------------------------------------------------
+
+
+def list_interventions(session: Session, *, active_only: bool = True) -> list[str]:
+    """Intervention names, sorted case-insensitively (the same on every backend)."""
+    query = select(Intervention.name)
+    if active_only:
+        query = query.where(Intervention.active.is_(True))
+    return sorted(session.scalars(query), key=lambda name: (name.casefold(), name))
+
+
+def add_intervention(session: Session, *, name: str) -> Intervention:
+    """Add an intervention; an existing name (active or not) returns the existing row."""
+    name = name.strip()
+    if not name:
+        raise ValueError("an intervention needs a name")
+    existing = _intervention_by_name(session, name)
+    if existing is not None:
+        return existing
+    intervention = Intervention(name=name)
+    try:
+        with session.begin_nested():
+            session.add(intervention)
+    except IntegrityError:
+        existing = _intervention_by_name(session, name)
+        if existing is None:
+            raise
+        return existing
+    return intervention
+
+
+def _intervention_by_name(session: Session, name: str) -> Intervention | None:
+    return session.scalar(select(Intervention).where(Intervention.name == name))
+
+
+# --- lookup failures ----------------------------------------------------------------------
+
+
+def record_lookup_failure(
+    session: Session, *, scope: str, client_key: str, at: datetime | None = None
+) -> None:
+    """Remember one failed lookup by `client_key` in `scope` (now, unless `at` is given)."""
+    session.add(LookupFailure(scope=scope, client_key=client_key, created_at=at or utcnow()))
+
+
+def recent_failures(
+    session: Session, *, scope: str, client_key: str, since: datetime
+) -> list[datetime]:
+    """Times of the failures of `client_key` in `scope` at or after `since`, oldest first."""
+    query = (
+        select(LookupFailure.created_at)
+        .where(
+            LookupFailure.scope == scope,
+            LookupFailure.client_key == client_key,
+            LookupFailure.created_at >= since,
+        )
+        .order_by(LookupFailure.created_at)
+    )
+    return list(session.scalars(query))
+
+
+def delete_lookup_failures_before(session: Session, *, before: datetime) -> int:
+    """Forget failures older than `before`; returns how many were deleted."""
+    result = session.execute(delete(LookupFailure).where(LookupFailure.created_at < before))
+    return result.rowcount
