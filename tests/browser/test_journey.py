@@ -1,0 +1,94 @@
+"""A professional's whole journey in a real browser: assessment in English and in Dutch, results,
+PDF, and coming back later with the resume code to see the history."""
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import wait_for_streamlit
+
+
+def click(page, key: str) -> None:
+    page.locator(f".st-key-{key} button").first.click()
+    wait_for_streamlit(page)
+
+
+def answer_every_step(page, choose) -> None:
+    """Answer every item on every step; `choose(item_id)` gives the option index (0-4 scale, 5 = n/a)."""
+    while True:
+        radios = page.locator('[class*="st-key-item-"]')
+        for index in range(radios.count()):
+            radio = radios.nth(index)
+            item_id = re.search(r"st-key-item-(\w+)", radio.get_attribute("class")).group(1)
+            radio.locator('[role="radiogroup"] label').nth(choose(item_id)).click()
+            wait_for_streamlit(page)
+        if page.locator(".st-key-submit-assessment").count():
+            click(page, "submit-assessment")
+            return
+        click(page, "step-next")
+
+
+def start(page, url: str, intervention: str, code: str | None = None) -> str | None:
+    page.goto(url)
+    wait_for_streamlit(page)
+    click(page, "start-begin")
+    box = page.locator(".st-key-setup-intervention input")
+    box.click()
+    box.fill(intervention)
+    box.press("Enter")
+    wait_for_streamlit(page)
+    if code:
+        page.get_by_text(re.compile("resume code|hervatcode")).first.click()
+        page.locator(".st-key-setup-code input").fill(code)
+        page.locator(".st-key-setup-code input").press("Enter")
+        wait_for_streamlit(page)
+    click(page, "setup-begin")
+    codes = page.locator('[data-testid="stCode"]')
+    return codes.first.inner_text().strip() if codes.count() else None
+
+
+def test_assessment_in_english_and_dutch_with_pdf_and_history(browser, app_server):
+    english = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = english.new_page()
+    code = start(page, f"{app_server.url}/?lang=en", "Online CBT module")
+    assert re.fullmatch(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){3}", code), code
+
+    # Submitting with a gap points the gap out; then everything is answered.
+    answer_every_step(page, lambda item: 5 if item == "tp1" else (1 if item.startswith(("fb", "tp")) else 3))
+    expect(page.get_by_text("Your value match", exact=True)).to_be_visible()
+    expect(page.locator(".st-key-chart-match_vs_mismatch")).to_be_visible()
+    expect(page.get_by_text("Alignment index")).to_be_visible()
+    with page.expect_download() as download:
+        page.locator(".st-key-download-pdf button").click()
+    with open(download.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+    english.close()
+
+    # Another day, in Dutch: a second assessment kept with the same resume code.
+    dutch = browser.new_context(viewport={"width": 390, "height": 844}, locale="nl-NL")  # a phone
+    page = dutch.new_page()
+    assert start(page, f"{app_server.url}/?lang=nl", "Beeldbellen", code=code) is None
+    expect(page.get_by_text("Stap 1 van 4", exact=False)).to_be_visible()
+    answer_every_step(page, lambda item: 5 if item.startswith("tp") else 4)
+    expect(page.get_by_text("Jouw waardenmatch", exact=True)).to_be_visible()
+    dutch.close()
+
+    # Coming back later with the code opens both assessments side by side.
+    later = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = later.new_page()
+    page.goto(f"{app_server.url}/?lang=en")
+    wait_for_streamlit(page)
+    page.locator(".st-key-resume-code input").fill(code.lower())
+    page.get_by_role("button", name="Open").click()
+    wait_for_streamlit(page)
+    expect(page.get_by_text("Side by side")).to_be_visible()
+    expect(page.get_by_text("Change since previous")).to_be_visible()
+    later.close()
+
+
+def test_wrong_resume_code_is_not_found(page, app_server):
+    page.goto(f"{app_server.url}/?lang=en")
+    wait_for_streamlit(page)
+    page.locator(".st-key-resume-code input").fill("AAAA-BBBB-CCCC-DDDD")
+    page.get_by_role("button", name="Open").click()
+    wait_for_streamlit(page)
+    expect(page.get_by_text("No assessment was found")).to_be_visible()
