@@ -60,3 +60,11 @@ def test_every_string_in_every_language_with_the_same_placeholders():
 def test_unknown_language_falls_back_to_english():
     assert i18n.normalise_language("xx") == "en"
     assert i18n.t("nav.start", "nl") == "Start"
+
+
+def test_every_setting_is_documented_in_the_readme(repo_root):
+    readme = (repo_root / "README.md").read_text(encoding="utf-8")
+    for name, field in Settings.model_fields.items():
+        variable = field.validation_alias or f"VM_{name.upper()}"
+        assert f"`{variable}`" in readme, variable
+        assert field.description, name

@@ -1,0 +1,157 @@
+"""Pages, driven through streamlit.testing.v1.AppTest on the real app and a real SQLite database."""
+import pytest
+from sqlalchemy import func, select
+
+from db.models import Response
+from services import assessments
+
+
+def no_exceptions(at):
+    assert [e.value for e in at.exception] == []
+
+
+@pytest.mark.parametrize("lang, title_word", [("en", "values"), ("nl", "waarden")])
+def test_start_page_in_both_languages(app, lang, title_word, texts):
+    at = app(query={"lang": lang})
+    no_exceptions(at)
+    assert title_word in at.title[0].value
+    assert "5" in texts(at)  # the minimum group size is shown before anyone answers
+    assert at.query_params["lang"] == [lang] or at.query_params["lang"] == lang
+
+
+def test_unknown_language_gets_a_message_and_english(app, texts):
+    at = app(query={"lang": "xx"})
+    no_exceptions(at)
+    assert "'xx' is not available" in texts(at)
+
+
+def test_language_switch_changes_every_string(app):
+    at = app(query={"lang": "en"})
+    at.segmented_control(key="language-switch").set_value("nl").run()
+    no_exceptions(at)
+    assert "waarden" in at.title[0].value
+
+
+def test_starting_needs_an_intervention(app, texts):
+    at = app("assessment")
+    at.button(key="setup-begin").click().run()
+    no_exceptions(at)
+    assert "choose or type the digital intervention" in texts(at)
+    assert "draft" not in at.query_params
+
+
+def test_start_shows_code_first_step_and_keeps_draft_in_url(app, runtime):
+    at = app("assessment")
+    at.selectbox(key="setup-intervention").set_value("Video consultations").run()
+    at.selectbox(key="setup-role").set_value("psychologist").run()
+    at.button(key="setup-begin").click().run()
+    no_exceptions(at)
+    first_step = runtime.instrument.steps[0].items
+    assert [r.key for r in at.radio] == [f"item-{i}" for i in first_step]
+    code = at.session_state["vm_new_code"]
+    assert code in [c.value for c in at.code]
+    assert at.query_params["draft"]
+
+
+def test_answers_survive_a_reload(app, runtime):
+    at = app("assessment")
+    at.selectbox(key="setup-intervention").set_value("Video consultations").run()
+    at.button(key="setup-begin").click().run()
+    at.radio(key="item-ca1").set_value(5).run()
+    at.radio(key="item-fb1").set_value("na").run()
+    token = at.session_state["vm_draft"]
+    reloaded = app("assessment", query={"draft": token})  # a new browser session, same URL
+    no_exceptions(reloaded)
+    assert reloaded.radio(key="item-ca1").value == 5
+    assert reloaded.radio(key="item-fb1").value == "na"
+    assert reloaded.radio(key="item-tn1").value is None
+
+
+def test_unanswered_items_are_pointed_out_and_nothing_is_stored(app, runtime, texts):
+    started = assessments.start_assessment(runtime, language="en", intervention="App", role=None)
+    assessments.save_answers(runtime, token=started.draft_token, answers={"ca1": 3},
+                             step=len(runtime.instrument.steps) - 1)
+    at = app("assessment", query={"draft": started.draft_token})
+    at.button(key="submit-assessment").click().run()
+    no_exceptions(at)
+    assert "still need an answer" in texts(at)
+    assert any(b.key == "goto-step-0" for b in at.button)
+    with runtime.sessions.begin() as session:
+        assert session.scalar(select(func.count()).select_from(Response)) == 0
+
+
+def test_complete_submit_goes_to_results_and_double_click_stores_one(app, runtime, texts):
+    started = assessments.start_assessment(runtime, language="en", intervention="App", role=None)
+    answers = {item_id: 3 for item_id in runtime.instrument.required_ids}
+    assessments.save_answers(runtime, token=started.draft_token, answers=answers,
+                             step=len(runtime.instrument.steps) - 1)
+    at = app("assessment", query={"draft": started.draft_token})
+    at.button(key="submit-assessment").click().run()
+    no_exceptions(at)
+    assert "Your value match" in texts(at)
+    again = app("assessment", query={"draft": started.draft_token})  # the same submit sent again
+    no_exceptions(again)
+    assert "has been submitted" in texts(again)
+    with runtime.sessions.begin() as session:
+        assert session.scalar(select(func.count()).select_from(Response)) == 1
+
+
+def test_bogus_draft_link_gets_a_clear_message(app, texts):
+    at = app("assessment", query={"draft": "<script>alert(1)</script>"})
+    no_exceptions(at)
+    assert "link is not valid" in texts(at)
+
+
+def test_results_page_shows_everything_with_stable_keys(app, submitted, texts):
+    response_id, _code = submitted
+    at = app("results", state={"vm_result_id": response_id, "vm_owned_results": [response_id]})
+    no_exceptions(at)
+    page = texts(at)
+    assert "tracking app" in page
+    assert any(m.label == "Alignment index" for m in at.metric)
+    assert "not norms" in page or "no norms" in page
+    charts = at.get("plotly_chart")
+    assert len(charts) >= 4
+    assert len(at.dataframe) == len(charts)  # a table alternative for every chart
+    chart_ids = " ".join(c.proto.id for c in charts)
+    for name in ("match_vs_mismatch", "themes_radar", "compassion_lens", "value_gap"):
+        assert f"chart-{name}" in chart_ids, name
+    downloads = {el.proto.label for el in at.get("download_button")}
+    assert downloads == {"Report (PDF)", "My answers (CSV)", "My answers (JSON)"}
+
+
+def test_results_are_private_to_the_session(app, submitted, texts):
+    response_id, _code = submitted
+    at = app("results", state={"vm_result_id": response_id})  # not owned by this session
+    no_exceptions(at)
+    assert "no result to show" in texts(at)
+    assert not at.metric
+
+
+@pytest.mark.parametrize("typed, expected", [
+    (lambda code: code.lower().replace("-", " "), "Your value match"),
+    (lambda code: "AAAA-AAAA-AAAA-AAAA", "No assessment was found"),
+])
+def test_resume_code_on_start_page(app, submitted, texts, typed, expected):
+    _response_id, code = submitted
+    at = app()
+    at.text_input(key="resume-code").input(typed(code))
+    next(b for b in at.button if b.proto.label == "Open").click().run()
+    no_exceptions(at)
+    assert expected in texts(at)
+
+
+@pytest.mark.parametrize("lang, heading", [("en", "Where it comes from"), ("nl", "Waar het vandaan komt")])
+def test_about_page(app, lang, heading):
+    at = app("about", query={"lang": lang})
+    no_exceptions(at)
+    assert heading in [s.value for s in at.subheader]
+
+
+def test_free_text_is_never_rendered_as_markup(app, runtime):
+    started = assessments.start_assessment(runtime, language="en", role=None,
+                                           intervention="<img src=x onerror=alert(1)> [link](http://evil.example)")
+    at = app("assessment", query={"draft": started.draft_token})
+    no_exceptions(at)
+    about = next(m.value for m in at.markdown if "img" in m.value)
+    assert "\\<img" in about and "\\[link\\]" in about
