@@ -78,7 +78,7 @@ def question(draft, number: int, item_id: str, step: int, missing: set[str]) -> 
     answer = draft.answers.get(item_id)
     if item_id in missing:
         st.markdown(f":orange[**{t('assess.not_answered_marker')}**]")
-    st.radio(f"{number}. {localise(instrument.question_text(item_id), language)}", options,
+    st.radio(f"**{number}.** {localise(instrument.question_text(item_id), language)}", options,
              index=options.index(answer) if answer in options else None, format_func=labels.get,
              horizontal=True, key=f"item-{item_id}", on_change=save_answer, args=(draft.token, item_id, step))
 

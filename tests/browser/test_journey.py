@@ -19,8 +19,10 @@ def answer_every_step(page, choose) -> None:
         for index in range(radios.count()):
             radio = radios.nth(index)
             item_id = re.search(r"st-key-item-(\w+)", radio.get_attribute("class")).group(1)
-            radio.locator('[role="radiogroup"] label').nth(choose(item_id)).click()
-            wait_for_streamlit(page)
+            option = choose(item_id)
+            if option is not None:
+                radio.locator('[role="radiogroup"] label').nth(option).click()
+                wait_for_streamlit(page)
         if page.locator(".st-key-submit-assessment").count():
             click(page, "submit-assessment")
             return
@@ -42,8 +44,12 @@ def start(page, url: str, intervention: str, code: str | None = None) -> str | N
         page.locator(".st-key-setup-code input").press("Enter")
         wait_for_streamlit(page)
     click(page, "setup-begin")
-    codes = page.locator('[data-testid="stCode"]')
-    return codes.first.inner_text().strip() if codes.count() else None
+    expect(page.locator('[class*="st-key-item-"]').first).to_be_visible()
+    if code:
+        return None
+    banner = page.locator('[data-testid="stCode"]').first
+    expect(banner).to_contain_text("-")
+    return banner.inner_text().strip()
 
 
 def test_assessment_in_english_and_dutch_with_pdf_and_history(browser, app_server):
@@ -52,11 +58,22 @@ def test_assessment_in_english_and_dutch_with_pdf_and_history(browser, app_serve
     code = start(page, f"{app_server.url}/?lang=en", "Online CBT module")
     assert re.fullmatch(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){3}", code), code
 
-    # Submitting with a gap points the gap out; then everything is answered.
-    answer_every_step(page, lambda item: 5 if item == "tp1" else (1 if item.startswith(("fb", "tp")) else 3))
+    # A statement left open is pointed out before anything is stored; answering it completes.
+    answer_every_step(page, lambda item: None if item == "tn2" else 5 if item == "tp1"
+                      else 1 if item.startswith(("fb", "tp")) else 3)
+    expect(page.get_by_text("1 statement(s) still need an answer", exact=False)).to_be_visible()
+    click(page, "goto-step-0")
+    expect(page.get_by_text("Not answered yet")).to_be_visible()
+    page.locator(".st-key-item-tn2 [role='radiogroup'] label").nth(3).click()
+    wait_for_streamlit(page)
+    click(page, "step-next")
+    click(page, "step-next")
+    click(page, "step-next")
+    click(page, "submit-assessment")
     expect(page.get_by_text("Your value match", exact=True)).to_be_visible()
-    expect(page.locator(".st-key-chart-match_vs_mismatch")).to_be_visible()
-    expect(page.get_by_text("Alignment index")).to_be_visible()
+    expect(page.get_by_test_id("stMetricLabel")).to_have_text("Alignment index")
+    for chart in ("match_vs_mismatch", "themes_radar", "compassion_lens", "value_gap"):
+        expect(page.locator(f".st-key-chart-{chart}")).to_be_visible()
     with page.expect_download() as download:
         page.locator(".st-key-download-pdf button").click()
     with open(download.value.path(), "rb") as pdf:
@@ -80,8 +97,8 @@ def test_assessment_in_english_and_dutch_with_pdf_and_history(browser, app_serve
     page.locator(".st-key-resume-code input").fill(code.lower())
     page.get_by_role("button", name="Open").click()
     wait_for_streamlit(page)
-    expect(page.get_by_text("Side by side")).to_be_visible()
-    expect(page.get_by_text("Change since previous")).to_be_visible()
+    expect(page.get_by_text("Side by side", exact=True)).to_be_visible()
+    expect(page.get_by_text("What changed since last time", exact=True)).to_be_visible()
     later.close()
 
 
