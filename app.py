@@ -14,5 +14,6 @@ navigation = st.navigation([
     st.Page("app_pages/history.py", title=shell.t("nav.history"), icon=":material/history:", url_path="history"),
     st.Page("app_pages/about.py", title=shell.t("nav.about"), icon=":material/info:", url_path="about"),
 ])
+shell.page_style()
 shell.language_switch()
 navigation.run()

@@ -92,7 +92,9 @@ def questionnaire(draft) -> None:
     answered = sum(1 for q in required if draft.answers.get(q) is not None)
     missing = set(st.session_state.get("vm_missing", []))
 
-    st.title(localise(instrument.title, language))
+    if st.session_state.pop("vm_scroll_top", False):
+        shell.scroll_to_top(f"step {step_index}")
+    st.header(localise(instrument.title, language))
     st.markdown(t("assess.about_intervention", intervention=plain(draft.intervention)))
     code_banner()
     st.progress(answered / len(required), text=t("assess.progress", step=step_index + 1, steps=len(steps),

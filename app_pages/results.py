@@ -28,7 +28,8 @@ def headline(view, reading) -> None:
             st.metric(t("results.alignment_index"), t("results.not_enough"))
             st.markdown(t("results.alignment_not_enough"))
         else:
-            st.metric(t("results.alignment_index"), f"{reading.index:+.0f}", help=t("results.alignment_help"))
+            st.metric(t("results.alignment_index"), charts.format_signed(reading.index, language),
+                      help=t("results.alignment_help"))
             st.markdown(f"**{reading.label}.** {reading.text}")
         st.caption(t("results.bands_note"))
 
@@ -45,7 +46,7 @@ def themes(view) -> None:
         st.markdown(f"#### {localise(view.instrument.sides[side], language)}")
         for reading in (r for r in readings if r.side == side):
             score = t("results.not_enough") if reading.score is None else f"{reading.score:.0f} / 100"
-            with st.expander(f"{reading.name}: {score}"):
+            with st.expander(f"{reading.name}: {score}", expanded=side in ("match", "mismatch")):
                 st.caption(reading.description)
                 st.markdown(reading.text or t("results.theme_not_enough"))
                 st.markdown(f"*{t('results.reflect')}* {reading.question}")

@@ -40,6 +40,25 @@ def current_language() -> str:
     return language
 
 
+_PAGE_STYLE = """<style>
+/* On a phone, answer options stack one per line instead of wrapping unevenly. */
+@media (max-width: 640px) {
+  [data-testid="stRadio"] [role="radiogroup"] { flex-direction: column !important; align-items: flex-start !important; gap: 0.35rem; }
+}
+</style>"""
+
+
+def page_style() -> None:
+    st.html(_PAGE_STYLE)
+
+
+def scroll_to_top(marker: str) -> None:
+    """Bring the page back to its top after a step change (Streamlit keeps the scroll position)."""
+    st.html(f"<script>/* {marker} */ for (const el of [document.scrollingElement, "
+            "...document.querySelectorAll('[data-testid=\"stMain\"], [data-testid=\"stAppViewContainer\"]')])"
+            " { if (el) el.scrollTop = 0; }</script>", unsafe_allow_javascript=True)
+
+
 def t(key: str, **values: object) -> str:
     return i18n.t(key, st.session_state.get(LANG_KEY, "en"), **values)
 

@@ -207,9 +207,8 @@ def match_vs_mismatch(instrument: Instrument, report: ScoreReport, language: str
         fig.add_trace(go.Bar(
             x=[sign * s if s is not None else None for s in scores], y=labels, orientation="h",
             name=side_name(instrument, side, language), customdata=names,
-            marker=dict(color=COLOURS[side],
-                        pattern=dict(shape="/" if side == "mismatch" else "", fgcolor="rgba(255,255,255,0.45)",
-                                     solidity=0.25)),
+            # solid fills: a hatch pattern vanished under Streamlit's chart theme; direction tells the sides apart
+            marker=dict(color=COLOURS[side]),
             text=[format_score(s, language) if s is not None else "" for s in scores],
             textposition="outside", cliponaxis=False,
             hovertemplate="%{customdata}: %{text}<extra></extra>"))

@@ -155,3 +155,29 @@ def test_free_text_is_never_rendered_as_markup(app, runtime):
     no_exceptions(at)
     about = next(m.value for m in at.markdown if "img" in m.value)
     assert "\\<img" in about and "\\[link\\]" in about
+
+
+def test_unwritable_database_stops_the_app_with_the_path(app, tmp_path, monkeypatch, texts):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{blocker / 'vm.db'}")
+    at = app()
+    no_exceptions(at)
+    assert "cannot start" in texts(at)
+    assert str(blocker) in "\n".join(c.value for c in at.code)
+    assert not at.button
+
+
+def test_invalid_question_bank_stops_the_app_listing_every_problem(app, tmp_path, monkeypatch, repo_root):
+    banks = tmp_path / "banks"
+    banks.mkdir()
+    text = (repo_root / "questions/banks/valuematch-1.0.yaml").read_text(encoding="utf-8")
+    broken = text.replace("reverse: false", "reverse: maybe", 1).replace("id: ca2", "id: ca1", 1)
+    (banks / "valuematch-1.0.yaml").write_text(broken, encoding="utf-8")
+    monkeypatch.setenv("VM_QUESTION_BANKS_DIR", str(banks))
+    at = app()
+    no_exceptions(at)
+    message = "\n".join(c.value for c in at.code)
+    assert "field 'reverse': must be true or false" in message
+    assert "duplicate id 'ca1'" in message
+    assert not at.button
