@@ -171,7 +171,7 @@ def themes_radar(instrument: Instrument, report: ScoreReport, language: str) -> 
             name=side_name(instrument, side, language),
             hovertemplate="%{customdata}: %{r:.0f}<extra></extra>"))
     # polar plots get no automatic margin: leave room for two-line theme names on a phone
-    _base_layout(fig, 400, legend=True, margin=dict(l=95, r=95, t=30, b=20))
+    _base_layout(fig, 420, legend=True, margin=dict(l=105, r=105, t=55, b=20))
     fig.update_layout(
         legend=dict(y=-0.08, yanchor="top"),
         polar=dict(
