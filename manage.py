@@ -1,7 +1,7 @@
 """ValueMatch admin commands: `python manage.py <command>`; `python manage.py --help` lists them.
 
-The commands only adapt services (services/cli_support.py and friends) and turn their errors into a
-message on stderr with exit code 1; argparse answers usage errors with exit code 2.
+The commands only adapt services (services/admin.py, question_banks.py and offline_scoring.py) and
+turn their errors into a message on stderr with exit code 1; argparse answers usage errors with exit code 2.
 """
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from pathlib import Path
 from assessment import AnswerError
 from db import DatabaseError
 from questions import QuestionBankError, load_instrument
-from services import cli_support
+from services import admin, offline_scoring, question_banks
 from services.errors import InvalidInput, ServiceError
+from services.runtime import load_settings
 
 MISSING_COLUMNS_SHOWN = 10
 
@@ -36,7 +37,7 @@ examples:
 
 
 def init_db(args: argparse.Namespace) -> int:
-    setup = cli_support.init_database(cli_support.load_settings())
+    setup = admin.init_database(load_settings())
     if setup.revision_before is None:
         print(f"Created the database at {setup.location} (schema revision {setup.revision_after}).")
     elif setup.revision_before == setup.revision_after:
@@ -48,7 +49,7 @@ def init_db(args: argparse.Namespace) -> int:
 
 
 def validate_questions(args: argparse.Namespace) -> int:
-    check = cli_support.check_banks(args.path)
+    check = question_banks.check_banks(args.path)
     for instrument in check.valid:
         print(f"OK: {instrument.id} {instrument.version}, {len(instrument.items)} items, "
               f"hash {instrument.content_hash[:12]}")
@@ -62,9 +63,10 @@ def validate_questions(args: argparse.Namespace) -> int:
 
 def score(args: argparse.Namespace) -> int:
     instrument = (load_instrument(args.bank) if args.bank
-                  else cli_support.default_bank(cli_support.load_settings()))
-    table = cli_support.read_answer_file(args.file, instrument)
-    columns, records = cli_support.score_records(instrument, table, cli_support.score_table(instrument, table))
+                  else question_banks.default_bank(load_settings()))
+    table = offline_scoring.read_answer_file(args.file, instrument)
+    scored = offline_scoring.score_table(instrument, table)
+    columns, records = offline_scoring.score_records(instrument, table, scored)
     if table.columns_missing:
         shown = ", ".join(table.columns_missing[:MISSING_COLUMNS_SHOWN])
         more = ", ..." if len(table.columns_missing) > MISSING_COLUMNS_SHOWN else ""
@@ -73,10 +75,11 @@ def score(args: argparse.Namespace) -> int:
     output_format = args.format or (
         ("json" if Path(args.output).suffix.lower() == ".json" else "csv") if args.output else "table")
     render: dict[str, Callable[[list[str], list[dict]], str]] = {
-        "csv": cli_support.records_csv, "json": cli_support.records_json, "table": cli_support.records_table}
+        "csv": offline_scoring.records_csv, "json": offline_scoring.records_json,
+        "table": offline_scoring.records_table}
     text = render[output_format](columns, records)
     if args.output:
-        cli_support.write_atomically(args.output, text)
+        offline_scoring.write_atomically(args.output, text)
         print(f"Scored {len(records)} respondent(s) with {instrument.label}; wrote {args.output}.")
     else:
         sys.stdout.write(text)
@@ -84,11 +87,11 @@ def score(args: argparse.Namespace) -> int:
 
 
 def add_intervention(args: argparse.Namespace) -> int:
-    engine, sessions = cli_support.open_database(cli_support.load_settings())
+    engine, sessions = admin.open_database(load_settings())
     try:
-        name, outcome = cli_support.add_intervention(sessions, args.name)
+        name, outcome = admin.add_intervention(sessions, args.name)
     except InvalidInput as exc:
-        return fail(cli_support.intervention_problem(exc))
+        return fail(admin.intervention_problem(exc))
     finally:
         engine.dispose()
     if outcome == "added":
@@ -101,9 +104,9 @@ def add_intervention(args: argparse.Namespace) -> int:
 
 
 def list_interventions(args: argparse.Namespace) -> int:
-    engine, sessions = cli_support.open_database(cli_support.load_settings())
+    engine, sessions = admin.open_database(load_settings())
     try:
-        names = cli_support.list_interventions(sessions)
+        names = admin.list_interventions(sessions)
     finally:
         engine.dispose()
     for name in names:
@@ -174,7 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.handler(args)
     except QuestionBankError as exc:
         return fail(f"invalid question bank {exc.source}", exc.problems)
-    except cli_support.AnswerFileError as exc:
+    except offline_scoring.AnswerFileError as exc:
         return fail(f"cannot score {exc.source}, nothing was scored", exc.problems)
     except AnswerError as exc:
         return fail("answers that do not fit the question bank", exc.problems)

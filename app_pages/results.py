@@ -5,7 +5,7 @@ from app_pages import shell
 from app_pages.shell import plain, t
 from assessment import alignment_reading, theme_readings, where_to_start
 from questions import localise
-from services import assessments, charts, exports, report_pdf
+from services import assessments, charts, exports, formatting, report_pdf
 from services.errors import NotFound
 
 runtime = shell.runtime_or_stop()
@@ -28,7 +28,7 @@ def headline(view, reading) -> None:
             st.metric(t("results.alignment_index"), t("results.not_enough"))
             st.markdown(t("results.alignment_not_enough"))
         else:
-            st.metric(t("results.alignment_index"), charts.format_signed(reading.index, language),
+            st.metric(t("results.alignment_index"), formatting.format_signed(reading.index, language),
                       help=t("results.alignment_help"))
             st.markdown(f"**{reading.label}.** {reading.text}")
         st.caption(t("results.bands_note"))

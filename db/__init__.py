@@ -1,6 +1,6 @@
 """Persistence for ValueMatch: SQLAlchemy models, engine helpers and repository functions."""
 
-from db.engine import make_engine, make_session_factory, upgrade_to_head
+from db.engine import current_revision, make_engine, make_session_factory, upgrade_to_head
 from db.errors import DatabaseError, DatabasePathError, DraftNotFound
 from db.models import (
     Base,
@@ -51,6 +51,7 @@ __all__ = [
     "add_response",
     "create_draft",
     "create_respondent",
+    "current_revision",
     "delete_lookup_failures_before",
     "find_open_drafts",
     "find_respondent",

@@ -8,6 +8,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -66,6 +67,12 @@ def upgrade_to_head(engine: Engine) -> None:
         finally:
             if sqlite:
                 _sqlite_pragma(connection, "foreign_keys=ON")
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision the database is at; None when it has none yet (an empty database)."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
 
 
 def _sqlite_pragma(connection: Connection, pragma: str) -> None:

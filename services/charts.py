@@ -7,7 +7,6 @@ chart, the table and the summary.
 """
 from __future__ import annotations
 
-import math
 import textwrap
 from dataclasses import dataclass
 from typing import Sequence
@@ -19,6 +18,7 @@ from assessment.interpretation import alignment_reading
 from assessment.scoring import ScoreReport
 from questions.model import Instrument, localise
 
+from .formatting import format_score, format_signed, round_half_up, side_name
 from .i18n import t
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency. Shapes and positions
@@ -52,30 +52,6 @@ class ChartWithTable:
     figure: go.Figure
     table: pd.DataFrame
     summary: str
-
-
-# ---------------------------------------------------------------- number formatting (shared with the PDF)
-
-def round_half_up(value: float) -> int:
-    """Rounds .5 away from zero, so 62.5 shows as 63 (Python's round() would give 62)."""
-    return int(math.copysign(math.floor(abs(value) + 0.5), value))
-
-
-def format_score(value: float | None, language: str, missing: str = "report.not_enough") -> str:
-    """A 0..100 score as a whole number, or the localised text for a missing score."""
-    return str(round_half_up(value)) if value is not None else t(missing, language)
-
-
-def format_signed(value: float | None, language: str, missing: str = "report.not_enough") -> str:
-    """A signed whole number with a true minus sign ("+12", "−12", "0"), or the missing text."""
-    if value is None:
-        return t(missing, language)
-    number = round_half_up(value)
-    return f"+{number}" if number > 0 else f"−{-number}" if number < 0 else "0"
-
-
-def side_name(instrument: Instrument, side: str, language: str) -> str:
-    return localise(instrument.sides[side], language)
 
 
 def _wrap(text: str, width: int) -> str:

@@ -44,13 +44,18 @@ def newest(banks: dict[str, Instrument], instrument_id: str) -> Instrument:
     return max(candidates, key=lambda b: version_key(b.version))
 
 
-def build_runtime(settings: Settings | None = None, *, migrate: bool = True) -> Runtime:
-    """Validate banks, open (and on first run create) the database; StartupError says what is wrong."""
+def load_settings() -> Settings:
+    """The settings from the environment; StartupError lists every invalid one."""
     try:
-        settings = settings or Settings()
+        return Settings()
     except ValidationError as exc:
         lines = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
         raise StartupError("Invalid settings:\n" + "\n".join(f"- {line}" for line in lines)) from None
+
+
+def build_runtime(settings: Settings | None = None, *, migrate: bool = True) -> Runtime:
+    """Validate banks, open (and on first run create) the database; StartupError says what is wrong."""
+    settings = settings or load_settings()
     try:
         banks = load_banks(settings.question_banks_dir)
     except QuestionBankError as exc:

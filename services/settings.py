@@ -1,7 +1,6 @@
 """The one typed settings object: every setting with a default and a help line, read from the environment."""
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field, field_validator
@@ -51,7 +50,3 @@ class Settings(BaseSettings):
             raise ValueError("must be en or nl")
         return value
 
-
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    return Settings()

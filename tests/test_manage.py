@@ -12,7 +12,7 @@ import yaml
 
 import manage
 from questions import BANKS_DIR, load_banks
-from services.cli_support import database_location
+from services.admin import database_location
 from services.runtime import newest
 from services.settings import Settings
 
@@ -336,3 +336,11 @@ def test_list_interventions_when_empty(capsys):
     assert code == 0
     assert out == ""
     assert "add-intervention" in err
+
+
+def test_scores_csv_neutralises_formulas_in_the_id_column(tmp_path, capsys):
+    source = tmp_path / "answers.csv"
+    source.write_text("respondent,a1,a2\n=HYPERLINK(\"x\"),4,2\n", encoding="utf-8")
+    out = tmp_path / "scores.csv"
+    assert manage.main(["score", str(source), "--bank", str(MINI_BANK), "--output", str(out)]) == 0
+    assert "'=HYPERLINK" in out.read_text(encoding="utf-8")

@@ -11,7 +11,8 @@ from pypdf import PdfReader
 from assessment import score_answers
 from questions import BANKS_DIR, load_banks, load_instrument
 from services.i18n import LANGUAGES, t
-from services.report_pdf import REPLACEMENT, build_pdf, printable, wrap_words
+from services.pdf_page import REPLACEMENT, printable, wrap_words
+from services.report_pdf import build_pdf
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 MINI = load_instrument(FIXTURES / "mini-bank.yaml")

@@ -1,7 +1,7 @@
-"""The admin use cases behind manage.py: database set-up, bank checks, offline scoring of a CSV of answers.
+"""Offline scoring of a CSV of answers (`manage.py score`): read and check the file, score every row,
+render the scores as CSV, JSON or a terminal table, and write them out whole or not at all.
 
-Every function raises the usual families (QuestionBankError, StartupError, DatabaseError, ServiceError);
-manage.py turns them into messages. Nothing here prints.
+Nothing is stored. Every problem in a file is reported at once (AnswerFileError); nothing here prints.
 """
 from __future__ import annotations
 
@@ -15,21 +15,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from alembic.runtime.migration import MigrationContext
-from pydantic import ValidationError
-from sqlalchemy import Engine, make_url
-from sqlalchemy import exc as sa_exc
-from sqlalchemy.orm import Session, sessionmaker
-
 from assessment import ScoreReport, score_answers
-from db import DatabaseError, make_engine, make_session_factory, repository, upgrade_to_head
-from questions import NOT_APPLICABLE, Instrument, QuestionBankError, load_banks, load_instrument
+from questions import NOT_APPLICABLE, Instrument
 
-from . import i18n
-from .assessments import MAX_INTERVENTION_LENGTH, clean_intervention
-from .errors import InvalidInput, ServiceError, StartupError
-from .runtime import newest
-from .settings import Settings
+from .errors import ServiceError
+from .exports import neutralise_cell
 
 ID_COLUMNS = ("respondent", "id")
 NOT_APPLICABLE_SPELLINGS = {"na", "n/a"}   # compared in lower case, so NA and N/A count too
@@ -43,173 +33,6 @@ class AnswerFileError(ServiceError):
         self.source = source
         self.problems = list(problems)
         super().__init__(f"{source}: " + "; ".join(self.problems))
-
-
-# --- settings and database ----------------------------------------------------------------
-
-
-def load_settings() -> Settings:
-    """The settings from the environment; StartupError lists every invalid one."""
-    try:
-        return Settings()
-    except ValidationError as exc:
-        lines = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
-        raise StartupError("Invalid settings:\n" + "\n".join(f"- {line}" for line in lines)) from None
-
-
-def database_location(url: str) -> str:
-    """Where a database lives, fit to print: the SQLite file's absolute path, or the URL without its password."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        database = parsed.database or ""
-        if database in ("", ":memory:") or parsed.query.get("mode") == "memory":
-            return "SQLite in memory (nothing is kept)"
-        if database.startswith("file:"):
-            database = database[len("file:"):]
-        return str(Path(database).expanduser().absolute())
-    return parsed.render_as_string(hide_password=True)
-
-
-@dataclass(frozen=True)
-class DatabaseSetup:
-    location: str
-    revision_before: str | None   # None: the database was empty
-    revision_after: str | None
-
-
-def init_database(settings: Settings) -> DatabaseSetup:
-    """Create the database or migrate it to the newest revision."""
-    location = database_location(settings.database_url)
-    engine = _engine(settings.database_url, location)
-    try:
-        before = _revision(engine, location)
-        _upgrade(engine, location)
-        after = _revision(engine, location)
-    finally:
-        engine.dispose()
-    return DatabaseSetup(location, before, after)
-
-
-def open_database(settings: Settings) -> tuple[Engine, sessionmaker[Session]]:
-    """An engine on the migrated database and its session factory (the caller disposes the engine)."""
-    location = database_location(settings.database_url)
-    engine = _engine(settings.database_url, location)
-    try:
-        _upgrade(engine, location)
-    except DatabaseError:
-        engine.dispose()
-        raise
-    return engine, make_session_factory(engine)
-
-
-def _engine(url: str, location: str) -> Engine:
-    try:
-        return make_engine(url)
-    except (sa_exc.ArgumentError, sa_exc.NoSuchModuleError, ImportError) as exc:
-        raise DatabaseError(f"Cannot use the database {location}: {exc}") from None
-
-
-def _upgrade(engine: Engine, location: str) -> None:
-    try:
-        upgrade_to_head(engine)
-    except sa_exc.SQLAlchemyError as exc:
-        raise DatabaseError(f"Cannot open the database {location}: {_driver_message(exc)}") from None
-
-
-def _revision(engine: Engine, location: str) -> str | None:
-    try:
-        with engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
-    except sa_exc.SQLAlchemyError as exc:
-        raise DatabaseError(f"Cannot open the database {location}: {_driver_message(exc)}") from None
-
-
-def _driver_message(exc: sa_exc.SQLAlchemyError) -> str:
-    # The driver's own first line; SQLAlchemy's text adds the SQL and a link, noise for an admin.
-    original = getattr(exc, "orig", None) or exc
-    return str(original).strip().splitlines()[0] if str(original).strip() else type(original).__name__
-
-
-# --- interventions ------------------------------------------------------------------------
-
-
-INTERVENTION_PROBLEMS = {
-    "intervention_missing": "an intervention needs a name",
-    "intervention_too_long": f"the name is longer than {MAX_INTERVENTION_LENGTH} characters",
-    "intervention_bad_characters": "the name holds control characters (such as a tab or a line break)",
-}
-
-
-def intervention_problem(error: InvalidInput) -> str:
-    """The message for an intervention name that the assessment page would refuse too."""
-    return INTERVENTION_PROBLEMS.get(str(error)) or i18n.t(f"error.{error}", "en")
-
-
-def add_intervention(sessions: sessionmaker[Session], name: str) -> tuple[str, str]:
-    """Add a name to the organisation's list (same rules as typed on the page).
-
-    Returns (name as stored, outcome): outcome "added", "exists", or "inactive" (listed before but
-    switched off, so still not offered). InvalidInput when the name is empty, too long or holds
-    control characters.
-    """
-    name = clean_intervention(name)
-    with sessions.begin() as session:
-        known = set(repository.list_interventions(session, active_only=False))
-        stored = repository.add_intervention(session, name=name)
-        if name not in known:
-            return stored.name, "added"
-        offered = name in repository.list_interventions(session, active_only=True)
-        return stored.name, "exists" if offered else "inactive"
-
-
-def list_interventions(sessions: sessionmaker[Session]) -> list[str]:
-    """The names offered on the assessment page, sorted."""
-    with sessions.begin() as session:
-        return repository.list_interventions(session, active_only=True)
-
-
-# --- question banks -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BankCheck:
-    valid: list[Instrument]
-    problems: list[str]
-
-
-def check_banks(path: str | Path) -> BankCheck:
-    """Validate one bank file, or every bank in a folder (with the checks across files the app makes)."""
-    path = Path(path)
-    if not path.is_dir():
-        try:
-            return BankCheck([load_instrument(path)], [])
-        except QuestionBankError as exc:
-            return BankCheck([], exc.problems)
-    loaded: list[Instrument] = []
-    problems: list[str] = []
-    for file in sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml")):
-        try:
-            loaded.append(load_instrument(file))
-        except QuestionBankError as exc:
-            problems.extend(exc.problems)
-    try:
-        load_banks(path)   # the app's own loading: adds what only shows across files (same version twice)
-    except QuestionBankError as exc:
-        problems.extend(p for p in exc.problems if p not in problems)
-    valid = [i for i in loaded if not any(p.startswith(f"{i.source}:") for p in problems)]
-    return BankCheck(valid, problems)
-
-
-def default_bank(settings: Settings) -> Instrument:
-    """The bank new assessments use: the newest version of settings.instrument."""
-    try:
-        banks = load_banks(settings.question_banks_dir)
-    except QuestionBankError as exc:
-        raise StartupError(str(exc)) from None
-    return newest(banks, settings.instrument)
-
-
-# --- scoring a CSV of answers -------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -304,16 +127,21 @@ def score_records(instrument: Instrument, table: AnswerTable,
     return columns, records
 
 
+# --- output ---------------------------------------------------------------------------------
+
+
 def records_csv(columns: list[str], records: list[dict]) -> str:
+    """The records as CSV text with a header row; an empty cell where a score is missing, formulas made inert."""
     out = io.StringIO(newline="")
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for record in records:
-        writer.writerow({k: "" if v is None else v for k, v in record.items()})
+        writer.writerow({k: "" if v is None else neutralise_cell(v) for k, v in record.items()})
     return out.getvalue()
 
 
 def records_json(columns: list[str], records: list[dict]) -> str:
+    """The records as a JSON list of objects, keys in column order; null where a score is missing."""
     return json.dumps([{c: r.get(c) for c in columns} for r in records], indent=2, ensure_ascii=False) + "\n"
 
 
@@ -334,6 +162,14 @@ def records_table(columns: list[str], records: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _numeric(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
 def write_atomically(path: str | Path, text: str) -> None:
     """Write the whole file or nothing (a half-written output would look like a result)."""
     path = Path(path)
@@ -349,6 +185,9 @@ def write_atomically(path: str | Path, text: str) -> None:
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
         raise ServiceError(f"Cannot write '{path}': {exc.strerror or exc}") from None
+
+
+# --- reading the file, cell by cell ---------------------------------------------------------
 
 
 _OFF_SCALE = object()
@@ -428,11 +267,3 @@ def _column_letter(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         letters = chr(ord("A") + rest) + letters
     return letters
-
-
-def _numeric(value: str) -> bool:
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return True
