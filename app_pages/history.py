@@ -6,7 +6,7 @@ from app_pages import shell
 from app_pages.shell import t
 from questions import localise
 from services import assessments
-from services.errors import NotFound, TooManyAttempts
+from services.errors import NotFound
 
 runtime = shell.runtime_or_stop()
 language = shell.current_language()
@@ -14,21 +14,7 @@ language = shell.current_language()
 st.title(t("history.title"))
 st.markdown(t("history.lead"))
 
-with st.form("history-form"):
-    code = st.text_input(t("start.resume_label"), key="history-code", max_chars=40,
-                         placeholder="XXXX-XXXX-XXXX-XXXX")
-    opened = st.form_submit_button(t("start.resume_button"))
-if opened:
-    try:
-        found = assessments.resume(runtime, resume_code=code, client_key=shell.client_key())
-    except TooManyAttempts as exc:
-        st.error(t("error.too_many_attempts", seconds=exc.wait_seconds))
-    except NotFound:
-        st.error(t("error.resume_not_found"))
-    else:
-        owned = shell.owned_results()
-        owned.extend(r.response_id for r in found.results if r.response_id not in owned)
-        st.session_state["vm_resume_code"] = code
+shell.resume_form(runtime, "history-code")
 
 views = []
 for response_id in sorted(shell.owned_results()):

@@ -5,7 +5,8 @@ import hashlib
 
 import streamlit as st
 
-from services import i18n
+from services import assessments, i18n
+from services.errors import NotFound, TooManyAttempts
 from services.errors import StartupError
 from services.runtime import Runtime, build_runtime
 
@@ -105,3 +106,24 @@ _MARKDOWN_SPECIALS = "\\`*_{}[]()#+-.!|<>~$:"
 def plain(text: str) -> str:
     """Free text made inert for st.markdown: no HTML, links, images or formatting."""
     return "".join(f"\\{ch}" if ch in _MARKDOWN_SPECIALS else ch for ch in text)
+
+
+def resume_form(runtime: Runtime, key: str):
+    """The resume-code form; on a match the results become this session's and the find is returned."""
+    with st.form(f"{key}-form", enter_to_submit=True):
+        code = st.text_input(t("start.resume_label"), placeholder="XXXX-XXXX-XXXX-XXXX", key=key, max_chars=40)
+        opened = st.form_submit_button(t("start.resume_button"))
+    if not opened:
+        return None
+    try:
+        found = assessments.resume(runtime, resume_code=code, client_key=client_key())
+    except TooManyAttempts as exc:
+        st.error(t("error.too_many_attempts", seconds=exc.wait_seconds))
+        return None
+    except NotFound:
+        st.error(t("error.resume_not_found"))
+        return None
+    owned = owned_results()
+    owned.extend(r.response_id for r in found.results if r.response_id not in owned)
+    st.session_state["vm_resume_code"] = code
+    return found
