@@ -1,10 +1,25 @@
 """A professional's whole journey in a real browser: assessment in English and in Dutch, results,
 PDF, and coming back later with the resume code to see the history."""
 import re
+from contextlib import contextmanager
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import wait_for_streamlit
+from tests.browser.conftest import SCREENSHOT_DIR, wait_for_streamlit
+
+
+@contextmanager
+def screenshot_on_failure(context, name: str):
+    """Keep a picture of every page of the context when the journey fails, then close it."""
+    try:
+        yield
+    except BaseException:
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        for index, open_page in enumerate(context.pages):
+            open_page.screenshot(path=str(SCREENSHOT_DIR / f"{name}-{index}.png"), full_page=True)
+        raise
+    finally:
+        context.close()
 
 
 def click(page, key: str) -> None:
@@ -54,7 +69,17 @@ def start(page, url: str, intervention: str, code: str | None = None) -> str | N
 
 def test_assessment_in_english_and_dutch_with_pdf_and_history(browser, app_server):
     english = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = english.new_page()
+    with screenshot_on_failure(english, "journey-english"):
+        code = english_journey(english.new_page(), app_server)
+    dutch = browser.new_context(viewport={"width": 390, "height": 844}, locale="nl-NL")  # a phone
+    with screenshot_on_failure(dutch, "journey-dutch"):
+        dutch_journey(dutch.new_page(), app_server, code)
+    later = browser.new_context(viewport={"width": 1280, "height": 900})
+    with screenshot_on_failure(later, "journey-later"):
+        history_journey(later.new_page(), app_server, code)
+
+
+def english_journey(page, app_server) -> str:
     code = start(page, f"{app_server.url}/?lang=en", "Online CBT module")
     assert re.fullmatch(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){3}", code), code
 
@@ -78,20 +103,19 @@ def test_assessment_in_english_and_dutch_with_pdf_and_history(browser, app_serve
         page.locator(".st-key-download-pdf button").click()
     with open(download.value.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
-    english.close()
+    return code
 
-    # Another day, in Dutch: a second assessment kept with the same resume code.
-    dutch = browser.new_context(viewport={"width": 390, "height": 844}, locale="nl-NL")  # a phone
-    page = dutch.new_page()
+
+def dutch_journey(page, app_server, code: str) -> None:
+    """Another day, in Dutch on a phone: a second assessment kept with the same resume code."""
     assert start(page, f"{app_server.url}/?lang=nl", "Beeldbellen", code=code) is None
     expect(page.get_by_text("Stap 1 van 4", exact=False)).to_be_visible()
     answer_every_step(page, lambda item: 5 if item.startswith("tp") else 4)
     expect(page.get_by_text("Jouw waardenmatch", exact=True)).to_be_visible()
-    dutch.close()
 
-    # Coming back later with the code opens both assessments side by side.
-    later = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = later.new_page()
+
+def history_journey(page, app_server, code: str) -> None:
+    """Coming back later with the code opens both assessments side by side."""
     page.goto(f"{app_server.url}/?lang=en")
     wait_for_streamlit(page)
     page.locator(".st-key-resume-code input").fill(code.lower())
@@ -99,7 +123,6 @@ def test_assessment_in_english_and_dutch_with_pdf_and_history(browser, app_serve
     wait_for_streamlit(page)
     expect(page.get_by_text("Side by side", exact=True)).to_be_visible()
     expect(page.get_by_text("What changed since last time", exact=True)).to_be_visible()
-    later.close()
 
 
 def test_wrong_resume_code_is_not_found(page, app_server):
