@@ -1,7 +1,15 @@
 """Persistence for ValueMatch: SQLAlchemy models, engine helpers and repository functions."""
 
 from db.engine import current_revision, make_engine, make_session_factory, upgrade_to_head
-from db.errors import DatabaseError, DatabasePathError, DraftNotFound
+from db.errors import (
+    DatabaseError,
+    DatabasePathError,
+    DraftNotFound,
+    DuplicateName,
+    GroupSizeTooSmall,
+    InvalidRecord,
+    RecordNotFound,
+)
 from db.models import (
     Base,
     Draft,
@@ -12,6 +20,30 @@ from db.models import (
     ResponseAnswer,
     ResponseScore,
     utcnow,
+)
+from db.org_models import (
+    AnswerTally,
+    Organisation,
+    ResponseTally,
+    RoundTeam,
+    ScoreTally,
+    SurveyRound,
+    Team,
+)
+from db.organisations import (
+    create_organisation,
+    create_round,
+    create_team,
+    find_invitation,
+    get_organisation,
+    list_organisation_interventions,
+    list_organisations,
+    list_round_teams,
+    list_rounds,
+    list_teams,
+    regenerate_invitation,
+    set_team_size,
+    update_min_group_size,
 )
 from db.repository import (
     NOT_APPLICABLE,
@@ -33,40 +65,86 @@ from db.repository import (
     response_scores,
     save_draft_answers,
 )
+from db.tallies import (
+    AnswerCell,
+    ScoreCell,
+    add_to_tallies,
+    count_cells,
+    read_answer_cells,
+    read_score_cells,
+    rebuild_tallies,
+)
 
 __all__ = [
     "NOT_APPLICABLE",
+    "AnswerCell",
+    "AnswerTally",
     "Base",
     "DatabaseError",
     "DatabasePathError",
     "Draft",
     "DraftNotFound",
+    "DuplicateName",
+    "GroupSizeTooSmall",
     "Intervention",
+    "InvalidRecord",
     "LookupFailure",
+    "Organisation",
+    "RecordNotFound",
     "Respondent",
     "Response",
     "ResponseAnswer",
     "ResponseScore",
+    "ResponseTally",
+    "RoundTeam",
+    "ScoreCell",
+    "ScoreTally",
+    "SurveyRound",
+    "Team",
     "add_intervention",
     "add_response",
+    "add_to_tallies",
+    "count_cells",
     "create_draft",
+    "create_organisation",
     "create_respondent",
+    "create_round",
+    "create_team",
     "current_revision",
     "delete_lookup_failures_before",
+    "find_invitation",
     "find_open_drafts",
     "find_respondent",
     "get_draft",
+    "get_organisation",
     "get_response",
     "list_interventions",
+    "list_organisation_interventions",
+    "list_organisations",
     "list_responses",
+    "list_round_teams",
+    "list_rounds",
+    "list_teams",
     "load_answers_and_scores",
     "make_engine",
     "make_session_factory",
+    "read_answer_cells",
+    "read_score_cells",
+    "rebuild_tallies",
     "recent_failures",
     "record_lookup_failure",
+    "regenerate_invitation",
     "response_answers",
     "response_scores",
     "save_draft_answers",
+    "set_team_size",
+    "update_min_group_size",
     "upgrade_to_head",
     "utcnow",
 ]
+
+# Accounts, their scope, sign-in sessions and the audit log (db/account_models.py, db/accounts.py).
+from db.account_models import ROLES, Account, AccountScope, AuditLog, AuthSession  # noqa: E402
+from db.accounts import Scope, UsernameTaken  # noqa: E402
+
+__all__ += ["ROLES", "Account", "AccountScope", "AuditLog", "AuthSession", "Scope", "UsernameTaken"]

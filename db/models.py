@@ -19,6 +19,8 @@ from sqlalchemy import (
     SmallInteger,
     String,
     TypeDecorator,
+    UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -30,6 +32,12 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# A draft or response came through an invitation (all three set) or did not (none set).
+ATTRIBUTED_ALL_OR_NONE = (
+    "(organisation_id IS NULL) = (team_id IS NULL) AND (team_id IS NULL) = (round_id IS NULL)"
+)
 
 
 def utcnow() -> datetime:
@@ -81,9 +89,25 @@ class Intervention(Base):
     """A digital intervention respondents can choose to answer about."""
 
     __tablename__ = "intervention"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "name", name="uq_intervention_organisation_id_name"),
+        # UNIQUE treats NULLs as distinct, so the open list (no organisation) needs its own
+        # partial index to keep its names unique; both backends support partial indexes.
+        Index(
+            "uq_intervention_name_open",
+            "name",
+            unique=True,
+            sqlite_where=text("organisation_id IS NULL"),
+            postgresql_where=text("organisation_id IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    # NULL = the open list offered on the plain start page; else the organisation's own.
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE")
+    )
+    name: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -92,6 +116,7 @@ class Draft(Base):
     """An assessment in progress, reachable by the random token kept in the URL."""
 
     __tablename__ = "draft"
+    __table_args__ = (CheckConstraint(ATTRIBUTED_ALL_OR_NONE, name="attributed_all_or_none"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)
@@ -110,12 +135,17 @@ class Draft(Base):
     submitted_response_id: Mapped[int | None] = mapped_column(
         ForeignKey("response.id", ondelete="SET NULL")
     )
+    # Set together when the draft was started from a round's team invitation (docs/DASHBOARD.md).
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("survey_round.id"))
 
 
 class Response(Base):
     """One submitted assessment; its answers and scores live in their own tables."""
 
     __tablename__ = "response"
+    __table_args__ = (CheckConstraint(ATTRIBUTED_ALL_OR_NONE, name="attributed_all_or_none"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # Chosen by the client before submitting, so a double submit is recognised.
@@ -131,6 +161,11 @@ class Response(Base):
     intervention: Mapped[str] = mapped_column(String(200))
     role: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # Set together when the response came through a round's team invitation; only such
+    # responses enter the tallies (db/tallies.py) and so the dashboard.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("survey_round.id"), index=True)
 
 
 class ResponseAnswer(Base):

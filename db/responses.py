@@ -11,8 +11,9 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.errors import DraftNotFound
+from db.errors import DraftNotFound, InvalidRecord
 from db.models import Draft, Response, ResponseAnswer, ResponseScore
+from db.tallies import NOT_APPLICABLE_VALUE, add_to_tallies
 
 NOT_APPLICABLE = "na"
 AnswerValue = int | str  # 1..5 or "na"
@@ -37,13 +38,21 @@ def add_response(
     answers: Mapping[str, AnswerValue | None],
     scores: Mapping[str, Score],
     draft_token: str | None = None,
+    organisation_id: int | None = None,
+    team_id: int | None = None,
+    round_id: int | None = None,
 ) -> tuple[Response, bool]:
     """Store a submitted response with its answers and scores, once per submission token.
 
     Returns (response, created); created is False when the token was already submitted, and
     then nothing is written. Unanswered (None) answers are not stored. Marks the draft
     `draft_token` as submitted (DraftNotFound when it does not exist).
+    A response attributed to a round's team invitation (organisation_id, team_id and round_id,
+    all or none; the caller took them from one invitation) is added to the tallies too.
     """
+    attribution = (organisation_id, team_id, round_id)
+    if any(part is None for part in attribution) and any(p is not None for p in attribution):
+        raise InvalidRecord("organisation_id, team_id and round_id go together: all or none")
     existing = _response_by_token(session, submission_token)
     if existing is not None:
         return existing, False
@@ -57,6 +66,9 @@ def add_response(
         language=language,
         intervention=intervention,
         role=role,
+        organisation_id=organisation_id,
+        team_id=team_id,
+        round_id=round_id,
     )
     try:
         # A concurrent submit of the same token can land between the lookup and this insert;
@@ -82,6 +94,21 @@ def add_response(
                 {"response_id": response.id, "key": key, "value": value, "status": status}
                 for key, (value, status) in scores.items()
             ],
+        )
+    if organisation_id is not None and team_id is not None and round_id is not None:
+        add_to_tallies(
+            session,
+            organisation_id=organisation_id,
+            team_id=team_id,
+            round_id=round_id,
+            role=role,
+            # Validated above: every answer that is not an int is "na".
+            answer_values={
+                item_id: value if isinstance(value, int) else NOT_APPLICABLE_VALUE
+                for item_id, value in answers.items()
+                if value is not None
+            },
+            scores=scores,
         )
     if draft_token is not None:
         draft = session.scalar(select(Draft).where(Draft.token == draft_token))

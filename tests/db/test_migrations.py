@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
+import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
+from sqlalchemy.exc import IntegrityError
 
 from db import Base, make_engine, upgrade_to_head
 from db.engine import MIGRATIONS_DIR
@@ -81,9 +85,13 @@ def test_downgrade_to_base_then_upgrade_again(fresh_db: Engine) -> None:
     ("table", "unique_name"),
     [
         ("respondent", "uq_respondent_code_hash"),
-        ("intervention", "uq_intervention_name"),
+        ("intervention", "uq_intervention_organisation_id_name"),
         ("draft", "uq_draft_token"),
         ("response", "uq_response_submission_token"),
+        ("organisation", "uq_organisation_name"),
+        ("team", "uq_team_organisation_id_name"),
+        ("round_team", "uq_round_team_token_hash"),
+        ("round_team", "uq_round_team_round_id_team_id"),
     ],
 )
 def test_unique_constraints_have_convention_names(
@@ -98,6 +106,10 @@ def test_unique_constraints_have_convention_names(
     [
         ("response", "ix_response_created_at", ["created_at"]),
         ("response_score", "ix_response_score_key", ["key"]),
+        ("response", "ix_response_organisation_id", ["organisation_id"]),
+        ("response", "ix_response_team_id", ["team_id"]),
+        ("response", "ix_response_round_id", ["round_id"]),
+        ("intervention", "uq_intervention_name_open", ["name"]),
         (
             "lookup_failure",
             "ix_lookup_failure_scope_client_key_created_at",
@@ -108,3 +120,219 @@ def test_unique_constraints_have_convention_names(
 def test_query_indexes_exist(fresh_db: Engine, table: str, index_name: str, columns) -> None:
     indexes = {i["name"]: i["column_names"] for i in inspect(fresh_db).get_indexes(table)}
     assert indexes[index_name] == columns
+
+
+# --- 0001 -> 0002: existing data survives ---------------------------------------------------
+
+AT = datetime(2025, 12, 1, 9, 30, tzinfo=UTC)
+
+
+def _table(name: str, *columns: str) -> sa.TableClause:
+    """A lightweight table with only the 0001 columns, typed where the value needs it."""
+    typed = {"created_at": sa.DateTime(timezone=True), "updated_at": sa.DateTime(timezone=True)}
+    typed |= {"answers": sa.JSON(), "active": sa.Boolean(), "not_applicable": sa.Boolean()}
+    return sa.table(name, *(sa.column(c, typed.get(c)) for c in columns))
+
+
+TABLES_0001 = {
+    "respondent": _table("respondent", "id", "code_hash", "created_at"),
+    "intervention": _table("intervention", "id", "name", "active", "created_at"),
+    "response": _table(
+        "response",
+        "id",
+        "submission_token",
+        "respondent_id",
+        "instrument_id",
+        "instrument_version",
+        "instrument_hash",
+        "language",
+        "intervention",
+        "role",
+        "created_at",
+    ),
+    "response_answer": _table(
+        "response_answer", "response_id", "item_id", "value", "not_applicable"
+    ),
+    "response_score": _table("response_score", "response_id", "key", "value", "status"),
+    "draft": _table(
+        "draft",
+        "id",
+        "token",
+        "respondent_id",
+        "instrument_hash",
+        "language",
+        "intervention",
+        "role",
+        "answers",
+        "step",
+        "created_at",
+        "updated_at",
+        "submitted_response_id",
+    ),
+}
+
+
+def _response(rid: int, respondent_id: int | None, role: str | None) -> dict[str, object]:
+    return {
+        "id": rid,
+        "submission_token": f"sub-{rid}",
+        "respondent_id": respondent_id,
+        "instrument_id": "valuematch",
+        "instrument_version": "1.0",
+        "instrument_hash": "f" * 64,
+        "language": "nl",
+        "intervention": "Mood app",
+        "role": role,
+        "created_at": AT,
+    }
+
+
+ROWS_0001: dict[str, list[dict[str, object]]] = {
+    "respondent": [
+        {"id": 1, "code_hash": "a" * 64, "created_at": AT},
+        {"id": 2, "code_hash": "b" * 64, "created_at": AT},
+    ],
+    "intervention": [
+        {"id": 1, "name": "Mood app", "active": True, "created_at": AT},
+        {"id": 2, "name": "Old portal", "active": False, "created_at": AT},
+    ],
+    "response": [_response(1, 1, "nurse"), _response(2, None, None), _response(3, 2, "")],
+    "response_answer": [
+        {"response_id": rid, "item_id": item, "value": value, "not_applicable": value is None}
+        for rid in (1, 2, 3)
+        for item, value in (("ca1", rid), ("ca2", None), ("tn1", 5))
+    ],
+    "response_score": [
+        {"response_id": rid, "key": key, "value": value, "status": status}
+        for rid in (1, 2, 3)
+        for key, value, status in (
+            ("alignment_index", 12.5 * rid, "ok"),
+            ("domain:client_autonomy", 100 / 3, "ok"),
+            ("domain:financial_benefit", None, "not_enough"),
+        )
+    ],
+    "draft": [
+        {
+            "id": 1,
+            "token": "draft-submitted",
+            "respondent_id": 1,
+            "instrument_hash": "f" * 64,
+            "language": "nl",
+            "intervention": "Mood app",
+            "role": "nurse",
+            "answers": {"ca1": 1, "ca2": "na"},
+            "step": 2,
+            "created_at": AT,
+            "updated_at": AT,
+            "submitted_response_id": 1,
+        },
+        {
+            "id": 2,
+            "token": "draft-open",
+            "respondent_id": 2,
+            "instrument_hash": "f" * 64,
+            "language": "en",
+            "intervention": None,
+            "role": None,
+            "answers": {},
+            "step": 0,
+            "created_at": AT,
+            "updated_at": AT,
+            "submitted_response_id": None,
+        },
+    ],
+}
+
+
+def _config(connection: sa.Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+def _migrate(engine: Engine, step, revision: str) -> None:
+    """command.upgrade/downgrade the way upgrade_to_head migrates (SQLite foreign keys off:
+    rebuilding a table must not fire ON DELETE CASCADE)."""
+    with engine.connect() as connection:
+        driver = connection.connection.dbapi_connection
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:
+            driver.execute("PRAGMA foreign_keys=OFF")  # outside a transaction, or it is a no-op
+        try:
+            with connection.begin():
+                step(_config(connection), revision)
+        finally:
+            if sqlite:
+                driver.execute("PRAGMA foreign_keys=ON")
+
+
+def _rows_0001(engine: Engine) -> dict[str, list[tuple]]:
+    # The first two columns order every table (its key); JSON cannot be ordered by.
+    queries = {name: sa.select(table).order_by(*table.c[:2]) for name, table in TABLES_0001.items()}
+    with engine.connect() as connection:
+        return {name: [tuple(row) for row in connection.execute(q)] for name, q in queries.items()}
+
+
+@pytest.mark.parametrize("target", ["0002", "head"])
+def test_upgrade_from_0001_keeps_every_row(db_url: str, target: str) -> None:
+    engine = make_engine(db_url)
+    with engine.begin() as connection:
+        command.upgrade(_config(connection), "0001")
+        for name, rows in ROWS_0001.items():
+            connection.execute(sa.insert(TABLES_0001[name]), rows)
+    before = _rows_0001(engine)
+    assert [len(before[name]) for name in ROWS_0001] == [len(r) for r in ROWS_0001.values()]
+
+    if target == "head":
+        upgrade_to_head(engine)  # the production path
+    else:
+        _migrate(engine, command.upgrade, "0002")
+    assert _current_revision(engine) == (_head() if target == "head" else "0002")
+
+    assert _rows_0001(engine) == before
+    with engine.connect() as connection:
+        for table in ("response", "draft"):
+            attribution = sa.text(
+                f"SELECT count(*) FROM {table} WHERE organisation_id IS NOT NULL "
+                "OR team_id IS NOT NULL OR round_id IS NOT NULL"
+            )
+            assert connection.scalar(attribution) == 0
+        assert connection.scalar(sa.text("SELECT count(*) FROM response_tally")) == 0
+        if engine.dialect.name == "sqlite":
+            assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+    # The open list's names are still unique, now through the partial index.
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        connection.execute(
+            sa.insert(TABLES_0001["intervention"]),
+            [{"id": 3, "name": "Mood app", "active": True, "created_at": AT}],
+        )
+    engine.dispose()
+
+
+def test_downgrade_from_0002_keeps_the_0001_rows(db_url: str) -> None:
+    engine = make_engine(db_url)
+    with engine.begin() as connection:
+        command.upgrade(_config(connection), "0001")
+        for name, rows in ROWS_0001.items():
+            connection.execute(sa.insert(TABLES_0001[name]), rows)
+    before = _rows_0001(engine)
+    _migrate(engine, command.upgrade, "0002")
+    _migrate(engine, command.downgrade, "0001")
+    assert _current_revision(engine) == "0001"
+    assert _rows_0001(engine) == before
+    assert "organisation_id" not in {c["name"] for c in inspect(engine).get_columns("response")}
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("table", "key"),
+    [
+        ("response_tally", ["organisation_id", "team_id", "round_id", "role"]),
+        ("score_tally", ["organisation_id", "team_id", "round_id", "role", "key"]),
+        ("answer_tally", ["organisation_id", "team_id", "round_id", "role", "item_id", "value"]),
+    ],
+)
+def test_tally_keys_lead_with_the_organisation(fresh_db: Engine, table: str, key) -> None:
+    """The dashboard reads one organisation's tallies: its rows must be one range of the key."""
+    assert inspect(fresh_db).get_pk_constraint(table)["constrained_columns"] == key

@@ -1,0 +1,236 @@
+"""Running tallies per atomic cell (organisation, team, round, role): what the dashboard reads.
+
+add_to_tallies adds one attributed response in the transaction that stores it (add_response
+calls it); rebuild_tallies recomputes everything from the raw tables after imports and purges.
+Readers return role None for "not given" (stored as '' so it can be part of the primary key).
+Keyword-only functions that take a Session and never commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from functools import cache
+from typing import Any, NamedTuple
+
+from sqlalchemy import ColumnElement, Table, delete, func, insert, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
+
+from db.errors import DatabaseError
+from db.models import Response, ResponseAnswer, ResponseScore
+from db.org_models import AnswerTally, ResponseTally, ScoreTally
+
+__all__ = [
+    "NOT_APPLICABLE_VALUE",
+    "AnswerCell",
+    "Cell",
+    "ScoreCell",
+    "add_to_tallies",
+    "count_cells",
+    "read_answer_cells",
+    "read_score_cells",
+    "rebuild_tallies",
+]
+
+# answer_tally.value for "not applicable / don't know"; scale points are 1..5.
+NOT_APPLICABLE_VALUE = 0
+# How a missing role is stored in the tallies' primary key.
+_NO_ROLE = ""
+
+Cell = tuple[int, int, str | None]  # (team_id, round_id, role); role None = not given
+
+
+class ScoreCell(NamedTuple):
+    """One score summed over a cell's responses that have it (n of them)."""
+
+    team_id: int
+    round_id: int
+    role: str | None
+    key: str
+    n: int
+    total: float
+    total_sq: float
+
+
+class AnswerCell(NamedTuple):
+    """How many of a cell's responses gave `value` (0 = not applicable) to an item."""
+
+    team_id: int
+    round_id: int
+    role: str | None
+    item_id: str
+    value: int
+    count: int
+
+
+_CELL_COLUMNS = ("organisation_id", "team_id", "round_id", "role")
+# The order add_to_tallies writes in. rebuild_tallies locks in the same order, and every writer
+# of a cell takes that cell's response_tally row first, so writers of one cell queue up there
+# instead of deadlocking on PostgreSQL.
+_TALLY_TABLES: tuple[Table, ...] = (
+    ResponseTally.__table__,  # type: ignore[assignment]
+    ScoreTally.__table__,  # type: ignore[assignment]
+    AnswerTally.__table__,  # type: ignore[assignment]
+)
+
+
+def add_to_tallies(
+    session: Session,
+    *,
+    organisation_id: int,
+    team_id: int,
+    round_id: int,
+    role: str | None,
+    answer_values: Mapping[str, int],
+    scores: Mapping[str, tuple[float | None, str]],
+) -> None:
+    """Add one response to its cell's tallies.
+
+    `answer_values` maps item id -> 1..5, or NOT_APPLICABLE_VALUE; `scores` maps key ->
+    (value, status) and only scores with a value are counted (not_enough adds nothing).
+    Upserts with INSERT ... ON CONFLICT DO UPDATE, which is atomic on PostgreSQL under
+    concurrent writers (an UPDATE-then-INSERT could lose a race and fail).
+    """
+    dialect = session.get_bind().dialect.name
+    cell = {
+        "organisation_id": organisation_id,
+        "team_id": team_id,
+        "round_id": round_id,
+        "role": role or _NO_ROLE,
+    }
+    session.execute(_upsert(dialect, "response_tally"), [{**cell, "n": 1}])
+    score_rows = [
+        {**cell, "key": key, "n": 1, "total": value, "total_sq": value * value}
+        for key, (value, _status) in sorted(scores.items())
+        if value is not None
+    ]
+    if score_rows:
+        session.execute(_upsert(dialect, "score_tally"), score_rows)
+    answer_rows = [
+        {**cell, "item_id": item_id, "value": value, "count": 1}
+        for item_id, value in sorted(answer_values.items())
+    ]
+    if answer_rows:
+        session.execute(_upsert(dialect, "answer_tally"), answer_rows)
+
+
+def rebuild_tallies(session: Session, *, organisation_id: int | None = None) -> int:
+    """Recompute the tallies of one organisation (or of all) from the stored responses.
+
+    Returns how many attributed responses were tallied. On PostgreSQL the tally tables are
+    locked for the rest of the transaction, so a response stored meanwhile is counted once.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        # EXCLUSIVE still lets the dashboard read, but waits for (and then holds off) writers.
+        names = ", ".join(table.name for table in _TALLY_TABLES)
+        session.execute(text(f"LOCK TABLE {names} IN EXCLUSIVE MODE"))
+    for table in _TALLY_TABLES:
+        query = delete(table)
+        if organisation_id is not None:
+            query = query.where(table.c.organisation_id == organisation_id)
+        session.execute(query)
+
+    attributed = Response.organisation_id.is_not(None)
+    if organisation_id is not None:
+        attributed = Response.organisation_id == organisation_id
+    cell = (
+        Response.organisation_id,
+        Response.team_id,
+        Response.round_id,
+        func.coalesce(Response.role, _NO_ROLE),
+    )
+    responses = select(*cell, func.count()).where(attributed).group_by(*cell)
+    session.execute(insert(ResponseTally).from_select([*_CELL_COLUMNS, "n"], responses))
+
+    score = ResponseScore.value
+    scores = (
+        select(*cell, ResponseScore.key, func.count(), func.sum(score), func.sum(score * score))
+        .join(ResponseScore, ResponseScore.response_id == Response.id)
+        .where(attributed, score.is_not(None))
+        .group_by(*cell, ResponseScore.key)
+    )
+    session.execute(
+        insert(ScoreTally).from_select([*_CELL_COLUMNS, "key", "n", "total", "total_sq"], scores)
+    )
+
+    # value is NULL exactly when the answer is "not applicable" (a check constraint says so).
+    value = func.coalesce(ResponseAnswer.value, NOT_APPLICABLE_VALUE)
+    answers = (
+        select(*cell, ResponseAnswer.item_id, value, func.count())
+        .join(ResponseAnswer, ResponseAnswer.response_id == Response.id)
+        .where(attributed)
+        .group_by(*cell, ResponseAnswer.item_id, value)
+    )
+    session.execute(
+        insert(AnswerTally).from_select([*_CELL_COLUMNS, "item_id", "value", "count"], answers)
+    )
+
+    total = select(func.coalesce(func.sum(ResponseTally.n), 0))
+    if organisation_id is not None:
+        total = total.where(ResponseTally.organisation_id == organisation_id)
+    return int(session.scalar(total) or 0)
+
+
+def count_cells(session: Session, *, organisation_id: int) -> dict[Cell, int]:
+    """Number of responses per (team_id, round_id, role) cell of an organisation."""
+    query = select(
+        ResponseTally.team_id, ResponseTally.round_id, _role_given(ResponseTally), ResponseTally.n
+    ).where(ResponseTally.organisation_id == organisation_id)
+    return {(team, round_id, role): n for team, round_id, role, n in session.execute(query)}
+
+
+def read_score_cells(
+    session: Session, *, organisation_id: int, keys: Collection[str] | None = None
+) -> list[ScoreCell]:
+    """Score sums per cell of an organisation, only for `keys` when given; in no set order."""
+    query = select(
+        ScoreTally.team_id,
+        ScoreTally.round_id,
+        _role_given(ScoreTally),
+        ScoreTally.key,
+        ScoreTally.n,
+        ScoreTally.total,
+        ScoreTally.total_sq,
+    ).where(ScoreTally.organisation_id == organisation_id)
+    if keys is not None:
+        query = query.where(ScoreTally.key.in_(list(keys)))
+    return list(map(ScoreCell._make, session.execute(query)))
+
+
+def read_answer_cells(session: Session, *, organisation_id: int) -> list[AnswerCell]:
+    """Answer counts per cell, item and value (0 = not applicable) of an organisation.
+
+    In no set order: callers sum them into their own structures, and sorting some 40,000 rows
+    (200 cells at 34 items) costs PostgreSQL more than reading them.
+    """
+    query = select(
+        AnswerTally.team_id,
+        AnswerTally.round_id,
+        _role_given(AnswerTally),
+        AnswerTally.item_id,
+        AnswerTally.value,
+        AnswerTally.count,
+    ).where(AnswerTally.organisation_id == organisation_id)
+    return list(map(AnswerCell._make, session.execute(query)))
+
+
+def _role_given(tally: type[ResponseTally | ScoreTally | AnswerTally]) -> ColumnElement[Any]:
+    # Back from the stored '' to None ("not given") in SQL: cheaper than per row in Python,
+    # and these readers return tens of thousands of rows for a large organisation.
+    return func.nullif(tally.role, _NO_ROLE)
+
+
+@cache
+def _upsert(dialect: str, table_name: str) -> Insert:
+    # Built once per dialect and table; the counting columns are added to the stored row.
+    table = next(table for table in _TALLY_TABLES if table.name == table_name)
+    dialects: dict[str, Any] = {"sqlite": sqlite, "postgresql": postgresql}
+    if dialect not in dialects:
+        raise DatabaseError(f"tallies need SQLite or PostgreSQL, not {dialect}")
+    statement = dialects[dialect].insert(table)
+    counters = [column.name for column in table.c if not column.primary_key]
+    return statement.on_conflict_do_update(
+        index_elements=[column.name for column in table.primary_key.columns],
+        set_={name: table.c[name] + statement.excluded[name] for name in counters},
+    )
