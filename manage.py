@@ -6,6 +6,7 @@ turn their errors into a message on stderr with exit code 1; argparse answers us
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -13,9 +14,9 @@ from pathlib import Path
 from assessment import AnswerError
 from db import DatabaseError
 from questions import QuestionBankError, load_instrument
-from services import admin, offline_scoring, question_banks
+from services import admin, auth, offline_scoring, question_banks
 from services.errors import InvalidInput, ServiceError
-from services.runtime import load_settings
+from services.runtime import build_runtime, load_settings
 
 MISSING_COLUMNS_SHOWN = 10
 
@@ -116,6 +117,22 @@ def list_interventions(args: argparse.Namespace) -> int:
     return 0
 
 
+def create_admin(args: argparse.Namespace) -> int:
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("Password for the new admin (at least 12 characters): ")
+        if getpass.getpass("The same password again: ") != password:
+            return fail("the two passwords differ; no account was created")
+    runtime = build_runtime(load_settings())
+    try:
+        account = auth.create_first_admin(runtime, args.username, password)
+    finally:
+        runtime.engine.dispose()
+    print(f"Created the admin account '{account.username}'; sign in with it in the app.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="manage.py", description="ValueMatch admin commands. The database comes from DATABASE_URL, "
@@ -151,6 +168,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("list-interventions", list_interventions,
             "List the interventions offered on the assessment page.")
+
+    sub = command("create-admin", create_admin,
+                  "Create the first admin account (refused once an admin exists; there is no default password).")
+    sub.add_argument("username", metavar="USERNAME", help="3 to 100 letters, digits or . _ @ + - (no spaces)")
+    sub.add_argument("--password-stdin", action="store_true",
+                     help="read the password from the first line of standard input instead of asking for it")
     return parser
 
 

@@ -28,3 +28,22 @@ class IncompleteAnswers(ServiceError):
 
 class InvalidInput(ServiceError):
     """Input that does not fit (unknown item, value off the scale, text too long ...)."""
+
+
+class NotAuthorised(ServiceError):
+    """The signed-in account may not do this here (or is not signed in)."""
+
+
+class LoginFailed(ServiceError):
+    """Unknown username or wrong password: one message for both, so names cannot be probed."""
+
+    def __init__(self) -> None:
+        super().__init__("Username or password is not right")
+
+
+class WeakPassword(InvalidInput):
+    """A new password that is too short (or otherwise refused); the message says why."""
+
+
+class AdminExists(ServiceError):
+    """The first admin was already created; further accounts are made by an admin."""

@@ -1,13 +1,47 @@
 """The one typed settings object: every setting with a default and a help line, read from the environment."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{ROOT / 'data' / 'valuematch.db'}"
+
+
+class SsoRule(BaseModel):
+    """One entry of VM_SSO_ALLOW: who may sign in by single sign-on, and as what (see docs/SSO.md)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    email: str | None = Field(None, description="One verified e-mail address this rule admits.")
+    domain: str | None = Field(None, description="Or every verified address @domain (never as admin).")
+    role: Literal["admin", "manager", "facilitator"]
+    organisations: tuple[int, ...] = Field((), description="Organisation ids a new account may see.")
+
+    @field_validator("email", "domain")
+    @classmethod
+    def _lower(cls, value: str | None) -> str | None:
+        return value.strip().lower() if value is not None else None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> SsoRule:
+        if (self.email is None) == (self.domain is None):
+            raise ValueError("give either email or domain")
+        if self.email is not None and "@" not in self.email:
+            raise ValueError(f"'{self.email}' is not an e-mail address")
+        if self.domain is not None and (not self.domain or "@" in self.domain):
+            raise ValueError("domain is the part after @, e.g. example.org")
+        if self.domain is not None and self.role == "admin":
+            raise ValueError("a domain rule cannot make admins; list admins by e-mail")
+        if self.role == "admin" and self.organisations:
+            raise ValueError("admins see every organisation; leave organisations out")
+        if self.role != "admin" and not self.organisations:
+            raise ValueError(f"a {self.role} needs at least one organisation id")
+        return self
 
 
 class Settings(BaseSettings):
@@ -33,6 +67,32 @@ class Settings(BaseSettings):
         15, ge=1, description="Wrong resume codes older than this are forgotten by the slow-down.")
     resume_max_wait_seconds: int = Field(
         300, ge=1, description="Longest wait imposed between tries after repeated wrong resume codes.")
+
+    session_hours: int = Field(
+        8, ge=1, le=720, description="Hours a sign-in to the admin and dashboard pages lasts.")
+    login_free_attempts: int = Field(
+        5, ge=1, description="Wrong passwords allowed for one username or client before each next try must wait.")
+    login_window_minutes: int = Field(
+        15, ge=1, description="Wrong passwords older than this are forgotten by the sign-in slow-down.")
+    login_max_wait_seconds: int = Field(
+        900, ge=1, description="Longest wait imposed between sign-in tries after repeated wrong passwords.")
+    sso_allow: Annotated[tuple[SsoRule, ...], NoDecode] = Field(
+        (), description="Single sign-on allow-list as JSON: [{\"email\": ..., \"role\": ..., \"organisations\": [ids]}] "
+                        "or {\"domain\": ...} entries; empty = nobody signs in by single sign-on.")
+
+    @field_validator("sso_allow", mode="before")
+    @classmethod
+    def _json_allow_list(cls, value: object) -> object:
+        # Decoded here rather than by pydantic-settings, so bad JSON is a validation error with
+        # a message (and an empty variable means "nobody"), not a traceback.
+        if isinstance(value, str):
+            if not value.strip():
+                return ()
+            try:
+                return json.loads(value)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"not valid JSON ({exc.msg}, position {exc.pos})") from None
+        return value
 
     @field_validator("database_url")
     @classmethod

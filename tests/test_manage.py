@@ -344,3 +344,59 @@ def test_scores_csv_neutralises_formulas_in_the_id_column(tmp_path, capsys):
     out = tmp_path / "scores.csv"
     assert manage.main(["score", str(source), "--bank", str(MINI_BANK), "--output", str(out)]) == 0
     assert "'=HYPERLINK" in out.read_text(encoding="utf-8")
+
+
+# --- create-admin -------------------------------------------------------------------------
+
+import io  # noqa: E402
+
+from services import auth  # noqa: E402
+from services.runtime import build_runtime  # noqa: E402
+
+
+def test_create_admin_reads_the_password_from_stdin_once(capsys, monkeypatch, database):
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
+    code, out, _err = run(capsys, "create-admin", "Anna", "--password-stdin")
+    assert code == 0
+    assert "Created the admin account 'anna'" in out
+
+    runtime = build_runtime(Settings(database_url=database))
+    try:
+        assert auth.needs_first_admin(runtime) is False
+        assert auth.login(runtime, "anna", "a long enough password", "cli-test").account.role == "admin"
+    finally:
+        runtime.engine.dispose()
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("another long password\n"))
+    code, out, err = run(capsys, "create-admin", "bert", "--password-stdin")
+    assert code == 1 and out == ""
+    assert "an admin account already exists" in err
+
+
+@pytest.mark.parametrize("password, message", [
+    ("short\n", "at least 12 characters"),
+    ("\n", "at least 12 characters"),
+    ("anna.berg.1984\n", "may not be the username"),
+])
+def test_create_admin_refuses_a_weak_password(capsys, monkeypatch, password, message):
+    monkeypatch.setattr("sys.stdin", io.StringIO(password))
+    code, out, err = run(capsys, "create-admin", "anna.berg.1984", "--password-stdin")
+    assert code == 1 and out == ""
+    assert message in err
+
+
+def test_create_admin_asks_twice_without_stdin(capsys, monkeypatch):
+    answers = iter(["a long enough password", "a long enough passw0rd"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    code, out, err = run(capsys, "create-admin", "anna")
+    assert code == 1 and "differ" in err
+    answers = iter(["a long enough password"] * 2)
+    code, out, err = run(capsys, "create-admin", "anna")
+    assert code == 0, err
+
+
+def test_create_admin_is_listed_in_help(capsys):
+    code, out, _err = run(capsys, "--help")
+    assert code == 0 and "create-admin" in out
+    code, out, _err = run(capsys, "create-admin", "--help")
+    assert code == 0 and "--password-stdin" in out
