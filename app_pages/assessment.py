@@ -19,11 +19,17 @@ def keep_draft_in_url(token: str) -> None:
 
 def setup_form() -> None:
     st.title(t("assess.setup_title"))
-    st.markdown(t("assess.setup_lead"))
-    known = assessments.list_interventions(runtime) or t("assess.intervention_examples").split("|")
-    intervention = st.selectbox(t("assess.intervention_label"), known, index=None, accept_new_options=True,
-                                placeholder=t("assess.intervention_placeholder"),
-                                help=t("assess.intervention_help"), key="setup-intervention")
+    invitation = shell.invitation(runtime)
+    if invitation:
+        st.markdown(t("invite.counted", team=plain(invitation.team), k=invitation.min_group_size))
+        st.markdown(t("assess.about_intervention", intervention=plain(invitation.intervention)))
+        intervention = invitation.intervention
+    else:
+        st.markdown(t("assess.setup_lead"))
+        known = assessments.list_interventions(runtime) or t("assess.intervention_examples").split("|")
+        intervention = st.selectbox(t("assess.intervention_label"), known, index=None, accept_new_options=True,
+                                    placeholder=t("assess.intervention_placeholder"),
+                                    help=t("assess.intervention_help"), key="setup-intervention")
     roles = {r.id: localise(r.name, language) for r in runtime.instrument.roles}
     role = st.selectbox(t("assess.role_label"), list(roles), format_func=roles.get, index=None,
                         placeholder=t("assess.role_placeholder"), key="setup-role")
@@ -34,7 +40,8 @@ def setup_form() -> None:
         try:
             started = assessments.start_assessment(runtime, language=language, intervention=intervention or "",
                                                    role=role, resume_code=code.strip() or None,
-                                                   client_key=shell.client_key())
+                                                   client_key=shell.client_key(),
+                                                   invite_token=invitation.token if invitation else None)
         except InvalidInput as exc:
             st.error(t(f"error.{exc}"))
         except TooManyAttempts as exc:
@@ -133,7 +140,10 @@ def submit(draft) -> None:
     if response_id not in owned:
         owned.append(response_id)
     st.session_state["vm_result_id"] = response_id
+    counted = assessments.result(runtime, response_id).counted_for_team
+    st.session_state["vm_late"] = draft.team_id is not None and not counted
     st.session_state.pop("vm_draft", None)
+    st.session_state.pop("vm_invite", None)
     st.switch_page("app_pages/results.py", query_params={"lang": language})
 
 

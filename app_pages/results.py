@@ -90,6 +90,8 @@ else:
         no_result_yet()
     else:
         headline(view, alignment_reading(view.instrument, view.report, language))
+        if st.session_state.get("vm_late"):
+            st.warning(t("invite.late"))
         resume_reminder()
         for chart in charts.build_all(view.instrument, view.report, language):
             shell.show_chart(chart)

@@ -127,3 +127,28 @@ def resume_form(runtime: Runtime, key: str):
     owned.extend(r.response_id for r in found.results if r.response_id not in owned)
     st.session_state["vm_resume_code"] = code
     return found
+
+
+def invitation(runtime: Runtime):
+    """The team invitation of this visit (?invite=... in the URL, kept for the session), or None.
+
+    A wrong or closed link is said once; the person can still answer for themselves.
+    """
+    from services import invitations
+    token = st.query_params.get("invite") or st.session_state.get("vm_invite")
+    if not token:
+        return None
+    try:
+        found = invitations.check_invitation(runtime, token)
+    except NotFound:
+        st.session_state.pop("vm_invite", None)
+        st.query_params.pop("invite", None)
+        st.warning(t("invite.not_found"))
+        return None
+    if not found.is_open:
+        st.session_state.pop("vm_invite", None)
+        st.query_params.pop("invite", None)
+        st.warning(t("invite.not_open", opens=f"{found.opens_at:%d-%m-%Y}", closes=f"{found.closes_at:%d-%m-%Y}"))
+        return None
+    st.session_state["vm_invite"] = token
+    return found

@@ -2,12 +2,20 @@
 import streamlit as st
 
 from app_pages import shell
-from app_pages.shell import t
+from app_pages.shell import plain, t
 
 runtime = shell.runtime_or_stop()
 
 st.title(t("start.title"))
 st.markdown(t("start.lead"))
+
+invitation = shell.invitation(runtime)
+if invitation:
+    with st.container(border=True):
+        st.markdown(f"**{t('invite.heading')}**")
+        st.markdown(t("invite.body", organisation=plain(invitation.organisation), team=plain(invitation.team),
+                      intervention=plain(invitation.intervention), round=plain(invitation.round_name),
+                      k=invitation.min_group_size))
 
 st.subheader(t("start.privacy_heading"))
 st.markdown(t("start.privacy_body", k=runtime.settings.min_group_size))

@@ -10,7 +10,7 @@ from assessment import AnswerError, ScoreReport, check_answers, missing_answers,
 from db import repository
 from questions import Instrument
 
-from . import throttle
+from . import invitations, throttle
 from .errors import IncompleteAnswers, InvalidInput, NotFound, TooManyAttempts
 from .resume_codes import code_hash, new_resume_code, normalise
 from .runtime import Runtime
@@ -35,6 +35,7 @@ class DraftView:
     answers: dict[str, int | str]
     step: int
     submitted_response_id: int | None
+    team_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class ResultView:
     role: str | None
     answers: dict[str, int | str]
     report: ScoreReport
+    counted_for_team: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,8 +79,17 @@ def list_interventions(rt: Runtime) -> list[str]:
 
 
 def start_assessment(rt: Runtime, *, language: str, intervention: str, role: str | None,
-                     resume_code: str | None = None, client_key: str = "anonymous") -> Started:
-    """Open a draft for a new respondent (issuing a resume code) or for one who gave theirs."""
+                     resume_code: str | None = None, client_key: str = "anonymous",
+                     invite_token: str | None = None) -> Started:
+    """Open a draft for a new respondent (issuing a resume code) or for one who gave theirs.
+
+    With an open invitation the draft belongs to that team and round, on the round's instrument version.
+    """
+    invitation = None
+    if invite_token:
+        invitation = invitations.require_open(invitations.check_invitation(rt, invite_token))
+        rt.bank(invitation.instrument_hash)
+        intervention = invitation.intervention
     intervention = clean_intervention(intervention)
     if role is not None and role not in {r.id for r in rt.instrument.roles}:
         raise InvalidInput("role_unknown")
@@ -91,9 +102,11 @@ def start_assessment(rt: Runtime, *, language: str, intervention: str, role: str
         if respondent_id is None:
             issued = new_resume_code()
             respondent_id = repository.create_respondent(session, code_hash=code_hash(issued)).id
-        repository.create_draft(session, token=token, respondent_id=respondent_id,
-                                instrument_hash=rt.instrument.content_hash, language=language,
-                                intervention=intervention, role=role)
+        repository.create_draft(
+            session, token=token, respondent_id=respondent_id, language=language, intervention=intervention,
+            role=role, instrument_hash=invitation.instrument_hash if invitation else rt.instrument.content_hash,
+            organisation_id=invitation and invitation.organisation_id, team_id=invitation and invitation.team_id,
+            round_id=invitation and invitation.round_id)
     return Started(token, issued)
 
 
@@ -105,7 +118,8 @@ def load_draft(rt: Runtime, token: str | None) -> DraftView:
         if draft is None:
             raise NotFound("draft")
         return DraftView(draft.token, rt.bank(draft.instrument_hash), draft.language, draft.intervention or "",
-                         draft.role, dict(draft.answers or {}), draft.step, draft.submitted_response_id)
+                         draft.role, dict(draft.answers or {}), draft.step, draft.submitted_response_id,
+                         draft.team_id)
 
 
 def save_answers(rt: Runtime, *, token: str, answers: dict, step: int) -> DraftView:
@@ -141,12 +155,16 @@ def submit(rt: Runtime, *, token: str) -> int:
         if missing:
             raise IncompleteAnswers(missing)
         report = score_answers(instrument, answers)
+        # A round that closed meanwhile keeps the answers as a personal assessment only.
+        counted = draft.round_id is not None and invitations.round_is_open(session, draft.round_id)
         response, _created = repository.add_response(
             session, submission_token=_submission_token(token), respondent_id=draft.respondent_id,
             instrument_id=instrument.id, instrument_version=instrument.version,
             instrument_hash=instrument.content_hash, language=draft.language,
             intervention=draft.intervention or "", role=draft.role,
-            answers=check_answers(instrument, answers), scores=report.flat(), draft_token=token)
+            answers=check_answers(instrument, answers), scores=report.flat(), draft_token=token,
+            organisation_id=draft.organisation_id if counted else None,
+            team_id=draft.team_id if counted else None, round_id=draft.round_id if counted else None)
         return response.id
 
 
@@ -206,5 +224,5 @@ def _result_views(rt: Runtime, session, response_ids: list[int]) -> list[ResultV
         answers, _stored_scores = loaded.get(response_id, ({}, {}))
         views.append(ResultView(response.id, response.created_at, instrument, response.language,
                                 response.intervention, response.role, answers,
-                                score_answers(instrument, answers)))
+                                score_answers(instrument, answers), response.team_id is not None))
     return views

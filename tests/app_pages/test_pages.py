@@ -181,3 +181,34 @@ def test_invalid_question_bank_stops_the_app_listing_every_problem(app, tmp_path
     assert "field 'reverse': must be true or false" in message
     assert "duplicate id 'ca1'" in message
     assert not at.button
+
+
+def test_invitation_link_shows_who_invites_and_fixes_the_intervention(app, runtime, texts):
+    from datetime import datetime, timedelta, timezone
+
+    from db import organisations, repository
+    now = datetime.now(timezone.utc)
+    with runtime.sessions.begin() as session:
+        org = organisations.create_organisation(session, name="GGZ Oost", min_group_size=7)
+        team = organisations.create_team(session, organisation_id=org.id, name="Team Noord")
+        intervention = repository.add_intervention(session, name="Beeldbellen", organisation_id=org.id)
+        _, tokens = organisations.create_round(
+            session, organisation_id=org.id, intervention_id=intervention.id, name="Voorjaar",
+            opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=9),
+            instrument_hash=runtime.instrument.content_hash, team_ids=[team.id])
+    at = app(query={"invite": tokens[team.id]})
+    no_exceptions(at)
+    assert "Team Noord" in texts(at) and "**7**" in texts(at)
+    at.switch_page("app_pages/assessment.py").run()
+    no_exceptions(at)
+    assert not any(s.key == "setup-intervention" for s in at.selectbox)
+    at.button(key="setup-begin").click().run()
+    no_exceptions(at)
+    draft = assessments.load_draft(runtime, at.session_state["vm_draft"])
+    assert draft.team_id == team.id and draft.intervention == "Beeldbellen"
+
+
+def test_wrong_invitation_link_says_so_and_offers_a_personal_assessment(app, texts):
+    at = app(query={"invite": "no-such-link"})
+    no_exceptions(at)
+    assert "invitation link is not valid" in texts(at)

@@ -1,0 +1,69 @@
+"""The pages of the app, by section: the public pages always, the staff pages by who is signed in.
+
+Hiding a page here is only tidiness: every staff page checks the account itself
+(staff.require_account), because a hidden page is still reachable by its URL.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import staff
+from app_pages.shell import t
+from services import auth
+from services.auth import AccountView
+from services.runtime import Runtime
+
+
+def pages(runtime: Runtime, account: AccountView | None) -> dict[str, list[st.Page]]:
+    """The sections for st.navigation: public pages (no heading) and the Staff section."""
+    return {"": public_pages(), t("staff.nav_section"): staff_pages(runtime, account)}
+
+
+def public_pages() -> list[st.Page]:
+    return [
+        st.Page("app_pages/start.py", title=t("nav.start"), icon=":material/home:", default=True),
+        st.Page("app_pages/assessment.py", title=t("nav.assessment"), icon=":material/edit_note:", url_path="assessment"),
+        st.Page("app_pages/results.py", title=t("nav.results"), icon=":material/insights:", url_path="results"),
+        st.Page("app_pages/history.py", title=t("nav.history"), icon=":material/history:", url_path="history"),
+        st.Page("app_pages/about.py", title=t("nav.about"), icon=":material/info:", url_path="about"),
+    ]
+
+
+def staff_pages(runtime: Runtime, account: AccountView | None) -> list[st.Page]:
+    """Set up (only before the first admin exists), Sign in or the signed-in pages, and Account.
+
+    Set up, Sign in and Account are always registered, hidden when they do not apply, so that a
+    link or st.switch_page to them always works (a sign-out switches to the sign-in page before
+    the navigation knows nobody is signed in).
+    """
+    first_admin_needed = auth.needs_first_admin(runtime)
+    signed_in = account is not None
+    return [
+        st.Page(staff.SETUP_PAGE, title=t("staff.nav_setup"), icon=":material/key:", url_path="setup",
+                visibility=_shown(first_admin_needed)),
+        st.Page(staff.LOGIN_PAGE, title=t("staff.nav_sign_in"), icon=":material/login:", url_path="login",
+                visibility=_shown(not signed_in and not first_admin_needed), help=t("staff.nav_sign_in_help")),
+        *(signed_in_pages(account) if signed_in else []),
+        st.Page(staff.ACCOUNT_PAGE, title=t("staff.nav_account"), icon=":material/person:", url_path="account",
+                visibility=_shown(signed_in)),
+    ]
+
+
+def signed_in_pages(account: AccountView) -> list[st.Page]:
+    """The work pages of a signed-in account, in menu order.
+
+    TODO(dashboard, admin pages): add them here, e.g.
+        st.Page("app_pages/dashboard.py", title=t("nav.dashboard"), icon=":material/monitoring:",
+                url_path="dashboard", visibility=_shown(authorisation.can(account, "dashboard", "view")))
+    and let each page start with staff.require_account(runtime, "<page>", "view").
+    """
+    return []
+
+
+def home_page(account: AccountView) -> str:
+    """Where a fresh sign-in lands. TODO(dashboard): the dashboard for those who may view it."""
+    return staff.ACCOUNT_PAGE
+
+
+def _shown(visible: bool) -> str:
+    return "visible" if visible else "hidden"

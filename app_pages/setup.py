@@ -1,0 +1,82 @@
+"""Set up: the first admin account, chosen on the very first start (there is no default password).
+
+Open only while services.auth.needs_first_admin() is true; afterwards it shows a message and the
+way to sign in. create_first_admin checks again inside its transaction, so it can never make a
+second admin, even when two people submit at once.
+"""
+import streamlit as st
+
+from app_pages import shell, staff
+from app_pages.shell import plain, t
+from services import auth, passwords
+from services.errors import AdminExists, InvalidInput, LoginFailed, TooManyAttempts, WeakPassword
+
+runtime = shell.runtime_or_stop()
+language = shell.current_language()
+
+USERNAME_KEY, PASSWORD_KEY, REPEAT_KEY = "setup-username", "setup-password", "setup-password-repeat"
+
+
+def create_admin_and_sign_in() -> None:
+    """The button's callback: create the admin, then sign in with the same credentials."""
+    username = st.session_state.get(USERNAME_KEY, "")
+    password = st.session_state.get(PASSWORD_KEY, "")
+    repeated = st.session_state.get(REPEAT_KEY, "")
+    st.session_state[PASSWORD_KEY] = st.session_state[REPEAT_KEY] = ""
+    if password != repeated:
+        staff.notify("error", "staff.passwords_differ")
+        return
+    try:
+        admin = auth.create_first_admin(runtime, username, password)
+    except WeakPassword:
+        key, values = weak_password_message(password)
+        staff.notify("error", key, **values)
+        return
+    except InvalidInput:
+        staff.notify("error", "staff.username_rejected")
+        return
+    except AdminExists:
+        staff.notify("info", "staff.setup_closed")
+        return
+    try:
+        staff.keep_session(auth.login(runtime, username, password, shell.client_key()))
+    except (LoginFailed, TooManyAttempts):   # e.g. this address failed to sign in many times just now
+        staff.notify("success", "staff.setup_done_sign_in", username=plain(admin.username))
+        return
+    staff.notify("success", "staff.setup_done", username=plain(admin.username))
+
+
+def weak_password_message(password: str) -> tuple[str, dict]:
+    # The service says why in English; the rule's limits come from it, only the wording is here.
+    if len(password) < passwords.MIN_PASSWORD_LENGTH:
+        return "staff.password_too_short", {"min": passwords.MIN_PASSWORD_LENGTH}
+    if len(password) > passwords.MAX_PASSWORD_LENGTH:
+        return "staff.password_too_long", {"max": passwords.MAX_PASSWORD_LENGTH}
+    return "staff.password_is_username", {}
+
+
+st.title(t("staff.setup_title"))
+
+if not auth.needs_first_admin(runtime):
+    staff.show_notice()
+    account = staff.signed_in_account(runtime)
+    if account is not None:
+        st.page_link(staff.ACCOUNT_PAGE, label=t("staff.go_account"), icon=":material/person:",
+                     query_params={"lang": language})
+    else:
+        st.info(t("staff.setup_closed"))
+        st.page_link(staff.LOGIN_PAGE, label=t("staff.go_sign_in"), icon=":material/login:",
+                     query_params={"lang": language})
+    st.stop()
+
+st.markdown(t("staff.setup_lead"))
+staff.show_notice()
+with st.form("staff-setup", enter_to_submit=False):
+    st.text_input(t("staff.username"), key=USERNAME_KEY, max_chars=100, autocomplete="username",
+                  help=t("staff.username_help"))
+    st.text_input(t("staff.password"), key=PASSWORD_KEY, type="password", max_chars=passwords.MAX_PASSWORD_LENGTH,
+                  autocomplete="new-password")
+    st.text_input(t("staff.password_repeat"), key=REPEAT_KEY, type="password",
+                  max_chars=passwords.MAX_PASSWORD_LENGTH, autocomplete="new-password")
+    st.caption(t("staff.password_help", min=passwords.MIN_PASSWORD_LENGTH))
+    st.form_submit_button(t("staff.setup_button"), type="primary", key="setup-submit", on_click=create_admin_and_sign_in)

@@ -1,0 +1,187 @@
+"""What the staff pages share: who is signed in, the sign-in form, single sign-on and signing out.
+
+The browser session keeps only the session token (TOKEN_KEY); every run checks it again with
+services.auth.current_account, so an expired, ended or deactivated sign-in counts as signed out
+at once. Failed tries are counted in the database by the service, never here.
+"""
+from __future__ import annotations
+
+import importlib.util
+
+import streamlit as st
+
+from app_pages import shell
+from app_pages.shell import plain, t
+from services import auth, authorisation, sso
+from services.auth import AccountView, SessionToken
+from services.errors import InvalidInput, LoginFailed, NotAuthorised, TooManyAttempts
+from services.runtime import Runtime
+
+TOKEN_KEY = "vm_auth_token"
+NOTICE_KEY = "vm_staff_notice"   # (kind, string key, values): a message for the next staff page shown
+USERNAME_KEY = "staff-login-username"
+PASSWORD_KEY = "staff-login-password"
+
+LOGIN_PAGE = "app_pages/login.py"
+SETUP_PAGE = "app_pages/setup.py"
+ACCOUNT_PAGE = "app_pages/account.py"
+
+
+def signed_in_account(runtime: Runtime) -> AccountView | None:
+    """The account of this browser session, checked against the database on every run.
+
+    A token the service no longer accepts (expired, signed out elsewhere, account deactivated)
+    is dropped, and the next staff page says the sign-in has ended.
+    """
+    token = st.session_state.get(TOKEN_KEY)
+    if not token:
+        return None
+    account = auth.current_account(runtime, token)
+    if account is None:
+        del st.session_state[TOKEN_KEY]
+        notify("info", "staff.session_ended")
+    return account
+
+
+def require_account(runtime: Runtime, page: str | None = None, action: str = "view") -> AccountView:
+    """The signed-in account, allowed to `action` on `page` (services.authorisation names).
+
+    Not signed in: the sign-in form is shown and the page stops (after signing in the same page
+    opens). Signed in without the right: a plain "no access" message and the page stops.
+    `page=None` asks only for a signed-in account (the account page).
+    """
+    account = signed_in_account(runtime)
+    if account is None:
+        show_notice()
+        st.info(t("staff.login_required"))
+        login_form(runtime)
+        st.stop()
+    if page is not None:
+        try:
+            authorisation.authorise(account, page, action)
+        except NotAuthorised:
+            st.error(t("staff.no_access"))
+            st.stop()
+    return account
+
+
+# --- messages that survive the rerun after a button -----------------------------------------
+
+
+def notify(kind: str, key: str, **values: object) -> None:
+    """Keep a message (kind: success, info, warning or error) for the next show_notice()."""
+    st.session_state[NOTICE_KEY] = (kind, key, values)
+
+
+def show_notice() -> None:
+    """Show the kept message once, in the language chosen now."""
+    notice = st.session_state.pop(NOTICE_KEY, None)
+    if notice:
+        kind, key, values = notice
+        getattr(st, kind)(t(key, **values))
+
+
+# --- password sign-in -----------------------------------------------------------------------
+
+
+def login_form(runtime: Runtime) -> None:
+    """Username and password; the check runs in the button's callback (see _sign_in)."""
+    with st.form("staff-login", enter_to_submit=True):
+        st.text_input(t("staff.username"), key=USERNAME_KEY, max_chars=100, autocomplete="username")
+        st.text_input(t("staff.password"), key=PASSWORD_KEY, type="password", max_chars=1024,
+                      autocomplete="current-password")
+        st.form_submit_button(t("staff.login_button"), type="primary", key="staff-login-submit",
+                              on_click=_sign_in, args=(runtime,))
+
+
+def _sign_in(runtime: Runtime) -> None:
+    # A callback runs before the script, so the navigation of this very run already knows who is
+    # signed in, and the typed password can be wiped from the session (a widget's value cannot
+    # be changed once the widget was drawn in a run).
+    username = st.session_state.get(USERNAME_KEY, "")
+    password = st.session_state.get(PASSWORD_KEY, "")
+    st.session_state[PASSWORD_KEY] = ""
+    try:
+        signed_in = auth.login(runtime, username, password, shell.client_key())
+    except LoginFailed:
+        notify("error", "staff.login_failed")
+        return
+    except TooManyAttempts as exc:
+        notify("error", "staff.login_wait", seconds=exc.wait_seconds)
+        return
+    keep_session(signed_in)
+
+
+def keep_session(signed_in: SessionToken) -> None:
+    """Remember a new sign-in in this browser session (only its token)."""
+    st.session_state[TOKEN_KEY] = signed_in.token
+    st.session_state.pop(NOTICE_KEY, None)
+
+
+def sign_out(runtime: Runtime) -> None:
+    """End the session in the database and forget it here; also Streamlit's identity, if any.
+
+    st.logout() removes Streamlit's identity cookie, which would otherwise let the next visit
+    continue as the same organisation account for 30 days without asking the provider.
+    """
+    auth.logout(runtime, st.session_state.pop(TOKEN_KEY, None))
+    for key in (USERNAME_KEY, PASSWORD_KEY):
+        st.session_state.pop(key, None)
+    notify("success", "staff.signed_out")
+    if sso_available(runtime) and st.user.is_logged_in:
+        st.logout()
+
+
+# --- single sign-on (Streamlit's OIDC login) ------------------------------------------------
+
+
+def sso_available(runtime: Runtime) -> bool:
+    """Single sign-on is offered when Streamlit's [auth] secrets, Authlib and an allow-list exist."""
+    if not runtime.settings.sso_allow or not hasattr(st, "user"):
+        return False
+    if not _authlib_installed():
+        return False
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:   # no secrets file, or one that cannot be read (StreamlitSecretNotFoundError)
+        return False
+
+
+def _authlib_installed() -> bool:
+    # st.login() needs Authlib (streamlit[auth]); without it the button would end in a traceback.
+    return importlib.util.find_spec("authlib") is not None
+
+
+def sso_section(runtime: Runtime) -> None:
+    """The organisation-account button, or "continue as" once the provider knows who this is.
+
+    Mapping an identity to an account is services.sso.login_with_sso, tested with a fake identity
+    in tests/services/test_sso.py; this part only passes st.user's plain values, and
+    tests/app_pages/test_staff_pages.py drives it with AppTest's fake st.user. The redirect to a
+    real provider (st.login) is Streamlit's and is not tested here. The mapping waits for a click
+    (it may create the account and always opens a session), also because Streamlit's identity
+    cookie outlives a ValueMatch sign-in: an expired sign-in must not silently start a new one.
+    """
+    st.subheader(t("staff.sso_heading"))
+    if not st.user.is_logged_in:
+        if st.button(t("staff.sso_button"), key="staff-sso-login", icon=":material/badge:"):
+            st.login()
+        return
+    email = str(st.user.get("email") or "")
+    st.button(t("staff.sso_continue", email=plain(email)), key="staff-sso-continue", type="primary",
+              on_click=_sign_in_with_sso, args=(runtime,))
+    if st.button(t("staff.sso_other"), key="staff-sso-other"):
+        st.logout()
+
+
+def _sign_in_with_sso(runtime: Runtime) -> None:
+    email = st.user.get("email")
+    try:
+        signed_in = sso.login_with_sso(runtime, email, st.user.get("email_verified"))
+    except InvalidInput:   # the allow-list names an organisation that does not exist
+        notify("error", "staff.sso_misconfigured")
+        return
+    if signed_in is None:
+        notify("error", "staff.sso_refused", email=plain(str(email or "")))
+        return
+    keep_session(signed_in)

@@ -1,0 +1,321 @@
+"""Staff sign-in pages (set-up, sign in, account) through AppTest on the real app and real SQLite."""
+import re
+from datetime import timedelta
+
+import pytest
+import streamlit as st
+from sqlalchemy import func, select
+from streamlit.proto.TextInput_pb2 import TextInput as TextInputProto
+from streamlit.testing.v1 import AppTest
+
+from app_pages import staff
+from db import organisations
+from db.account_models import Account, AuthSession
+from db.models import utcnow
+from services import accounts, auth
+from services.errors import LoginFailed
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def menu(monkeypatch):
+    """What the last run passed to st.navigation: {section: [(title, visibility), ...]}.
+
+    A spy around the real st.navigation (it still runs): AppTest does not expose the menu.
+    """
+    seen: dict[str, list[tuple[str, str]]] = {}
+    real_navigation = st.navigation
+
+    def recording(pages, **options):
+        seen.clear()
+        seen.update({section: [(p.title, p.visibility) for p in listed] for section, listed in pages.items()})
+        return real_navigation(pages, **options)
+
+    monkeypatch.setattr(st, "navigation", recording)
+    return seen
+
+
+def shown(menu, section="Staff"):
+    return [title for title, visibility in menu[section] if visibility == "visible"]
+
+
+def no_exceptions(at):
+    assert [e.value for e in at.exception] == []
+
+
+@pytest.fixture
+def admin(runtime):
+    return auth.create_first_admin(runtime, "anna", PASSWORD)
+
+
+def fill(at, **values):
+    for key, value in values.items():
+        at.text_input(key=key).input(value)
+    return at
+
+
+def sign_in(at, username, password):
+    fill(at, **{staff.USERNAME_KEY: username, staff.PASSWORD_KEY: password})
+    return at.button(key="staff-login-submit").click().run()
+
+
+def count(runtime, model, *where):
+    with runtime.sessions.begin() as session:
+        return session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+# --- navigation -------------------------------------------------------------------------------
+
+
+def test_fresh_database_offers_set_up_and_no_sign_in(app, menu):
+    at = app()
+    no_exceptions(at)
+    assert shown(menu, "") == ["Start", "Assessment", "My results", "My history", "About the instrument"]
+    assert shown(menu) == ["Set up"]
+
+
+def test_once_an_admin_exists_the_staff_section_offers_sign_in(app, menu, admin):
+    app()
+    assert shown(menu) == ["Sign in"]
+
+
+def test_staff_section_in_dutch(app, menu, admin):
+    app(query={"lang": "nl"})
+    assert shown(menu, "Beheer") == ["Inloggen"]
+
+
+# --- set-up -----------------------------------------------------------------------------------
+
+
+def test_first_admin_is_created_and_signed_in(app, menu, runtime, texts):
+    at = app("setup")
+    fill(at, **{"setup-username": "Anna", "setup-password": PASSWORD, "setup-password-repeat": PASSWORD})
+    at.button(key="setup-submit").click().run()
+    no_exceptions(at)
+    assert "the admin account **anna** was created and you are signed in" in texts(at)
+    assert auth.current_account(runtime, at.session_state[staff.TOKEN_KEY]).role == "admin"
+    assert shown(menu) == ["Account"]
+    assert [w.key for w in at.text_input] == []                 # the form is gone for good
+    assert [link.label for link in at.get("page_link")] == ["Go to your account"]
+
+
+@pytest.mark.parametrize("username, password, repeated, message", [
+    ("anna", "short pass", "short pass", "The password is too short: use at least 12 characters."),
+    ("anna", PASSWORD, PASSWORD + "!", "The two passwords are not the same."),
+    ("anna.de.vries", "Anna.de.Vries", "Anna.de.Vries", "The password may not be the same as the username."),
+])
+def test_set_up_refuses_a_weak_or_mistyped_password(app, runtime, texts, username, password, repeated, message):
+    at = app("setup")
+    fill(at, **{"setup-username": username, "setup-password": password, "setup-password-repeat": repeated})
+    at.button(key="setup-submit").click().run()
+    no_exceptions(at)
+    assert message in texts(at)
+    assert count(runtime, Account) == 0
+    assert staff.TOKEN_KEY not in at.session_state
+    assert at.text_input(key="setup-password").value == ""     # typed again, not kept in the session
+    assert at.text_input(key="setup-username").value == username
+
+
+def test_set_up_refuses_a_bad_username(app, runtime, texts):
+    at = app("setup", query={"lang": "nl"})
+    fill(at, **{"setup-username": "a b", "setup-password": PASSWORD, "setup-password-repeat": PASSWORD})
+    at.button(key="setup-submit").click().run()
+    no_exceptions(at)
+    assert "Deze gebruikersnaam kan niet worden gebruikt" in texts(at)
+    assert count(runtime, Account) == 0
+
+
+def test_set_up_page_cannot_make_a_second_admin(app, runtime, admin, texts):
+    at = app("setup")
+    no_exceptions(at)
+    assert "already set up" in texts(at)
+    assert [w.key for w in at.text_input] == []                 # no form, only the way to sign in
+    assert [link.label for link in at.get("page_link")] == ["Go to sign in"]
+
+
+def test_set_up_form_left_open_while_someone_else_finished_set_up(app, runtime, texts):
+    at = app("setup")
+    auth.create_first_admin(runtime, "bram", PASSWORD)          # in another browser, meanwhile
+    fill(at, **{"setup-username": "anna", "setup-password": PASSWORD, "setup-password-repeat": PASSWORD})
+    at.button(key="setup-submit").click().run()
+    no_exceptions(at)
+    assert "already set up" in texts(at)
+    assert count(runtime, Account) == 1
+    assert staff.TOKEN_KEY not in at.session_state
+
+
+# --- sign in and out --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("username, password", [("anna", "not the password"), ("nobody", PASSWORD)])
+def test_wrong_credentials_get_one_message_and_nothing_is_kept(app, admin, texts, username, password):
+    at = app("login")
+    sign_in(at, username, password)
+    no_exceptions(at)
+    assert "The username or password is not right." in texts(at)
+    assert staff.TOKEN_KEY not in at.session_state
+    assert at.text_input(key=staff.PASSWORD_KEY).value == ""
+
+
+def test_right_password_signs_in_and_opens_the_account_page(app, menu, runtime, admin, texts):
+    at = app("login")
+    sign_in(at, "Anna", PASSWORD)
+    no_exceptions(at)
+    assert "Signed in as **anna** (admin)." in texts(at)
+    assert auth.current_account(runtime, at.session_state[staff.TOKEN_KEY]) == admin
+    assert shown(menu) == ["Account"]
+
+
+def test_sign_out_ends_the_session_everywhere(app, menu, runtime, admin, texts):
+    at = app("login")
+    sign_in(at, "anna", PASSWORD)
+    token = at.session_state[staff.TOKEN_KEY]
+    # The browser is on /account now; AppTest keeps asking for the page last given to switch_page.
+    at.switch_page("app_pages/account.py").run()
+    at.button(key="staff-sign-out").click().run()
+    no_exceptions(at)
+    assert staff.TOKEN_KEY not in at.session_state
+    assert auth.current_account(runtime, token) is None
+    assert count(runtime, AuthSession) == 0
+    assert "You are signed out." in texts(at)
+    assert shown(menu) == ["Sign in"]
+
+
+def test_repeated_failures_make_the_next_try_wait(app, runtime, admin, texts, monkeypatch):
+    for _ in range(3):   # this username failed lately, from anywhere
+        with pytest.raises(LoginFailed):
+            auth.login(runtime, "anna", "not the password", "elsewhere")
+    monkeypatch.setenv("VM_LOGIN_FREE_ATTEMPTS", "1")
+    at = app("login")
+    sign_in(at, "anna", PASSWORD)   # even the right password waits
+    no_exceptions(at)
+    assert re.search(r"Please wait \d+ seconds before trying again", texts(at))
+    assert staff.TOKEN_KEY not in at.session_state
+
+
+def test_expired_sign_in_counts_as_signed_out(app, menu, runtime, admin, texts):
+    expired = auth.login(runtime, "anna", PASSWORD, "client",
+                         now=utcnow() - timedelta(hours=runtime.settings.session_hours, minutes=1))
+    at = app("account", state={staff.TOKEN_KEY: expired.token})
+    no_exceptions(at)
+    assert staff.TOKEN_KEY not in at.session_state
+    assert shown(menu) == ["Sign in"]
+    assert "Your sign-in has ended. Please sign in again." in texts(at)
+    assert "Signed in as" not in texts(at)
+
+
+def test_account_page_asks_to_sign_in_and_then_shows_itself(app, admin, texts):
+    at = app("account")
+    no_exceptions(at)
+    assert "Please sign in to open this page." in texts(at)
+    sign_in(at, "anna", PASSWORD)
+    no_exceptions(at)
+    assert "Signed in as **anna** (admin)." in texts(at)
+
+
+def test_login_page_in_dutch(app, admin, texts):
+    at = app("login", query={"lang": "nl"})
+    assert at.title[0].value == "Inloggen"
+    sign_in(at, "anna", "not the password")
+    assert "De gebruikersnaam of het wachtwoord klopt niet." in texts(at)
+
+
+def test_login_form_hides_the_password(app, admin):
+    at = app("login")
+    assert at.text_input(key=staff.PASSWORD_KEY).proto.type == TextInputProto.PASSWORD
+    assert [b.key for b in at.button] == ["staff-login-submit"]   # no single sign-on unless configured
+
+
+# --- single sign-on, with AppTest's fake st.user (no provider) -------------------------------
+
+AUTH_SECRETS = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-only",
+                "client_id": "test", "client_secret": "test",
+                "server_metadata_url": "https://provider.invalid/.well-known/openid-configuration"}
+
+
+@pytest.fixture
+def sso_login_page(app, monkeypatch):
+    """The login page with [auth] secrets, Authlib taken as present and an allow-list for mia."""
+    monkeypatch.setenv("VM_SSO_ALLOW", '[{"email": "mia@zorg-noord.nl", "role": "admin"}]')
+    monkeypatch.setattr(staff, "_authlib_installed", lambda: True)
+
+    def open_as(user: dict) -> AppTest:
+        at = app()
+        at.secrets["auth"] = AUTH_SECRETS
+        at.user = user
+        return at.switch_page("app_pages/login.py").run()
+    return open_as
+
+
+def test_sso_button_when_configured(sso_login_page):
+    at = sso_login_page({"is_logged_in": False})
+    no_exceptions(at)
+    assert at.button(key="staff-sso-login").label == "Sign in with your organisation account"
+
+
+def test_sso_identity_on_the_allow_list_signs_in(sso_login_page, runtime, texts):
+    at = sso_login_page({"is_logged_in": True, "email": "Mia@zorg-noord.nl", "email_verified": True})
+    at.button(key="staff-sso-continue").click().run()
+    no_exceptions(at)
+    assert r"Signed in as **mia@zorg\-noord\.nl** (admin)." in texts(at)   # escaped for markdown
+    assert auth.current_account(runtime, at.session_state[staff.TOKEN_KEY]).username == "mia@zorg-noord.nl"
+
+
+@pytest.mark.parametrize("user", [
+    {"is_logged_in": True, "email": "eve@elsewhere.org", "email_verified": True},
+    {"is_logged_in": True, "email": "mia@zorg-noord.nl", "email_verified": False},
+])
+def test_sso_identity_not_admitted_gets_a_message(sso_login_page, runtime, texts, user):
+    at = sso_login_page(user)
+    at.button(key="staff-sso-continue").click().run()
+    no_exceptions(at)
+    assert "has no access to ValueMatch" in texts(at)
+    assert staff.TOKEN_KEY not in at.session_state
+    assert count(runtime, Account) == 0
+
+
+# --- require_account on a page that needs a right ---------------------------------------------
+
+
+def guarded_page():
+    """A page guarded like the dashboard and admin pages will be."""
+    import streamlit as st
+
+    from app_pages import shell, staff
+
+    runtime = shell.runtime_or_stop()
+    shell.current_language()
+    account = staff.require_account(runtime, "admin_accounts", "view")
+    st.markdown(f"reached as {account.username}")
+
+
+@pytest.fixture
+def facilitator(runtime, admin):
+    with runtime.sessions.begin() as session:
+        organisation_id = organisations.create_organisation(session, name="Zorg Noord").id
+    accounts.create_account(runtime, admin, role="facilitator", username="fenna", password=PASSWORD,
+                            scope={organisation_id: None})
+    return auth.login(runtime, "fenna", PASSWORD, "client")
+
+
+@pytest.mark.parametrize("who, expected", [("anna", "reached as anna"),
+                                           ("fenna", "You do not have access to this page.")])
+def test_require_account_checks_the_right(isolated_database, runtime, facilitator, texts, who, expected):
+    st.cache_resource.clear()
+    token = facilitator.token if who == "fenna" else auth.login(runtime, "anna", PASSWORD, "client").token
+    at = AppTest.from_function(guarded_page, default_timeout=60)
+    at.session_state[staff.TOKEN_KEY] = token
+    at.run()
+    no_exceptions(at)
+    assert expected in texts(at)
+    assert ("reached" in texts(at)) == (who == "anna")
+
+
+def test_require_account_without_sign_in_shows_the_form_and_stops(isolated_database, texts):
+    st.cache_resource.clear()
+    at = AppTest.from_function(guarded_page, default_timeout=60).run()
+    no_exceptions(at)
+    assert "Please sign in to open this page." in texts(at)
+    assert "reached" not in texts(at)
+    assert at.text_input(key=staff.PASSWORD_KEY).proto.type == TextInputProto.PASSWORD
