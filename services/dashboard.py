@@ -1,0 +1,231 @@
+"""The implementation manager's dashboard: every number it shows, from the tallies, behind anonymity.
+
+One call = one page: `dashboard()` authorises first, reads the organisation's tallies once (never an
+individual response), decides every view the dashboard offers with `publishable` once, and builds each
+part only from views whose decision is "shown". Anything else carries its Decision, so a page can say
+"fewer than k responses" or "withheld to protect a small group", which is not the same as "no data".
+
+The decisions cover every offered view of the organisation (all teams, rounds, interventions and
+roles), whatever the filters: the filters only choose which of those views a page looks at, so two
+pages with different filters cannot be subtracted to reveal a small group either. Every statistic shown
+is a function of per-group sums (see services/dashboard_stats.py), which the anonymity rule covers.
+
+`export_rows()` flattens a view into the rows the exports module writes (CSV, XLSX, PDF). The reading
+lives in dashboard_data, the parts in dashboard_parts, the export rows in dashboard_export.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assessment.anonymity import ALL, Decision, Selector
+from questions.model import localise
+
+from .auth import AccountView
+from .authorisation import authorise
+from .dashboard_data import ALIGNMENT_KEY, DashboardContext, instrument_versions
+from .dashboard_data import load_context as _load  # dashboard() looks it up here, so a test can stub it
+from .dashboard_export import EXPORT_COLUMNS, export_rows
+from .dashboard_parts import (
+    ITEMS_DIFFER,
+    LEAST_ALIGNED,
+    LOW_PARTICIPATION_BELOW,
+    MISALIGNED,
+    SPLIT_VIEW,
+    WHERE_TO_START_MAX,
+    DomainReliability,
+    ElementMean,
+    Group,
+    ItemDistribution,
+    Participation,
+    StartingPoint,
+    TeamAgreement,
+    TeamThemes,
+    Theme,
+    ThemeAgreement,
+    ThemeMean,
+    TrendPoint,
+    common_themes_and_items,
+    domain_reliability,
+    group_for,
+    rounds_for_trend,
+    team_participation,
+    theme_means_of,
+    where_to_start,
+)
+from .dashboard_stats import Estimate, Moments, likert_distribution, mean_interval
+from .errors import InvalidInput
+from .runtime import Runtime
+
+__all__ = [
+    "ALIGNMENT_KEY", "EXPORT_COLUMNS", "ITEMS_DIFFER", "LEAST_ALIGNED", "LOW_PARTICIPATION_BELOW",
+    "MISALIGNED", "SPLIT_VIEW", "WHERE_TO_START_MAX", "DashboardView", "Decision", "DomainReliability",
+    "ElementMean", "Filters", "Group", "ItemDistribution", "Participation", "StartingPoint",
+    "TeamAgreement", "TeamThemes", "Theme", "ThemeAgreement", "ThemeMean", "TrendPoint", "dashboard",
+    "export_rows",
+]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the manager asked to see. Ids are questions to authorise and check, never answers."""
+
+    organisation_id: int
+    team_id: int | None = None
+    intervention_id: int | None = None
+    role: str | None = None          # None = all roles
+    round_id: int | None = None
+
+    def __post_init__(self) -> None:
+        # Filters often come from query parameters: a "3" must not reach a lookup as a string.
+        for name in ("organisation_id", "team_id", "intervention_id", "round_id"):
+            value = getattr(self, name)
+            if (value is not None or name == "organisation_id") and (
+                    isinstance(value, bool) or not isinstance(value, int)):
+                raise InvalidInput(f"{name} must be a whole number, not {value!r}")
+        if self.role is not None and not isinstance(self.role, str):
+            raise InvalidInput(f"role must be text, not {self.role!r}")
+
+
+@dataclass(frozen=True)
+class DashboardView:
+    """Everything the dashboard page shows for one set of filters."""
+
+    organisation_id: int
+    organisation_name: str
+    k: int
+    filters: Filters
+    language: str
+    selection: Group
+    instruments: tuple[str, ...]               # labels of the instrument versions of the selection
+    themes: tuple[Theme, ...]                  # the domains common to those versions
+    scale: tuple[tuple[int, str], ...]         # (point, label) of the answer scale
+    theme_means: tuple[ThemeMean, ...]
+    alignment: Estimate | None
+    heatmap: tuple[TeamThemes, ...]
+    likert: tuple[ItemDistribution, ...]
+    compassion: tuple[ElementMean, ...]
+    trends: tuple[TrendPoint, ...]
+    participation: tuple[Participation, ...]
+    agreement: tuple[TeamAgreement, ...]
+    reliability: tuple[DomainReliability, ...]
+    where_to_start: tuple[StartingPoint, ...]
+
+    @property
+    def heatmap_themes(self) -> tuple[Theme, ...]:
+        return tuple(t for t in self.themes if t.side in ("match", "mismatch"))
+
+
+# --- the use case -------------------------------------------------------------------------------
+
+
+def dashboard(rt: Runtime, account: AccountView | None, filters: Filters, *,
+              language: str = "en") -> DashboardView:
+    """The dashboard for `filters`, as far as `account` may see it and anonymity allows.
+
+    Raises NotAuthorised (before anything is read) when the account may not see the organisation or,
+    for an account limited to some teams, when no team of its scope is chosen; NotFound for an
+    organisation that does not exist or a team, round or intervention that is not the organisation's;
+    InvalidInput for a round that is not of the chosen intervention.
+    """
+    authorise(account, "dashboard", "view", filters.organisation_id, filters.team_id)
+    with rt.sessions.begin() as session:
+        context = _load(rt, session, filters, language)
+    return _build(context)
+
+
+def _build(ctx: DashboardContext) -> DashboardView:
+    """Assemble the view, building each part only from groups whose decision is "shown"."""
+    filters, language = ctx.filters, ctx.language
+    team = filters.team_id if filters.team_id is not None else ALL
+    role = filters.role if filters.role is not None else ALL
+    if filters.round_id is not None:
+        selected_rounds = [r for r in ctx.rounds if r.id == filters.round_id]
+    elif filters.intervention_id is not None:
+        selected_rounds = [r for r in ctx.rounds if r.intervention_id == filters.intervention_id]
+    else:
+        selected_rounds = list(ctx.rounds)
+    rounds_coordinate = ALL if filters.round_id is None and filters.intervention_id is None else (
+        frozenset(r.id for r in selected_rounds))
+
+    instruments = instrument_versions(ctx.rt, selected_rounds) or [ctx.rt.instrument]
+    newest = instruments[-1]
+    themes, items = common_themes_and_items(instruments, language)
+    selection = group_for(ctx, Selector(team, rounds_coordinate, role))
+
+    theme_means: tuple[ThemeMean, ...] = ()
+    alignment = None
+    likert: tuple[ItemDistribution, ...] = ()
+    compassion: tuple[ElementMean, ...] = ()
+    reliability: tuple[DomainReliability, ...] = ()
+    if selection.shown:
+        scores = ctx.sums.scores(selection.selector)
+        answers = ctx.sums.answers(selection.selector)
+        theme_means = theme_means_of(themes, items, scores, answers, newest)
+        alignment = mean_interval(scores.get(ALIGNMENT_KEY, Moments()))
+        likert = tuple(
+            ItemDistribution(item.id, localise(item.text, language), item.domain, item.side, item.reverse,
+                             likert_distribution(answers.get(item.id, {}), newest.scale.points))
+            for item in items)
+        compassion = tuple(
+            ElementMean(number, localise(element.name, language),
+                        mean_interval(scores.get(f"element:{number}", Moments())))
+            for number, element in newest.elements.items()
+            if all(number in i.elements for i in instruments))
+        reliability = domain_reliability(themes, items, instruments, scores, answers, newest)
+
+    team_rows = [t for t in ctx.teams if filters.team_id is None or t.id == filters.team_id]
+    team_groups = [(t, group_for(ctx, Selector(t.id, rounds_coordinate, role))) for t in team_rows]
+    heatmap_themes = tuple(t for t in themes if t.side in ("match", "mismatch"))
+    heatmap, agreement = [], []
+    for row, group in team_groups:
+        means: tuple[ThemeMean, ...] = ()
+        team_alignment = None
+        agreements: tuple[ThemeAgreement, ...] = ()
+        if group.shown:
+            scores = ctx.sums.scores(group.selector)
+            answers = ctx.sums.answers(group.selector)
+            all_means = theme_means_of(themes, items, scores, answers, newest)
+            means = tuple(m for m in all_means if m.theme in heatmap_themes)
+            team_alignment = mean_interval(scores.get(ALIGNMENT_KEY, Moments()))
+            agreements = tuple(ThemeAgreement(m.theme, m.agreement) for m in all_means)
+        heatmap.append(TeamThemes(row.id, row.name, group, means, team_alignment))
+        agreement.append(TeamAgreement(row.id, row.name, group, agreements))
+
+    participation = tuple(team_participation(ctx, row, group, selected_rounds, by_role=filters.role is not None)
+                          for row, group in team_groups)
+
+    trend_rounds = rounds_for_trend(ctx)
+    trends = []
+    for survey_round in trend_rounds:
+        group = group_for(ctx, Selector(team, frozenset({survey_round.id}), role))
+        point_alignment, point_means = None, ()
+        if group.shown:
+            scores = ctx.sums.scores(group.selector)
+            point_alignment = mean_interval(scores.get(ALIGNMENT_KEY, Moments()))
+            point_means = tuple(ThemeMean(t, mean_interval(scores.get(t.key, Moments())), None)
+                                for t in themes)
+        trends.append(TrendPoint(survey_round.id, survey_round.name, survey_round.opens_at, group,
+                                 point_alignment, point_means))
+
+    scale = tuple((p, localise(newest.scale.labels[p], language)) for p in newest.scale.points)
+    return DashboardView(
+        organisation_id=ctx.organisation.id,
+        organisation_name=ctx.organisation.name,
+        k=ctx.organisation.min_group_size,
+        filters=filters,
+        language=language,
+        selection=selection,
+        instruments=tuple(i.label for i in instruments),
+        themes=themes,
+        scale=scale,
+        theme_means=theme_means,
+        alignment=alignment,
+        heatmap=tuple(heatmap),
+        likert=likert,
+        compassion=compassion,
+        trends=tuple(trends),
+        participation=participation,
+        agreement=tuple(agreement),
+        reliability=reliability,
+        where_to_start=where_to_start(theme_means, newest, language),
+    )

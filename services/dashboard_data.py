@@ -1,0 +1,171 @@
+"""Reading the dashboard's inputs: an organisation's rounds and teams, its tallies as of one moment
+(never an individual response), the anonymity decision for every view it offers, and the tallies held
+as arrays so any view's sums are one masked sum away.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from assessment.anonymity import Decision, Population, Selector, publishable
+from db.models import Intervention
+from db.org_models import Organisation, SurveyRound, Team
+from db.organisations import get_organisation, list_round_teams, list_rounds, list_teams
+from db.tallies import AnswerCell, ScoreCell, count_cells, read_answer_cells, read_score_cells
+from questions.model import Instrument
+
+from .dashboard_stats import Moments
+from .errors import InvalidInput, NotFound, ServiceError
+from .runtime import Runtime, version_key
+
+if TYPE_CHECKING:
+    from .dashboard import Filters
+
+ALIGNMENT_KEY = "alignment_index"
+
+_CONSISTENT_READ_TRIES = 5
+
+
+@dataclass
+class DashboardContext:
+    """What one dashboard call read, and the decisions made on it, for building every part."""
+
+    rt: Runtime
+    filters: Filters
+    language: str
+    organisation: Organisation
+    teams: list[Team]
+    rounds: list[SurveyRound]
+    intervention_names: dict[int, str]
+    invited: dict[int, set[int]]                    # round id -> team ids invited
+    population: Population
+    decisions: dict[Selector, Decision]
+    round_groups: dict[str, frozenset[int]]
+    sums: TallySums
+
+
+def load_context(rt: Runtime, session: Session, filters: Filters, language: str) -> DashboardContext:
+    """Check the filters against the organisation, read its tallies once and decide every offered view.
+
+    Raises NotFound or InvalidInput as `dashboard()` documents.
+    """
+    organisation = get_organisation(session, organisation_id=filters.organisation_id)
+    if organisation is None:
+        raise NotFound("organisation")
+    teams = list_teams(session, organisation_id=organisation.id)
+    rounds = list_rounds(session, organisation_id=organisation.id)
+    # Queries filter on the organisation as well: a team id is only checked against the scope.
+    if filters.team_id is not None and filters.team_id not in {t.id for t in teams}:
+        raise NotFound("team")
+    if filters.round_id is not None and filters.round_id not in {r.id for r in rounds}:
+        raise NotFound("round")
+    if filters.intervention_id is not None:
+        of_intervention = {r.id for r in rounds if r.intervention_id == filters.intervention_id}
+        if not of_intervention:
+            raise NotFound("intervention")
+        if filters.round_id is not None and filters.round_id not in of_intervention:
+            raise InvalidInput("the round is not a round of the chosen intervention")
+    intervention_names = {}
+    for intervention_id in sorted({r.intervention_id for r in rounds}):
+        intervention = session.get(Intervention, intervention_id)
+        intervention_names[intervention_id] = intervention.name if intervention else str(intervention_id)
+    invited = {r.id: {t.id for t in list_round_teams(session, round_id=r.id)} for r in rounds}
+
+    counts, score_cells, answer_cells = _read_consistent(session, organisation.id, _score_keys(rt, rounds))
+    population = Population(counts)
+    # Every intervention's rounds are offered (as the intervention filter), whatever is filtered now.
+    round_groups: dict[str, frozenset[int]] = defaultdict(frozenset)
+    for survey_round in rounds:
+        name = f"intervention:{survey_round.intervention_id}"
+        round_groups[name] = round_groups[name] | {survey_round.id}
+    decisions = publishable(population, organisation.min_group_size, dict(round_groups))
+    return DashboardContext(rt, filters, language, organisation, teams, rounds, intervention_names, invited,
+                    population, decisions, dict(round_groups), TallySums(score_cells, answer_cells))
+
+
+def _score_keys(rt: Runtime, rounds: Sequence[SurveyRound]) -> set[str]:
+    keys = {ALIGNMENT_KEY}
+    for instrument in instrument_versions(rt, rounds):
+        keys.update(f"domain:{d.id}" for d in instrument.domains)
+        keys.update(f"element:{number}" for number in instrument.elements)
+    return keys
+
+
+def _read_consistent(session: Session, organisation_id: int, keys: set[str]
+                     ) -> tuple[dict, list[ScoreCell], list[AnswerCell]]:
+    """The counts and the sums as of one moment.
+
+    The decisions are made on the counts, so the sums must cover exactly the responses counted. Neither
+    SQLite (without BEGIN for reads) nor PostgreSQL (READ COMMITTED) gives the three reads one snapshot;
+    a response stored in between would change the counts, which are therefore read again.
+    """
+    for _ in range(_CONSISTENT_READ_TRIES):
+        counts = count_cells(session, organisation_id=organisation_id)
+        scores = read_score_cells(session, organisation_id=organisation_id, keys=keys)
+        answers = read_answer_cells(session, organisation_id=organisation_id)
+        if count_cells(session, organisation_id=organisation_id) == counts:
+            return counts, scores, answers
+    raise ServiceError("responses are arriving faster than the dashboard can read them; try again")
+
+
+class TallySums:
+    """The tallies per atomic cell as arrays, summed over the cells of a view on demand.
+
+    Arrays rather than dicts because a large organisation has tens of thousands of answer tally rows
+    and a page sums them for the selection and for every team.
+    """
+
+    def __init__(self, score_cells: Sequence[ScoreCell], answer_cells: Sequence[AnswerCell]):
+        # Columns at once (zip in C), then one index lookup per row and column.
+        s_team, s_round, s_role, s_key, s_n, s_total, s_total_sq = (
+            zip(*score_cells) if score_cells else ((),) * 7)
+        a_team, a_round, a_role, a_item, a_value, a_count = zip(*answer_cells) if answer_cells else ((),) * 6
+        s_cells, a_cells = list(zip(s_team, s_round, s_role)), list(zip(a_team, a_round, a_role))
+        self.cells = sorted(set(s_cells) | set(a_cells), key=repr)
+        cell_index = {cell: i for i, cell in enumerate(self.cells)}
+        self.keys = sorted(set(s_key))
+        key_index = {key: i for i, key in enumerate(self.keys)}
+        self._scores = np.zeros((len(self.cells), len(self.keys), 3))
+        self._scores[list(map(cell_index.__getitem__, s_cells)), list(map(key_index.__getitem__, s_key))] = (
+            np.array([s_n, s_total, s_total_sq], dtype=float).T.reshape(-1, 3))
+        self.items = sorted(set(a_item))
+        self.values = sorted(set(a_value))
+        item_index = {item: i for i, item in enumerate(self.items)}
+        value_index = {value: i for i, value in enumerate(self.values)}
+        self._answers = np.zeros((len(self.cells), len(self.items), len(self.values)), dtype=np.int64)
+        self._answers[list(map(cell_index.__getitem__, a_cells)), list(map(item_index.__getitem__, a_item)),
+                      list(map(value_index.__getitem__, a_value))] = a_count
+        self._score_cache: dict[Selector, dict[str, Moments]] = {}
+        self._answer_cache: dict[Selector, dict[str, dict[int, int]]] = {}
+
+    def _mask(self, selector: Selector) -> np.ndarray:
+        return np.fromiter((selector.contains(cell) for cell in self.cells), dtype=bool, count=len(self.cells))
+
+    def scores(self, selector: Selector) -> dict[str, Moments]:
+        """key -> the moments of that score over the view's responses that have it."""
+        if selector not in self._score_cache:
+            summed = self._scores[self._mask(selector)].sum(axis=0)
+            self._score_cache[selector] = {
+                key: Moments(int(n), float(total), float(total_sq))
+                for key, (n, total, total_sq) in zip(self.keys, summed.tolist()) if n}
+        return self._score_cache[selector]
+
+    def answers(self, selector: Selector) -> dict[str, dict[int, int]]:
+        """item id -> {value: count} over the view's responses (value 0 = not applicable)."""
+        if selector not in self._answer_cache:
+            summed = self._answers[self._mask(selector)].sum(axis=0).tolist()
+            self._answer_cache[selector] = {
+                item: {value: count for value, count in zip(self.values, counts) if count}
+                for item, counts in zip(self.items, summed) if any(counts)}
+        return self._answer_cache[selector]
+
+
+def instrument_versions(rt: Runtime, rounds: Iterable[SurveyRound]) -> list[Instrument]:
+    """The distinct instrument versions of `rounds`, oldest version first."""
+    found = {r.instrument_hash: rt.bank(r.instrument_hash) for r in rounds}
+    return sorted(found.values(), key=lambda i: (i.id, version_key(i.version)))
