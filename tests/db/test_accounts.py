@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from db import Account, AccountScope, AuditLog, AuthSession, UsernameTaken
 from db import accounts as repo
 from db.models import LookupFailure
-from db.org_models import Organisation, Team
+from db.org_models import Organisation
+from tests.support.organisations import add_two_organisations
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -20,18 +21,7 @@ NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 def orgs(session: Session) -> dict[str, int]:
     """Two organisations with two teams each: ids by name."""
     with session.begin():
-        ids: dict[str, int] = {}
-        for org_name in ("north", "south"):
-            org = Organisation(name=org_name)
-            session.add(org)
-            session.flush()
-            ids[org_name] = org.id
-            for team_name in ("a", "b"):
-                team = Team(organisation_id=org.id, name=team_name)
-                session.add(team)
-                session.flush()
-                ids[f"{org_name}.{team_name}"] = team.id
-    return ids
+        return add_two_organisations(session)
 
 
 def _account(session: Session, name: str = "anna", role: str = "manager") -> Account:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from db.org_models import Organisation, Team
+from tests.support.organisations import add_two_organisations
 from services import accounts, auth
 from services.errors import InvalidInput, LoginFailed, NotAuthorised, NotFound, WeakPassword
 from services.runtime import build_runtime
@@ -32,19 +32,8 @@ def root(rt):
 @pytest.fixture
 def orgs(rt):
     """Organisations north and south, each with teams a and b: ids by name."""
-    ids = {}
     with rt.sessions.begin() as session:
-        for org_name in ("north", "south"):
-            org = Organisation(name=org_name)
-            session.add(org)
-            session.flush()
-            ids[org_name] = org.id
-            for team_name in ("a", "b"):
-                team = Team(organisation_id=org.id, name=team_name)
-                session.add(team)
-                session.flush()
-                ids[f"{org_name}.{team_name}"] = team.id
-    return ids
+        return add_two_organisations(session)
 
 
 def make_manager(rt, root, orgs, **changes):

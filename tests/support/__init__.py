@@ -1,0 +1,1 @@
+"""Test data builders shared by test packages (importable as tests.support.*)."""
