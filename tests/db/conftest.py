@@ -14,7 +14,15 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import add_response, make_engine, make_session_factory, upgrade_to_head
+from db import (
+    add_intervention,
+    add_response,
+    create_organisation,
+    create_team,
+    make_engine,
+    make_session_factory,
+    upgrade_to_head,
+)
 from db.models import Response
 
 POSTGRES_URL = os.environ.get("VM_TEST_POSTGRES_URL")
@@ -103,3 +111,20 @@ def submit() -> Submit:
         return add_response(session, **fields)
 
     return _submit
+
+
+# --- shared by test_organisations.py and test_rounds_and_invitations.py -------------------
+
+
+@pytest.fixture
+def org(session_factory: sessionmaker[Session]) -> dict[str, int]:
+    """An organisation with teams A and B and its own intervention; ids in a dict.
+
+    test_tallies.py overrides this with its own `org` (teams, rounds and attribution ids).
+    """
+    with session_factory.begin() as session:
+        organisation = create_organisation(session, name="Zorggroep Noord")
+        team_a = create_team(session, organisation_id=organisation.id, name="A", size=12)
+        team_b = create_team(session, organisation_id=organisation.id, name="B")
+        app = add_intervention(session, name="Mood app", organisation_id=organisation.id)
+        return {"id": organisation.id, "a": team_a.id, "b": team_b.id, "intervention": app.id}

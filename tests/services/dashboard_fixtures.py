@@ -66,3 +66,51 @@ def random_answers(instrument: Instrument, rng: Random, *, lean: int = 3, na_rat
         else:
             answers[item_id] = min(5, max(1, lean + rng.choice((-1, 0, 0, 1))))
     return answers
+
+
+# --- the shared read-only world of the dashboard tests (used by the fixtures in conftest.py) ---------
+
+from services.auth import AccountView  # noqa: E402
+
+ADMIN = AccountView(1, "root", "admin", {})
+
+# North, k = 5. Round 1 and 2 are about the mood app, round 3 about video consultations.
+#   team   round  role -> responses
+NORTH = {
+    ("Small", "R1", "nurse"): 2, ("Small", "R1", None): 2,                                  # 4 in all
+    ("Mid", "R1", "nurse"): 5, ("Mid", "R1", "psychologist"): 3, ("Mid", "R1", None): 2,
+    ("Mid", "R2", "nurse"): 6,
+    ("Large", "R1", "nurse"): 6, ("Large", "R1", "psychologist"): 6,
+    ("Large", "R2", "psychologist"): 4, ("Large", "R2", "nurse"): 3,
+    ("Large", "R3", "nurse"): 8,
+}
+
+
+class Shared:
+    """One database for the tests that only read: North (above) and South (one team of 6)."""
+
+    def __init__(self, runtime):
+        self.runtime = runtime
+        self.world = _world(runtime)
+
+    def __repr__(self) -> str:    # hypothesis prints its arguments; the runtime's repr is pages long
+        return "Shared()"
+
+
+def _world(runtime) -> dict:
+    instrument = runtime.instrument
+    rng = Random(11)
+    with runtime.sessions.begin() as session:
+        north = make_org(session, "North", {"Small": 8, "Mid": 12, "Large": 40})
+        make_round(session, north, "R1", instrument=instrument, weeks=0)
+        make_round(session, north, "R2", instrument=instrument, teams=["Mid", "Large"], weeks=26)
+        make_round(session, north, "R3", instrument=instrument, teams=["Large"], intervention="Video", weeks=30)
+        for (team, round_name, role), n in NORTH.items():
+            for _ in range(n):
+                respond(session, instrument, north, team, round_name,
+                        random_answers(instrument, rng, lean=rng.choice((2, 3, 4)), na_rate=0.05), role)
+        south = make_org(session, "South", {"Only": None})
+        make_round(session, south, "S1", instrument=instrument)
+        for _ in range(6):
+            respond(session, instrument, south, "Only", "S1", random_answers(instrument, rng))
+    return {"north": north, "south": south}

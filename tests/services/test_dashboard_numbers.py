@@ -1,0 +1,189 @@
+"""The dashboard service on a real SQLite database: numbers that match direct computation from the
+answers, where to start, and rounds on two instrument versions."""
+from __future__ import annotations
+
+import dataclasses
+import math
+from random import Random
+
+import numpy as np
+import pytest
+
+from assessment.scoring import keyed, score_answers
+from questions.model import NOT_APPLICABLE, localise
+from services.dashboard import LEAST_ALIGNED, MISALIGNED, SPLIT_VIEW, Filters, dashboard, export_rows
+from services.dashboard_stats import TOO_FEW_FOR_ALPHA, t_critical_95
+from tests.services.dashboard_fixtures import ADMIN, make_org, make_round, random_answers, respond
+
+
+# --- numbers --------------------------------------------------------------------------------------
+
+def _keyed_matrix(instrument, answers_list, domain):
+    items = instrument.items_in(domain)
+    return np.array([[keyed(instrument, i, a[i.id]) for i in items] for a in answers_list], dtype=float)
+
+
+def _interval(values):
+    data = np.array(values, dtype=float)
+    half = t_critical_95(len(data) - 1) * data.std(ddof=1) / math.sqrt(len(data))
+    return data.mean(), data.mean() - half, data.mean() + half
+
+
+def test_numbers_of_a_hand_built_team_match_direct_computation(runtime):
+    instrument = runtime.instrument
+    rng = Random(7)
+    answers_list = [random_answers(instrument, rng, lean=rng.choice((2, 4)), na_rate=0.1) for _ in range(6)]
+    with runtime.sessions.begin() as session:
+        org = make_org(session, "Hand", {"T": 10})
+        make_round(session, org, "R", instrument=instrument)
+        for answers in answers_list:
+            respond(session, instrument, org, "T", "R", answers, role="nurse")
+    reports = [score_answers(instrument, a) for a in answers_list]
+    view = dashboard(runtime, ADMIN, Filters(org.id))
+    assert view.selection.n == 6 and view.instruments == (instrument.label,)
+
+    for mean in view.theme_means:
+        values = [r.domain(mean.theme.id).score for r in reports if r.domain(mean.theme.id).score is not None]
+        expected = _interval(values)
+        got = mean.estimate
+        assert got.n == len(values)
+        assert (got.mean, got.low, got.high) == tuple(pytest.approx(v) for v in expected)
+        # r_wg(J) from the raw answers (reverse keying leaves variances alone), not applicable left out
+        variances = []
+        for item in instrument.items_in(mean.theme.id):
+            given = [a[item.id] for a in answers_list if a[item.id] != NOT_APPLICABLE]
+            if len(given) >= 2:
+                variances.append(np.var(given, ddof=1))
+        ratio = np.mean(variances) / 2.0
+        j = len(variances)
+        expected_rwg = 0.0 if ratio > 1 else j * (1 - ratio) / (j * (1 - ratio) + ratio)
+        assert mean.agreement.value == pytest.approx(expected_rwg)
+
+    expected = _interval([r.alignment_index for r in reports if r.alignment_index is not None])
+    assert (view.alignment.mean, view.alignment.low, view.alignment.high) == tuple(
+        pytest.approx(v) for v in expected)
+
+    for item in view.likert:
+        given = [a[item.item_id] for a in answers_list]
+        values = [v for v in given if v != NOT_APPLICABLE]
+        assert item.distribution.na_rate == pytest.approx(100 * given.count(NOT_APPLICABLE) / len(given))
+        assert item.distribution.percentages == {
+            p: pytest.approx(100 * values.count(p) / len(values)) for p in instrument.scale.points}
+
+    for element in view.compassion:
+        values = [e.score for r in reports for e in r.elements
+                  if e.element == element.element and e.score is not None]
+        assert element.estimate.mean == pytest.approx(np.mean(values))
+
+    # The team is the whole organisation: its heatmap row and agreement say the same.
+    (row,) = view.heatmap
+    assert [m.estimate for m in row.means] == [m.estimate for m in view.theme_means
+                                               if m.theme.side in ("match", "mismatch")]
+    (participation,) = view.participation
+    assert (participation.rate, participation.low) == (pytest.approx(0.6), False)
+    assert all(r.reliability.alpha is None and r.reliability.reason == TOO_FEW_FOR_ALPHA
+               for r in view.reliability)
+
+    rows = export_rows(view)
+    theme_row = next(r for r in rows if r["what"] == "theme mean" and r["theme"] == view.theme_means[0].theme.name)
+    first = view.theme_means[0].estimate
+    assert (theme_row["n"], theme_row["mean"], theme_row["low"]) == (first.n, first.mean, first.low)
+
+
+def test_alpha_is_reported_only_from_30_responses(runtime):
+    instrument = runtime.instrument
+    rng = Random(3)
+    answers_list = [random_answers(instrument, rng, lean=rng.choice((1, 2, 3, 4, 5))) for _ in range(30)]
+    with runtime.sessions.begin() as session:
+        org = make_org(session, "Thirty", {"T": None})
+        make_round(session, org, "R", instrument=instrument)
+        for answers in answers_list[:29]:
+            respond(session, instrument, org, "T", "R", answers)
+    view = dashboard(runtime, ADMIN, Filters(org.id))
+    assert {(r.reliability.alpha, r.reliability.reason, r.reliability.n) for r in view.reliability} == {
+        (None, TOO_FEW_FOR_ALPHA, 29)}
+
+    with runtime.sessions.begin() as session:
+        respond(session, instrument, org, "T", "R", answers_list[29])
+    view = dashboard(runtime, ADMIN, Filters(org.id))
+    for domain in view.reliability:
+        matrix = _keyed_matrix(instrument, answers_list, domain.theme.id)
+        j = matrix.shape[1]
+        alpha = j / (j - 1) * (1 - matrix.var(axis=0, ddof=1).sum() / matrix.sum(axis=1).var(ddof=1))
+        assert (domain.reliability.n, domain.reliability.reason) == (30, None)
+        assert domain.reliability.alpha == pytest.approx(alpha)
+
+
+def _answers_keyed(instrument, levels: dict[str, int], default: int = 3) -> dict:
+    """Answers whose keyed value is levels[domain] (default elsewhere)."""
+    out = {}
+    for item in instrument.items:
+        wanted = levels.get(item.domain, default)
+        out[item.id] = keyed(instrument, item, wanted)   # mirroring is its own inverse
+    return out
+
+
+def test_where_to_start_names_the_misaligned_and_the_split_themes_with_their_question(runtime):
+    instrument = runtime.instrument
+    levels = {"client_autonomy": 1, "financial_benefit": 5, "treatment_needs": 4, "technology_push": 2}
+    with runtime.sessions.begin() as session:
+        org = make_org(session, "Start", {"T": 20})
+        make_round(session, org, "R", instrument=instrument)
+        for transparency in (1, 5, 1, 5, 1, 5):   # two camps on transparency
+            respond(session, instrument, org, "T", "R",
+                    _answers_keyed(instrument, {**levels, "transparency": transparency}))
+    view = dashboard(runtime, ADMIN, Filters(org.id), language="nl")
+    starts = [(s.theme.id, s.reasons) for s in view.where_to_start]
+    assert starts == [("client_autonomy", (MISALIGNED,)), ("financial_benefit", (MISALIGNED,)),
+                      ("transparency", (SPLIT_VIEW,))]
+    for start in view.where_to_start:
+        assert start.question == localise(instrument.domain(start.theme.id).interpretation.question, "nl")
+        assert start.theme.name == localise(instrument.domain(start.theme.id).name, "nl")
+    (team,) = view.agreement
+    assert [t.theme.id for t in team.themes if t.split] == ["transparency"]
+    (participation,) = view.participation
+    assert (participation.rate, participation.low) == (pytest.approx(0.3), True)
+    assert any(r["note"] == "low participation" for r in export_rows(view))
+
+
+def test_where_to_start_without_misalignment_names_the_least_aligned(runtime):
+    instrument = runtime.instrument
+    with runtime.sessions.begin() as session:
+        org = make_org(session, "Calm", {"T": None})
+        make_round(session, org, "R", instrument=instrument)
+        for _ in range(5):
+            respond(session, instrument, org, "T", "R", _answers_keyed(
+                instrument, {"client_autonomy": 5, "treatment_needs": 4, "financial_benefit": 2,
+                             "technology_push": 1}))
+    view = dashboard(runtime, ADMIN, Filters(org.id))
+    assert [(s.theme.id, s.reasons) for s in view.where_to_start] == [
+        ("financial_benefit", (LEAST_ALIGNED,)), ("treatment_needs", (LEAST_ALIGNED,))]
+
+
+def test_rounds_on_two_instrument_versions_show_the_themes_they_share(runtime):
+    instrument = runtime.instrument
+    dropped = {i.id for i in instrument.items_in("transparency")}
+    older = dataclasses.replace(
+        instrument, version="0.9", content_hash="0" * 64,
+        domains=tuple(d for d in instrument.domains if d.id != "transparency"),
+        items=tuple(i for i in instrument.items if i.id not in dropped),
+        steps=tuple(dataclasses.replace(s, items=tuple(i for i in s.items if i not in dropped))
+                    for s in instrument.steps))
+    runtime.banks[older.content_hash] = older
+    rng = Random(9)
+    with runtime.sessions.begin() as session:
+        org = make_org(session, "Versions", {"T": None})
+        make_round(session, org, "Old", instrument=older)
+        make_round(session, org, "New", instrument=instrument, weeks=26)
+        for round_name, version in (("Old", older), ("New", instrument)):
+            for _ in range(6):
+                respond(session, version, org, "T", round_name, random_answers(version, rng))
+    both = dashboard(runtime, ADMIN, Filters(org.id))
+    assert both.instruments == (older.label, instrument.label)
+    assert "transparency" not in {t.id for t in both.themes}
+    assert not dropped & {i.item_id for i in both.likert}
+    assert len(both.themes) == len(instrument.domains) - 1
+    new = dashboard(runtime, ADMIN, Filters(org.id, round_id=org.rounds["New"]))
+    assert "transparency" in {t.id for t in new.themes}
+    assert [p.round_name for p in new.trends] == ["Old", "New"]
+    assert all(p.group.shown and len(p.means) == len(new.themes) for p in new.trends)
