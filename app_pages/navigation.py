@@ -9,9 +9,14 @@ import streamlit as st
 
 from app_pages import staff
 from app_pages.shell import t
-from services import auth
+from services import auth, authorisation
 from services.auth import AccountView
 from services.runtime import Runtime
+
+DASHBOARD_PAGE = "app_pages/dashboard.py"
+ADMIN_ORGANISATIONS_PAGE = "app_pages/admin_organisations.py"
+ADMIN_ROUNDS_PAGE = "app_pages/admin_rounds.py"
+ADMIN_ACCOUNTS_PAGE = "app_pages/admin_accounts.py"
 
 
 def pages(runtime: Runtime, account: AccountView | None) -> dict[str, list[st.Page]]:
@@ -50,18 +55,29 @@ def staff_pages(runtime: Runtime, account: AccountView | None) -> list[st.Page]:
 
 
 def signed_in_pages(account: AccountView) -> list[st.Page]:
-    """The work pages of a signed-in account, in menu order.
+    """The work pages of a signed-in account, in menu order, shown only to roles that may view them.
 
-    TODO(dashboard, admin pages): add them here, e.g.
-        st.Page("app_pages/dashboard.py", title=t("nav.dashboard"), icon=":material/monitoring:",
-                url_path="dashboard", visibility=_shown(authorisation.can(account, "dashboard", "view")))
-    and let each page start with staff.require_account(runtime, "<page>", "view").
+    Each page checks again itself (staff.require_account): a hidden page is still reachable by URL.
     """
-    return []
+    def allowed(page: str) -> str:
+        return _shown(authorisation.can(account, page, "view"))
+
+    return [
+        st.Page(DASHBOARD_PAGE, title=t("nav.dashboard"), icon=":material/monitoring:",
+                url_path="dashboard", visibility=allowed("dashboard")),
+        st.Page(ADMIN_ORGANISATIONS_PAGE, title=t("nav.admin_organisations"), icon=":material/domain:",
+                url_path="organisations", visibility=allowed("admin_organisations")),
+        st.Page(ADMIN_ROUNDS_PAGE, title=t("nav.admin_rounds"), icon=":material/event:",
+                url_path="rounds", visibility=allowed("admin_rounds")),
+        st.Page(ADMIN_ACCOUNTS_PAGE, title=t("nav.admin_accounts"), icon=":material/group:",
+                url_path="accounts", visibility=allowed("admin_accounts")),
+    ]
 
 
 def home_page(account: AccountView) -> str:
-    """Where a fresh sign-in lands. TODO(dashboard): the dashboard for those who may view it."""
+    """Where a fresh sign-in lands: the dashboard for those who may view it, else the account page."""
+    if authorisation.can(account, "dashboard", "view"):
+        return DASHBOARD_PAGE
     return staff.ACCOUNT_PAGE
 
 

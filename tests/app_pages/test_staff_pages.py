@@ -95,7 +95,7 @@ def test_first_admin_is_created_and_signed_in(app, menu, runtime, texts):
     no_exceptions(at)
     assert "the admin account **anna** was created and you are signed in" in texts(at)
     assert auth.current_account(runtime, at.session_state[staff.TOKEN_KEY]).role == "admin"
-    assert shown(menu) == ["Account"]
+    assert shown(menu) == ["Dashboard", "Organisations and teams", "Survey rounds", "Accounts", "Account"]
     assert [w.key for w in at.text_input] == []                 # the form is gone for good
     assert [link.label for link in at.get("page_link")] == ["Go to your account"]
 
@@ -158,12 +158,26 @@ def test_wrong_credentials_get_one_message_and_nothing_is_kept(app, admin, texts
     assert at.text_input(key=staff.PASSWORD_KEY).value == ""
 
 
-def test_right_password_signs_in_and_opens_the_account_page(app, menu, runtime, admin, texts):
+def test_right_password_signs_in_and_opens_the_dashboard(app, menu, runtime, admin, texts):
     at = app("login")
     sign_in(at, "Anna", PASSWORD)
     no_exceptions(at)
-    assert "Signed in as **anna** (admin)." in texts(at)
+    assert at.title[0].value == "Dashboard"
     assert auth.current_account(runtime, at.session_state[staff.TOKEN_KEY]) == admin
+    assert shown(menu) == ["Dashboard", "Organisations and teams", "Survey rounds", "Accounts", "Account"]
+    at.switch_page(staff.ACCOUNT_PAGE).run()
+    assert "Signed in as **anna** (admin)." in texts(at)
+
+
+def test_facilitator_signs_in_to_the_account_page(app, menu, runtime, admin, texts):
+    with runtime.sessions.begin() as session:
+        organisation_id = organisations.create_organisation(session, name="Zorg Noord").id
+    accounts.create_account(runtime, admin, role="facilitator", username="fien", password=PASSWORD,
+                            scope={organisation_id: None})
+    at = app("login")
+    sign_in(at, "fien", PASSWORD)
+    no_exceptions(at)
+    assert "Signed in as **fien** (facilitator)." in texts(at)
     assert shown(menu) == ["Account"]
 
 
@@ -258,6 +272,8 @@ def test_sso_identity_on_the_allow_list_signs_in(sso_login_page, runtime, texts)
     at = sso_login_page({"is_logged_in": True, "email": "Mia@zorg-noord.nl", "email_verified": True})
     at.button(key="staff-sso-continue").click().run()
     no_exceptions(at)
+    assert at.title[0].value == "Dashboard"
+    at.switch_page(staff.ACCOUNT_PAGE).run()
     assert r"Signed in as **mia@zorg\-noord\.nl** (admin)." in texts(at)   # escaped for markdown
     assert auth.current_account(runtime, at.session_state[staff.TOKEN_KEY]).username == "mia@zorg-noord.nl"
 
