@@ -16,6 +16,7 @@ lives in dashboard_data, the parts in dashboard_parts, the export rows in dashbo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from assessment.anonymity import ALL, Decision, Selector
 from questions.model import localise
@@ -25,6 +26,17 @@ from .authorisation import authorise
 from .dashboard_data import ALIGNMENT_KEY, DashboardContext, instrument_versions
 from .dashboard_data import load_context as _load  # dashboard() looks it up here, so a test can stub it
 from .dashboard_export import EXPORT_COLUMNS, export_rows
+from .dashboard_options import (
+    FilterOptions,
+    OpenRound,
+    OpenRoundTeam,
+    Option,
+    RoundOption,
+    default_team,
+    filter_options,
+    open_round_status,
+    organisations_for,
+)
 from .dashboard_parts import (
     ITEMS_DIFFER,
     LEAST_ALIGNED,
@@ -59,9 +71,10 @@ from .runtime import Runtime
 __all__ = [
     "ALIGNMENT_KEY", "EXPORT_COLUMNS", "ITEMS_DIFFER", "LEAST_ALIGNED", "LOW_PARTICIPATION_BELOW",
     "MISALIGNED", "SPLIT_VIEW", "WHERE_TO_START_MAX", "DashboardView", "Decision", "DomainReliability",
-    "ElementMean", "Filters", "Group", "ItemDistribution", "Participation", "StartingPoint",
-    "TeamAgreement", "TeamThemes", "Theme", "ThemeAgreement", "ThemeMean", "TrendPoint", "dashboard",
-    "export_rows",
+    "ElementMean", "FilterOptions", "Filters", "Group", "ItemDistribution", "OpenRound", "OpenRoundTeam",
+    "Option", "Participation", "RoundOption", "StartingPoint", "TeamAgreement", "TeamThemes", "Theme",
+    "ThemeAgreement", "ThemeMean", "TrendPoint", "dashboard", "default_team", "export_rows",
+    "organisations_for",
 ]
 
 
@@ -109,6 +122,9 @@ class DashboardView:
     agreement: tuple[TeamAgreement, ...]
     reliability: tuple[DomainReliability, ...]
     where_to_start: tuple[StartingPoint, ...]
+    options: FilterOptions
+    open_rounds: tuple[OpenRound, ...]        # per open round: has each team k responses yet (no numbers)
+    round_open: bool                          # the round filter is a round still open: no results yet
 
     @property
     def heatmap_themes(self) -> tuple[Theme, ...]:
@@ -119,21 +135,22 @@ class DashboardView:
 
 
 def dashboard(rt: Runtime, account: AccountView | None, filters: Filters, *,
-              language: str = "en") -> DashboardView:
+              language: str = "en", now: datetime | None = None) -> DashboardView:
     """The dashboard for `filters`, as far as `account` may see it and anonymity allows.
 
     Raises NotAuthorised (before anything is read) when the account may not see the organisation or,
     for an account limited to some teams, when no team of its scope is chosen; NotFound for an
     organisation that does not exist or a team, round or intervention that is not the organisation's;
-    InvalidInput for a round that is not of the chosen intervention.
+    InvalidInput for a round that is not of the chosen intervention. Only rounds closed at `now`
+    (default: the present) have results; see dashboard_data.load_context.
     """
     authorise(account, "dashboard", "view", filters.organisation_id, filters.team_id)
     with rt.sessions.begin() as session:
-        context = _load(rt, session, filters, language)
-    return _build(context)
+        context = _load(rt, session, filters, language, now or datetime.now(UTC))
+    return _build(context, account)
 
 
-def _build(ctx: DashboardContext) -> DashboardView:
+def _build(ctx: DashboardContext, account: AccountView | None) -> DashboardView:
     """Assemble the view, building each part only from groups whose decision is "shown"."""
     filters, language = ctx.filters, ctx.language
     team = filters.team_id if filters.team_id is not None else ALL
@@ -144,8 +161,12 @@ def _build(ctx: DashboardContext) -> DashboardView:
         selected_rounds = [r for r in ctx.rounds if r.intervention_id == filters.intervention_id]
     else:
         selected_rounds = list(ctx.rounds)
-    rounds_coordinate = ALL if filters.round_id is None and filters.intervention_id is None else (
-        frozenset(r.id for r in selected_rounds))
+    rounds_coordinate = ALL
+    if filters.round_id is not None or filters.intervention_id is not None:
+        # Only open rounds chosen: their ids name the view, which has no cells yet ("no data").
+        rounds_coordinate = frozenset(r.id for r in selected_rounds) or frozenset(
+            r.id for r in ctx.open_rounds
+            if r.id == filters.round_id or (filters.round_id is None and r.intervention_id == filters.intervention_id))
 
     instruments = instrument_versions(ctx.rt, selected_rounds) or [ctx.rt.instrument]
     newest = instruments[-1]
@@ -228,4 +249,7 @@ def _build(ctx: DashboardContext) -> DashboardView:
         agreement=tuple(agreement),
         reliability=reliability,
         where_to_start=where_to_start(theme_means, newest, language),
+        options=filter_options(ctx, account),
+        open_rounds=open_round_status(ctx, account),
+        round_open=filters.round_id in {r.id for r in ctx.open_rounds},
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -40,7 +41,10 @@ class DashboardContext:
     language: str
     organisation: Organisation
     teams: list[Team]
-    rounds: list[SurveyRound]
+    rounds: list[SurveyRound]                       # closed rounds: the only ones with results
+    open_rounds: list[SurveyRound]                  # not closed yet (open or upcoming): counts only
+    open_counts: dict[tuple[int, int], int]         # (team id, open round id) -> responses so far
+    now: datetime
     intervention_names: dict[int, str]
     invited: dict[int, set[int]]                    # round id -> team ids invited
     population: Population
@@ -49,9 +53,13 @@ class DashboardContext:
     sums: TallySums
 
 
-def load_context(rt: Runtime, session: Session, filters: Filters, language: str) -> DashboardContext:
+def load_context(rt: Runtime, session: Session, filters: Filters, language: str, now: datetime
+                 ) -> DashboardContext:
     """Check the filters against the organisation, read its tallies once and decide every offered view.
 
+    Only rounds closed at `now` have results: a view of an open round would grow one response at a
+    time, and whoever watches it could tell each newcomer's answers from the change. Open rounds only
+    report how many responses came in per team (which the page turns into "enough yet or not").
     Raises NotFound or InvalidInput as `dashboard()` documents.
     """
     organisation = get_organisation(session, organisation_id=filters.organisation_id)
@@ -59,6 +67,7 @@ def load_context(rt: Runtime, session: Session, filters: Filters, language: str)
         raise NotFound("organisation")
     teams = list_teams(session, organisation_id=organisation.id)
     rounds = list_rounds(session, organisation_id=organisation.id)
+    now = now if now.tzinfo else now.replace(tzinfo=UTC)
     # Queries filter on the organisation as well: a team id is only checked against the scope.
     if filters.team_id is not None and filters.team_id not in {t.id for t in teams}:
         raise NotFound("team")
@@ -77,6 +86,16 @@ def load_context(rt: Runtime, session: Session, filters: Filters, language: str)
     invited = {r.id: {t.id for t in list_round_teams(session, round_id=r.id)} for r in rounds}
 
     counts, score_cells, answer_cells = _read_consistent(session, organisation.id, _score_keys(rt, rounds))
+    open_rounds = [r for r in rounds if aware(r.closes_at) > now]
+    rounds = [r for r in rounds if aware(r.closes_at) <= now]
+    closed_ids = {r.id for r in rounds}
+    open_counts: dict[tuple[int, int], int] = defaultdict(int)
+    for (team_id, round_id, _role), n in counts.items():
+        if round_id not in closed_ids:
+            open_counts[(team_id, round_id)] += n
+    counts = {cell: n for cell, n in counts.items() if cell[1] in closed_ids}
+    score_cells = [c for c in score_cells if c.round_id in closed_ids]
+    answer_cells = [c for c in answer_cells if c.round_id in closed_ids]
     population = Population(counts)
     # Every intervention's rounds are offered (as the intervention filter), whatever is filtered now.
     round_groups: dict[str, frozenset[int]] = defaultdict(frozenset)
@@ -84,8 +103,14 @@ def load_context(rt: Runtime, session: Session, filters: Filters, language: str)
         name = f"intervention:{survey_round.intervention_id}"
         round_groups[name] = round_groups[name] | {survey_round.id}
     decisions = publishable(population, organisation.min_group_size, dict(round_groups))
-    return DashboardContext(rt, filters, language, organisation, teams, rounds, intervention_names, invited,
-                    population, decisions, dict(round_groups), TallySums(score_cells, answer_cells))
+    return DashboardContext(rt, filters, language, organisation, teams, rounds, open_rounds, dict(open_counts),
+                            now, intervention_names, invited, population, decisions, dict(round_groups),
+                            TallySums(score_cells, answer_cells))
+
+
+def aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; every stored time is UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _score_keys(rt: Runtime, rounds: Sequence[SurveyRound]) -> set[str]:

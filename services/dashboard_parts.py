@@ -285,7 +285,8 @@ def rounds_for_trend(ctx: DashboardContext) -> list[SurveyRound]:
     """The rounds a trend runs over: the chosen intervention's (or the chosen round's), else all."""
     intervention_id = ctx.filters.intervention_id
     if intervention_id is None and ctx.filters.round_id is not None:
-        intervention_id = next(r.intervention_id for r in ctx.rounds if r.id == ctx.filters.round_id)
+        intervention_id = next(r.intervention_id for r in [*ctx.rounds, *ctx.open_rounds]
+                               if r.id == ctx.filters.round_id)
     return [r for r in ctx.rounds if intervention_id is None or r.intervention_id == intervention_id]
 
 
