@@ -48,16 +48,17 @@ def staff_pages(runtime: Runtime, account: AccountView | None) -> list[st.Page]:
                 visibility=_shown(first_admin_needed)),
         st.Page(staff.LOGIN_PAGE, title=t("staff.nav_sign_in"), icon=":material/login:", url_path="login",
                 visibility=_shown(not signed_in and not first_admin_needed), help=t("staff.nav_sign_in_help")),
-        *(signed_in_pages(account) if signed_in else []),
+        *work_pages(account),
         st.Page(staff.ACCOUNT_PAGE, title=t("staff.nav_account"), icon=":material/person:", url_path="account",
                 visibility=_shown(signed_in)),
     ]
 
 
-def signed_in_pages(account: AccountView) -> list[st.Page]:
-    """The work pages of a signed-in account, in menu order, shown only to roles that may view them.
+def work_pages(account: AccountView | None) -> list[st.Page]:
+    """The staff work pages, in menu order, shown only to roles that may view them.
 
-    Each page checks again itself (staff.require_account): a hidden page is still reachable by URL.
+    Always registered, so that a bookmarked or reloaded page asks to sign in and then opens; each
+    page checks the account itself (staff.require_account), as a hidden page is still reachable.
     """
     def allowed(page: str) -> str:
         return _shown(authorisation.can(account, page, "view"))
