@@ -6,7 +6,7 @@ second admin, even when two people submit at once.
 """
 import streamlit as st
 
-from app_pages import shell, staff
+from app_pages import navigation, shell, staff
 from app_pages.shell import plain, t
 from services import auth, passwords
 from services.errors import AdminExists, InvalidInput, LoginFailed, TooManyAttempts, WeakPassword
@@ -61,7 +61,7 @@ if not auth.needs_first_admin(runtime):
     staff.show_notice()
     account = staff.signed_in_account(runtime)
     if account is not None:
-        st.page_link(staff.ACCOUNT_PAGE, label=t("staff.go_account"), icon=":material/person:",
+        st.page_link(navigation.ADMIN_ORGANISATIONS_PAGE, label=t("admin.setup_next"), icon=":material/domain:",
                      query_params={"lang": language})
     else:
         st.info(t("staff.setup_closed"))

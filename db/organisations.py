@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Collection, Iterable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -22,6 +22,8 @@ from db.org_models import MIN_GROUP_SIZE_FLOOR, Organisation, RoundTeam, SurveyR
 
 __all__ = [
     "INVITATION_TOKEN_BYTES",
+    "close_round",
+    "count_teams",
     "create_organisation",
     "create_round",
     "create_team",
@@ -130,6 +132,18 @@ def list_teams(session: Session, *, organisation_id: int) -> list[Team]:
     return list(session.scalars(query))
 
 
+def count_teams(session: Session, *, organisation_ids: Collection[int]) -> dict[int, int]:
+    """How many teams each of these organisations has (0 included)."""
+    query = (
+        select(Team.organisation_id, func.count(Team.id))
+        .where(Team.organisation_id.in_(list(organisation_ids)))
+        .group_by(Team.organisation_id)
+    )
+    counts = {organisation_id: 0 for organisation_id in organisation_ids}
+    counts.update({organisation_id: n for organisation_id, n in session.execute(query)})
+    return counts
+
+
 def set_team_size(session: Session, *, team_id: int, size: int | None) -> Team:
     """Set (or with None, forget) a team's headcount. Raises RecordNotFound, InvalidRecord."""
     _check_team_size(size)
@@ -229,6 +243,21 @@ def list_rounds(session: Session, *, organisation_id: int) -> list[SurveyRound]:
         .order_by(SurveyRound.opens_at, SurveyRound.id)
     )
     return list(session.scalars(query))
+
+
+def close_round(session: Session, *, round_id: int, at: datetime) -> SurveyRound:
+    """Let a round end at `at`: its invitation links stop working from then on.
+
+    A round that had not opened yet opens and closes at `at`, so it never closes before it opens.
+    Raises RecordNotFound.
+    """
+    survey_round = session.get(SurveyRound, round_id)
+    if survey_round is None:
+        raise RecordNotFound("round", round_id)
+    survey_round.closes_at = at
+    survey_round.opens_at = min(survey_round.opens_at, at)
+    session.flush()
+    return survey_round
 
 
 def list_round_teams(session: Session, *, round_id: int) -> list[Team]:

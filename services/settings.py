@@ -80,6 +80,21 @@ class Settings(BaseSettings):
         (), description="Single sign-on allow-list as JSON: [{\"email\": ..., \"role\": ..., \"organisations\": [ids]}] "
                         "or {\"domain\": ...} entries; empty = nobody signs in by single sign-on.")
 
+    public_url: str | None = Field(
+        None, description="The address people use to open the app, used in invitation links; when empty "
+                          "the address of the admin's own browser is used.")
+
+    @field_validator("public_url", mode="before")
+    @classmethod
+    def _web_address(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                return None
+            if not value.startswith(("http://", "https://")):
+                raise ValueError("must start with http:// or https://, e.g. https://valuematch.example.org")
+        return value
+
     @field_validator("sso_allow", mode="before")
     @classmethod
     def _json_allow_list(cls, value: object) -> object:

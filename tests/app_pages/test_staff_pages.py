@@ -97,7 +97,7 @@ def test_first_admin_is_created_and_signed_in(app, menu, runtime, texts):
     assert auth.current_account(runtime, at.session_state[staff.TOKEN_KEY]).role == "admin"
     assert shown(menu) == ["Dashboard", "Organisations and teams", "Survey rounds", "Accounts", "Account"]
     assert [w.key for w in at.text_input] == []                 # the form is gone for good
-    assert [link.label for link in at.get("page_link")] == ["Go to your account"]
+    assert [link.label for link in at.get("page_link")] == ["Next: add your organisation"]
 
 
 @pytest.mark.parametrize("username, password, repeated, message", [
