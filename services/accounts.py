@@ -25,6 +25,10 @@ from .runtime import Runtime
 ScopeInput = Mapping[int, Collection[int] | None]   # organisation id -> None (all teams) or team ids
 
 
+class UsernameTaken(InvalidInput):
+    """Another account already has this username (the page says so in the reader's language)."""
+
+
 @dataclass(frozen=True)
 class AccountRow:
     """One line of the accounts page."""
@@ -72,7 +76,7 @@ def create_account(rt: Runtime, actor: AccountView | None, *, role: str, usernam
         try:
             account = repo.add_account(session, username=name, password_hash=password_hash, role=role)
         except repo.UsernameTaken:
-            raise InvalidInput(f"the username '{name}' is taken") from None
+            raise UsernameTaken(f"the username '{name}' is taken") from None
         _store_scope(session, account.id, stored_scope)
         repo.add_audit(session, actor_id=_actor_id(actor), action="account_created",
                        detail={"account_id": account.id, "username": name, "role": role,
