@@ -22,8 +22,6 @@ st.title(t("nav.admin_accounts"))
 staff.show_notice()
 
 ROLES = ("manager", "facilitator", "admin")
-KNOWN_ACTIONS = ("first_admin_created", "sso_account_created", "account_created", "scope_changed",
-                 "account_deactivated", "account_reactivated", "password_reset")
 NEW = "acct-new"
 NEW_ROLE, NEW_USERNAME = "acct-new-role", "acct-new-username"
 NEW_PASSWORD, NEW_REPEAT = "acct-new-password", "acct-new-password-repeat"
@@ -59,7 +57,7 @@ def account_label(row: AccountRow) -> str:
 
 
 def action_label(action: str) -> str:
-    return t(f"accounts.action_{action}") if action in KNOWN_ACTIONS else action
+    return t(f"accounts.action_{action}") if action in account_admin.AUDIT_ACTIONS else action
 
 
 def detail_text(line: account_admin.AuditLine) -> str:

@@ -22,6 +22,13 @@ from .authorisation import authorise
 from .runtime import Runtime
 
 
+# Every action name a service writes to the audit log (the accounts page labels each).
+AUDIT_ACTIONS = ("first_admin_created", "sso_account_created", "account_created", "scope_changed",
+                 "account_deactivated", "account_reactivated", "password_reset", "organisation_created",
+                 "min_group_size_changed", "team_created", "team_size_changed", "intervention_added",
+                 "round_created", "invitation_renewed", "round_closed", "dashboard_exported")
+
+
 @dataclass(frozen=True)
 class OrganisationChoice:
     """An organisation an account can be given, with its teams as (id, name), by name."""

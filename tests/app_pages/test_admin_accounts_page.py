@@ -276,3 +276,22 @@ def test_others_get_no_access_and_none_of_the_data(open_as, runtime, admin, orgs
     assert len(at.dataframe) == 0 and len(at.tabs) == 0
     assert [w.key for w in at.text_input] == [] and [b.key for b in at.button] == []
     assert "anna" not in texts(at)
+
+
+def test_every_audited_action_has_a_plain_label():
+    """Each action name a service writes to the audit log is labelled on the page (EN and NL)."""
+    import re
+    from pathlib import Path
+
+    from services.account_admin import AUDIT_ACTIONS as KNOWN_ACTIONS
+    from services import i18n
+
+    written = set()
+    for path in (Path(__file__).parents[2] / "services").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        written |= set(re.findall(r'action="([a-z_]+)"', source))
+        written |= set(re.findall(r'record_change\(\s*session,\s*actor,\s*"([a-z_]+)"', source))
+    assert written and written <= set(KNOWN_ACTIONS)
+    for action in KNOWN_ACTIONS:
+        for language in ("en", "nl"):
+            assert i18n.t(f"accounts.action_{action}", language)
