@@ -1,7 +1,8 @@
 """ValueMatch admin commands: `python manage.py <command>`; `python manage.py --help` lists them.
 
-The commands only adapt services (services/admin.py, question_banks.py and offline_scoring.py) and
-turn their errors into a message on stderr with exit code 1; argparse answers usage errors with exit code 2.
+The commands only adapt services (services/admin.py, question_banks.py, offline_scoring.py, demo_data.py,
+response_import.py) and turn their errors into a message on stderr with exit code 1; argparse answers
+usage errors with exit code 2.
 """
 from __future__ import annotations
 
@@ -14,11 +15,19 @@ from pathlib import Path
 from assessment import AnswerError
 from db import DatabaseError
 from questions import QuestionBankError, load_instrument
-from services import admin, auth, offline_scoring, question_banks
+from services import (
+    admin,
+    auth,
+    demo_data,
+    offline_scoring,
+    question_banks,
+    response_import,
+)
 from services.errors import InvalidInput, ServiceError
 from services.runtime import build_runtime, load_settings
 
 MISSING_COLUMNS_SHOWN = 10
+PROGRESS_WIDTH = 30
 
 SCORE_EPILOG = """\
 input: one row per respondent, a column per question id of the bank (items and the optional
@@ -34,6 +43,31 @@ examples:
   python manage.py score answers.csv
   python manage.py score answers.csv --output scores.csv
   python manage.py score answers.csv --bank questions/banks/valuematch-1.0.yaml --format json
+"""
+
+DEMO_EPILOG = """\
+Creates the organisation with 11 teams (headcounts grow with N), 3 interventions, 7 closed survey rounds
+over the past 18 months and 1 open round, and N responses with plausible answers, scored and stored as
+the app stores them, with the dashboard's tallies. One team has exactly 4 responses in one round, to
+show how small groups are withheld. All or nothing: on an error or Ctrl+C nothing is kept. While it
+runs, other writers to a SQLite database wait: use a demo database.
+
+examples:
+  python manage.py demo-data --responses 2000
+  python manage.py demo-data --responses 100000 --seed 7 --organisation "Demo GGZ"
+"""
+
+IMPORT_EPILOG = """\
+input: one row per respondent with a 'team' column (a team of the organisation invited to the round),
+an optional 'role' column (a role id of the question bank, or empty) and a column per question id,
+values 1..5 or na, empty = unanswered (the rules of 'manage.py score'). Every row must give enough
+answers for the alignment index. Cells are read as plain text, never as formulas.
+
+When any row or column has a problem, every problem is listed and nothing is imported. Importing
+the same file into the same round twice is refused.
+
+example:
+  python manage.py import-responses paper.csv --organisation "GGZ Noord" --round "Spring 2026"
 """
 
 
@@ -133,6 +167,61 @@ def create_admin(args: argparse.Namespace) -> int:
     return 0
 
 
+def make_demo_data(args: argparse.Namespace) -> int:
+    runtime = build_runtime(load_settings())
+    bar = ProgressBar() if sys.stderr.isatty() else None
+    try:
+        made = demo_data.create_demo_organisation(runtime, responses=args.responses, seed=args.seed,
+                                                  organisation=args.organisation, progress=bar)
+    finally:
+        runtime.engine.dispose()
+        if bar:
+            bar.close()
+    print(f"Created '{made.organisation}' (seed {args.seed}): {made.teams} teams, {made.interventions} "
+          f"interventions, {made.closed_rounds} closed rounds and {made.open_rounds} open round, "
+          f"{made.responses:,} responses. '{made.small_team}' has {made.small_responses} responses in "
+          f"'{made.small_round}', too few to show.")
+    return 0
+
+
+def import_responses(args: argparse.Namespace) -> int:
+    runtime = build_runtime(load_settings())
+    try:
+        added = response_import.import_responses(runtime, args.file, organisation=args.organisation,
+                                                 survey_round=args.round, language=args.language)
+    except response_import.ResponseFileError as exc:
+        return fail(f"cannot import {exc.source}, nothing was imported", exc.problems)
+    finally:
+        runtime.engine.dispose()
+    if added.columns_missing:
+        print(f"note: {len(added.columns_missing)} question(s) have no column and count as unanswered: "
+              f"{', '.join(added.columns_missing[:MISSING_COLUMNS_SHOWN])}", file=sys.stderr)
+    print(f"Imported {added.total} response(s) into round '{added.round_name}' of '{added.organisation}':")
+    for team, count in added.per_team.items():
+        print(f"  {team}: {count}")
+    return 0
+
+
+class ProgressBar:
+    """A one-line text bar on stderr, redrawn when the shown percentage changes."""
+
+    def __init__(self) -> None:
+        self.shown = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        percent = done * 100 // max(total, 1)
+        if percent != self.shown:
+            self.shown = percent
+            filled = PROGRESS_WIDTH * done // max(total, 1)
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (PROGRESS_WIDTH - filled)}] {percent:3d}% "
+                             f"{done:,}/{total:,} responses")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.shown >= 0:
+            sys.stderr.write("\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="manage.py", description="ValueMatch admin commands. The database comes from DATABASE_URL, "
@@ -168,6 +257,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("list-interventions", list_interventions,
             "List the interventions offered on the assessment page.")
+
+    sub = command("demo-data", make_demo_data,
+                  "Create a demo organisation with teams, survey rounds and scored responses.",
+                  epilog=DEMO_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub.add_argument("--responses", metavar="N", type=int, required=True,
+                     help=f"how many responses to create ({demo_data.MIN_RESPONSES} to {demo_data.MAX_RESPONSES:,})")
+    sub.add_argument("--seed", metavar="S", type=int, default=1,
+                     help="random seed: the same seed makes the same organisation and answers (default 1)")
+    sub.add_argument("--organisation", metavar="NAME", default=demo_data.DEFAULT_ORGANISATION,
+                     help=f"name of the new organisation (default '{demo_data.DEFAULT_ORGANISATION}'; "
+                          "refused when it exists)")
+
+    sub = command("import-responses", import_responses,
+                  "Import a paper round: a CSV of answers with each respondent's team, stored in a survey round.",
+                  epilog=IMPORT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub.add_argument("file", metavar="FILE", help="CSV file of answers, one row per respondent")
+    sub.add_argument("--organisation", metavar="NAME", required=True, help="the organisation's name")
+    sub.add_argument("--round", metavar="ROUND", required=True,
+                     help="the survey round's name (or its id when two rounds share a name)")
+    sub.add_argument("--language", metavar="LANG",
+                     help="language the paper questionnaire was in (default: the bank's first language)")
 
     sub = command("create-admin", create_admin,
                   "Create the first admin account (refused once an admin exists; there is no default password).")

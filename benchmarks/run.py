@@ -1,10 +1,12 @@
 """ValueMatch benchmarks: `python benchmarks/run.py` prints one markdown table (progress goes to stderr).
+`--dashboard` adds the dashboard at 100,000 responses (benchmarks/dashboard.py; a few minutes more).
 
 Every figure is compared with a baseline taken in the same run on the same machine, so the ratio says
 how much ValueMatch adds on top of the floor (the database, or Streamlit itself). See README.md.
 """
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import logging
 import os
@@ -157,7 +159,11 @@ def missing_modules(names: tuple[str, ...]) -> list[str]:
     return [f"services/{n}.py" for n in names if importlib.util.find_spec(f"services.{n}") is None]
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    options = argparse.ArgumentParser(description="ValueMatch benchmarks: one markdown table on stdout.")
+    options.add_argument("--dashboard", action="store_true",
+                         help="also build 100,000 demo responses and time the dashboard (a few minutes more)")
+    args = options.parse_args(argv)
     began = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="vm-bench-") as folder:
         # Before anything reads the settings: the app under AppTest builds its own runtime from these.
@@ -169,6 +175,9 @@ def main() -> int:
         rt = build_runtime()
         try:
             rows = run_all(rt)
+            if args.dashboard:
+                from benchmarks.dashboard import dashboard_rows
+                rows += dashboard_rows(rt)
         finally:
             rt.engine.dispose()
     print(markdown_table(rows))

@@ -71,7 +71,7 @@ def markdown_table(rows: Sequence[Row]) -> str:
         median = row.measured.median
         baseline = (f"{row.baseline_name}: {format_duration(row.baseline.median)}"
                     if row.baseline is not None else "—")
-        ratio = f"{median / row.baseline.median:.1f}×" if row.baseline is not None else "—"
+        ratio = _ratio(median / row.baseline.median) if row.baseline is not None else "—"
         figure = f"{row.figure} (n={len(row.measured.samples)})" + (f"; {row.note}" if row.note else "")
         lines.append(f"| {figure} | {format_duration(median)} | {format_duration(row.measured.p95)} | "
                      f"{_target(row.target, median)} | {baseline} | {ratio} |")
@@ -83,3 +83,8 @@ def _target(target: float | None, median: float | None) -> str:
         return "—"
     verdict = "" if median is None else (" met" if median < target else " **MISSED**")
     return f"< {format_duration(target)}{verdict}"
+
+
+def _ratio(value: float) -> str:
+    # Below 0.1 one decimal would read 0.0×: two significant digits instead.
+    return f"{value:.1f}×" if value >= 0.1 else f"{value:.2g}×"

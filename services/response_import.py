@@ -1,0 +1,189 @@
+"""Importing a paper round (`manage.py import-responses`): a CSV of answers, one row per respondent with
+its team (and optionally its role), stored like app submissions of that round's team invitations.
+
+The file is read with the rules of `manage.py score` (services/offline_scoring.py) plus two columns:
+`team` (a team of the organisation invited to the round) and `role` (a role id of the bank, or empty).
+Every problem is reported at once (ResponseFileError) and nothing is stored; otherwise all rows are
+stored, and the tallies updated, in one transaction. Cells are only ever compared as text, so a cell
+such as "=HYPERLINK(...)" is a team name that does not exist, never a formula. Nothing here prints.
+"""
+from __future__ import annotations
+
+import csv
+import difflib
+import hashlib
+import io
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assessment import score_answers
+from db import bulk, list_round_teams, list_teams
+from db.models import Intervention
+from db.org_models import Organisation, SurveyRound
+from questions import Instrument
+
+from . import offline_scoring as reading
+from .errors import InvalidInput, NotFound, ServiceError
+from .runtime import Runtime
+
+TEAM_COLUMN, ROLE_COLUMN = "team", "role"
+SHOWN_CHOICES = 12
+
+
+class ResponseFileError(ServiceError):
+    """A file of responses that cannot be imported; `problems` lists every problem found."""
+
+    def __init__(self, source: str, problems: list[str]):
+        self.source = source
+        self.problems = list(problems)
+        super().__init__(f"{source}: " + "; ".join(self.problems))
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    organisation: str
+    round_name: str
+    per_team: dict[str, int]          # team name -> responses added, in name order
+    columns_missing: list[str]        # questions of the bank without a column (unanswered)
+
+    @property
+    def total(self) -> int:
+        return sum(self.per_team.values())
+
+
+def import_responses(rt: Runtime, path: str | Path, *, organisation: str, survey_round: str,
+                     language: str | None = None) -> ImportSummary:
+    """Import the file into `survey_round` (its name, or its id) of `organisation`, all or nothing.
+
+    NotFound for an unknown organisation or round, InvalidInput for an ambiguous round name or a
+    language the round's bank lacks, ResponseFileError listing every problem of the file.
+    """
+    source = str(path)
+    try:
+        text = reading._read_text(Path(path), source)
+    except reading.AnswerFileError as exc:
+        raise ResponseFileError(source, exc.problems) from None
+    with rt.sessions.begin() as session:
+        org, chosen = _round(session, organisation, survey_round)
+        instrument = rt.bank(chosen.instrument_hash)
+        language = language or instrument.languages[0]
+        if language not in instrument.languages:
+            raise InvalidInput(f"the language must be one of {', '.join(instrument.languages)}, not '{language}'")
+        teams = {t.name: t.id for t in list_round_teams(session, round_id=chosen.id)}
+        known = {t.name for t in list_teams(session, organisation_id=org.id)}
+        rows, missing = _read(source, text, instrument, teams, known, chosen.name)
+        file_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        tokens = [hashlib.sha256(f"paper:{chosen.id}:{file_hash}:{row}".encode()).hexdigest() for row, *_ in rows]
+        if bulk.existing_tokens(session, tokens=tokens):
+            raise ResponseFileError(source, [(f"this file was already imported into round '{chosen.name}'; "
+                                              "nothing was added again")])
+        intervention = session.get(Intervention, chosen.intervention_id)
+        responses = [bulk.NewResponse(
+            token, instrument.id, instrument.version, instrument.content_hash, language,
+            intervention.name if intervention else "", role, org.id, teams[team], chosen.id, answers, scores)
+            for token, (_row, team, role, answers, scores) in zip(tokens, rows)]
+        tallies = bulk.TallySums()
+        bulk.insert_responses(session, responses=responses, tallies=tallies)
+        bulk.add_tallies(session, tallies=tallies)
+    per_team = Counter(team for _row, team, *_rest in rows)
+    return ImportSummary(org.name, chosen.name, dict(sorted(per_team.items())), missing)
+
+
+def _round(session: Session, organisation: str, survey_round: str) -> tuple[Organisation, SurveyRound]:
+    org = session.scalar(select(Organisation).where(Organisation.name == organisation.strip()))
+    if org is None:
+        raise NotFound(f"no organisation is named '{organisation}'")
+    rounds = list(session.scalars(select(SurveyRound).where(SurveyRound.organisation_id == org.id)
+                                  .order_by(SurveyRound.opens_at, SurveyRound.id)))
+    named = [r for r in rounds if r.name == survey_round.strip()]
+    if len(named) > 1:
+        raise InvalidInput(f"{len(named)} rounds of '{org.name}' are named '{survey_round}'; give the round's "
+                           "id instead: " + ", ".join(f"{r.id} (opens {r.opens_at:%Y-%m-%d})" for r in named))
+    if not named and survey_round.strip().isdigit():
+        named = [r for r in rounds if r.id == int(survey_round)]
+    if not named:
+        known = ", ".join(f"'{r.name}'" for r in rounds[:SHOWN_CHOICES]) or "none yet"
+        raise NotFound(f"'{org.name}' has no round named '{survey_round}' (its rounds: {known})")
+    return org, named[0]
+
+
+def _read(source: str, text: str, instrument: Instrument, invited: dict[str, int], known: set[str],
+          round_name: str) -> tuple[list[tuple], list[str]]:
+    """(row, team, role, answers, scores) per respondent and the questions without a column."""
+    if not text.strip():
+        raise ResponseFileError(source, [("the file is empty; the first row must name the columns "
+                                          f"('{TEAM_COLUMN}', '{ROLE_COLUMN}' and question ids)")])
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=reading._delimiter(text)))
+    except csv.Error as exc:
+        raise ResponseFileError(source, [f"not a readable CSV file ({exc})"]) from None
+    header = [cell.strip() for cell in records[0]]
+    lowered = [name.lower() for name in header]
+    problems: list[str] = []
+    team_index = lowered.index(TEAM_COLUMN) if TEAM_COLUMN in lowered else None
+    role_index = lowered.index(ROLE_COLUMN) if ROLE_COLUMN in lowered else None
+    if team_index is None:
+        problems.append(f"no '{TEAM_COLUMN}' column: every row needs the team the respondent belongs to")
+    # The team and role columns are ours; the rest is read exactly as `manage.py score` reads it.
+    own = {i for i in (team_index, role_index) if i is not None}
+    answer_header = ["" if i in own else name for i, name in enumerate(header)]
+    answer_data = [["" if i in own else cell for i, cell in enumerate(r)] for r in records[1:]]
+    _id_index, item_columns = reading._read_header(answer_header, answer_data, instrument, problems)
+    roles = [r.id for r in instrument.roles]
+    rows = []
+    for number, record in enumerate(records[1:], start=2):
+        if not any(cell.strip() for cell in record):
+            continue
+        if any(cell.strip() for cell in record[len(header):]):
+            problems.append(f"row {number}: {len(record)} values but the header names {len(header)} columns")
+            continue
+        def cell(index: int | None, record: list[str] = record) -> str:
+            return record[index].strip() if index is not None and index < len(record) else ""
+
+        team, role = cell(team_index), cell(role_index) or None
+        if team_index is not None:
+            problems += _team_problems(number, team, invited, known, round_name)
+        if role is not None and role not in roles:
+            hint = difflib.get_close_matches(role.lower(), roles, n=1)
+            problems.append(f"row {number}, column '{ROLE_COLUMN}': '{role}' is not a role id of "
+                            f"{instrument.label} (use one of {', '.join(roles)}, or leave it empty)"
+                            + (f"; did you mean '{hint[0]}'?" if hint else ""))
+        answers: dict[str, int | str | None] = {}
+        for index, question_id in item_columns.items():
+            value = reading._answer(cell(index), instrument)
+            if value is reading._OFF_SCALE:
+                problems.append(f"row {number}, column '{question_id}': '{cell(index)}' is not an answer "
+                                f"(use {instrument.scale.min}..{instrument.scale.max}, na, or leave it empty)")
+            else:
+                answers[question_id] = value
+        scores = score_answers(instrument, answers)
+        if scores.alignment_index is None:
+            answered = sum(1 for q in instrument.required_ids if isinstance(answers.get(q), int))
+            problems.append(f"row {number}: too few answers to score ({answered} of {len(instrument.required_ids)} "
+                            "items answered on the scale; at least half of the items of a match and of a "
+                            "mismatch theme are needed for the alignment index)")
+        rows.append((number, team, role, answers, scores.flat()))
+    if problems:
+        raise ResponseFileError(source, problems)
+    if not rows:
+        raise ResponseFileError(source, ["the file has a header row but no responses"])
+    present = set(item_columns.values())
+    return rows, [q for q in instrument.question_ids if q not in present]
+
+
+def _team_problems(number: int, team: str, invited: dict[str, int], known: set[str], round_name: str) -> list[str]:
+    where = f"row {number}, column '{TEAM_COLUMN}'"
+    if not team:
+        return [f"{where}: empty; every response needs its team"]
+    if team in invited:
+        return []
+    if team in known:
+        return [(f"{where}: team '{team}' was not invited to round '{round_name}' "
+                 f"(invited: {', '.join(sorted(invited))})")]
+    hint = difflib.get_close_matches(team, sorted(known), n=1)
+    return [f"{where}: '{team}' is not a team of this organisation"
+            + (f"; did you mean '{hint[0]}'?" if hint else "")]
