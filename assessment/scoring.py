@@ -177,16 +177,14 @@ def _side_mean(domains: tuple[DomainScore, ...], side: str) -> float | None:
 
 def lens_element(instrument: Instrument, item: Item) -> int | None:
     """The compassion element an item speaks to: its own tag, else its compassion domain's."""
-    if item.element is not None:
-        return item.element
-    return instrument.domain(item.domain).element
+    return instrument.lens_element(item)
 
 
 def _element_scores(instrument: Instrument, given: dict) -> tuple[ElementScore, ...]:
     scale = instrument.scale
     out = []
     for number in instrument.elements:
-        items = [i for i in instrument.items if lens_element(instrument, i) == number]
+        items = instrument.lens_items(number)
         values = []
         for item in items:
             if isinstance(given.get(item.id), int):

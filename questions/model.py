@@ -124,10 +124,17 @@ class Instrument:
     source: str = ""
     _items_by_id: Mapping[str, Item] = field(init=False, repr=False, compare=False)
     _domains_by_id: Mapping[str, Domain] = field(init=False, repr=False, compare=False)
+    _items_by_domain: Mapping[str, tuple[Item, ...]] = field(init=False, repr=False, compare=False)
+    _lens_items: Mapping[int, tuple[Item, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        # Looked up many times per scored response: built once per instrument.
         object.__setattr__(self, "_items_by_id", MappingProxyType({i.id: i for i in self.items}))
         object.__setattr__(self, "_domains_by_id", MappingProxyType({d.id: d for d in self.domains}))
+        object.__setattr__(self, "_items_by_domain", MappingProxyType(
+            {d.id: tuple(i for i in self.items if i.domain == d.id) for d in self.domains}))
+        object.__setattr__(self, "_lens_items", MappingProxyType(
+            {number: tuple(i for i in self.items if self.lens_element(i) == number) for number in self.elements}))
 
     @property
     def label(self) -> str:
@@ -143,7 +150,19 @@ class Instrument:
         return tuple(d for d in self.domains if d.side == side)
 
     def items_in(self, domain_id: str) -> tuple[Item, ...]:
-        return tuple(i for i in self.items if i.domain == domain_id)
+        found = self._items_by_domain.get(domain_id)
+        return found if found is not None else tuple(i for i in self.items if i.domain == domain_id)
+
+    def lens_element(self, item: Item) -> int | None:
+        """The compassion element an item speaks to: its own tag, else its compassion domain's."""
+        if item.element is not None:
+            return item.element
+        domain = self._domains_by_id.get(item.domain)
+        return domain.element if domain is not None else None
+
+    def lens_items(self, number: int) -> tuple[Item, ...]:
+        """The items read through compassion element `number`."""
+        return self._lens_items.get(number, ())
 
     def pair_questions(self) -> dict[str, PairQuestion]:
         """Importance and support questions by id."""
