@@ -77,20 +77,11 @@ def detail_text(line: account_admin.AuditLine) -> str:
     return " · ".join(parts)
 
 
-def weak_password_message(password: str) -> tuple[str, dict]:
-    # The service says why in English; the limits come from services.passwords, the wording from here.
-    if len(password) < passwords.MIN_PASSWORD_LENGTH:
-        return "staff.password_too_short", {"min": passwords.MIN_PASSWORD_LENGTH}
-    if len(password) > passwords.MAX_PASSWORD_LENGTH:
-        return "staff.password_too_long", {"max": passwords.MAX_PASSWORD_LENGTH}
-    return "staff.password_is_username", {}
-
-
 def refusal(exc: InvalidInput, *, password: str = "", username: str | None = None,
             role: str = "", scope: Mapping | None = None) -> tuple[str, dict]:
     """The message key for a refused create / change: asks the service's own checks which rule failed."""
     if isinstance(exc, WeakPassword):
-        return weak_password_message(password)
+        return staff.weak_password_message(password)
     if isinstance(exc, accounts.UsernameTaken):
         return "accounts.username_taken", {}
     if username is not None:

@@ -19,25 +19,6 @@ staff.show_notice()
 st.markdown(t("admin.org_lead"))
 
 
-def failed(exc: Exception) -> None:
-    """The reason an action was refused, in plain words."""
-    if isinstance(exc, admin.Refused):
-        values = {k: plain(v) if isinstance(v, str) else v for k, v in exc.values.items()}
-        st.error(t(f"admin.error.{exc.reason}", **values))
-    elif isinstance(exc, NotFound):
-        st.error(t("admin.error.not_found"))
-    else:
-        st.error(t("staff.no_access"))
-
-
-def done(message_key: str, *typed_keys: str, **values: object) -> None:
-    """Forget what was typed, keep the success message for the next run, and show the page anew."""
-    for key in typed_keys:
-        st.session_state.pop(key, None)
-    staff.notify("success", message_key, **values)
-    st.rerun()
-
-
 REFUSALS = (admin.Refused, NotFound, NotAuthorised)
 
 # --- every organisation ---------------------------------------------------------------------
@@ -64,10 +45,10 @@ with st.expander(t("admin.org_new_heading"), expanded=not organisations):
             created = admin.create_organisation(runtime, account, name=st.session_state["org-new-name"],
                                                 min_group_size=st.session_state["org-new-k"])
         except REFUSALS as exc:
-            failed(exc)
+            staff.refused(exc)
         else:
             st.session_state["org-choose"] = created.id
-            done("admin.org_created", "org-new-name", "org-new-k", name=plain(created.name))
+            staff.done("admin.org_created", "org-new-name", "org-new-k", name=plain(created.name))
 
 if not organisations:
     st.stop()
@@ -106,9 +87,9 @@ with teams_tab:
             team = admin.create_team(runtime, account, organisation.id, name=st.session_state["org-team-name"],
                                      size=st.session_state["org-team-size"])
         except REFUSALS as exc:
-            failed(exc)
+            staff.refused(exc)
         else:
-            done("admin.team_created", "org-team-name", "org-team-size", name=plain(team.name),
+            staff.done("admin.team_created", "org-team-name", "org-team-size", name=plain(team.name),
                  organisation=plain(organisation.name))
 
     if teams:
@@ -125,9 +106,9 @@ with teams_tab:
                 team = admin.set_team_size(runtime, account, st.session_state["org-size-team"],
                                            st.session_state["org-size-value"])
             except REFUSALS as exc:
-                failed(exc)
+                staff.refused(exc)
             else:
-                done("admin.headcount_changed" if team.size is not None else "admin.headcount_cleared",
+                staff.done("admin.headcount_changed" if team.size is not None else "admin.headcount_cleared",
                      "org-size-value", name=plain(team.name), size=team.size or 0)
 
 with interventions_tab:
@@ -145,9 +126,9 @@ with interventions_tab:
             added = admin.add_intervention(runtime, account, organisation.id,
                                            name=st.session_state["org-intervention-name"])
         except REFUSALS as exc:
-            failed(exc)
+            staff.refused(exc)
         else:
-            done("admin.intervention_added", "org-intervention-name", name=plain(added.name))
+            staff.done("admin.intervention_added", "org-intervention-name", name=plain(added.name))
 
 with k_tab:
     st.markdown(t("admin.k_current", name=plain(organisation.name), k=organisation.min_group_size,
@@ -164,6 +145,6 @@ with k_tab:
             changed = admin.set_min_group_size(runtime, account, organisation.id,
                                                st.session_state[f"org-k-value-{organisation.id}"])
         except REFUSALS as exc:
-            failed(exc)
+            staff.refused(exc)
         else:
-            done("admin.k_changed", name=plain(changed.name), k=changed.min_group_size)
+            staff.done("admin.k_changed", name=plain(changed.name), k=changed.min_group_size)

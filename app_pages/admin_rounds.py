@@ -26,25 +26,6 @@ LINKS_KEY = "round-links"   # (organisation id, round name, [(team, token), ...]
 REFUSALS = (admin.Refused, NotFound, NotAuthorised)
 
 
-def failed(exc: Exception) -> None:
-    """The reason an action was refused, in plain words."""
-    if isinstance(exc, admin.Refused):
-        values = {k: plain(v) if isinstance(v, str) else v for k, v in exc.values.items()}
-        st.error(t(f"admin.error.{exc.reason}", **values))
-    elif isinstance(exc, NotFound):
-        st.error(t("admin.error.not_found"))
-    else:
-        st.error(t("staff.no_access"))
-
-
-def done(message_key: str, *typed_keys: str, **values: object) -> None:
-    """Forget what was typed, keep the success message for the next run, and show the page anew."""
-    for key in typed_keys:
-        st.session_state.pop(key, None)
-    staff.notify("success", message_key, **values)
-    st.rerun()
-
-
 def app_address() -> str | None:
     """The app's root address for links: the setting, else this browser's address without path."""
     if runtime.settings.public_url:
@@ -136,11 +117,11 @@ else:
                 opens_at=opens_at, closes_at=closes_at,
                 team_ids=st.session_state[f"round-new-teams-{organisation_id}"])
         except REFUSALS as exc:
-            failed(exc)
+            staff.refused(exc)
         else:
             st.session_state[LINKS_KEY] = (organisation_id, created.round.name,
                                            [(i.team, i.token) for i in created.invitations])
-            done("admin.round_created", "round-new-name", name=plain(created.round.name))
+            staff.done("admin.round_created", "round-new-name", name=plain(created.round.name))
 
 # --- the organisation's rounds --------------------------------------------------------------
 
@@ -169,10 +150,10 @@ with renew_column:
         try:
             renewed = survey_rounds.regenerate_invitation(runtime, account, chosen.id, renew_team)
         except REFUSALS as exc:
-            failed(exc)
+            staff.refused(exc)
         else:
             st.session_state[LINKS_KEY] = (organisation_id, chosen.name, [(renewed.team, renewed.token)])
-            done("admin.link_renewed", team=plain(renewed.team))
+            staff.done("admin.link_renewed", team=plain(renewed.team))
 
 with close_column:
     if chosen.status == "closed":
@@ -187,6 +168,6 @@ with close_column:
                 try:
                     closed = survey_rounds.close_round_now(runtime, account, chosen.id)
                 except REFUSALS as exc:
-                    failed(exc)
+                    staff.refused(exc)
                 else:
-                    done("admin.round_closed", f"round-close-confirm-{chosen.id}", LINKS_KEY, name=plain(closed.name))
+                    staff.done("admin.round_closed", f"round-close-confirm-{chosen.id}", LINKS_KEY, name=plain(closed.name))

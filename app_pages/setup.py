@@ -9,7 +9,13 @@ import streamlit as st
 from app_pages import navigation, shell, staff
 from app_pages.shell import plain, t
 from services import auth, passwords
-from services.errors import AdminExists, InvalidInput, LoginFailed, TooManyAttempts, WeakPassword
+from services.errors import (
+    AdminExists,
+    InvalidInput,
+    LoginFailed,
+    TooManyAttempts,
+    WeakPassword,
+)
 
 runtime = shell.runtime_or_stop()
 language = shell.current_language()
@@ -29,7 +35,7 @@ def create_admin_and_sign_in() -> None:
     try:
         admin = auth.create_first_admin(runtime, username, password)
     except WeakPassword:
-        key, values = weak_password_message(password)
+        key, values = staff.weak_password_message(password)
         staff.notify("error", key, **values)
         return
     except InvalidInput:
@@ -44,15 +50,6 @@ def create_admin_and_sign_in() -> None:
         staff.notify("success", "staff.setup_done_sign_in", username=plain(admin.username))
         return
     staff.notify("success", "staff.setup_done", username=plain(admin.username))
-
-
-def weak_password_message(password: str) -> tuple[str, dict]:
-    # The service says why in English; the rule's limits come from it, only the wording is here.
-    if len(password) < passwords.MIN_PASSWORD_LENGTH:
-        return "staff.password_too_short", {"min": passwords.MIN_PASSWORD_LENGTH}
-    if len(password) > passwords.MAX_PASSWORD_LENGTH:
-        return "staff.password_too_long", {"max": passwords.MAX_PASSWORD_LENGTH}
-    return "staff.password_is_username", {}
 
 
 st.title(t("staff.setup_title"))

@@ -12,9 +12,15 @@ import streamlit as st
 
 from app_pages import shell
 from app_pages.shell import plain, t
-from services import auth, authorisation, sso
+from services import auth, authorisation, organisation_admin, passwords, sso
 from services.auth import AccountView, SessionToken
-from services.errors import InvalidInput, LoginFailed, NotAuthorised, TooManyAttempts
+from services.errors import (
+    InvalidInput,
+    LoginFailed,
+    NotAuthorised,
+    NotFound,
+    TooManyAttempts,
+)
 from services.runtime import Runtime
 
 TOKEN_KEY = "vm_auth_token"
@@ -185,3 +191,34 @@ def _sign_in_with_sso(runtime: Runtime) -> None:
         notify("error", "staff.sso_refused", email=plain(str(email or "")))
         return
     keep_session(signed_in)
+
+
+# --- what the admin pages share ---------------------------------------------------------------
+
+
+def refused(exc: Exception) -> None:
+    """The reason an admin action was refused, in plain words."""
+    if isinstance(exc, organisation_admin.Refused):
+        values = {k: plain(v) if isinstance(v, str) else v for k, v in exc.values.items()}
+        st.error(t(f"admin.error.{exc.reason}", **values))
+    elif isinstance(exc, NotFound):
+        st.error(t("admin.error.not_found"))
+    else:
+        st.error(t("staff.no_access"))
+
+
+def done(message_key: str, *typed_keys: str, **values: object) -> None:
+    """Forget what was typed, keep the success message for the next run, and show the page anew."""
+    for key in typed_keys:
+        st.session_state.pop(key, None)
+    notify("success", message_key, **values)
+    st.rerun()
+
+
+def weak_password_message(password: str) -> tuple[str, dict]:
+    """The message key for a refused password: the limits come from services.passwords, the wording from here."""
+    if len(password) < passwords.MIN_PASSWORD_LENGTH:
+        return "staff.password_too_short", {"min": passwords.MIN_PASSWORD_LENGTH}
+    if len(password) > passwords.MAX_PASSWORD_LENGTH:
+        return "staff.password_too_long", {"max": passwords.MAX_PASSWORD_LENGTH}
+    return "staff.password_is_username", {}
