@@ -261,8 +261,9 @@ def audit_table(lines: list[account_admin.AuditLine]) -> None:
 
 listing = account_admin.account_listing(runtime, account)
 choices = account_admin.scope_choices(runtime, account)
+# Keyed, so a message shown after an action does not send the admin back to the first tab.
 overview, new, change, audit = st.tabs([t("accounts.tab_all"), t("accounts.tab_new"), t("accounts.tab_change"),
-                                       t("accounts.tab_audit")])
+                                       t("accounts.tab_audit")], key="acct-tabs", on_change="rerun")
 with overview:
     accounts_table(listing)
 with new:

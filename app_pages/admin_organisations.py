@@ -64,8 +64,9 @@ organisation = next(o for o in organisations if o.id == chosen_id)
 teams = admin.list_teams(runtime, account, organisation.id)
 interventions = admin.list_interventions(runtime, account, organisation.id)
 
+# Keyed, so the success message after an action does not send the admin back to the first tab.
 teams_tab, interventions_tab, k_tab = st.tabs([t("admin.teams_heading"), t("admin.interventions_heading"),
-                                               t("admin.k_heading")])
+                                               t("admin.k_heading")], key="org-tabs", on_change="rerun")
 
 with teams_tab:
     st.caption(t("admin.teams_lead"))

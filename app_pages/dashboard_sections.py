@@ -12,11 +12,12 @@ import streamlit as st
 
 from app_pages import shell
 from app_pages.shell import plain, t
-from services import authorisation
+from services import authorisation, dashboard_files
 from services import dashboard_charts as charts
 from services import dashboard_team_charts as team_charts
 from services.dashboard import LEAST_ALIGNED, MISALIGNED, SPLIT_VIEW
 from services.formatting import format_score
+
 
 def render(runtime, account, view, language: str) -> None:
     """The whole page below the filters."""
@@ -95,11 +96,6 @@ def overview(view, language: str) -> None:
 def exports(runtime, account, view) -> None:
     """CSV, Excel and PDF of what the page shows; the file is made (and audited) only on a click."""
     if not authorisation.can(account, "dashboard", "export", view.organisation_id, view.filters.team_id):
-        return
-    try:
-        from services import dashboard_files
-    except ImportError:   # the exports module arrives separately; the page works without it
-        st.caption(t("dashboard.export.unavailable"))
         return
     columns = st.columns([1, 1, 1, 3])
     for column, file_format in zip(columns, ("csv", "xlsx", "pdf")):

@@ -1,0 +1,225 @@
+"""The admin and the implementation manager, in a real browser on a fresh database: set up the first
+admin, an organisation with teams and a round, hand out the team links, answers come in through
+them, the round closes, and the manager sees the dashboard, where a team of 4 shows nothing of its
+own, not in an export either, and another organisation stays out of reach."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from services import assessments
+from services.runtime import build_runtime
+from tests.browser.conftest import REPO_ROOT, wait_for_streamlit
+from tests.browser.test_journey import click, screenshot_on_failure
+
+PASSWORD = "correct horse battery"
+MANAGER_PASSWORD = "a long manager password"
+
+
+def fill(page, key: str, value: str, *, then: str = "Tab") -> None:
+    """Type into a text box and leave it (Tab), or confirm it with Enter where Tab would only reach
+    the show-password eye of a password box outside a form, which keeps the text from being sent."""
+    box = page.locator(f".st-key-{key} input")
+    box.fill(value)
+    box.press(then)
+    if then == "Enter":
+        wait_for_streamlit(page)
+
+
+def choose(page, key: str, option: str) -> None:
+    page.locator(f".st-key-{key} input").first.click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_for_streamlit(page)
+
+
+def submit(page, key: str) -> None:
+    page.locator(f".st-key-{key} button").click()
+    wait_for_streamlit(page)
+
+
+def open_page(page, url: str) -> None:
+    page.goto(url)
+    wait_for_streamlit(page)
+
+
+@pytest.fixture
+def fresh_server(start_app_server):
+    """A server of its own: the first-admin set-up happens once per database."""
+    return start_app_server(REPO_ROOT / "app.py")
+
+
+@pytest.fixture
+def server_runtime(fresh_server, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", fresh_server.database_url)
+    rt = build_runtime()
+    yield rt
+    rt.engine.dispose()
+
+
+def answer_through_link(rt, link: str, lean: int, n: int) -> None:
+    """`n` colleagues answer through a team link (the same service calls the assessment page makes)."""
+    token = re.search(r"[?&]invite=([^&]+)", link).group(1)
+    for number in range(n):
+        started = assessments.start_assessment(rt, language="en", intervention="ignored for a round",
+                                               role="psychologist", invite_token=token,
+                                               client_key=f"colleague-{lean}-{number}")
+        answers = {item: (lean if not item.startswith(("fb", "tp")) else 6 - lean)
+                   for item in rt.instrument.required_ids}
+        assessments.save_answers(rt, token=started.draft_token, answers=answers, step=0)
+        assessments.submit(rt, token=started.draft_token)
+
+
+def test_admin_sets_up_a_round_and_the_manager_sees_only_safe_aggregates(browser, fresh_server, server_runtime):
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
+    with screenshot_on_failure(context, "manager-journey"):
+        page = context.new_page()
+        links = admin_sets_up(page, fresh_server.url)
+        # The round's links go out: Team A answers 6 times, Team B only 4 times; one in the browser.
+        answer_in_browser(context.new_page(), links["Team A"])
+        answer_through_link(server_runtime, links["Team A"], lean=4, n=5)
+        answer_through_link(server_runtime, links["Team B"], lean=2, n=4)
+        admin_closes_round_and_adds_manager(page, fresh_server.url)
+        other_id = other_organisation(server_runtime)
+        manager_reads_dashboard(context.new_page(), fresh_server.url, other_id)
+        manager_cannot_open_another_organisation(context.new_page(), fresh_server.url, other_id)
+
+
+def nav(page, title: str) -> None:
+    """Go to a page through the menu: a reload would start a new browser session (signed out)."""
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title, exact=True).click()
+    wait_for_streamlit(page)
+
+
+def admin_sets_up(page, url: str) -> dict[str, str]:
+    """First admin, an organisation with two teams and an intervention, a round: the team links."""
+    open_page(page, f"{url}/setup?lang=en")
+    fill(page, "setup-username", "anna")
+    fill(page, "setup-password", PASSWORD)
+    fill(page, "setup-password-repeat", PASSWORD)
+    submit(page, "setup-submit")
+    expect(page.get_by_text("was created and you are signed in", exact=False)).to_be_visible()
+
+    nav(page, "Organisations and teams")
+    fill(page, "org-new-name", "Zorg Noord")
+    submit(page, "org-new-submit")
+    expect(page.get_by_text("The organisation Zorg Noord was added", exact=False)).to_be_visible()
+    for team, headcount in (("Team A", "8"), ("Team B", "6")):
+        fill(page, "org-team-name", team)
+        fill(page, "org-team-size", headcount)
+        submit(page, "org-team-submit")
+    page.get_by_role("tab", name="Interventions").click()
+    fill(page, "org-intervention-name", "Online CBT module")
+    submit(page, "org-intervention-submit")
+
+    nav(page, "Survey rounds")
+    fill(page, "round-new-name", "Spring 2026")
+    submit(page, "round-new-submit")
+    expect(page.get_by_text("Invitation links: Spring 2026")).to_be_visible()
+    with page.expect_download() as download:
+        page.locator(".st-key-round-links-csv button").click()
+    rows = list(csv.reader(io.StringIO(open(download.value.path(), encoding="utf-8-sig").read())))
+    links = {team: link for team, link in rows[1:]}
+    assert sorted(links) == ["Team A", "Team B"] and all("?invite=" in link for link in links.values())
+    return links
+
+
+def answer_in_browser(page, link: str) -> None:
+    """One colleague of Team A opens the link on their own device and answers everything."""
+    open_page(page, link)
+    expect(page.get_by_text("Team A", exact=False).first).to_be_visible()
+    click(page, "start-begin")
+    click(page, "setup-begin")
+    while True:
+        radios = page.locator('[class*="st-key-item-"]')
+        for index in range(radios.count()):
+            item = re.search(r"st-key-item-(\w+)", radios.nth(index).get_attribute("class")).group(1)
+            option = 1 if item.startswith(("fb", "tp")) else 3
+            radios.nth(index).locator('[role="radiogroup"] label').nth(option).click()
+            wait_for_streamlit(page)
+        if page.locator(".st-key-submit-assessment").count():
+            click(page, "submit-assessment")
+            break
+        click(page, "step-next")
+    expect(page.get_by_text("Your value match", exact=True)).to_be_visible()
+    page.close()
+
+
+def admin_closes_round_and_adds_manager(page, url: str) -> None:
+    """Results appear once a round has closed: the admin closes it early, then adds the manager."""
+    nav(page, "Survey rounds")
+    page.locator('[class*="st-key-round-close-confirm-"] label').click()
+    wait_for_streamlit(page)
+    submit(page, "round-close-submit")
+    expect(page.get_by_text("is closed. Its links no longer take answers", exact=False)).to_be_visible()
+
+    nav(page, "Accounts")
+    page.get_by_role("tab", name="New account").click()
+    expect(page.locator(".st-key-acct-new-role input[type=radio]").first).to_be_checked()   # Manager
+    fill(page, "acct-new-username", "mia")
+    fill(page, "acct-new-password", MANAGER_PASSWORD, then="Enter")
+    fill(page, "acct-new-password-repeat", MANAGER_PASSWORD, then="Enter")
+    choose(page, "acct-new-orgs", "Zorg Noord")
+    page.keyboard.press("Escape")
+    submit(page, "acct-new-submit")
+    expect(page.get_by_text("account mia was created", exact=False)).to_be_visible()
+
+    nav(page, "Account")
+    submit(page, "staff-sign-out")
+
+
+def sign_in(page, username: str, password: str) -> None:
+    fill(page, "staff-login-username", username)
+    fill(page, "staff-login-password", password)
+    submit(page, "staff-login-submit")
+
+
+def other_organisation(rt) -> int:
+    """Zorg Zuid, with a closed round of 6 responses that Zorg Noord's manager must never see."""
+    from random import Random
+
+    from tests.services.dashboard_fixtures import make_org, make_round, random_answers, respond
+
+    with rt.sessions.begin() as session:
+        org = make_org(session, "Zorg Zuid", {"Team Z": 10})
+        make_round(session, org, "Autumn", instrument=rt.instrument)
+        for _ in range(6):
+            respond(session, rt.instrument, org, "Team Z", "Autumn", random_answers(rt.instrument, Random(5)))
+    return org.id
+
+
+def manager_reads_dashboard(page, url: str, other_id: int) -> None:
+    open_page(page, f"{url}/login?lang=en")
+    sign_in(page, "mia", MANAGER_PASSWORD)
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    responses = page.get_by_test_id("stMetric").filter(has_text="Responses in this selection")
+    expect(responses).to_contain_text("10")
+    expect(page.locator(".st-key-chart-dash_theme_means")).to_be_visible()
+
+    # Team B answered 4 times: nothing of its own, only that it is withheld.
+    choose(page, "dash-team", "Team B")
+    expect(responses).to_contain_text("Withheld")
+    expect(page.locator(".st-key-chart-dash_theme_means")).to_have_count(0)
+
+    # The export of the whole organisation holds no number of Team B.
+    choose(page, "dash-team", "All teams")
+    with page.expect_download() as download:
+        page.locator(".st-key-dash-export-csv button").click()
+    rows = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8-sig").read())))
+    assert rows and any(row["n"] == "10" for row in rows)
+    team_b = [row for row in rows if "Team B" in " ".join(row.values())]
+    assert team_b and all(not row["n"] and not row["mean"] for row in team_b), team_b
+    page.close()
+
+
+def manager_cannot_open_another_organisation(page, url: str, other_id: int) -> None:
+    """An edited link with Zorg Zuid's id: after signing in, nothing of Zorg Zuid."""
+    open_page(page, f"{url}/dashboard?org={other_id}&lang=en")
+    sign_in(page, "mia", MANAGER_PASSWORD)
+    expect(page.get_by_text("You do not have access", exact=False).first).to_be_visible()
+    expect(page.get_by_text("Zorg Zuid")).to_have_count(0)
+    expect(page.get_by_text("Zorg Noord").first).to_be_visible()
+    page.close()
