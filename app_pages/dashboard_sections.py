@@ -143,6 +143,7 @@ def alignment(runtime, view, language: str) -> None:
     st.subheader(t("dashboard.alignment.heading"))
     st.caption(t("dashboard.alignment.how_to_read"))
     show(charts.alignment(view, language, runtime.instrument.alignment_bands))
+    show(charts.alignment_distribution(view, language, runtime.instrument.alignment_bands))
 
 
 def heatmap(view, language: str) -> None:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from db.errors import InvalidRecord
 from db.models import Response, ResponseAnswer, ResponseScore
-from db.tallies import NOT_APPLICABLE_VALUE, _upsert
+from db.tallies import NOT_APPLICABLE_VALUE, _upsert, tallied_scores
 
 __all__ = ["NewResponse", "TallySums", "add_tallies", "count_responses", "existing_tokens",
            "insert_responses"]
@@ -69,15 +69,14 @@ class TallySums:
             sums = self.cells[response.cell] = [0, {}, Counter()]
         sums[0] += 1
         scores, answers = sums[1], sums[2]
-        for key, (value, _status) in response.scores.items():
-            if value is not None:
-                entry = scores.get(key)
-                if entry is None:
-                    scores[key] = [1, value, value * value]
-                else:
-                    entry[0] += 1
-                    entry[1] += value
-                    entry[2] += value * value
+        for key, value in tallied_scores(response.scores):
+            entry = scores.get(key)
+            if entry is None:
+                scores[key] = [1, value, value * value]
+            else:
+                entry[0] += 1
+                entry[1] += value
+                entry[2] += value * value
         for item_id, value in response.answers.items():
             if value is not None:
                 answers[item_id, NOT_APPLICABLE_VALUE if value == NOT_APPLICABLE else value] += 1

@@ -12,7 +12,7 @@ from collections.abc import Collection, Mapping
 from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Table, delete, func, insert, select, text
+from sqlalchemy import ColumnElement, Table, case, delete, func, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
@@ -22,19 +22,48 @@ from db.models import Response, ResponseAnswer, ResponseScore
 from db.org_models import AnswerTally, ResponseTally, ScoreTally
 
 __all__ = [
+    "ALIGNMENT_BIN_EDGES",
+    "ALIGNMENT_BIN_PREFIX",
     "NOT_APPLICABLE_VALUE",
     "AnswerCell",
     "Cell",
     "ScoreCell",
     "add_to_tallies",
+    "alignment_bin_key",
     "count_cells",
     "read_answer_cells",
     "read_score_cells",
     "rebuild_tallies",
+    "tallied_scores",
 ]
 
 # answer_tally.value for "not applicable / don't know"; scale points are 1..5.
 NOT_APPLICABLE_VALUE = 0
+
+# The alignment index's distribution is tallied too: how many responses fall in each 25-point bin
+# (-100..-75, ..., 75..100), under the key "alignment_bin:<lower edge>". Derived here, from the
+# stored alignment_index, so that add_to_tallies, the bulk writer and rebuild_tallies agree.
+ALIGNMENT_KEY = "alignment_index"
+ALIGNMENT_BIN_PREFIX = "alignment_bin:"
+ALIGNMENT_BIN_EDGES = (-100, -75, -50, -25, 0, 25, 50, 75)
+
+
+def alignment_bin_key(value: float) -> str:
+    """The tally key of the bin holding an alignment index (the top bin includes +100)."""
+    lower = ALIGNMENT_BIN_EDGES[0]
+    for edge in ALIGNMENT_BIN_EDGES:
+        if value >= edge:
+            lower = edge
+    return f"{ALIGNMENT_BIN_PREFIX}{lower}"
+
+
+def tallied_scores(scores: Mapping[str, tuple[float | None, str]]) -> list[tuple[str, float]]:
+    """(key, value) of every score counted in the tallies: those with a value, and the alignment bin."""
+    out = [(key, value) for key, (value, _status) in sorted(scores.items()) if value is not None]
+    alignment = scores.get(ALIGNMENT_KEY, (None, ""))[0]
+    if alignment is not None:
+        out.append((alignment_bin_key(alignment), alignment))
+    return out
 # How a missing role is stored in the tallies' primary key.
 _NO_ROLE = ""
 
@@ -102,8 +131,7 @@ def add_to_tallies(
     session.execute(_upsert(dialect, "response_tally"), [{**cell, "n": 1}])
     score_rows = [
         {**cell, "key": key, "n": 1, "total": value, "total_sq": value * value}
-        for key, (value, _status) in sorted(scores.items())
-        if value is not None
+        for key, value in tallied_scores(scores)
     ]
     if score_rows:
         session.execute(_upsert(dialect, "score_tally"), score_rows)
@@ -153,6 +181,7 @@ def rebuild_tallies(session: Session, *, organisation_id: int | None = None) -> 
     session.execute(
         insert(ScoreTally).from_select([*_CELL_COLUMNS, "key", "n", "total", "total_sq"], scores)
     )
+    _insert_alignment_bins(session, cell, attributed)
 
     # value is NULL exactly when the answer is "not applicable" (a check constraint says so).
     value = func.coalesce(ResponseAnswer.value, NOT_APPLICABLE_VALUE)
@@ -170,6 +199,31 @@ def rebuild_tallies(session: Session, *, organisation_id: int | None = None) -> 
     if organisation_id is not None:
         total = total.where(ResponseTally.organisation_id == organisation_id)
     return int(session.scalar(total) or 0)
+
+
+def _alignment_bin_of(value: ColumnElement[Any]) -> ColumnElement[Any]:
+    # A CASE ladder rather than arithmetic: CAST rounds on PostgreSQL and truncates on SQLite.
+    upper_edges = ALIGNMENT_BIN_EDGES[1:]
+    return case(
+        *((value < edge, f"{ALIGNMENT_BIN_PREFIX}{lower}")
+          for lower, edge in zip(ALIGNMENT_BIN_EDGES, upper_edges)),
+        else_=f"{ALIGNMENT_BIN_PREFIX}{ALIGNMENT_BIN_EDGES[-1]}",
+    )
+
+
+def _insert_alignment_bins(session: Session, cell: tuple, attributed: ColumnElement[bool]) -> None:
+    """The alignment_bin tally rows, from the stored alignment indexes (see tallied_scores)."""
+    value = ResponseScore.value
+    bin_key = _alignment_bin_of(value)
+    bins = (
+        select(*cell, bin_key, func.count(), func.sum(value), func.sum(value * value))
+        .join(ResponseScore, ResponseScore.response_id == Response.id)
+        .where(attributed, ResponseScore.key == ALIGNMENT_KEY, value.is_not(None))
+        .group_by(*cell, bin_key)
+    )
+    session.execute(
+        insert(ScoreTally).from_select([*_CELL_COLUMNS, "key", "n", "total", "total_sq"], bins)
+    )
 
 
 def count_cells(session: Session, *, organisation_id: int) -> dict[Cell, int]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from assessment.anonymity import ALL, Decision, Selector
+from db.tallies import ALIGNMENT_BIN_EDGES, ALIGNMENT_BIN_PREFIX
 from questions.model import localise
 
 from .auth import AccountView
@@ -69,7 +70,7 @@ from .errors import InvalidInput
 from .runtime import Runtime
 
 __all__ = [
-    "ALIGNMENT_KEY", "EXPORT_COLUMNS", "ITEMS_DIFFER", "LEAST_ALIGNED", "LOW_PARTICIPATION_BELOW",
+    "ALIGNMENT_KEY", "AlignmentBin", "EXPORT_COLUMNS", "ITEMS_DIFFER", "LEAST_ALIGNED", "LOW_PARTICIPATION_BELOW",
     "MISALIGNED", "SPLIT_VIEW", "WHERE_TO_START_MAX", "DashboardView", "Decision", "DomainReliability",
     "ElementMean", "FilterOptions", "Filters", "Group", "ItemDistribution", "OpenRound", "OpenRoundTeam",
     "Option", "Participation", "RoundOption", "StartingPoint", "TeamAgreement", "TeamThemes", "Theme",
@@ -100,6 +101,16 @@ class Filters:
 
 
 @dataclass(frozen=True)
+class AlignmentBin:
+    """How many responses of the selection have an alignment index in [lower, upper) (the last bin
+    includes +100)."""
+
+    lower: int
+    upper: int
+    count: int
+
+
+@dataclass(frozen=True)
 class DashboardView:
     """Everything the dashboard page shows for one set of filters."""
 
@@ -114,6 +125,7 @@ class DashboardView:
     scale: tuple[tuple[int, str], ...]         # (point, label) of the answer scale
     theme_means: tuple[ThemeMean, ...]
     alignment: Estimate | None
+    alignment_distribution: tuple[AlignmentBin, ...]   # empty unless the selection is shown
     heatmap: tuple[TeamThemes, ...]
     likert: tuple[ItemDistribution, ...]
     compassion: tuple[ElementMean, ...]
@@ -150,6 +162,12 @@ def dashboard(rt: Runtime, account: AccountView | None, filters: Filters, *,
     return _build(context, account)
 
 
+def _alignment_distribution(scores: dict[str, Moments]) -> tuple[AlignmentBin, ...]:
+    uppers = (*ALIGNMENT_BIN_EDGES[1:], 100)
+    return tuple(AlignmentBin(lower, upper, scores.get(f"{ALIGNMENT_BIN_PREFIX}{lower}", Moments()).n)
+                 for lower, upper in zip(ALIGNMENT_BIN_EDGES, uppers))
+
+
 def _build(ctx: DashboardContext, account: AccountView | None) -> DashboardView:
     """Assemble the view, building each part only from groups whose decision is "shown"."""
     filters, language = ctx.filters, ctx.language
@@ -175,6 +193,7 @@ def _build(ctx: DashboardContext, account: AccountView | None) -> DashboardView:
 
     theme_means: tuple[ThemeMean, ...] = ()
     alignment = None
+    distribution: tuple[AlignmentBin, ...] = ()
     likert: tuple[ItemDistribution, ...] = ()
     compassion: tuple[ElementMean, ...] = ()
     reliability: tuple[DomainReliability, ...] = ()
@@ -183,6 +202,7 @@ def _build(ctx: DashboardContext, account: AccountView | None) -> DashboardView:
         answers = ctx.sums.answers(selection.selector)
         theme_means = theme_means_of(themes, items, scores, answers, newest)
         alignment = mean_interval(scores.get(ALIGNMENT_KEY, Moments()))
+        distribution = _alignment_distribution(scores)
         likert = tuple(
             ItemDistribution(item.id, localise(item.text, language), item.domain, item.side, item.reverse,
                              likert_distribution(answers.get(item.id, {}), newest.scale.points))
@@ -241,6 +261,7 @@ def _build(ctx: DashboardContext, account: AccountView | None) -> DashboardView:
         scale=scale,
         theme_means=theme_means,
         alignment=alignment,
+        alignment_distribution=distribution,
         heatmap=tuple(heatmap),
         likert=likert,
         compassion=compassion,

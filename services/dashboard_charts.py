@@ -320,3 +320,41 @@ def _likert_summary(items, scale, language: str) -> str:
     if high_na:
         text += " " + t("dashboard.likert.summary_na", language, count=len(high_na))
     return text
+
+
+def alignment_distribution(view, language: str, bands) -> ChartWithTable:
+    """How the selection's alignment indexes spread over -100..+100, in bins of 25 points, so that a mean
+    near 0 made of two camps shows as two humps, not as "mixed"."""
+    title = t("dashboard.spread.title", language)
+    if not view.selection.shown:
+        return _withheld_chart("dash_alignment_spread", title, view, language, title)
+    bins = view.alignment_distribution
+    scored = sum(b.count for b in bins)
+    share = [100 * b.count / scored if scored else 0.0 for b in bins]
+    labels = [f"{format_signed(b.lower, language)} … {format_signed(b.upper, language)}" for b in bins]
+
+    def band(b) -> str:
+        middle = (b.lower + b.upper) / 2
+        return "aligned" if middle >= bands.aligned_min else "misaligned" if middle <= bands.misaligned_max else "mixed"
+
+    colours = {"misaligned": COLOURS["mismatch"], "mixed": "#9E9E9E", "aligned": COLOURS["match"]}
+    fig = go.Figure(go.Bar(
+        x=labels, y=share, marker=dict(color=[colours[band(b)] for b in bins]),
+        text=[f"{value:.0f}%" for value in share], textposition="outside", cliponaxis=False,
+        hovertemplate="%{x}: %{y:.0f}%<extra></extra>"))
+    base_layout(fig, 260, margin=dict(l=10, r=10, t=20, b=10))
+    fig.update_yaxes(title=dict(text=t("dashboard.spread.axis_share", language), font=dict(size=13)),
+                     range=[0, max(share + [10]) * 1.2], fixedrange=True)
+    fig.update_xaxes(title=dict(text=t("dashboard.alignment.axis", language), font=dict(size=13)), fixedrange=True)
+    table = pd.DataFrame([{t("dashboard.spread.col_range", language): label,
+                           t("dashboard.spread.col_band", language): t(f"dashboard.alignment.band_{band(b)}", language),
+                           t("dashboard.col.responses", language): b.count,
+                           t("dashboard.spread.col_share", language): f"{value:.0f}%"}
+                          for label, b, value in zip(labels, bins, share)])
+    if not scored:
+        summary = t("dashboard.alignment.summary_none", language)
+    else:
+        by_band = {name: sum(v for b, v in zip(bins, share) if band(b) == name) for name in colours}
+        summary = t("dashboard.spread.summary", language, aligned=f"{by_band['aligned']:.0f}",
+                    mixed=f"{by_band['mixed']:.0f}", misaligned=f"{by_band['misaligned']:.0f}", n=scored)
+    return ChartWithTable("dash_alignment_spread", title, fig, table, summary)

@@ -17,7 +17,15 @@ from assessment.anonymity import Decision, Population, Selector, publishable
 from db.models import Intervention
 from db.org_models import Organisation, SurveyRound, Team
 from db.organisations import get_organisation, list_round_teams, list_rounds, list_teams
-from db.tallies import AnswerCell, ScoreCell, count_cells, read_answer_cells, read_score_cells
+from db.tallies import (
+    ALIGNMENT_BIN_EDGES,
+    ALIGNMENT_BIN_PREFIX,
+    AnswerCell,
+    ScoreCell,
+    count_cells,
+    read_answer_cells,
+    read_score_cells,
+)
 from questions.model import Instrument
 
 from .dashboard_stats import Moments
@@ -114,7 +122,7 @@ def aware(moment: datetime) -> datetime:
 
 
 def _score_keys(rt: Runtime, rounds: Sequence[SurveyRound]) -> set[str]:
-    keys = {ALIGNMENT_KEY}
+    keys = {ALIGNMENT_KEY, *(f"{ALIGNMENT_BIN_PREFIX}{edge}" for edge in ALIGNMENT_BIN_EDGES)}
     for instrument in instrument_versions(rt, rounds):
         keys.update(f"domain:{d.id}" for d in instrument.domains)
         keys.update(f"element:{number}" for number in instrument.elements)

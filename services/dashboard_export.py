@@ -37,6 +37,10 @@ def export_rows(view: DashboardView) -> list[dict[str, Any]]:
         for mean in view.theme_means:
             rows.append(_agreement_row("agreement r_wg(J)", selection.label, mean.theme.name, mean.agreement))
         rows.append(_estimate_row("alignment index", selection.label, None, view.alignment))
+        scored = sum(b.count for b in view.alignment_distribution)
+        for b in view.alignment_distribution:
+            rows.append(_row("alignment distribution", selection.label, option=_range_text(b.lower, b.upper),
+                             n=b.count, value=100 * b.count / scored if scored else None))
         labels = dict(view.scale)
         for item in view.likert:
             d = item.distribution
@@ -58,6 +62,7 @@ def export_rows(view: DashboardView) -> list[dict[str, Any]]:
     else:
         withheld("theme mean", selection, theme_names)
         withheld("alignment index", selection, [None])
+        withheld("alignment distribution", selection, [None])
 
     heatmap_names = [t.name for t in view.heatmap_themes]
     for row in view.heatmap:
@@ -125,3 +130,8 @@ def _decision_note(group: Group, k: int) -> str | None:
     if decision.reason == PROTECTS_SMALL_GROUP:
         return PROTECTS_SMALL_GROUP
     return f"withheld: {decision.reason}"
+
+
+def _range_text(lower: int, upper: int) -> str:
+    # A true minus sign: a cell starting with "-" would be neutralised as a possible formula.
+    return f"{lower} to {upper}".replace("-", "\u2212")

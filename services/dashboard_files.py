@@ -55,7 +55,8 @@ TWO_DECIMALS = frozenset({"agreement r_wg(J)", "within-team agreement r_wg(J)", 
 # export_rows' English vocabulary -> the strings key that says it in the file's language
 WHAT_KEYS = {
     "responses": "responses", "theme mean": "theme_mean", "agreement r_wg(J)": "agreement",
-    "alignment index": "alignment", "answer distribution": "answer_distribution",
+    "alignment index": "alignment", "alignment distribution": "alignment_distribution",
+    "answer distribution": "answer_distribution",
     "not applicable rate": "not_applicable_rate", "compassion element": "compassion_element",
     "Cronbach's alpha": "alpha", "where to start": "where_to_start", "team theme mean": "team_theme_mean",
     "team alignment index": "team_alignment", "within-team agreement r_wg(J)": "team_agreement",

@@ -336,3 +336,32 @@ def test_downgrade_from_0002_keeps_the_0001_rows(db_url: str) -> None:
 def test_tally_keys_lead_with_the_organisation(fresh_db: Engine, table: str, key) -> None:
     """The dashboard reads one organisation's tallies: its rows must be one range of the key."""
     assert inspect(fresh_db).get_pk_constraint(table)["constrained_columns"] == key
+
+
+def test_0004_backfills_the_alignment_bins_of_responses_stored_before_it(fresh_db: Engine, submit) -> None:
+    """Responses tallied before 0004 have no bin rows; upgrading adds exactly what a rebuild gives."""
+    from db import make_session_factory, rebuild_tallies
+    from tests.support.tallies import organisation_with_rounds, tally_snapshot
+
+    sessions = make_session_factory(fresh_db)
+    with sessions.begin() as session:
+        org = organisation_with_rounds(session, "Zorg Noord")
+        for number, (team, round_key, index) in enumerate(
+                [("a", "round1", -80.0), ("a", "round1", 30.0), ("b", "round1", 100.0), ("a", "round2", None)]):
+            submit(session, submission_token=f"t{number}", organisation_id=org["id"], team_id=org[team],
+                   round_id=org[round_key], scores={"alignment_index": (index, "ok" if index is not None
+                                                                         else "not_enough")})
+    _migrate(fresh_db, command.downgrade, "0003")
+    with sessions() as session:
+        keys = {cell.key for cell in tally_snapshot(session, org["id"])[1]}
+    assert keys == {"alignment_index"}                       # as a database before 0004 holds them
+
+    upgrade_to_head(fresh_db)
+    with sessions() as session:
+        upgraded = tally_snapshot(session, org["id"])
+    with sessions.begin() as session:
+        rebuild_tallies(session, organisation_id=org["id"])
+    with sessions() as session:
+        assert tally_snapshot(session, org["id"]) == upgraded
+    assert {cell.key: cell.n for cell in upgraded[1] if cell.key.startswith("alignment_bin:")} == {
+        "alignment_bin:-100": 1, "alignment_bin:25": 1, "alignment_bin:75": 1}

@@ -27,10 +27,12 @@ from db import (
     read_score_cells,
     rebuild_tallies,
 )
+from db.tallies import alignment_bin_key
 from tests.support.tallies import (
     answer_cells,
     assert_same_snapshot,
     attribution_of,
+    with_alignment_bin,
     organisation_with_rounds,
     score_cells,
     tally_snapshot,
@@ -63,9 +65,10 @@ def test_attributed_response_fills_its_cell(
         assert count_cells(session, organisation_id=org["id"]) == {
             (team, round_id, "psychologist"): 1
         }
+        values = with_alignment_bin({key: value for key, (value, _status) in sample_scores.items()})
         assert score_cells(session, org["id"]) == [
             ScoreCell(team, round_id, "psychologist", key, 1, value, value * value)
-            for key, (value, _status) in sorted(sample_scores.items())
+            for key, value in sorted(values.items())
             if value is not None  # domain:financial_benefit was "not_enough"
         ]
         assert answer_cells(session, org["id"]) == [
@@ -178,10 +181,21 @@ def test_cells_add_up_per_team_round_and_role(session_factory, submit, org):
             (org["a"], org["round2"], "nurse"): 1,
             (org["a"], org["round2"], None): 1,
         }
-        first = score_cells(session, org["id"])[0]
-        # scores 0 and 10 (placements 0 and 1): n 2, total 10, total of squares 100
-        expected = ScoreCell(org["a"], org["round1"], "nurse", "alignment_index", 2, 10.0, 100.0)
-        assert first == expected
+        first_cell = [c for c in score_cells(session, org["id"]) if c[:3] == (org["a"], org["round1"], "nurse")]
+        # scores 0 and 10 (placements 0 and 1): n 2, total 10, total of squares 100, both in the 0..25 bin
+        assert first_cell == [
+            ScoreCell(org["a"], org["round1"], "nurse", "alignment_bin:0", 2, 10.0, 100.0),
+            ScoreCell(org["a"], org["round1"], "nurse", "alignment_index", 2, 10.0, 100.0),
+        ]
+
+
+@pytest.mark.parametrize("value, key", [
+    (-100.0, "alignment_bin:-100"), (-75.01, "alignment_bin:-100"), (-75.0, "alignment_bin:-75"),
+    (-0.01, "alignment_bin:-25"), (0.0, "alignment_bin:0"), (24.99, "alignment_bin:0"),
+    (74.99, "alignment_bin:50"), (75.0, "alignment_bin:75"), (100.0, "alignment_bin:75"),
+])
+def test_alignment_bins_have_closed_lower_edges_and_the_top_bin_holds_100(value, key):
+    assert alignment_bin_key(value) == key
 
 
 def test_score_cells_can_be_limited_to_keys(session_factory, submit, org):

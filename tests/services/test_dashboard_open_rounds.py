@@ -7,7 +7,7 @@ from random import Random
 import pytest
 
 from services.auth import AccountView
-from services.dashboard import Filters, dashboard, default_team, organisations_for
+from services.dashboard import Filters, dashboard, default_team, export_rows, organisations_for
 from tests.services.dashboard_fixtures import ADMIN, OPENS, make_org, make_round, random_answers, respond
 
 WHILE_OPEN = OPENS + timedelta(weeks=1)       # make_round's round 0 runs OPENS .. OPENS + 3 weeks
@@ -86,3 +86,27 @@ def test_organisations_offered(runtime, org, account, expected):
         account = AccountView(9, "mia", "manager", {org.id: None})
     assert [o.label for o in organisations_for(runtime, account)] == expected
     assert default_team(runtime, ADMIN, other.id) is None
+
+
+def test_alignment_distribution_counts_every_scored_response_in_its_bin(runtime):
+    """Two camps: the mean sits in the middle, the distribution shows both ends."""
+    from assessment.scoring import score_answers
+    instrument = runtime.instrument
+    fits = {i: (4 if not i.startswith(("fb", "tp")) else 2) for i in instrument.required_ids}
+    clashes = {i: (2 if not i.startswith(("fb", "tp")) else 4) for i in instrument.required_ids}
+    with runtime.sessions.begin() as session:
+        org = make_org(session, "Camps", {"A": None})
+        make_round(session, org, "R", instrument=instrument)
+        for answers in [fits] * 4 + [clashes] * 3:
+            respond(session, instrument, org, "A", "R", answers)
+    view = dashboard(runtime, ADMIN, Filters(org.id))
+    indexes = [score_answers(instrument, a).alignment_index for a in [fits] * 4 + [clashes] * 3]
+    expected = {}
+    for value in indexes:
+        lower = -100 + 25 * min(7, int((value + 100) // 25))
+        expected[lower] = expected.get(lower, 0) + 1
+    got = {b.lower: b.count for b in view.alignment_distribution if b.count}
+    assert got == expected and len(got) == 2
+    assert [(b.lower, b.upper) for b in view.alignment_distribution][:2] == [(-100, -75), (-75, -50)]
+    rows = [r for r in export_rows(view) if r["what"] == "alignment distribution"]
+    assert sum(r["n"] for r in rows) == 7 and sum(r["value"] for r in rows) == pytest.approx(100)

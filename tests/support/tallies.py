@@ -1,6 +1,7 @@
 """Builders and readers for the tally tests (shared by tests/db/test_tallies*.py)."""
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -72,6 +73,18 @@ def assert_same_snapshot(actual, expected) -> None:
         assert got.total_sq == pytest.approx(want.total_sq, rel=1e-9, abs=1e-9)
 
 
+def alignment_bin(value: float) -> str:
+    """The 25-point bin of an alignment index, by arithmetic (the code under test uses a ladder)."""
+    return f"alignment_bin:{-100 + 25 * min(7, math.floor((value + 100) / 25))}"
+
+
+def with_alignment_bin(scores: dict[str, float | None]) -> dict[str, float | None]:
+    """The scores plus the alignment bin the tallies also count."""
+    if scores.get("alignment_index") is None:
+        return dict(scores)
+    return {**scores, alignment_bin(scores["alignment_index"]): scores["alignment_index"]}
+
+
 def expected_tallies(org: dict[str, int], responses: list[dict]):
     """The tallies computed in plain Python from what was submitted."""
     counts: Counter = Counter()
@@ -83,7 +96,7 @@ def expected_tallies(org: dict[str, int], responses: list[dict]):
         team, round_key = response["place"]
         cell = (org[team], org[round_key], response["role"] or None)
         counts[cell] += 1
-        for key, value in response["scores"].items():
+        for key, value in with_alignment_bin(response["scores"]).items():
             if value is not None:
                 entry = sums[(*cell, key)]
                 entry[0] += 1
