@@ -25,7 +25,9 @@ from questions.model import localise
 from .auth import AccountView
 from .authorisation import authorise
 from .dashboard_data import ALIGNMENT_KEY, DashboardContext, instrument_versions
-from .dashboard_data import load_context as _load  # dashboard() looks it up here, so a test can stub it
+from .dashboard_data import (
+    load_context as _load,  # dashboard() looks it up here, so a test can stub it
+)
 from .dashboard_export import EXPORT_COLUMNS, export_rows
 from .dashboard_options import (
     FilterOptions,
@@ -70,11 +72,38 @@ from .errors import InvalidInput
 from .runtime import Runtime
 
 __all__ = [
-    "ALIGNMENT_KEY", "AlignmentBin", "EXPORT_COLUMNS", "ITEMS_DIFFER", "LEAST_ALIGNED", "LOW_PARTICIPATION_BELOW",
-    "MISALIGNED", "SPLIT_VIEW", "WHERE_TO_START_MAX", "DashboardView", "Decision", "DomainReliability",
-    "ElementMean", "FilterOptions", "Filters", "Group", "ItemDistribution", "OpenRound", "OpenRoundTeam",
-    "Option", "Participation", "RoundOption", "StartingPoint", "TeamAgreement", "TeamThemes", "Theme",
-    "ThemeAgreement", "ThemeMean", "TrendPoint", "dashboard", "default_team", "export_rows",
+    "ALIGNMENT_KEY",
+    "EXPORT_COLUMNS",
+    "ITEMS_DIFFER",
+    "LEAST_ALIGNED",
+    "LOW_PARTICIPATION_BELOW",
+    "MISALIGNED",
+    "SPLIT_VIEW",
+    "WHERE_TO_START_MAX",
+    "AlignmentBin",
+    "DashboardView",
+    "Decision",
+    "DomainReliability",
+    "ElementMean",
+    "FilterOptions",
+    "Filters",
+    "Group",
+    "ItemDistribution",
+    "OpenRound",
+    "OpenRoundTeam",
+    "Option",
+    "Participation",
+    "RoundOption",
+    "StartingPoint",
+    "TeamAgreement",
+    "TeamThemes",
+    "Theme",
+    "ThemeAgreement",
+    "ThemeMean",
+    "TrendPoint",
+    "dashboard",
+    "default_team",
+    "export_rows",
     "organisations_for",
 ]
 

@@ -111,7 +111,9 @@ def export_dashboard(rt: Runtime, account: AccountView | None, view: DashboardVi
     elif file_format == "xlsx":
         data = dashboard_xlsx(view, rows, generated_at)
     else:
-        from .dashboard_pdf import dashboard_pdf  # here, not at the top: dashboard_pdf uses this module's words
+        from .dashboard_pdf import (
+            dashboard_pdf,  # here, not at the top: dashboard_pdf uses this module's words
+        )
         data = dashboard_pdf(view, rows, generated_at)
     filters = {key: value for key, value in asdict(view.filters).items() if key != "organisation_id"}
     with rt.sessions.begin() as session:

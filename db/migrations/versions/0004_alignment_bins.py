@@ -9,8 +9,10 @@ Revises: 0003
 """
 from __future__ import annotations
 
-from alembic import op
+from itertools import pairwise
+
 import sqlalchemy as sa
+from alembic import op
 
 revision: str = "0004"
 down_revision: str | None = "0003"
@@ -22,7 +24,7 @@ _EDGES = (-100, -75, -50, -25, 0, 25, 50, 75)   # as db.tallies.ALIGNMENT_BIN_ED
 
 def _bin_case() -> str:
     ladder = " ".join(f"WHEN s.value < {upper} THEN 'alignment_bin:{lower}'"
-                      for lower, upper in zip(_EDGES, _EDGES[1:]))
+                      for lower, upper in pairwise(_EDGES))
     return f"CASE {ladder} ELSE 'alignment_bin:{_EDGES[-1]}' END"
 
 
