@@ -1,6 +1,8 @@
 """`manage.py demo-data` and services/demo_data.py: structure, reproducibility, tallies, the dashboard."""
 from __future__ import annotations
 
+import sys
+import types
 from datetime import UTC, datetime
 
 import pytest
@@ -120,7 +122,11 @@ def test_same_seed_same_data_other_seed_other_data(rt):
     assert aggregates(rt, first.organisation_id) != aggregates(rt, other.organisation_id)
 
 
-def test_a_worker_process_draws_the_same_data(rt):
+def test_a_worker_process_draws_the_same_data(rt, monkeypatch):
+    # A spawned worker re-runs the parent's __main__ file; after an AppTest in the same pytest process
+    # that is a page script. A main module without a file is what `python manage.py` gives it in effect
+    # (manage.py guards its entry point).
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     in_process, with_worker = make(rt, "One", workers=0), make(rt, "Two", workers=1)
     assert aggregates(rt, in_process.organisation_id) == aggregates(rt, with_worker.organisation_id)
 
