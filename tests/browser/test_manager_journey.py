@@ -133,6 +133,11 @@ def answer_in_browser(page, link: str) -> None:
     expect(page.get_by_text("Team A", exact=False).first).to_be_visible()
     click(page, "start-begin")
     click(page, "setup-begin")
+    # The draft is started, kept in the URL, and the first step drawn anew: answer only then.
+    page.wait_for_url(re.compile(r"draft="))
+    expect(page.get_by_text("Step 1 of 4", exact=False)).to_be_visible()
+    wait_for_streamlit(page)
+    answered = 0
     while True:
         radios = page.locator('[class*="st-key-item-"]')
         for index in range(radios.count()):
@@ -140,6 +145,9 @@ def answer_in_browser(page, link: str) -> None:
             option = 1 if item.startswith(("fb", "tp")) else 3
             radios.nth(index).locator('[role="radiogroup"] label').nth(option).click()
             wait_for_streamlit(page)
+            answered += item[:3] not in ("imp", "sup")
+        # Every answer is saved the moment it is given: the progress line counts them.
+        expect(page.get_by_text(f"{answered} of 28 statements answered", exact=False)).to_be_visible()
         if page.locator(".st-key-submit-assessment").count():
             click(page, "submit-assessment")
             break
