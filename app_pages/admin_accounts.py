@@ -220,10 +220,14 @@ def new_account_form(choices: list[OrganisationChoice]) -> None:
                     captions=[t(f"accounts.role_{r}_help") for r in ROLES], key=NEW_ROLE)
     st.text_input(t("staff.username"), key=NEW_USERNAME, max_chars=100, autocomplete="off",
                   help=t("staff.username_help"))
-    password_inputs(NEW_PASSWORD, NEW_REPEAT)
     if role != "admin":
         scope_inputs(NEW, choices, {})
-    st.button(t("accounts.create_button"), type="primary", key="acct-new-submit", on_click=create_account)
+    # The passwords in a form: outside one, leaving a password box by Tab reaches its show-password
+    # eye first and Streamlit never receives the typed text.
+    with st.form("acct-new-password-form", border=False, enter_to_submit=False):
+        password_inputs(NEW_PASSWORD, NEW_REPEAT)
+        st.form_submit_button(t("accounts.create_button"), type="primary", key="acct-new-submit",
+                              on_click=create_account)
 
 
 def edit_account(row: AccountRow, scope: tuple[ScopeName, ...], choices: list[OrganisationChoice]) -> None:
@@ -238,8 +242,10 @@ def edit_account(row: AccountRow, scope: tuple[ScopeName, ...], choices: list[Or
     with st.container(border=True):
         st.markdown(f"**{t('accounts.reset_heading')}**")
         st.caption(t("accounts.reset_help"))
-        password_inputs(RESET_PASSWORD, RESET_REPEAT)
-        st.button(t("accounts.reset_button"), key="acct-reset-submit", on_click=reset_password, args=(row,))
+        with st.form(f"acct-reset-form-{row.account.id}", border=False, enter_to_submit=False):
+            password_inputs(RESET_PASSWORD, RESET_REPEAT)
+            st.form_submit_button(t("accounts.reset_button"), key="acct-reset-submit", on_click=reset_password,
+                                  args=(row,))
     with st.container(border=True):
         if row.active:
             st.markdown(f"**{t('accounts.deactivate_heading')}**")

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
+import types
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from multiprocessing import get_context
@@ -241,6 +244,20 @@ def _draw_and_score(task: tuple[int, int, np.ndarray, np.ndarray],
     return answers, [score_answers(instrument, given).flat() for given in answers], times
 
 
+@contextmanager
+def _main_without_file() -> Iterator[None]:
+    """A spawned worker runs the parent's __main__ file again before it starts. The workers need nothing
+    from it, and when the parent is not manage.py (a benchmark, a test that ran a page) that file may be a
+    Streamlit page; with a main module that has no file, the workers import only what they use."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
+
+
 def _drawn(rt: Runtime, model: AnswerModel, seed: int, group_of: np.ndarray, role_of: np.ndarray,
            workers: int | None) -> Iterator[tuple[np.ndarray, np.ndarray, tuple[list, list, list]]]:
     """Per chunk, in order: its groups, roles, and (answers, scores, answer times)."""
@@ -253,9 +270,9 @@ def _drawn(rt: Runtime, model: AnswerModel, seed: int, group_of: np.ndarray, rol
             yield task[2], task[3], _draw_and_score(task, (model, rt.instrument))
         return
     # spawn, not fork: the parent holds an open database connection and a transaction.
-    with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_start_worker,
-                             initargs=(model, str(rt.settings.question_banks_dir),
-                                       rt.instrument.content_hash)) as pool:
+    with _main_without_file(), ProcessPoolExecutor(
+            workers, mp_context=get_context("spawn"), initializer=_start_worker,
+            initargs=(model, str(rt.settings.question_banks_dir), rt.instrument.content_hash)) as pool:
         pending: deque = deque()
         queue = iter(tasks)
         for task in queue:

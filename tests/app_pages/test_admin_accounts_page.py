@@ -64,16 +64,23 @@ def count_accounts(runtime) -> int:
         return session.scalar(select(func.count()).select_from(Account))
 
 
+_TYPED_PASSWORDS: dict[int, tuple[str, str]] = {}
+
+
 def new_account(at, *, role="manager", username="mia", password=PASSWORD, repeated=None, organisations=()):
+    """Fill the new-account fields; the passwords are typed by create(), as they sit in a form that keeps
+    them only until it is submitted."""
     at.radio(key="acct-new-role").set_value(role)
-    fill(at, **{"acct-new-username": username, "acct-new-password": password,
-                "acct-new-password-repeat": password if repeated is None else repeated})
+    fill(at, **{"acct-new-username": username})
     if role != "admin":
         at.multiselect(key="acct-new-orgs").set_value(list(organisations))
+    _TYPED_PASSWORDS[id(at)] = (password, password if repeated is None else repeated)
     return at.run()
 
 
 def create(at):
+    password, repeated = _TYPED_PASSWORDS.pop(id(at))
+    fill(at, **{"acct-new-password": password, "acct-new-password-repeat": repeated})
     return at.button(key="acct-new-submit").click().run()
 
 

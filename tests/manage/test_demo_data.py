@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 import types
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -123,10 +124,11 @@ def test_same_seed_same_data_other_seed_other_data(rt):
 
 
 def test_a_worker_process_draws_the_same_data(rt, monkeypatch):
-    # A spawned worker re-runs the parent's __main__ file; after an AppTest in the same pytest process
-    # that is a page script. A main module without a file is what `python manage.py` gives it in effect
-    # (manage.py guards its entry point).
-    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
+    # As after an AppTest in this pytest process, or in the benchmarks: a parent whose __main__ is a page
+    # script, which a spawned worker must not run again.
+    page = types.ModuleType("__main__")
+    page.__file__ = str(Path(__file__).parents[2] / "app.py")
+    monkeypatch.setitem(sys.modules, "__main__", page)
     in_process, with_worker = make(rt, "One", workers=0), make(rt, "Two", workers=1)
     assert aggregates(rt, in_process.organisation_id) == aggregates(rt, with_worker.organisation_id)
 
