@@ -190,7 +190,7 @@ class ResponseScore(Base):
     response_id: Mapped[int] = mapped_column(
         ForeignKey("response.id", ondelete="CASCADE"), primary_key=True
     )
-    key: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[float | None] = mapped_column(Float)
     status: Mapped[str] = mapped_column(String(16))  # "ok" | "not_enough"
 

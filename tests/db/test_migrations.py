@@ -105,7 +105,6 @@ def test_unique_constraints_have_convention_names(
     ("table", "index_name", "columns"),
     [
         ("response", "ix_response_created_at", ["created_at"]),
-        ("response_score", "ix_response_score_key", ["key"]),
         ("response", "ix_response_organisation_id", ["organisation_id"]),
         ("response", "ix_response_team_id", ["team_id"]),
         ("response", "ix_response_round_id", ["round_id"]),
