@@ -249,7 +249,7 @@ def read_score_cells(
     ).where(ScoreTally.organisation_id == organisation_id)
     if keys is not None:
         query = query.where(ScoreTally.key.in_(list(keys)))
-    return list(map(ScoreCell._make, session.execute(query)))
+    return list(map(ScoreCell._make, _plain_rows(session, query)))
 
 
 def read_answer_cells(session: Session, *, organisation_id: int) -> list[AnswerCell]:
@@ -266,7 +266,13 @@ def read_answer_cells(session: Session, *, organisation_id: int) -> list[AnswerC
         AnswerTally.value,
         AnswerTally.count,
     ).where(AnswerTally.organisation_id == organisation_id)
-    return list(map(AnswerCell._make, session.execute(query)))
+    return list(map(AnswerCell._make, _plain_rows(session, query)))
+
+
+def _plain_rows(session: Session, query: Any) -> Any:
+    # Core execution on the session's connection (same transaction), without the ORM's row handling:
+    # for the tens of thousands of tally rows of a large organisation that handling took half the time.
+    return session.connection().execute(query).fetchall()
 
 
 def _role_given(tally: type[ResponseTally | ScoreTally | AnswerTally]) -> ColumnElement[Any]:
