@@ -8,6 +8,12 @@ from services.runtime import build_runtime
 
 
 @pytest.fixture
+def isolated_database(migrated_database):
+    """Page tests start from an empty database at the newest schema (a copy, not a migration run)."""
+    return migrated_database
+
+
+@pytest.fixture
 def app(isolated_database, repo_root):
     """A function opening the app at a page, with optional query params and session state."""
     st.cache_resource.clear()  # the runtime is cached per process; each test has its own database

@@ -6,8 +6,8 @@ from services.settings import Settings
 
 
 @pytest.fixture
-def runtime(tmp_path):
-    rt = build_runtime(Settings(database_url=f"sqlite:///{tmp_path / 'vm.db'}", resume_free_attempts=3))
+def runtime(migrated_database):
+    rt = build_runtime(Settings(database_url=migrated_database, resume_free_attempts=3))
     yield rt
     rt.engine.dispose()
 
