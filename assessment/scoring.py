@@ -175,11 +175,6 @@ def _side_mean(domains: tuple[DomainScore, ...], side: str) -> float | None:
     return fmean(scored) if enough(len(scored), len(on_side)) else None
 
 
-def lens_element(instrument: Instrument, item: Item) -> int | None:
-    """The compassion element an item speaks to: its own tag, else its compassion domain's."""
-    return instrument.lens_element(item)
-
-
 def _element_scores(instrument: Instrument, given: dict) -> tuple[ElementScore, ...]:
     scale = instrument.scale
     out = []
