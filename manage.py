@@ -86,8 +86,9 @@ def init_db(args: argparse.Namespace) -> int:
 def validate_questions(args: argparse.Namespace) -> int:
     check = question_banks.check_banks(args.path)
     for instrument in check.valid:
+        form = f", form '{instrument.form_id}'" if instrument.form_id else ""
         print(f"OK: {instrument.id} {instrument.version}, {len(instrument.items)} items, "
-              f"hash {instrument.content_hash[:12]}")
+              f"hash {instrument.content_hash[:12]}{form}")
     for problem in check.problems:
         print(problem, file=sys.stderr)
     if check.problems:

@@ -4,7 +4,6 @@ links (shown once: only their hashes are stored), renew a link, close a round ea
 Rounds run from the start of their first day to the end of their last day, in UTC.
 """
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
 
 import streamlit as st
 
@@ -26,17 +25,6 @@ LINKS_KEY = "round-links"   # (organisation id, round name, [(team, token), ...]
 REFUSALS = (admin.Refused, NotFound, NotAuthorised)
 
 
-def app_address() -> str | None:
-    """The app's root address for links: the setting, else this browser's address without path."""
-    if runtime.settings.public_url:
-        return runtime.settings.public_url
-    parts = urlsplit(st.context.url or "")
-    if not parts.scheme or not parts.netloc:
-        return None
-    base_path = str(st.get_option("server.baseUrlPath") or "").strip("/")
-    return f"{parts.scheme}://{parts.netloc}" + (f"/{base_path}" if base_path else "")
-
-
 def when(moment: datetime) -> str:
     return f"{moment:%d-%m-%Y %H:%M} UTC"
 
@@ -44,7 +32,7 @@ def when(moment: datetime) -> str:
 def show_new_links() -> None:
     """The links made just now, each once, with a CSV of them; gone when hidden or replaced."""
     _, round_name, invitations = st.session_state[LINKS_KEY]
-    address = app_address()
+    address = shell.app_address(runtime)
     with st.container(border=True):
         st.subheader(t("admin.links_heading", round=plain(round_name)))
         st.warning(t("admin.links_once"))

@@ -4,7 +4,7 @@ import streamlit as st
 from app_pages import shell
 from app_pages.shell import plain, t
 from questions import NOT_APPLICABLE, localise
-from services import assessments
+from services import assessments, workshop_join
 from services.errors import IncompleteAnswers, InvalidInput, NotFound, TooManyAttempts
 
 runtime = shell.runtime_or_stop()
@@ -140,8 +140,14 @@ def submit(draft) -> None:
     if response_id not in owned:
         owned.append(response_id)
     st.session_state["vm_result_id"] = response_id
-    counted = assessments.result(runtime, response_id).counted_for_team
-    st.session_state["vm_late"] = draft.team_id is not None and not counted
+    if draft.workshop_participant_id is not None:
+        st.session_state["vm_late"] = False
+        st.session_state["vm_workshop_late"] = not workshop_join.counted(runtime, response_id)
+    else:
+        counted = assessments.result(runtime, response_id).counted_for_team
+        st.session_state["vm_late"] = draft.team_id is not None and not counted
+        st.session_state.pop("vm_workshop_late", None)
+        st.session_state.pop("vm_workshop_code", None)
     st.session_state.pop("vm_draft", None)
     st.session_state.pop("vm_invite", None)
     st.switch_page("app_pages/results.py", query_params={"lang": language})

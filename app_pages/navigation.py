@@ -17,6 +17,8 @@ DASHBOARD_PAGE = "app_pages/dashboard.py"
 ADMIN_ORGANISATIONS_PAGE = "app_pages/admin_organisations.py"
 ADMIN_ROUNDS_PAGE = "app_pages/admin_rounds.py"
 ADMIN_ACCOUNTS_PAGE = "app_pages/admin_accounts.py"
+WORKSHOP_PAGE = "app_pages/workshop.py"
+JOIN_PAGE = "app_pages/join.py"
 
 
 def pages(runtime: Runtime, account: AccountView | None) -> dict[str, list[st.Page]]:
@@ -30,6 +32,7 @@ def public_pages() -> list[st.Page]:
         st.Page("app_pages/assessment.py", title=t("nav.assessment"), icon=":material/edit_note:", url_path="assessment"),
         st.Page("app_pages/results.py", title=t("nav.results"), icon=":material/insights:", url_path="results"),
         st.Page("app_pages/history.py", title=t("nav.history"), icon=":material/history:", url_path="history"),
+        st.Page(JOIN_PAGE, title=t("nav.join"), icon=":material/groups:", url_path="join"),
         st.Page("app_pages/about.py", title=t("nav.about"), icon=":material/info:", url_path="about"),
     ]
 
@@ -66,6 +69,8 @@ def work_pages(account: AccountView | None) -> list[st.Page]:
     return [
         st.Page(DASHBOARD_PAGE, title=t("nav.dashboard"), icon=":material/monitoring:",
                 url_path="dashboard", visibility=allowed("dashboard")),
+        st.Page(WORKSHOP_PAGE, title=t("nav.workshop"), icon=":material/co_present:",
+                url_path="workshop", visibility=allowed("workshop_facilitator")),
         st.Page(ADMIN_ORGANISATIONS_PAGE, title=t("nav.admin_organisations"), icon=":material/domain:",
                 url_path="organisations", visibility=allowed("admin_organisations")),
         st.Page(ADMIN_ROUNDS_PAGE, title=t("nav.admin_rounds"), icon=":material/event:",
@@ -76,9 +81,12 @@ def work_pages(account: AccountView | None) -> list[st.Page]:
 
 
 def home_page(account: AccountView) -> str:
-    """Where a fresh sign-in lands: the dashboard for those who may view it, else the account page."""
+    """Where a fresh sign-in lands: the dashboard for those who may view it, the workshops for
+    facilitators, else the account page."""
     if authorisation.can(account, "dashboard", "view"):
         return DASHBOARD_PAGE
+    if authorisation.can(account, "workshop_facilitator", "create"):
+        return WORKSHOP_PAGE
     return staff.ACCOUNT_PAGE
 
 

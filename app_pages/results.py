@@ -80,6 +80,17 @@ def resume_reminder() -> None:
             st.code(code, language=None)
 
 
+def workshop_link() -> None:
+    """Participants of a workshop go back to it from here (a second round may start)."""
+    code = st.session_state.get("vm_workshop_code")
+    if not code:
+        return
+    if st.session_state.get("vm_workshop_late"):
+        st.warning(t("join.late"))
+    st.page_link("app_pages/join.py", label=t("join.back"), icon=":material/groups:",
+                 query_params={"lang": language, "join": code})
+
+
 result_id = st.session_state.get("vm_result_id")
 if result_id is None or result_id not in shell.owned_results():
     no_result_yet()
@@ -92,6 +103,7 @@ else:
         headline(view, alignment_reading(view.instrument, view.report, language))
         if st.session_state.get("vm_late"):
             st.warning(t("invite.late"))
+        workshop_link()
         resume_reminder()
         for chart in charts.build_all(view.instrument, view.report, language):
             shell.show_chart(chart)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from urllib.parse import urlsplit
 
 import streamlit as st
 
@@ -152,3 +153,14 @@ def invitation(runtime: Runtime):
         return None
     st.session_state["vm_invite"] = token
     return found
+
+
+def app_address(runtime: Runtime) -> str | None:
+    """The app's root address for links: the setting, else this browser's address without path."""
+    if runtime.settings.public_url:
+        return runtime.settings.public_url
+    parts = urlsplit(st.context.url or "")
+    if not parts.scheme or not parts.netloc:
+        return None
+    base_path = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"{parts.scheme}://{parts.netloc}" + (f"/{base_path}" if base_path else "")

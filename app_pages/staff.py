@@ -1,6 +1,7 @@
 """What the staff pages share: who is signed in, the sign-in form, single sign-on and signing out.
 
-The browser session keeps only the session token (TOKEN_KEY); every run checks it again with
+The browser session keeps only the session token (TOKEN_KEY), and a cookie keeps it across a reload
+or a second tab (and whichever app server answers); every run checks it again with
 services.auth.current_account, so an expired, ended or deactivated sign-in counts as signed out
 at once. Failed tries are counted in the database by the service, never here.
 """
@@ -24,6 +25,9 @@ from services.errors import (
 from services.runtime import Runtime
 
 TOKEN_KEY = "vm_auth_token"
+COOKIE = "vm_staff"
+COOKIE_WRITE_KEY = "vm_staff_cookie_write"     # a token to store in the cookie, or "" to clear it
+COOKIE_DROPPED_KEY = "vm_staff_cookie_dropped"  # the cookie this session signed out of (still sent until reload)
 NOTICE_KEY = "vm_staff_notice"   # (kind, string key, values): a message for the next staff page shown
 USERNAME_KEY = "staff-login-username"
 PASSWORD_KEY = "staff-login-password"
@@ -39,14 +43,38 @@ def signed_in_account(runtime: Runtime) -> AccountView | None:
     A token the service no longer accepts (expired, signed out elsewhere, account deactivated)
     is dropped, and the next staff page says the sign-in has ended.
     """
-    token = st.session_state.get(TOKEN_KEY)
+    _write_cookie(runtime)
+    token = st.session_state.get(TOKEN_KEY) or _cookie_token()
     if not token:
         return None
     account = auth.current_account(runtime, token)
     if account is None:
-        del st.session_state[TOKEN_KEY]
+        st.session_state.pop(TOKEN_KEY, None)
+        st.session_state[COOKIE_DROPPED_KEY] = token
+        st.session_state[COOKIE_WRITE_KEY] = ""
         notify("info", "staff.session_ended")
+    else:
+        st.session_state[TOKEN_KEY] = token
     return account
+
+
+def _cookie_token() -> str | None:
+    value = (st.context.cookies or {}).get(COOKIE)
+    if not isinstance(value, str) or not value or len(value) > 128:
+        return None
+    return None if value == st.session_state.get(COOKIE_DROPPED_KEY) else value
+
+
+def _write_cookie(runtime: Runtime) -> None:
+    """Store or clear the sign-in cookie asked for by the last sign-in or sign-out (script, not header:
+    Streamlit has no response to set a header on)."""
+    token = st.session_state.pop(COOKIE_WRITE_KEY, None)
+    if token is None:
+        return
+    secure = "; Secure" if (st.context.url or "").startswith("https:") else ""
+    age = runtime.settings.session_hours * 3600 if token else 0
+    st.html(f"<script>document.cookie = '{COOKIE}={token}; path=/; max-age={age}; SameSite=Strict{secure}';</script>",
+            unsafe_allow_javascript=True)
 
 
 def require_account(runtime: Runtime, page: str | None = None, action: str = "view") -> AccountView:
@@ -121,6 +149,7 @@ def _sign_in(runtime: Runtime) -> None:
 def keep_session(signed_in: SessionToken) -> None:
     """Remember a new sign-in in this browser session (only its token)."""
     st.session_state[TOKEN_KEY] = signed_in.token
+    st.session_state[COOKIE_WRITE_KEY] = signed_in.token
     st.session_state.pop(NOTICE_KEY, None)
 
 
@@ -130,7 +159,10 @@ def sign_out(runtime: Runtime) -> None:
     st.logout() removes Streamlit's identity cookie, which would otherwise let the next visit
     continue as the same organisation account for 30 days without asking the provider.
     """
-    auth.logout(runtime, st.session_state.pop(TOKEN_KEY, None))
+    token = st.session_state.pop(TOKEN_KEY, None)
+    auth.logout(runtime, token)
+    st.session_state[COOKIE_DROPPED_KEY] = token
+    st.session_state[COOKIE_WRITE_KEY] = ""
     for key in (USERNAME_KEY, PASSWORD_KEY):
         st.session_state.pop(key, None)
     notify("success", "staff.signed_out")

@@ -5,6 +5,10 @@ from app_pages import shell
 from app_pages.shell import plain, t
 
 runtime = shell.runtime_or_stop()
+if st.query_params.get("join"):
+    # The QR code on a workshop's screen opens /?join=CODE.
+    st.switch_page("app_pages/join.py", query_params={"join": st.query_params["join"],
+                                                      "lang": shell.current_language()})
 
 st.title(t("start.title"))
 st.markdown(t("start.lead"))

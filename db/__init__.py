@@ -148,3 +148,14 @@ from db.account_models import ROLES, Account, AccountScope, AuditLog, AuthSessio
 from db.accounts import Scope, UsernameTaken  # noqa: E402
 
 __all__ += ["ROLES", "Account", "AccountScope", "AuditLog", "AuthSession", "Scope", "UsernameTaken"]
+
+# Workshop sessions (db/workshop_models.py, db/workshops.py).
+from db.workshop_models import (  # noqa: E402
+    WorkshopAction,
+    WorkshopEntry,
+    WorkshopParticipant,
+    WorkshopRound,
+    WorkshopSession,
+)
+
+__all__ += ["WorkshopAction", "WorkshopEntry", "WorkshopParticipant", "WorkshopRound", "WorkshopSession"]

@@ -1,26 +1,19 @@
 """Reading question bank files: strict validation, then immutable objects and a content hash."""
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
 
 import yaml
 
 from .errors import QuestionBankError
-from .model import (AlignmentBands, Band, Domain, Element, Instrument, Interpretation, Item,
+from .forms import derive_forms
+from .hashing import bank_hash
+from .model import (AlignmentBands, Band, Domain, Element, Form, Instrument, Interpretation, Item,
                     PairQuestion, Role, Scale, Step, ValuePair)
 from .validation import check_bank
 
 BANKS_DIR = Path(__file__).parent / "banks"
-
-
-def content_hash(raw: Any) -> str:
-    """sha256 of the canonical JSON of a parsed bank: formatting and comments do not change it."""
-    canonical = json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def load_instrument(path: str | Path) -> Instrument:
@@ -51,7 +44,8 @@ def parse_instrument(text: str, source: str = "<text>") -> Instrument:
 
 
 def load_banks(directory: str | Path = BANKS_DIR) -> dict[str, Instrument]:
-    """Every bank in a folder by content hash; all files are checked and all problems reported together."""
+    """Every bank in a folder, each followed by its derived forms, by content hash; all files are checked
+    and all problems reported together."""
     directory = Path(directory)
     files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
     if not files:
@@ -71,6 +65,8 @@ def load_banks(directory: str | Path = BANKS_DIR) -> dict[str, Instrument]:
             continue
         seen_versions[key] = str(path)
         banks[instrument.content_hash] = instrument
+        for form in derive_forms(instrument):
+            banks[form.content_hash] = form
     if problems:
         raise QuestionBankError(str(directory), problems)
     return banks
@@ -111,6 +107,8 @@ def _build(raw: dict, source: str) -> Instrument:
             aligned_min=float(bands["aligned"]["min"]), misaligned_max=float(bands["misaligned"]["max"]),
             **{name: Band(name, _text(bands[name]["label"]), _text(bands[name]["text"]))
                for name in ("aligned", "mixed", "misaligned")}),
-        content_hash=content_hash(raw),
+        content_hash=bank_hash(raw),
         source=source,
+        forms=tuple(Form(f["id"], _text(f["name"]), _text(f["description"]), tuple(f["items"]))
+                    for f in raw.get("forms", [])),
     )

@@ -103,6 +103,16 @@ class AlignmentBands:
 
 
 @dataclass(frozen=True)
+class Form:
+    """A named subset of a bank's items (e.g. a short workshop form), in the bank's wording."""
+
+    id: str
+    name: Text
+    description: Text
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Instrument:
     """One version of the questionnaire, with everything needed to show and score it."""
 
@@ -122,6 +132,9 @@ class Instrument:
     alignment_bands: AlignmentBands
     content_hash: str
     source: str = ""
+    forms: tuple[Form, ...] = ()
+    form_id: str | None = None          # set on an instrument derived from one of its bank's forms
+    parent_hash: str | None = None      # content hash of that bank
     _items_by_id: Mapping[str, Item] = field(init=False, repr=False, compare=False)
     _domains_by_id: Mapping[str, Domain] = field(init=False, repr=False, compare=False)
     _items_by_domain: Mapping[str, tuple[Item, ...]] = field(init=False, repr=False, compare=False)
@@ -138,7 +151,15 @@ class Instrument:
 
     @property
     def label(self) -> str:
-        return f"{self.id} {self.version}"
+        base = f"{self.id} {self.version}"
+        return f"{base} ({self.form_id})" if self.form_id else base
+
+    def form(self, form_id: str) -> Form:
+        """One of the bank's forms by id; KeyError when there is none."""
+        for form in self.forms:
+            if form.id == form_id:
+                return form
+        raise KeyError(form_id)
 
     def item(self, item_id: str) -> Item:
         return self._items_by_id[item_id]

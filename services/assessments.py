@@ -10,7 +10,7 @@ from assessment import AnswerError, ScoreReport, check_answers, missing_answers,
 from db import repository
 from questions import Instrument
 
-from . import invitations, throttle
+from . import invitations, throttle, workshop_join
 from .errors import IncompleteAnswers, InvalidInput, NotFound, TooManyAttempts
 from .resume_codes import code_hash, new_resume_code, normalise
 from .runtime import Runtime
@@ -36,6 +36,7 @@ class DraftView:
     step: int
     submitted_response_id: int | None
     team_id: int | None = None
+    workshop_participant_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ def load_draft(rt: Runtime, token: str | None) -> DraftView:
             raise NotFound("draft")
         return DraftView(draft.token, rt.bank(draft.instrument_hash), draft.language, draft.intervention or "",
                          draft.role, dict(draft.answers or {}), draft.step, draft.submitted_response_id,
-                         draft.team_id)
+                         draft.team_id, draft.workshop_participant_id)
 
 
 def save_answers(rt: Runtime, *, token: str, answers: dict, step: int) -> DraftView:
@@ -155,8 +156,10 @@ def submit(rt: Runtime, *, token: str) -> int:
         if missing:
             raise IncompleteAnswers(missing)
         report = score_answers(instrument, answers)
-        # A round that closed meanwhile keeps the answers as a personal assessment only.
-        counted = draft.round_id is not None and invitations.round_is_open(session, draft.round_id)
+        # A workshop that closed meanwhile, or a round that did, keeps the answers as a personal assessment only.
+        in_workshop = draft.workshop_participant_id is not None and workshop_join.accepts(session, draft)
+        counted = (draft.round_id is not None and (in_workshop or draft.workshop_participant_id is None)
+                   and invitations.round_is_open(session, draft.round_id))
         response, _created = repository.add_response(
             session, submission_token=_submission_token(token), respondent_id=draft.respondent_id,
             instrument_id=instrument.id, instrument_version=instrument.version,
@@ -165,6 +168,8 @@ def submit(rt: Runtime, *, token: str) -> int:
             answers=check_answers(instrument, answers), scores=report.flat(), draft_token=token,
             organisation_id=draft.organisation_id if counted else None,
             team_id=draft.team_id if counted else None, round_id=draft.round_id if counted else None)
+        if in_workshop:
+            workshop_join.record(session, draft, response.id)
         return response.id
 
 

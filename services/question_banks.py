@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from questions import Instrument, QuestionBankError, load_banks, load_instrument
+from questions import Instrument, QuestionBankError, derive_forms, load_banks, load_instrument
 
 from .errors import StartupError
 from .runtime import newest
@@ -18,7 +18,7 @@ from .settings import Settings
 
 @dataclass(frozen=True)
 class BankCheck:
-    valid: list[Instrument]
+    valid: list[Instrument]      # each valid bank followed by its derived short forms
     problems: list[str]
 
 
@@ -27,7 +27,8 @@ def check_banks(path: str | Path) -> BankCheck:
     path = Path(path)
     if not path.is_dir():
         try:
-            return BankCheck([load_instrument(path)], [])
+            bank = load_instrument(path)
+            return BankCheck([bank, *derive_forms(bank)], [])
         except QuestionBankError as exc:
             return BankCheck([], exc.problems)
     loaded: list[Instrument] = []
@@ -42,7 +43,7 @@ def check_banks(path: str | Path) -> BankCheck:
     except QuestionBankError as exc:
         problems.extend(p for p in exc.problems if p not in problems)
     valid = [i for i in loaded if not any(p.startswith(f"{i.source}:") for p in problems)]
-    return BankCheck(valid, problems)
+    return BankCheck([f for bank in valid for f in (bank, *derive_forms(bank))], problems)
 
 
 def default_bank(settings: Settings) -> Instrument:

@@ -9,9 +9,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import DatabaseError, make_engine, make_session_factory, upgrade_to_head
-from questions import Instrument, QuestionBankError, load_banks
+from questions import Instrument, QuestionBankError, derive_form, form_hash, load_banks
 
-from .errors import StartupError
+from .errors import InvalidInput, StartupError
 from .settings import Settings
 
 
@@ -20,7 +20,7 @@ class Runtime:
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
-    banks: dict[str, Instrument]     # by content hash
+    banks: dict[str, Instrument]     # by content hash, the banks' derived forms included
     instrument: Instrument           # offered for new assessments
 
     def bank(self, content_hash: str) -> Instrument:
@@ -31,13 +31,25 @@ class Runtime:
             raise StartupError(f"The question bank version {content_hash[:12]} is no longer installed; "
                                "keep old bank files in the banks folder.") from None
 
+    def form(self, form_id: str | None) -> Instrument:
+        """The full instrument (None) or one of its short forms by id; InvalidInput when there is none."""
+        if form_id is None:
+            return self.instrument
+        try:
+            form = self.instrument.form(form_id)
+        except KeyError:
+            raise InvalidInput("form_unknown") from None
+        # The loaded copy when there is one, so every page shares one object per hash.
+        return self.banks.get(form_hash(self.instrument.content_hash, form)) or derive_form(self.instrument, form)
+
 
 def version_key(version: str) -> tuple:
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"[.\-]", version))
 
 
 def newest(banks: dict[str, Instrument], instrument_id: str) -> Instrument:
-    candidates = [b for b in banks.values() if b.id == instrument_id]
+    """The newest version of a full bank (never one of its short forms)."""
+    candidates = [b for b in banks.values() if b.id == instrument_id and b.form_id is None]
     if not candidates:
         raise StartupError(f"No question bank with id '{instrument_id}' (setting VM_INSTRUMENT); "
                            f"found: {', '.join(sorted({b.id for b in banks.values()})) or 'none'}")

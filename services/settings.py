@@ -68,6 +68,11 @@ class Settings(BaseSettings):
     resume_max_wait_seconds: int = Field(
         300, ge=1, description="Longest wait imposed between tries after repeated wrong resume codes.")
 
+    workshop_participant_cap: int = Field(
+        200, ge=1, le=2000, description="Most participants a workshop session takes (a facilitator may set fewer).")
+    workshop_hours: int = Field(
+        48, ge=1, le=720, description="Hours a workshop session's join code works after the session is created.")
+
     session_hours: int = Field(
         8, ge=1, le=720, description="Hours a sign-in to the admin and dashboard pages lasts.")
     login_free_attempts: int = Field(

@@ -16,6 +16,7 @@ PAGES = {   # page file -> policy page name (None: any signed-in account)
     navigation.ADMIN_ORGANISATIONS_PAGE: "admin_organisations",
     navigation.ADMIN_ROUNDS_PAGE: "admin_rounds",
     navigation.ADMIN_ACCOUNTS_PAGE: "admin_accounts",
+    navigation.WORKSHOP_PAGE: "workshop_facilitator",
     staff.ACCOUNT_PAGE: None,
 }
 NO_ACCESS = "You do not have access to this page."

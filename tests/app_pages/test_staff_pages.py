@@ -71,7 +71,8 @@ def count(runtime, model, *where):
 def test_fresh_database_offers_set_up_and_no_sign_in(app, menu):
     at = app()
     no_exceptions(at)
-    assert shown(menu, "") == ["Start", "Assessment", "My results", "My history", "About the instrument"]
+    assert shown(menu, "") == ["Start", "Assessment", "My results", "My history", "Join a workshop",
+                                 "About the instrument"]
     assert shown(menu) == ["Set up"]
 
 
@@ -95,7 +96,8 @@ def test_first_admin_is_created_and_signed_in(app, menu, runtime, texts):
     no_exceptions(at)
     assert "the admin account **anna** was created and you are signed in" in texts(at)
     assert auth.current_account(runtime, at.session_state[staff.TOKEN_KEY]).role == "admin"
-    assert shown(menu) == ["Dashboard", "Organisations and teams", "Survey rounds", "Accounts", "Account"]
+    assert shown(menu) == ["Dashboard", "Workshops", "Organisations and teams", "Survey rounds", "Accounts",
+                           "Account"]
     assert [w.key for w in at.text_input] == []                 # the form is gone for good
     assert [link.label for link in at.get("page_link")] == ["Next: add your organisation"]
 
@@ -164,12 +166,13 @@ def test_right_password_signs_in_and_opens_the_dashboard(app, menu, runtime, adm
     no_exceptions(at)
     assert at.title[0].value == "Dashboard"
     assert auth.current_account(runtime, at.session_state[staff.TOKEN_KEY]) == admin
-    assert shown(menu) == ["Dashboard", "Organisations and teams", "Survey rounds", "Accounts", "Account"]
+    assert shown(menu) == ["Dashboard", "Workshops", "Organisations and teams", "Survey rounds", "Accounts",
+                           "Account"]
     at.switch_page(staff.ACCOUNT_PAGE).run()
     assert "Signed in as **anna** (admin)." in texts(at)
 
 
-def test_facilitator_signs_in_to_the_account_page(app, menu, runtime, admin, texts):
+def test_facilitator_signs_in_to_the_workshops_page(app, menu, runtime, admin, texts):
     with runtime.sessions.begin() as session:
         organisation_id = organisations.create_organisation(session, name="Zorg Noord").id
     accounts.create_account(runtime, admin, role="facilitator", username="fien", password=PASSWORD,
@@ -177,8 +180,8 @@ def test_facilitator_signs_in_to_the_account_page(app, menu, runtime, admin, tex
     at = app("login")
     sign_in(at, "fien", PASSWORD)
     no_exceptions(at)
-    assert "Signed in as **fien** (facilitator)." in texts(at)
-    assert shown(menu) == ["Account"]
+    assert at.title[0].value == "Workshops" and "Start a new session" in texts(at)
+    assert shown(menu) == ["Workshops", "Account"]
 
 
 def test_sign_out_ends_the_session_everywhere(app, menu, runtime, admin, texts):

@@ -26,9 +26,9 @@ def test_mini_bank_loads():
 
 
 def test_shipped_banks_are_valid():
-    banks = load_banks()
+    banks = [b for b in load_banks().values() if b.form_id is None]   # short forms: tests/questions/test_forms.py
     assert banks, "no shipped question bank"
-    for bank in banks.values():
+    for bank in banks:
         assert 20 <= len(bank.items) <= 32
         sides = {d.side for d in bank.domains}
         assert sides == {"match", "mismatch", "value", "compassion"}

@@ -1,0 +1,173 @@
+"""Data access for workshop sessions. Functions take a session and never commit (the caller's
+transaction is the user's action)."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from db.models import Draft
+from db.workshop_models import (
+    WorkshopAction,
+    WorkshopEntry,
+    WorkshopParticipant,
+    WorkshopRound,
+    WorkshopSession,
+)
+
+
+def add_session(session: Session, **fields: object) -> WorkshopSession:
+    """A new session with its first round."""
+    row = WorkshopSession(**fields)
+    session.add(row)
+    session.flush()
+    session.add(WorkshopRound(session_id=row.id, round_no=1, shown_count=0, started_at=row.created_at))
+    session.flush()
+    return row
+
+
+def code_taken(session: Session, code: str) -> bool:
+    return session.scalar(select(WorkshopSession.id).where(WorkshopSession.code == code)) is not None
+
+
+def get_session(session: Session, session_id: int, *, for_update: bool = False) -> WorkshopSession | None:
+    query = select(WorkshopSession).where(WorkshopSession.id == session_id)
+    if for_update:
+        query = query.with_for_update()
+    return session.scalar(query)
+
+
+def find_by_code(session: Session, code: str) -> WorkshopSession | None:
+    return session.scalar(select(WorkshopSession).where(WorkshopSession.code == code))
+
+
+def list_sessions(session: Session, *, facilitator_id: int | None) -> list[WorkshopSession]:
+    """Sessions of one facilitator (None: every session), newest first."""
+    query = select(WorkshopSession).order_by(WorkshopSession.created_at.desc(), WorkshopSession.id.desc())
+    if facilitator_id is not None:
+        query = query.where(WorkshopSession.facilitator_id == facilitator_id)
+    return list(session.scalars(query))
+
+
+def add_round(session: Session, session_id: int, round_no: int, at: datetime) -> None:
+    session.add(WorkshopRound(session_id=session_id, round_no=round_no, shown_count=0, started_at=at))
+    session.flush()
+
+
+def rounds(session: Session, session_id: int) -> list[WorkshopRound]:
+    query = select(WorkshopRound).where(WorkshopRound.session_id == session_id).order_by(WorkshopRound.round_no)
+    return list(session.scalars(query))
+
+
+def move_shown_count(session: Session, session_id: int, round_no: int, *, seen: int, to: int) -> bool:
+    """Advance the picture's snapshot from `seen` to `to`; False when another screen moved it first."""
+    result = session.execute(
+        update(WorkshopRound)
+        .where(WorkshopRound.session_id == session_id, WorkshopRound.round_no == round_no,
+               WorkshopRound.shown_count == seen)
+        .values(shown_count=to))
+    return result.rowcount == 1
+
+
+def participant_by_device(session: Session, session_id: int, device_hash: str) -> WorkshopParticipant | None:
+    return session.scalar(select(WorkshopParticipant).where(
+        WorkshopParticipant.session_id == session_id, WorkshopParticipant.device_hash == device_hash))
+
+
+def add_participant(session: Session, *, session_id: int, device_hash: str, respondent_id: int,
+                    at: datetime) -> WorkshopParticipant:
+    row = WorkshopParticipant(session_id=session_id, device_hash=device_hash, respondent_id=respondent_id,
+                              joined_at=at)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def count_participants(session: Session, session_id: int) -> int:
+    query = select(func.count()).select_from(WorkshopParticipant).where(WorkshopParticipant.session_id == session_id)
+    return int(session.scalar(query) or 0)
+
+
+def entry_counts(session: Session, session_id: int) -> dict[int, int]:
+    """Responses per round of the session."""
+    query = (select(WorkshopEntry.round_no, func.count()).where(WorkshopEntry.session_id == session_id)
+             .group_by(WorkshopEntry.round_no))
+    return {int(r): int(n) for r, n in session.execute(query)}
+
+
+def entries_of(session: Session, participant_id: int) -> dict[int, int]:
+    """The participant's response id per round."""
+    query = select(WorkshopEntry.round_no, WorkshopEntry.response_id).where(
+        WorkshopEntry.participant_id == participant_id)
+    return {int(r): int(response_id) for r, response_id in session.execute(query)}
+
+
+def add_entry(session: Session, *, session_id: int, participant_id: int, round_no: int, response_id: int) -> None:
+    session.add(WorkshopEntry(session_id=session_id, participant_id=participant_id, round_no=round_no,
+                              response_id=response_id))
+    session.flush()
+
+
+def first_responses(session: Session, session_id: int, round_no: int, limit: int) -> list[int]:
+    """The round's first `limit` response ids, in the order they were stored."""
+    query = (select(WorkshopEntry.response_id)
+             .where(WorkshopEntry.session_id == session_id, WorkshopEntry.round_no == round_no)
+             .order_by(WorkshopEntry.response_id).limit(limit))
+    return list(session.scalars(query))
+
+
+def open_draft(session: Session, participant_id: int, round_no: int) -> Draft | None:
+    query = (select(Draft)
+             .where(Draft.workshop_participant_id == participant_id, Draft.workshop_round == round_no,
+                    Draft.submitted_response_id.is_(None))
+             .order_by(Draft.id.desc()).limit(1))
+    return session.scalar(query)
+
+
+def get_participant(session: Session, participant_id: int) -> WorkshopParticipant | None:
+    return session.get(WorkshopParticipant, participant_id)
+
+
+def add_action(session: Session, *, session_id: int, kind: str, theme: str | None, text: str,
+               at: datetime) -> WorkshopAction:
+    row = WorkshopAction(session_id=session_id, kind=kind, theme=theme, text=text, created_at=at)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def actions(session: Session, session_id: int) -> list[WorkshopAction]:
+    query = select(WorkshopAction).where(WorkshopAction.session_id == session_id).order_by(WorkshopAction.id)
+    return list(session.scalars(query))
+
+
+def delete_action(session: Session, *, session_id: int, action_id: int) -> bool:
+    row = session.get(WorkshopAction, action_id)
+    if row is None or row.session_id != session_id:
+        return False
+    session.delete(row)
+    return True
+
+
+def sessions_with_counts(session: Session, ids: Iterable[int]) -> dict[int, tuple[int, dict[int, int]]]:
+    """Participants joined and responses per round, for many sessions at once."""
+    ids = list(ids)
+    out: dict[int, tuple[int, dict[int, int]]] = {i: (0, {}) for i in ids}
+    if not ids:
+        return out
+    joined = select(WorkshopParticipant.session_id, func.count()).where(
+        WorkshopParticipant.session_id.in_(ids)).group_by(WorkshopParticipant.session_id)
+    for sid, n in session.execute(joined):
+        out[sid] = (int(n), out[sid][1])
+    answered = select(WorkshopEntry.session_id, WorkshopEntry.round_no, func.count()).where(
+        WorkshopEntry.session_id.in_(ids)).group_by(WorkshopEntry.session_id, WorkshopEntry.round_no)
+    for sid, round_no, n in session.execute(answered):
+        out[sid][1][int(round_no)] = int(n)
+    return out
+
+
+def session_of_response(session: Session, response_id: int) -> int | None:
+    """The workshop session a response belongs to, if any."""
+    return session.scalar(select(WorkshopEntry.session_id).where(WorkshopEntry.response_id == response_id))

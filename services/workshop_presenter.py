@@ -1,0 +1,140 @@
+"""The presenter view of a workshop session (the big screen) and its export files.
+
+The group's picture of a round shows a snapshot: its first `shown_count` responses. The snapshot moves
+on only when at least k responses arrived since the last one (or, for the first, when k are in), so two
+pictures anyone saw never differ by fewer than k people's answers. Exports take the same snapshot:
+the file holds what the screen showed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session
+
+from db import accounts as account_rows
+from db import repository, workshops
+from db.workshop_models import WorkshopSession
+from questions import localise
+
+from .auth import AccountView
+from .errors import InvalidInput
+from .runtime import Runtime
+from .workshop_picture import AgreedAction, RoundAnswers, RoundComparison, WorkshopPicture, comparison, picture
+from .workshops import SessionInfo, own_session, session_info_of
+
+EXPORT_FORMATS = ("csv", "pdf")
+
+
+@dataclass(frozen=True)
+class ActionView:
+    id: int
+    kind: str
+    theme_id: str | None
+    theme: str | None
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class PresenterView:
+    info: SessionInfo
+    shown: dict[int, int]                     # round -> responses in its picture
+    pictures: tuple[WorkshopPicture, ...]     # per round; empty while results are hidden
+    comparison: RoundComparison | None
+    actions: tuple[ActionView, ...]
+    themes: tuple[tuple[str, str], ...]       # (domain id, name) for noting actions
+
+
+def next_snapshot(submitted: int, shown: int, k: int) -> int:
+    """How many responses the picture may show now: the same, or all once k or more are new."""
+    if submitted >= k and (shown == 0 or submitted - shown >= k):
+        return submitted
+    return shown
+
+
+def presenter(rt: Runtime, account: AccountView | None, session_id: int, *, language: str) -> PresenterView:
+    """Counts always; each round's picture only while results are visible, from its snapshot."""
+    with rt.sessions.begin() as session:
+        row = own_session(session, account, session_id, "view")
+        info = session_info_of(rt, session, row)
+        shown, pictures = {}, []
+        if row.results_visible:
+            shown, pictures = _pictures(rt, session, row, info, language)
+        else:
+            shown = {r.round_no: r.shown_count for r in workshops.rounds(session, row.id)}
+        actions = _actions(rt, session, row, language)
+        instrument = rt.bank(row.instrument_hash)
+        themes = tuple((d.id, localise(d.name, language)) for d in instrument.domains)
+    shown_pictures = [p for p in pictures if p.shown]
+    compared = comparison(shown_pictures[0], shown_pictures[1]) if len(shown_pictures) == 2 else None
+    return PresenterView(info, shown, tuple(pictures), compared, tuple(actions), themes)
+
+
+def notes(rt: Runtime, account: AccountView | None, session_id: int, *, language: str
+          ) -> tuple[tuple[ActionView, ...], tuple[tuple[str, str], ...]]:
+    """The agreed actions, and the themes an action can be about as (domain id, name)."""
+    with rt.sessions.begin() as session:
+        row = own_session(session, account, session_id, "view")
+        instrument = rt.bank(row.instrument_hash)
+        return (tuple(_actions(rt, session, row, language)),
+                tuple((d.id, localise(d.name, language)) for d in instrument.domains))
+
+
+def export(rt: Runtime, account: AccountView | None, session_id: int, fmt: str, *, language: str,
+           now: datetime | None = None) -> tuple[str, bytes]:
+    """(file name, bytes) of the session's summary: the pictures as shown, the prompts and the actions.
+
+    Written to the audit log in the same transaction, before the file is handed out.
+    """
+    from .workshop_files import SessionMeta, workshop_csv, workshop_pdf
+
+    if fmt not in EXPORT_FORMATS:
+        raise InvalidInput("export_format")
+    now = now or datetime.now(UTC)
+    with rt.sessions.begin() as session:
+        row = own_session(session, account, session_id, "export")
+        info = session_info_of(rt, session, row)
+        _shown, pictures = _pictures(rt, session, row, info, language)
+        actions = [AgreedAction(a.kind, a.theme, a.text, a.created_at) for a in _actions(rt, session, row, language)]
+        shown_pictures = [p for p in pictures if p.shown]
+        compared = comparison(shown_pictures[0], shown_pictures[1]) if len(shown_pictures) == 2 else None
+        meta = SessionMeta(info.title, info.intervention, info.instrument_label, language, info.k,
+                           info.created_at, info.closed_at)
+        builder = workshop_csv if fmt == "csv" else workshop_pdf
+        data = builder(meta, tuple(pictures), compared, tuple(actions), language)
+        assert account is not None
+        account_rows.add_audit(session, actor_id=account.id, action="workshop_exported", at=now,
+                               detail={"session": row.id, "format": fmt,
+                                       "rounds": {str(p.round_no): p.n if p.shown else None for p in pictures}})
+    return f"valuematch-workshop-{info.code}-{now:%Y%m%d}.{fmt}", data
+
+
+def _pictures(rt: Runtime, session: Session, row: WorkshopSession, info: SessionInfo, language: str
+              ) -> tuple[dict[int, int], list[WorkshopPicture]]:
+    instrument = rt.bank(row.instrument_hash)
+    shown: dict[int, int] = {}
+    out = []
+    for workshop_round in workshops.rounds(session, row.id):
+        round_no = workshop_round.round_no
+        submitted = info.submitted.get(round_no, 0)
+        target = next_snapshot(submitted, workshop_round.shown_count, row.min_group_size)
+        if target != workshop_round.shown_count and not workshops.move_shown_count(
+                session, row.id, round_no, seen=workshop_round.shown_count, to=target):
+            session.refresh(workshop_round)   # another screen moved it first: show what it shows
+            target = workshop_round.shown_count
+        shown[round_no] = target
+        # Below k the picture function keeps nothing of them; it only needs to know they are fewer than k.
+        ids = workshops.first_responses(session, row.id, round_no, target or submitted)
+        loaded = repository.load_answers_and_scores(session, response_ids=ids)
+        responses = tuple((answers, {key: value for key, (value, _status) in scores.items()})
+                          for answers, scores in (loaded[i] for i in ids))
+        out.append(picture(RoundAnswers(round_no, instrument, responses), k=row.min_group_size, language=language))
+    return shown, out
+
+
+def _actions(rt: Runtime, session: Session, row: WorkshopSession, language: str) -> list[ActionView]:
+    instrument = rt.bank(row.instrument_hash)
+    names = {d.id: localise(d.name, language) for d in instrument.domains}
+    return [ActionView(a.id, a.kind, a.theme, names.get(a.theme) if a.theme else None, a.text, a.created_at)
+            for a in workshops.actions(session, row.id)]
