@@ -17,7 +17,6 @@ from services.errors import InvalidInput, NotAuthorised, NotFound
 from services.formatting import format_score
 
 REFRESH_SECONDS = 3
-ACTION_KINDS = ("act", "influence", "monitor")
 
 
 def render(runtime, account, session_id: int, language: str) -> None:
@@ -65,9 +64,14 @@ def header(runtime, info) -> None:
         if info.tied_to:
             st.caption(t("ws.tied_to", tie=plain(info.tied_to)))
     if info.status != "closed":
-        right.image(workshops.qr_png(url), caption=t("ws.qr_caption"), width="stretch")
+        right.image(qr_code(url), caption=t("ws.qr_caption"), width="stretch")
     st.html("<style>.vm-join-code { font-size: 3.4rem; font-weight: 700; letter-spacing: 0.35rem; "
             "font-family: monospace; line-height: 1.1; }</style>")
+
+
+@st.cache_data(max_entries=100, show_spinner=False)
+def qr_code(url: str) -> bytes:
+    return workshops.qr_png(url)
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
@@ -182,7 +186,7 @@ def actions(runtime, account, session_id: int, language: str) -> None:
     themes = {None: t("ws.action_theme_none")} | dict(theme_names)
     with st.form("ws-action", clear_on_submit=True, enter_to_submit=False):
         kind_col, theme_col = st.columns(2)
-        kind = kind_col.radio(t("ws.action_kind"), ACTION_KINDS, format_func=lambda k: t(f"ws.kind_{k}"),
+        kind = kind_col.radio(t("ws.action_kind"), workshops.ACTION_KINDS, format_func=lambda k: t(f"ws.kind_{k}"),
                               horizontal=True, key="ws-action-kind", help=t("ws.action_kind_help"))
         theme = theme_col.selectbox(t("ws.action_theme"), list(themes), format_func=themes.get,
                                     key="ws-action-theme")
@@ -200,7 +204,10 @@ def actions(runtime, account, session_id: int, language: str) -> None:
         about = f" · {plain(action.theme)}" if action.theme else ""
         left.markdown(f"**{t(f'ws.kind_{action.kind}')}**{about}: {plain(action.text)}")
         if right.button(t("ws.action_delete"), key=f"ws-action-del-{action.id}"):
-            workshops.delete_action(runtime, account, session_id, action.id)
+            try:
+                workshops.delete_action(runtime, account, session_id, action.id)
+            except NotFound:   # removed meanwhile (a double click, another screen): nothing to do
+                pass
             st.rerun()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from assessment import AnswerError, ScoreReport, check_answers, missing_answers, score_answers
 from db import repository
@@ -198,9 +198,7 @@ def resume(rt: Runtime, *, resume_code: str, client_key: str) -> ResumeFound:
 
 
 def _policy(rt: Runtime) -> throttle.ThrottlePolicy:
-    s = rt.settings
-    return throttle.ThrottlePolicy(s.resume_free_attempts, timedelta(minutes=s.resume_window_minutes),
-                                   s.resume_max_wait_seconds)
+    return throttle.code_guess_policy(rt.settings)
 
 
 def _authenticate(rt: Runtime, resume_code: str, client_key: str) -> int:

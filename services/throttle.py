@@ -16,6 +16,12 @@ class ThrottlePolicy:
     max_wait_seconds: int
 
 
+def code_guess_policy(settings) -> ThrottlePolicy:
+    """The slow-down for guessed codes (resume codes and workshop join codes), from the VM_RESUME_* settings."""
+    return ThrottlePolicy(settings.resume_free_attempts, timedelta(minutes=settings.resume_window_minutes),
+                          settings.resume_max_wait_seconds)
+
+
 def wait_seconds(policy: ThrottlePolicy, failures: list[datetime], now: datetime) -> int:
     """Seconds before the next try is allowed: 0 within the free attempts, then doubling per miss."""
     recent = [f for f in failures if now - f <= policy.window]

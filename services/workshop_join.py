@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -179,6 +179,4 @@ def counted(rt: Runtime, response_id: int) -> bool:
 
 
 def _policy(rt: Runtime) -> throttle.ThrottlePolicy:
-    s = rt.settings
-    return throttle.ThrottlePolicy(s.resume_free_attempts, timedelta(minutes=s.resume_window_minutes),
-                                   s.resume_max_wait_seconds)
+    return throttle.code_guess_policy(rt.settings)

@@ -42,8 +42,6 @@ class PresenterView:
     shown: dict[int, int]                     # round -> responses in its picture
     pictures: tuple[WorkshopPicture, ...]     # per round; empty while results are hidden
     comparison: RoundComparison | None
-    actions: tuple[ActionView, ...]
-    themes: tuple[tuple[str, str], ...]       # (domain id, name) for noting actions
 
 
 def next_snapshot(submitted: int, shown: int, k: int) -> int:
@@ -54,7 +52,8 @@ def next_snapshot(submitted: int, shown: int, k: int) -> int:
 
 
 def presenter(rt: Runtime, account: AccountView | None, session_id: int, *, language: str) -> PresenterView:
-    """Counts always; each round's picture only while results are visible, from its snapshot."""
+    """Counts always; each round's picture only while results are visible, from its snapshot.
+    Read every few seconds by the screen, so it reads nothing else (actions: notes())."""
     with rt.sessions.begin() as session:
         row = own_session(session, account, session_id, "view")
         info = session_info_of(rt, session, row)
@@ -63,12 +62,9 @@ def presenter(rt: Runtime, account: AccountView | None, session_id: int, *, lang
             shown, pictures = _pictures(rt, session, row, info, language)
         else:
             shown = {r.round_no: r.shown_count for r in workshops.rounds(session, row.id)}
-        actions = _actions(rt, session, row, language)
-        instrument = rt.bank(row.instrument_hash)
-        themes = tuple((d.id, localise(d.name, language)) for d in instrument.domains)
     shown_pictures = [p for p in pictures if p.shown]
     compared = comparison(shown_pictures[0], shown_pictures[1]) if len(shown_pictures) == 2 else None
-    return PresenterView(info, shown, tuple(pictures), compared, tuple(actions), themes)
+    return PresenterView(info, shown, tuple(pictures), compared)
 
 
 def notes(rt: Runtime, account: AccountView | None, session_id: int, *, language: str

@@ -245,6 +245,8 @@ def _clean_text(text: str | None, limit: int, what: str) -> str:
         raise InvalidInput(f"{what}_missing")
     if len(text) > limit:
         raise InvalidInput(f"{what}_too_long")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        raise InvalidInput(f"{what}_bad_characters")
     return text
 
 

@@ -88,6 +88,7 @@ def test_a_new_session_gets_a_six_character_code_without_look_alikes(runtime, an
 @pytest.mark.parametrize(("overrides", "reason"), [
     ({"title": "   "}, "workshop_title_missing"),
     ({"title": "x" * 121}, "workshop_title_too_long"),
+    ({"title": "Team\x00West"}, "workshop_title_bad_characters"),
     ({"intervention": ""}, "intervention_missing"),
     ({"language": "de"}, "language_unknown"),
     ({"min_group_size": 2}, "workshop_k_out_of_range"),
@@ -222,7 +223,7 @@ def test_no_picture_while_hidden_nor_below_k_and_then_steps_of_k(runtime, anna):
     assert view.pictures == () and view.info.submitted_now == 4
     workshops.set_results_visible(runtime, anna, info.id, True)
     picture = workshop_presenter.presenter(runtime, anna, info.id, language="en").pictures[0]
-    assert not picture.shown and picture.theme_means == () and picture.n is None or picture.n == 4
+    assert not picture.shown and picture.theme_means == () and picture.n == 4
     participants_answer(runtime, info, 1, start=4)
     view = workshop_presenter.presenter(runtime, anna, info.id, language="en")
     assert view.pictures[0].shown and view.shown == {1: 5}
@@ -254,7 +255,8 @@ def test_actions_are_kept_with_the_session(runtime, anna):
     workshops.add_action(runtime, anna, info.id, kind="monitor", theme=None, text="=HYPERLINK(\"x\")")
     for bad, reason in (({"kind": "maybe"}, "workshop_action_kind"), ({"text": " "}, "workshop_action_missing"),
                         ({"theme": "nonsense"}, "workshop_action_theme"),
-                        ({"text": "x" * 501}, "workshop_action_too_long")):
+                        ({"text": "x" * 501}, "workshop_action_too_long"),
+                        ({"text": "a\x1bb"}, "workshop_action_bad_characters")):
         with pytest.raises(InvalidInput, match=reason):
             workshops.add_action(runtime, anna, info.id, **({"kind": "act", "theme": None, "text": "t"} | bad))
     noted, themes = workshop_presenter.notes(runtime, anna, info.id, language="en")
