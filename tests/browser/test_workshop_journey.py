@@ -1,7 +1,8 @@
 """A workshop in real browsers: the facilitator creates a session on the big screen, two phones join
 (one by typing the code, one by the QR link, which it opens twice), answer and see their own result; the
 screen stays blank below k and the group's picture appears by itself at k; the CSV export holds what
-was shown."""
+was shown; then a second round, one phone noticing it by itself, is compared with the first on the screen
+and in the export."""
 from __future__ import annotations
 
 import csv
@@ -109,5 +110,27 @@ def test_a_workshop_from_code_to_picture(browser, start_app_server, monkeypatch)
         # the export holds the picture the screen shows: the 5 answers of round 1
         answers = [r for r in rows if r["What"] == "Answers in the round"]
         assert [r["Round"] for r in answers] == ["1"] and "5" in answers[0].values()
+
+        # second round, after the discussion: the waiting phone notices it by itself
+        phone = phones[0].pages[0]
+        phone.goto(f"{server.url}/?join={code}")
+        expect(phone.get_by_text("This page updates by itself", exact=False)).to_be_visible()
+        click(screen, "ws-round-2")
+        expect(screen.get_by_role("heading", name="Round 2")).to_be_visible()
+        expect(phone.get_by_role("button", name="Answer again (second round)")).to_be_visible(timeout=15_000)
+        answer_on_phone(phone)
+        for n in range(4):
+            joined = workshop_join.join(rt, code, f"journey-device-key-{n:04d}", f"c{n}")
+            draft = assessments.load_draft(rt, joined.draft_token)
+            assessments.save_answers(rt, token=joined.draft_token, step=0,
+                                     answers={i: 5 for i in draft.instrument.required_ids})
+            assessments.submit(rt, token=joined.draft_token)
+        expect(screen.get_by_text("How the picture changed between the rounds").first).to_be_visible(timeout=15_000)
+        with screen.expect_download() as download:
+            screen.locator(".st-key-ws-export-csv button").click()
+        rows = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8-sig").read())))
+        answers = [r for r in rows if r["What"] == "Answers in the round"]
+        assert [r["Round"] for r in answers] == ["1", "2"]
+        assert all("5" in r.values() for r in answers)
         for phone_context in phones:
             phone_context.close()
