@@ -67,7 +67,7 @@ from .dashboard_parts import (
     theme_means_of,
     where_to_start,
 )
-from .dashboard_stats import Estimate, Moments, likert_distribution, mean_interval
+from .dashboard_stats import ALIGNMENT_BOUNDS, Estimate, Moments, likert_distribution, mean_interval
 from .errors import InvalidInput
 from .runtime import Runtime
 
@@ -230,7 +230,7 @@ def _build(ctx: DashboardContext, account: AccountView | None) -> DashboardView:
         scores = ctx.sums.scores(selection.selector)
         answers = ctx.sums.answers(selection.selector)
         theme_means = theme_means_of(themes, items, scores, answers, newest)
-        alignment = mean_interval(scores.get(ALIGNMENT_KEY, Moments()))
+        alignment = mean_interval(scores.get(ALIGNMENT_KEY, Moments()), ALIGNMENT_BOUNDS)
         distribution = _alignment_distribution(scores)
         likert = tuple(
             ItemDistribution(item.id, localise(item.text, language), item.domain, item.side, item.reverse,
@@ -256,7 +256,7 @@ def _build(ctx: DashboardContext, account: AccountView | None) -> DashboardView:
             answers = ctx.sums.answers(group.selector)
             all_means = theme_means_of(themes, items, scores, answers, newest)
             means = tuple(m for m in all_means if m.theme in heatmap_themes)
-            team_alignment = mean_interval(scores.get(ALIGNMENT_KEY, Moments()))
+            team_alignment = mean_interval(scores.get(ALIGNMENT_KEY, Moments()), ALIGNMENT_BOUNDS)
             agreements = tuple(ThemeAgreement(m.theme, m.agreement) for m in all_means)
         heatmap.append(TeamThemes(row.id, row.name, group, means, team_alignment))
         agreement.append(TeamAgreement(row.id, row.name, group, agreements))
@@ -271,7 +271,7 @@ def _build(ctx: DashboardContext, account: AccountView | None) -> DashboardView:
         point_alignment, point_means = None, ()
         if group.shown:
             scores = ctx.sums.scores(group.selector)
-            point_alignment = mean_interval(scores.get(ALIGNMENT_KEY, Moments()))
+            point_alignment = mean_interval(scores.get(ALIGNMENT_KEY, Moments()), ALIGNMENT_BOUNDS)
             point_means = tuple(ThemeMean(t, mean_interval(scores.get(t.key, Moments())), None)
                                 for t in themes)
         trends.append(TrendPoint(survey_round.id, survey_round.name, survey_round.opens_at, group,

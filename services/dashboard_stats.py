@@ -104,8 +104,16 @@ class Estimate:
     high: float | None
 
 
-def mean_interval(moments: Moments) -> Estimate | None:
-    """Mean and 95% t-interval of the values summed in `moments`; None when there are none."""
+SCORE_BOUNDS = (0.0, 100.0)
+ALIGNMENT_BOUNDS = (-100.0, 100.0)
+
+
+def mean_interval(moments: Moments, bounds: tuple[float, float] = SCORE_BOUNDS) -> Estimate | None:
+    """Mean and 95% t-interval of the values summed in `moments`; None when there are none.
+
+    The interval is cut at the scale's `bounds`: with few, spread answers the t-interval reaches past
+    them, and a mean can never lie outside the scale.
+    """
     if moments.n == 0:
         return None
     mean = moments.total / moments.n
@@ -114,7 +122,8 @@ def mean_interval(moments: Moments) -> Estimate | None:
         return Estimate(moments.n, mean, None, None, None)
     sd = math.sqrt(variance)
     half = t_critical_95(moments.n - 1) * sd / math.sqrt(moments.n)
-    return Estimate(moments.n, mean, sd, mean - half, mean + half)
+    lowest, highest = bounds
+    return Estimate(moments.n, mean, sd, max(lowest, mean - half), min(highest, mean + half))
 
 
 def uniform_variance(options: int) -> float:

@@ -181,7 +181,7 @@ def ws_agreement(picture: WorkshopPicture, language: str) -> ChartWithTable:
     ticks = (0, 0.25, 0.5, AGREEMENT_SPLIT_BELOW, 1)
     fig.update_xaxes(range=[0, 1], tickvals=ticks, ticktext=[_tick(v, language) for v in ticks],
                      gridcolor=COLOURS["grid"], fixedrange=True,
-                     title=dict(text=t("workshop_report.agreement.axis", language), font=dict(size=13)))
+                     title=dict(text=wrap(t("workshop_report.agreement.axis", language), 42), font=dict(size=13)))
     fig.update_yaxes(autorange="reversed", automargin=True, fixedrange=True)
     table = pd.DataFrame([{
         t("chart.col.theme", language): m.theme.name,

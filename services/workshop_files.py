@@ -187,7 +187,21 @@ def _round(pdf: SummaryPDF, picture: WorkshopPicture, language: str) -> None:
     if picture.alignment is not None:
         pdf.para(t("workshop_report.pdf.alignment_line", language, n=picture.alignment.n,
                    interval=interval_text(picture.alignment, language, signed=True)), size=8.5, colour=MUTED)
+    _compassion(pdf, picture, language)
     _where_to_start(pdf, picture, language)
+
+
+def _compassion(pdf: SummaryPDF, picture: WorkshopPicture, language: str) -> None:
+    """The compassion lens as on the screen: each element's average, with its likely range."""
+    if not picture.compassion:
+        return
+    _heading(pdf, "compassion", language)
+    chart = [(e.name, e.estimate.mean if e.estimate else None) for e in picture.compassion]
+    bars(pdf, chart, rgb(COLOURS["compassion"]), language)
+    draw_table(pdf, _cols(language, "element", "n", "mean", "interval"),
+               [[e.name, str(e.estimate.n if e.estimate else 0), format_score(mean, language),
+                 interval_text(e.estimate, language)] for e, (_, mean) in zip(picture.compassion, chart)],
+               column_widths(pdf, 4, first=80))
 
 
 def _theme_means(pdf: SummaryPDF, picture: WorkshopPicture, language: str) -> None:

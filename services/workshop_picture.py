@@ -42,6 +42,7 @@ from .dashboard_parts import (
     where_to_start,
 )
 from .dashboard_stats import (
+    ALIGNMENT_BOUNDS,
     NOT_APPLICABLE_VALUE,
     Estimate,
     Moments,
@@ -214,7 +215,7 @@ def picture(data: RoundAnswers, *, k: int, language: str) -> WorkshopPicture:
     return replace(
         status_only,
         theme_means=theme_means,
-        alignment=mean_interval(scores.get(ALIGNMENT_KEY, Moments())),
+        alignment=mean_interval(scores.get(ALIGNMENT_KEY, Moments()), ALIGNMENT_BOUNDS),
         alignment_distribution=_alignment_bins([s.get(ALIGNMENT_KEY) for _, s in data.responses]),
         theme_bands=tuple(_bands(theme, [s.get(theme.key) for _, s in data.responses]) for theme in themes),
         compassion=compassion,

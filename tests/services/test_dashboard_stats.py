@@ -10,9 +10,11 @@ import numpy as np
 import pytest
 
 from services.dashboard_stats import (
+    ALIGNMENT_BOUNDS,
     MIN_N_FOR_ALPHA,
     MORE_SPREAD_THAN_UNIFORM,
     NO_SCORE_VARIANCE,
+    SCORE_BOUNDS,
     NOT_ENOUGH_ANSWERS,
     TOO_FEW_FOR_ALPHA,
     TOO_FEW_ITEMS,
@@ -101,6 +103,21 @@ def test_mean_interval_edges(values, expected):
     estimate = mean_interval(moments(values))
     got = None if estimate is None else (estimate.n, estimate.mean, estimate.sd, estimate.low, estimate.high)
     assert got == expected
+
+
+@pytest.mark.parametrize("values, bounds, expected_low, expected_high", [
+    ([100.0, 100.0, 100.0, 100.0, 80.0], SCORE_BOUNDS, None, 100.0),   # the t-interval reaches 107
+    ([0.0, 0.0, 0.0, 0.0, 20.0], SCORE_BOUNDS, 0.0, None),             # ... and -7
+    ([-100.0] * 4 + [-60.0], ALIGNMENT_BOUNDS, -100.0, None),          # the alignment index runs -100..+100
+    ([50.0, 55.0, 60.0], SCORE_BOUNDS, None, None),               # well inside: untouched
+])
+def test_mean_interval_is_cut_at_the_scale(values, bounds, expected_low, expected_high):
+    estimate = mean_interval(moments(values), bounds)
+    data = np.array(values)
+    half = t_critical_95(len(data) - 1) * data.std(ddof=1) / math.sqrt(len(data))
+    assert estimate.low == (expected_low if expected_low is not None else pytest.approx(data.mean() - half))
+    assert estimate.high == (expected_high if expected_high is not None else pytest.approx(data.mean() + half))
+    assert bounds[0] <= estimate.low <= estimate.mean <= estimate.high <= bounds[1]
 
 
 def test_moments_add_and_leave_not_applicable_out():
