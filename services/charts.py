@@ -356,12 +356,25 @@ def value_gap(instrument: Instrument, report: ScoreReport, language: str) -> Cha
     )
 
 
+RADAR_MIN_THEMES = 3
+
+
+def radar_themes(instrument: Instrument) -> int:
+    """How many axes the radar would have: the match themes and the own values."""
+    return sum(len(instrument.domains_on(side)) for side in ("match", "value"))
+
+
 def build_all(instrument: Instrument, report: ScoreReport, language: str) -> list[ChartWithTable]:
-    """Every chart, in the order of the results page (`ORDER`); value_gap only if the bank has value pairs."""
+    """Every chart, in the order of the results page (`ORDER`); value_gap only if the bank has value pairs.
+
+    A short form with fewer than three such themes gets no radar: two axes draw a line, and
+    `match_vs_mismatch` already shows them.
+    """
     builders = {"alignment_gauge": alignment_gauge, "match_vs_mismatch": match_vs_mismatch,
                 "themes_radar": themes_radar, "compassion_lens": compassion_lens, "value_gap": value_gap}
-    return [builders[name](instrument, report, language) for name in ORDER
-            if name != "value_gap" or report.gaps]
+    skip = {name for name, left_out in (("value_gap", not report.gaps),
+                                        ("themes_radar", radar_themes(instrument) < RADAR_MIN_THEMES)) if left_out}
+    return [builders[name](instrument, report, language) for name in ORDER if name not in skip]
 
 
 # ---------------------------------------------------------------- small pieces

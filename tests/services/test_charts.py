@@ -44,8 +44,12 @@ def plotted_values(figure):
 def test_every_chart_has_a_table_and_a_summary(bank, name, language):
     report = score_answers(bank, answer_sets(bank)[name])
     built = charts.build_all(bank, report, language)
-    # a short form without importance/support questions has no value-gap chart
-    assert [c.name for c in built] == [n for n in charts.ORDER if n != "value_gap" or bank.value_pairs]
+    # a short form without importance/support questions has no value-gap chart, and with fewer than
+    # three themes where higher means a better fit no radar (two axes draw a line)
+    left_out = {"value_gap"} if not bank.value_pairs else set()
+    if charts.radar_themes(bank) < charts.RADAR_MIN_THEMES:
+        left_out.add("themes_radar")
+    assert [c.name for c in built] == [n for n in charts.ORDER if n not in left_out]
     for chart in built:
         assert chart.title.strip() and chart.summary.strip(), chart.name
         assert not chart.table.empty and len(chart.table.columns) >= 2, chart.name
@@ -65,6 +69,15 @@ def test_nothing_answered_draws_nothing_and_says_so(bank):
             wanted = t("report.not_answered", language) if chart.name == "value_gap" else missing
             assert wanted in cells, chart.name
             assert "0" not in cells, chart.name
+
+
+@pytest.mark.parametrize("form, has_radar", [(None, True), ("workshop", False)])
+def test_the_radar_needs_three_themes(form, has_radar):
+    instrument = next(b for b in BANKS if getattr(b, "form_id", None) == form and b is not MINI)
+    report = score_answers(instrument, answer_sets(instrument)["full"])
+    names = [c.name for c in charts.build_all(instrument, report, "en")]
+    assert ("themes_radar" in names) is has_radar
+    assert "match_vs_mismatch" in names
 
 
 def test_missing_theme_is_named_in_table_and_absent_from_the_bars():
