@@ -9,7 +9,12 @@
 # 2. installs Debian's `chromium` when /usr/bin/chromium is missing
 #    (browser tests drive it through Playwright; Playwright's own browser
 #    download is never used);
-# 3. runs `python -m pytest` with the arguments given.
+# 3. starts a throwaway PostgreSQL server (installing Debian's `postgresql`
+#    when missing) and exports VM_TEST_POSTGRES_URL, so the database and
+#    service tests run on PostgreSQL as well as SQLite; it is stopped and
+#    removed on exit (VM_ALLOW_SKIP_POSTGRES=1: SQLite only when missing);
+# 4. runs `python -m pytest` with the arguments given (not exec: the EXIT trap
+#    must still stop the server).
 # The exit code is pytest's, except that "no tests collected" (5) is a failure.
 source "$(dirname "${BASH_SOURCE[0]}")/_venv.sh"
 
@@ -38,15 +43,101 @@ ensure_chromium() {
 }
 ensure_chromium
 
-# --- HOOK: PostgreSQL (NOT IMPLEMENTED YET) ---------------------------------
-# Later issues run part of the suite against PostgreSQL too. Implement it here:
-# install Debian's postgresql when missing, start a throwaway cluster on
-# loopback (initdb + pg_ctl into a temp dir, CI starts with no servers), and
-# export its URL (e.g. VM_TEST_POSTGRES_URL=postgresql+psycopg://...) for the
-# tests; stop it on exit (trap). Until then this does nothing.
-setup_postgres() { :; }
+# PostgreSQL: a throwaway cluster (initdb + pg_ctl) in a temporary folder, listening on
+# 127.0.0.1 on a free port; its URL goes to the tests as VM_TEST_POSTGRES_URL, and the
+# EXIT trap stops it and removes the folder. A URL already in VM_TEST_POSTGRES_URL is
+# used as it is (no cluster is started).
+PG_DIR=""
+PG_BIN=""
+PG_USER=vm_test
+PG_DB=vm_test
+
+find_pg_bin() {
+    local dir
+    for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+        if [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ]; then
+            echo "$dir"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# initdb refuses to run as root: then the cluster belongs to the `postgres` user.
+as_pg_owner() {
+    if [ "$(id -u)" = 0 ]; then
+        runuser -u postgres -- "$@"
+    else
+        "$@"
+    fi
+}
+
+stop_postgres() {
+    [ -n "$PG_DIR" ] || return 0
+    if [ -f "$PG_DIR/data/postmaster.pid" ]; then
+        as_pg_owner "$PG_BIN/pg_ctl" stop -D "$PG_DIR/data" -m fast -w >/dev/null 2>&1 \
+            || log "warning: pg_ctl stop failed; see $PG_DIR/server.log"
+    fi
+    rm -rf "$PG_DIR"
+    log "PostgreSQL stopped, $PG_DIR removed"
+    PG_DIR=""
+}
+
+install_postgres() {
+    local sudo=""
+    if [ "$(id -u)" != 0 ]; then
+        command -v sudo >/dev/null 2>&1 \
+            || die "PostgreSQL is missing and sudo is unavailable; install Debian's 'postgresql' package"
+        sudo="sudo"
+    fi
+    log "installing Debian's postgresql (for the PostgreSQL runs of the tests)"
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq </dev/null
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql </dev/null >/dev/null
+}
+
+free_port() {
+    "$VENV_PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+setup_postgres() {
+    if [ -n "${VM_TEST_POSTGRES_URL:-}" ]; then
+        log "using the PostgreSQL database given in VM_TEST_POSTGRES_URL"
+        return 0
+    fi
+    if ! PG_BIN=$(find_pg_bin); then
+        if [ "${VM_ALLOW_SKIP_POSTGRES:-}" = 1 ]; then
+            log "PostgreSQL missing; VM_ALLOW_SKIP_POSTGRES=1, tests run on SQLite only"
+            return 0
+        fi
+        install_postgres
+        PG_BIN=$(find_pg_bin) || die "apt-get install postgresql did not provide initdb and pg_ctl"
+    fi
+    if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then
+        die "running as root, but there is no 'postgres' user to own the test cluster (initdb refuses root)"
+    fi
+    local port
+    port=$(free_port)
+    PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/vm-test-pg.XXXXXX")
+    trap stop_postgres EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    if [ "$(id -u)" = 0 ]; then
+        chown postgres: "$PG_DIR"
+    fi
+    as_pg_owner "$PG_BIN/initdb" -D "$PG_DIR/data" -U "$PG_USER" --auth=trust \
+        --encoding=UTF8 --no-locale >"$PG_DIR/initdb.log" 2>&1 \
+        || { cat "$PG_DIR/initdb.log" >&2; die "initdb failed"; }
+    # Test data is thrown away, so durability settings are off.
+    as_pg_owner "$PG_BIN/pg_ctl" start -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+        >/dev/null || { cat "$PG_DIR/server.log" >&2; die "the PostgreSQL server did not start"; }
+    "$PG_BIN/createdb" -h 127.0.0.1 -p "$port" -U "$PG_USER" "$PG_DB" \
+        || die "createdb $PG_DB failed"
+    export VM_TEST_POSTGRES_URL="postgresql+psycopg://$PG_USER@127.0.0.1:$port/$PG_DB"
+    log "PostgreSQL $("$PG_BIN/pg_ctl" --version | awk '{print $3}') started in $PG_DIR;" \
+        "VM_TEST_POSTGRES_URL=$VM_TEST_POSTGRES_URL"
+}
 setup_postgres
-# ----------------------------------------------------------------------------
 
 log "setup done in $((SECONDS - START))s; running pytest"
 cd "$REPO_ROOT"

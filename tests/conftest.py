@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import make_url
+
+from tests.support.postgres import (
+    create_database,
+    drop_database,
+    empty_database,
+    throwaway_database,
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,8 +54,8 @@ def migrated_database_template(tmp_path_factory: pytest.TempPathFactory) -> Path
 
 
 @pytest.fixture
-def migrated_database(tmp_path: Path, migrated_database_template: Path,
-                      monkeypatch: pytest.MonkeyPatch) -> str:
+def sqlite_migrated_database(tmp_path: Path, migrated_database_template: Path,
+                             monkeypatch: pytest.MonkeyPatch) -> str:
     """Like isolated_database, but the file already holds the empty, migrated schema: a copy of one
     template, so that tests about pages and services do not each run every migration again (the
     migrations themselves are tested in tests/db/test_migrations.py)."""
@@ -55,3 +64,55 @@ def migrated_database(tmp_path: Path, migrated_database_template: Path,
     url = f"sqlite:///{target}"
     monkeypatch.setenv("DATABASE_URL", url)
     return url
+
+
+@pytest.fixture
+def migrated_database(sqlite_migrated_database: str) -> str:
+    """The migrated database of page tests: SQLite. tests/services and tests/db run on each backend
+    instead (see tests/services/conftest.py and tests/db/conftest.py)."""
+    return sqlite_migrated_database
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """Name of a PostgreSQL database at the newest revision, made once per test session; the tests'
+    PostgreSQL databases are copies of it (needs VM_TEST_POSTGRES_URL)."""
+    from db import make_engine, upgrade_to_head
+
+    url = create_database()
+    try:
+        engine = make_engine(url)
+        upgrade_to_head(engine)
+        engine.dispose()  # a template with a connection open cannot be copied
+        yield make_url(url).database or ""
+    finally:
+        drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def postgres_shared_database(postgres_template: str) -> Iterator[str]:
+    """URL of one PostgreSQL database at the newest revision, shared by the session's tests
+    through postgresql_emptied_database."""
+    with throwaway_database(template=postgres_template) as url:
+        yield url
+
+
+@pytest.fixture
+def postgresql_emptied_database(postgres_shared_database: str,
+                                monkeypatch: pytest.MonkeyPatch) -> str:
+    """The session's shared migrated PostgreSQL database, emptied for this test (every row deleted,
+    every sequence restarted): the cheap database of the service and db tests, which neither
+    change the schema nor keep connections open past their fixtures. Tests that do get
+    postgresql_migrated_database."""
+    empty_database(postgres_shared_database)
+    monkeypatch.setenv("DATABASE_URL", postgres_shared_database)
+    return postgres_shared_database
+
+
+@pytest.fixture
+def postgresql_migrated_database(postgres_template: str,
+                                 monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A PostgreSQL database of this test only, copied from the migrated template; dropped after."""
+    with throwaway_database(template=postgres_template) as url:
+        monkeypatch.setenv("DATABASE_URL", url)
+        yield url

@@ -1,17 +1,17 @@
-"""Fixtures for the db tests: a migrated file SQLite database per test (and PostgreSQL on demand).
+"""Fixtures for the db tests, each on SQLite and (when VM_TEST_POSTGRES_URL is set) PostgreSQL.
 
-Set VM_TEST_POSTGRES_URL to a throwaway PostgreSQL database to run the backend-parametrised
-tests there too; its public schema is wiped before each test.
+scripts/test.sh starts a throwaway PostgreSQL server and sets VM_TEST_POSTGRES_URL; see
+tests/conftest.py for the databases the tests get on it.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import (
@@ -21,12 +21,13 @@ from db import (
     create_team,
     make_engine,
     make_session_factory,
-    upgrade_to_head,
 )
 from db.models import Response
-
-POSTGRES_URL = os.environ.get("VM_TEST_POSTGRES_URL")
-BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+from tests.support.postgres import (
+    BACKENDS,
+    MIGRATED_DATABASE_FIXTURES,
+    throwaway_database,
+)
 
 ANSWERS = {"ca1": 4, "ca2": "na", "tn1": 2, "imp_helping_people": 5, "sup_helping_people": 3}
 SCORES = {
@@ -38,29 +39,26 @@ SCORES = {
 }
 
 
-def _wipe_postgres(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
 @pytest.fixture(params=BACKENDS)
-def db_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
-    """URL of an empty database: a SQLite file in tmp_path, or the wiped test PostgreSQL."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'valuematch.db'}"
-    assert POSTGRES_URL is not None
-    _wipe_postgres(POSTGRES_URL)
-    return POSTGRES_URL
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
 
 
 @pytest.fixture
-def fresh_db(db_url: str) -> Iterator[Engine]:
-    """An engine on a database migrated to head."""
-    engine = make_engine(db_url)
-    upgrade_to_head(engine)
+def db_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """URL of an empty database (no tables): a SQLite file in tmp_path, or a new PostgreSQL one."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'valuematch.db'}"
+    else:
+        with throwaway_database() as url:
+            yield url
+
+
+@pytest.fixture
+def fresh_db(backend: str, request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """An engine on an empty database at the newest revision, made without running the migrations
+    (see MIGRATED_DATABASE_FIXTURES); test_migrations.py has its own."""
+    engine = make_engine(request.getfixturevalue(MIGRATED_DATABASE_FIXTURES[backend]))
     yield engine
     engine.dispose()
 

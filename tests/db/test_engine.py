@@ -145,9 +145,8 @@ def test_naive_datetimes_are_refused(session_factory) -> None:
         record_lookup_failure(session, scope="resume", client_key="ip:1", at=datetime(2025, 1, 1))
 
 
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # SQLite's own locking
 def test_sqlite_write_lock_taken_at_begin(fresh_db) -> None:
-    if fresh_db.dialect.name != "sqlite":
-        pytest.skip("SQLite locking only")
     with fresh_db.begin():
         # An IMMEDIATE transaction already holds the write lock, before any write: a second
         # writer waits instead of failing later on a stale read snapshot.

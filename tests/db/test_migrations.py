@@ -1,8 +1,9 @@
-"""Alembic migrations: they build exactly the models' schema, and re-running them is harmless."""
+"""Alembic migrations: they build exactly the models' schema, re-running them is harmless, and upgrading
+a database filled at any earlier revision keeps every row as it was."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
@@ -16,6 +17,16 @@ from sqlalchemy.exc import IntegrityError
 
 from db import Base, make_engine, upgrade_to_head
 from db.engine import MIGRATIONS_DIR
+from tests.support.revision_rows import AT, fill, rows_at, snapshot, tables_at
+
+
+@pytest.fixture
+def own_db(backend: str, request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """A migrated database of this test only, for the tests that downgrade it (fresh_db may be
+    shared with other tests, emptied in between)."""
+    engine = make_engine(request.getfixturevalue(f"{backend}_migrated_database"))
+    yield engine
+    engine.dispose()
 
 
 def _head() -> str | None:
@@ -68,15 +79,15 @@ def test_upgrade_from_a_second_engine_is_a_no_op(fresh_db: Engine) -> None:
     assert _current_revision(fresh_db) == _head()
 
 
-def test_downgrade_to_base_then_upgrade_again(fresh_db: Engine) -> None:
+def test_downgrade_to_base_then_upgrade_again(own_db: Engine) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with fresh_db.begin() as connection:
+    with own_db.begin() as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, "base")
-    assert set(inspect(fresh_db).get_table_names()) <= {"alembic_version"}
-    upgrade_to_head(fresh_db)
-    assert set(inspect(fresh_db).get_table_names()) == set(Base.metadata.tables) | {
+    assert set(inspect(own_db).get_table_names()) <= {"alembic_version"}
+    upgrade_to_head(own_db)
+    assert set(inspect(own_db).get_table_names()) == set(Base.metadata.tables) | {
         "alembic_version"
     }
 
@@ -121,126 +132,20 @@ def test_query_indexes_exist(fresh_db: Engine, table: str, index_name: str, colu
     assert indexes[index_name] == columns
 
 
-# --- 0001 -> 0002: existing data survives ---------------------------------------------------
-
-AT = datetime(2025, 12, 1, 9, 30, tzinfo=UTC)
+# --- existing data survives every upgrade -----------------------------------------------
 
 
-def _table(name: str, *columns: str) -> sa.TableClause:
-    """A lightweight table with only the 0001 columns, typed where the value needs it."""
-    typed = {"created_at": sa.DateTime(timezone=True), "updated_at": sa.DateTime(timezone=True)}
-    typed |= {"answers": sa.JSON(), "active": sa.Boolean(), "not_applicable": sa.Boolean()}
-    return sa.table(name, *(sa.column(c, typed.get(c)) for c in columns))
+def _earlier_revisions() -> list[str]:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return [script.revision for script in ScriptDirectory.from_config(config).walk_revisions()][:0:-1]
 
 
-TABLES_0001 = {
-    "respondent": _table("respondent", "id", "code_hash", "created_at"),
-    "intervention": _table("intervention", "id", "name", "active", "created_at"),
-    "response": _table(
-        "response",
-        "id",
-        "submission_token",
-        "respondent_id",
-        "instrument_id",
-        "instrument_version",
-        "instrument_hash",
-        "language",
-        "intervention",
-        "role",
-        "created_at",
-    ),
-    "response_answer": _table(
-        "response_answer", "response_id", "item_id", "value", "not_applicable"
-    ),
-    "response_score": _table("response_score", "response_id", "key", "value", "status"),
-    "draft": _table(
-        "draft",
-        "id",
-        "token",
-        "respondent_id",
-        "instrument_hash",
-        "language",
-        "intervention",
-        "role",
-        "answers",
-        "step",
-        "created_at",
-        "updated_at",
-        "submitted_response_id",
-    ),
-}
+EARLIER_REVISIONS = _earlier_revisions()
 
 
-def _response(rid: int, respondent_id: int | None, role: str | None) -> dict[str, object]:
-    return {
-        "id": rid,
-        "submission_token": f"sub-{rid}",
-        "respondent_id": respondent_id,
-        "instrument_id": "valuematch",
-        "instrument_version": "1.0",
-        "instrument_hash": "f" * 64,
-        "language": "nl",
-        "intervention": "Mood app",
-        "role": role,
-        "created_at": AT,
-    }
-
-
-ROWS_0001: dict[str, list[dict[str, object]]] = {
-    "respondent": [
-        {"id": 1, "code_hash": "a" * 64, "created_at": AT},
-        {"id": 2, "code_hash": "b" * 64, "created_at": AT},
-    ],
-    "intervention": [
-        {"id": 1, "name": "Mood app", "active": True, "created_at": AT},
-        {"id": 2, "name": "Old portal", "active": False, "created_at": AT},
-    ],
-    "response": [_response(1, 1, "nurse"), _response(2, None, None), _response(3, 2, "")],
-    "response_answer": [
-        {"response_id": rid, "item_id": item, "value": value, "not_applicable": value is None}
-        for rid in (1, 2, 3)
-        for item, value in (("ca1", rid), ("ca2", None), ("tn1", 5))
-    ],
-    "response_score": [
-        {"response_id": rid, "key": key, "value": value, "status": status}
-        for rid in (1, 2, 3)
-        for key, value, status in (
-            ("alignment_index", 12.5 * rid, "ok"),
-            ("domain:client_autonomy", 100 / 3, "ok"),
-            ("domain:financial_benefit", None, "not_enough"),
-        )
-    ],
-    "draft": [
-        {
-            "id": 1,
-            "token": "draft-submitted",
-            "respondent_id": 1,
-            "instrument_hash": "f" * 64,
-            "language": "nl",
-            "intervention": "Mood app",
-            "role": "nurse",
-            "answers": {"ca1": 1, "ca2": "na"},
-            "step": 2,
-            "created_at": AT,
-            "updated_at": AT,
-            "submitted_response_id": 1,
-        },
-        {
-            "id": 2,
-            "token": "draft-open",
-            "respondent_id": 2,
-            "instrument_hash": "f" * 64,
-            "language": "en",
-            "intervention": None,
-            "role": None,
-            "answers": {},
-            "step": 0,
-            "created_at": AT,
-            "updated_at": AT,
-            "submitted_response_id": None,
-        },
-    ],
-}
+def test_every_earlier_revision_is_tested() -> None:
+    assert EARLIER_REVISIONS == ["0001", "0002", "0003", "0004", "0005"]
 
 
 def _config(connection: sa.Connection) -> Config:
@@ -266,30 +171,46 @@ def _migrate(engine: Engine, step, revision: str) -> None:
                 driver.execute("PRAGMA foreign_keys=ON")
 
 
-def _rows_0001(engine: Engine) -> dict[str, list[tuple]]:
-    # The first two columns order every table (its key); JSON cannot be ordered by.
-    queries = {name: sa.select(table).order_by(*table.c[:2]) for name, table in TABLES_0001.items()}
+def _rows(engine: Engine, revision: str) -> dict[str, list[tuple]]:
     with engine.connect() as connection:
-        return {name: [tuple(row) for row in connection.execute(q)] for name, q in queries.items()}
+        return snapshot(connection, revision)
 
 
-@pytest.mark.parametrize("target", ["0002", "head"])
-def test_upgrade_from_0001_keeps_every_row(db_url: str, target: str) -> None:
+def _filled_at(db_url: str, revision: str) -> Engine:
+    """An engine on a database migrated to `revision` and holding rows_at(revision)."""
     engine = make_engine(db_url)
+    _migrate(engine, command.upgrade, revision)
     with engine.begin() as connection:
-        command.upgrade(_config(connection), "0001")
-        for name, rows in ROWS_0001.items():
-            connection.execute(sa.insert(TABLES_0001[name]), rows)
-    before = _rows_0001(engine)
-    assert [len(before[name]) for name in ROWS_0001] == [len(r) for r in ROWS_0001.values()]
+        fill(connection, revision)
+    return engine
 
-    if target == "head":
-        upgrade_to_head(engine)  # the production path
-    else:
-        _migrate(engine, command.upgrade, "0002")
-    assert _current_revision(engine) == (_head() if target == "head" else "0002")
 
-    assert _rows_0001(engine) == before
+@pytest.mark.parametrize("start", EARLIER_REVISIONS)
+def test_upgrade_from_every_earlier_revision_keeps_every_row(db_url: str, start: str) -> None:
+    engine = _filled_at(db_url, start)
+    before = _rows(engine, start)
+    assert {name: len(rows) for name, rows in before.items()} == {
+        name: len(rows) for name, rows in rows_at(start).items()}
+
+    upgrade_to_head(engine)  # the production path
+    assert _current_revision(engine) == _head()
+    after = _rows(engine, start)
+    if "0002" <= start < "0004":
+        # 0004 adds the alignment index bins of the attributed responses stored before it.
+        added = sorted(set(after["score_tally"]) - set(before["score_tally"]))
+        assert sorted(row[4] for row in added) == [
+            "alignment_bin:-25", "alignment_bin:0", "alignment_bin:0", "alignment_bin:25"]
+        after["score_tally"] = [row for row in after["score_tally"] if row not in added]
+    assert after == before
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+    engine.dispose()
+
+
+def test_upgrade_from_0001_leaves_the_old_rows_unattributed(db_url: str) -> None:
+    engine = _filled_at(db_url, "0001")
+    _migrate(engine, command.upgrade, "0002")
     with engine.connect() as connection:
         for table in ("response", "draft"):
             attribution = sa.text(
@@ -298,31 +219,24 @@ def test_upgrade_from_0001_keeps_every_row(db_url: str, target: str) -> None:
             )
             assert connection.scalar(attribution) == 0
         assert connection.scalar(sa.text("SELECT count(*) FROM response_tally")) == 0
-        if engine.dialect.name == "sqlite":
-            assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
     # The open list's names are still unique, now through the partial index.
+    intervention = tables_at("0001")["intervention"]
     with pytest.raises(IntegrityError), engine.begin() as connection:
         connection.execute(
-            sa.insert(TABLES_0001["intervention"]),
-            [{"id": 3, "name": "Mood app", "active": True, "created_at": AT}],
+            sa.insert(intervention), [{"id": 3, "name": "Mood app", "active": True, "created_at": AT}]
         )
     engine.dispose()
 
 
 def test_downgrade_from_0002_keeps_the_0001_rows(db_url: str) -> None:
-    engine = make_engine(db_url)
-    with engine.begin() as connection:
-        command.upgrade(_config(connection), "0001")
-        for name, rows in ROWS_0001.items():
-            connection.execute(sa.insert(TABLES_0001[name]), rows)
-    before = _rows_0001(engine)
+    engine = _filled_at(db_url, "0001")
+    before = _rows(engine, "0001")
     _migrate(engine, command.upgrade, "0002")
     _migrate(engine, command.downgrade, "0001")
     assert _current_revision(engine) == "0001"
-    assert _rows_0001(engine) == before
+    assert _rows(engine, "0001") == before
     assert "organisation_id" not in {c["name"] for c in inspect(engine).get_columns("response")}
     engine.dispose()
-
 
 @pytest.mark.parametrize(
     ("table", "key"),
@@ -337,12 +251,12 @@ def test_tally_keys_lead_with_the_organisation(fresh_db: Engine, table: str, key
     assert inspect(fresh_db).get_pk_constraint(table)["constrained_columns"] == key
 
 
-def test_0004_backfills_the_alignment_bins_of_responses_stored_before_it(fresh_db: Engine, submit) -> None:
+def test_0004_backfills_the_alignment_bins_of_responses_stored_before_it(own_db: Engine, submit) -> None:
     """Responses tallied before 0004 have no bin rows; upgrading adds exactly what a rebuild gives."""
     from db import make_session_factory, rebuild_tallies
     from tests.support.tallies import organisation_with_rounds, tally_snapshot
 
-    sessions = make_session_factory(fresh_db)
+    sessions = make_session_factory(own_db)
     with sessions.begin() as session:
         org = organisation_with_rounds(session, "Zorg Noord")
         for number, (team, round_key, index) in enumerate(
@@ -350,12 +264,12 @@ def test_0004_backfills_the_alignment_bins_of_responses_stored_before_it(fresh_d
             submit(session, submission_token=f"t{number}", organisation_id=org["id"], team_id=org[team],
                    round_id=org[round_key], scores={"alignment_index": (index, "ok" if index is not None
                                                                          else "not_enough")})
-    _migrate(fresh_db, command.downgrade, "0003")
+    _migrate(own_db, command.downgrade, "0003")
     with sessions() as session:
         keys = {cell.key for cell in tally_snapshot(session, org["id"])[1]}
     assert keys == {"alignment_index"}                       # as a database before 0004 holds them
 
-    upgrade_to_head(fresh_db)
+    upgrade_to_head(own_db)
     with sessions() as session:
         upgraded = tally_snapshot(session, org["id"])
     with sessions.begin() as session:

@@ -18,8 +18,8 @@ PASSWORD = "manager password 2026"
 
 
 @pytest.fixture
-def rt(tmp_path):
-    runtime = build_runtime(Settings(database_url=f"sqlite:///{tmp_path / 'vm.db'}"))
+def rt(migrated_database):
+    runtime = build_runtime(Settings(database_url=migrated_database))
     yield runtime
     runtime.engine.dispose()
 

@@ -1,4 +1,4 @@
-"""The self-assessment use cases on a real SQLite database."""
+"""The self-assessment use cases on a real database."""
 import threading
 
 import pytest

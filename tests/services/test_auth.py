@@ -22,23 +22,23 @@ PASSWORD = "correct horse battery staple"
 FREE = 3
 
 
-def make_runtime(db_file):
-    settings = Settings(database_url=f"sqlite:///{db_file}", login_free_attempts=FREE,
+def make_runtime(database_url):
+    settings = Settings(database_url=database_url, login_free_attempts=FREE,
                         login_window_minutes=15, login_max_wait_seconds=60, session_hours=8)
     return build_runtime(settings)
 
 
 @pytest.fixture
-def rt(tmp_path):
-    runtime = make_runtime(tmp_path / "vm.db")
+def rt(migrated_database):
+    runtime = make_runtime(migrated_database)
     yield runtime
     runtime.engine.dispose()
 
 
 @pytest.fixture
-def second_server(tmp_path, rt):
-    """Another runtime (another app process) on the same database file."""
-    runtime = make_runtime(tmp_path / "vm.db")
+def second_server(migrated_database, rt):
+    """Another runtime (another app process) on the same database."""
+    runtime = make_runtime(migrated_database)
     yield runtime
     runtime.engine.dispose()
 

@@ -1,4 +1,4 @@
-"""The dashboard service on a real SQLite database: authorisation before anything is read, and the
+"""The dashboard service on a real database: authorisation before anything is read, and the
 filters it accepts. Shared world and fixtures: dashboard_fixtures.py and conftest.py."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The dashboard service on a real SQLite database: anonymity in every part of the view and its export.
+"""The dashboard service on a real database: anonymity in every part of the view and its export.
 Shared world and fixtures: dashboard_fixtures.py and conftest.py."""
 from __future__ import annotations
 

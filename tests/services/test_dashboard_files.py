@@ -1,4 +1,4 @@
-"""Dashboard exports (CSV, XLSX; the PDF in test_dashboard_pdf.py) on a real SQLite database: the rows
+"""Dashboard exports (CSV, XLSX; the PDF in test_dashboard_pdf.py) on a real database: the rows
 are export_rows rounded, names cannot become formulas, a withheld selection exports no numbers, and
 every export is authorised and audited, the audit row holding no number of the data."""
 from __future__ import annotations
@@ -48,8 +48,8 @@ class World:
     facilitator: AccountView
 
 
-def build_world(tmp_path_factory) -> World:
-    runtime = build_runtime(Settings(database_url=f"sqlite:///{tmp_path_factory.mktemp('files') / 'vm.db'}"))
+def build_world(database_url: str) -> World:
+    runtime = build_runtime(Settings(database_url=database_url))
     shared = Shared(runtime)
     north, south = shared.world["north"], shared.world["south"]
     instrument = runtime.instrument
@@ -82,8 +82,8 @@ def build_world(tmp_path_factory) -> World:
 
 
 @pytest.fixture(scope="module")
-def files(tmp_path_factory):
-    world = build_world(tmp_path_factory)
+def files(module_database):
+    world = build_world(module_database)
     yield world
     world.runtime.engine.dispose()
 

@@ -17,8 +17,8 @@ A4 = (595, 842)   # points
 
 
 @pytest.fixture(scope="module")
-def files(tmp_path_factory):
-    world = build_world(tmp_path_factory)
+def files(module_database):
+    world = build_world(module_database)
     yield world
     world.runtime.engine.dispose()
 

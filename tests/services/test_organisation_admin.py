@@ -79,8 +79,8 @@ def test_an_admin_sets_up_an_organisation(runtime, root, north):
     (5, 3, (3, 10)),
     (5, 12, (12, 12)),       # comments never need a smaller group than the rest
 ])
-def test_new_organisation_takes_its_k_from_the_setting(tmp_path, setting, asked, stored):
-    rt = build_runtime(Settings(database_url=f"sqlite:///{tmp_path / 'vm.db'}", min_group_size=setting))
+def test_new_organisation_takes_its_k_from_the_setting(migrated_database, setting, asked, stored):
+    rt = build_runtime(Settings(database_url=migrated_database, min_group_size=setting))
     try:
         root = staff_account(rt, "root", "admin")
         created = admin.create_organisation(rt, root, name="North", min_group_size=asked)
@@ -251,6 +251,7 @@ def test_a_round_on_a_single_day_is_fine(runtime, root, north):
     ({"intervention_id": "other intervention"}, "intervention_of_other_organisation"),
 ])
 def test_round_parts_that_do_not_fit_are_refused(runtime, root, north, changes, reason):
+    changes = dict(changes)   # the parameter is shared by the run on each backend
     south = admin.create_organisation(runtime, root, name="South")
     if changes.get("team_ids") == "other team":
         changes["team_ids"] = [north["a"], admin.create_team(runtime, root, south.id, name="x").id]

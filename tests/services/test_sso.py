@@ -22,13 +22,13 @@ ALLOW = [
 ]
 
 
-def make_runtime(db_file, allow):
-    return build_runtime(Settings(database_url=f"sqlite:///{db_file}", sso_allow=allow))
+def make_runtime(database_url, allow):
+    return build_runtime(Settings(database_url=database_url, sso_allow=allow))
 
 
 @pytest.fixture
-def rt(tmp_path):
-    runtime = make_runtime(tmp_path / "vm.db", ALLOW)
+def rt(migrated_database):
+    runtime = make_runtime(migrated_database, ALLOW)
     with runtime.sessions.begin() as session:
         session.add_all([Organisation(id=1, name="north"), Organisation(id=2, name="south")])
     yield runtime
@@ -92,17 +92,17 @@ def test_login_with_sso_opens_an_expiring_session(rt):
     assert sso.login_with_sso(rt, "mia@zorg.nl", False, now=T0) is None
 
 
-def test_removing_an_address_from_the_list_stops_its_sign_in(rt, tmp_path):
+def test_removing_an_address_from_the_list_stops_its_sign_in(rt, migrated_database):
     assert sso.account_for_sso_identity(rt, "mia@zorg.nl", True) is not None
-    shorter = make_runtime(tmp_path / "vm.db", ALLOW[1:2])
+    shorter = make_runtime(migrated_database, ALLOW[1:2])
     try:
         assert sso.account_for_sso_identity(shorter, "mia@zorg.nl", True) is None
     finally:
         shorter.engine.dispose()
 
 
-def test_a_rule_naming_a_missing_organisation_says_so(tmp_path):
-    runtime = make_runtime(tmp_path / "vm.db", [{"email": "a@b.nl", "role": "manager", "organisations": [7]}])
+def test_a_rule_naming_a_missing_organisation_says_so(migrated_database):
+    runtime = make_runtime(migrated_database, [{"email": "a@b.nl", "role": "manager", "organisations": [7]}])
     try:
         with pytest.raises(InvalidInput, match="VM_SSO_ALLOW"):
             sso.account_for_sso_identity(runtime, "a@b.nl", True)

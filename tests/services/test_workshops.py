@@ -1,4 +1,4 @@
-"""Workshop sessions on a real SQLite database: creating, joining by code, answering, steering, the
+"""Workshop sessions on a real database: creating, joining by code, answering, steering, the
 snapshot rule of the group's picture, counting toward a survey round, actions, export and access."""
 from __future__ import annotations
 
