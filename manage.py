@@ -1,8 +1,8 @@
 """ValueMatch admin commands: `python manage.py <command>`; `python manage.py --help` lists them.
 
 The commands only adapt services (services/admin.py, question_banks.py, offline_scoring.py, demo_data.py,
-response_import.py) and turn their errors into a message on stderr with exit code 1; argparse answers
-usage errors with exit code 2.
+response_import.py, backup.py, data_protection.py) and turn their errors into a message on stderr with exit
+code 1; argparse answers usage errors with exit code 2.
 """
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import argparse
 import getpass
 import sys
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from assessment import AnswerError
@@ -18,12 +19,15 @@ from questions import QuestionBankError, load_instrument
 from services import (
     admin,
     auth,
+    backup,
+    data_protection,
     demo_data,
     offline_scoring,
     question_banks,
     response_import,
+    resume_codes,
 )
-from services.errors import InvalidInput, ServiceError
+from services.errors import InvalidInput, NotFound, ServiceError
 from services.runtime import build_runtime, load_settings
 
 MISSING_COLUMNS_SHOWN = 10
@@ -203,6 +207,82 @@ def import_responses(args: argparse.Namespace) -> int:
     return 0
 
 
+BACKUP_EPILOG = """\
+The file holds every table: everyone's answers and scores, accounts with their password hashes, the audit
+log. Keep it as safe as the database (it is written readable by its owner only). On SQLite other writers
+wait while it runs. Restore into a new database made with init-db by the same ValueMatch version.
+"""
+
+PURGE_EPILOG = """\
+Deletes responses (answers, scores, workshop entries and their drafts) made before the cut-off, drafts
+last saved before it, workshop sessions created before it, survey rounds closed before it that nothing
+refers to any more (with their invitation links), respondents with nothing left, failed code lookups and
+ended sign-ins. The dashboard's tallies are rebuilt. All or nothing; the audit log keeps the counts.
+PERIOD: 365d (days), 26w (weeks), 18m (months) or 2y (years).
+"""
+
+
+def export_all(args: argparse.Namespace) -> int:
+    made = backup.export_all(load_settings(), args.file)
+    print(f"Wrote {made.path}: {made.total:,} rows of {len(made.rows)} tables from {made.location} "
+          f"(schema revision {made.schema_revision}). It holds password hashes and everyone's answers: keep it safe.")
+    return 0
+
+
+def import_all(args: argparse.Namespace) -> int:
+    restored = backup.import_all(load_settings(), args.file)
+    print(f"Restored {restored.total:,} rows of {len(restored.rows)} tables into {restored.location} from the "
+          f"backup made {restored.created_at:%Y-%m-%d %H:%M} UTC (schema revision {restored.schema_revision}).")
+    return 0
+
+
+def purge(args: argparse.Namespace) -> int:
+    period, now = data_protection.parse_period(args.older_than), datetime.now(UTC)   # one cut-off for both runs
+    return _delete_confirmed(
+        args, lambda rt, dry_run: data_protection.purge(rt, older_than=period, dry_run=dry_run, now=now),
+        f"older than {period.text}")
+
+
+def erase(args: argparse.Namespace) -> int:
+    if resume_codes.normalise(args.resume_code) is None:
+        return fail("that is not a resume code (16 letters and digits, like ABCD-EFGH-JKMN-PQRS); nothing changed")
+    try:
+        return _delete_confirmed(
+            args, lambda rt, dry_run: data_protection.erase(rt, resume_code=args.resume_code, dry_run=dry_run),
+            "stored under this resume code")
+    except NotFound:
+        return fail("no respondent has this resume code; nothing changed")
+
+
+def _delete_confirmed(args: argparse.Namespace, delete: Callable, what: str) -> int:
+    """Show what would go; unless --dry-run, ask (or take --yes) and delete it in one transaction."""
+    runtime = build_runtime(load_settings())
+    try:
+        planned = delete(runtime, True)
+        cutoff = f" (made before {planned.cutoff:%Y-%m-%d %H:%M} UTC)" if planned.cutoff else ""
+        print(f"{'Would delete' if args.dry_run else 'To delete'}: data {what}{cutoff}")
+        for kind, count in planned.counts.items():
+            print(f"  {kind.replace('_', ' ')}: {count:,}")
+        if args.dry_run:
+            print("Dry run: nothing was changed.")
+            return 0
+        if not args.yes and not _confirmed("Delete these rows for good? [y/N] "):
+            print("Nothing was changed.")
+            return 1
+        done = delete(runtime, False)
+    finally:
+        runtime.engine.dispose()
+    print(f"Deleted {done.total:,} rows; the audit log records the counts.")
+    return 0
+
+
+def _confirmed(question: str) -> bool:
+    try:
+        return input(question).strip().lower() in ("y", "yes")
+    except EOFError:
+        return False
+
+
 class ProgressBar:
     """A one-line text bar on stderr, redrawn when the shown percentage changes."""
 
@@ -285,6 +365,22 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("username", metavar="USERNAME", help="3 to 100 letters, digits or . _ @ + - (no spaces)")
     sub.add_argument("--password-stdin", action="store_true",
                      help="read the password from the first line of standard input instead of asking for it")
+
+    sub = command("export-all", export_all, "Write a backup of the whole database to a new file.",
+                  epilog=BACKUP_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub.add_argument("file", metavar="FILE", help="the backup file to create (a zip; never overwritten)")
+    sub = command("import-all", import_all, "Restore a backup (export-all) into a new, empty database.",
+                  epilog=BACKUP_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub.add_argument("file", metavar="FILE", help="a backup file written by export-all")
+
+    sub = command("purge", purge, "Delete personal data older than a period (retention).",
+                  epilog=PURGE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub.add_argument("--older-than", metavar="PERIOD", required=True, help="e.g. 365d, 26w, 18m or 2y")
+    sub = command("erase", erase, "Delete a respondent's answers, results and drafts, found by their resume code.")
+    sub.add_argument("--resume-code", metavar="CODE", required=True, help="the respondent's resume code")
+    for sub in (commands.choices["purge"], commands.choices["erase"]):
+        sub.add_argument("--yes", action="store_true", help="delete without asking for confirmation")
+        sub.add_argument("--dry-run", action="store_true", help="only show what would be deleted")
     return parser
 
 

@@ -28,7 +28,8 @@ AUDIT_ACTIONS = ("first_admin_created", "sso_account_created", "account_created"
                  "min_group_size_changed", "team_created", "team_size_changed", "intervention_added",
                  "round_created", "invitation_renewed", "round_closed", "dashboard_exported",
                  "workshop_created", "workshop_results_shown", "workshop_results_hidden", "workshop_locked",
-                 "workshop_unlocked", "workshop_second_round", "workshop_closed", "workshop_exported")
+                 "workshop_unlocked", "workshop_second_round", "workshop_closed", "workshop_exported",
+                 "responses_imported", "backup_exported", "backup_imported", "data_purged", "respondent_erased")
 
 
 @dataclass(frozen=True)

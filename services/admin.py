@@ -13,6 +13,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import DatabaseError, current_revision, make_engine, make_session_factory, repository, upgrade_to_head
+from db.accounts import add_audit
 
 from . import i18n
 from .assessments import MAX_INTERVENTION_LENGTH, clean_intervention
@@ -121,6 +122,9 @@ def add_intervention(sessions: sessionmaker[Session], name: str) -> tuple[str, s
         known = set(repository.list_interventions(session, active_only=False))
         stored = repository.add_intervention(session, name=name)
         if name not in known:
+            session.flush()
+            add_audit(session, actor_id=None, action="intervention_added",
+                      detail={"intervention_id": stored.id, "name": stored.name})
             return stored.name, "added"
         offered = name in repository.list_interventions(session, active_only=True)
         return stored.name, "exists" if offered else "inactive"

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assessment import score_answers
+from db import accounts as account_rows
 from db import bulk, list_round_teams, list_teams
 from db.models import Intervention
 from db.org_models import Organisation, SurveyRound
@@ -29,6 +30,7 @@ from questions import Instrument
 from . import offline_scoring as reading
 from .errors import InvalidInput, NotFound, ServiceError
 from .runtime import Runtime
+from .text_rules import quoted
 
 TEAM_COLUMN, ROLE_COLUMN = "team", "role"
 SHOWN_CHOICES = 12
@@ -89,6 +91,9 @@ def import_responses(rt: Runtime, path: str | Path, *, organisation: str, survey
         tallies = bulk.TallySums()
         bulk.insert_responses(session, responses=responses, tallies=tallies)
         bulk.add_tallies(session, tallies=tallies)
+        account_rows.add_audit(session, actor_id=None, action="responses_imported", detail={
+            "organisation_id": org.id, "round_id": chosen.id, "responses": len(responses),
+            "file": Path(path).name})
     per_team = Counter(team for _row, team, *_rest in rows)
     return ImportSummary(org.name, chosen.name, dict(sorted(per_team.items())), missing)
 
@@ -96,18 +101,18 @@ def import_responses(rt: Runtime, path: str | Path, *, organisation: str, survey
 def _round(session: Session, organisation: str, survey_round: str) -> tuple[Organisation, SurveyRound]:
     org = session.scalar(select(Organisation).where(Organisation.name == organisation.strip()))
     if org is None:
-        raise NotFound(f"no organisation is named '{organisation}'")
+        raise NotFound(f"no organisation is named '{quoted(organisation)}'")
     rounds = list(session.scalars(select(SurveyRound).where(SurveyRound.organisation_id == org.id)
                                   .order_by(SurveyRound.opens_at, SurveyRound.id)))
     named = [r for r in rounds if r.name == survey_round.strip()]
     if len(named) > 1:
-        raise InvalidInput(f"{len(named)} rounds of '{org.name}' are named '{survey_round}'; give the round's "
+        raise InvalidInput(f"{len(named)} rounds of '{org.name}' are named '{quoted(survey_round)}'; give the round's "
                            "id instead: " + ", ".join(f"{r.id} (opens {r.opens_at:%Y-%m-%d})" for r in named))
-    if not named and survey_round.strip().isdigit():
+    if not named and survey_round.strip().isascii() and survey_round.strip().isdigit():
         named = [r for r in rounds if r.id == int(survey_round)]
     if not named:
         known = ", ".join(f"'{r.name}'" for r in rounds[:SHOWN_CHOICES]) or "none yet"
-        raise NotFound(f"'{org.name}' has no round named '{survey_round}' (its rounds: {known})")
+        raise NotFound(f"'{org.name}' has no round named '{quoted(survey_round)}' (its rounds: {known})")
     return org, named[0]
 
 
@@ -149,14 +154,14 @@ def _read(source: str, text: str, instrument: Instrument, invited: dict[str, int
             problems += _team_problems(number, team, invited, known, round_name)
         if role is not None and role not in roles:
             hint = difflib.get_close_matches(role.lower(), roles, n=1)
-            problems.append(f"row {number}, column '{ROLE_COLUMN}': '{role}' is not a role id of "
+            problems.append(f"row {number}, column '{ROLE_COLUMN}': '{quoted(role)}' is not a role id of "
                             f"{instrument.label} (use one of {', '.join(roles)}, or leave it empty)"
                             + (f"; did you mean '{hint[0]}'?" if hint else ""))
         answers: dict[str, int | str | None] = {}
         for index, question_id in item_columns.items():
             value = reading._answer(cell(index), instrument)
             if value is reading._OFF_SCALE:
-                problems.append(f"row {number}, column '{question_id}': '{cell(index)}' is not an answer "
+                problems.append(f"row {number}, column '{question_id}': '{quoted(cell(index))}' is not an answer "
                                 f"(use {instrument.scale.min}..{instrument.scale.max}, na, or leave it empty)")
             else:
                 answers[question_id] = value
@@ -182,8 +187,8 @@ def _team_problems(number: int, team: str, invited: dict[str, int], known: set[s
     if team in invited:
         return []
     if team in known:
-        return [(f"{where}: team '{team}' was not invited to round '{round_name}' "
+        return [(f"{where}: team '{quoted(team)}' was not invited to round '{round_name}' "
                  f"(invited: {', '.join(sorted(invited))})")]
     hint = difflib.get_close_matches(team, sorted(known), n=1)
-    return [f"{where}: '{team}' is not a team of this organisation"
+    return [f"{where}: '{quoted(team)}' is not a team of this organisation"
             + (f"; did you mean '{hint[0]}'?" if hint else "")]

@@ -1,0 +1,140 @@
+"""Deleting personal data: everything older than a cut-off (retention), or one respondent's (erasure).
+
+Keyword-only functions that take a Session and never commit. Rows are deleted with set-based
+DELETE ... WHERE ... IN (SELECT ...), never loaded, and child rows explicitly before their parents
+(so the counts are exact and nothing depends on ON DELETE CASCADE). The tallies of every
+organisation that lost a counted response are rebuilt from the remaining rows, so they stay equal
+to the raw tables (db/tallies.py).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, delete, exists, or_, select
+from sqlalchemy.orm import Session
+
+from db.account_models import AuthSession
+from db.models import (
+    Draft,
+    LookupFailure,
+    Respondent,
+    Response,
+    ResponseAnswer,
+    ResponseScore,
+)
+from db.org_models import AnswerTally, ResponseTally, RoundTeam, ScoreTally, SurveyRound
+from db.tallies import rebuild_tallies
+from db.workshop_models import (
+    WorkshopAction,
+    WorkshopEntry,
+    WorkshopParticipant,
+    WorkshopRound,
+    WorkshopSession,
+)
+
+__all__ = ["KINDS", "erase_respondent", "purge_before"]
+
+# What the functions count, in the order they report it.
+KINDS = ("responses", "answers", "scores", "drafts", "workshop_sessions", "workshop_participants",
+         "workshop_entries", "workshop_actions", "survey_rounds", "invitations", "respondents",
+         "lookup_failures", "sign_in_sessions")
+
+
+def purge_before(session: Session, *, cutoff: datetime) -> dict[str, int]:
+    """Delete what is older than `cutoff`; returns how many rows of each kind (KINDS) went.
+
+    Responses created before it (answers, scores, workshop entries and the drafts they were
+    submitted from), drafts last saved before it, workshop sessions created before it (rounds,
+    participants, entries, actions), survey rounds closed before it that nothing refers to any more
+    (their invitation links and tallies), respondents created before it with nothing left, failed
+    code lookups and sign-in sessions that ended before it.
+    """
+    old_responses = select(Response.id).where(Response.created_at < cutoff)
+    old_sessions = select(WorkshopSession.id).where(WorkshopSession.created_at < cutoff)
+    old_participants = select(WorkshopParticipant.id).where(WorkshopParticipant.session_id.in_(old_sessions))
+    organisations = _organisations_of(session, Response.created_at < cutoff)
+    counts = dict.fromkeys(KINDS, 0)
+    counts["drafts"] = _delete(session, Draft, or_(
+        Draft.updated_at < cutoff, Draft.submitted_response_id.in_(old_responses),
+        Draft.workshop_participant_id.in_(old_participants)))
+    counts["workshop_entries"] = _delete(session, WorkshopEntry, or_(
+        WorkshopEntry.response_id.in_(old_responses), WorkshopEntry.session_id.in_(old_sessions)))
+    counts["workshop_actions"] = _delete(session, WorkshopAction, WorkshopAction.session_id.in_(old_sessions))
+    counts["workshop_participants"] = _delete(session, WorkshopParticipant,
+                                              WorkshopParticipant.session_id.in_(old_sessions))
+    _delete(session, WorkshopRound, WorkshopRound.session_id.in_(old_sessions))
+    counts["workshop_sessions"] = _delete(session, WorkshopSession, WorkshopSession.created_at < cutoff)
+    counts |= _delete_responses(session, old_responses)
+    counts |= _delete_unused_rounds(session, cutoff, organisations)
+    counts["respondents"] = _delete(session, Respondent, Respondent.created_at < cutoff, ~_respondent_in_use())
+    counts["lookup_failures"] = _delete(session, LookupFailure, LookupFailure.created_at < cutoff)
+    counts["sign_in_sessions"] = _delete(session, AuthSession, AuthSession.expires_at < cutoff)
+    for organisation_id in sorted(organisations):
+        rebuild_tallies(session, organisation_id=organisation_id)
+    return counts
+
+
+def erase_respondent(session: Session, *, respondent_id: int) -> dict[str, int]:
+    """Delete one respondent with every response, answer, score, draft and workshop entry of theirs.
+
+    Returns how many rows of each kind (KINDS) went.
+    """
+    theirs = select(Response.id).where(Response.respondent_id == respondent_id)
+    participants = select(WorkshopParticipant.id).where(WorkshopParticipant.respondent_id == respondent_id)
+    organisations = _organisations_of(session, Response.respondent_id == respondent_id)
+    counts = dict.fromkeys(KINDS, 0)
+    counts["drafts"] = _delete(session, Draft, or_(Draft.respondent_id == respondent_id,
+                                                   Draft.submitted_response_id.in_(theirs),
+                                                   Draft.workshop_participant_id.in_(participants)))
+    counts["workshop_entries"] = _delete(session, WorkshopEntry, or_(
+        WorkshopEntry.response_id.in_(theirs), WorkshopEntry.participant_id.in_(participants)))
+    counts["workshop_participants"] = _delete(session, WorkshopParticipant,
+                                              WorkshopParticipant.respondent_id == respondent_id)
+    counts |= _delete_responses(session, theirs)
+    counts["respondents"] = _delete(session, Respondent, Respondent.id == respondent_id)
+    for organisation_id in sorted(organisations):
+        rebuild_tallies(session, organisation_id=organisation_id)
+    return counts
+
+
+def _delete_responses(session: Session, ids: Select[Any]) -> dict[str, int]:
+    return {"answers": _delete(session, ResponseAnswer, ResponseAnswer.response_id.in_(ids)),
+            "scores": _delete(session, ResponseScore, ResponseScore.response_id.in_(ids)),
+            "responses": _delete(session, Response, Response.id.in_(ids))}
+
+
+def _delete_unused_rounds(session: Session, cutoff: datetime, organisations: set[int]) -> dict[str, int]:
+    """Rounds closed before `cutoff` that no response, draft or workshop session refers to any more."""
+    unused = select(SurveyRound.id).where(
+        SurveyRound.closes_at < cutoff,
+        ~exists().where(Response.round_id == SurveyRound.id),
+        ~exists().where(Draft.round_id == SurveyRound.id),
+        ~exists().where(WorkshopSession.round_id == SurveyRound.id))
+    round_ids = list(session.scalars(unused))
+    if not round_ids:
+        return {"survey_rounds": 0, "invitations": 0}
+    organisations |= set(session.scalars(
+        select(SurveyRound.organisation_id).where(SurveyRound.id.in_(round_ids)).distinct()))
+    for tally in (AnswerTally, ScoreTally, ResponseTally):
+        _delete(session, tally, tally.round_id.in_(round_ids))
+    return {"invitations": _delete(session, RoundTeam, RoundTeam.round_id.in_(round_ids)),
+            "survey_rounds": _delete(session, SurveyRound, SurveyRound.id.in_(round_ids))}
+
+
+def _respondent_in_use() -> ColumnElement[bool]:
+    return or_(exists().where(Response.respondent_id == Respondent.id),
+               exists().where(Draft.respondent_id == Respondent.id),
+               exists().where(WorkshopParticipant.respondent_id == Respondent.id))
+
+
+def _organisations_of(session: Session, condition: ColumnElement[bool]) -> set[int]:
+    """Organisations with a counted response matching `condition` (their tallies change)."""
+    query = select(Response.organisation_id).where(condition, Response.organisation_id.is_not(None)).distinct()
+    return set(session.scalars(query))
+
+
+def _delete(session: Session, model: type, *conditions: ColumnElement[bool]) -> int:
+    result = session.execute(delete(model).where(*conditions), execution_options={"synchronize_session": False})
+    return int(result.rowcount or 0)

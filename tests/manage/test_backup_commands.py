@@ -1,0 +1,75 @@
+"""`manage.py export-all` and `import-all`: the round trip through the console, and the refusals as
+one-line messages with exit code 1 (services/backup.py is tested in tests/services/test_backup.py)."""
+from __future__ import annotations
+
+import pytest
+
+from tests.manage.manage_helpers import run
+
+
+@pytest.fixture
+def exported(capsys, tmp_path):
+    """A database with one intervention, and its backup."""
+    assert run(capsys, "init-db")[0] == 0
+    assert run(capsys, "add-intervention", "Mood app")[0] == 0
+    code, out, err = run(capsys, "export-all", tmp_path / "all.zip")
+    assert code == 0, err
+    return tmp_path / "all.zip", out
+
+
+def use_database(monkeypatch, tmp_path, name: str) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / name}")
+
+
+@pytest.mark.parametrize("command", ["export-all", "import-all"])
+def test_the_help_says_the_file_must_be_kept_safe(capsys, command):
+    code, out, _err = run(capsys, command, "--help")
+    assert code == 0
+    assert "password" in out and "hashes" in out and "safe" in out
+
+
+def test_a_backup_is_restored_into_a_new_database(capsys, monkeypatch, tmp_path, exported):
+    path, out = exported
+    assert "keep it safe" in out and "schema revision" in out
+    use_database(monkeypatch, tmp_path, "restored.db")
+    assert run(capsys, "init-db")[0] == 0
+    code, out, err = run(capsys, "import-all", path)
+    assert code == 0, err
+    assert out.startswith("Restored ") and "rows of" in out
+    assert run(capsys, "list-interventions")[1] == "Mood app\n"
+
+
+@pytest.mark.parametrize(("prepare", "message"), [
+    ("restore twice", "the database is not empty"),
+    ("no tables", "create them with `manage.py init-db` first"),
+    ("damaged file", "is not a readable backup"),
+    ("no file", "does not exist"),
+])
+def test_a_refused_restore_is_one_message(capsys, monkeypatch, tmp_path, exported, prepare, message):
+    path, _out = exported
+    use_database(monkeypatch, tmp_path, "restored.db")
+    if prepare != "no tables":
+        assert run(capsys, "init-db")[0] == 0
+    if prepare == "restore twice":
+        assert run(capsys, "import-all", path)[0] == 0
+    if prepare == "damaged file":
+        path.write_bytes(path.read_bytes()[:-200])
+    if prepare == "no file":
+        path = tmp_path / "missing.zip"
+    code, out, err = run(capsys, "import-all", path)
+    assert code == 1 and out == ""
+    assert err.startswith("error: ") and message in err
+
+
+def test_an_existing_file_is_not_overwritten(capsys, tmp_path, exported):
+    path, _out = exported
+    before = path.read_bytes()
+    code, _out, err = run(capsys, "export-all", path)
+    assert code == 1 and "exists already" in err
+    assert path.read_bytes() == before
+
+
+def test_a_database_that_was_never_created_is_not_exported(capsys, tmp_path):
+    code, _out, err = run(capsys, "export-all", tmp_path / "all.zip")
+    assert code == 1 and "init-db" in err
+    assert not (tmp_path / "all.zip").exists()

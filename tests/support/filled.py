@@ -1,0 +1,105 @@
+"""A database filled through the services, with a row in every table; and every table read back.
+
+Shared by the backup, retention and erasure tests (tests/services, tests/manage).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from db import snapshot
+from services import (
+    accounts,
+    admin,
+    assessments,
+    auth,
+    organisation_admin,
+    survey_rounds,
+    workshop_join,
+    workshops,
+)
+from services.errors import LoginFailed, NotFound
+from services.runtime import Runtime
+
+PASSWORD = "a long enough pass phrase 42"
+
+
+@dataclass(frozen=True)
+class Filled:
+    organisation_id: int
+    resume_code: str               # of the first respondent: a counted response and an open draft
+    response_ids: list[int]        # counted through the invitation of team A
+    personal_response_id: int      # from the plain start page
+    workshop_session_id: int
+
+
+def answers(rt: Runtime, value: int | str = 4) -> dict[str, int | str]:
+    """Every scored item answered `value`, the first one not applicable."""
+    given: dict[str, int | str] = {item: value for item in rt.instrument.required_ids}
+    given[rt.instrument.required_ids[0]] = "na"
+    return given
+
+
+def submit(rt: Runtime, **start: Any) -> tuple[int, str | None]:
+    """Start, answer and submit an assessment: (response id, resume code issued or None)."""
+    value = start.pop("value", 4)
+    start.setdefault("role", None)
+    started = assessments.start_assessment(rt, language="en", intervention="Online CBT", **start)
+    assessments.save_answers(rt, token=started.draft_token, answers=answers(rt, value), step=0)
+    return assessments.submit(rt, token=started.draft_token), started.resume_code
+
+
+def fill(rt: Runtime, *, now: datetime | None = None) -> Filled:
+    """Accounts, an organisation with teams, a round and responses, a workshop, drafts, failures, audit."""
+    now = now or datetime.now(UTC)
+    anna = auth.create_first_admin(rt, "anna", PASSWORD)
+    auth.login(rt, "anna", PASSWORD, "client-anna")                          # auth_session
+    try:
+        auth.login(rt, "anna", "wrong" + PASSWORD, "client-guess")           # lookup_failure
+    except LoginFailed:
+        pass
+    admin.add_intervention(rt.sessions, "Mood app")                          # the open list
+    org = organisation_admin.create_organisation(rt, anna, name="GGZ Noord")
+    team_a = organisation_admin.create_team(rt, anna, org.id, name="Team A", size=12)
+    team_b = organisation_admin.create_team(rt, anna, org.id, name="Team B")
+    cbt = organisation_admin.add_intervention(rt, anna, org.id, name="Online CBT")
+    created = survey_rounds.create_round(rt, anna, org.id, intervention_id=cbt.id, name="Spring",
+                                         opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=10),
+                                         team_ids=[team_a.id, team_b.id], now=now)
+    tokens = {invitation.team_id: invitation.token for invitation in created.invitations}
+    accounts.create_account(rt, anna, role="manager", username="mara", password=PASSWORD,
+                            scope={org.id: [team_a.id]})                      # account_scope
+    fenna = accounts.create_account(rt, anna, role="facilitator", username="fenna", password=PASSWORD,
+                                    scope={org.id: None})
+    first, code = submit(rt, invite_token=tokens[team_a.id], role="psychologist", value=5)
+    counted = [first] + [submit(rt, invite_token=tokens[team_a.id], value=value)[0] for value in (1, 2, 3, 4)]
+    counted.append(submit(rt, invite_token=tokens[team_b.id], role="nurse", value=2)[0])
+    personal, _ = submit(rt, value=3)
+    assessments.start_assessment(rt, language="nl", intervention="Mood app", role=None, resume_code=code)
+    try:
+        assessments.resume(rt, resume_code="0000-0000-0000-0000", client_key="client-guess")
+    except NotFound:
+        pass
+    info = workshops.create_session(rt, fenna, title="Team West", intervention="Online CBT", form_id=None,
+                                    language="en", min_group_size=5, now=now)
+    for n in range(5):
+        joined = workshop_join.join(rt, info.code, f"device-key-number-{n:04d}", f"client-{n}", now=now)
+        assessments.save_answers(rt, token=joined.draft_token, answers=answers(rt, 1 + n % 5), step=0)
+        assessments.submit(rt, token=joined.draft_token)
+    workshops.add_action(rt, fenna, info.id, kind="act", theme=None, text="Plan a team meeting", now=now)
+    return Filled(org.id, code or "", counted, personal, info.id)
+
+
+def table_rows(engine: Engine) -> dict[str, list[tuple]]:
+    """Every table of the models, its rows in primary-key order as plain tuples."""
+    with engine.connect() as connection:
+        return {table.name: [tuple(row) for row in connection.execute(
+                    select(*table.columns).order_by(*table.primary_key.columns))]
+                for table in snapshot.data_tables()}
+
+
+def row_counts(engine: Engine) -> dict[str, int]:
+    return {name: len(rows) for name, rows in table_rows(engine).items()}
