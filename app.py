@@ -6,9 +6,9 @@ from app_pages import navigation, shell, staff
 st.set_page_config(page_title="ValueMatch", page_icon=":material/explore:", layout="centered")
 runtime = shell.runtime_or_stop()
 language = shell.current_language()
-account = staff.signed_in_account(runtime)
-
-page = st.navigation(navigation.pages(runtime, account))
-shell.page_style()
-shell.language_switch()
-page.run()
+with shell.database_away_message():
+    account = staff.signed_in_account(runtime)
+    page = st.navigation(navigation.pages(runtime, account))
+    shell.page_style()
+    shell.language_switch()
+    page.run()

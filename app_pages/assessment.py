@@ -5,10 +5,18 @@ from app_pages import shell
 from app_pages.shell import plain, t
 from questions import NOT_APPLICABLE, localise
 from services import assessments, workshop_join
-from services.errors import IncompleteAnswers, InvalidInput, NotFound, TooManyAttempts
+from services.errors import (
+    IncompleteAnswers,
+    InvalidInput,
+    NotFound,
+    TooManyAttempts,
+    Unavailable,
+)
 
 runtime = shell.runtime_or_stop()
 language = shell.current_language()
+# Answers given while the database was away: kept in this session and sent with the next save.
+UNSAVED_KEY = "vm_unsaved_answers"
 
 
 def keep_draft_in_url(token: str) -> None:
@@ -46,6 +54,8 @@ def setup_form() -> None:
             st.error(t(f"error.{exc}"))
         except TooManyAttempts as exc:
             st.error(t("error.too_many_attempts", seconds=exc.wait_seconds))
+        except Unavailable:
+            st.error(t("error.try_again"))
         except NotFound:
             st.error(t("error.resume_not_found"))
         else:
@@ -57,16 +67,38 @@ def setup_form() -> None:
 
 
 def save_answer(token: str, item_id: str, step: int) -> None:
+    answers = {**st.session_state.get(UNSAVED_KEY, {}), item_id: st.session_state[f"item-{item_id}"]}
     try:
-        assessments.save_answers(runtime, token=token, answers={item_id: st.session_state[f"item-{item_id}"]},
-                                 step=step)
+        assessments.save_answers(runtime, token=token, answers=answers, step=step)
+    except Unavailable:
+        st.session_state[UNSAVED_KEY] = answers
+        st.session_state["vm_try_again"] = True
     except (InvalidInput, NotFound) as exc:
         st.session_state["vm_save_error"] = str(exc)
+    else:
+        st.session_state.pop(UNSAVED_KEY, None)
+
+
+def save_unsaved(token: str, step: int) -> None:
+    """Send the answers kept while the database was away (and the step); raises Unavailable."""
+    assessments.save_answers(runtime, token=token, answers=st.session_state.get(UNSAVED_KEY, {}), step=step)
+    st.session_state.pop(UNSAVED_KEY, None)
 
 
 def go_to_step(token: str, step: int) -> None:
-    assessments.save_answers(runtime, token=token, answers={}, step=step)
+    try:
+        save_unsaved(token, step)
+    except Unavailable:
+        st.session_state["vm_try_again"] = True
+        return
     st.session_state["vm_scroll_top"] = True
+
+
+def try_again_later() -> None:
+    """The database is away: say so plainly; what was saved stays saved, and a click tries again."""
+    st.session_state.pop("vm_try_again", None)   # said now
+    st.error(t("error.try_again"))
+    st.button(t("error.try_again_button"), key="try-again", type="primary")
 
 
 def code_banner() -> None:
@@ -82,7 +114,7 @@ def question(draft, number: int, item_id: str, step: int, missing: set[str]) -> 
     options = [*instrument.scale.points, NOT_APPLICABLE]
     labels = {p: localise(instrument.scale.labels[p], language) for p in instrument.scale.points}
     labels[NOT_APPLICABLE] = localise(instrument.scale.not_applicable, language)
-    answer = draft.answers.get(item_id)
+    answer = {**draft.answers, **st.session_state.get(UNSAVED_KEY, {})}.get(item_id)
     if item_id in missing:
         st.markdown(f":orange[**{t('assess.not_answered_marker')}**]")
     st.radio(f"**{number}.** {localise(instrument.question_text(item_id), language)}", options,
@@ -113,6 +145,8 @@ def questionnaire(draft) -> None:
         st.caption(t("assess.optional_step"))
     if error := st.session_state.pop("vm_save_error", None):
         st.error(t("error.not_saved", detail=error))
+    if st.session_state.pop("vm_try_again", False):
+        try_again_later()
     first = sum(len(s.items) for s in steps[:step_index]) + 1
     for offset, item_id in enumerate(step.items):
         question(draft, first + offset, item_id, step_index, missing)
@@ -130,7 +164,12 @@ def questionnaire(draft) -> None:
 
 def submit(draft) -> None:
     try:
+        if st.session_state.get(UNSAVED_KEY):
+            save_unsaved(draft.token, draft.step)
         response_id = assessments.submit(runtime, token=draft.token)
+    except Unavailable:
+        try_again_later()
+        return
     except IncompleteAnswers as exc:
         st.session_state["vm_missing"] = exc.missing
         show_missing(draft, exc.missing)
@@ -181,6 +220,8 @@ else:
         if st.button(t("assess.start_new"), key="start-new"):
             st.query_params.pop("draft", None)
             st.rerun()
+    except Unavailable:
+        try_again_later()
     else:
         keep_draft_in_url(token)
         if draft.submitted_response_id is not None:

@@ -11,6 +11,7 @@ from app_pages import staff
 from app_pages.shell import t
 from services import auth, authorisation
 from services.auth import AccountView
+from services.errors import Unavailable
 from services.runtime import Runtime
 
 DASHBOARD_PAGE = "app_pages/dashboard.py"
@@ -44,7 +45,10 @@ def staff_pages(runtime: Runtime, account: AccountView | None) -> list[st.Page]:
     link or st.switch_page to them always works (a sign-out switches to the sign-in page before
     the navigation knows nobody is signed in).
     """
-    first_admin_needed = auth.needs_first_admin(runtime)
+    try:
+        first_admin_needed = auth.needs_first_admin(runtime)
+    except Unavailable:   # the database is away: the page itself says so (the set-up page can wait)
+        first_admin_needed = False
     signed_in = account is not None
     return [
         st.Page(staff.SETUP_PAGE, title=t("staff.nav_setup"), icon=":material/key:", url_path="setup",

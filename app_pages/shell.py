@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import hashlib
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import streamlit as st
 
 from services import assessments, i18n
-from services.errors import NotFound, TooManyAttempts
+from services.errors import NotFound, TooManyAttempts, Unavailable
 from services.errors import StartupError
 from services.runtime import Runtime, build_runtime
 
@@ -76,7 +77,8 @@ def language_switch() -> None:
         st.query_params["lang"] = chosen
         st.rerun()
     if "vm_lang_warning" in st.session_state:
-        st.warning(t("shell.language_unknown", asked=st.session_state.pop("vm_lang_warning")))
+        # The asked code comes from the link, so anyone can write it: shown inert and short.
+        st.warning(t("shell.language_unknown", asked=plain(st.session_state.pop("vm_lang_warning")[:20])))
 
 
 def client_key() -> str:
@@ -101,7 +103,8 @@ def owned_results() -> list[int]:
     return st.session_state.setdefault("vm_owned_results", [])
 
 
-_MARKDOWN_SPECIALS = "\\`*_{}[]()#+-.!|<>~$:"
+# & too: "&lt;" typed by someone is shown as typed, not as "<".
+_MARKDOWN_SPECIALS = "\\`*_{}[]()#+-.!|<>~$:&"
 
 
 def plain(text: str) -> str:
@@ -164,3 +167,12 @@ def app_address(runtime: Runtime) -> str | None:
         return None
     base_path = str(st.get_option("server.baseUrlPath") or "").strip("/")
     return f"{parts.scheme}://{parts.netloc}" + (f"/{base_path}" if base_path else "")
+
+
+@contextmanager
+def database_away_message():
+    """A plain message instead of a traceback when the database is away (services/db_errors.py)."""
+    try:
+        yield
+    except Unavailable:
+        st.error(t("error.unavailable"))

@@ -21,6 +21,7 @@ from services.errors import (
     NotAuthorised,
     NotFound,
     TooManyAttempts,
+    Unavailable,
 )
 from services.runtime import Runtime
 
@@ -142,6 +143,9 @@ def _sign_in(runtime: Runtime) -> None:
         return
     except TooManyAttempts as exc:
         notify("error", "staff.login_wait", seconds=exc.wait_seconds)
+        return
+    except Unavailable:
+        notify("error", "error.unavailable")
         return
     keep_session(signed_in)
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import os
+import random
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +21,8 @@ from db.errors import DatabaseError, DatabasePathError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
+_SQLITE_BUSY = 5
+_SQLITE_WRITE_LOCK_MAX_PAUSE_S = 0.004   # longest pause between tries for the write lock
 # Any constant works; it only has to be the same for every process migrating one database.
 _PG_MIGRATION_LOCK_ID = 7_301_944_213
 
@@ -115,7 +121,25 @@ def _on_sqlite_begin(connection: Any) -> None:
     # IMMEDIATE takes the write lock up front: a deferred transaction that reads and then
     # writes fails at once with "database is locked" when another writer committed in between
     # (busy_timeout cannot help then). Transactions here are milliseconds long.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # The lock is waited for here, in short random pauses, not by SQLite's busy handler: that one
+    # sleeps up to 100 ms between tries, so with many writers the lock sits free while they all
+    # sleep, and an unlucky one waits out the whole timeout (16 writer processes showed both).
+    dbapi_connection = connection.connection.dbapi_connection
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    dbapi_connection.execute("PRAGMA busy_timeout=0")
+    try:
+        for attempt in itertools.count():
+            try:
+                dbapi_connection.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if exc.sqlite_errorcode & 0xFF != _SQLITE_BUSY or time.monotonic() >= deadline:
+                    break
+            time.sleep(random.uniform(0, min(_SQLITE_WRITE_LOCK_MAX_PAUSE_S, 0.0002 * 2 ** min(attempt, 5))))
+        # Timed out (or another error): the last try goes through SQLAlchemy, which reports it as usual.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    finally:
+        dbapi_connection.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
 
 
 def check_sqlite_path(path: Path) -> None:

@@ -20,6 +20,16 @@ class TooManyAttempts(ServiceError):
         super().__init__(f"too many attempts; try again in {wait_seconds} s")
 
 
+class Unavailable(ServiceError):
+    """The database could not be reached or stayed busy; nothing was half stored and trying again is safe.
+
+    Raised for every service call by services.db_errors; pages show t("error.try_again").
+    """
+
+    def __init__(self) -> None:
+        super().__init__("try_again")
+
+
 class IncompleteAnswers(ServiceError):
     def __init__(self, missing: list[str]):
         self.missing = missing

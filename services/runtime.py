@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from db import DatabaseError, make_engine, make_session_factory, upgrade_to_head
 from questions import Instrument, QuestionBankError, derive_form, form_hash, load_banks
 
-from .errors import InvalidInput, StartupError
+from . import db_errors
+from .errors import InvalidInput, StartupError, Unavailable
 from .settings import Settings
 
 
@@ -75,8 +76,12 @@ def build_runtime(settings: Settings | None = None, *, migrate: bool = True) -> 
     instrument = newest(banks, settings.instrument)
     try:
         engine = make_engine(settings.database_url)
+        db_errors.install(engine)
         if migrate:
             upgrade_to_head(engine)
     except DatabaseError as exc:
         raise StartupError(str(exc)) from None
+    except Unavailable:
+        raise StartupError("The database (DATABASE_URL) cannot be reached or is busy; "
+                           "the app starts once it answers.") from None
     return Runtime(settings, engine, make_session_factory(engine), banks, instrument)

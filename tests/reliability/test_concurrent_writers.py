@@ -1,0 +1,66 @@
+"""16 writer processes x 200 submissions each, on SQLite (file, WAL) and PostgreSQL: every response
+is stored exactly once, whole, double clicks included, and the tallies equal the raw tables."""
+from __future__ import annotations
+
+import multiprocessing
+import queue
+
+from services.runtime import build_runtime
+from services.settings import Settings
+from tests.reliability import writers
+from tests.reliability.survey import (
+    assert_stored_once,
+    assert_tallies_match_raw_tables,
+    open_round,
+)
+
+WRITERS = 16
+SUBMISSIONS_EACH = 200
+RESULT_TIMEOUT_S = 600   # a hung writer fails the test instead of hanging the suite
+
+
+def run_writers(database_url: str, invites: list[str]) -> list[tuple]:
+    """Start every writer, wait until all report; a failed writer fails the test with its traceback."""
+    context = multiprocessing.get_context("spawn")
+    start = context.Barrier(WRITERS)
+    results = context.Queue()
+    processes = [context.Process(target=writers.write_submissions,
+                                 args=(database_url, invites, worker, SUBMISSIONS_EACH, start, results))
+                 for worker in range(WRITERS)]
+    for process in processes:
+        process.start()
+    records, errors = [], []
+    try:
+        for _ in processes:
+            try:
+                outcome, worker, payload = results.get(timeout=RESULT_TIMEOUT_S)
+            except queue.Empty:
+                raise AssertionError(f"a writer did not finish within {RESULT_TIMEOUT_S} s") from None
+            if outcome == "done":
+                records.extend(payload)
+            else:
+                errors.append(f"writer {worker}:\n{payload}")
+    finally:
+        for process in processes:
+            process.join(timeout=30)
+            if process.is_alive():
+                process.kill()
+                process.join()
+    assert not errors, "\n".join(errors)
+    assert all(process.exitcode == 0 for process in processes)
+    return records
+
+
+def test_every_submission_is_stored_exactly_once(backend_url):
+    rt = build_runtime(Settings(database_url=backend_url), migrate=False)
+    try:
+        organisation_id, invites = open_round(rt)
+        records = run_writers(backend_url, invites)
+
+        assert len(records) == WRITERS * SUBMISSIONS_EACH
+        assert_stored_once(rt, {token: (response_id, answers) for token, response_id, _invite, answers in records})
+        attributed = sum(1 for _token, _id, invite, _answers in records if invite is not None)
+        assert attributed == WRITERS * SUBMISSIONS_EACH * (writers.PERSONAL_EVERY - 1) // writers.PERSONAL_EVERY
+        assert_tallies_match_raw_tables(rt, organisation_id, attributed)
+    finally:
+        rt.engine.dispose()
