@@ -35,7 +35,7 @@ def whole_number(value) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     text = str(value).strip()
-    return int(text) if text.isdigit() and len(text) <= 12 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else None
 
 
 def read_filters(organisations, problems: list[str]) -> service.Filters:

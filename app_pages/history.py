@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import shell
-from app_pages.shell import t
+from app_pages.shell import plain, t
 from questions import localise
 from services import assessments
 from services.errors import NotFound
@@ -56,6 +56,6 @@ if len(views) >= 2:
     st.caption(t("history.change_note"))
 
 for view in reversed(views):
-    if st.button(t("history.open", name=column_name(view)), key=f"open-result-{view.response_id}"):
+    if st.button(t("history.open", name=plain(column_name(view))), key=f"open-result-{view.response_id}"):
         st.session_state["vm_result_id"] = view.response_id
         st.switch_page("app_pages/results.py", query_params={"lang": language})

@@ -77,7 +77,7 @@ def chosen_session() -> int | None:
     raw = st.query_params.get("session")
     if raw is None:
         return None
-    return int(raw) if raw.isdigit() and len(raw) < 12 else -1
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 12 else -1
 
 
 session_id = chosen_session()

@@ -14,6 +14,7 @@ from . import invitations, throttle, workshop_join
 from .errors import IncompleteAnswers, InvalidInput, NotFound, TooManyAttempts
 from .resume_codes import code_hash, new_resume_code, normalise
 from .runtime import Runtime
+from .text_rules import has_odd_characters
 
 MAX_INTERVENTION_LENGTH = 200
 RESUME_SCOPE = "resume"
@@ -69,7 +70,7 @@ def clean_intervention(name: str | None) -> str:
         raise InvalidInput("intervention_missing")
     if len(name) > MAX_INTERVENTION_LENGTH:
         raise InvalidInput("intervention_too_long")
-    if any(ord(ch) < 32 for ch in name):
+    if has_odd_characters(name):
         raise InvalidInput("intervention_bad_characters")
     return name
 

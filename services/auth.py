@@ -119,8 +119,9 @@ def login(rt: Runtime, username: str, password: str, client_key: str, *,
     """
     now = now or utcnow()
     name = unicodedata.normalize("NFKC", username or "").strip().casefold()
-    user_key = "user:" + hashlib.sha256(name.encode("utf-8")).hexdigest()
-    client = "client:" + hashlib.sha256(client_key.encode("utf-8")).hexdigest()
+    # surrogatepass: a lone surrogate (never from a browser, possible from code) is a miss, not a crash
+    user_key = "user:" + hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()
+    client = "client:" + hashlib.sha256(client_key.encode("utf-8", "surrogatepass")).hexdigest()
     policy = login_policy(rt)
     with rt.sessions.begin() as session:
         wait = max(throttle.check_allowed(session, policy, scope=LOGIN_SCOPE, client_key=key, now=now)
@@ -129,10 +130,11 @@ def login(rt: Runtime, username: str, password: str, client_key: str, *,
             raise TooManyAttempts(wait)
         attempt_ids = [repo.add_lookup_failure(session, scope=LOGIN_SCOPE, client_key=key, at=now)
                        for key in (user_key, client)]
-        account = repo.find_account(session, username=name) if name else None
+        account = repo.find_account(session, username=name) if name and _utf8(name) else None
         stored_hash = account.password_hash if account is not None and account.active else None
         account_id = account.id if account is not None else None
-    matches, new_hash = passwords.verify(stored_hash, password)   # slow: outside the transaction
+    matches, new_hash = (passwords.verify(stored_hash, password)   # slow: outside the transaction
+                         if _utf8(password) else (False, None))
     if not matches or account_id is None:
         raise LoginFailed()
     with rt.sessions.begin() as session:
@@ -144,6 +146,14 @@ def login(rt: Runtime, username: str, password: str, client_key: str, *,
         if new_hash is not None:
             account.password_hash = new_hash   # parameters got stronger since it was hashed
         return open_session(rt, session, account, now=now)
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def open_session(rt: Runtime, session: Session, account: Account, *, now: datetime) -> SessionToken:

@@ -20,6 +20,7 @@ from questions import NOT_APPLICABLE, Instrument
 
 from .errors import ServiceError
 from .exports import neutralise_cell
+from .text_rules import has_odd_characters, quoted
 
 ID_COLUMNS = ("respondent", "id")
 NOT_APPLICABLE_SPELLINGS = {"na", "n/a"}   # compared in lower case, so NA and N/A count too
@@ -87,11 +88,14 @@ def read_answer_file(path: str | Path, instrument: Instrument) -> AnswerTable:
             cell = record[index].strip() if index < len(record) else ""
             value = _answer(cell, instrument)
             if value is _OFF_SCALE:
-                problems.append(f"row {number}, column '{question_id}': '{cell}' is not an answer "
+                problems.append(f"row {number}, column '{question_id}': '{quoted(cell)}' is not an answer "
                                 f"(use {instrument.scale.min}..{instrument.scale.max}, na, or leave it empty)")
             else:
                 answers[question_id] = value
         respondent = record[id_index].strip() if id_index is not None and id_index < len(record) else None
+        if respondent and has_odd_characters(respondent):
+            problems.append(f"row {number}, column '{header[id_index]}': '{quoted(respondent)}' holds control "
+                            "or other characters that cannot be shown")
         rows.append(AnswerRow(number, respondent, answers))
     if problems:
         raise AnswerFileError(source, problems)
@@ -220,12 +224,12 @@ def _read_header(header: list[str], data: list[list[str]], instrument: Instrumen
                 problems.append(f"{where} has values but no name in the header row")
             continue  # trailing empty columns from spreadsheets
         if name in seen:
-            problems.append(f"column '{name}' appears twice ({_column_letter(seen[name])} and {_column_letter(index)})")
+            problems.append(f"column '{quoted(name)}' appears twice ({_column_letter(seen[name])} and {_column_letter(index)})")
             continue
         seen[name] = index
         if name.lower() in ID_COLUMNS:
             if id_index is not None:
-                problems.append(f"column '{name}' ({where}): only one of 'respondent' or 'id' can name the rows")
+                problems.append(f"column '{quoted(name)}' ({where}): only one of 'respondent' or 'id' can name the rows")
             else:
                 id_index = index
         elif name in known:
@@ -233,7 +237,7 @@ def _read_header(header: list[str], data: list[list[str]], instrument: Instrumen
         else:
             hint = difflib.get_close_matches(name, sorted(known), n=1)
             suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
-            problems.append(f"column '{name}' ({where}) is not a question id of {instrument.label} "
+            problems.append(f"column '{quoted(name)}' ({where}) is not a question id of {instrument.label} "
                             f"and not an id column ('respondent' or 'id'){suggestion}")
     if not item_columns and any(header):
         problems.append(f"no column is a question id of {instrument.label}: "

@@ -24,6 +24,7 @@ from .auth import AccountView
 from .authorisation import authorise, visible_organisations
 from .errors import InvalidInput, NotFound
 from .runtime import Runtime
+from .text_rules import has_odd_characters
 
 ORGANISATIONS_PAGE = "admin_organisations"
 ROUNDS_PAGE = "admin_rounds"
@@ -197,7 +198,7 @@ def clean_name(name: str | None) -> str:
     if len(name) > MAX_NAME_LENGTH:
         raise Refused("name_too_long", f"the name is longer than {MAX_NAME_LENGTH} characters",
                       max=MAX_NAME_LENGTH)
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+    if has_odd_characters(name):
         raise Refused("name_bad_characters", "the name holds control characters")
     return name
 

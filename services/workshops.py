@@ -24,6 +24,7 @@ from .auth import AccountView
 from .authorisation import authorise, visible_organisations, visible_teams
 from .errors import InvalidInput, NotAuthorised, NotFound
 from .runtime import Runtime
+from .text_rules import has_odd_characters
 from .workshop_join import CODE_ALPHABET, CODE_LENGTH
 
 PAGE = "workshop_facilitator"
@@ -245,7 +246,7 @@ def _clean_text(text: str | None, limit: int, what: str) -> str:
         raise InvalidInput(f"{what}_missing")
     if len(text) > limit:
         raise InvalidInput(f"{what}_too_long")
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+    if has_odd_characters(text):
         raise InvalidInput(f"{what}_bad_characters")
     return text
 

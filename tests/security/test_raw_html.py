@@ -1,0 +1,41 @@
+"""Raw HTML (st.html, unsafe_allow_html) is written only from server-made values: never a name, title
+or text typed by a person, nor anything from the link. Read from the source, so a new call with a
+typed value fails here before any payload is tried."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PAGES = sorted((Path(__file__).resolve().parents[2] / "app_pages").glob("*.py"))
+# What each raw-HTML call may interpolate: codes and tokens the server made, fixed names and numbers.
+ALLOWED = {"info.code", "t('ws.code_aria')", "COOKIE", "token", "age", "secure", "DEVICE_COOKIE", "key", "marker"}
+
+
+def raw_html_calls(path: Path):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        is_html = isinstance(node.func, ast.Attribute) and node.func.attr == "html"
+        unsafe = any(k.arg == "unsafe_allow_html" and getattr(k.value, "value", False) is True for k in node.keywords)
+        if is_html or unsafe:
+            yield node
+
+
+def interpolated(call: ast.Call) -> set[str]:
+    return {ast.unparse(value.value) for arg in call.args for value in ast.walk(arg)
+            if isinstance(value, ast.FormattedValue)}
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
+def test_raw_html_holds_only_server_made_values(path):
+    for call in raw_html_calls(path):
+        for arg in call.args:
+            assert isinstance(arg, (ast.Constant, ast.JoinedStr, ast.Name)), ast.unparse(call)
+        assert interpolated(call) <= ALLOWED, f"{path.name}:{call.lineno}: {interpolated(call) - ALLOWED}"
+
+
+def test_the_check_sees_the_raw_html_calls():
+    found = {path.name for path in PAGES if list(raw_html_calls(path))}
+    assert {"shell.py", "staff.py", "join.py", "workshop_screen.py"} <= found
