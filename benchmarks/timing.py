@@ -20,9 +20,12 @@ class Summary:
 
     @property
     def p95(self) -> float:
-        """Nearest-rank 95th percentile: a value that was actually measured."""
+        return self.percentile(95)
+
+    def percentile(self, q: float) -> float:
+        """Nearest-rank q-th percentile: a value that was actually measured."""
         ordered = sorted(self.samples)
-        return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+        return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
 
 
 def time_call(action: Callable[[], object]) -> float:
@@ -45,10 +48,17 @@ class Row:
 
     figure: str
     measured: Summary | None
-    target: float | None = None          # seconds; the median must stay below it
+    target: float | None = None          # seconds; the median (or `target_on`) must stay below it
     baseline: Summary | None = None
     baseline_name: str = ""
     note: str = ""
+    target_on: str = "median"            # or "tail": the table's tail percentile (p95, p99)
+    max_ratio: float | None = None       # a second target: median ÷ baseline median at most this
+    unit: str = "s"                      # "s" (durations) or "MB"
+
+
+def format_value(value: float, unit: str = "s") -> str:
+    return f"{value:.1f} MB" if unit == "MB" else format_duration(value)
 
 
 def format_duration(seconds: float) -> str:
@@ -59,30 +69,40 @@ def format_duration(seconds: float) -> str:
     return f"{seconds * 1_000_000:.0f} µs"
 
 
-def markdown_table(rows: Sequence[Row]) -> str:
-    """figure | median | p95 | target | baseline (same run) | ratio, one line per row."""
-    lines = ["| figure | median | p95 | target | baseline (same run) | ratio |",
+def markdown_table(rows: Sequence[Row], *, tail: int = 95) -> str:
+    """figure | median | p<tail> | target | baseline (same run) | ratio, one line per row."""
+    lines = [f"| figure | median | p{tail} | target | baseline (same run) | ratio |",
              "|---|---:|---:|---|---|---:|"]
     for row in rows:
         if row.measured is None:
             lines.append(f"| {row.figure} | not run: {row.note} | | "
-                         f"{_target(row.target, None)} | | |")
+                         f"{_target(row, None, None)} | | |")
             continue
-        median = row.measured.median
-        baseline = (f"{row.baseline_name}: {format_duration(row.baseline.median)}"
+        median, high = row.measured.median, row.measured.percentile(tail)
+        ratio = median / row.baseline.median if row.baseline is not None else None
+        baseline = (f"{row.baseline_name}: {format_value(row.baseline.median, row.unit)}"
                     if row.baseline is not None else "—")
-        ratio = _ratio(median / row.baseline.median) if row.baseline is not None else "—"
         figure = f"{row.figure} (n={len(row.measured.samples)})" + (f"; {row.note}" if row.note else "")
-        lines.append(f"| {figure} | {format_duration(median)} | {format_duration(row.measured.p95)} | "
-                     f"{_target(row.target, median)} | {baseline} | {ratio} |")
+        checked = high if row.target_on == "tail" else median
+        lines.append(f"| {figure} | {format_value(median, row.unit)} | {format_value(high, row.unit)} | "
+                     f"{_target(row, checked, ratio, tail)} | {baseline} | {_ratio(ratio) if ratio is not None else '—'} |")
     return "\n".join(lines)
 
 
-def _target(target: float | None, median: float | None) -> str:
-    if target is None:
+def _target(row: Row, value: float | None, ratio: float | None, tail: int = 95) -> str:
+    parts = []
+    if row.target is not None:
+        on = f"p{tail} " if row.target_on == "tail" else ""
+        parts.append(f"{on}< {format_value(row.target, row.unit)}")
+    if row.max_ratio is not None:
+        parts.append(f"≤ {row.max_ratio:g}× baseline")
+    if not parts:
         return "—"
-    verdict = "" if median is None else (" met" if median < target else " **MISSED**")
-    return f"< {format_duration(target)}{verdict}"
+    if value is None:
+        return " and ".join(parts)
+    met = (row.target is None or value < row.target) and (
+        row.max_ratio is None or (ratio is not None and ratio <= row.max_ratio))
+    return " and ".join(parts) + (" met" if met else " **MISSED**")
 
 
 def _ratio(value: float) -> str:
