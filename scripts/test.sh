@@ -143,7 +143,13 @@ log "setup done in $((SECONDS - START))s; running pytest"
 cd "$REPO_ROOT"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 set +e
-"$VENV_PY" -m pytest "$@"
+# Two workers (pytest-xdist) unless the caller chose: the suite waits on servers and browsers
+# as much as it computes. Tests marked xdist_group("serial") share one worker (tests/conftest.py).
+WORKERS=(-n "${VM_TEST_WORKERS:-2}" --dist loadgroup)
+for arg in "$@"; do
+    case "$arg" in -n|-n*|--numprocesses*) WORKERS=() ;; esac
+done
+"$VENV_PY" -m pytest "${WORKERS[@]}" "$@"
 rc=$?
 set -e
 if [ "$rc" = 5 ]; then

@@ -116,3 +116,16 @@ def postgresql_migrated_database(postgres_template: str,
     with throwaway_database(template=postgres_template) as url:
         monkeypatch.setenv("DATABASE_URL", url)
         yield url
+
+
+# Tests that start servers, browsers or many processes share the machine badly: with several pytest
+# workers (scripts/test.sh runs two) they run one after another on one worker, beside the rest.
+SERIAL_FOLDERS = ("browser", "reliability")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    tests_folder = Path(__file__).resolve().parent
+    for item in items:
+        relative = Path(str(item.path)).resolve().relative_to(tests_folder)
+        if relative.parts[0] in SERIAL_FOLDERS:
+            item.add_marker(pytest.mark.xdist_group("serial"))
