@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
+import time
 
 from services.runtime import build_runtime
 from services.settings import Settings
@@ -17,6 +18,7 @@ from tests.reliability.survey import (
 WRITERS = 16
 SUBMISSIONS_EACH = 200
 RESULT_TIMEOUT_S = 600   # a hung writer fails the test instead of hanging the suite
+POLL_S = 10
 
 
 def run_writers(database_url: str, invites: list[str]) -> list[tuple]:
@@ -30,12 +32,19 @@ def run_writers(database_url: str, invites: list[str]) -> list[tuple]:
     for process in processes:
         process.start()
     records, errors = [], []
+    deadline = time.monotonic() + RESULT_TIMEOUT_S
     try:
-        for _ in processes:
+        reported = 0
+        while reported < len(processes):
             try:
-                outcome, worker, payload = results.get(timeout=RESULT_TIMEOUT_S)
+                outcome, worker, payload = results.get(timeout=POLL_S)
             except queue.Empty:
-                raise AssertionError(f"a writer did not finish within {RESULT_TIMEOUT_S} s") from None
+                # a writer that ended without a word (killed, crashed) must not hold the suite for long
+                if time.monotonic() > deadline or not any(p.is_alive() for p in processes):
+                    raise AssertionError(f"{len(processes) - reported} writer(s) ended or hung without "
+                                         f"reporting; errors so far: {errors}") from None
+                continue
+            reported += 1
             if outcome == "done":
                 records.extend(payload)
             else:

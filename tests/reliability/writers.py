@@ -22,6 +22,9 @@ RESUBMIT_EVERY = 7        # and every 7th is sent again afterwards (a second cli
 PERSONAL_EVERY = 4        # every 4th is a personal assessment (no invitation), the rest count for a team
 
 
+START_TIMEOUT_S = 540
+
+
 def write_submissions(database_url: str, invites: list[str], worker: int, count: int, start, results) -> None:
     """Start, answer and submit `count` assessments; put ("done", worker, records) or ("error", worker, text).
 
@@ -31,7 +34,8 @@ def write_submissions(database_url: str, invites: list[str], worker: int, count:
         rt = build_runtime(Settings(database_url=database_url), migrate=False)
         rng = random.Random(worker)
         roles = [None, *(role.id for role in rt.instrument.roles)]
-        start.wait(timeout=120)   # every writer begins together, after the slow imports
+        # every writer begins together, after the slow imports (minutes when the machine is busy)
+        start.wait(timeout=START_TIMEOUT_S)
         records = []
         for number in range(count):
             invite = None if number % PERSONAL_EVERY == PERSONAL_EVERY - 1 else invites[number % len(invites)]
