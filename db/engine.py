@@ -20,7 +20,7 @@ from sqlalchemy.pool import StaticPool
 from db.errors import DatabaseError, DatabasePathError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-SQLITE_BUSY_TIMEOUT_MS = 5000
+SQLITE_BUSY_TIMEOUT_MS = 15000   # a person would rather wait a few seconds than be told to try again
 _SQLITE_BUSY = 5
 _SQLITE_WRITE_LOCK_MAX_PAUSE_S = 0.004   # longest pause between tries for the write lock
 # Any constant works; it only has to be the same for every process migrating one database.

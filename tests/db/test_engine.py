@@ -24,7 +24,7 @@ from db import (
 
 @pytest.mark.parametrize(
     ("pragma", "expected"),
-    [("journal_mode", "wal"), ("busy_timeout", 5000), ("foreign_keys", 1)],
+    [("journal_mode", "wal"), ("busy_timeout", 15000), ("foreign_keys", 1)],
 )
 def test_sqlite_file_connections_get_pragmas(tmp_path: Path, pragma: str, expected: object) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'vm.db'}")
