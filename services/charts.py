@@ -365,11 +365,8 @@ def radar_themes(instrument: Instrument) -> int:
 
 
 def build_all(instrument: Instrument, report: ScoreReport, language: str) -> list[ChartWithTable]:
-    """Every chart, in the order of the results page (`ORDER`); value_gap only if the bank has value pairs.
-
-    A short form with fewer than three such themes gets no radar: two axes draw a line, and
-    `match_vs_mismatch` already shows them.
-    """
+    """Every chart in the results page's `ORDER`; value_gap only with value pairs, the radar only with
+    three or more axes (two draw a line; `match_vs_mismatch` shows those themes anyway)."""
     builders = {"alignment_gauge": alignment_gauge, "match_vs_mismatch": match_vs_mismatch,
                 "themes_radar": themes_radar, "compassion_lens": compassion_lens, "value_gap": value_gap}
     skip = {name for name, left_out in (("value_gap", not report.gaps),
