@@ -118,17 +118,19 @@ def _submits(rt, invitation: str, answers: list[dict]) -> list:
 
 
 def _bare_writes(rt, invitation: str, answers: list[dict]) -> list:
-    """The same rows as submit writes, with SQLAlchemy core: one transaction each, one INSERT for the
-    response, one executemany per table, the three tally upserts of the cell."""
+    """The same statements as submit sends, on a bare connection: one transaction each, one INSERT for
+    the response, one multi-row statement per table (db/multirow.py), the three tally upserts of the
+    cell. No draft, no checks, no ORM."""
     from sqlalchemy import insert
 
     from assessment import score_answers
     from db.models import Response, ResponseAnswer, ResponseScore
-    from db.tallies import NOT_APPLICABLE_VALUE, _upsert, tallied_scores
+    from db.multirow import add_counts, insert_rows
+    from db.org_models import AnswerTally, ResponseTally, ScoreTally
+    from db.tallies import NOT_APPLICABLE_VALUE, tallied_scores
     from services import invitations
     found = invitations.check_invitation(rt, invitation)
     instrument = rt.instrument
-    dialect = rt.engine.dialect.name
     cell = {"organisation_id": found.organisation_id, "team_id": found.team_id, "round_id": found.round_id}
 
     def write(one: dict) -> None:
@@ -138,17 +140,17 @@ def _bare_writes(rt, invitation: str, answers: list[dict]) -> list:
                 submission_token=secrets.token_hex(32), respondent_id=None, instrument_id=instrument.id,
                 instrument_version=instrument.version, instrument_hash=instrument.content_hash, language="en",
                 intervention=found.intervention, role=None, **cell)).inserted_primary_key[0]
-            connection.execute(insert(ResponseAnswer.__table__), [
+            insert_rows(connection, ResponseAnswer.__table__, [
                 {"response_id": response_id, "item_id": q, "value": None if v == "na" else v,
                  "not_applicable": v == "na"} for q, v in one.items()])
-            connection.execute(insert(ResponseScore.__table__), [
+            insert_rows(connection, ResponseScore.__table__, [
                 {"response_id": response_id, "key": k, "value": value, "status": status}
                 for k, (value, status) in scores.items()])
             tally_cell = {**cell, "role": ""}
-            connection.execute(_upsert(dialect, "response_tally"), [{**tally_cell, "n": 1}])
-            connection.execute(_upsert(dialect, "score_tally"), [
+            add_counts(connection, ResponseTally.__table__, [{**tally_cell, "n": 1}])
+            add_counts(connection, ScoreTally.__table__, [
                 {**tally_cell, "key": k, "n": 1, "total": v, "total_sq": v * v} for k, v in tallied_scores(scores)])
-            connection.execute(_upsert(dialect, "answer_tally"), [
+            add_counts(connection, AnswerTally.__table__, [
                 {**tally_cell, "item_id": q, "value": NOT_APPLICABLE_VALUE if v == "na" else v, "count": 1}
                 for q, v in sorted(one.items())])
 

@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session
 
 from db.errors import InvalidRecord
 from db.models import Response, ResponseAnswer, ResponseScore
-from db.tallies import NOT_APPLICABLE_VALUE, _upsert, tallied_scores
+from db.multirow import add_counts
+from db.org_models import AnswerTally, ResponseTally, ScoreTally
+from db.tallies import NOT_APPLICABLE_VALUE, tallied_scores
 
 __all__ = ["NewResponse", "TallySums", "add_tallies", "count_responses", "existing_tokens",
            "insert_responses"]
@@ -116,19 +118,16 @@ def add_tallies(session: Session, *, tallies: TallySums) -> None:
     """Add the summed tallies to the tally tables (upserts, in add_to_tallies' table order)."""
     if not tallies.cells:
         return
-    dialect = session.get_bind().dialect.name
     cells = sorted(tallies.cells.items())
     keys = ("organisation_id", "team_id", "round_id", "role")
-    session.execute(_upsert(dialect, "response_tally"),
-                    [{**dict(zip(keys, cell)), "n": sums[0]} for cell, sums in cells])
-    score_rows = [{**dict(zip(keys, cell)), "key": key, "n": n, "total": total, "total_sq": total_sq}
-                  for cell, sums in cells for key, (n, total, total_sq) in sorted(sums[1].items())]
-    if score_rows:
-        session.execute(_upsert(dialect, "score_tally"), score_rows)
-    answer_rows = [{**dict(zip(keys, cell)), "item_id": item, "value": value, "count": n}
-                   for cell, sums in cells for (item, value), n in sorted(sums[2].items())]
-    if answer_rows:
-        session.execute(_upsert(dialect, "answer_tally"), answer_rows)
+    add_counts(session, ResponseTally.__table__,  # type: ignore[arg-type]
+               [{**dict(zip(keys, cell)), "n": sums[0]} for cell, sums in cells])
+    add_counts(session, ScoreTally.__table__,  # type: ignore[arg-type]
+               [{**dict(zip(keys, cell)), "key": key, "n": n, "total": total, "total_sq": total_sq}
+                for cell, sums in cells for key, (n, total, total_sq) in sorted(sums[1].items())])
+    add_counts(session, AnswerTally.__table__,  # type: ignore[arg-type]
+               [{**dict(zip(keys, cell)), "item_id": item, "value": value, "count": n}
+                for cell, sums in cells for (item, value), n in sorted(sums[2].items())])
 
 
 def existing_tokens(session: Session, *, tokens: Sequence[str]) -> set[str]:

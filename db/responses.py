@@ -6,13 +6,15 @@ The service layer owns the transaction (`with session.begin():`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
-from sqlalchemy import insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from db.errors import DraftNotFound, InvalidRecord
 from db.models import Draft, Response, ResponseAnswer, ResponseScore
+from db.multirow import insert_rows
 from db.tallies import NOT_APPLICABLE_VALUE, add_to_tallies
 
 NOT_APPLICABLE = "na"
@@ -20,6 +22,7 @@ AnswerValue = int | str  # 1..5 or "na"
 Answers = dict[str, AnswerValue]
 Score = tuple[float | None, str]  # (value, "ok" | "not_enough")
 Scores = dict[str, Score]
+_INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 # Stays well under SQLite's bound-parameter limit for IN (...) lists.
 _IN_CHUNK = 500
 
@@ -53,48 +56,52 @@ def add_response(
     attribution = (organisation_id, team_id, round_id)
     if any(part is None for part in attribution) and any(p is not None for p in attribution):
         raise InvalidRecord("organisation_id, team_id and round_id go together: all or none")
-    existing = _response_by_token(session, submission_token)
-    if existing is not None:
-        return existing, False
     answer_rows = _answer_rows(answers)  # validate before writing anything
-    response = Response(
-        submission_token=submission_token,
-        respondent_id=respondent_id,
-        instrument_id=instrument_id,
-        instrument_version=instrument_version,
-        instrument_hash=instrument_hash,
-        language=language,
-        intervention=intervention,
-        role=role,
-        organisation_id=organisation_id,
-        team_id=team_id,
-        round_id=round_id,
+    # ON CONFLICT DO NOTHING: a concurrent submit of the same token waits for the other transaction
+    # and then inserts nothing, so the response is read back instead; no savepoint, no lookup first.
+    response = session.scalar(
+        _dialect_insert(session, Response)
+        .values(
+            submission_token=submission_token,
+            respondent_id=respondent_id,
+            instrument_id=instrument_id,
+            instrument_version=instrument_version,
+            instrument_hash=instrument_hash,
+            language=language,
+            intervention=intervention,
+            role=role,
+            organisation_id=organisation_id,
+            team_id=team_id,
+            round_id=round_id,
+        )
+        .on_conflict_do_nothing(index_elements=["submission_token"])
+        .returning(Response)
     )
-    try:
-        # A concurrent submit of the same token can land between the lookup and this insert;
-        # the savepoint keeps the outer transaction usable when the unique constraint fires.
-        with session.begin_nested():
-            session.add(response)
-    except IntegrityError:
+    if response is None:
         existing = _response_by_token(session, submission_token)
         if existing is None:
-            raise
+            raise InvalidRecord(f"response {submission_token!r} conflicted but cannot be found")
         return existing, False
-    # Core inserts on the tables: one executemany each. The ORM bulk path would split the rows
-    # into one statement per run of rows with the same non-None columns.
-    if answer_rows:
-        session.execute(
-            insert(ResponseAnswer.__table__),
-            [{"response_id": response.id, **row} for row in answer_rows],
+    insert_rows(session, ResponseAnswer.__table__, [{"response_id": response.id, **row} for row in answer_rows])
+    insert_rows(
+        session,
+        ResponseScore.__table__,
+        [
+            {"response_id": response.id, "key": key, "value": value, "status": status}
+            for key, (value, status) in scores.items()
+        ],
+    )
+    if draft_token is not None:
+        marked = session.execute(
+            update(Draft)
+            .where(Draft.token == draft_token)
+            .values(submitted_response_id=response.id)
+            .execution_options(synchronize_session="evaluate")
         )
-    if scores:
-        session.execute(
-            insert(ResponseScore.__table__),
-            [
-                {"response_id": response.id, "key": key, "value": value, "status": status}
-                for key, (value, status) in scores.items()
-            ],
-        )
+        if marked.rowcount != 1:  # type: ignore[attr-defined]
+            raise DraftNotFound(draft_token)
+    # The tallies last: their cell's rows stay locked until commit, so concurrent writers of one
+    # team wait for each other only as long as these upserts and the commit take.
     if organisation_id is not None and team_id is not None and round_id is not None:
         add_to_tallies(
             session,
@@ -110,11 +117,6 @@ def add_response(
             },
             scores=scores,
         )
-    if draft_token is not None:
-        draft = session.scalar(select(Draft).where(Draft.token == draft_token))
-        if draft is None:
-            raise DraftNotFound(draft_token)
-        draft.submitted_response_id = response.id
     return response, True
 
 
@@ -168,6 +170,13 @@ def load_answers_and_scores(
         for rid, key, value, status in session.execute(score_query):
             loaded[rid][1][key] = (value, status)
     return loaded
+
+
+def _dialect_insert(session: Session, entity: type[Response]) -> Any:
+    dialect = session.get_bind().dialect.name
+    if dialect not in _INSERTS:
+        raise InvalidRecord(f"responses need SQLite or PostgreSQL, not {dialect}")
+    return _INSERTS[dialect](entity)
 
 
 def _response_by_token(session: Session, submission_token: str) -> Response | None:

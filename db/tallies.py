@@ -9,16 +9,13 @@ Keyword-only functions that take a Session and never commit.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from functools import cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Table, case, delete, func, insert, select, text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.dml import Insert
 
-from db.errors import DatabaseError
 from db.models import Response, ResponseAnswer, ResponseScore
+from db.multirow import add_counts
 from db.org_models import AnswerTally, ResponseTally, ScoreTally
 
 __all__ = [
@@ -121,26 +118,23 @@ def add_to_tallies(
     Upserts with INSERT ... ON CONFLICT DO UPDATE, which is atomic on PostgreSQL under
     concurrent writers (an UPDATE-then-INSERT could lose a race and fail).
     """
-    dialect = session.get_bind().dialect.name
     cell = {
         "organisation_id": organisation_id,
         "team_id": team_id,
         "round_id": round_id,
         "role": role or _NO_ROLE,
     }
-    session.execute(_upsert(dialect, "response_tally"), [{**cell, "n": 1}])
     score_rows = [
         {**cell, "key": key, "n": 1, "total": value, "total_sq": value * value}
         for key, value in tallied_scores(scores)
     ]
-    if score_rows:
-        session.execute(_upsert(dialect, "score_tally"), score_rows)
     answer_rows = [
         {**cell, "item_id": item_id, "value": value, "count": 1}
         for item_id, value in sorted(answer_values.items())
     ]
-    if answer_rows:
-        session.execute(_upsert(dialect, "answer_tally"), answer_rows)
+    add_counts(session, ResponseTally.__table__, [{**cell, "n": 1}])  # type: ignore[arg-type]
+    add_counts(session, ScoreTally.__table__, score_rows)  # type: ignore[arg-type]
+    add_counts(session, AnswerTally.__table__, answer_rows)  # type: ignore[arg-type]
 
 
 def rebuild_tallies(session: Session, *, organisation_id: int | None = None) -> int:
@@ -279,18 +273,3 @@ def _role_given(tally: type[ResponseTally | ScoreTally | AnswerTally]) -> Column
     # Back from the stored '' to None ("not given") in SQL: cheaper than per row in Python,
     # and these readers return tens of thousands of rows for a large organisation.
     return func.nullif(tally.role, _NO_ROLE)
-
-
-@cache
-def _upsert(dialect: str, table_name: str) -> Insert:
-    # Built once per dialect and table; the counting columns are added to the stored row.
-    table = next(table for table in _TALLY_TABLES if table.name == table_name)
-    dialects: dict[str, Any] = {"sqlite": sqlite, "postgresql": postgresql}
-    if dialect not in dialects:
-        raise DatabaseError(f"tallies need SQLite or PostgreSQL, not {dialect}")
-    statement = dialects[dialect].insert(table)
-    counters = [column.name for column in table.c if not column.primary_key]
-    return statement.on_conflict_do_update(
-        index_elements=[column.name for column in table.primary_key.columns],
-        set_={name: table.c[name] + statement.excluded[name] for name in counters},
-    )
