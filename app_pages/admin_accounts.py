@@ -13,7 +13,13 @@ from app_pages.shell import plain, t
 from services import account_admin, accounts, auth, passwords
 from services.account_admin import OrganisationChoice, ScopeName
 from services.accounts import AccountRow
-from services.errors import InvalidInput, NotAuthorised, NotFound, WeakPassword
+from services.errors import (
+    InvalidInput,
+    NotAuthorised,
+    NotFound,
+    Unavailable,
+    WeakPassword,
+)
 
 runtime = shell.runtime_or_stop()
 language = shell.current_language()
@@ -111,6 +117,8 @@ def perform(call: Callable, explain: Callable[[InvalidInput], tuple[str, dict]])
     except InvalidInput as exc:
         key, values = explain(exc)
         staff.notify("error", key, **values)
+    except Unavailable:
+        staff.notify("error", "error.unavailable")
     else:
         return True
     return False

@@ -14,6 +14,7 @@ from services.errors import (
     InvalidInput,
     LoginFailed,
     TooManyAttempts,
+    Unavailable,
     WeakPassword,
 )
 
@@ -44,9 +45,12 @@ def create_admin_and_sign_in() -> None:
     except AdminExists:
         staff.notify("info", "staff.setup_closed")
         return
+    except Unavailable:
+        staff.notify("error", "error.unavailable")
+        return
     try:
         staff.keep_session(auth.login(runtime, username, password, shell.client_key()))
-    except (LoginFailed, TooManyAttempts):   # e.g. this address failed to sign in many times just now
+    except (LoginFailed, TooManyAttempts, Unavailable):   # e.g. this address failed to sign in many times just now
         staff.notify("success", "staff.setup_done_sign_in", username=plain(admin.username))
         return
     staff.notify("success", "staff.setup_done", username=plain(admin.username))

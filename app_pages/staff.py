@@ -223,6 +223,9 @@ def _sign_in_with_sso(runtime: Runtime) -> None:
     except InvalidInput:   # the allow-list names an organisation that does not exist
         notify("error", "staff.sso_misconfigured")
         return
+    except Unavailable:
+        notify("error", "error.unavailable")
+        return
     if signed_in is None:
         notify("error", "staff.sso_refused", email=plain(str(email or "")))
         return

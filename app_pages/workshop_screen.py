@@ -13,7 +13,7 @@ from app_pages import shell
 from app_pages.shell import plain, t
 from services import authorisation, workshop_presenter, workshops
 from services import workshop_charts as charts
-from services.errors import InvalidInput, NotAuthorised, NotFound
+from services.errors import InvalidInput, NotAuthorised, NotFound, Unavailable
 from services.formatting import format_score
 
 REFRESH_SECONDS = 3
@@ -150,7 +150,7 @@ def controls(runtime, account, info) -> None:
     with st.sidebar:
         st.subheader(t("ws.controls"))
         if error := st.session_state.pop("ws-error", None):
-            st.error(t(f"ws.error.{error}"))
+            st.error(t("error.unavailable" if error == "unavailable" else f"ws.error.{error}"))
         toggle = t("ws.hide_results") if info.results_visible else t("ws.show_results")
         st.button(toggle, key="ws-toggle-results", type="primary", width="stretch", on_click=steer,
                   args=(workshops.set_results_visible, runtime, account, info.id, not info.results_visible))
@@ -174,6 +174,8 @@ def steer(change, runtime, account, session_id: int, *args) -> None:
         st.session_state["ws-error"] = str(exc)
     except (NotFound, NotAuthorised):
         st.session_state["ws-error"] = "workshop"
+    except Unavailable:
+        st.session_state["ws-error"] = "unavailable"
 
 
 # --- agreed actions and export ------------------------------------------------------------------

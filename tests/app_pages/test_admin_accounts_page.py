@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from app_pages import staff
 from db.account_models import Account
 from services import accounts, auth
-from services.errors import LoginFailed
+from services.errors import LoginFailed, Unavailable
 from tests.support.organisations import add_two_organisations
 
 PASSWORD = "correct horse battery"
@@ -210,6 +210,21 @@ def test_deactivate_then_reactivate(open_as, runtime, admin, mia, texts):
     no_exceptions(at)
     assert "The account **mia** is active again." in texts(at)
     assert auth.login(runtime, "mia", PASSWORD, "client").account.id == mia.id
+
+
+def test_a_click_while_the_database_is_away_says_try_again(open_as, runtime, admin, mia, texts, monkeypatch):
+    at = open_as("anna")
+    choose_account(at, runtime, admin, "mia")
+
+    def away(*_args, **_kwargs):
+        raise Unavailable()
+
+    monkeypatch.setattr(accounts, "deactivate_account", away)
+    at.button(key="acct-deactivate").click().run()
+    no_exceptions(at)
+    assert "cannot reach its database just now" in texts(at)
+    monkeypatch.undo()
+    assert auth.login(runtime, "mia", PASSWORD, "client").account.id == mia.id   # still active
 
 
 def test_the_last_admin_cannot_be_deactivated(open_as, runtime, admin, texts):

@@ -13,7 +13,7 @@ from db import organisations
 from db.account_models import Account, AuthSession
 from db.models import utcnow
 from services import accounts, auth
-from services.errors import LoginFailed
+from services.errors import LoginFailed, Unavailable
 
 PASSWORD = "correct horse battery"
 
@@ -100,6 +100,21 @@ def test_first_admin_is_created_and_signed_in(app, menu, runtime, texts):
                            "Account"]
     assert [w.key for w in at.text_input] == []                 # the form is gone for good
     assert [link.label for link in at.get("page_link")] == ["Next: add your organisation"]
+
+
+def test_set_up_while_the_database_is_away_says_try_again(app, runtime, texts, monkeypatch):
+    at = app("setup")
+
+    def away(*_args, **_kwargs):
+        raise Unavailable()
+
+    monkeypatch.setattr(auth, "create_first_admin", away)
+    fill(at, **{"setup-username": "Anna", "setup-password": PASSWORD, "setup-password-repeat": PASSWORD})
+    at.button(key="setup-submit").click().run()
+    no_exceptions(at)
+    assert "cannot reach its database just now" in texts(at)
+    assert count(runtime, Account) == 0
+    assert staff.TOKEN_KEY not in at.session_state
 
 
 @pytest.mark.parametrize("username, password, repeated, message", [

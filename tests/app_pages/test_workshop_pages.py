@@ -7,6 +7,7 @@ import pytest
 from app_pages import navigation, staff
 from db import organisations
 from services import accounts, assessments, auth, workshop_join, workshops
+from services.errors import Unavailable
 
 PASSWORD = "correct horse battery"
 ADDRESS = "https://valuematch.example.org"
@@ -107,6 +108,21 @@ def test_controls_steer_the_session(as_fien, runtime, fien):
     at = at.button(key="ws-close-yes").click().run()
     no_exceptions(at)
     assert workshops.session_info(runtime, fien[0], info.id).status == "closed"
+
+
+def test_a_control_clicked_while_the_database_is_away_says_try_again(as_fien, runtime, fien, texts, monkeypatch):
+    info = a_session(runtime, fien[0])
+    monkeypatch.setattr(workshops, "set_results_visible", away)   # the page hands it to the button
+    at = as_fien({"session": str(info.id)})
+    at = at.button(key="ws-toggle-results").click().run()
+    no_exceptions(at)
+    assert "cannot reach its database just now" in texts(at)
+    monkeypatch.undo()
+    assert not workshops.session_info(runtime, fien[0], info.id).results_visible
+
+
+def away(*_args, **_kwargs):
+    raise Unavailable()
 
 
 def test_an_action_is_noted_and_shown(as_fien, runtime, fien, texts):
