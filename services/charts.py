@@ -7,9 +7,7 @@ chart, the table and the summary.
 """
 from __future__ import annotations
 
-import textwrap
-from dataclasses import dataclass
-from typing import Sequence
+from collections.abc import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -18,69 +16,21 @@ from assessment.interpretation import alignment_reading
 from assessment.scoring import ScoreReport
 from questions.model import Instrument, localise
 
+from .chart_style import (
+    BAND_FILLS,
+    COLOURS,
+    ChartWithTable,
+    base_layout,
+    missing_note,
+    neutral_line,
+    rows_height,
+    score_axis,
+    wrap_label,
+)
 from .formatting import format_score, format_signed, round_half_up, side_name
 from .i18n import t
 
-# Okabe-Ito: distinguishable with every common colour-vision deficiency. Shapes and positions
-# carry the same information as the colours wherever two series meet.
-COLOURS = {
-    "match": "#0072B2",       # blue
-    "mismatch": "#D55E00",    # vermillion
-    "value": "#009E73",       # bluish green
-    "compassion": "#CC79A7",   # reddish purple
-    "importance": "#0072B2",
-    "support": "#E69F00",     # orange
-    "ink": "#222222",
-    "muted": "#666666",
-    "grid": "#DDDDDD",
-}
-BAND_FILLS = {"misaligned": "#F6D0BB", "mixed": "#E6E6E6", "aligned": "#C4DFF0"}
-FONT_SIZE = 14
-PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
-                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "zoom2d", "pan2d"]}
-"""Suggested `config=` for st.plotly_chart: keeps the download button, drops tools nobody needs here."""
-
 ORDER = ("alignment_gauge", "match_vs_mismatch", "themes_radar", "compassion_lens", "value_gap")
-
-
-@dataclass(frozen=True)
-class ChartWithTable:
-    """A chart and its text alternatives; `name` is stable (the page uses `chart-<name>` as key)."""
-
-    name: str
-    title: str
-    figure: go.Figure
-    table: pd.DataFrame
-    summary: str
-
-
-def _wrap(text: str, width: int) -> str:
-    """Plotly label with line breaks, so long names do not squeeze the plot on a phone."""
-    return "<br>".join(textwrap.wrap(text, width, break_long_words=False)) or text
-
-
-def _base_layout(fig: go.Figure, height: int, *, legend: bool = False, margin: dict | None = None) -> go.Figure:
-    fig.update_layout(
-        height=height,
-        margin=margin or dict(l=10, r=20, t=20, b=10),
-        font=dict(size=FONT_SIZE),
-        showlegend=legend,
-        legend=dict(orientation="h", x=0, xanchor="left", y=1.02, yanchor="bottom", font=dict(size=13)),
-        hoverlabel=dict(font_size=FONT_SIZE),
-        plot_bgcolor="rgba(0,0,0,0)",
-        paper_bgcolor="rgba(0,0,0,0)",
-        dragmode=False,
-    )
-    return fig
-
-
-def _rows_height(n_rows: int, per_row: int = 46, extra: int = 110) -> int:
-    return max(300, min(420, extra + per_row * n_rows))
-
-
-def _missing_note(fig: go.Figure, *, x: float, y: str, text: str, anchor: str = "left") -> None:
-    fig.add_annotation(x=x, y=y, text=_wrap(text, 12), showarrow=False, xanchor=anchor, align=anchor,
-                       font=dict(size=12, color=COLOURS["muted"]))
 
 
 def _extremes_summary(rows: Sequence[tuple[str, float | None]], language: str, key: str) -> str:
@@ -129,7 +79,7 @@ def themes_radar(instrument: Instrument, report: ScoreReport, language: str) -> 
     names = [localise(d.name, language) for d in domains]
     scores = [report.domain(d.id).score for d in domains]
     missing = t("report.not_enough", language)
-    labels = [_wrap(name, 14) + ("<br><i>" + _wrap(f"({missing})", 14) + "</i>" if score is None else "")
+    labels = [wrap_label(name, 14) + ("<br><i>" + wrap_label(f"({missing})", 14) + "</i>" if score is None else "")
               for name, score in zip(names, scores)]
 
     fig = go.Figure()
@@ -147,7 +97,7 @@ def themes_radar(instrument: Instrument, report: ScoreReport, language: str) -> 
             name=side_name(instrument, side, language),
             hovertemplate="%{customdata}: %{r:.0f}<extra></extra>"))
     # polar plots get no automatic margin: leave room for two-line theme names on a phone
-    _base_layout(fig, 420, legend=True, margin=dict(l=105, r=105, t=55, b=20))
+    base_layout(fig, 420, legend=True, margin=dict(l=105, r=105, t=55, b=20))
     fig.update_layout(
         legend=dict(y=-0.08, yanchor="top"),
         polar=dict(
@@ -178,7 +128,7 @@ def match_vs_mismatch(instrument: Instrument, report: ScoreReport, language: str
         domains = instrument.domains_on(side)
         n_rows += len(domains)
         names = [localise(d.name, language) for d in domains]
-        labels = [_wrap(name, 22) for name in names]
+        labels = [wrap_label(name, 22) for name in names]
         scores = [report.domain(d.id).score for d in domains]
         fig.add_trace(go.Bar(
             x=[sign * s if s is not None else None for s in scores], y=labels, orientation="h",
@@ -191,8 +141,8 @@ def match_vs_mismatch(instrument: Instrument, report: ScoreReport, language: str
         for label, score in zip(labels, scores):
             if score is None:
                 # always right of zero: the side with the most room next to the labels
-                _missing_note(fig, x=2, y=label, text=missing)
-    _base_layout(fig, _rows_height(n_rows), legend=True, margin=dict(l=10, r=20, t=40, b=50))
+                missing_note(fig, x=2, y=label, text=missing)
+    base_layout(fig, rows_height(n_rows), legend=True, margin=dict(l=10, r=20, t=40, b=50))
     fig.update_layout(barmode="relative", bargap=0.35)
     fig.update_xaxes(range=[-112, 112], tickvals=[-100, -50, 0, 50, 100], ticktext=["100", "50", "0", "50", "100"],
                      zeroline=True, zerolinecolor=COLOURS["ink"], zerolinewidth=1.5,
@@ -238,7 +188,7 @@ def alignment_gauge(instrument: Instrument, report: ScoreReport, language: str) 
         fig.add_shape(type="rect", x0=low, x1=high, y0=0.3, y1=0.7, line=dict(width=0),
                       fillcolor=BAND_FILLS[band_id], layer="below")
         fig.add_annotation(x=(low + high) / 2, y=0.74, yanchor="bottom", showarrow=False,
-                           text=_wrap(localise(band.label, language), 18), font=dict(size=13))
+                           text=wrap_label(localise(band.label, language), 18), font=dict(size=13))
     if index is not None:
         fig.add_trace(go.Scatter(
             x=[index], y=[0.5], mode="markers",
@@ -250,7 +200,7 @@ def alignment_gauge(instrument: Instrument, report: ScoreReport, language: str) 
         fig.add_annotation(x=0, y=0.5, showarrow=False, text=t("report.not_enough", language),
                            bgcolor="white", font=dict(size=14, color=COLOURS["muted"]))
     ticks = [-100.0, bands.misaligned_max, 0.0, bands.aligned_min, 100.0]
-    _base_layout(fig, 230, margin=dict(l=20, r=20, t=10, b=10))
+    base_layout(fig, 230, margin=dict(l=20, r=20, t=10, b=10))
     fig.update_xaxes(range=[-104, 104], tickvals=ticks, ticktext=[format_signed(v, language) for v in ticks],
                      title=dict(text=t("chart.alignment_gauge.axis", language), font=dict(size=13)),
                      showgrid=False, zeroline=False, fixedrange=True)
@@ -278,7 +228,7 @@ def compassion_lens(instrument: Instrument, report: ScoreReport, language: str) 
     """Bars of the five compassion elements; high = the intervention supports that element."""
     missing = t("report.not_enough", language)
     names = [localise(instrument.elements[e.element].name, language) for e in report.elements]
-    labels = [_wrap(name, 22) for name in names]
+    labels = [wrap_label(name, 22) for name in names]
     scores = [e.score for e in report.elements]
     fig = go.Figure(go.Bar(
         x=scores, y=labels, orientation="h", customdata=names, marker=dict(color=COLOURS["compassion"]),
@@ -286,11 +236,11 @@ def compassion_lens(instrument: Instrument, report: ScoreReport, language: str) 
         textposition="outside", cliponaxis=False, hovertemplate="%{customdata}: %{text}<extra></extra>"))
     for label, score in zip(labels, scores):
         if score is None:
-            _missing_note(fig, x=1, y=label, text=missing)
-    _neutral_line(fig, language)
-    _base_layout(fig, _rows_height(len(labels)), margin=dict(l=10, r=20, t=30, b=10))
+            missing_note(fig, x=1, y=label, text=missing)
+    neutral_line(fig, language)
+    base_layout(fig, rows_height(len(labels)), margin=dict(l=10, r=20, t=30, b=10))
     fig.update_layout(bargap=0.35)
-    _score_axis(fig, t("chart.compassion_lens.axis", language))
+    score_axis(fig, t("chart.compassion_lens.axis", language))
     fig.update_yaxes(autorange="reversed", automargin=True, fixedrange=True)
 
     element_col = t("chart.col.element", language)
@@ -312,7 +262,7 @@ def value_gap(instrument: Instrument, report: ScoreReport, language: str) -> Cha
     """Dumbbells of importance (circle) and support (diamond) per professional value, with the gap."""
     not_answered = t("report.not_answered", language)
     names = [localise(instrument.domain(g.domain).name, language) for g in report.gaps]
-    labels = [_wrap(name, 20) for name in names]
+    labels = [wrap_label(name, 20) for name in names]
     fig = go.Figure()
     line_x: list[float | None] = []
     line_y: list[str | None] = []
@@ -331,13 +281,13 @@ def value_gap(instrument: Instrument, report: ScoreReport, language: str) -> Cha
             hovertemplate="%{customdata}: %{x:.0f}<extra>" + t(f"chart.value_gap.{key}", language) + "</extra>"))
     for gap, label in zip(report.gaps, labels):
         if gap.importance is None and gap.support is None:
-            _missing_note(fig, x=0, y=label, text=not_answered)
+            missing_note(fig, x=0, y=label, text=not_answered)
         if gap.gap is not None:
             fig.add_annotation(x=1.0, xref="paper", xanchor="left", y=label, showarrow=False,
                                text=t("chart.value_gap.gap_label", language, gap=format_signed(gap.gap, language)),
                                font=dict(size=13, color=COLOURS["ink"]))
-    _base_layout(fig, _rows_height(len(labels), per_row=56), legend=True, margin=dict(l=10, r=90, t=40, b=10))
-    _score_axis(fig, t("chart.value_gap.axis", language), upper=104)
+    base_layout(fig, rows_height(len(labels), per_row=56), legend=True, margin=dict(l=10, r=90, t=40, b=10))
+    score_axis(fig, t("chart.value_gap.axis", language), upper=104)
     fig.update_xaxes(range=[-4, 104])
     fig.update_yaxes(autorange="reversed", automargin=True, fixedrange=True, showgrid=False)
 
@@ -372,20 +322,6 @@ def build_all(instrument: Instrument, report: ScoreReport, language: str) -> lis
     skip = {name for name, left_out in (("value_gap", not report.gaps),
                                         ("themes_radar", radar_themes(instrument) < RADAR_MIN_THEMES)) if left_out}
     return [builders[name](instrument, report, language) for name in ORDER if name not in skip]
-
-
-# ---------------------------------------------------------------- small pieces
-
-def _score_axis(fig: go.Figure, title: str, upper: float = 112) -> None:
-    fig.update_xaxes(range=[0, upper], tickvals=[0, 25, 50, 75, 100], gridcolor=COLOURS["grid"],
-                     title=dict(text=title, font=dict(size=13)), zeroline=False, fixedrange=True)
-
-
-def _neutral_line(fig: go.Figure, language: str) -> None:
-    # 50 is the midpoint of the answer scale: on average neither agreeing nor disagreeing
-    fig.add_vline(x=50, line=dict(color=COLOURS["muted"], width=1, dash="dot"))
-    fig.add_annotation(x=50, y=1.0, yref="paper", yanchor="bottom", showarrow=False,
-                       text=t("chart.neutral", language), font=dict(size=12, color=COLOURS["muted"]))
 
 
 def _gap_summary(report: ScoreReport, names: list[str], language: str) -> str:

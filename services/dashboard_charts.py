@@ -7,7 +7,6 @@ participation, agreement, reliability) are in dashboard_team_charts.
 """
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 
 import pandas as pd
@@ -15,7 +14,7 @@ import plotly.graph_objects as go
 
 from assessment.anonymity import FEWER_THAN_K
 
-from .charts import COLOURS, FONT_SIZE, ChartWithTable
+from .chart_style import COLOURS, ChartWithTable, base_layout, wrap_label
 from .dashboard_parts import Group
 from .dashboard_stats import Estimate
 from .formatting import format_score, format_signed
@@ -66,19 +65,6 @@ def side_label(side: str, language: str) -> str:
     return t(f"dashboard.side.{side}", language)
 
 
-def wrap(text: str, width: int) -> str:
-    return "<br>".join(textwrap.wrap(text, width, break_long_words=False)) or text
-
-
-def base_layout(fig: go.Figure, height: int, *, legend: bool = False, margin: dict | None = None) -> go.Figure:
-    fig.update_layout(
-        height=height, margin=margin or dict(l=10, r=20, t=30, b=10), font=dict(size=FONT_SIZE),
-        showlegend=legend, hoverlabel=dict(font_size=FONT_SIZE), dragmode=False,
-        legend=dict(orientation="h", x=0, xanchor="left", y=1.02, yanchor="bottom", font=dict(size=13)),
-        plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)")
-    return fig
-
-
 def rows_height(n_rows: int, per_row: int = 44, extra: int = 110, top: int = 900) -> int:
     return max(220, min(top, extra + per_row * n_rows))
 
@@ -86,11 +72,11 @@ def rows_height(n_rows: int, per_row: int = 44, extra: int = 110, top: int = 900
 def status_figure(text: str) -> go.Figure:
     """An empty figure that only says why there is nothing to draw."""
     fig = go.Figure()
-    fig.add_annotation(x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, text=wrap(text, 60),
+    fig.add_annotation(x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, text=wrap_label(text, 60),
                        font=dict(size=15, color=COLOURS["muted"]))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    return base_layout(fig, 160)
+    return base_layout(fig, 160, margin=dict(l=10, r=20, t=30, b=10))
 
 
 def _withheld_chart(name: str, title: str, view, language: str, what: str) -> ChartWithTable:
@@ -137,7 +123,7 @@ def theme_means(view, language: str) -> ChartWithTable:
             continue
         estimates = [m.estimate for m in rows]
         fig.add_trace(go.Bar(
-            x=[e.mean if e else None for e in estimates], y=[wrap(m.theme.name, 24) for m in rows],
+            x=[e.mean if e else None for e in estimates], y=[wrap_label(m.theme.name, 24) for m in rows],
             orientation="h", name=side_label(side, language), marker=dict(color=COLOURS[side]),
             error_x=_error_x(estimates), customdata=[interval_text(e, language) for e in estimates],
             text=[format_score(e.mean, language) if e else t("report.not_enough", language) for e in estimates],
@@ -221,7 +207,7 @@ def compassion(view, language: str) -> ChartWithTable:
     elements = list(view.compassion)
     estimates = [e.estimate for e in elements]
     fig = go.Figure(go.Bar(
-        x=[e.mean if e else None for e in estimates], y=[wrap(e.name, 24) for e in elements], orientation="h",
+        x=[e.mean if e else None for e in estimates], y=[wrap_label(e.name, 24) for e in elements], orientation="h",
         marker=dict(color=COLOURS["compassion"]), error_x=_error_x(estimates),
         customdata=[interval_text(e, language) for e in estimates],
         text=[format_score(e.mean, language) if e else t("report.not_enough", language) for e in estimates],
@@ -256,7 +242,7 @@ def likert(view, language: str, side: str) -> ChartWithTable:
     if not view.selection.shown:
         return _withheld_chart(name, title, view, language, title)
     items = [i for i in view.likert if i.side == side]
-    labels = [wrap(i.text, 48) for i in items]
+    labels = [wrap_label(i.text, 48) for i in items]
     points = [p for p, _ in view.scale]
     middle = (points[0] + points[-1]) / 2
     fig = go.Figure()

@@ -13,7 +13,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from .charts import COLOURS
+from .chart_style import COLOURS
 from .dashboard import DashboardView
 from .dashboard_files import context_lines, decimals, group_text, note_text, rounded
 from .exports import neutralise_cell

@@ -13,17 +13,15 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import COLOURS, ChartWithTable
+from .chart_style import COLOURS, ChartWithTable, base_layout, wrap_label
 from .dashboard_charts import (
     EMPTY_FILL,
     WITHHELD_FILL,
-    base_layout,
     decimal,
     group_status,
     interval_text,
     rows_height,
     short_status,
-    wrap,
 )
 from .dashboard_parts import Group
 from .dashboard_stats import AGREEMENT_SPLIT_BELOW, MIN_N_FOR_ALPHA, TOO_FEW_FOR_ALPHA
@@ -37,7 +35,7 @@ AGREEMENT_SCALE = [[0.0, "#E08214"], [AGREEMENT_SPLIT_BELOW, "#F7F7F7"], [1.0, "
 
 
 def _name(text: str, width: int = 22) -> str:
-    return wrap(html.escape(text), width)
+    return wrap_label(html.escape(text), width)
 
 
 def _status_trace(x: Sequence[str], groups: Sequence[tuple[str, Group]], language: str) -> go.Heatmap:

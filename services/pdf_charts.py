@@ -9,7 +9,7 @@ from typing import Sequence
 from assessment.scoring import ScoreReport
 from questions.model import Instrument, localise
 
-from .charts import BAND_FILLS, COLOURS
+from .chart_style import BAND_FILLS, COLOURS
 from .formatting import format_score, format_signed
 from .i18n import t
 from .pdf_page import INK, MUTED, RULE, TRACK, Colour, ReportPDF, rgb

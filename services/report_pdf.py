@@ -13,7 +13,7 @@ from assessment.interpretation import ThemeReading, alignment_reading, theme_rea
 from assessment.scoring import ScoreReport
 from questions.model import SIDES, Instrument, localise
 
-from .charts import COLOURS
+from .chart_style import COLOURS
 from .formatting import format_score, format_signed, side_name
 from .i18n import t
 from .pdf_charts import alignment_bar, bars, bars_height, diverging, dumbbells, dumbbells_height

@@ -16,15 +16,13 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from . import dashboard_charts
-from .charts import COLOURS, ChartWithTable
+from .chart_style import COLOURS, ChartWithTable, base_layout, wrap_label
 from .dashboard_charts import (
     EMPTY_FILL,
-    base_layout,
     decimal,
     rows_height,
     side_label,
     status_figure,
-    wrap,
 )
 from .dashboard_stats import AGREEMENT_SPLIT_BELOW
 from .formatting import format_score, format_signed
@@ -107,7 +105,7 @@ def ws_theme_bands(picture: WorkshopPicture, language: str) -> ChartWithTable:
     if not picture.shown:
         return status_chart(name, title, round_status(picture, language), language)
     rows = [b for side in SIDE_ORDER for b in picture.theme_bands if b.theme.side == side]
-    labels = [wrap(b.theme.name, 24) for b in rows]
+    labels = [wrap_label(b.theme.name, 24) for b in rows]
     counts = {"fits": [b.fits for b in rows], "between": [b.middle for b in rows],
               "clashes": [b.clashes for b in rows], "not_enough": [b.not_enough for b in rows]}
     fig = go.Figure()
@@ -166,7 +164,7 @@ def ws_agreement(picture: WorkshopPicture, language: str) -> ChartWithTable:
     means = [m for side in SIDE_ORDER for m in picture.theme_means if m.theme.side == side]
     values = [m.agreement.value if m.agreement else None for m in means]
     fig = go.Figure(go.Bar(
-        x=values, y=[wrap(m.theme.name, 24) for m in means], orientation="h",
+        x=values, y=[wrap_label(m.theme.name, 24) for m in means], orientation="h",
         marker=dict(color=[SPLIT_COLOUR if m.agreement and m.agreement.split else AGREED_COLOUR for m in means]),
         text=[_agreement_text(m.agreement, language) for m in means], textposition="outside", cliponaxis=False,
         hovertemplate="%{y}: %{text}<extra></extra>"))
@@ -181,7 +179,7 @@ def ws_agreement(picture: WorkshopPicture, language: str) -> ChartWithTable:
     ticks = (0, 0.25, 0.5, AGREEMENT_SPLIT_BELOW, 1)
     fig.update_xaxes(range=[0, 1], tickvals=ticks, ticktext=[_tick(v, language) for v in ticks],
                      gridcolor=COLOURS["grid"], fixedrange=True,
-                     title=dict(text=wrap(t("workshop_report.agreement.axis", language), 42), font=dict(size=13)))
+                     title=dict(text=wrap_label(t("workshop_report.agreement.axis", language), 42), font=dict(size=13)))
     fig.update_yaxes(autorange="reversed", automargin=True, fixedrange=True)
     table = pd.DataFrame([{
         t("chart.col.theme", language): m.theme.name,
@@ -231,7 +229,7 @@ def ws_comparison(compared: RoundComparison | None, language: str, *, k: int) ->
     shifts = [s for side in SIDE_ORDER for s in compared.themes if s.theme and s.theme.side == side]
     rounds = [t("workshop_report.round", language, round=r) for r in (compared.first_round, compared.second_round)]
     fig = make_subplots(rows=2, cols=1, row_heights=[0.82, 0.18], vertical_spacing=0.12)
-    for row, rows, axis_range in ((1, [(s, wrap(s.theme.name, 24)) for s in shifts], (0, 100)),
+    for row, rows, axis_range in ((1, [(s, wrap_label(s.theme.name, 24)) for s in shifts], (0, 100)),
                                   (2, [(compared.alignment, t("chart.alignment_index", language))], (-100, 100))):
         _dumbbells(fig, row, rows, rounds, language)
         fig.update_xaxes(range=[axis_range[0] - 4, axis_range[1] + 4], gridcolor=COLOURS["grid"], fixedrange=True,

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from .charts import COLOURS
+from .chart_style import COLOURS
 from .dashboard_charts import decimal, interval_text
 from .dashboard_parts import LEAST_ALIGNED, MISALIGNED, SPLIT_VIEW
 from .dashboard_stats import Estimate

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from services import workshop_charts
-from services.charts import ChartWithTable
+from services.chart_style import ChartWithTable
 from services.i18n import LANGUAGES, t
 from services.workshop_picture import comparison
 from tests.services.test_workshop_picture import five_people, instrument, respond, round_of
