@@ -24,21 +24,26 @@ CHROMIUM=/usr/bin/chromium
 ensure_venv
 pip_install requirements-dev.txt
 
+# apt_install PACKAGE WHAT: Debian's PACKAGE, as root or through sudo.
+apt_install() {
+    local sudo=""
+    if [ "$(id -u)" != 0 ]; then
+        command -v sudo >/dev/null 2>&1 \
+            || die "Debian's '$1' package is needed (for $2), and sudo is unavailable to install it"
+        sudo="sudo"
+    fi
+    log "installing Debian's $1 (for $2)"
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq </dev/null
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" </dev/null >/dev/null
+}
+
 ensure_chromium() {
     [ -x "$CHROMIUM" ] && return 0
     if [ "${VM_ALLOW_SKIP_BROWSER:-}" = 1 ]; then
         log "$CHROMIUM missing; VM_ALLOW_SKIP_BROWSER=1, browser tests will be skipped"
         return 0
     fi
-    local sudo=""
-    if [ "$(id -u)" != 0 ]; then
-        command -v sudo >/dev/null 2>&1 \
-            || die "$CHROMIUM is missing and sudo is unavailable; install Debian's 'chromium' package"
-        sudo="sudo"
-    fi
-    log "installing Debian's chromium (for browser tests)"
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq </dev/null
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium </dev/null >/dev/null
+    apt_install chromium "browser tests"
     [ -x "$CHROMIUM" ] || die "apt-get install chromium did not provide $CHROMIUM"
 }
 ensure_chromium
@@ -83,18 +88,6 @@ stop_postgres() {
     PG_DIR=""
 }
 
-install_postgres() {
-    local sudo=""
-    if [ "$(id -u)" != 0 ]; then
-        command -v sudo >/dev/null 2>&1 \
-            || die "PostgreSQL is missing and sudo is unavailable; install Debian's 'postgresql' package"
-        sudo="sudo"
-    fi
-    log "installing Debian's postgresql (for the PostgreSQL runs of the tests)"
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq </dev/null
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql </dev/null >/dev/null
-}
-
 free_port() {
     "$VENV_PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
@@ -109,7 +102,7 @@ setup_postgres() {
             log "PostgreSQL missing; VM_ALLOW_SKIP_POSTGRES=1, tests run on SQLite only"
             return 0
         fi
-        install_postgres
+        apt_install postgresql "the PostgreSQL runs of the tests"
         PG_BIN=$(find_pg_bin) || die "apt-get install postgresql did not provide initdb and pg_ctl"
     fi
     if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then
