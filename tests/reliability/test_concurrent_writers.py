@@ -1,5 +1,6 @@
 """16 writer processes x 200 submissions each, on SQLite (file, WAL) and PostgreSQL: every response
-is stored exactly once, whole, double clicks included, and the tallies equal the raw tables."""
+is stored exactly once, whole, double clicks included, and the tallies equal the raw tables. A writer told
+"try again" (the database stayed busy) tries again, as the person on the page does (writers.TRIES)."""
 from __future__ import annotations
 
 import multiprocessing
@@ -31,7 +32,7 @@ def run_writers(database_url: str, invites: list[str]) -> list[tuple]:
                  for worker in range(WRITERS)]
     for process in processes:
         process.start()
-    records, errors = [], []
+    records, errors, retried = [], [], []
     deadline = time.monotonic() + RESULT_TIMEOUT_S
     try:
         reported = 0
@@ -46,7 +47,8 @@ def run_writers(database_url: str, invites: list[str]) -> list[tuple]:
                 continue
             reported += 1
             if outcome == "done":
-                records.extend(payload)
+                records.extend(payload[0])
+                retried.extend(payload[1])
             else:
                 errors.append(f"writer {worker}:\n{payload}")
     finally:
@@ -57,6 +59,7 @@ def run_writers(database_url: str, invites: list[str]) -> list[tuple]:
                 process.join()
     assert not errors, "\n".join(errors)
     assert all(process.exitcode == 0 for process in processes)
+    print(f"{len(retried)} 'try again' answers, each tried again: {sorted(set(retried))}")
     return records
 
 
