@@ -19,6 +19,19 @@ from tests.support.postgres import (
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def quick_password_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2id at its smallest cost (about 180 ms less per hash or check on these machines): tests sign
+    in and create accounts often, and the hashing cost is not what they test. Tests marked
+    `production_hashing` (tests/services/test_auth.py) keep the production parameters and check them."""
+    if request.node.get_closest_marker("production_hashing"):
+        return
+    from argon2 import PasswordHasher
+
+    from services import passwords
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     """Absolute path of the repository root (the folder holding app.py)."""
@@ -119,7 +132,8 @@ def postgresql_migrated_database(postgres_template: str,
 
 
 # Tests that start servers, browsers or many processes share the machine badly: with several pytest
-# workers (scripts/test.sh runs two) they run one after another on one worker, beside the rest.
+# workers (scripts/test.sh runs two) they run one after another on one worker, beside the rest. A test
+# with a group of its own (xdist_group marker) keeps it: it runs beside them.
 SERIAL_FOLDERS = ("browser", "reliability")
 
 
@@ -127,5 +141,5 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     tests_folder = Path(__file__).resolve().parent
     for item in items:
         relative = Path(str(item.path)).resolve().relative_to(tests_folder)
-        if relative.parts[0] in SERIAL_FOLDERS:
+        if relative.parts[0] in SERIAL_FOLDERS and not item.get_closest_marker("xdist_group"):
             item.add_marker(pytest.mark.xdist_group("serial"))

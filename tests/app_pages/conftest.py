@@ -62,11 +62,3 @@ def page_text(at) -> str:
     return "\n".join(str(p) for p in parts)
 
 
-@pytest.fixture(autouse=True)
-def quick_password_hashing(monkeypatch):
-    """Argon2id with the smallest cost for page tests, which sign in many times: the pages are under
-    test here, not the hashing cost (tests/services/test_auth.py checks the production parameters)."""
-    from argon2 import PasswordHasher
-
-    from services import passwords
-    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))

@@ -29,15 +29,6 @@ def runtime(settings_env):
     rt.engine.dispose()
 
 
-@pytest.fixture(autouse=True)
-def quick_password_hashing(monkeypatch):
-    """Argon2id at its smallest cost: these tests sign in often; the hashing is tested in tests/services."""
-    from argon2 import PasswordHasher
-
-    from services import passwords
-    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-
-
 @pytest.fixture
 def app(runtime, repo_root):
     """open_page(page, query=..., state=..., token=...): the real app at a page, after one first run."""

@@ -56,6 +56,7 @@ def stored_hash(rt, username="anna"):
 # --- hashing ------------------------------------------------------------------------------
 
 
+@pytest.mark.production_hashing
 def test_passwords_are_hashed_with_argon2id():
     hashed = passwords.hash_password(PASSWORD)
     assert hashed.startswith("$argon2id$")
@@ -66,6 +67,7 @@ def test_passwords_are_hashed_with_argon2id():
     assert passwords.hash_password(PASSWORD) != hashed      # salted
 
 
+@pytest.mark.production_hashing
 def test_parameters_are_at_least_argon2_cffi_defaults():
     ours, defaults = passwords._hasher, PasswordHasher()
     assert ours.time_cost >= defaults.time_cost
@@ -170,6 +172,7 @@ def test_a_deactivated_account_cannot_sign_in(rt, admin):
         auth.login(rt, "anna", PASSWORD, "client", now=T0)
 
 
+@pytest.mark.production_hashing
 def test_an_old_hash_is_upgraded_on_login(rt, admin):
     weak = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1).hash(PASSWORD)
     with rt.sessions.begin() as session:
