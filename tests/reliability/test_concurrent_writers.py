@@ -7,6 +7,8 @@ import multiprocessing
 import queue
 import time
 
+import pytest
+
 from services.runtime import build_runtime
 from services.settings import Settings
 from tests.reliability import writers
@@ -63,6 +65,10 @@ def run_writers(database_url: str, invites: list[str]) -> list[tuple]:
     return records
 
 
+# The SQLite run (the longest test) has a group of its own, so it runs beside the browser tests
+# instead of after them (tests/conftest.py); the writers retry "try again" as people do.
+@pytest.mark.parametrize("backend_url", [pytest.param("sqlite", marks=pytest.mark.xdist_group("writers")),
+                                         "postgresql"], indirect=True)
 def test_every_submission_is_stored_exactly_once(backend_url):
     rt = build_runtime(Settings(database_url=backend_url), migrate=False)
     try:
