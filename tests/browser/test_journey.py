@@ -1,47 +1,11 @@
 """A professional's whole journey in a real browser: assessment in English and in Dutch, results,
 PDF, and coming back later with the resume code to see the history."""
 import re
-from contextlib import contextmanager
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import SCREENSHOT_DIR, wait_for_streamlit
-
-
-@contextmanager
-def screenshot_on_failure(context, name: str):
-    """Keep a picture of every page of the context when the journey fails, then close it."""
-    try:
-        yield
-    except BaseException:
-        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-        for index, open_page in enumerate(context.pages):
-            open_page.screenshot(path=str(SCREENSHOT_DIR / f"{name}-{index}.png"), full_page=True)
-        raise
-    finally:
-        context.close()
-
-
-def click(page, key: str) -> None:
-    page.locator(f".st-key-{key} button").first.click()
-    wait_for_streamlit(page)
-
-
-def answer_every_step(page, choose) -> None:
-    """Answer every item on every step; `choose(item_id)` gives the option index (0-4 scale, 5 = n/a)."""
-    while True:
-        radios = page.locator('[class*="st-key-item-"]')
-        for index in range(radios.count()):
-            radio = radios.nth(index)
-            item_id = re.search(r"st-key-item-(\w+)", radio.get_attribute("class")).group(1)
-            option = choose(item_id)
-            if option is not None:
-                radio.locator('[role="radiogroup"] label').nth(option).click()
-                wait_for_streamlit(page)
-        if page.locator(".st-key-submit-assessment").count():
-            click(page, "submit-assessment")
-            return
-        click(page, "step-next")
+from tests.browser.conftest import wait_for_streamlit
+from tests.browser.steps import answer_every_step, click, screenshot_on_failure
 
 
 def start(page, url: str, intervention: str, code: str | None = None) -> str | None:

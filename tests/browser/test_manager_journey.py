@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from services import assessments
 from services.runtime import build_runtime
 from tests.browser.conftest import REPO_ROOT, wait_for_streamlit
-from tests.browser.test_journey import click, screenshot_on_failure
+from tests.browser.steps import answer_every_step, click, screenshot_on_failure
 
 PASSWORD = "correct horse battery"
 MANAGER_PASSWORD = "a long manager password"
@@ -134,21 +134,13 @@ def answer_in_browser(page, link: str) -> None:
     page.wait_for_url(re.compile(r"draft="))
     expect(page.get_by_text("Step 1 of 4", exact=False)).to_be_visible()
     wait_for_streamlit(page)
-    answered = 0
-    while True:
-        radios = page.locator('[class*="st-key-item-"]')
-        for index in range(radios.count()):
-            item = re.search(r"st-key-item-(\w+)", radios.nth(index).get_attribute("class")).group(1)
-            option = 1 if item.startswith(("fb", "tp")) else 3
-            radios.nth(index).locator('[role="radiogroup"] label').nth(option).click()
-            wait_for_streamlit(page)
-            answered += item[:3] not in ("imp", "sup")
+
+    def progress_counts_them(answered: list[str]) -> None:
         # Every answer is saved the moment it is given: the progress line counts them.
-        expect(page.get_by_text(f"{answered} of 28 statements answered", exact=False)).to_be_visible()
-        if page.locator(".st-key-submit-assessment").count():
-            click(page, "submit-assessment")
-            break
-        click(page, "step-next")
+        statements = sum(item[:3] not in ("imp", "sup") for item in answered)
+        expect(page.get_by_text(f"{statements} of 28 statements answered", exact=False)).to_be_visible()
+
+    answer_every_step(page, lambda item: 1 if item.startswith(("fb", "tp")) else 3, after_step=progress_counts_them)
     expect(page.get_by_text("Your value match", exact=True)).to_be_visible()
     page.close()
 

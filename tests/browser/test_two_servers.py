@@ -17,7 +17,8 @@ from services import accounts, assessments, auth, survey_rounds
 from services.runtime import build_runtime
 from services.settings import Settings
 from tests.browser.conftest import REPO_ROOT, wait_for_streamlit
-from tests.browser.test_journey import screenshot_on_failure, start
+from tests.browser.steps import answer_every_step, screenshot_on_failure
+from tests.browser.test_journey import start
 from tests.browser.test_manager_journey import fill, open_page
 from tests.support.postgres import POSTGRES_URL
 
@@ -73,17 +74,7 @@ def answer_in_browser(page, link: str) -> None:
     page.locator(".st-key-setup-begin button").click()
     expect(page.get_by_text("Step 1 of 4", exact=False)).to_be_visible()
     wait_for_streamlit(page)
-    while True:
-        radios = page.locator('[class*="st-key-item-"]')
-        for index in range(radios.count()):
-            radios.nth(index).locator('[role="radiogroup"] label').nth(2).click()
-            wait_for_streamlit(page)
-        if page.locator(".st-key-submit-assessment").count():
-            break
-        page.locator(".st-key-step-next button").click()
-        wait_for_streamlit(page)
-    page.locator(".st-key-submit-assessment button").click()
-    wait_for_streamlit(page, SLOW_PAGE_TIMEOUT_MS)
+    answer_every_step(page, lambda _item: 2, submit_timeout=SLOW_PAGE_TIMEOUT_MS)
     expect(page.get_by_text("Your value match", exact=True)).to_be_visible()
     page.close()
 

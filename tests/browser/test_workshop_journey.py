@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from services import accounts, assessments, auth, workshop_join, workshops
 from services.runtime import build_runtime
 from tests.browser.conftest import REPO_ROOT, wait_for_streamlit
-from tests.browser.test_journey import click, screenshot_on_failure
+from tests.browser.steps import answer_every_step, click, screenshot_on_failure
 
 PASSWORD = "correct horse battery"
 
@@ -30,15 +30,7 @@ def answer_on_phone(phone) -> None:
     phone.wait_for_url(re.compile(r"draft="))
     expect(phone.get_by_text("Step 1 of", exact=False)).to_be_visible()
     wait_for_streamlit(phone)
-    while True:
-        radios = phone.locator('[class*="st-key-item-"]')
-        for index in range(radios.count()):
-            radios.nth(index).locator('[role="radiogroup"] label').nth(3).click()
-            wait_for_streamlit(phone)
-        if phone.locator(".st-key-submit-assessment").count():
-            click(phone, "submit-assessment")
-            break
-        click(phone, "step-next")
+    answer_every_step(phone, lambda _item: 3)
     expect(phone.get_by_text("Your value match", exact=True)).to_be_visible()
 
 
