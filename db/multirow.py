@@ -73,11 +73,15 @@ def _counters(table: Table) -> list[str]:
 @cache
 def _pg_statement(table: Table, columns: tuple[str, ...], *, add: bool) -> Any:
     dialect = postgresql.dialect()
+    quote = dialect.identifier_preparer.quote
+    # Names come from the table's metadata (checked in _columns), quoted; the values are bound arrays.
     arrays = ", ".join(f"CAST(:{name} AS {table.c[name].type.compile(dialect)}[])" for name in columns)
-    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT * FROM unnest({arrays})"
+    target = quote(table.name)
+    sql = f"INSERT INTO {target} ({', '.join(map(quote, columns))}) SELECT * FROM unnest({arrays})"
     if add:
-        key = ", ".join(column.name for column in table.primary_key.columns)
-        sums = ", ".join(f"{name} = {table.name}.{name} + EXCLUDED.{name}" for name in _counters(table))
+        key = ", ".join(quote(column.name) for column in table.primary_key.columns)
+        sums = ", ".join(f"{quote(name)} = {target}.{quote(name)} + EXCLUDED.{quote(name)}"
+                         for name in _counters(table))
         sql += f" ON CONFLICT ({key}) DO UPDATE SET {sums}"
     return text(sql)
 
