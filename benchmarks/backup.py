@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.production_data import Backends, log  # noqa: E402
+from benchmarks.production_data import Backends, log, runtime_for  # noqa: E402
 from benchmarks.timing import Row, Summary, markdown_table  # noqa: E402
 
 
@@ -44,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def measure(backends: Backends, folder: Path, size: int) -> list[Row]:
+    from sqlalchemy import insert
+
     from db import snapshot
     from services import backup
     from services.settings import Settings
@@ -59,7 +61,6 @@ def measure(backends: Backends, folder: Path, size: int) -> list[Row]:
 
     def restore(backend: str, name: str) -> Summary:
         url = backends.url(backend, name, fresh=True)
-        from benchmarks.production_data import runtime_for
         runtime_for(url).engine.dispose()   # migrated, empty
         log(f"import-all into {backend} ({name}) ...")
         seconds, _ = timed(lambda: backup.import_all(Settings(database_url=url), file))
@@ -72,7 +73,6 @@ def measure(backends: Backends, folder: Path, size: int) -> list[Row]:
 
     def executemany(connection, table, batch):
         if batch:
-            from sqlalchemy import insert
             connection.execute(insert(table), batch)
 
     snapshot.insert_rows = executemany

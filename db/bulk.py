@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from db.errors import InvalidRecord
 from db.models import Response, ResponseAnswer, ResponseScore
-from db.multirow import add_counts
+from db.multirow import add_counts, copy_rows
 from db.org_models import AnswerTally, ResponseTally, ScoreTally
 from db.tallies import NOT_APPLICABLE_VALUE, tallied_scores
 
@@ -172,11 +172,7 @@ def _insert_many(session: Session, table: Table, columns: tuple[str, ...], rows:
         return
     connection = session.connection()
     if connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg":
-        names = ", ".join(connection.dialect.identifier_preparer.quote(c) for c in columns)
-        with connection.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
-            with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+        copy_rows(connection, table, columns, rows)
         return
     if connection.dialect.name != "sqlite":
         session.execute(insert(table), [dict(zip(columns, row)) for row in rows])

@@ -6,15 +6,13 @@ The service layer owns the transaction (`with session.begin():`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from db.errors import DraftNotFound, InvalidRecord
 from db.models import Draft, Response, ResponseAnswer, ResponseScore
-from db.multirow import insert_rows
+from db.multirow import dialect_insert, insert_rows
 from db.tallies import NOT_APPLICABLE_VALUE, add_to_tallies
 
 NOT_APPLICABLE = "na"
@@ -22,7 +20,6 @@ AnswerValue = int | str  # 1..5 or "na"
 Answers = dict[str, AnswerValue]
 Score = tuple[float | None, str]  # (value, "ok" | "not_enough")
 Scores = dict[str, Score]
-_INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 # Stays well under SQLite's bound-parameter limit for IN (...) lists.
 _IN_CHUNK = 500
 
@@ -60,7 +57,7 @@ def add_response(
     # ON CONFLICT DO NOTHING: a concurrent submit of the same token waits for the other transaction
     # and then inserts nothing, so the response is read back instead; no savepoint, no lookup first.
     response = session.scalar(
-        _dialect_insert(session, Response)
+        dialect_insert(session, Response)
         .values(
             submission_token=submission_token,
             respondent_id=respondent_id,
@@ -170,13 +167,6 @@ def load_answers_and_scores(
         for rid, key, value, status in session.execute(score_query):
             loaded[rid][1][key] = (value, status)
     return loaded
-
-
-def _dialect_insert(session: Session, entity: type[Response]) -> Any:
-    dialect = session.get_bind().dialect.name
-    if dialect not in _INSERTS:
-        raise InvalidRecord(f"responses need SQLite or PostgreSQL, not {dialect}")
-    return _INSERTS[dialect](entity)
 
 
 def _response_by_token(session: Session, submission_token: str) -> Response | None:

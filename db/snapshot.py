@@ -11,10 +11,10 @@ from typing import Any
 
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Table, func, insert, inspect, select, text
-from sqlalchemy import exc as sa_exc
 
 from db.engine import MIGRATIONS_DIR
 from db.models import Base
+from db.multirow import copy_rows
 
 __all__ = ["data_tables", "foreign_tables", "head_revision", "insert_rows", "reset_sequences",
            "row_count", "stream_rows"]
@@ -68,19 +68,7 @@ def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]
         connection.execute(insert(table), rows)
         return
     columns = list(rows[0])
-    # The columns' own bind processing (JSON to text, the UTC datetime type), as an INSERT would do.
-    processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns]
-    names = ", ".join(dialect.identifier_preparer.quote(name) for name in columns)
-    statement = f"COPY {dialect.identifier_preparer.quote(table.name)} ({names}) FROM STDIN"
-    driver_error = dialect.loaded_dbapi.Error
-    try:
-        with connection.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
-            with cursor.copy(statement) as copy:
-                for row in rows:
-                    copy.write_row([value if process is None else process(value)
-                                    for value, process in zip((row[name] for name in columns), processors)])
-    except driver_error as exc:   # reported like an INSERT's error (IntegrityError for a broken key, ...)
-        raise sa_exc.DBAPIError.instance(statement, None, exc, driver_error, dialect=dialect) from exc
+    copy_rows(connection, table, columns, ([row[name] for name in columns] for row in rows))
 
 
 def reset_sequences(connection: Connection) -> None:
