@@ -17,6 +17,8 @@ runtime = shell.runtime_or_stop()
 language = shell.current_language()
 # Answers given while the database was away: kept in this session and sent with the next save.
 UNSAVED_KEY = "vm_unsaved_answers"
+# (draft token, {item: the choice the page last showed}): tells a choice made here from a stale one.
+SHOWN_KEY = "vm_shown_answers"
 
 
 def keep_draft_in_url(token: str) -> None:
@@ -67,9 +69,14 @@ def setup_form() -> None:
 
 
 def save_answer(token: str, item_id: str, step: int) -> None:
-    answers = {**st.session_state.get(UNSAVED_KEY, {}), item_id: st.session_state[f"item-{item_id}"]}
+    send_answers(token, {item_id: st.session_state[f"item-{item_id}"]}, step)
+
+
+def send_answers(token: str, answers: dict, step: int):
+    """Save answers (with any kept while the database was away); the new draft, or None if not saved."""
+    answers = {**st.session_state.get(UNSAVED_KEY, {}), **answers}
     try:
-        assessments.save_answers(runtime, token=token, answers=answers, step=step)
+        draft = assessments.save_answers(runtime, token=token, answers=answers, step=step)
     except Unavailable:
         st.session_state[UNSAVED_KEY] = answers
         st.session_state["vm_try_again"] = True
@@ -77,6 +84,16 @@ def save_answer(token: str, item_id: str, step: int) -> None:
         st.session_state["vm_save_error"] = str(exc)
     else:
         st.session_state.pop(UNSAVED_KEY, None)
+        return draft
+    return None
+
+
+def choices_not_saved(token: str, items, stored: dict) -> dict:
+    """Choices on the page whose save did not happen. Streamlit stops a run, callbacks included, when
+    the next click arrives: a quick second click can cut the first one's save short."""
+    last_token, last_shown = st.session_state.get(SHOWN_KEY, (None, {}))
+    shown = {item: st.session_state[f"item-{item}"] for item in items if f"item-{item}" in st.session_state}
+    return assessments.choices_not_saved(shown, stored, last_shown if last_token == token else {})
 
 
 def save_unsaved(token: str, step: int) -> None:
@@ -85,8 +102,10 @@ def save_unsaved(token: str, step: int) -> None:
     st.session_state.pop(UNSAVED_KEY, None)
 
 
-def go_to_step(token: str, step: int) -> None:
+def go_to_step(token: str, step: int, leaving: tuple[str, ...] = (), stored: dict | None = None) -> None:
     try:
+        st.session_state[UNSAVED_KEY] = {**st.session_state.get(UNSAVED_KEY, {}),
+                                         **choices_not_saved(token, leaving, stored or {})}
         save_unsaved(token, step)
     except Unavailable:
         st.session_state["vm_try_again"] = True
@@ -138,8 +157,10 @@ def question(draft, number: int, item_id: str, step: int, missing: set[str]) -> 
 def questionnaire(draft) -> None:
     instrument = draft.instrument
     steps = instrument.steps
+    step = steps[draft.step]
+    if missed := choices_not_saved(draft.token, step.items, draft.answers):
+        draft = send_answers(draft.token, missed, draft.step) or draft
     step_index = draft.step
-    step = steps[step_index]
     required = instrument.required_ids
     answered = sum(1 for q in required if draft.answers.get(q) is not None)
     missing = set(st.session_state.get("vm_missing", []))
@@ -163,13 +184,15 @@ def questionnaire(draft) -> None:
     first = sum(len(s.items) for s in steps[:step_index]) + 1
     for offset, item_id in enumerate(step.items):
         question(draft, first + offset, item_id, step_index, missing)
+    st.session_state[SHOWN_KEY] = (draft.token, {item: st.session_state.get(f"item-{item}") for item in step.items})
 
     back, forward = st.columns(2)
     if step_index > 0:
-        back.button(t("assess.back"), key="step-back", on_click=go_to_step, args=(draft.token, step_index - 1))
+        back.button(t("assess.back"), key="step-back", on_click=go_to_step,
+                    args=(draft.token, step_index - 1, step.items, draft.answers))
     if step_index < len(steps) - 1:
         forward.button(t("assess.next"), type="primary", key="step-next",
-                       on_click=go_to_step, args=(draft.token, step_index + 1))
+                       on_click=go_to_step, args=(draft.token, step_index + 1, step.items, draft.answers))
     else:
         if forward.button(t("assess.submit"), type="primary", key="submit-assessment"):
             submit(draft)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -141,6 +142,14 @@ def save_answers(rt: Runtime, *, token: str, answers: dict, step: int) -> DraftV
         step = max(0, min(int(step), len(instrument.steps) - 1))
         repository.save_draft_answers(session, token=token, answers=clean, step=step)
     return load_draft(rt, token)
+
+
+def choices_not_saved(shown: Mapping[str, object], stored: Mapping[str, object],
+                      last_shown: Mapping[str, object]) -> dict[str, object]:
+    """The choices a page shows that are not stored and were made on that page since it last showed
+    the item: one equal to what the page last showed is left alone (another tab may have stored another)."""
+    return {item: value for item, value in shown.items()
+            if value is not None and value != stored.get(item) and value != last_shown.get(item)}
 
 
 def submit(rt: Runtime, *, token: str) -> int:

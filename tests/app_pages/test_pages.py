@@ -67,6 +67,32 @@ def test_answers_survive_a_reload(app, runtime):
     assert reloaded.radio(key="item-tn1").value is None
 
 
+@pytest.mark.parametrize("then", ["next run", "next step at once"])
+def test_a_choice_whose_save_was_cut_short_is_saved_later(app, runtime, monkeypatch, then):
+    """Streamlit stops a run, callbacks included, when the next click arrives: the choice shown on
+    the page is saved by the next run or by the click on "Next", not lost."""
+    started = assessments.start_assessment(runtime, language="en", intervention="App", role=None)
+    at = app("assessment", query={"draft": started.draft_token})
+    save, cut = assessments.save_answers, []
+
+    def cut_short_once(rt, *, token, answers, step):
+        if not cut:
+            cut.append(answers)
+            return None
+        return save(rt, token=token, answers=answers, step=step)
+
+    monkeypatch.setattr(assessments, "save_answers", cut_short_once)
+    at.radio(key="item-ca1").set_value(5)
+    if then == "next step at once":
+        at.button(key="step-next").click()
+    at.run()
+    no_exceptions(at)
+    assert cut == [{"ca1": 5}]
+    draft = assessments.load_draft(runtime, started.draft_token)
+    assert draft.answers == {"ca1": 5}
+    assert draft.step == (1 if then == "next step at once" else 0)
+
+
 def test_unanswered_items_are_pointed_out_and_nothing_is_stored(app, runtime, texts):
     started = assessments.start_assessment(runtime, language="en", intervention="App", role=None)
     assessments.save_answers(runtime, token=started.draft_token, answers={"ca1": 3},

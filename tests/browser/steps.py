@@ -6,6 +6,8 @@ import re
 from collections.abc import Callable
 from contextlib import contextmanager
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import PAGE_TIMEOUT_MS, SCREENSHOT_DIR, wait_for_streamlit
 
 
@@ -28,6 +30,23 @@ def click(page, key: str, timeout: float = PAGE_TIMEOUT_MS) -> None:
     wait_for_streamlit(page, timeout)
 
 
+def item_ids(page) -> list[str]:
+    """The ids of the statements on the current step, read in one go from the page."""
+    classes = page.locator('[class*="st-key-item-"]').evaluate_all("els => els.map(e => e.className)")
+    return [re.search(r"st-key-item-(\w+)", names).group(1) for names in classes]
+
+
+def wait_for_new_step(page, previous: list[str], timeout: float = PAGE_TIMEOUT_MS) -> None:
+    """Wait until the page shows other statements than `previous` (the next step has rendered);
+    on a loaded machine the rerun can start later than `wait_for_streamlit` looks."""
+    page.wait_for_function(
+        """old => { const el = document.querySelector('[class*="st-key-item-"]');
+                    return el && !old.some(id => el.className.includes('st-key-item-' + id + ' ')
+                                                 || el.className.endsWith('st-key-item-' + id)); }""",
+        arg=previous, timeout=timeout)
+    wait_for_streamlit(page, timeout)
+
+
 def answer_every_step(page, choose: Callable[[str], int | None], *,
                       after_step: Callable[[list[str]], None] | None = None,
                       submit_timeout: float = PAGE_TIMEOUT_MS) -> None:
@@ -36,18 +55,27 @@ def answer_every_step(page, choose: Callable[[str], int | None], *,
     may check the page before the next step."""
     answered: list[str] = []
     while True:
-        radios = page.locator('[class*="st-key-item-"]')
-        for index in range(radios.count()):
-            radio = radios.nth(index)
-            item_id = re.search(r"st-key-item-(\w+)", radio.get_attribute("class")).group(1)
+        on_this_step = item_ids(page)
+        for item_id in on_this_step:
             option = choose(item_id)
             if option is not None:
-                radio.locator('[role="radiogroup"] label').nth(option).click()
-                wait_for_streamlit(page)
+                item = page.locator(f".st-key-item-{item_id}")
+                item.locator('[role="radiogroup"] label').nth(option).click()
+                expect(item.locator('[role="radiogroup"] input').nth(option)).to_be_checked()
                 answered.append(item_id)
+        # As a quick person does, the next statement is answered while the last one is being saved;
+        # Streamlit folds the changes into the next rerun and calls each one's save.
+        wait_for_streamlit(page)
         if after_step:
             after_step(answered)
         if page.locator(".st-key-submit-assessment").count():
             click(page, "submit-assessment", submit_timeout)
             return
-        click(page, "step-next")
+        next_step(page)
+
+
+def next_step(page) -> None:
+    """Click "Next" and wait until the next step's statements are on the page."""
+    on_this_step = item_ids(page)
+    click(page, "step-next")
+    wait_for_new_step(page, on_this_step)

@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.conftest import wait_for_streamlit
-from tests.browser.steps import answer_every_step, click, screenshot_on_failure
+from tests.browser.steps import answer_every_step, click, next_step, screenshot_on_failure
 
 
 def start(page, url: str, intervention: str, code: str | None = None) -> str | None:
@@ -55,9 +55,9 @@ def english_journey(page, app_server) -> str:
     expect(page.get_by_text("Not answered yet")).to_be_visible()
     page.locator(".st-key-item-tn2 [role='radiogroup'] label").nth(3).click()
     wait_for_streamlit(page)
-    click(page, "step-next")
-    click(page, "step-next")
-    click(page, "step-next")
+    next_step(page)
+    next_step(page)
+    next_step(page)
     click(page, "submit-assessment")
     expect(page.get_by_text("Your value match", exact=True)).to_be_visible()
     expect(page.get_by_test_id("stMetricLabel")).to_have_text("Alignment index")

@@ -48,6 +48,19 @@ def test_answers_are_saved_as_they_are_given(runtime):
     assert draft.answers == {"ca1": 5, "ca2": "na"} and draft.step == 1
 
 
+@pytest.mark.parametrize("shown, stored, last_shown, expected", [
+    ({"ca1": 3}, {}, {}, {"ca1": 3}),                      # chosen, its save cut short
+    ({"ca1": 4}, {"ca1": 3}, {"ca1": 3}, {"ca1": 4}),      # changed, the change's save cut short
+    ({"ca1": 3}, {"ca1": 3}, {}, {}),                      # saved
+    ({"ca1": 3}, {"ca1": 5}, {"ca1": 3}, {}),              # stale: another tab stored 5 meanwhile
+    ({"ca1": None}, {}, {}, {}),                           # not answered on the page
+    ({"ca1": "na", "ca2": 2}, {"ca2": 2}, {}, {"ca1": "na"}),
+    ({}, {"ca1": 3}, {}, {}),
+])
+def test_choices_not_saved_are_those_made_on_the_page(shown, stored, last_shown, expected):
+    assert assessments.choices_not_saved(shown, stored, last_shown) == expected
+
+
 @pytest.mark.parametrize("answers, fragment", [
     ({"zz9": 3}, "unknown item 'zz9'"),
     ({"ca1": 9}, "not on the scale"),
