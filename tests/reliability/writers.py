@@ -1,4 +1,4 @@
-"""Code that runs in child processes (multiprocessing, spawn) of the reliability tests.
+"""Code that runs in child processes (multiprocessing: forkserver or spawn) of the reliability tests.
 
 Each child builds its own runtime, as every app server process does, and goes through the same
 service calls as the assessment page.
