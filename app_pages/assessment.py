@@ -68,15 +68,16 @@ def setup_form() -> None:
             st.rerun()
 
 
-def save_answer(token: str, item_id: str, step: int) -> None:
-    send_answers(token, {item_id: st.session_state[f"item-{item_id}"]}, step)
+def save_answer(token: str, item_id: str) -> None:
+    send_answers(token, {item_id: st.session_state[f"item-{item_id}"]})
 
 
-def send_answers(token: str, answers: dict, step: int):
-    """Save answers (with any kept while the database was away); the new draft, or None if not saved."""
+def send_answers(token: str, answers: dict):
+    """Save answers (with any kept while the database was away); the new draft, or None if not saved.
+    The draft's step is left alone: a late save from an older run must not undo a click on Next."""
     answers = {**st.session_state.get(UNSAVED_KEY, {}), **answers}
     try:
-        draft = assessments.save_answers(runtime, token=token, answers=answers, step=step)
+        draft = assessments.save_answers(runtime, token=token, answers=answers, step=None)
     except Unavailable:
         st.session_state[UNSAVED_KEY] = answers
         st.session_state["vm_try_again"] = True
@@ -141,7 +142,7 @@ def code_banner() -> None:
             st.code(code, language=None)
 
 
-def question(draft, number: int, item_id: str, step: int, missing: set[str]) -> None:
+def question(draft, number: int, item_id: str, missing: set[str]) -> None:
     instrument = draft.instrument
     options = [*instrument.scale.points, NOT_APPLICABLE]
     labels = {p: localise(instrument.scale.labels[p], language) for p in instrument.scale.points}
@@ -151,7 +152,7 @@ def question(draft, number: int, item_id: str, step: int, missing: set[str]) -> 
         st.markdown(f":orange[**{t('assess.not_answered_marker')}**]")
     st.radio(f"**{number}.** {localise(instrument.question_text(item_id), language)}", options,
              index=options.index(answer) if answer in options else None, format_func=labels.get,
-             horizontal=True, key=f"item-{item_id}", on_change=save_answer, args=(draft.token, item_id, step))
+             horizontal=True, key=f"item-{item_id}", on_change=save_answer, args=(draft.token, item_id))
 
 
 def questionnaire(draft) -> None:
@@ -159,7 +160,7 @@ def questionnaire(draft) -> None:
     steps = instrument.steps
     step = steps[draft.step]
     if missed := choices_not_saved(draft.token, step.items, draft.answers):
-        draft = send_answers(draft.token, missed, draft.step) or draft
+        draft = send_answers(draft.token, missed) or draft
     step_index = draft.step
     required = instrument.required_ids
     answered = sum(1 for q in required if draft.answers.get(q) is not None)
@@ -183,7 +184,7 @@ def questionnaire(draft) -> None:
         try_again_later(draft)
     first = sum(len(s.items) for s in steps[:step_index]) + 1
     for offset, item_id in enumerate(step.items):
-        question(draft, first + offset, item_id, step_index, missing)
+        question(draft, first + offset, item_id, missing)
     st.session_state[SHOWN_KEY] = (draft.token, {item: st.session_state.get(f"item-{item}") for item in step.items})
 
     back, forward = st.columns(2)

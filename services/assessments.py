@@ -125,8 +125,9 @@ def load_draft(rt: Runtime, token: str | None) -> DraftView:
                          draft.team_id, draft.workshop_participant_id)
 
 
-def save_answers(rt: Runtime, *, token: str, answers: dict, step: int) -> DraftView:
-    """Merge answers into the draft (None clears one); refuses unknown items and off-scale values."""
+def save_answers(rt: Runtime, *, token: str, answers: dict, step: int | None) -> DraftView:
+    """Merge answers into the draft (None clears one) and move it to `step` (None: stay where it is);
+    refuses unknown items and off-scale values."""
     with rt.sessions.begin() as session:
         draft = repository.get_draft(session, token=token)
         if draft is None:
@@ -139,7 +140,7 @@ def save_answers(rt: Runtime, *, token: str, answers: dict, step: int) -> DraftV
             clean = check_answers(instrument, merged)
         except AnswerError as exc:
             raise InvalidInput("; ".join(exc.problems)) from None
-        step = max(0, min(int(step), len(instrument.steps) - 1))
+        step = draft.step if step is None else max(0, min(int(step), len(instrument.steps) - 1))
         repository.save_draft_answers(session, token=token, answers=clean, step=step)
     return load_draft(rt, token)
 

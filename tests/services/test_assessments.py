@@ -46,6 +46,9 @@ def test_answers_are_saved_as_they_are_given(runtime):
     assessments.save_answers(runtime, token=token, answers={"ca2": "na"}, step=1)
     draft = assessments.load_draft(runtime, token)
     assert draft.answers == {"ca1": 5, "ca2": "na"} and draft.step == 1
+    # an answer saved without a step (a late save from the page) leaves the step where it is
+    assessments.save_answers(runtime, token=token, answers={"ca3": 4}, step=None)
+    assert assessments.load_draft(runtime, token).step == 1
 
 
 @pytest.mark.parametrize("shown, stored, last_shown, expected", [
