@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PAGE_TIMEOUT_MS, SCREENSHOT_DIR, wait_for_streamlit
+from tests.browser.conftest import PAGE_TIMEOUT_MS, SCREENSHOT_DIR, SLOW_PAGE_TIMEOUT_MS, wait_for_streamlit
 
 
 @contextmanager
@@ -49,7 +49,7 @@ def wait_for_new_step(page, previous: list[str], timeout: float = PAGE_TIMEOUT_M
 
 def answer_every_step(page, choose: Callable[[str], int | None], *,
                       after_step: Callable[[list[str]], None] | None = None,
-                      submit_timeout: float = PAGE_TIMEOUT_MS) -> None:
+                      submit_timeout: float = SLOW_PAGE_TIMEOUT_MS) -> None:
     """Answer every item on every step, then submit. `choose(item_id)` gives the option index
     (0-4 on the scale, 5 = not applicable, None = leave it); `after_step(answered item ids so far)`
     may check the page before the next step."""

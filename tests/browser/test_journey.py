@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import wait_for_streamlit
+from tests.browser.conftest import SLOW_PAGE_TIMEOUT_MS, wait_for_streamlit
 from tests.browser.steps import answer_every_step, click, next_step, screenshot_on_failure
 
 
@@ -58,7 +58,7 @@ def english_journey(page, app_server) -> str:
     next_step(page)
     next_step(page)
     next_step(page)
-    click(page, "submit-assessment")
+    click(page, "submit-assessment", SLOW_PAGE_TIMEOUT_MS)
     expect(page.get_by_text("Your value match", exact=True)).to_be_visible()
     expect(page.get_by_test_id("stMetricLabel")).to_have_text("Alignment index")
     for chart in ("match_vs_mismatch", "themes_radar", "compassion_lens", "value_gap"):

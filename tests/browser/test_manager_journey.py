@@ -89,12 +89,12 @@ def test_admin_sets_up_a_round_and_the_manager_sees_only_safe_aggregates(browser
 def nav(page, title: str) -> None:
     """Go to a page through the menu: a reload would start a new browser session (signed out).
 
-    A click that lands while a rerun is still finishing can be dropped by Streamlit's menu (seen once
-    on the loaded CI machine: the page stayed put for 30 s); a person clicks again, and so does this.
+    A click that lands while a rerun is still finishing can be dropped by Streamlit's menu (seen on
+    the loaded CI machine, once twice in a row); a person clicks again, and so does this, a few times.
     """
     link = page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title, exact=True)
     path = urlsplit(link.get_attribute("href") or "").path
-    for _attempt in range(2):
+    for _attempt in range(4):
         link.click()
         wait_for_streamlit(page)
         if urlsplit(page.url).path == path:

@@ -16,7 +16,7 @@ from db import add_intervention, create_organisation, create_round, create_team
 from services import accounts, assessments, auth, survey_rounds
 from services.runtime import build_runtime
 from services.settings import Settings
-from tests.browser.conftest import REPO_ROOT, wait_for_streamlit
+from tests.browser.conftest import REPO_ROOT, SLOW_PAGE_TIMEOUT_MS, wait_for_streamlit
 from tests.browser.steps import answer_every_step, screenshot_on_failure
 from tests.browser.test_journey import start
 from tests.browser.test_manager_journey import fill, open_page
@@ -28,7 +28,6 @@ pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="two app servers share 
 ADMIN_PASSWORD = "correct horse battery"
 MANAGER_PASSWORD = "a long manager password"
 BY_SERVICES = 5   # colleagues answering through the team link; one more answers in the browser
-SLOW_PAGE_TIMEOUT_MS = 60_000   # results and dashboard draw every chart (and a PDF) in their first run
 
 
 @pytest.fixture
@@ -74,7 +73,7 @@ def answer_in_browser(page, link: str) -> None:
     page.locator(".st-key-setup-begin button").click()
     expect(page.get_by_text("Step 1 of 4", exact=False)).to_be_visible()
     wait_for_streamlit(page)
-    answer_every_step(page, lambda _item: 2, submit_timeout=SLOW_PAGE_TIMEOUT_MS)
+    answer_every_step(page, lambda _item: 2)
     expect(page.get_by_text("Your value match", exact=True)).to_be_visible()
     page.close()
 
