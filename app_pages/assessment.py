@@ -114,24 +114,18 @@ def go_to_step(token: str, step: int, leaving: tuple[str, ...] = (), stored: dic
     st.session_state["vm_scroll_top"] = True
 
 
-def try_again_later(draft=None, *, token: str | None = None) -> None:
+def try_again_later(token: str) -> None:
     """The database is away: say so plainly; what was saved stays saved, and a click tries again."""
     st.session_state.pop("vm_try_again", None)   # said now
     st.error(t("error.try_again"))
     st.button(t("error.try_again_button"), key="try-again", type="primary", on_click=send_kept_answers,
-              args=(draft.token, draft.step) if draft else (token, None))
+              args=(token,))
 
 
-def send_kept_answers(token: str | None, step: int | None) -> None:
+def send_kept_answers(token: str) -> None:
     """The try-again click: send the answers kept meanwhile, so the progress counts them."""
-    if token is None or not st.session_state.get(UNSAVED_KEY):
-        return
-    try:
-        save_unsaved(token, assessments.load_draft(runtime, token).step if step is None else step)
-    except Unavailable:
-        st.session_state["vm_try_again"] = True
-    except (InvalidInput, NotFound) as exc:
-        st.session_state["vm_save_error"] = str(exc)
+    if st.session_state.get(UNSAVED_KEY):
+        send_answers(token, {})
 
 
 def code_banner() -> None:
@@ -181,7 +175,7 @@ def questionnaire(draft) -> None:
     if error := st.session_state.pop("vm_save_error", None):
         st.error(t("error.not_saved", detail=error))
     if st.session_state.pop("vm_try_again", False):
-        try_again_later(draft)
+        try_again_later(draft.token)
     first = sum(len(s.items) for s in steps[:step_index]) + 1
     for offset, item_id in enumerate(step.items):
         question(draft, first + offset, item_id, missing)
@@ -205,7 +199,7 @@ def submit(draft) -> None:
             save_unsaved(draft.token, draft.step)
         response_id = assessments.submit(runtime, token=draft.token)
     except Unavailable:
-        try_again_later(draft)
+        try_again_later(draft.token)
         return
     except IncompleteAnswers as exc:
         st.session_state["vm_missing"] = exc.missing
@@ -258,7 +252,7 @@ else:
             st.query_params.pop("draft", None)
             st.rerun()
     except Unavailable:
-        try_again_later(token=token)
+        try_again_later(token)
     else:
         keep_draft_in_url(token)
         if draft.submitted_response_id is not None:

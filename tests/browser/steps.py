@@ -41,8 +41,7 @@ def wait_for_new_step(page, previous: list[str], timeout: float = PAGE_TIMEOUT_M
     on a loaded machine the rerun can start later than `wait_for_streamlit` looks."""
     page.wait_for_function(
         """old => { const el = document.querySelector('[class*="st-key-item-"]');
-                    return el && !old.some(id => el.className.includes('st-key-item-' + id + ' ')
-                                                 || el.className.endsWith('st-key-item-' + id)); }""",
+                    return el && !old.some(id => el.classList.contains('st-key-item-' + id)); }""",
         arg=previous, timeout=timeout)
     wait_for_streamlit(page, timeout)
 
@@ -64,7 +63,7 @@ def answer_every_step(page, choose: Callable[[str], int | None], *,
                 expect(item.locator('[role="radiogroup"] input').nth(option)).to_be_checked()
                 answered.append(item_id)
         # As a quick person does, the next statement is answered while the last one is being saved;
-        # Streamlit folds the changes into the next rerun and calls each one's save.
+        # Streamlit may cut a save short, and the page's next run saves what it shows (assessment.py).
         wait_for_streamlit(page)
         if after_step:
             after_step(answered)

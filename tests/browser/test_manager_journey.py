@@ -90,7 +90,7 @@ def nav(page, title: str) -> None:
     """Go to a page through the menu: a reload would start a new browser session (signed out).
 
     A click that lands while a rerun is still finishing can be dropped by Streamlit's menu (seen on
-    the loaded CI machine, once twice in a row); a person clicks again, and so does this, a few times.
+    the loaded machine, up to twice in a row); a person clicks again, and so does this, up to 4 times.
     """
     link = page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title, exact=True)
     path = urlsplit(link.get_attribute("href") or "").path
