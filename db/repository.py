@@ -106,9 +106,11 @@ def create_draft(
     return draft
 
 
-def get_draft(session: Session, *, token: str) -> Draft | None:
-    """The draft with this token, if any."""
-    return session.scalar(select(Draft).where(Draft.token == token))
+def get_draft(session: Session, *, token: str, for_update: bool = False) -> Draft | None:
+    """The draft with this token, if any; `for_update` locks its row until the transaction ends
+    (PostgreSQL; SQLite's BEGIN IMMEDIATE already lets one writer in at a time)."""
+    query = select(Draft).where(Draft.token == token)
+    return session.scalar(query.with_for_update() if for_update else query)
 
 
 def save_draft_answers(

@@ -129,7 +129,9 @@ def save_answers(rt: Runtime, *, token: str, answers: dict, step: int | None) ->
     """Merge answers into the draft (None clears one) and move it to `step` (None: stay where it is);
     refuses unknown items and off-scale values."""
     with rt.sessions.begin() as session:
-        draft = repository.get_draft(session, token=token)
+        # Locked: two saves of one draft can overlap (a quick second click, a second tab), and
+        # each writes the whole answer set; unlocked, the later one would drop the other's answer.
+        draft = repository.get_draft(session, token=token, for_update=True)
         if draft is None:
             raise NotFound("draft")
         if draft.submitted_response_id is not None:
@@ -156,7 +158,7 @@ def choices_not_saved(shown: Mapping[str, object], stored: Mapping[str, object],
 def submit(rt: Runtime, *, token: str) -> int:
     """Score and store the draft as one response; submitting the same draft again returns the same id."""
     with rt.sessions.begin() as session:
-        draft = repository.get_draft(session, token=token)
+        draft = repository.get_draft(session, token=token, for_update=True)
         if draft is None:
             raise NotFound("draft")
         if draft.submitted_response_id is not None:

@@ -51,6 +51,40 @@ def test_answers_are_saved_as_they_are_given(runtime):
     assert assessments.load_draft(runtime, token).step == 1
 
 
+def test_overlapping_saves_of_one_draft_keep_both(runtime, monkeypatch):
+    """Two saves of one draft at once (a quick second click starts a run while the first one saves):
+    the first save is held between reading the draft and writing it; the second, which also moves
+    to the next step, must wait for it, not be overwritten by it."""
+    token = start(runtime).draft_token
+    first_has_read, second_done = threading.Event(), threading.Event()
+    calls = []
+    check = assessments.check_answers
+
+    def held_check(instrument, answers):
+        calls.append(answers)
+        if len(calls) == 1:
+            first_has_read.set()
+            second_done.wait(timeout=1.5)   # times out when the second save waits for the lock
+        return check(instrument, answers)
+    monkeypatch.setattr(assessments, "check_answers", held_check)
+    errors = []
+
+    def save(answers, step):
+        try:
+            assessments.save_answers(runtime, token=token, answers=answers, step=step)
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+    first = threading.Thread(target=save, args=({"ca1": 5}, None))
+    first.start()
+    assert first_has_read.wait(timeout=30)
+    save({"ca2": 2}, 1)
+    second_done.set()
+    first.join()
+    draft = assessments.load_draft(runtime, token)
+    assert errors == []
+    assert draft.answers == {"ca1": 5, "ca2": 2} and draft.step == 1
+
+
 @pytest.mark.parametrize("shown, stored, last_shown, expected", [
     ({"ca1": 3}, {}, {}, {"ca1": 3}),                      # chosen, its save cut short
     ({"ca1": 4}, {"ca1": 3}, {"ca1": 3}, {"ca1": 4}),      # changed, the change's save cut short
