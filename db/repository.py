@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, delete, select
+from sqlalchemy import ColumnElement, delete, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -207,6 +207,15 @@ def record_lookup_failure(
 ) -> None:
     """Remember one failed lookup by `client_key` in `scope` (now, unless `at` is given)."""
     session.add(LookupFailure(scope=scope, client_key=client_key, created_at=at or utcnow()))
+
+
+def lock_failures_of(session: Session, *, scope: str, client_key: str) -> None:
+    """Make tries of one key in one scope count their failures one after another until the
+    transaction ends: otherwise tries sent at the same moment all see the count before any of them.
+    PostgreSQL takes an advisory lock; SQLite's BEGIN IMMEDIATE already lets one writer in at a time."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                        {"key": f"{scope}/{client_key}"})
 
 
 def recent_failures(

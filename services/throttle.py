@@ -34,6 +34,9 @@ def wait_seconds(policy: ThrottlePolicy, failures: list[datetime], now: datetime
 
 
 def check_allowed(session: Session, policy: ThrottlePolicy, *, scope: str, client_key: str, now: datetime) -> int:
+    """Seconds this key must still wait; the key's count stays locked until the caller's transaction ends,
+    so the caller records its miss in that transaction before the next try counts."""
+    repository.lock_failures_of(session, scope=scope, client_key=client_key)
     failures = repository.recent_failures(session, scope=scope, client_key=client_key, since=now - policy.window)
     return wait_seconds(policy, failures, now)
 
