@@ -33,9 +33,11 @@ def code_taken(session: Session, code: str) -> bool:
 
 
 def get_session(session: Session, session_id: int, *, for_update: bool = False) -> WorkshopSession | None:
+    """The session row; `for_update` locks it until the transaction ends and reads it afresh
+    (a row this transaction loaded before the lock may be stale)."""
     query = select(WorkshopSession).where(WorkshopSession.id == session_id)
     if for_update:
-        query = query.with_for_update()
+        query = query.with_for_update().execution_options(populate_existing=True)
     return session.scalar(query)
 
 

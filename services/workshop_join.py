@@ -112,13 +112,14 @@ class _Miss(Exception):
 
 
 def _join(rt: Runtime, session: Session, row: WorkshopSession, device: str, now: datetime) -> Participation:
+    # Joins of one session one at a time: the cap holds, and two tabs of one device get one draft.
+    row = workshops.get_session(session, row.id, for_update=True) or row
     participant = workshops.participant_by_device(session, row.id, device)
     if participant is None:
         if row.status == "closed" or now >= row.expires_at:
             raise _Miss()
         if row.status == "locked":
             raise InvalidInput("workshop_locked")
-        row = workshops.get_session(session, row.id, for_update=True) or row
         if workshops.count_participants(session, row.id) >= row.participant_cap:
             raise InvalidInput("workshop_full")
         # A resume code nobody is shown: the participant's results stay tied to this device.
@@ -158,7 +159,9 @@ def accepts(session: Session, draft: Draft) -> bool:
     participant = workshops.get_participant(session, draft.workshop_participant_id)
     if participant is None or draft.workshop_round is None:
         return False
-    row = workshops.get_session(session, participant.session_id)
+    # Locked until the response is stored: entries of a session commit in the order of their ids, so
+    # the picture's "first n responses" never gains an earlier one later; a close or a new round waits.
+    row = workshops.get_session(session, participant.session_id, for_update=True)
     if row is None or row.status == "closed" or draft.workshop_round != row.current_round:
         return False
     return draft.workshop_round not in workshops.entries_of(session, participant.id)

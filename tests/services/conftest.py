@@ -73,6 +73,13 @@ def full_answers(runtime):
     return {item_id: 4 for item_id in runtime.instrument.required_ids}
 
 
+@pytest.fixture
+def anna(runtime):
+    """A facilitator account (the workshop tests)."""
+    from tests.services.workshop_helpers import make_account
+    return make_account(runtime, "anna", "facilitator")
+
+
 # --- the dashboard tests' shared read-only database (one per test module) ------------------------
 
 from tests.services.dashboard_fixtures import Shared  # noqa: E402

@@ -1,0 +1,92 @@
+"""Workshop actions that overlap (several phones, two tabs, several app servers), on each backend:
+one action is held half-way while the other runs, and what the group sees must not depend on it."""
+from __future__ import annotations
+
+import threading
+
+from db import workshops as workshop_rows
+from services import assessments, workshop_join, workshops
+from tests.services.workshop_helpers import NOW, new_session
+
+HOLD_S = 1.5
+
+
+def hold_first_call(monkeypatch, module, name: str):
+    """Replace module.name: its first call, once done, waits (up to HOLD_S) until `other_done` is set.
+    Returns (first_is_held, other_done)."""
+    first_is_held, other_done = threading.Event(), threading.Event()
+    original, calls = getattr(module, name), []
+
+    def held(*args, **kwargs):
+        calls.append(1)
+        result = original(*args, **kwargs)
+        if len(calls) == 1:
+            first_is_held.set()
+            other_done.wait(timeout=HOLD_S)   # times out when the other action waits for this one
+        return result
+    monkeypatch.setattr(module, name, held)
+    return first_is_held, other_done
+
+
+def in_background(action):
+    """Start `action` in a thread; joining returns what it returned (or raises what it raised)."""
+    outcome = {}
+
+    def run():
+        try:
+            outcome["value"] = action()
+        except Exception as exc:  # raised again by join()
+            outcome["error"] = exc
+    thread = threading.Thread(target=run)
+    thread.start()
+
+    def join():
+        thread.join()
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["value"]
+    return join
+
+
+def ready_to_submit(runtime, info, device: str) -> str:
+    token = workshop_join.join(runtime, info.code, device, "client", now=NOW).draft_token
+    required = assessments.load_draft(runtime, token).instrument.required_ids
+    assessments.save_answers(runtime, token=token, answers={item: 4 for item in required}, step=0)
+    return token
+
+
+def stored_entries(runtime, info) -> list[int]:
+    """The response ids of round 1 as the picture orders them."""
+    with runtime.sessions.begin() as session:
+        return workshop_rows.first_responses(session, info.id, 1, 100)
+
+
+def test_responses_join_the_picture_in_the_order_of_their_ids(runtime, anna, monkeypatch):
+    """The picture is "the first n responses": a response stored after the picture was drawn must
+    never sort before one already in it, or the next picture differs by fewer than k people."""
+    info = new_session(runtime, anna)
+    first, second = (ready_to_submit(runtime, info, f"device-key-number-{n:04d}") for n in (1, 2))
+    first_is_held, other_done = hold_first_call(monkeypatch, workshop_join, "record")   # stored, not committed
+    first_done = in_background(lambda: assessments.submit(runtime, token=first))
+    assert first_is_held.wait(timeout=30)
+    assessments.submit(runtime, token=second)
+    seen_then = stored_entries(runtime, info)
+    other_done.set()
+    first_done()
+    final = stored_entries(runtime, info)
+    assert len(final) == 2 and final[:len(seen_then)] == seen_then
+
+
+def test_two_tabs_rejoining_at_once_share_one_draft(runtime, anna, monkeypatch):
+    info = new_session(runtime, anna)
+    device = "device-key-number-0001"
+    workshop_join.join(runtime, info.code, device, "client", now=NOW)
+    workshops.start_second_round(runtime, anna, info.id)   # the phone has no draft for round 2 yet
+    first_is_held, other_done = hold_first_call(monkeypatch, workshop_rows, "open_draft")   # found none
+    # Other client keys: the slow-down's lock on one key would line the two tabs up by itself.
+    first_tab = in_background(lambda: workshop_join.join(runtime, info.code, device, "tab-1", now=NOW))
+    assert first_is_held.wait(timeout=30)
+    second_tab = workshop_join.join(runtime, info.code, device, "tab-2", now=NOW)
+    other_done.set()
+    assert first_tab().draft_token == second_tab.draft_token
+
