@@ -59,9 +59,14 @@ def add_account(
     return account
 
 
-def get_account(session: Session, *, account_id: int) -> Account | None:
-    """The account with this id, if any."""
-    return session.get(Account, account_id)
+def get_account(session: Session, *, account_id: int, for_update: bool = False) -> Account | None:
+    """The account with this id, if any; `for_update` locks its row until the transaction ends
+    and reads it afresh. Changes to one account lock its row first, then (if needed) the table."""
+    if not for_update:
+        return session.get(Account, account_id)
+    query = (select(Account).where(Account.id == account_id).with_for_update()
+             .execution_options(populate_existing=True))
+    return session.scalar(query)
 
 
 def find_account(session: Session, *, username: str) -> Account | None:

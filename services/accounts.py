@@ -102,8 +102,8 @@ def deactivate_account(rt: Runtime, actor: AccountView | None, account_id: int) 
     (that would reopen the set-up page to anyone)."""
     authorise(actor, "admin_accounts", "edit")
     with rt.sessions.begin() as session:
+        account = _account(session, account_id)   # the row before the table: as a sign-in does
         repo.lock_accounts(session)
-        account = _account(session, account_id)
         if account.role == "admin" and account.active and repo.count_active_admins(session) <= 1:
             raise InvalidInput("the last active admin cannot be deactivated")
         account.active = False
@@ -157,7 +157,8 @@ def audit_log(rt: Runtime, actor: AccountView | None, *, limit: int = 100) -> li
 
 
 def _account(session: Session, account_id: int) -> Account:
-    account = repo.get_account(session, account_id=account_id)
+    """The account, its row locked: two admins changing one account at once take turns."""
+    account = repo.get_account(session, account_id=account_id, for_update=True)
     if account is None:
         raise NotFound("account")
     return account

@@ -138,7 +138,9 @@ def login(rt: Runtime, username: str, password: str, client_key: str, *,
     if not matches or account_id is None:
         raise LoginFailed()
     with rt.sessions.begin() as session:
-        account = repo.get_account(session, account_id=account_id)
+        # Locked: a password reset or a deactivation either comes first (and is seen here) or
+        # waits, and then ends the session opened here.
+        account = repo.get_account(session, account_id=account_id, for_update=True)
         if account is None or not account.active or account.password_hash != stored_hash:
             raise LoginFailed()   # deactivated or reset while the password was being checked
         repo.delete_lookup_failures(session, ids=attempt_ids)

@@ -72,7 +72,7 @@ def login_with_sso(rt: Runtime, email: str | None, email_verified: object, *,
     if view is None:
         return None
     with rt.sessions.begin() as session:
-        account = repo.get_account(session, account_id=view.id)
+        account = repo.get_account(session, account_id=view.id, for_update=True)   # as auth.login
         if account is None or not account.active:
             return None
         return open_session(rt, session, account, now=now or utcnow())

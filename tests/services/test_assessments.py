@@ -8,6 +8,7 @@ from db.models import Response, ResponseAnswer, ResponseScore
 from services import assessments
 from services.errors import IncompleteAnswers, InvalidInput, NotFound, TooManyAttempts
 from services.resume_codes import normalise
+from tests.support.overlap import hold_first_call, in_background
 
 
 def start(runtime, **kw):
@@ -56,32 +57,14 @@ def test_overlapping_saves_of_one_draft_keep_both(runtime, monkeypatch):
     the first save is held between reading the draft and writing it; the second, which also moves
     to the next step, must wait for it, not be overwritten by it."""
     token = start(runtime).draft_token
-    first_has_read, second_done = threading.Event(), threading.Event()
-    calls = []
-    check = assessments.check_answers
-
-    def held_check(instrument, answers):
-        calls.append(answers)
-        if len(calls) == 1:
-            first_has_read.set()
-            second_done.wait(timeout=1.5)   # times out when the second save waits for the lock
-        return check(instrument, answers)
-    monkeypatch.setattr(assessments, "check_answers", held_check)
-    errors = []
-
-    def save(answers, step):
-        try:
-            assessments.save_answers(runtime, token=token, answers=answers, step=step)
-        except Exception as exc:  # collected and asserted below
-            errors.append(exc)
-    first = threading.Thread(target=save, args=({"ca1": 5}, None))
-    first.start()
-    assert first_has_read.wait(timeout=30)
-    save({"ca2": 2}, 1)
-    second_done.set()
-    first.join()
+    first_is_held, other_done = hold_first_call(monkeypatch, assessments, "check_answers")
+    first_done = in_background(lambda: assessments.save_answers(runtime, token=token, answers={"ca1": 5},
+                                                                step=None))
+    assert first_is_held.wait(timeout=30)
+    assessments.save_answers(runtime, token=token, answers={"ca2": 2}, step=1)
+    other_done.set()
+    first_done()
     draft = assessments.load_draft(runtime, token)
-    assert errors == []
     assert draft.answers == {"ca1": 5, "ca2": 2} and draft.step == 1
 
 

@@ -2,7 +2,6 @@
 cannot be sidestepped by sending many tries at once (from one app server or several)."""
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -11,6 +10,7 @@ from services import assessments, auth, throttle, workshop_join
 from services.errors import LoginFailed, NotFound, TooManyAttempts
 from services.runtime import build_runtime
 from services.settings import Settings
+from tests.support.overlap import hold_first_call, in_background
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 DEVICE = "d" * 32
@@ -45,29 +45,11 @@ def rt(migrated_database, monkeypatch):
 def test_a_guess_sent_during_another_waits_for_its_count(rt, monkeypatch, guess, miss):
     """One free try: the first guess is held after it read the count (nothing yet) and before it
     records its miss; a second guess meanwhile must see that miss and be told to wait."""
-    first_has_counted, second_done = threading.Event(), threading.Event()
-    calls = []
-    count = throttle.wait_seconds
-
-    def held_count(policy, failures, now):
-        calls.append(len(failures))
-        if len(calls) == 1:
-            first_has_counted.set()
-            second_done.wait(timeout=1.5)   # times out when the second guess waits for the first
-        return count(policy, failures, now)
-    monkeypatch.setattr(throttle, "wait_seconds", held_count)
-    outcome = []
-
-    def first():
-        try:
-            guess(rt)
-        except Exception as exc:  # asserted below
-            outcome.append(exc)
-    thread = threading.Thread(target=first)
-    thread.start()
-    assert first_has_counted.wait(timeout=30)
+    first_is_held, other_done = hold_first_call(monkeypatch, throttle, "wait_seconds")
+    first_done = in_background(lambda: guess(rt))
+    assert first_is_held.wait(timeout=30)
     with pytest.raises(TooManyAttempts):
         guess(rt)
-    second_done.set()
-    thread.join()
-    assert [type(exc) for exc in outcome] == [miss]
+    other_done.set()
+    with pytest.raises(miss):
+        first_done()

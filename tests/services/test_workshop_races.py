@@ -2,50 +2,10 @@
 one action is held half-way while the other runs, and what the group sees must not depend on it."""
 from __future__ import annotations
 
-import threading
-
 from db import workshops as workshop_rows
 from services import assessments, workshop_join, workshops
 from tests.services.workshop_helpers import NOW, new_session
-
-HOLD_S = 1.5
-
-
-def hold_first_call(monkeypatch, module, name: str):
-    """Replace module.name: its first call, once done, waits (up to HOLD_S) until `other_done` is set.
-    Returns (first_is_held, other_done)."""
-    first_is_held, other_done = threading.Event(), threading.Event()
-    original, calls = getattr(module, name), []
-
-    def held(*args, **kwargs):
-        calls.append(1)
-        result = original(*args, **kwargs)
-        if len(calls) == 1:
-            first_is_held.set()
-            other_done.wait(timeout=HOLD_S)   # times out when the other action waits for this one
-        return result
-    monkeypatch.setattr(module, name, held)
-    return first_is_held, other_done
-
-
-def in_background(action):
-    """Start `action` in a thread; joining returns what it returned (or raises what it raised)."""
-    outcome = {}
-
-    def run():
-        try:
-            outcome["value"] = action()
-        except Exception as exc:  # raised again by join()
-            outcome["error"] = exc
-    thread = threading.Thread(target=run)
-    thread.start()
-
-    def join():
-        thread.join()
-        if "error" in outcome:
-            raise outcome["error"]
-        return outcome["value"]
-    return join
+from tests.support.overlap import hold_first_call, in_background
 
 
 def ready_to_submit(runtime, info, device: str) -> str:
