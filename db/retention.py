@@ -83,11 +83,13 @@ def erase_respondent(session: Session, *, respondent_id: int) -> dict[str, int]:
     """
     theirs = select(Response.id).where(Response.respondent_id == respondent_id)
     participants = select(WorkshopParticipant.id).where(WorkshopParticipant.respondent_id == respondent_id)
-    organisations = _organisations_of(session, Response.respondent_id == respondent_id)
     counts = dict.fromkeys(KINDS, 0)
+    # Drafts first: a submit of one of them holds its row, so this waits for it to finish, and the
+    # organisations read next include that response's (its tallies are rebuilt below).
     counts["drafts"] = _delete(session, Draft, or_(Draft.respondent_id == respondent_id,
                                                    Draft.submitted_response_id.in_(theirs),
                                                    Draft.workshop_participant_id.in_(participants)))
+    organisations = _organisations_of(session, Response.respondent_id == respondent_id)
     counts["workshop_entries"] = _delete(session, WorkshopEntry, or_(
         WorkshopEntry.response_id.in_(theirs), WorkshopEntry.participant_id.in_(participants)))
     counts["workshop_participants"] = _delete(session, WorkshopParticipant,

@@ -20,12 +20,15 @@ from db import (
     retention,
     snapshot,
 )
+from db import add_intervention, create_organisation, create_round, create_team
 from db import organisations as org_repo
+from db import repository
 from db.org_models import SurveyRound
 from services import assessments, data_protection
 from services.errors import InvalidInput, NotFound
 from services.resume_codes import code_hash
 from tests.support.filled import fill, table_rows
+from tests.support.overlap import hold_first_call, in_background
 from tests.support.tallies import alignment_bin
 
 NOW = datetime(2026, 3, 31, 12, 0, tzinfo=UTC)
@@ -259,4 +262,29 @@ def test_erasing_a_workshop_participant_takes_their_entry_and_device(runtime):
         assert session.get(WorkshopParticipant, participant.id) is None
         assert session.scalar(select(func.count()).select_from(Draft).where(
             Draft.respondent_id == respondent_id)) == 0
+    assert_tallies_match_raw_tables(runtime.engine)
+
+
+def test_an_erasure_during_the_respondents_submit_leaves_the_tallies_true(runtime, monkeypatch):
+    """The respondent submits a team response while the erasure runs: the response is erased with the
+    rest, and the team's tallies count it neither way."""
+    started = assessments.start_assessment(runtime, language="en", intervention="Mood app", role=None)
+    now = datetime.now(UTC)
+    with runtime.sessions.begin() as session:
+        organisation = create_organisation(session, name="GGZ Oost")
+        team = create_team(session, organisation_id=organisation.id, name="Team A")
+        app = add_intervention(session, name="Online CBT", organisation_id=organisation.id)
+        _round, tokens = create_round(session, organisation_id=organisation.id, intervention_id=app.id, name="Now",
+                                      opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=1),
+                                      instrument_hash=runtime.instrument.content_hash, team_ids=[team.id])
+    draft = assessments.start_assessment(runtime, language="en", intervention="", role=None,
+                                         resume_code=started.resume_code, invite_token=tokens[team.id])
+    assessments.save_answers(runtime, token=draft.draft_token, step=0,
+                             answers={item: 4 for item in runtime.instrument.required_ids})
+    first_is_held, other_done = hold_first_call(monkeypatch, repository, "add_response")
+    submitting = in_background(lambda: assessments.submit(runtime, token=draft.draft_token))
+    assert first_is_held.wait(timeout=30)
+    data_protection.erase(runtime, resume_code=started.resume_code)
+    other_done.set()
+    submitting()
     assert_tallies_match_raw_tables(runtime.engine)
