@@ -13,6 +13,7 @@ from tests.support.postgres import (
     create_database,
     drop_database,
     empty_database,
+    schema_fingerprint,
     throwaway_database,
 )
 
@@ -110,16 +111,27 @@ def postgres_shared_database(postgres_template: str) -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope="session")
+def postgres_shared_schema(postgres_shared_database: str) -> tuple[str, ...]:
+    return schema_fingerprint(postgres_shared_database)
+
+
 @pytest.fixture
-def postgresql_emptied_database(postgres_shared_database: str,
-                                monkeypatch: pytest.MonkeyPatch) -> str:
+def postgresql_emptied_database(postgres_shared_database: str, postgres_shared_schema: tuple[str, ...],
+                                monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """The session's shared migrated PostgreSQL database, emptied for this test (every row deleted,
     every sequence restarted): the cheap database of the service and db tests, which neither
     change the schema nor keep connections open past their fixtures. Tests that do get
-    postgresql_migrated_database."""
+    postgresql_migrated_database; one that changes the shared schema fails here, by name, instead
+    of a later test on the same worker."""
     empty_database(postgres_shared_database)
     monkeypatch.setenv("DATABASE_URL", postgres_shared_database)
-    return postgres_shared_database
+    yield postgres_shared_database
+    left = schema_fingerprint(postgres_shared_database)
+    if left != postgres_shared_schema:
+        changed = sorted(set(left) ^ set(postgres_shared_schema))
+        pytest.fail(f"this test changed the shared PostgreSQL database's schema ({', '.join(changed)}); "
+                    "use postgresql_migrated_database (a copy of its own)", pytrace=False)
 
 
 @pytest.fixture

@@ -79,6 +79,19 @@ def empty_database(url: str) -> None:
         engine.dispose()
 
 
+def schema_fingerprint(url: str) -> tuple[str, ...]:
+    """The public tables and the schema revision: what a test on the shared database must leave as it found."""
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            tables = connection.scalars(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                                             "ORDER BY tablename")).all()
+            revision = connection.scalar(text("SELECT string_agg(version_num, ',') FROM alembic_version"))
+    finally:
+        engine.dispose()
+    return (*tables, f"revision {revision}")
+
+
 # lock_timeout: a test that left a transaction open fails the next setup at once, not after a hang.
 # session_replication_role = replica skips the foreign-key triggers (every table is emptied anyway).
 _EMPTY_EVERY_TABLE = """
