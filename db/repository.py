@@ -110,7 +110,7 @@ def get_draft(session: Session, *, token: str, for_update: bool = False) -> Draf
     """The draft with this token, if any; `for_update` locks its row until the transaction ends
     (PostgreSQL; SQLite's BEGIN IMMEDIATE already lets one writer in at a time)."""
     query = select(Draft).where(Draft.token == token)
-    return session.scalar(query.with_for_update() if for_update else query)
+    return session.scalar(query.with_for_update(key_share=True) if for_update else query)
 
 
 def save_draft_answers(

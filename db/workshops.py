@@ -37,7 +37,7 @@ def get_session(session: Session, session_id: int, *, for_update: bool = False) 
     (a row this transaction loaded before the lock may be stale)."""
     query = select(WorkshopSession).where(WorkshopSession.id == session_id)
     if for_update:
-        query = query.with_for_update().execution_options(populate_existing=True)
+        query = query.with_for_update(key_share=True).execution_options(populate_existing=True)
     return session.scalar(query)
 
 

@@ -82,15 +82,15 @@ def join(rt: Runtime, code: str | None, device_key: str, client_key: str, *,
                     raise TooManyAttempts(wait)
                 row = workshops.find_by_code(session, canonical) if len(canonical) == CODE_LENGTH else None
                 if row is not None:
-                    return _join(rt, session, row, device_hash(device_key), now)
+                    try:
+                        return _join(rt, session, row, device_hash(device_key), now)
+                    except _Miss:
+                        pass   # nothing is written before a miss: recorded here, under the slow-down's lock
                 throttle.record_miss(session, scope=JOIN_SCOPE, client_key=client_key, now=now)
         except IntegrityError:
             if attempt:
                 raise
             continue   # the same device joined at the same moment in another tab: read its place
-        except _Miss:
-            with rt.sessions.begin() as session:
-                throttle.record_miss(session, scope=JOIN_SCOPE, client_key=client_key, now=now)
         break
     raise NotFound("join_code")
 
