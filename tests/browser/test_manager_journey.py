@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from services import assessments
 from services.runtime import build_runtime
-from tests.browser.conftest import REPO_ROOT, wait_for_streamlit
+from tests.browser.conftest import PAGE_TIMEOUT_MS, REPO_ROOT, SLOW_PAGE_TIMEOUT_MS, wait_for_streamlit
 from tests.browser.steps import answer_every_step, click, screenshot_on_failure
 
 PASSWORD = "correct horse battery"
@@ -34,9 +34,9 @@ def choose(page, key: str, option: str) -> None:
     wait_for_streamlit(page)
 
 
-def submit(page, key: str) -> None:
+def submit(page, key: str, timeout: float = PAGE_TIMEOUT_MS) -> None:
     page.locator(f".st-key-{key} button").click()
-    wait_for_streamlit(page)
+    wait_for_streamlit(page, timeout)
 
 
 def open_page(page, url: str) -> None:
@@ -182,7 +182,8 @@ def admin_closes_round_and_adds_manager(page, url: str) -> None:
 def sign_in(page, username: str, password: str) -> None:
     fill(page, "staff-login-username", username)
     fill(page, "staff-login-password", password)
-    submit(page, "staff-login-submit")
+    # Signing in opens the dashboard, whose first run draws every chart: slow on a loaded machine.
+    submit(page, "staff-login-submit", SLOW_PAGE_TIMEOUT_MS)
 
 
 def other_organisation(rt) -> int:
