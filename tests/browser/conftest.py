@@ -12,6 +12,7 @@ Fixtures
 
 Helper
     wait_for_streamlit(page)   wait until the app is connected and its script run has finished
+    click_and_wait(page, loc)  click a button and wait for the run it starts to finish
     (import it with ``from tests.browser.conftest import wait_for_streamlit``)
 
 Every test under tests/browser/ is marked ``browser`` automatically.
@@ -160,6 +161,29 @@ def wait_for_streamlit(page, timeout: float = PAGE_TIMEOUT_MS, *, allow_exceptio
         exceptions = page.locator('[data-testid="stException"]')
         if exceptions.count():
             raise AssertionError("the Streamlit app shows an exception:\n" + exceptions.first.inner_text())
+
+
+_WATCH_SCRIPT_STATE = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  window.__vmRunSeen = false;
+  if (window.__vmRunWatcher) window.__vmRunWatcher.disconnect();
+  window.__vmRunWatcher = new MutationObserver(() => { window.__vmRunSeen = true; });
+  window.__vmRunWatcher.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+
+
+def click_and_wait(page, locator, timeout: float = PAGE_TIMEOUT_MS) -> None:
+    """Click something that reruns the script (a button), and wait until that run has finished.
+
+    `wait_for_streamlit` alone can look before a slow machine has started the click's run, and the
+    next step then lands in the middle of it (a typed value was lost that way). Here the page itself
+    notes any change of the script state after the click, so the wait cannot end before the run began.
+    """
+    wait_for_streamlit(page, timeout)
+    page.evaluate(_WATCH_SCRIPT_STATE)
+    locator.click()
+    page.wait_for_function("() => window.__vmRunSeen === true", timeout=timeout)
+    wait_for_streamlit(page, timeout)
 
 
 # --------------------------------------------------------------------------- streamlit server

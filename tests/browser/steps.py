@@ -8,7 +8,13 @@ from contextlib import contextmanager
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PAGE_TIMEOUT_MS, SCREENSHOT_DIR, SLOW_PAGE_TIMEOUT_MS, wait_for_streamlit
+from tests.browser.conftest import (
+    PAGE_TIMEOUT_MS,
+    SCREENSHOT_DIR,
+    SLOW_PAGE_TIMEOUT_MS,
+    click_and_wait,
+    wait_for_streamlit,
+)
 
 
 @contextmanager
@@ -26,8 +32,7 @@ def screenshot_on_failure(context, name: str):
 
 
 def click(page, key: str, timeout: float = PAGE_TIMEOUT_MS) -> None:
-    page.locator(f".st-key-{key} button").first.click()
-    wait_for_streamlit(page, timeout)
+    click_and_wait(page, page.locator(f".st-key-{key} button").first, timeout)
 
 
 def item_ids(page) -> list[str]:

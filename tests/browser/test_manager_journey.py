@@ -14,7 +14,13 @@ from playwright.sync_api import expect
 
 from services import assessments
 from services.runtime import build_runtime
-from tests.browser.conftest import PAGE_TIMEOUT_MS, REPO_ROOT, SLOW_PAGE_TIMEOUT_MS, wait_for_streamlit
+from tests.browser.conftest import (
+    PAGE_TIMEOUT_MS,
+    REPO_ROOT,
+    SLOW_PAGE_TIMEOUT_MS,
+    click_and_wait,
+    wait_for_streamlit,
+)
 from tests.browser.steps import answer_every_step, click, screenshot_on_failure
 
 PASSWORD = "correct horse battery"
@@ -35,8 +41,7 @@ def choose(page, key: str, option: str) -> None:
 
 
 def submit(page, key: str, timeout: float = PAGE_TIMEOUT_MS) -> None:
-    page.locator(f".st-key-{key} button").click()
-    wait_for_streamlit(page, timeout)
+    click_and_wait(page, page.locator(f".st-key-{key} button"), timeout)
 
 
 def open_page(page, url: str) -> None:
@@ -115,13 +120,17 @@ def admin_sets_up(page, url: str) -> dict[str, str]:
     fill(page, "org-new-name", "Zorg Noord")
     submit(page, "org-new-submit")
     expect(page.get_by_text("The organisation Zorg Noord was added", exact=False)).to_be_visible()
+    # Each step also waits for its own success message, so a failure names the step that went wrong.
     for team, headcount in (("Team A", "8"), ("Team B", "6")):
         fill(page, "org-team-name", team)
         fill(page, "org-team-size", headcount)
         submit(page, "org-team-submit")
-    page.get_by_role("tab", name="Interventions").click()
+        expect(page.get_by_text(f"The team {team} was added", exact=False)).to_be_visible()
+    # These tabs rerun the page (so a success message keeps the tab): typing before that run ends was lost.
+    click_and_wait(page, page.get_by_role("tab", name="Interventions"))
     fill(page, "org-intervention-name", "Online CBT module")
     submit(page, "org-intervention-submit")
+    expect(page.get_by_text("Online CBT module was added to the list", exact=False)).to_be_visible()
 
     nav(page, "Survey rounds")
     fill(page, "round-new-name", "Spring 2026")
@@ -160,12 +169,13 @@ def admin_closes_round_and_adds_manager(page, url: str) -> None:
     """Results appear once a round has closed: the admin closes it early, then adds the manager."""
     nav(page, "Survey rounds")
     page.locator('[class*="st-key-round-close-confirm-"] label').click()
+    expect(page.locator('[class*="st-key-round-close-confirm-"] input')).to_be_checked()
     wait_for_streamlit(page)
     submit(page, "round-close-submit")
     expect(page.get_by_text("is closed. Its links no longer take answers", exact=False)).to_be_visible()
 
     nav(page, "Accounts")
-    page.get_by_role("tab", name="New account").click()
+    click_and_wait(page, page.get_by_role("tab", name="New account"))
     expect(page.locator(".st-key-acct-new-role input[type=radio]").first).to_be_checked()   # Manager
     fill(page, "acct-new-username", "mia")
     choose(page, "acct-new-orgs", "Zorg Noord")
@@ -177,6 +187,7 @@ def admin_closes_round_and_adds_manager(page, url: str) -> None:
 
     nav(page, "Account")
     submit(page, "staff-sign-out")
+    expect(page.locator(".st-key-staff-login-username input")).to_be_visible()
 
 
 def sign_in(page, username: str, password: str) -> None:
