@@ -68,6 +68,22 @@ def test_overlapping_saves_of_one_draft_keep_both(runtime, monkeypatch):
     assert draft.answers == {"ca1": 5, "ca2": 2} and draft.step == 1
 
 
+def test_a_save_during_the_submit_cannot_change_what_was_stored(runtime, monkeypatch, full_answers):
+    """A late save of a change (a second tab, a save cut short) arrives while the submit is scoring:
+    it must wait and be told the draft is submitted, so the response holds the answers the draft shows."""
+    token = start(runtime).draft_token
+    assessments.save_answers(runtime, token=token, answers={**full_answers, "ca1": 2}, step=0)
+    first_is_held, other_done = hold_first_call(monkeypatch, assessments, "score_answers")
+    submitting = in_background(lambda: assessments.submit(runtime, token=token))
+    assert first_is_held.wait(timeout=30)
+    with pytest.raises(InvalidInput, match="already_submitted"):
+        assessments.save_answers(runtime, token=token, answers={"ca1": 5}, step=None)
+    other_done.set()
+    response_id = submitting()
+    stored = assessments.result(runtime, response_id).answers
+    assert stored["ca1"] == 2 and assessments.load_draft(runtime, token).answers["ca1"] == 2
+
+
 @pytest.mark.parametrize("shown, stored, last_shown, expected", [
     ({"ca1": 3}, {}, {}, {"ca1": 3}),                      # chosen, its save cut short
     ({"ca1": 4}, {"ca1": 3}, {"ca1": 3}, {"ca1": 4}),      # changed, the change's save cut short

@@ -8,11 +8,13 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from db import Account
+from db import accounts as repo
 from db.org_models import Organisation
 from services import accounts, auth, sso
 from services.errors import InvalidInput, LoginFailed, StartupError
 from services.runtime import build_runtime, load_settings
 from services.settings import Settings, SsoRule
+from tests.support.overlap import hold_first_call, in_background
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 ALLOW = [
@@ -90,6 +92,22 @@ def test_login_with_sso_opens_an_expiring_session(rt):
     assert auth.current_account(rt, signed_in.token, now=T0) == signed_in.account
     assert auth.current_account(rt, signed_in.token, now=T0 + timedelta(hours=8)) is None
     assert sso.login_with_sso(rt, "mia@zorg.nl", False, now=T0) is None
+
+
+def test_a_sign_in_during_a_deactivation_does_not_come_back_with_the_account(rt, monkeypatch):
+    """The sign-in is opening its session when an admin switches the account off: the deactivation must
+    end that session too, or switching the account on again later would bring it back."""
+    root = auth.create_first_admin(rt, "root", "admin password of length")
+    mia = sso.account_for_sso_identity(rt, "mia@zorg.nl", True)
+    # held just after it read the account (still active), before it opens the session
+    first_is_held, other_done = hold_first_call(monkeypatch, repo, "get_account")
+    signing_in = in_background(lambda: sso.login_with_sso(rt, "mia@zorg.nl", True))
+    assert first_is_held.wait(timeout=30)
+    accounts.deactivate_account(rt, root, mia.id)
+    other_done.set()
+    signed_in = signing_in()
+    accounts.reactivate_account(rt, root, mia.id)
+    assert signed_in is not None and auth.current_account(rt, signed_in.token) is None
 
 
 def test_removing_an_address_from_the_list_stops_its_sign_in(rt, migrated_database):
