@@ -133,21 +133,27 @@ def login(rt: Runtime, username: str, password: str, client_key: str, *,
         account = repo.find_account(session, username=name) if name and _utf8(name) else None
         stored_hash = account.password_hash if account is not None and account.active else None
         account_id = account.id if account is not None else None
-    matches, new_hash = (passwords.verify(stored_hash, password)   # slow: outside the transaction
-                         if _utf8(password) else (False, None))
-    if not matches or account_id is None:
-        raise LoginFailed()
-    with rt.sessions.begin() as session:
-        # Locked: a password reset or a deactivation either comes first (and is seen here) or
-        # waits, and then ends the session opened here.
-        account = repo.get_account(session, account_id=account_id, for_update=True)
-        if account is None or not account.active or account.password_hash != stored_hash:
-            raise LoginFailed()   # deactivated or reset while the password was being checked
-        repo.delete_lookup_failures(session, ids=attempt_ids)
-        repo.clear_lookup_failures(session, scope=LOGIN_SCOPE, client_key=user_key)
-        if new_hash is not None:
-            account.password_hash = new_hash   # parameters got stronger since it was hashed
-        return open_session(rt, session, account, now=now)
+    # The hash can change while the password is checked: a reset (the password typed then fails the
+    # new hash) or another sign-in storing it with stronger parameters (it passes): checked once more.
+    for _check in range(2):
+        matches, new_hash = (passwords.verify(stored_hash, password)   # slow: outside the transaction
+                             if _utf8(password) else (False, None))
+        if not matches or account_id is None:
+            raise LoginFailed()
+        with rt.sessions.begin() as session:
+            # Locked: a password reset or a deactivation either comes first (and is seen here) or
+            # waits, and then ends the session opened here.
+            account = repo.get_account(session, account_id=account_id, for_update=True)
+            if account is None or not account.active:
+                raise LoginFailed()   # deactivated while the password was being checked
+            if account.password_hash == stored_hash:
+                repo.delete_lookup_failures(session, ids=attempt_ids)
+                repo.clear_lookup_failures(session, scope=LOGIN_SCOPE, client_key=user_key)
+                if new_hash is not None:
+                    account.password_hash = new_hash   # parameters got stronger since it was hashed
+                return open_session(rt, session, account, now=now)
+            stored_hash = account.password_hash
+    raise LoginFailed()
 
 
 def _utf8(text: str) -> bool:

@@ -2,8 +2,12 @@
 on each backend: one is held inside its transaction while the other runs."""
 from __future__ import annotations
 
+import pytest
+from argon2 import PasswordHasher
+
 from db import accounts as repo
-from services import accounts, auth
+from services import accounts, auth, passwords
+from services.errors import LoginFailed
 from tests.support.organisations import add_two_organisations
 from tests.support.overlap import hold_first_call, in_background
 
@@ -46,3 +50,31 @@ def test_a_sign_in_during_a_password_reset_does_not_outlive_it(runtime, monkeypa
     other_done.set()
     token = signing_in().token
     assert auth.current_account(runtime, token) is None
+
+
+def test_two_sign_ins_while_the_hash_gets_stronger_both_succeed(runtime, monkeypatch):
+    """The hash parameters got stronger since the password was stored: the first sign-in to finish
+    stores it anew; one that checked the old hash meanwhile checks the new one and gets in too."""
+    _root, _orgs, manager = setting_up(runtime)
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=2, memory_cost=16, parallelism=1))
+    first_is_held, other_done = hold_first_call(monkeypatch, passwords, "verify")   # checked, not yet in
+    first = in_background(lambda: auth.login(runtime, "maria", PASSWORD, "maria's laptop"))
+    assert first_is_held.wait(timeout=30)
+    second = auth.login(runtime, "maria", PASSWORD, "maria's phone")
+    other_done.set()
+    assert {first().account.id, second.account.id} == {manager.id}
+    with runtime.sessions.begin() as session:
+        assert not passwords._hasher.check_needs_rehash(repo.get_account(session, account_id=manager.id).password_hash)
+
+
+def test_a_sign_in_checking_the_old_password_during_a_reset_is_refused(runtime, monkeypatch):
+    """The reset lands while the old password is being checked: the sign-in checks the new hash, and fails."""
+    root, _orgs, manager = setting_up(runtime)
+    first_is_held, other_done = hold_first_call(monkeypatch, passwords, "verify")
+    signing_in = in_background(lambda: auth.login(runtime, "maria", PASSWORD, "maria's laptop"))
+    assert first_is_held.wait(timeout=30)
+    accounts.reset_password(runtime, root, manager.id, NEW_PASSWORD)
+    other_done.set()
+    with pytest.raises(LoginFailed):
+        signing_in()
+    assert auth.login(runtime, "maria", NEW_PASSWORD, "maria's laptop").account.id == manager.id
