@@ -79,9 +79,13 @@ def list_organisations(
     return list(session.scalars(query))
 
 
-def get_organisation(session: Session, *, organisation_id: int) -> Organisation | None:
-    """The organisation with this id, if any."""
-    return session.get(Organisation, organisation_id)
+def get_organisation(session: Session, *, organisation_id: int, for_update: bool = False) -> Organisation | None:
+    """The organisation with this id, if any; `for_update` locks its row until the transaction ends."""
+    if not for_update:
+        return session.get(Organisation, organisation_id)
+    query = (select(Organisation).where(Organisation.id == organisation_id)
+             .with_for_update(key_share=True).execution_options(populate_existing=True))
+    return session.scalar(query)
 
 
 def update_min_group_size(

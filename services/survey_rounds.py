@@ -91,7 +91,13 @@ def create_round(rt: Runtime, actor: AccountView | None, organisation_id: int, *
     if closes_at <= (now or datetime.now(UTC)):
         raise Refused("round_closes_in_past", "the last day has passed already")
     with rt.sessions.begin() as session, db_refusals():
+        # Locked, so two clicks on "Create" (or two tabs) cannot both pass the name check.
+        if repo.get_organisation(session, organisation_id=organisation_id, for_update=True) is None:
+            raise NotFound("organisation")
         _check_round_parts(session, organisation_id, intervention_id, teams)
+        if any(same.name.casefold() == name.casefold()
+               for same in repo.list_rounds(session, organisation_id=organisation_id)):
+            raise Refused("round_name_taken", f"there is already a round named '{name}'", name=name)
         survey_round, tokens = repo.create_round(
             session, organisation_id=organisation_id, intervention_id=intervention_id, name=name,
             opens_at=opens_at, closes_at=closes_at, instrument_hash=rt.instrument.content_hash,
@@ -176,8 +182,6 @@ def _round(session: Session, round_id: int) -> SurveyRound:
 def _check_round_parts(session: Session, organisation_id: int, intervention_id: int,
                        team_ids: list[int]) -> None:
     # The db checks these too; here they get a message an admin can act on.
-    if repo.get_organisation(session, organisation_id=organisation_id) is None:
-        raise NotFound("organisation")
     intervention = session.get(Intervention, intervention_id)
     if intervention is None:
         raise NotFound("intervention")

@@ -139,6 +139,11 @@ def test_admin_starts_a_round_and_sees_each_link_once(as_admin, runtime, north, 
         ["Spring", "Online CBT", "open", "Team A"]]
     at.button(key="round-links-hide").click().run()
     assert tokens_shown(at) == []                                     # gone for good
+    # The same round again (a second click whose first message was lost): explained, not made twice.
+    submit(at, "round-new-submit", **{"round-new-name": "Spring"})
+    no_exceptions(at)
+    assert "This organisation already has a survey round called Spring." in texts(at)
+    assert count(runtime, SurveyRound) == 1 and tokens_shown(at) == []
 
 
 def test_a_new_link_replaces_the_old_one_and_a_round_closes_on_confirmation(as_admin, runtime, north,

@@ -17,6 +17,7 @@ from services.errors import InvalidInput, NotAuthorised, NotFound
 from services.organisation_admin import Refused
 from services.runtime import build_runtime
 from services.settings import Settings
+from tests.support.overlap import hold_first_call, in_background
 
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
@@ -261,6 +262,33 @@ def test_round_parts_that_do_not_fit_are_refused(runtime, root, north, changes, 
         new_round(runtime, root, north, **changes)
     assert refused.value.reason == reason
     assert count(runtime, SurveyRound) == 0
+
+
+def test_a_round_name_is_taken_once_per_organisation(runtime, root, north):
+    """A second click on "Create" (its first message lost) must not make a second, empty round."""
+    new_round(runtime, root, north, name="Spring 2026")
+    for again in ("Spring 2026", " spring 2026 "):
+        with pytest.raises(Refused) as refused:
+            new_round(runtime, root, north, name=again)
+        assert refused.value.reason == "round_name_taken"
+    assert count(runtime, SurveyRound) == 1
+    south = admin.create_organisation(runtime, root, name="South")
+    south_ids = {"org": south.id, "cbt": admin.add_intervention(runtime, root, south.id, name="App").id,
+                 "a": admin.create_team(runtime, root, south.id, name="Team S").id}
+    new_round(runtime, root, south_ids, name="Spring 2026", team_ids=[south_ids["a"]])   # another organisation's own
+    assert count(runtime, SurveyRound) == 2
+
+
+def test_two_creates_of_one_round_at_once_make_one(runtime, root, north, monkeypatch):
+    """Two tabs (or two servers) creating the same round: the second waits for the first, then is refused."""
+    first_is_held, other_done = hold_first_call(monkeypatch, survey_rounds, "_check_round_parts")
+    first = in_background(lambda: new_round(runtime, root, north, name="Spring 2026"))
+    assert first_is_held.wait(timeout=30)
+    with pytest.raises(Refused, match="already a round"):
+        new_round(runtime, root, north, name="Spring 2026")
+    other_done.set()
+    first()
+    assert count(runtime, SurveyRound) == 1
 
 
 def test_unknown_intervention_is_not_found(runtime, root, north):
