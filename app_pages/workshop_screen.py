@@ -151,13 +151,15 @@ def controls(runtime, account, info) -> None:
         st.subheader(t("ws.controls"))
         if error := st.session_state.pop("ws-error", None):
             st.error(t("error.unavailable" if error == "unavailable" else f"ws.error.{error}"))
-        toggle = t("ws.hide_results") if info.results_visible else t("ws.show_results")
-        st.button(toggle, key="ws-toggle-results", type="primary", width="stretch", on_click=steer,
-                  args=(workshops.set_results_visible, runtime, account, info.id, not info.results_visible))
+        # One key per state: a second click that lands after the first click's run (a double click)
+        # repeats "show" (or "lock"), instead of flipping it back.
+        toggle = "hide" if info.results_visible else "show"
+        st.button(t(f"ws.{toggle}_results"), key=f"ws-results-{toggle}", type="primary", width="stretch",
+                  on_click=steer, args=(workshops.set_results_visible, runtime, account, info.id, toggle == "show"))
         if info.status != "closed":
-            lock = t("ws.unlock") if info.status == "locked" else t("ws.lock")
-            st.button(lock, key="ws-lock", width="stretch", help=t("ws.lock_help"), on_click=steer,
-                      args=(workshops.set_locked, runtime, account, info.id, info.status != "locked"))
+            lock = "unlock" if info.status == "locked" else "lock"
+            st.button(t(f"ws.{lock}"), key=f"ws-{lock}", width="stretch", help=t("ws.lock_help"), on_click=steer,
+                      args=(workshops.set_locked, runtime, account, info.id, lock == "lock"))
             if info.current_round == 1:
                 st.button(t("ws.second_round"), key="ws-round-2", width="stretch", help=t("ws.second_round_help"),
                           on_click=steer, args=(workshops.start_second_round, runtime, account, info.id))

@@ -212,10 +212,14 @@ def add_action(rt: Runtime, account: AccountView | None, session_id: int, *, kin
     text = _clean_text(text, MAX_ACTION_LENGTH, "workshop_action")
     now = now or datetime.now(UTC)
     with rt.sessions.begin() as session:
-        row = own_session(session, account, session_id, "edit")
+        # Locked, so the same action sent twice at once (a double click, two screens) is noted once.
+        row = own_session(session, account, session_id, "edit", for_update=True)
         instrument = rt.bank(row.instrument_hash)
         if theme is not None and theme not in {d.id for d in instrument.domains}:
             raise InvalidInput("workshop_action_theme")
+        if any((noted.kind, noted.theme, noted.text.casefold()) == (kind, theme, text.casefold())
+               for noted in workshops.actions(session, row.id)):
+            raise InvalidInput("workshop_action_exists")
         workshops.add_action(session, session_id=row.id, kind=kind, theme=theme, text=text, at=now)
 
 

@@ -98,11 +98,18 @@ def test_the_screen_stays_blank_below_k_and_shows_the_picture_at_k(as_fien, runt
 def test_controls_steer_the_session(as_fien, runtime, fien):
     info = a_session(runtime, fien[0])
     at = as_fien({"session": str(info.id)})
-    at = at.button(key="ws-toggle-results").click().run()
+    at = at.button(key="ws-results-show").click().run()
     no_exceptions(at)
     assert workshops.session_info(runtime, fien[0], info.id).results_visible
+    # each state has its own button, so a double click cannot flip the first click back
+    assert [b.key for b in at.button if b.key.startswith("ws-results-")] == ["ws-results-hide"]
+    at = at.button(key="ws-results-hide").click().run()
+    assert not workshops.session_info(runtime, fien[0], info.id).results_visible
     at = at.button(key="ws-lock").click().run()
     assert workshops.session_info(runtime, fien[0], info.id).status == "locked"
+    assert [b.key for b in at.button if b.key in ("ws-lock", "ws-unlock")] == ["ws-unlock"]
+    at = at.button(key="ws-unlock").click().run()
+    assert workshops.session_info(runtime, fien[0], info.id).status == "open"
     at = at.button(key="ws-round-2").click().run()
     assert workshops.session_info(runtime, fien[0], info.id).current_round == 2
     at = at.button(key="ws-close-yes").click().run()
@@ -114,7 +121,7 @@ def test_a_control_clicked_while_the_database_is_away_says_try_again(as_fien, ru
     info = a_session(runtime, fien[0])
     monkeypatch.setattr(workshops, "set_results_visible", away)   # the page hands it to the button
     at = as_fien({"session": str(info.id)})
-    at = at.button(key="ws-toggle-results").click().run()
+    at = at.button(key="ws-results-show").click().run()
     no_exceptions(at)
     assert "cannot reach its database just now" in texts(at)
     monkeypatch.undo()

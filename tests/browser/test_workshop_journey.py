@@ -60,7 +60,7 @@ def test_a_workshop_from_code_to_picture(browser, start_app_server, monkeypatch)
         wait_for_streamlit(screen)
         code = screen.locator(".vm-join-code").inner_text().strip()
         assert re.fullmatch(r"[ACDEFGHJKMNPQRTUVWXY34679]{6}", code)
-        click(screen, "ws-toggle-results")
+        click(screen, "ws-results-show")
 
         phones = []
         for how in ("typed", "qr"):

@@ -221,6 +221,9 @@ def test_actions_are_kept_with_the_session(runtime, anna):
                         ({"text": "a\x1bb"}, "workshop_action_bad_characters")):
         with pytest.raises(InvalidInput, match=reason):
             workshops.add_action(runtime, anna, info.id, **({"kind": "act", "theme": None, "text": "t"} | bad))
+    # the same action again (a second click, another screen) is noted once; another kind or theme is another
+    with pytest.raises(InvalidInput, match="workshop_action_exists"):
+        workshops.add_action(runtime, anna, info.id, kind="act", theme="technology_push", text=" ask for a PILOT ")
     noted, themes = workshop_presenter.notes(runtime, anna, info.id, language="en")
     assert [a.text for a in noted] == ["Ask for a pilot", "=HYPERLINK(\"x\")"]
     assert noted[0].theme and ("technology_push", noted[0].theme) in themes
