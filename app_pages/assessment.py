@@ -181,12 +181,13 @@ def questionnaire(draft) -> None:
         question(draft, first + offset, item_id, missing)
     st.session_state[SHOWN_KEY] = (draft.token, {item: st.session_state.get(f"item-{item}") for item in step.items})
 
+    # Keys per step: a second click on "Next" that lands after the first one's run must not skip a step.
     back, forward = st.columns(2)
     if step_index > 0:
-        back.button(t("assess.back"), key="step-back", on_click=go_to_step,
+        back.button(t("assess.back"), key=f"step-back-{step_index}", on_click=go_to_step,
                     args=(draft.token, step_index - 1, step.items, draft.answers))
     if step_index < len(steps) - 1:
-        forward.button(t("assess.next"), type="primary", key="step-next",
+        forward.button(t("assess.next"), type="primary", key=f"step-next-{step_index}",
                        on_click=go_to_step, args=(draft.token, step_index + 1, step.items, draft.answers))
     else:
         if forward.button(t("assess.submit"), type="primary", key="submit-assessment"):

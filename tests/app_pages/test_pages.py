@@ -84,7 +84,7 @@ def test_a_choice_whose_save_was_cut_short_is_saved_later(app, runtime, monkeypa
     monkeypatch.setattr(assessments, "save_answers", cut_short_once)
     at.radio(key="item-ca1").set_value(5)
     if then == "next step at once":
-        at.button(key="step-next").click()
+        at.button(key="step-next-0").click()
     at.run()
     no_exceptions(at)
     assert cut == [{"ca1": 5}]

@@ -81,5 +81,5 @@ def answer_every_step(page, choose: Callable[[str], int | None], *,
 def next_step(page) -> None:
     """Click "Next" and wait until the next step's statements are on the page."""
     on_this_step = item_ids(page)
-    click(page, "step-next")
+    click_and_wait(page, page.locator('[class*="st-key-step-next-"] button').first)
     wait_for_new_step(page, on_this_step)
