@@ -132,14 +132,12 @@ def page(browser, request: pytest.FixtureRequest):
         context.close()
 
 
-def wait_for_streamlit(page, timeout: float = PAGE_TIMEOUT_MS, *, allow_exception: bool = False,
-                       run_seen: bool = False):
+def wait_for_streamlit(page, timeout: float = PAGE_TIMEOUT_MS, *, allow_exception: bool = False):
     """Wait until the Streamlit app in ``page`` is connected and idle (its script run finished).
 
     Call it after ``page.goto(url)`` and after every interaction that triggers a rerun (click,
     fill + Enter, ...). Raises AssertionError if the script failed to compile or the page shows a
-    Python exception box (``stException``), unless ``allow_exception`` is true. ``run_seen``: the
-    run was seen to start (click_and_wait), so there is no need to give it a moment first. Prefer
+    Python exception box (``stException``), unless ``allow_exception`` is true. Prefer
     Playwright's auto-waiting ``expect(locator)...`` for the actual assertions.
     """
     app = '[data-testid="stApp"]'
@@ -147,8 +145,7 @@ def wait_for_streamlit(page, timeout: float = PAGE_TIMEOUT_MS, *, allow_exceptio
                            timeout=timeout)
     # A click's rerun request reaches the server asynchronously: give the script state a moment to
     # leave "notRunning" before waiting for it to come back.
-    if not run_seen:
-        page.wait_for_timeout(250)
+    page.wait_for_timeout(250)
     # "compilationError" (a SyntaxError in the script) also ends the run; it is reported below
     # (the error is shown in a dialog, stDialog, not as an stException element).
     page.wait_for_selector(
@@ -186,7 +183,7 @@ def click_and_wait(page, locator, timeout: float = PAGE_TIMEOUT_MS) -> None:
     page.evaluate(_WATCH_SCRIPT_STATE)
     locator.click()
     page.wait_for_function("() => window.__vmRunSeen === true", timeout=timeout)
-    wait_for_streamlit(page, timeout, run_seen=True)
+    wait_for_streamlit(page, timeout)
 
 
 # --------------------------------------------------------------------------- streamlit server
