@@ -1,4 +1,6 @@
 """Assessment: choose the intervention, then answer the items step by step; every answer is saved at once."""
+import time
+
 import streamlit as st
 
 from app_pages import shell
@@ -19,6 +21,8 @@ language = shell.current_language()
 UNSAVED_KEY = "vm_unsaved_answers"
 # (draft token, {item: the choice the page last showed}): tells a choice made here from a stale one.
 SHOWN_KEY = "vm_shown_answers"
+# (draft token, step, time.monotonic()) of the last step opened with Next or Back.
+STEP_OPENED_KEY = "vm_step_opened"
 
 
 def keep_draft_in_url(token: str) -> None:
@@ -97,21 +101,30 @@ def choices_not_saved(token: str, items, stored: dict) -> dict:
     return assessments.choices_not_saved(shown, stored, last_shown if last_token == token else {})
 
 
-def save_unsaved(token: str, step: int) -> None:
+def save_unsaved(token: str, step: int | None) -> None:
     """Send the answers kept while the database was away (and the step); raises Unavailable."""
     assessments.save_answers(runtime, token=token, answers=st.session_state.get(UNSAVED_KEY, {}), step=step)
     st.session_state.pop(UNSAVED_KEY, None)
 
 
 def go_to_step(token: str, step: int, leaving: tuple[str, ...] = (), stored: dict | None = None) -> None:
+    # A double click on Next: its second click lands on the next step's Next button (same place), which
+    # would skip a step unseen. A Next this soon after the Next that opened the step, with nothing
+    # answered on it, is ignored.
+    opened = st.session_state.get(STEP_OPENED_KEY)
+    double_click = (opened is not None and opened[:2] == (token, step - 1)
+                    and time.monotonic() - opened[2] < runtime.settings.double_click_seconds
+                    and bool(leaving) and all(st.session_state.get(f"item-{item}") is None for item in leaving))
     try:
         st.session_state[UNSAVED_KEY] = {**st.session_state.get(UNSAVED_KEY, {}),
                                          **choices_not_saved(token, leaving, stored or {})}
-        save_unsaved(token, step)
+        save_unsaved(token, None if double_click else step)
     except Unavailable:
         st.session_state["vm_try_again"] = True
         return
-    st.session_state["vm_scroll_top"] = True
+    if not double_click:
+        st.session_state[STEP_OPENED_KEY] = (token, step, time.monotonic())
+        st.session_state["vm_scroll_top"] = True
 
 
 def try_again_later(token: str) -> None:

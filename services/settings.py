@@ -68,6 +68,10 @@ class Settings(BaseSettings):
     resume_max_wait_seconds: int = Field(
         300, ge=1, description="Longest wait imposed between tries after repeated wrong resume codes.")
 
+    double_click_seconds: float = Field(
+        1.0, ge=0, le=10, description="A click on Next this soon after the step it leaves was opened by Next is "
+                                      "taken as the second half of a double click, and ignored (0: never).")
+
     workshop_participant_cap: int = Field(
         200, ge=1, le=2000, description="Most participants a workshop session takes (a facilitator may set fewer).")
     workshop_hours: int = Field(

@@ -67,6 +67,34 @@ def test_answers_survive_a_reload(app, runtime):
     assert reloaded.radio(key="item-tn1").value is None
 
 
+@pytest.mark.parametrize("window, answer_first, steps", [
+    ("10", False, [1, 1]),     # the second click of a double click: ignored
+    ("10", True, [1, 2]),      # a quick person who answered on the step: goes on
+    ("0", False, [1, 2]),      # the guard turned off
+])
+def test_a_double_click_on_next_moves_one_step(app, runtime, monkeypatch, window, answer_first, steps):
+    """The second click of a double click lands on the next step's Next, at the same place: within the
+    double-click window, with nothing answered on that step, it is ignored (a window of 10 s, the most
+    allowed, makes the timing certain here)."""
+    monkeypatch.setenv("VM_DOUBLE_CLICK_SECONDS", window)
+    at = app("assessment")
+    at.selectbox(key="setup-intervention").set_value("Video consultations").run()
+    at.button(key="setup-begin").click().run()
+    token = at.session_state["vm_draft"]
+    at.button(key="step-next-0").click().run()
+    reached = [assessments.load_draft(runtime, token).step]
+    if answer_first:
+        item = next(radio.key for radio in at.radio if radio.key.startswith("item-"))
+        at.radio(key=item).set_value(4).run()
+    at.button(key="step-next-1").click().run()
+    no_exceptions(at)
+    reached.append(assessments.load_draft(runtime, token).step)
+    assert reached == steps
+    assert [b.key for b in at.button if b.key.startswith("step-next-")] == [f"step-next-{steps[-1]}"]
+    at.button(key=f"step-back-{steps[-1]}").click().run()
+    assert assessments.load_draft(runtime, token).step == steps[-1] - 1      # Back is never held up
+
+
 @pytest.mark.parametrize("then", ["next run", "next step at once"])
 def test_a_choice_whose_save_was_cut_short_is_saved_later(app, runtime, monkeypatch, then):
     """Streamlit stops a run, callbacks included, when the next click arrives: the choice shown on
