@@ -5,6 +5,7 @@ Not a page of its own: app_pages/workshop.py calls render() for ?session=ID.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 import streamlit as st
@@ -17,6 +18,8 @@ from services.errors import InvalidInput, NotAuthorised, NotFound, Unavailable
 from services.formatting import format_score
 
 REFRESH_SECONDS = 3
+# (session id, control, time.monotonic()) of the last show/hide or lock/unlock click.
+LAST_TOGGLE_KEY = "ws-last-toggle"
 
 
 def render(runtime, account, session_id: int, language: str) -> None:
@@ -151,15 +154,17 @@ def controls(runtime, account, info) -> None:
         st.subheader(t("ws.controls"))
         if error := st.session_state.pop("ws-error", None):
             st.error(t("error.unavailable" if error == "unavailable" else f"ws.error.{error}"))
-        # One key per state: a second click that lands after the first click's run (a double click)
-        # repeats "show" (or "lock"), instead of flipping it back.
+        # One key per state, and a toggle's second click within the double-click window is ignored: it lands
+        # on the other state's button, in the same place, and would undo the first click.
         toggle = "hide" if info.results_visible else "show"
         st.button(t(f"ws.{toggle}_results"), key=f"ws-results-{toggle}", type="primary", width="stretch",
-                  on_click=steer, args=(workshops.set_results_visible, runtime, account, info.id, toggle == "show"))
+                  on_click=steer_once, args=("results", workshops.set_results_visible, runtime, account, info.id,
+                                             toggle == "show"))
         if info.status != "closed":
             lock = "unlock" if info.status == "locked" else "lock"
-            st.button(t(f"ws.{lock}"), key=f"ws-{lock}", width="stretch", help=t("ws.lock_help"), on_click=steer,
-                      args=(workshops.set_locked, runtime, account, info.id, lock == "lock"))
+            st.button(t(f"ws.{lock}"), key=f"ws-{lock}", width="stretch", help=t("ws.lock_help"),
+                      on_click=steer_once, args=("lock", workshops.set_locked, runtime, account, info.id,
+                                                 lock == "lock"))
             if info.current_round == 1:
                 st.button(t("ws.second_round"), key="ws-round-2", width="stretch", help=t("ws.second_round_help"),
                           on_click=steer, args=(workshops.start_second_round, runtime, account, info.id))
@@ -169,7 +174,18 @@ def controls(runtime, account, info) -> None:
                           args=(workshops.close_session, runtime, account, info.id))
 
 
-def steer(change, runtime, account, session_id: int, *args) -> None:
+def steer_once(control: str, change, runtime, account, session_id: int, *args) -> None:
+    """steer, unless this control of this session was used within the double-click window."""
+    last = st.session_state.get(LAST_TOGGLE_KEY)
+    now = time.monotonic()
+    if last is not None and last[:2] == (session_id, control) and now - last[2] < runtime.settings.double_click_seconds:
+        return
+    if steer(change, runtime, account, session_id, *args):   # a refused click may be tried again at once
+        st.session_state[LAST_TOGGLE_KEY] = (session_id, control, now)
+
+
+def steer(change, runtime, account, session_id: int, *args) -> bool:
+    """Make the change; True when it was made, else the reason is kept for the next run to show."""
     try:
         change(runtime, account, session_id, *args)
     except InvalidInput as exc:
@@ -178,6 +194,9 @@ def steer(change, runtime, account, session_id: int, *args) -> None:
         st.session_state["ws-error"] = "workshop"
     except Unavailable:
         st.session_state["ws-error"] = "unavailable"
+    else:
+        return True
+    return False
 
 
 # --- agreed actions and export ------------------------------------------------------------------

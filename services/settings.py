@@ -69,8 +69,9 @@ class Settings(BaseSettings):
         300, ge=1, description="Longest wait imposed between tries after repeated wrong resume codes.")
 
     double_click_seconds: float = Field(
-        1.0, ge=0, le=10, description="A click on Next this soon after the step it leaves was opened by Next is "
-                                      "taken as the second half of a double click, and ignored (0: never).")
+        1.0, ge=0, le=10, description="A second click this soon after the first is taken as the second half of a "
+                                      "double click and ignored: on Next (when nothing was answered on the step it "
+                                      "opened) and on a workshop's show/hide and lock controls (0: never).")
 
     workshop_participant_cap: int = Field(
         200, ge=1, le=2000, description="Most participants a workshop session takes (a facilitator may set fewer).")

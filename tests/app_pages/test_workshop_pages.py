@@ -95,21 +95,26 @@ def test_the_screen_stays_blank_below_k_and_shows_the_picture_at_k(as_fien, runt
     assert len(at.get("plotly_chart")) >= 3
 
 
-def test_controls_steer_the_session(as_fien, runtime, fien):
+@pytest.mark.parametrize("window, undone", [
+    ("0", True),       # clicks far apart (the double-click guard off): each one counts
+    ("10", False),     # the second click within the window is a double click's: ignored
+])
+def test_controls_steer_the_session(as_fien, runtime, fien, monkeypatch, window, undone):
+    monkeypatch.setenv("VM_DOUBLE_CLICK_SECONDS", window)
     info = a_session(runtime, fien[0])
     at = as_fien({"session": str(info.id)})
     at = at.button(key="ws-results-show").click().run()
     no_exceptions(at)
     assert workshops.session_info(runtime, fien[0], info.id).results_visible
-    # each state has its own button, so a double click cannot flip the first click back
+    # each state has its own button, in the same place
     assert [b.key for b in at.button if b.key.startswith("ws-results-")] == ["ws-results-hide"]
     at = at.button(key="ws-results-hide").click().run()
-    assert not workshops.session_info(runtime, fien[0], info.id).results_visible
+    assert workshops.session_info(runtime, fien[0], info.id).results_visible is not undone
     at = at.button(key="ws-lock").click().run()
     assert workshops.session_info(runtime, fien[0], info.id).status == "locked"
     assert [b.key for b in at.button if b.key in ("ws-lock", "ws-unlock")] == ["ws-unlock"]
     at = at.button(key="ws-unlock").click().run()
-    assert workshops.session_info(runtime, fien[0], info.id).status == "open"
+    assert workshops.session_info(runtime, fien[0], info.id).status == ("open" if undone else "locked")
     at = at.button(key="ws-round-2").click().run()
     assert workshops.session_info(runtime, fien[0], info.id).current_round == 2
     at = at.button(key="ws-close-yes").click().run()
@@ -118,6 +123,7 @@ def test_controls_steer_the_session(as_fien, runtime, fien):
 
 
 def test_a_control_clicked_while_the_database_is_away_says_try_again(as_fien, runtime, fien, texts, monkeypatch):
+    monkeypatch.setenv("VM_DOUBLE_CLICK_SECONDS", "10")   # the retry below is well within the window
     info = a_session(runtime, fien[0])
     monkeypatch.setattr(workshops, "set_results_visible", away)   # the page hands it to the button
     at = as_fien({"session": str(info.id)})
@@ -126,6 +132,9 @@ def test_a_control_clicked_while_the_database_is_away_says_try_again(as_fien, ru
     assert "cannot reach its database just now" in texts(at)
     monkeypatch.undo()
     assert not workshops.session_info(runtime, fien[0], info.id).results_visible
+    at.run()   # the page draws its button anew (its callback was handed the stand-in above)
+    at = at.button(key="ws-results-show").click().run()      # tried again at once: not taken for a double click
+    assert workshops.session_info(runtime, fien[0], info.id).results_visible
 
 
 def away(*_args, **_kwargs):
