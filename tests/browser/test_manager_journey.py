@@ -195,6 +195,8 @@ def sign_in(page, username: str, password: str) -> None:
     fill(page, "staff-login-password", password)
     # Signing in opens the dashboard, whose first run draws every chart: slow on a loaded machine.
     submit(page, "staff-login-submit", SLOW_PAGE_TIMEOUT_MS)
+    # The sign-in is kept for new tabs by a cookie that the page's script writes.
+    page.wait_for_function("() => document.cookie.includes('vm_staff=')", timeout=PAGE_TIMEOUT_MS)
 
 
 def other_organisation(rt) -> int:
@@ -243,6 +245,8 @@ def manager_reads_dashboard(page, url: str, other_id: int) -> None:
 def manager_cannot_open_another_organisation(page, url: str, other_id: int) -> None:
     """An edited link with Zorg Zuid's id, opened in a new tab: the sign-in is kept (cookie), and
     nothing of Zorg Zuid is shown."""
+    kept = [c for c in page.context.cookies() if c["name"] == "vm_staff" and c["value"]]
+    assert kept, f"no sign-in cookie to carry to a new tab: {page.context.cookies()}"
     open_page(page, f"{url}/dashboard?org={other_id}&lang=en")
     expect(page.locator(".st-key-staff-login-username")).to_have_count(0)
     expect(page.get_by_text("You do not have access", exact=False).first).to_be_visible()
