@@ -11,4 +11,6 @@ with shell.database_away_message():
     page = st.navigation(navigation.pages(runtime, account))
     shell.page_style()
     shell.language_switch()
+    staff.write_cookie(runtime)
     page.run()
+    staff.cookie_written()   # not reached when the page switched or stopped: the next run writes it again

@@ -44,7 +44,6 @@ def signed_in_account(runtime: Runtime) -> AccountView | None:
     A token the service no longer accepts (expired, signed out elsewhere, account deactivated)
     is dropped, and the next staff page says the sign-in has ended.
     """
-    _write_cookie(runtime)
     token = st.session_state.get(TOKEN_KEY) or _cookie_token()
     if not token:
         return None
@@ -66,16 +65,23 @@ def _cookie_token() -> str | None:
     return None if value == st.session_state.get(COOKIE_DROPPED_KEY) else value
 
 
-def _write_cookie(runtime: Runtime) -> None:
+def write_cookie(runtime: Runtime) -> None:
     """Store or clear the sign-in cookie asked for by the last sign-in or sign-out (script, not header:
-    Streamlit has no response to set a header on)."""
-    token = st.session_state.pop(COOKIE_WRITE_KEY, None)
+    Streamlit has no response to set a header on). Drawn again in every run until one runs to its end
+    (cookie_written): a run that switch_page cuts short may never reach the browser, and a sign-in
+    always switches page."""
+    token = st.session_state.get(COOKIE_WRITE_KEY)
     if token is None:
         return
     secure = "; Secure" if (st.context.url or "").startswith("https:") else ""
     age = runtime.settings.session_hours * 3600 if token else 0
     st.html(f"<script>document.cookie = '{COOKIE}={token}; path=/; max-age={age}; SameSite=Strict{secure}';</script>",
             unsafe_allow_javascript=True)
+
+
+def cookie_written() -> None:
+    """The run that drew the cookie's script ran to its end: the browser has it."""
+    st.session_state.pop(COOKIE_WRITE_KEY, None)
 
 
 def require_account(runtime: Runtime, page: str | None = None, action: str = "view") -> AccountView:

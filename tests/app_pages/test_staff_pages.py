@@ -187,6 +187,24 @@ def test_right_password_signs_in_and_opens_the_dashboard(app, menu, runtime, adm
     assert "Signed in as **anna** (admin)." in texts(at)
 
 
+def cookie_scripts(at) -> list[str]:
+    return [element.proto.body for element in at.get("html") if "document.cookie" in element.proto.body]
+
+
+def test_the_sign_in_cookie_is_written_by_the_page_the_sign_in_opens(app, admin):
+    """Signing in switches page, which cuts the sign-in's own run short: the page it opens writes the
+    cookie (a new tab or a reload stays signed in), again in each run until one runs to its end."""
+    at = app("login")
+    sign_in(at, "anna", PASSWORD)
+    token = at.session_state[staff.TOKEN_KEY]
+    [script] = cookie_scripts(at)
+    assert f"vm_staff={token};" in script and "max-age=28800" in script
+    at.switch_page(staff.ACCOUNT_PAGE).run()   # a page that runs to its end (the empty dashboard stops early)
+    assert len(cookie_scripts(at)) == 1
+    at.run()
+    assert cookie_scripts(at) == []
+
+
 def test_facilitator_signs_in_to_the_workshops_page(app, menu, runtime, admin, texts):
     with runtime.sessions.begin() as session:
         organisation_id = organisations.create_organisation(session, name="Zorg Noord").id
