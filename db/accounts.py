@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from db.account_models import Account, AccountScope, AuditLog, AuthSession
 from db.errors import DatabaseError
+from db.locking import locked
 from db.models import LookupFailure, utcnow
 from db.org_models import Team
 
@@ -61,13 +62,10 @@ def add_account(
 
 def get_account(session: Session, *, account_id: int, for_update: bool = False) -> Account | None:
     """The account with this id, if any; `for_update` locks its row until the transaction ends
-    and reads it afresh. Changes to one account lock its row first, then (if needed) the table.
-    FOR NO KEY UPDATE: rows that refer to the account (audit, sessions) can still be inserted meanwhile."""
+    and reads it afresh (db.locking). Changes to one account lock its row first, then (if needed) the table."""
     if not for_update:
         return session.get(Account, account_id)
-    query = (select(Account).where(Account.id == account_id).with_for_update(key_share=True)
-             .execution_options(populate_existing=True))
-    return session.scalar(query)
+    return session.scalar(locked(select(Account).where(Account.id == account_id)))
 
 
 def find_account(session: Session, *, username: str) -> Account | None:

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.errors import DuplicateName, GroupSizeTooSmall, InvalidRecord, RecordNotFound
+from db.locking import locked
 from db.models import Intervention
 from db.org_models import MIN_GROUP_SIZE_FLOOR, Organisation, RoundTeam, SurveyRound, Team
 
@@ -83,9 +84,7 @@ def get_organisation(session: Session, *, organisation_id: int, for_update: bool
     """The organisation with this id, if any; `for_update` locks its row until the transaction ends."""
     if not for_update:
         return session.get(Organisation, organisation_id)
-    query = (select(Organisation).where(Organisation.id == organisation_id)
-             .with_for_update(key_share=True).execution_options(populate_existing=True))
-    return session.scalar(query)
+    return session.scalar(locked(select(Organisation).where(Organisation.id == organisation_id)))
 
 
 def update_min_group_size(

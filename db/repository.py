@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.errors import DraftNotFound
+from db.locking import locked
 from db.models import Draft, Intervention, LookupFailure, Respondent, utcnow
 from db.responses import (
     NOT_APPLICABLE,
@@ -110,7 +111,7 @@ def get_draft(session: Session, *, token: str, for_update: bool = False) -> Draf
     """The draft with this token, if any; `for_update` locks its row until the transaction ends
     (PostgreSQL; SQLite's BEGIN IMMEDIATE already lets one writer in at a time)."""
     query = select(Draft).where(Draft.token == token)
-    return session.scalar(query.with_for_update(key_share=True) if for_update else query)
+    return session.scalar(locked(query) if for_update else query)
 
 
 def save_draft_answers(

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from db.locking import locked
 from db.models import Draft
 from db.workshop_models import (
     WorkshopAction,
@@ -37,7 +38,7 @@ def get_session(session: Session, session_id: int, *, for_update: bool = False) 
     (a row this transaction loaded before the lock may be stale)."""
     query = select(WorkshopSession).where(WorkshopSession.id == session_id)
     if for_update:
-        query = query.with_for_update(key_share=True).execution_options(populate_existing=True)
+        query = locked(query)
     return session.scalar(query)
 
 
