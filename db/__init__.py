@@ -149,6 +149,9 @@ from db.accounts import Scope, UsernameTaken  # noqa: E402
 
 __all__ += ["ROLES", "Account", "AccountScope", "AuditLog", "AuthSession", "Scope", "UsernameTaken"]
 
+# Releases: frozen tallies and the ledger of what the dashboard published (db/release_models.py).
+import db.release_models  # noqa: E402,F401
+
 # Workshop sessions (db/workshop_models.py, db/workshops.py).
 from db.workshop_models import (  # noqa: E402
     WorkshopAction,

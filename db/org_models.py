@@ -97,7 +97,7 @@ class RoundTeam(Base):
 # the same on SQLite and PostgreSQL. db/tallies.py turns '' back into None for its callers.
 
 
-class _TallyCell:
+class TallyCell:
     # The cell's columns lead every tally's primary key, so an organisation's rows lie side by
     # side. Declarative puts a mixin's columns after the class's own, hence the explicit key.
     # On SQLite the rows are stored in that key's order (WITHOUT ROWID: one B-tree instead of
@@ -115,7 +115,7 @@ class _TallyCell:
     role: Mapped[str] = mapped_column(String(64))
 
 
-class ResponseTally(_TallyCell, Base):
+class ResponseTally(TallyCell, Base):
     """How many attributed responses each cell has (the anonymity rules' input)."""
 
     __tablename__ = "response_tally"
@@ -123,7 +123,7 @@ class ResponseTally(_TallyCell, Base):
     n: Mapped[int] = mapped_column(Integer)
 
 
-class ScoreTally(_TallyCell, Base):
+class ScoreTally(TallyCell, Base):
     """Sum and sum of squares of one score over a cell's responses that have that score."""
 
     __tablename__ = "score_tally"
@@ -135,7 +135,7 @@ class ScoreTally(_TallyCell, Base):
     total_sq: Mapped[float] = mapped_column(Float)
 
 
-class AnswerTally(_TallyCell, Base):
+class AnswerTally(TallyCell, Base):
     """How often each answer (1..5, 0 = not applicable) was given to an item in a cell."""
 
     __tablename__ = "answer_tally"

@@ -25,6 +25,8 @@ from db.models import (
     ResponseScore,
 )
 from db.org_models import AnswerTally, ResponseTally, RoundTeam, ScoreTally, SurveyRound
+from db.release_models import ReleasedRound
+from db.releases import withdraw_rounds
 from db.tallies import rebuild_tallies
 from db.workshop_models import (
     WorkshopAction,
@@ -46,12 +48,18 @@ def purge_before(session: Session, *, cutoff: datetime) -> dict[str, int]:
     """Delete what is older than `cutoff`; returns how many rows of each kind (KINDS) went.
 
     Responses created before it (answers, scores, workshop entries and the drafts they were
-    submitted from), drafts last saved before it, workshop sessions created before it (rounds,
+    submitted from; a released round's only once the whole round closed before it, and then with its
+    frozen tallies), drafts last saved before it, workshop sessions created before it (rounds,
     participants, entries, actions), survey rounds closed before it that nothing refers to any more
     (their invitation links and tallies), respondents created before it with nothing left, failed
     code lookups and sign-in sessions that ended before it.
     """
-    old_responses = select(Response.id).where(Response.created_at < cutoff)
+    # A released round goes whole or not at all: its published figures are fixed (docs/DASHBOARD.md), so its
+    # responses stay until the round itself closed before the cut-off, and then its frozen tallies go too.
+    kept_rounds = select(ReleasedRound.round_id).join(SurveyRound, SurveyRound.id == ReleasedRound.round_id).where(
+        SurveyRound.closes_at >= cutoff)
+    old_responses = select(Response.id).where(Response.created_at < cutoff, or_(
+        Response.round_id.is_(None), Response.round_id.not_in(kept_rounds)))
     old_sessions = select(WorkshopSession.id).where(WorkshopSession.created_at < cutoff)
     old_participants = select(WorkshopParticipant.id).where(WorkshopParticipant.session_id.in_(old_sessions))
     organisations = _organisations_of(session, Response.created_at < cutoff)
@@ -67,6 +75,9 @@ def purge_before(session: Session, *, cutoff: datetime) -> dict[str, int]:
     _delete(session, WorkshopRound, WorkshopRound.session_id.in_(old_sessions))
     counts["workshop_sessions"] = _delete(session, WorkshopSession, WorkshopSession.created_at < cutoff)
     counts |= _delete_responses(session, old_responses)
+    withdraw_rounds(session, round_ids=list(session.scalars(
+        select(ReleasedRound.round_id).join(SurveyRound, SurveyRound.id == ReleasedRound.round_id).where(
+            SurveyRound.closes_at < cutoff))))
     counts |= _delete_unused_rounds(session, cutoff, organisations)
     counts["respondents"] = _delete(session, Respondent, Respondent.created_at < cutoff, ~_respondent_in_use())
     counts["lookup_failures"] = _delete(session, LookupFailure, LookupFailure.created_at < cutoff)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from db.models import Response, ResponseAnswer, ResponseScore
 from db.multirow import add_counts
 from db.org_models import AnswerTally, ResponseTally, ScoreTally
+from db.release_models import ReleasedAnswerTally, ReleasedResponseTally, ReleasedScoreTally
 
 __all__ = [
     "ALIGNMENT_BIN_EDGES",
@@ -220,46 +221,38 @@ def _insert_alignment_bins(session: Session, cell: tuple, attributed: ColumnElem
     )
 
 
-def count_cells(session: Session, *, organisation_id: int) -> dict[Cell, int]:
-    """Number of responses per (team_id, round_id, role) cell of an organisation."""
-    query = select(
-        ResponseTally.team_id, ResponseTally.round_id, _role_given(ResponseTally), ResponseTally.n
-    ).where(ResponseTally.organisation_id == organisation_id)
+def count_cells(session: Session, *, organisation_id: int, released: bool = False) -> dict[Cell, int]:
+    """Number of responses per (team_id, round_id, role) cell of an organisation (`released`: of its
+    released rounds, as frozen when they were released)."""
+    tally = ReleasedResponseTally if released else ResponseTally
+    query = select(tally.team_id, tally.round_id, _role_given(tally), tally.n).where(
+        tally.organisation_id == organisation_id)
     return {(team, round_id, role): n for team, round_id, role, n in session.execute(query)}
 
 
 def read_score_cells(
-    session: Session, *, organisation_id: int, keys: Collection[str] | None = None
+    session: Session, *, organisation_id: int, keys: Collection[str] | None = None, released: bool = False
 ) -> list[ScoreCell]:
     """Score sums per cell of an organisation, only for `keys` when given; in no set order."""
+    tally = ReleasedScoreTally if released else ScoreTally
     query = select(
-        ScoreTally.team_id,
-        ScoreTally.round_id,
-        _role_given(ScoreTally),
-        ScoreTally.key,
-        ScoreTally.n,
-        ScoreTally.total,
-        ScoreTally.total_sq,
-    ).where(ScoreTally.organisation_id == organisation_id)
+        tally.team_id, tally.round_id, _role_given(tally), tally.key, tally.n, tally.total, tally.total_sq
+    ).where(tally.organisation_id == organisation_id)
     if keys is not None:
-        query = query.where(ScoreTally.key.in_(list(keys)))
+        query = query.where(tally.key.in_(list(keys)))
     return list(map(ScoreCell._make, _plain_rows(session, query)))
 
 
-def read_answer_cells(session: Session, *, organisation_id: int) -> list[AnswerCell]:
+def read_answer_cells(session: Session, *, organisation_id: int, released: bool = False) -> list[AnswerCell]:
     """Answer counts per cell, item and value (0 = not applicable) of an organisation.
 
     In no set order: callers sum them into their own structures, and sorting some 40,000 rows
     (200 cells at 34 items) costs PostgreSQL more than reading them.
     """
+    tally = ReleasedAnswerTally if released else AnswerTally
     query = select(
-        AnswerTally.team_id,
-        AnswerTally.round_id,
-        _role_given(AnswerTally),
-        AnswerTally.item_id,
-        AnswerTally.value,
-        AnswerTally.count,
-    ).where(AnswerTally.organisation_id == organisation_id)
+        tally.team_id, tally.round_id, _role_given(tally), tally.item_id, tally.value, tally.count
+    ).where(tally.organisation_id == organisation_id)
     return list(map(AnswerCell._make, _plain_rows(session, query)))
 
 
@@ -269,7 +262,7 @@ def _plain_rows(session: Session, query: Any) -> Any:
     return session.connection().execute(query).fetchall()
 
 
-def _role_given(tally: type[ResponseTally | ScoreTally | AnswerTally]) -> ColumnElement[Any]:
+def _role_given(tally: Any) -> ColumnElement[Any]:
     # Back from the stored '' to None ("not given") in SQL: cheaper than per row in Python,
     # and these readers return tens of thousands of rows for a large organisation.
     return func.nullif(tally.role, _NO_ROLE)

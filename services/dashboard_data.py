@@ -5,7 +5,7 @@ as arrays so any view's sums are one masked sum away.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -13,31 +13,26 @@ from typing import TYPE_CHECKING
 import numpy as np
 from sqlalchemy.orm import Session
 
-from assessment.anonymity import Decision, Population, Selector, publishable
+from assessment.anonymity import Decision, Population, Selector
 from db.models import Intervention
 from db.org_models import Organisation, SurveyRound, Team
 from db.organisations import get_organisation, list_round_teams, list_rounds, list_teams
 from db.tallies import (
-    ALIGNMENT_BIN_EDGES,
-    ALIGNMENT_BIN_PREFIX,
     AnswerCell,
     ScoreCell,
     count_cells,
-    read_answer_cells,
-    read_score_cells,
 )
 from questions.model import Instrument
 
 from .dashboard_stats import Moments
-from .errors import InvalidInput, NotFound, ServiceError
+from .dashboard_release import COUNT_FAMILY, item_family, load_release, score_family
+from .errors import InvalidInput, NotFound
 from .runtime import Runtime, version_key
 
 if TYPE_CHECKING:
     from .dashboard import Filters
 
 ALIGNMENT_KEY = "alignment_index"
-
-_CONSISTENT_READ_TRIES = 5
 
 
 @dataclass
@@ -93,57 +88,29 @@ def load_context(rt: Runtime, session: Session, filters: Filters, language: str,
         intervention_names[intervention_id] = intervention.name if intervention else str(intervention_id)
     invited = {r.id: {t.id for t in list_round_teams(session, round_id=r.id)} for r in rounds}
 
-    counts, score_cells, answer_cells = _read_consistent(session, organisation.id, _score_keys(rt, rounds))
     open_rounds = [r for r in rounds if aware(r.closes_at) > now]
     rounds = [r for r in rounds if aware(r.closes_at) <= now]
-    closed_ids = {r.id for r in rounds}
+    open_ids = {r.id for r in open_rounds}
     open_counts: dict[tuple[int, int], int] = defaultdict(int)
-    for (team_id, round_id, _role), n in counts.items():
-        if round_id not in closed_ids:
+    for (team_id, round_id, _role), n in count_cells(session, organisation_id=organisation.id).items():
+        if round_id in open_ids:
             open_counts[(team_id, round_id)] += n
-    counts = {cell: n for cell, n in counts.items() if cell[1] in closed_ids}
-    score_cells = [c for c in score_cells if c.round_id in closed_ids]
-    answer_cells = [c for c in answer_cells if c.round_id in closed_ids]
-    population = Population(counts)
     # Every intervention's rounds are offered (as the intervention filter), whatever is filtered now.
     round_groups: dict[str, frozenset[int]] = defaultdict(frozenset)
     for survey_round in rounds:
         name = f"intervention:{survey_round.intervention_id}"
         round_groups[name] = round_groups[name] | {survey_round.id}
-    decisions = publishable(population, organisation.min_group_size, dict(round_groups))
+    release = load_release(session, organisation, {r.id for r in rounds}, dict(round_groups), now)
+    population = Population(release.counts)
+    decisions = release.decisions[COUNT_FAMILY]
+    sums = TallySums(release.score_cells, release.answer_cells, release.shown)
     return DashboardContext(rt, filters, language, organisation, teams, rounds, open_rounds, dict(open_counts),
-                            now, intervention_names, invited, population, decisions, dict(round_groups),
-                            TallySums(score_cells, answer_cells))
+                            now, intervention_names, invited, population, decisions, dict(round_groups), sums)
 
 
 def aware(moment: datetime) -> datetime:
     # SQLite hands back naive datetimes; every stored time is UTC.
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _score_keys(rt: Runtime, rounds: Sequence[SurveyRound]) -> set[str]:
-    keys = {ALIGNMENT_KEY, *(f"{ALIGNMENT_BIN_PREFIX}{edge}" for edge in ALIGNMENT_BIN_EDGES)}
-    for instrument in instrument_versions(rt, rounds):
-        keys.update(f"domain:{d.id}" for d in instrument.domains)
-        keys.update(f"element:{number}" for number in instrument.elements)
-    return keys
-
-
-def _read_consistent(session: Session, organisation_id: int, keys: set[str]
-                     ) -> tuple[dict, list[ScoreCell], list[AnswerCell]]:
-    """The counts and the sums as of one moment.
-
-    The decisions are made on the counts, so the sums must cover exactly the responses counted. Neither
-    SQLite (without BEGIN for reads) nor PostgreSQL (READ COMMITTED) gives the three reads one snapshot;
-    a response stored in between would change the counts, which are therefore read again.
-    """
-    for _ in range(_CONSISTENT_READ_TRIES):
-        counts = count_cells(session, organisation_id=organisation_id)
-        scores = read_score_cells(session, organisation_id=organisation_id, keys=keys)
-        answers = read_answer_cells(session, organisation_id=organisation_id)
-        if count_cells(session, organisation_id=organisation_id) == counts:
-            return counts, scores, answers
-    raise ServiceError("responses are arriving faster than the dashboard can read them; try again")
 
 
 class TallySums:
@@ -153,7 +120,11 @@ class TallySums:
     and a page sums them for the selection and for every team.
     """
 
-    def __init__(self, score_cells: Sequence[ScoreCell], answer_cells: Sequence[AnswerCell]):
+    def __init__(self, score_cells: Sequence[ScoreCell], answer_cells: Sequence[AnswerCell],
+                 shown: Callable[[str, Selector], bool] = lambda family, selector: True):
+        # A figure of a view is given only when its own family is shown there (its contributors, N/A
+        # excluded, may be fewer than the view's responses): `shown(family, selector)`.
+        self._shown = shown
         # Columns at once (zip in C), then one index lookup per row and column.
         s_team, s_round, s_role, s_key, s_n, s_total, s_total_sq = (
             zip(*score_cells) if score_cells else ((),) * 7)
@@ -185,7 +156,8 @@ class TallySums:
             summed = self._scores[self._mask(selector)].sum(axis=0)
             self._score_cache[selector] = {
                 key: Moments(int(n), float(total), float(total_sq))
-                for key, (n, total, total_sq) in zip(self.keys, summed.tolist()) if n}
+                for key, (n, total, total_sq) in zip(self.keys, summed.tolist())
+                if n and self._shown(score_family(key), selector)}
         return self._score_cache[selector]
 
     def answers(self, selector: Selector) -> dict[str, dict[int, int]]:
@@ -194,7 +166,7 @@ class TallySums:
             summed = self._answers[self._mask(selector)].sum(axis=0).tolist()
             self._answer_cache[selector] = {
                 item: {value: count for value, count in zip(self.values, counts) if count}
-                for item, counts in zip(self.items, summed) if any(counts)}
+                for item, counts in zip(self.items, summed) if any(counts) and self._shown(item_family(item), selector)}
         return self._answer_cache[selector]
 
 

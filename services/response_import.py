@@ -22,9 +22,10 @@ from sqlalchemy.orm import Session
 
 from assessment import score_answers
 from db import accounts as account_rows
-from db import bulk, list_round_teams, list_teams
+from db import bulk, get_organisation, list_round_teams, list_teams
 from db.models import Intervention
 from db.org_models import Organisation, SurveyRound
+from db.releases import released_round_ids
 from questions import Instrument
 
 from . import offline_scoring as reading
@@ -71,6 +72,13 @@ def import_responses(rt: Runtime, path: str | Path, *, organisation: str, survey
         raise ResponseFileError(source, exc.problems) from None
     with rt.sessions.begin() as session:
         org, chosen = _round(session, organisation, survey_round)
+        # Under the lock the dashboard takes to release rounds: a round is never released half-imported.
+        get_organisation(session, organisation_id=org.id, for_update=True)
+        if chosen.id in released_round_ids(session, organisation_id=org.id):
+            raise InvalidInput(
+                f"round '{chosen.name}' has closed and its results have been shown on the dashboard; they are "
+                "fixed, so answers cannot be added to it any more (adding them would let anyone compare the "
+                "results before and after). Import them into a new round for the same teams instead")
         instrument = rt.bank(chosen.instrument_hash)
         language = language or instrument.languages[0]
         if language not in instrument.languages:

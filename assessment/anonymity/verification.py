@@ -6,7 +6,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Iterator, Mapping
+from typing import Callable, Iterator, Mapping
 
 from .lattice import _Lattice
 
@@ -106,7 +106,8 @@ class _Span:
         return result
 
 
-def _revealed_groups(span: _Span, weight: list[int], k: int) -> Iterator[frozenset[int]]:
+def _revealed_groups(span: _Span, weight: list[int], k: int,
+                     accept: Callable[[frozenset[int]], bool] | None = None) -> Iterator[frozenset[int]]:
     """Sets of atoms with 0 < n < k whose indicator is in the span: one for each pivot that is the first
     atom of such a set. The search is exhaustive: nothing is yielded only if no such set exists.
 
@@ -115,6 +116,10 @@ def _revealed_groups(span: _Span, weight: list[int], k: int) -> Iterator[frozens
     other free columns. So S holds a pivot; numbering pivots first, S is searched from its first atom, and
     each step adds an atom able to change one free column that is still unbalanced (the column with the
     fewest such atoms), within the k - 1 responses a small group can hold.
+
+    With ``accept``, only groups it accepts are yielded (the others are searched past). Still exhaustive:
+    the search stops at a balanced subset S of a wanted X only if S is in the span, and then so is the
+    smaller X - S, which is wanted whenever S is not (``accept`` = "not in a subspace").
     """
     pivots = sorted(span.pivot_rows)
     free = sorted({c for row in span.pivot_rows.values() for c in row} - span.pivot_rows.keys())
@@ -146,7 +151,9 @@ def _revealed_groups(span: _Span, weight: list[int], k: int) -> Iterator[frozens
 
         def grow(group: frozenset[int], residual: dict[int, object], budget: int) -> frozenset[int] | None:
             if not residual:
-                return group
+                if accept is None or accept(frozenset(order[i] for i in group)):
+                    return group
+                return None
             if group in seen:
                 return None
             seen.add(group)

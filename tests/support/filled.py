@@ -16,6 +16,7 @@ from services import (
     admin,
     assessments,
     auth,
+    dashboard,
     organisation_admin,
     survey_rounds,
     workshop_join,
@@ -90,6 +91,13 @@ def fill(rt: Runtime, *, now: datetime | None = None) -> Filled:
         assessments.save_answers(rt, token=joined.draft_token, answers=answers(rt, 1 + n % 5), step=0)
         assessments.submit(rt, token=joined.draft_token)
     workshops.add_action(rt, fenna, info.id, kind="act", theme=None, text="Plan a team meeting", now=now)
+    # A second round, closed and shown once: its tallies are frozen and the release is in the ledger.
+    autumn = survey_rounds.create_round(rt, anna, org.id, intervention_id=cbt.id, name="Autumn",
+                                        opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=10),
+                                        team_ids=[team_b.id], now=now)
+    submit(rt, invite_token=autumn.invitations[0].token, role="nurse", value=4)
+    survey_rounds.close_round_now(rt, anna, autumn.round.id, now=now)
+    dashboard.dashboard(rt, anna, dashboard.Filters(org.id), now=now + timedelta(seconds=1))
     return Filled(org.id, code or "", counted, personal, info.id)
 
 
