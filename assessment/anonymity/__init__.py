@@ -15,9 +15,9 @@ The rule:
    each intervention over its rounds, and all rounds over disjoint interventions). Only the part of a
    view not shown cell by cell can be hidden, so the rule counts that part: while the total is known,
    the hidden children must be none, or at least two holding k responses together; a hidden total needs
-   a hidden child. Otherwise the smallest shown child is withheld (with its smallest cell when all its
-   cells are shown, so a small team is merged with a neighbour rather than the organisation withheld),
-   the total last; to a fixpoint.
+   a hidden child. Lines are balanced finest first; to balance one, the candidate (a shown child, or the
+   total once a child is hidden) that leaves the fewest lines unbalanced is withheld, headline views
+   counting extra, ties to the first in view order among counts within 1.5x of the smallest; to a fixpoint.
 3. Verification by exact linear algebra over the rationals, which also sees relations spanning several
    lines: a sparse fully reduced elimination of the shown views (cells shown on their own projected out,
    cells that every shown view treats alike merged into "atoms"), then an exhaustive search for *any*
@@ -40,7 +40,8 @@ filter change between two responses) are answered from a small cache in under a 
 Not covered by the linear argument, so the dashboard must not show them: statistics that are not
 functions of per-group sums (medians, quantiles, minima and maxima, modes, box plots, histograms whose
 bins follow the data), and differences between snapshots of one view taken before and after new responses
-arrived (an open round must not be shown growing response by response).
+arrived (an open round must not be shown growing response by response). Differences between moments are
+the job of ``history.publishable_after``, which checks a new release against every earlier one.
 """
 from .lattice import offered_sets
 from .model import (ALL, DEFAULT_K, EMPTY, FEWER_THAN_K, MIN_K, NOT_OFFERED, PROTECTS_SMALL_GROUP,

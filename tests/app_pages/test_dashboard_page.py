@@ -16,10 +16,10 @@ PASSWORD = "correct horse battery"
 @pytest.fixture
 def world(runtime):
     """North: teams Alpha (12 answers), Beta (8), Tiny (4) in R1; Alpha (6) and Beta (5) in R2.
-    South: one team of 6. An admin, a manager of North, a manager of Alpha only, and a facilitator.
+    South: one team of 6. An admin, a manager of North, a manager of Beta only, and a facilitator.
 
-    To protect Tiny, the anonymity rule also withholds Beta and each round of Alpha: of the teams only
-    Alpha over both rounds (18) is shown."""
+    To protect Tiny, the anonymity rule also withholds Alpha over both rounds and each round of Beta: of the
+    teams over all rounds only Beta (13) is shown."""
     instrument, rng = runtime.instrument, Random(5)
     admin = auth.create_first_admin(runtime, "anna", PASSWORD)
     with runtime.sessions.begin() as session:
@@ -38,7 +38,7 @@ def world(runtime):
     accounts.create_account(runtime, admin, role="manager", username="maya", password=PASSWORD,
                             scope={north.id: None})
     accounts.create_account(runtime, admin, role="manager", username="bert", password=PASSWORD,
-                            scope={north.id: [north.teams["Alpha"]]})
+                            scope={north.id: [north.teams["Beta"]]})
     accounts.create_account(runtime, admin, role="facilitator", username="fien", password=PASSWORD,
                             scope={north.id: None})
     return {"north": north, "south": south}
@@ -159,29 +159,29 @@ def test_facilitator_has_no_access(dashboard_as, texts):
 def test_team_limited_manager_lands_on_their_team(dashboard_as, world, texts):
     at = dashboard_as("bert")
     no_exceptions(at)
-    alpha = world["north"].teams["Alpha"]
-    assert at.session_state["dash-team"] == alpha
-    assert at.query_params["team"] == str(alpha)
-    assert at.selectbox(key="dash-team").options == ["Alpha"]          # no "All teams", no other team
-    assert metric(at, "Responses in this selection") == "18"
-    assert "Beta" not in everything(at, texts) and "Tiny" not in everything(at, texts)
+    beta = world["north"].teams["Beta"]
+    assert at.session_state["dash-team"] == beta
+    assert at.query_params["team"] == str(beta)
+    assert at.selectbox(key="dash-team").options == ["Beta"]          # no "All teams", no other team
+    assert metric(at, "Responses in this selection") == "13"
+    assert "Alpha" not in everything(at, texts) and "Tiny" not in everything(at, texts)
 
 
 def test_team_limited_manager_asking_for_another_team_gets_their_own(dashboard_as, world, texts):
-    at = dashboard_as("bert", {"team": str(world["north"].teams["Beta"])})
+    at = dashboard_as("bert", {"team": str(world["north"].teams["Alpha"])})
     no_exceptions(at)
     assert "You do not have access to this choice." in texts(at)
-    assert at.session_state["dash-team"] == world["north"].teams["Alpha"]
-    assert "Beta" not in everything(at, texts)
+    assert at.session_state["dash-team"] == world["north"].teams["Beta"]
+    assert "Alpha" not in everything(at, texts)
 
 
 def test_changing_filters_updates_the_link(dashboard_as, world):
     north = world["north"]
     at = dashboard_as("maya")
-    at.selectbox(key="dash-team").select(north.teams["Alpha"]).run()
+    at.selectbox(key="dash-team").select(north.teams["Beta"]).run()
     no_exceptions(at)
-    assert at.query_params["team"] == str(north.teams["Alpha"])
-    assert metric(at, "Responses in this selection") == "18"
+    assert at.query_params["team"] == str(north.teams["Beta"])
+    assert metric(at, "Responses in this selection") == "13"
     at.selectbox(key="dash-round").select(north.rounds["R2"]).run()
     assert at.query_params["round"] == str(north.rounds["R2"])
     assert metric(at, "Responses in this selection") == "Withheld"       # it would reveal Tiny

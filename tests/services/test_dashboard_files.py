@@ -192,7 +192,8 @@ def test_rounding(what, column, value, expected):
 # --- XLSX -----------------------------------------------------------------------------------------------
 
 def test_xlsx_has_the_context_and_the_same_rows_as_numbers(files):
-    view = dashboard(files.runtime, files.admin, Filters(files.north.id, role="nurse"))
+    view = dashboard(files.runtime, files.admin, Filters(files.north.id, team_id=files.north.teams["Mid"],
+                                                         role="nurse"))
     rows = export_rows(view)
     export = export_dashboard(files.runtime, files.admin, view, "xlsx", now=WHEN)
     assert export.filename.endswith("-20260501-0930.xlsx") and export.rows == len(rows)
@@ -200,7 +201,7 @@ def test_xlsx_has_the_context_and_the_same_rows_as_numbers(files):
     assert book.sheetnames == ["Summary", "Aggregates"]
     summary = {row[0]: row[1] for row in book["Summary"].iter_rows(min_row=3, values_only=True) if row[0]}
     assert summary["Organisation"] == "North"
-    assert summary["Selection (team · rounds · role)"] == "all teams · all rounds · Nurse or nurse specialist"
+    assert summary["Selection (team · rounds · role)"] == "Mid · all rounds · Nurse or nurse specialist"
     assert summary["Minimum group size (k)"] == "5"
     assert summary["Generated at"] == "2026-05-01 09:30 UTC"
     assert summary["Responses in the selection"] == str(rows[0]["n"])
