@@ -54,6 +54,10 @@ def scope_text(scope: tuple[ScopeName, ...], shown: Callable[[str], str] = str) 
                      for name in scope)
 
 
+# Numbers in the counting rules' audit lines (services/counting_rules.py), each with its own words.
+LABELLED_DETAILS = ("headcount", "person_on_device", "device_limit", "identical_answers", "within_minutes")
+
+
 def when(moment) -> str:
     return f"{moment:%d-%m-%Y %H:%M}" if moment is not None else t("accounts.never")
 
@@ -67,12 +71,15 @@ def action_label(action: str) -> str:
 
 
 def detail_text(line: account_admin.AuditLine) -> str:
-    """The audit detail as short "what: value" parts; ids are left out, scopes named."""
-    parts = []
+    """The audit detail as short "what: value" parts; ids are left out, scopes, teams and rounds named."""
+    parts = [t(f"accounts.detail_{what}", name=name) for what, name in line.places]
+    named = {key for key, what in account_admin.NAMED_IDS if what in dict(line.places)}
     for key, value in line.detail.items():
-        if key == "account_id":
+        if key in ("account_id", "device") or key in named:   # a browser's marker means nothing to a reader
             continue
-        if key == "username":
+        if key in LABELLED_DETAILS:
+            parts.append(t(f"accounts.detail_{key}", value=value))
+        elif key == "username":
             parts.append(t("accounts.detail_account", username=value))
         elif key == "role":
             parts.append(t("accounts.detail_role", role=role_name(value)))

@@ -51,6 +51,27 @@ def show_new_links() -> None:
             st.rerun()
 
 
+def counting_notes(round_id: int) -> None:
+    """What the round's links brought in that was not counted or looks misused, per team: numbers only."""
+    notes = survey_rounds.counting_notes(runtime, account, round_id)
+    st.markdown(f"**{t('admin.counting_heading')}**")
+    if not notes:
+        st.caption(t("admin.counting_none"))
+    settings = runtime.settings
+    for note in notes:
+        team = plain(note.team)
+        if note.over_headcount:
+            st.warning(t("admin.counting_over_headcount", team=team, n=note.over_headcount))
+        if note.device_limit:
+            st.warning(t("admin.counting_device_limit", team=team, n=note.device_limit,
+                         limit=settings.link_device_limit))
+        if note.repeat_device:
+            st.info(t("admin.counting_repeat_device", team=team, n=note.repeat_device))
+        if note.identical_burst:
+            st.warning(t("admin.counting_identical_burst", team=team, n=note.identical_burst,
+                         minutes=settings.identical_burst_minutes))
+
+
 # --- which organisation ---------------------------------------------------------------------
 
 organisations = admin.list_organisations(runtime, account, page="admin_rounds")
@@ -159,3 +180,5 @@ with close_column:
                     staff.refused(exc)
                 else:
                     staff.done("admin.round_closed", f"round-close-confirm-{chosen.id}", LINKS_KEY, name=plain(closed.name))
+
+counting_notes(chosen.id)

@@ -6,7 +6,7 @@ import streamlit as st
 from app_pages import shell
 from app_pages.shell import plain, t
 from questions import NOT_APPLICABLE, localise
-from services import assessments, workshop_join
+from services import assessments, counting_rules, workshop_join
 from services.errors import (
     IncompleteAnswers,
     InvalidInput,
@@ -23,6 +23,10 @@ UNSAVED_KEY = "vm_unsaved_answers"
 SHOWN_KEY = "vm_shown_answers"
 # (draft token, step, time.monotonic()) of the last step opened with Next or Back.
 STEP_OPENED_KEY = "vm_step_opened"
+# On a browser that answered through this team link before: (link marker, "someone_else" | "same").
+DEVICE_ANSWER_KEY = "vm_device_answer"
+# (draft token, why it does not count for the team): said while answering and on the results page.
+NOT_COUNTED_KEY = "vm_not_counted"
 
 
 def keep_draft_in_url(token: str) -> None:
@@ -31,10 +35,52 @@ def keep_draft_in_url(token: str) -> None:
         st.query_params["draft"] = token
 
 
+def someone_else(marker: str) -> bool:
+    """A browser answered through this team link before (a shared computer): whether the person said they
+    are someone else. Until then the question is shown, and the one who answered before gets their result
+    or their resume code instead of a second counted answer."""
+    answer = st.session_state.get(DEVICE_ANSWER_KEY)
+    if answer == (marker, "someone_else"):
+        return True
+    st.markdown(t("invite.device_question"))
+    other, same = st.columns(2)
+    other.button(t("invite.device_someone_else"), key="device-someone-else", on_click=st.session_state.update,
+                 args=({DEVICE_ANSWER_KEY: (marker, "someone_else")},))
+    same.button(t("invite.device_same_person"), key="device-same-person", on_click=st.session_state.update,
+                args=({DEVICE_ANSWER_KEY: (marker, "same")},))
+    if answer == (marker, "same"):
+        same_person()
+    return False
+
+
+def same_person() -> None:
+    st.info(t("invite.device_same_lead"))
+    owned = shell.owned_results()
+    if owned:
+        st.session_state["vm_result_id"] = owned[-1]
+        st.page_link("app_pages/results.py" if len(owned) == 1 else "app_pages/history.py",
+                     label=t("invite.device_open_result"), query_params={"lang": language})
+    found = shell.resume_form(runtime, "device-resume-code")
+    if found and found.open_drafts:
+        keep_draft_in_url(found.open_drafts[0])
+        st.rerun()
+    if found:
+        st.session_state["vm_result_id"] = found.results[-1].response_id if found.results else None
+        st.switch_page("app_pages/results.py" if len(found.results) == 1 else "app_pages/history.py",
+                       query_params={"lang": language})
+
+
 def setup_form() -> None:
     st.title(t("assess.setup_title"))
     invitation = shell.invitation(runtime)
+    device = marker = None
+    again = False
     if invitation:
+        device = shell.device_key()
+        marker = counting_rules.device_marker(device, invitation.round_id, invitation.team_id)
+        again = marker in shell.answered_links()
+        if again and not someone_else(marker):
+            return
         st.markdown(t("invite.counted", team=plain(invitation.team), k=invitation.min_group_size))
         st.markdown(t("assess.about_intervention", intervention=plain(invitation.intervention)))
         intervention = invitation.intervention
@@ -55,7 +101,9 @@ def setup_form() -> None:
             started = assessments.start_assessment(runtime, language=language, intervention=intervention or "",
                                                    role=role, resume_code=code.strip() or None,
                                                    client_key=shell.client_key(),
-                                                   invite_token=invitation.token if invitation else None)
+                                                   invite_token=invitation.token if invitation else None,
+                                                   device_key=device,
+                                                   again_on_device=again)
         except InvalidInput as exc:
             st.error(t(f"error.{exc}"))
         except TooManyAttempts as exc:
@@ -66,6 +114,11 @@ def setup_form() -> None:
             st.error(t("error.resume_not_found"))
         else:
             st.session_state["vm_new_code"] = started.resume_code
+            if marker:
+                shell.remember_link(marker)
+                st.session_state.pop(DEVICE_ANSWER_KEY, None)   # whoever comes next is asked again
+            if started.device_limit_reached:
+                st.session_state[NOT_COUNTED_KEY] = (started.draft_token, "device_limit")
             if code.strip():
                 st.session_state["vm_resume_code"] = code.strip()
             keep_draft_in_url(started.draft_token)
@@ -178,6 +231,8 @@ def questionnaire(draft) -> None:
     st.header(localise(instrument.title, language))
     st.markdown(t("assess.about_intervention", intervention=plain(draft.intervention)))
     code_banner()
+    if st.session_state.get(NOT_COUNTED_KEY, (None,))[0] == draft.token:
+        st.warning(t("invite.device_limit", limit=runtime.settings.link_device_limit))
     st.progress(answered / len(required), text=t("assess.progress", step=step_index + 1, steps=len(steps),
                                                  answered=answered, total=len(required)))
     if step_index == 0:
@@ -225,11 +280,12 @@ def submit(draft) -> None:
         owned.append(response_id)
     st.session_state["vm_result_id"] = response_id
     if draft.workshop_participant_id is not None:
-        st.session_state["vm_late"] = False
+        st.session_state["vm_late"] = None
         st.session_state["vm_workshop_late"] = not workshop_join.counted(runtime, response_id)
     else:
-        counted = assessments.result(runtime, response_id).counted_for_team
-        st.session_state["vm_late"] = draft.team_id is not None and not counted
+        kept, reason = st.session_state.get(NOT_COUNTED_KEY, (None, None))
+        st.session_state["vm_late"] = reason if kept == draft.token else assessments.not_counted_reason(
+            runtime, token=draft.token)
         st.session_state.pop("vm_workshop_late", None)
         st.session_state.pop("vm_workshop_code", None)
     st.session_state.pop("vm_draft", None)
@@ -253,6 +309,7 @@ def show_missing(draft, missing: list[str]) -> None:
                       on_click=go_to_step, args=(draft.token, index))
 
 
+shell.write_links_cookie()
 token = st.query_params.get("draft") or st.session_state.get("vm_draft")
 if not token:
     setup_form()

@@ -10,22 +10,7 @@ from services.errors import InvalidInput, NotFound, TooManyAttempts
 runtime = shell.runtime_or_stop()
 language = shell.current_language()
 
-DEVICE_COOKIE = "vm_device"
 CODE_KEY = "vm_workshop_code"
-
-
-def device_key() -> str:
-    """This device's key: from its cookie, else made now and stored in a cookie for the next visit."""
-    from_cookie = (st.context.cookies or {}).get(DEVICE_COOKIE)
-    if isinstance(from_cookie, str) and len(from_cookie) in workshop_join.DEVICE_KEY_LENGTHS \
-            and from_cookie.replace("-", "").replace("_", "").isalnum():
-        st.session_state["vm_device"] = from_cookie
-        return from_cookie
-    key = st.session_state.setdefault("vm_device", workshop_join.new_device_key())
-    # Read again by the server when this device next opens the app (reload, second tab, QR code).
-    st.html(f"<script>document.cookie = '{DEVICE_COOKIE}={key}; path=/; max-age=2592000; SameSite=Lax';</script>",
-            unsafe_allow_javascript=True)
-    return key
 
 
 def code_form() -> None:
@@ -64,7 +49,7 @@ def joined(participation) -> None:
 def waiting_for_next_round(participation) -> None:
     """Checks every few seconds whether the facilitator started a second round or closed the session."""
     try:
-        now = workshop_join.state(runtime, participation.code, device_key())
+        now = workshop_join.state(runtime, participation.code, shell.device_key())
     except (NotFound, InvalidInput):
         return
     if now.current_round != participation.current_round or now.status != participation.status:
@@ -78,7 +63,7 @@ if not code:
     code_form()
 else:
     try:
-        participation = workshop_join.join(runtime, code, device_key(), shell.client_key())
+        participation = workshop_join.join(runtime, code, shell.device_key(), shell.client_key())
     except NotFound:
         st.error(t("join.not_found"))
         code_form()

@@ -80,6 +80,16 @@ def resume_reminder() -> None:
             st.code(code, language=None)
 
 
+def not_counted(reason: str | None) -> None:
+    """Why answers given through a team's link do not count for the team, when they do not."""
+    if reason == "over_headcount":
+        st.warning(t("invite.over_headcount"))
+    elif reason == "device_limit":
+        st.warning(t("invite.device_limit", limit=runtime.settings.link_device_limit))
+    elif reason:
+        st.warning(t("invite.late"))
+
+
 def workshop_link() -> None:
     """Participants of a workshop go back to it from here (a second round may start)."""
     code = st.session_state.get("vm_workshop_code")
@@ -101,8 +111,7 @@ else:
         no_result_yet()
     else:
         headline(view, alignment_reading(view.instrument, view.report, language))
-        if st.session_state.get("vm_late"):
-            st.warning(t("invite.late"))
+        not_counted(st.session_state.get("vm_late"))
         workshop_link()
         resume_reminder()
         for chart in charts.build_all(view.instrument, view.report, language):

@@ -13,6 +13,12 @@ from services.errors import StartupError
 from services.runtime import Runtime, build_runtime
 
 LANG_KEY = "vm_lang"
+DEVICE_COOKIE = "vm_device"
+# Markers of the team links this browser started answering through (services.counting_rules.device_marker).
+LINKS_COOKIE = "vm_links"
+LINKS_KEY = "vm_links"
+MAX_REMEMBERED_LINKS = 40
+COOKIE_AGE_SECONDS = 2592000   # 30 days: longer than a survey round or a workshop
 
 
 @st.cache_resource(show_spinner=False)
@@ -86,6 +92,54 @@ def client_key() -> str:
     address = getattr(st.context, "ip_address", None)
     address = address if isinstance(address, str) and address else "unknown"
     return hashlib.sha256(address.encode()).hexdigest()[:32]
+
+
+def device_key() -> str:
+    """This browser's key: from its cookie, else made now and stored in a cookie for the next visit.
+    Workshops know a participant's device by it, team links a browser that answered before."""
+    from services import workshop_join
+    from_cookie = (st.context.cookies or {}).get(DEVICE_COOKIE)
+    if isinstance(from_cookie, str) and len(from_cookie) in workshop_join.DEVICE_KEY_LENGTHS \
+            and from_cookie.replace("-", "").replace("_", "").isalnum():
+        st.session_state["vm_device"] = from_cookie
+        return from_cookie
+    key = st.session_state.setdefault("vm_device", workshop_join.new_device_key())
+    # Read again by the server when this device next opens the app (reload, second tab, QR code).
+    st.html(f"<script>document.cookie = '{DEVICE_COOKIE}={key}; path=/; max-age={COOKIE_AGE_SECONDS}; "
+            "SameSite=Lax';</script>", unsafe_allow_javascript=True)
+    return key
+
+
+def _links_in_cookie() -> list[str]:
+    from services.counting_rules import MARKER_LENGTH
+    value = (st.context.cookies or {}).get(LINKS_COOKIE)
+    if not isinstance(value, str) or len(value) > MAX_REMEMBERED_LINKS * (MARKER_LENGTH + 1):
+        return []
+    return [m for m in value.split(".") if len(m) == MARKER_LENGTH and all(c in "0123456789abcdef" for c in m)]
+
+
+def answered_links() -> set[str]:
+    """The team links this browser started answering through before (their markers): its cookie and
+    this session."""
+    return set(_links_in_cookie()) | set(st.session_state.get(LINKS_KEY, []))
+
+
+def remember_link(marker: str) -> None:
+    """Remember that this browser started answering through a team link (write_links_cookie keeps it)."""
+    kept = [m for m in st.session_state.get(LINKS_KEY, []) if m != marker]
+    st.session_state[LINKS_KEY] = [*kept, marker][-MAX_REMEMBERED_LINKS:]
+
+
+def write_links_cookie() -> None:
+    """Store the remembered links in the browser's cookie. Drawn again in every run while this session
+    knows links the cookie it was opened with does not: a run cut short may never reach the browser."""
+    in_cookie = _links_in_cookie()
+    new = [m for m in st.session_state.get(LINKS_KEY, []) if m not in in_cookie]
+    if not new:
+        return
+    links = ".".join([*in_cookie, *new][-MAX_REMEMBERED_LINKS:])   # hex markers only, checked above
+    st.html(f"<script>document.cookie = '{LINKS_COOKIE}={links}; path=/; max-age={COOKIE_AGE_SECONDS}; "
+            "SameSite=Lax';</script>", unsafe_allow_javascript=True)
 
 
 def show_chart(chart) -> None:

@@ -45,6 +45,8 @@ def create_form() -> None:
             info = workshops.create_session(runtime, account, title=title, intervention=intervention,
                                             form_id=form_id, language=session_language, min_group_size=int(k),
                                             participant_cap=int(cap), tie=tie)
+        except workshops.GroupSizeBelowOrganisation as exc:
+            st.error(t("ws.error.workshop_k_below_organisation", k=exc.k))
         except InvalidInput as exc:
             st.error(t(f"ws.error.{exc}"))
         except (NotFound, NotAuthorised):

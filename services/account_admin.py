@@ -29,7 +29,11 @@ AUDIT_ACTIONS = ("first_admin_created", "sso_account_created", "account_created"
                  "round_created", "invitation_renewed", "round_closed", "dashboard_exported",
                  "workshop_created", "workshop_results_shown", "workshop_results_hidden", "workshop_locked",
                  "workshop_unlocked", "workshop_second_round", "workshop_closed", "workshop_exported",
-                 "responses_imported", "backup_exported", "backup_imported", "data_purged", "respondent_erased")
+                 "responses_imported", "backup_exported", "backup_imported", "data_purged", "respondent_erased",
+                 "response_over_headcount", "response_repeat_device", "response_device_limit",
+                 "response_identical_burst")
+# Ids an audit detail may hold that the log shows by name: (detail key, what it names).
+NAMED_IDS = (("organisation_id", "organisation"), ("team_id", "team"), ("round_id", "round"))
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,7 @@ class AuditLine:
     action: str
     detail: dict[str, Any]
     scope: tuple[ScopeName, ...] | None
+    places: tuple[tuple[str, str], ...] = ()   # (organisation | team | round, its name) the detail names
 
 
 def scope_choices(rt: Runtime, actor: AccountView | None) -> list[OrganisationChoice]:
@@ -93,10 +98,12 @@ def audit_lines(rt: Runtime, actor: AccountView | None, *, limit: int = 100) -> 
     """The newest audit entries first, with the actor's username and the named scope."""
     authorise(actor, "admin_accounts", "view")
     with rt.sessions.begin() as session:
-        names = _Names(_choices(session))
+        choices = _choices(session)
+        names = _Names(choices, {r.id: r.name for c in choices
+                                 for r in org_repo.list_rounds(session, organisation_id=c.id)})
         usernames = {a.id: a.username for a in repo.list_accounts(session)}
         return [AuditLine(row.at, usernames.get(row.account_id) if row.account_id is not None else None,
-                          row.action, dict(row.detail), names.detail_scope(row.detail))
+                          row.action, dict(row.detail), names.detail_scope(row.detail), names.places(row.detail))
                 for row in repo.audit_entries(session, limit=limit)]
 
 
@@ -110,10 +117,17 @@ def _choices(session: Session) -> list[OrganisationChoice]:
 class _Names:
     """Ids to names; an id that no longer exists shows as "#id" (the audit log outlives it)."""
 
-    def __init__(self, choices: list[OrganisationChoice]) -> None:
+    def __init__(self, choices: list[OrganisationChoice], rounds: Mapping[int, str] | None = None) -> None:
         self._order = {c.id: position for position, c in enumerate(choices)}
         self._organisations = {c.id: c.name for c in choices}
         self._teams = {team_id: name for c in choices for team_id, name in c.teams}
+        self._rounds = dict(rounds or {})
+
+    def places(self, detail: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+        """The organisation, team and round a detail names by id, by name."""
+        known = {"organisation": self._organisations, "team": self._teams, "round": self._rounds}
+        return tuple((what, known[what].get(detail[key], f"#{detail[key]}"))
+                     for key, what in NAMED_IDS if isinstance(detail.get(key), int))
 
     def scope(self, scope: Iterable[tuple[int, Iterable[int] | None]]) -> tuple[ScopeName, ...]:
         pairs = sorted(scope, key=lambda pair: (self._order.get(pair[0], len(self._order)), pair[0]))

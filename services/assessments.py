@@ -9,9 +9,10 @@ from datetime import datetime, timezone
 
 from assessment import AnswerError, ScoreReport, check_answers, missing_answers, score_answers
 from db import repository
+from db.org_models import SurveyRound
 from questions import Instrument
 
-from . import invitations, throttle, workshop_join
+from . import counting_rules, invitations, throttle, workshop_join
 from .errors import IncompleteAnswers, InvalidInput, NotFound, TooManyAttempts
 from .resume_codes import code_hash, new_resume_code, normalise
 from .runtime import Runtime
@@ -25,6 +26,7 @@ RESUME_SCOPE = "resume"
 class Started:
     draft_token: str
     resume_code: str | None   # only when a new code was issued: shown once, never stored
+    device_limit_reached: bool = False   # through a link, but this browser gave its most: not counted
 
 
 @dataclass(frozen=True)
@@ -83,10 +85,14 @@ def list_interventions(rt: Runtime) -> list[str]:
 
 def start_assessment(rt: Runtime, *, language: str, intervention: str, role: str | None,
                      resume_code: str | None = None, client_key: str = "anonymous",
-                     invite_token: str | None = None) -> Started:
+                     invite_token: str | None = None, device_key: str | None = None,
+                     again_on_device: bool = False) -> Started:
     """Open a draft for a new respondent (issuing a resume code) or for one who gave theirs.
 
     With an open invitation the draft belongs to that team and round, on the round's instrument version.
+    `again_on_device`: this browser (`device_key`, its vm_device cookie) answered through this link
+    before and the person said they are someone else; logged, and beyond the browser's limit
+    (counting_rules.admit_repeat_device) the draft is the person's own only.
     """
     invitation = None
     if invite_token:
@@ -98,6 +104,8 @@ def start_assessment(rt: Runtime, *, language: str, intervention: str, role: str
         raise InvalidInput("role_unknown")
     if language not in rt.instrument.languages:
         raise InvalidInput("language_unknown")
+    if again_on_device and not device_key:
+        raise InvalidInput("device_key")
     token = secrets.token_urlsafe(32)
     respondent_id = _authenticate(rt, resume_code, client_key) if resume_code else None
     with rt.sessions.begin() as session:
@@ -105,12 +113,20 @@ def start_assessment(rt: Runtime, *, language: str, intervention: str, role: str
         if respondent_id is None:
             issued = new_resume_code()
             respondent_id = repository.create_respondent(session, code_hash=code_hash(issued)).id
+        cell = invitation and counting_rules.Cell(invitation.organisation_id, invitation.team_id,
+                                                  invitation.round_id)
+        limit_reached = False
+        if cell and again_on_device and device_key:
+            marker = counting_rules.device_marker(device_key, cell.round_id, cell.team_id)
+            limit_reached = not counting_rules.admit_repeat_device(session, rt.settings, cell, marker=marker,
+                                                                   at=_now())
+        counted = None if limit_reached else cell
         repository.create_draft(
             session, token=token, respondent_id=respondent_id, language=language, intervention=intervention,
             role=role, instrument_hash=invitation.instrument_hash if invitation else rt.instrument.content_hash,
-            organisation_id=invitation and invitation.organisation_id, team_id=invitation and invitation.team_id,
-            round_id=invitation and invitation.round_id)
-    return Started(token, issued)
+            organisation_id=counted and counted.organisation_id, team_id=counted and counted.team_id,
+            round_id=counted and counted.round_id)
+    return Started(token, issued, limit_reached)
 
 
 def load_draft(rt: Runtime, token: str | None) -> DraftView:
@@ -156,7 +172,12 @@ def choices_not_saved(shown: Mapping[str, object], stored: Mapping[str, object],
 
 
 def submit(rt: Runtime, *, token: str) -> int:
-    """Score and store the draft as one response; submitting the same draft again returns the same id."""
+    """Score and store the draft as one response; submitting the same draft again returns the same id.
+
+    A response through a team's link counts for the team only while its round is open and the team's
+    headcount is not reached (counting_rules); otherwise it is kept for the person alone.
+    """
+    now = _now()
     with rt.sessions.begin() as session:
         draft = repository.get_draft(session, token=token, for_update=True)
         if draft is None:
@@ -171,19 +192,42 @@ def submit(rt: Runtime, *, token: str) -> int:
         report = score_answers(instrument, answers)
         # A workshop that closed meanwhile, or a round that did, keeps the answers as a personal assessment only.
         in_workshop = draft.workshop_participant_id is not None and workshop_join.accepts(session, draft)
-        counted = (draft.round_id is not None and (in_workshop or draft.workshop_participant_id is None)
-                   and invitations.round_is_open(session, draft.round_id))
-        response, _created = repository.add_response(
+        cell = None
+        if (draft.round_id is not None and (in_workshop or draft.workshop_participant_id is None)
+                and invitations.round_is_open(session, draft.round_id, now=now)):
+            cell = counting_rules.Cell(draft.organisation_id, draft.team_id, draft.round_id)
+            cell = cell if counting_rules.within_headcount(session, cell, at=now) else None
+        clean = check_answers(instrument, answers)
+        response, created = repository.add_response(
             session, submission_token=_submission_token(token), respondent_id=draft.respondent_id,
             instrument_id=instrument.id, instrument_version=instrument.version,
             instrument_hash=instrument.content_hash, language=draft.language,
-            intervention=draft.intervention or "", role=draft.role,
-            answers=check_answers(instrument, answers), scores=report.flat(), draft_token=token,
-            organisation_id=draft.organisation_id if counted else None,
-            team_id=draft.team_id if counted else None, round_id=draft.round_id if counted else None)
+            intervention=draft.intervention or "", role=draft.role, answers=clean, scores=report.flat(),
+            draft_token=token, organisation_id=cell and cell.organisation_id, team_id=cell and cell.team_id,
+            round_id=cell and cell.round_id)
+        if cell is not None and created:
+            counting_rules.flag_identical_burst(session, rt.settings, cell, response_id=response.id,
+                                                answers=clean, at=now)
         if in_workshop:
             workshop_join.record(session, draft, response.id)
         return response.id
+
+
+def not_counted_reason(rt: Runtime, *, token: str) -> str | None:
+    """Why the response of a draft started through a team's link does not count for the team:
+    "late" (its round was not open when it arrived) or "over_headcount" (the team's headcount was
+    reached); None when it counts, or was never meant to (a plain start or a browser over its limit)."""
+    with rt.sessions.begin() as session:
+        draft = repository.get_draft(session, token=token)
+        if draft is None or draft.round_id is None or draft.submitted_response_id is None:
+            return None
+        response = repository.get_response(session, response_id=draft.submitted_response_id)
+        if response is None or response.team_id is not None:
+            return None
+        survey_round = session.get(SurveyRound, draft.round_id)
+        if survey_round is None or not survey_round.opens_at <= response.created_at < survey_round.closes_at:
+            return "late"
+        return "over_headcount"
 
 
 def _submission_token(draft_token: str) -> str:

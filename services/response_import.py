@@ -22,9 +22,9 @@ from sqlalchemy.orm import Session
 
 from assessment import score_answers
 from db import accounts as account_rows
-from db import bulk, get_organisation, list_round_teams, list_teams
+from db import attribution, bulk, get_organisation, list_round_teams, list_teams
 from db.models import Intervention
-from db.org_models import Organisation, SurveyRound
+from db.org_models import Organisation, SurveyRound, Team
 from db.releases import released_round_ids
 from questions import Instrument
 
@@ -91,6 +91,8 @@ def import_responses(rt: Runtime, path: str | Path, *, organisation: str, survey
         if bulk.existing_tokens(session, tokens=tokens):
             raise ResponseFileError(source, [(f"this file was already imported into round '{chosen.name}'; "
                                               "nothing was added again")])
+        if over := _over_headcount(session, chosen, teams, Counter(team for _row, team, *_rest in rows)):
+            raise ResponseFileError(source, over)
         intervention = session.get(Intervention, chosen.intervention_id)
         responses = [bulk.NewResponse(
             token, instrument.id, instrument.version, instrument.content_hash, language,
@@ -104,6 +106,25 @@ def import_responses(rt: Runtime, path: str | Path, *, organisation: str, survey
             "file": Path(path).name})
     per_team = Counter(team for _row, team, *_rest in rows)
     return ImportSummary(org.name, chosen.name, dict(sorted(per_team.items())), missing)
+
+
+def _over_headcount(session: Session, survey_round: SurveyRound, teams: dict[str, int],
+                    adding: Counter) -> list[str]:
+    """The teams the file would take beyond their headcount in the round: paper answers count like
+    answers through the team's link, and a team never counts more than its headcount (counting_rules)."""
+    problems = []
+    for name, n in sorted(adding.items()):
+        team = session.get(Team, teams[name])
+        # Locked like a submit through the link, so answers arriving meanwhile are counted here too.
+        attribution.lock_invitation(session, round_id=survey_round.id, team_id=teams[name])
+        if team is None or team.size is None:
+            continue
+        already = attribution.count_counted(session, round_id=survey_round.id, team_id=team.id)
+        if already + n > team.size:
+            problems.append(f"team '{quoted(name)}' has a headcount of {team.size}, round '{survey_round.name}' "
+                            f"already counts {already} of its responses, and the file adds {n}: more than the "
+                            "team has people (if the headcount is wrong, change it on the organisations page)")
+    return problems
 
 
 def _round(session: Session, organisation: str, survey_round: str) -> tuple[Organisation, SurveyRound]:

@@ -73,6 +73,17 @@ class Settings(BaseSettings):
                                       "double click and ignored: on Next (when nothing was answered on the step it "
                                       "opened) and on a workshop's show/hide and lock controls (0: never).")
 
+    link_device_limit: int = Field(
+        3, ge=1, le=50, description="Most answers one browser can add to a team's round through the team's "
+                                   "invitation link (a shared computer: each further person is asked whether "
+                                   "they are someone else); beyond it answers are kept for the person only.")
+    identical_burst_count: int = Field(
+        3, ge=2, le=100, description="This many responses with exactly the same answers, through one team's "
+                                     "link within VM_IDENTICAL_BURST_MINUTES, are flagged to admins in the "
+                                     "audit log (they still count).")
+    identical_burst_minutes: int = Field(
+        10, ge=1, le=1440, description="The window, in minutes, in which identical answers count as a burst.")
+
     workshop_participant_cap: int = Field(
         200, ge=1, le=2000, description="Most participants a workshop session takes (a facilitator may set fewer).")
     workshop_hours: int = Field(

@@ -15,10 +15,12 @@ from typing import Literal
 
 from sqlalchemy.orm import Session
 
+from db import attribution
 from db import organisations as repo
 from db.models import Intervention
 from db.org_models import SurveyRound
 
+from . import counting_rules
 from .auth import AccountView
 from .authorisation import authorise
 from .errors import NotFound
@@ -62,6 +64,19 @@ class TeamInvitation:
 class CreatedRound:
     round: RoundRow
     invitations: tuple[TeamInvitation, ...]   # by team name
+
+
+@dataclass(frozen=True)
+class CountingNote:
+    """What the counting rules (services/counting_rules.py) left out or flagged for one team in one round:
+    numbers of responses only, never answers."""
+
+    team_id: int
+    team: str
+    over_headcount: int = 0    # not counted: the team's headcount was reached
+    repeat_device: int = 0     # started by a further person on a browser that answered through the link
+    device_limit: int = 0      # not counted: the browser had given its most through the link
+    identical_burst: int = 0   # the most identical answer sets flagged in one burst (0: none)
 
 
 def round_period(opens_on: date | None, closes_on: date | None) -> tuple[datetime, datetime]:
@@ -148,6 +163,29 @@ def close_round_now(rt: Runtime, actor: AccountView | None, round_id: int, *,
                       round_id=round_id, name=survey_round.name, closes_at_before=before.isoformat(),
                       closes_at=now.isoformat())
         return _round_row(session, survey_round, now)
+
+
+def counting_notes(rt: Runtime, actor: AccountView | None, round_id: int) -> tuple[CountingNote, ...]:
+    """Per invited team (by name), what the counting rules left out or flagged in this round; teams with
+    nothing to report are left out. Read from the audit log, where each refusal and flag was written."""
+    authorise(actor, ROUNDS_PAGE, "view")
+    with rt.sessions.begin() as session:
+        survey_round = _round(session, round_id)
+        authorise(actor, ROUNDS_PAGE, "view", survey_round.organisation_id)
+        teams = {team.id: team.name for team in repo.list_round_teams(session, round_id=round_id)}
+        found: dict[int, dict[str, int]] = {}
+        for line in attribution.audit_lines_of_round(session, round_id=round_id, actions=counting_rules.ACTIONS):
+            team_id = line.detail.get("team_id")
+            if team_id not in teams:
+                continue
+            counts = found.setdefault(team_id, {})
+            field = line.action.removeprefix("response_")
+            if line.action == counting_rules.IDENTICAL_BURST:
+                counts[field] = max(counts.get(field, 0), int(line.detail.get("identical_answers", 0)))
+            else:
+                counts[field] = counts.get(field, 0) + 1
+    return tuple(CountingNote(team_id, teams[team_id], **found[team_id])
+                 for team_id in sorted(found, key=lambda team_id: (teams[team_id], team_id)))
 
 
 def round_status(opens_at: datetime, closes_at: datetime, now: datetime | None = None) -> RoundStatus:

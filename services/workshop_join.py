@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db import repository, workshops
+from db import organisations, repository, workshops
 from db.models import Draft
 from db.workshop_models import WorkshopSession
 
@@ -46,6 +46,15 @@ class Participation:
     @property
     def answered_now(self) -> bool:
         return self.current_round in self.results
+
+
+def effective_k(session: Session, row: WorkshopSession) -> int:
+    """The smallest group a session's picture, export and participants go by: its own k, and for a session
+    tied to a survey round at least its organisation's k as it is now (an organisation may raise it later)."""
+    if row.organisation_id is None:
+        return row.min_group_size
+    organisation = organisations.get_organisation(session, organisation_id=row.organisation_id)
+    return max(row.min_group_size, organisation.min_group_size if organisation is not None else 0)
 
 
 def normalise_code(code: str | None) -> str:
@@ -104,7 +113,7 @@ def state(rt: Runtime, code: str | None, device_key: str) -> Participation:
             raise NotFound("join_code")
         results = workshops.entries_of(session, participant.id)
         return Participation(row.code, row.title, row.intervention, row.language, row.status, row.current_round,
-                             row.min_group_size, None, results)
+                             effective_k(session, row), None, results)
 
 
 class _Miss(Exception):
@@ -133,7 +142,7 @@ def _join(rt: Runtime, session: Session, row: WorkshopSession, device: str, now:
         token = draft.token if draft is not None else _new_draft(rt, session, row, participant.id,
                                                                  participant.respondent_id)
     return Participation(row.code, row.title, row.intervention, row.language, row.status, row.current_round,
-                         row.min_group_size, token, results)
+                         effective_k(session, row), token, results)
 
 
 def _new_draft(rt: Runtime, session: Session, row: WorkshopSession, participant_id: int,

@@ -114,7 +114,7 @@ def _pictures(rt: Runtime, session: Session, row: WorkshopSession, info: Session
     for workshop_round in workshops.rounds(session, row.id):
         round_no = workshop_round.round_no
         submitted = info.submitted.get(round_no, 0)
-        target = next_snapshot(submitted, workshop_round.shown_count, row.min_group_size)
+        target = next_snapshot(submitted, workshop_round.shown_count, info.k)
         if target != workshop_round.shown_count and not workshops.move_shown_count(
                 session, row.id, round_no, seen=workshop_round.shown_count, to=target):
             session.refresh(workshop_round)   # another screen moved it first: show what it shows
@@ -125,7 +125,7 @@ def _pictures(rt: Runtime, session: Session, row: WorkshopSession, info: Session
         loaded = repository.load_answers_and_scores(session, response_ids=ids)
         responses = tuple((answers, {key: value for key, (value, _status) in scores.items()})
                           for answers, scores in (loaded[i] for i in ids))
-        out.append(picture(RoundAnswers(round_no, instrument, responses), k=row.min_group_size, language=language))
+        out.append(picture(RoundAnswers(round_no, instrument, responses), k=info.k, language=language))
     return shown, out
 
 

@@ -25,12 +25,21 @@ from .authorisation import authorise, visible_organisations, visible_teams
 from .errors import InvalidInput, NotAuthorised, NotFound
 from .runtime import Runtime
 from .text_rules import has_odd_characters
-from .workshop_join import CODE_ALPHABET, CODE_LENGTH
+from .workshop_join import CODE_ALPHABET, CODE_LENGTH, effective_k
 
 PAGE = "workshop_facilitator"
 MAX_TITLE_LENGTH = 120
 MAX_ACTION_LENGTH = 500
 MAX_MIN_GROUP_SIZE = 50
+
+
+class GroupSizeBelowOrganisation(InvalidInput):
+    """A session tied to a survey round asked for a k below its organisation's: its answers join the
+    dashboard's, where groups below the organisation's k are never shown. `k` is the organisation's."""
+
+    def __init__(self, k: int) -> None:
+        self.k = k
+        super().__init__("workshop_k_below_organisation")
 
 
 @dataclass(frozen=True)
@@ -52,7 +61,7 @@ class SessionInfo:
     instrument_hash: str
     instrument_label: str
     language: str
-    k: int
+    k: int                      # the effective k: a tied session's is at least its organisation's now
     participant_cap: int
     status: str                 # open | locked | closed
     results_visible: bool
@@ -112,7 +121,8 @@ def tie_choices(rt: Runtime, account: AccountView | None, *, now: datetime | Non
 def create_session(rt: Runtime, account: AccountView | None, *, title: str, intervention: str,
                    form_id: str | None, language: str, min_group_size: int, participant_cap: int | None = None,
                    tie: tuple[int, int] | None = None, now: datetime | None = None) -> SessionInfo:
-    """A new session with a fresh join code. `tie` = (team id, survey round id) to count on the dashboard."""
+    """A new session with a fresh join code. `tie` = (team id, survey round id) to count on the dashboard;
+    then `min_group_size` must be at least the organisation's (GroupSizeBelowOrganisation)."""
     authorise(account, PAGE, "create")
     assert account is not None
     now = now or datetime.now(UTC)
@@ -132,6 +142,9 @@ def create_session(rt: Runtime, account: AccountView | None, *, title: str, inte
         organisation_id = team_id = round_id = None
         if tie is not None:
             organisation_id, team_id, round_id = _check_tie(session, account, tie, instrument.content_hash, now)
+            organisation = organisations.get_organisation(session, organisation_id=organisation_id)
+            if organisation is not None and min_group_size < organisation.min_group_size:
+                raise GroupSizeBelowOrganisation(organisation.min_group_size)
         row = workshops.add_session(
             session, code=_new_code(session), facilitator_id=account.id, title=title, intervention=intervention,
             instrument_hash=instrument.content_hash, language=language, min_group_size=min_group_size,
@@ -298,6 +311,6 @@ def session_info_of(rt: Runtime, session: Session, row: WorkshopSession,
     except Exception:  # an uninstalled bank version: the session still lists
         label = row.instrument_hash[:12]
     return SessionInfo(row.id, row.code, row.title, row.intervention, row.instrument_hash, label, row.language,
-                       row.min_group_size, row.participant_cap, row.status, row.results_visible,
+                       effective_k(session, row), row.participant_cap, row.status, row.results_visible,
                        row.current_round, row.created_at, row.expires_at, row.closed_at, tied_to, counts[0],
                        dict(counts[1]))

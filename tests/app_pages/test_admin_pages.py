@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from app_pages import staff
 from db.account_models import AuditLog
 from db.org_models import Organisation, SurveyRound, Team
-from services import accounts, auth, invitations, survey_rounds
+from services import accounts, assessments, auth, invitations, survey_rounds
 from services import organisation_admin as admin
 from services.errors import NotFound
 
@@ -214,3 +214,54 @@ def test_other_roles_get_no_access(app, runtime, north, admin_token, texts, page
     assert "You do not have access to this page." in texts(at)
     assert "North" not in texts(at)
     assert [w.key for w in at.text_input] == [] and len(at.dataframe) == 0
+
+
+# --- what the links brought in that did not count ---------------------------------------------------
+
+
+@pytest.fixture
+def over_headcount(runtime, north, admin_token):
+    """Round Spring for Team A, whose headcount is then set to 1; two people answer through the link."""
+    anna = auth.current_account(runtime, admin_token)
+    today = datetime.now(UTC).date()
+    opens_at, closes_at = survey_rounds.round_period(today, today + timedelta(days=7))
+    [team] = admin.list_teams(runtime, anna, north)
+    created = survey_rounds.create_round(runtime, anna, north, intervention_id=admin.list_interventions(
+        runtime, anna, north)[0].id, name="Spring", opens_at=opens_at, closes_at=closes_at, team_ids=[team.id])
+    admin.set_team_size(runtime, anna, team.id, 1)
+    for value in (2, 4):
+        started = assessments.start_assessment(runtime, language="en", intervention="", role=None,
+                                               invite_token=created.invitations[0].token)
+        assessments.save_answers(runtime, token=started.draft_token, step=0,
+                                 answers={item: value for item in runtime.instrument.required_ids})
+        assessments.submit(runtime, token=started.draft_token)
+
+
+def test_the_rounds_page_says_how_many_answers_over_a_headcount_were_not_counted(as_admin, runtime, north,
+                                                                                  over_headcount, texts):
+    at = as_admin("admin_rounds")
+    no_exceptions(at)
+    assert "Answers not counted, or that look like misuse of a link" in texts(at)
+    assert "**Team A**: responses not counted because the team's headcount was reached: 1." in texts(at)
+
+
+def test_a_round_with_nothing_left_out_says_so(as_admin, runtime, north, admin_token, texts):
+    anna = auth.current_account(runtime, admin_token)
+    today = datetime.now(UTC).date()
+    opens_at, closes_at = survey_rounds.round_period(today, today + timedelta(days=7))
+    survey_rounds.create_round(runtime, anna, north, intervention_id=admin.list_interventions(
+        runtime, anna, north)[0].id, name="Spring", opens_at=opens_at, closes_at=closes_at,
+        team_ids=[team.id for team in admin.list_teams(runtime, anna, north)])
+    at = as_admin("admin_rounds")
+    no_exceptions(at)
+    assert "Nothing to report: every answer through this round's links counted" in texts(at)
+
+
+def test_the_audit_log_names_the_team_and_round_of_an_answer_not_counted(as_admin, runtime, north,
+                                                                         over_headcount):
+    at = as_admin("admin_accounts")
+    no_exceptions(at)
+    [log] = [frame.value for frame in at.dataframe if "What" in frame.value.columns]
+    [line] = log[log["What"] == "A response over a team's headcount was not counted"].to_dict("records")
+    assert line["Who"] == "the system"
+    assert line["Details"] == "organisation: North · team: Team A · round: Spring · headcount: 1"

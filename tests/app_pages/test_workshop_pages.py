@@ -71,6 +71,35 @@ def test_a_facilitator_creates_a_session_and_sees_its_code(as_fien, runtime, fie
     assert workshops.qr_png(f"{ADDRESS}/?join={sessions[0].code}").startswith(b"\x89PNG")
 
 
+def test_a_session_tied_to_a_round_below_the_organisations_k_is_refused_saying_why(as_fien, runtime, fien, texts):
+    from datetime import UTC, datetime, timedelta
+
+    from db import repository
+    now = datetime.now(UTC)
+    with runtime.sessions.begin() as session:
+        [organisation] = organisations.list_organisations(session)
+        organisations.update_min_group_size(session, organisation_id=organisation.id, min_group_size=6)
+        team = organisations.create_team(session, organisation_id=organisation.id, name="West")
+        intervention = repository.add_intervention(session, name="Online CBT", organisation_id=organisation.id)
+        survey_round, _ = organisations.create_round(
+            session, organisation_id=organisation.id, intervention_id=intervention.id, name="Spring",
+            opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=9),
+            instrument_hash=runtime.form("workshop").content_hash, team_ids=[team.id])   # the form offered first
+    at = as_fien()
+    at.text_input(key="ws-title").set_value("Team West")
+    at.text_input(key="ws-intervention").set_value("Online CBT")
+    at.selectbox(key="ws-tie").set_value((team.id, survey_round.id))
+    at.number_input(key="ws-k").set_value(5)
+    at = at.button(key="FormSubmitter:ws-new-Create session").click().run()
+    no_exceptions(at)
+    assert "Choose at least 6, the organisation's smallest group" in texts(at)
+    assert workshops.list_sessions(runtime, fien[0]) == []
+    at.number_input(key="ws-k").set_value(6)
+    at = at.button(key="FormSubmitter:ws-new-Create session").click().run()
+    no_exceptions(at)
+    assert [s.k for s in workshops.list_sessions(runtime, fien[0])] == [6]
+
+
 def test_a_session_without_title_is_refused_with_a_message(as_fien, runtime, fien, texts):
     at = as_fien()
     at.text_input(key="ws-intervention").set_value("Online CBT module")

@@ -135,3 +135,20 @@ def test_usage_and_help(capsys):
     assert run(capsys, "import-responses", "x.csv", "--organisation", ORG)[0] == 2
     code, out, _err = run(capsys, "import-responses", "--help")
     assert code == 0 and "--round ROUND" in out and "team" in out
+
+
+def test_a_file_taking_a_team_beyond_its_headcount_is_refused_and_nothing_stored(capsys, tmp_path, rt):
+    with rt.sessions.begin() as session:
+        from db import set_team_size
+        from db.org_models import Team
+        team_ids = {t.name: t.id for t in session.scalars(select(Team))}
+        set_team_size(session, team_id=team_ids["A team"], size=2)
+    path = write(tmp_path, *[f"A team,,{GOOD_ANSWERS}"] * 3, f"B team,,{GOOD_ANSWERS}")
+    code, _out, err = run(capsys, "import-responses", path, "--organisation", ORG, "--round", ROUND)
+    assert code != 0 and stored(rt) == 0
+    assert "team 'A team' has a headcount of 2" in err and "the file adds 3" in err
+    assert "B team" not in err
+    code, _out, err = run(capsys, "import-responses", write(tmp_path, *[f"A team,,{GOOD_ANSWERS}"] * 2),
+                          "--organisation", ORG, "--round", ROUND)
+    assert code == 0, err
+    assert stored(rt) == 2
