@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from db.account_models import AuditLog
@@ -23,7 +23,8 @@ __all__ = [
     "count_audit_lines",
     "count_counted",
     "lock_invitation",
-    "recent_counted",
+    "count_identical_recent",
+    "set_fingerprint",
 ]
 
 
@@ -40,16 +41,18 @@ def count_counted(session: Session, *, round_id: int, team_id: int) -> int:
     return session.scalar(query) or 0
 
 
-def recent_counted(
-    session: Session, *, round_id: int, team_id: int, since: datetime, excluding: int | None = None
-) -> list[int]:
-    """Ids of the responses counted for the team in the round that arrived at or after `since`."""
-    query = select(Response.id).where(
-        Response.round_id == round_id, Response.team_id == team_id, Response.created_at >= since
-    )
-    if excluding is not None:
-        query = query.where(Response.id != excluding)
-    return list(session.scalars(query.order_by(Response.id)))
+def count_identical_recent(session: Session, *, round_id: int, team_id: int, fingerprint: str,
+                           since: datetime) -> int:
+    """How many responses counted for the team in the round since `since` have this answer fingerprint."""
+    query = select(func.count(Response.id)).where(
+        Response.round_id == round_id, Response.team_id == team_id, Response.answer_fingerprint == fingerprint,
+        Response.created_at >= since)
+    return session.scalar(query) or 0
+
+
+def set_fingerprint(session: Session, *, response_id: int, fingerprint: str) -> None:
+    """Note the answer fingerprint of a counted response."""
+    session.execute(update(Response).where(Response.id == response_id).values(answer_fingerprint=fingerprint))
 
 
 def count_audit_lines(

@@ -150,7 +150,8 @@ class Response(Base):
     """One submitted assessment; its answers and scores live in their own tables."""
 
     __tablename__ = "response"
-    __table_args__ = (CheckConstraint(ATTRIBUTED_ALL_OR_NONE, name="attributed_all_or_none"),)
+    __table_args__ = (CheckConstraint(ATTRIBUTED_ALL_OR_NONE, name="attributed_all_or_none"),
+                      Index("ix_response_round_team_fingerprint", "round_id", "team_id", "answer_fingerprint"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # Chosen by the client before submitting, so a double submit is recognised.
@@ -171,6 +172,9 @@ class Response(Base):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
     round_id: Mapped[int | None] = mapped_column(ForeignKey("survey_round.id"), index=True)
+    # sha256 of the answers of a response counted through a link (services/counting_rules.py): identical
+    # answer sets in a burst are found by one indexed count, not by comparing every recent response.
+    answer_fingerprint: Mapped[str | None] = mapped_column(String(64))
 
 
 class ResponseAnswer(Base):

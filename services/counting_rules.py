@@ -15,6 +15,7 @@ are decided one after another. What was refused or flagged is remembered in the 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,7 +23,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from db import accounts as audit
-from db import attribution, repository
+from db import attribution
 from db.org_models import Team
 
 from .settings import Settings
@@ -95,15 +96,15 @@ def admit_repeat_device(session: Session, settings: Settings, cell: Cell, *, mar
 def flag_identical_burst(session: Session, settings: Settings, cell: Cell, *, response_id: int,
                          answers: Mapping[str, object], at: datetime) -> None:
     """Log a burst when this counted response's answers equal those of enough others of its team and
-    round that arrived within the window. The line holds the round, team and how many, never answers."""
+    round that arrived within the window. The line holds the round, team and how many, never answers.
+
+    Compared by a fingerprint of the answers (kept with the response), one indexed count per submit."""
+    mine = sorted((item, value) for item, value in answers.items() if value is not None)
+    fingerprint = hashlib.sha256(json.dumps(mine, default=str).encode()).hexdigest()
+    attribution.set_fingerprint(session, response_id=response_id, fingerprint=fingerprint)
     since = at - timedelta(minutes=settings.identical_burst_minutes)
-    others = attribution.recent_counted(session, round_id=cell.round_id, team_id=cell.team_id, since=since,
-                                        excluding=response_id)
-    if len(others) + 1 < settings.identical_burst_count:
-        return
-    mine = {item: value for item, value in answers.items() if value is not None}
-    loaded = repository.load_answers_and_scores(session, response_ids=others)
-    same = 1 + sum(1 for other in others if loaded[other][0] == mine)
+    same = attribution.count_identical_recent(session, round_id=cell.round_id, team_id=cell.team_id,
+                                              fingerprint=fingerprint, since=since)
     if same >= settings.identical_burst_count:
         audit.add_audit(session, actor_id=None, action="response_identical_burst", at=at,
                         detail=cell.detail(identical_answers=same, within_minutes=settings.identical_burst_minutes))

@@ -25,7 +25,7 @@ from db.tallies import (
 from questions.model import Instrument
 
 from .dashboard_stats import Moments
-from .dashboard_release import COUNT_FAMILY, item_family, load_release, score_family
+from .dashboard_release import item_family, load_release, score_family
 from .errors import InvalidInput, NotFound
 from .runtime import Runtime, version_key
 
@@ -102,7 +102,7 @@ def load_context(rt: Runtime, session: Session, filters: Filters, language: str,
         round_groups[name] = round_groups[name] | {survey_round.id}
     release = load_release(session, organisation, {r.id for r in rounds}, dict(round_groups), now)
     population = Population(release.counts)
-    decisions = release.decisions[COUNT_FAMILY]
+    decisions = release.decisions
     sums = TallySums(release.score_cells, release.answer_cells, release.shown)
     return DashboardContext(rt, filters, language, organisation, teams, rounds, open_rounds, dict(open_counts),
                             now, intervention_names, invited, population, decisions, dict(round_groups), sums)

@@ -50,11 +50,14 @@ class ReleasedData:
     counts: dict[tuple, int]
     score_cells: list[ScoreCell]
     answer_cells: list[AnswerCell]
-    decisions: dict[str, dict[Selector, Decision]]      # family -> view -> decision
+    decisions: dict[Selector, Decision]          # of the response count, every offered view
+    codes: dict[str, str]                        # family -> one decision code per offered view
+    index: dict[Selector, int]                   # offered view -> its position in the codes
 
     def shown(self, family: str, selector: Selector) -> bool:
-        decision = self.decisions.get(family, {}).get(selector)
-        return decision is not None and decision.shown
+        """Whether `family`'s figure of the view may be shown (never for a view or family not decided)."""
+        position, codes = self.index.get(selector), self.codes.get(family)
+        return position is not None and codes is not None and codes[position] == "s"
 
 
 def load_release(session: Session, organisation: Organisation, closed_round_ids: set[int],
@@ -92,7 +95,10 @@ def load_release(session: Session, organisation: Organisation, closed_round_ids:
             payload = decide(families, k, groups, [r.payload for r in past])
             release = add_release(session, organisation_id=organisation_id, state=state, k=k, payload=payload,
                                   at=now)
-    return ReleasedData(rounds, counts, scores, answers, decode(release.payload))
+    selectors = [_decode(s) for s in release.payload["selectors"]]
+    codes = {family: entry["codes"] for family, entry in release.payload["families"].items()}
+    return ReleasedData(rounds, counts, scores, answers, decode_counts(release.payload, selectors), codes,
+                        {selector: i for i, selector in enumerate(selectors)})
 
 
 def _state(k: int, counts: Mapping[tuple, int], groups: Mapping[str, frozenset[int]]) -> str:
@@ -141,25 +147,17 @@ def decide(families: Mapping[str, Mapping[tuple, int]], k: int, groups: Mapping[
             "selectors": [_encode(s) for s in selectors or []], "families": decided}
 
 
-def decode(payload: Mapping[str, Any]) -> dict[str, dict[Selector, Decision]]:
-    """The decisions of a release, with n for every shown view of the count family."""
-    cells = [tuple(cell) for cell in payload["cells"]]
-    selectors = [_decode(s) for s in payload["selectors"]]
-    out: dict[str, dict[Selector, Decision]] = {}
-    for family, entry in payload["families"].items():
-        decisions = {}
-        shown = [s for s, code in zip(selectors, entry["codes"]) if code == "s"]
-        n_of: dict[Selector, int] = {}
-        if family == COUNT_FAMILY:
-            weights = dict(zip(cells, entry["weights"]))
-            n_of = {s: sum(weights[c] for c in view) for s, view in
-                    view_cells(Population(weights), shown).items()}
-        for selector, code in zip(selectors, entry["codes"]):
-            status, reason = _STATUS[code]
-            decisions[selector] = Decision(status, reason, n_of.get(selector) if code == "s" else (
-                0 if code == "e" else None))
-        out[family] = decisions
-    return out
+def decode_counts(payload: Mapping[str, Any], selectors: Sequence[Selector]) -> dict[Selector, Decision]:
+    """The response count's decision for every offered view of a release, with n where it is shown."""
+    entry = payload["families"][COUNT_FAMILY]
+    weights = dict(zip((tuple(cell) for cell in payload["cells"]), entry["weights"]))
+    shown = [s for s, code in zip(selectors, entry["codes"]) if code == "s"]
+    n_of = {s: sum(weights[c] for c in view) for s, view in view_cells(Population(weights), shown).items()}
+    decisions = {}
+    for selector, code in zip(selectors, entry["codes"]):
+        status, reason = _STATUS[code]
+        decisions[selector] = Decision(status, reason, n_of[selector] if code == "s" else 0 if code == "e" else None)
+    return decisions
 
 
 def _past_release(payload: Mapping[str, Any], family: str) -> PastRelease | None:
@@ -184,5 +182,5 @@ def _decode(encoded: Sequence) -> Selector:
                     ALL if role == "*" else role)
 
 
-__all__ = ["ALIGNMENT_FAMILY", "COUNT_FAMILY", "ReleasedData", "decide", "decode", "family_counts",
+__all__ = ["ALIGNMENT_FAMILY", "COUNT_FAMILY", "ReleasedData", "decide", "decode_counts", "family_counts",
            "item_family", "load_release", "score_family"]

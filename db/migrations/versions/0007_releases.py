@@ -1,4 +1,5 @@
-"""Releases: the frozen tallies of released rounds and the ledger of what the dashboard published.
+"""Releases: the frozen tallies of released rounds and the ledger of what the dashboard published; the
+answer fingerprint of responses counted through a link (identical answers in a burst).
 
 Revision ID: 0007
 Revises: 0006
@@ -72,9 +73,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_release")),
     )
     op.create_index("ix_release_organisation_state", "release", ["organisation_id", "state"])
+    op.add_column("response", sa.Column("answer_fingerprint", sa.String(length=64), nullable=True))
+    op.create_index("ix_response_round_team_fingerprint", "response", ["round_id", "team_id", "answer_fingerprint"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_response_round_team_fingerprint", table_name="response")
+    with op.batch_alter_table("response") as batch:
+        batch.drop_column("answer_fingerprint")
     op.drop_index("ix_release_organisation_state", table_name="release")
     op.drop_table("release")
     for table in ("released_answer_tally", "released_score_tally", "released_response_tally"):
