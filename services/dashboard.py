@@ -232,9 +232,11 @@ def _build(ctx: DashboardContext, account: AccountView | None) -> DashboardView:
         theme_means = theme_means_of(themes, items, scores, answers, newest)
         alignment = mean_interval(scores.get(ALIGNMENT_KEY, Moments()), ALIGNMENT_BOUNDS)
         distribution = _alignment_distribution(scores)
+        withheld_items = ctx.sums.withheld_items(selection.selector)
         likert = tuple(
             ItemDistribution(item.id, localise(item.text, language), item.domain, item.side, item.reverse,
-                             likert_distribution(answers.get(item.id, {}), newest.scale.points))
+                             likert_distribution(answers.get(item.id, {}), newest.scale.points),
+                             item.id in withheld_items)
             for item in items)
         compassion = tuple(
             ElementMean(number, localise(element.name, language),

@@ -268,7 +268,8 @@ def likert(view, language: str, side: str) -> ChartWithTable:
             hovertemplate=f"{label}: " + "%{customdata:.0f}%<extra></extra>"))
     for item, y in zip(items, labels):
         d = item.distribution
-        note = (t("dashboard.likert.na_note", language, rate=f"{d.na_rate:.0f}") if d.na_rate is not None
+        note = (t("dashboard.cell.withheld", language) if item.withheld
+                else t("dashboard.likert.na_note", language, rate=f"{d.na_rate:.0f}") if d.na_rate is not None
                 else t("dashboard.cell.no_data", language))
         fig.add_annotation(x=1.0, xref="paper", xanchor="left", xshift=6, y=y, showarrow=False, text=note,
                            font=dict(size=12, color=COLOURS["muted"]))
@@ -288,17 +289,25 @@ def likert(view, language: str, side: str) -> ChartWithTable:
         for point, label in view.scale:
             row[label] = f"{d.percentages[point]:.0f}%" if d.answered else "–"
         row[t("dashboard.col.na_rate", language)] = f"{d.na_rate:.0f}%" if d.na_rate is not None else "–"
-        row[t("dashboard.col.answers", language)] = d.n
+        row[t("dashboard.col.answers", language)] = (t("dashboard.likert.withheld_note", language, k=view.k)
+                                                     if item.withheld else d.n)
         rows.append(row)
-    return ChartWithTable(name, title, fig, pd.DataFrame(rows), _likert_summary(items, view.scale, language))
+    return ChartWithTable(name, title, fig, pd.DataFrame(rows),
+                          _likert_summary(items, view.scale, language, view.k))
 
 
-def _likert_summary(items, scale, language: str) -> str:
+def _likert_summary(items, scale, language: str, k: int) -> str:
+    withheld = sum(1 for i in items if i.withheld)
+    note = t("dashboard.likert.summary_withheld", language, count=withheld, k=k) if withheld else ""
+    return " ".join(part for part in (_answered_summary(items, scale, language, bool(withheld)), note) if part)
+
+
+def _answered_summary(items, scale, language: str, some_withheld: bool) -> str:
     points = [p for p, _ in scale]
     agree = [p for p in points if p > (points[0] + points[-1]) / 2]
     answered = [i for i in items if i.distribution.answered]
     if not answered:
-        return t("dashboard.likert.summary_none", language)
+        return "" if some_withheld else t("dashboard.likert.summary_none", language)
     most = max(answered, key=lambda i: sum(i.distribution.percentages[p] for p in agree))
     share = sum(most.distribution.percentages[p] for p in agree)
     text = t("dashboard.likert.summary", language, statement=most.text, share=f"{share:.0f}")

@@ -18,6 +18,7 @@ from db.models import Intervention
 from db.org_models import Organisation, SurveyRound, Team
 from db.organisations import get_organisation, list_round_teams, list_rounds, list_teams
 from db.tallies import (
+    NOT_APPLICABLE_VALUE,
     AnswerCell,
     ScoreCell,
     count_cells,
@@ -159,6 +160,13 @@ class TallySums:
                 for key, (n, total, total_sq) in zip(self.keys, summed.tolist())
                 if n and self._shown(score_family(key), selector)}
         return self._score_cache[selector]
+
+    def withheld_items(self, selector: Selector) -> set[str]:
+        """Items answered on the scale in the view whose own figure is not shown (too few answered them)."""
+        summed = self._answers[self._mask(selector)].sum(axis=0)
+        scale = [i for i, value in enumerate(self.values) if value != NOT_APPLICABLE_VALUE]
+        return {item for item, counts in zip(self.items, summed[:, scale].tolist() if scale else [])
+                if any(counts) and not self._shown(item_family(item), selector)}
 
     def answers(self, selector: Selector) -> dict[str, dict[int, int]]:
         """item id -> {value: count} over the view's responses (value 0 = not applicable)."""

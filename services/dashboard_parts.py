@@ -92,7 +92,8 @@ class TeamThemes:
 
 @dataclass(frozen=True)
 class ItemDistribution:
-    """How an item was answered (raw answers, before reverse keying; `reverse` says when it is)."""
+    """How an item was answered (raw answers, before reverse keying; `reverse` says when it is).
+    `withheld`: answered, but by fewer people than the anonymity rule needs for this view (empty then)."""
 
     item_id: str
     text: str
@@ -100,6 +101,7 @@ class ItemDistribution:
     side: str
     reverse: bool
     distribution: Distribution
+    withheld: bool = False
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import pytest
 from assessment.scoring import keyed, score_answers
 from questions.model import NOT_APPLICABLE, localise
 from services.dashboard import LEAST_ALIGNED, MISALIGNED, SPLIT_VIEW, Filters, dashboard, export_rows
+from services.dashboard_charts import likert
 from services.dashboard_stats import TOO_FEW_FOR_ALPHA, t_critical_95
 from tests.services.dashboard_fixtures import ADMIN, make_org, make_round, random_answers, respond
 
@@ -70,14 +71,19 @@ def test_numbers_of_a_hand_built_team_match_direct_computation(runtime):
         given = [a[item.item_id] for a in answers_list]
         values = [v for v in given if v != NOT_APPLICABLE]
         if len(values) < 5:       # the item's own contributors are fewer than k: nothing of it is shown
-            assert item.distribution.answered == item.distribution.not_applicable == 0
+            assert item.distribution.answered == item.distribution.not_applicable == 0 and item.withheld
             withheld_items += 1
             continue
+        assert not item.withheld
         assert item.distribution.na_rate == pytest.approx(100 * given.count(NOT_APPLICABLE) / len(given))
         assert item.distribution.percentages == {
             p: pytest.approx(100 * values.count(p) / len(values)) for p in instrument.scale.points}
 
     assert withheld_items > 0            # the case this test was built for (10% not applicable, 6 people)
+    charts = [likert(view, "en", side) for side in ("match", "mismatch", "value", "compassion")]
+    said = " ".join(chart.summary for chart in charts)
+    assert "fewer than 5 people in this selection, so their answers are not shown" in said
+    assert "Nobody gave an answer" not in said
     for element in view.compassion:
         values = [e.score for r in reports for e in r.elements
                   if e.element == element.element and e.score is not None]
