@@ -44,6 +44,10 @@ def export_rows(view: DashboardView) -> list[dict[str, Any]]:
         labels = dict(view.scale)
         for item in view.likert:
             d = item.distribution
+            if item.withheld:
+                rows.append(_row("answer distribution", selection.label, theme=item.text,
+                                 note=f"withheld: fewer than {view.k} answers"))
+                continue
             for point, share in d.percentages.items():
                 rows.append(_row("answer distribution", selection.label, theme=item.text,
                                  option=labels.get(point, str(point)), n=d.answered, value=share,

@@ -77,6 +77,7 @@ GROUP_KEYS = {"all teams": "all_teams", "all rounds": "all_rounds", "all roles":
               "role not given": "role_not_given"}
 GROUP_SEPARATOR = " · "
 _FEWER_THAN_K = re.compile(r"withheld: fewer than (\d+) responses")
+_FEWER_ANSWERS = re.compile(r"withheld: fewer than (\d+) answers")
 _WITHHELD = "withheld: "
 # Longest first, so "this team's view is split" is one phrase, not a prefix and "view is split".
 _PHRASES = re.compile("|".join(re.escape(p) for p in sorted(NOTE_KEYS, key=len, reverse=True)))
@@ -149,6 +150,8 @@ def note_text(note: str | None, language: str) -> str | None:
         return None
     if match := _FEWER_THAN_K.fullmatch(note):
         return t("dashboard_export.note.fewer_than_k", language, k=match[1])
+    if match := _FEWER_ANSWERS.fullmatch(note):
+        return t("dashboard_export.note.fewer_answers_than_k", language, k=match[1])
     if note.startswith(_WITHHELD):
         return t("dashboard_export.note.withheld_because", language,
                  reason=_phrases(note.removeprefix(_WITHHELD), language))

@@ -84,6 +84,8 @@ def test_numbers_of_a_hand_built_team_match_direct_computation(runtime):
     said = " ".join(chart.summary for chart in charts)
     assert "fewer than 5 people in this selection, so their answers are not shown" in said
     assert "Nobody gave an answer" not in said
+    withheld_rows = [r for r in export_rows(view) if r["note"] == "withheld: fewer than 5 answers"]
+    assert len(withheld_rows) == withheld_items and all(r["n"] is None for r in withheld_rows)
     for element in view.compassion:
         values = [e.score for r in reports for e in r.elements
                   if e.element == element.element and e.score is not None]
