@@ -2,7 +2,7 @@
 snapshot rule of the group's picture, counting toward a survey round, actions, export and access."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -257,7 +257,8 @@ def test_a_tied_session_counts_its_first_round_on_the_dashboard(runtime):
         session.flush()
         survey_round, _ = org_repo.create_round(
             session, organisation_id=organisation.id, intervention_id=intervention.id, name="Spring",
-            opens_at=NOW - timedelta(days=1), closes_at=NOW + timedelta(days=30),
+            # Open at NOW (the workshop's clock) and still open at the real time the answers are sent.
+            opens_at=NOW - timedelta(days=1), closes_at=max(NOW, datetime.now(UTC)) + timedelta(days=30),
             instrument_hash=runtime.instrument.content_hash, team_ids=[team.id])
         ids = organisation.id, team.id, survey_round.id
     facilitator = make_account(runtime, "fay", "facilitator", {ids[0]: None})
