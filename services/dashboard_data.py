@@ -122,7 +122,7 @@ class TallySums:
     """
 
     def __init__(self, score_cells: Sequence[ScoreCell], answer_cells: Sequence[AnswerCell],
-                 shown: Callable[[str, Selector], bool] = lambda family, selector: True):
+                 shown: Callable[[str, Selector], bool]):
         # A figure of a view is given only when its own family is shown there (its contributors, N/A
         # excluded, may be fewer than the view's responses): `shown(family, selector)`.
         self._shown = shown

@@ -46,7 +46,6 @@ def item_family(item_id: str) -> str:
 class ReleasedData:
     """The frozen tallies of the released rounds and the decisions of the release that covers them."""
 
-    round_ids: set[int]
     counts: dict[tuple, int]
     score_cells: list[ScoreCell]
     answer_cells: list[AnswerCell]
@@ -97,7 +96,7 @@ def load_release(session: Session, organisation: Organisation, closed_round_ids:
                                   at=now)
     selectors = [_decode(s) for s in release.payload["selectors"]]
     codes = {family: entry["codes"] for family, entry in release.payload["families"].items()}
-    return ReleasedData(rounds, counts, scores, answers, decode_counts(release.payload, selectors), codes,
+    return ReleasedData(counts, scores, answers, decode_counts(release.payload, selectors), codes,
                         {selector: i for i, selector in enumerate(selectors)})
 
 
