@@ -51,6 +51,21 @@ def wait_for_new_step(page, previous: list[str], timeout: float = PAGE_TIMEOUT_M
     wait_for_streamlit(page, timeout)
 
 
+def choose_option(item, option: int) -> None:
+    """Click an option and see it chosen. A click that lands while a rerun replaces the radio group
+    can be lost on a loaded machine; a person then sees nothing chosen and clicks again, as this does."""
+    label = item.locator('[role="radiogroup"] label').nth(option)
+    chosen = item.locator('[role="radiogroup"] input').nth(option)
+    for _attempt in range(2):
+        label.click()
+        try:
+            expect(chosen).to_be_checked(timeout=PAGE_TIMEOUT_MS / 2)
+            return
+        except AssertionError:
+            continue
+    expect(chosen).to_be_checked()
+
+
 def answer_every_step(page, choose: Callable[[str], int | None], *,
                       after_step: Callable[[list[str]], None] | None = None,
                       submit_timeout: float = SLOW_PAGE_TIMEOUT_MS) -> None:
@@ -63,9 +78,7 @@ def answer_every_step(page, choose: Callable[[str], int | None], *,
         for item_id in on_this_step:
             option = choose(item_id)
             if option is not None:
-                item = page.locator(f".st-key-item-{item_id}")
-                item.locator('[role="radiogroup"] label').nth(option).click()
-                expect(item.locator('[role="radiogroup"] input').nth(option)).to_be_checked()
+                choose_option(page.locator(f".st-key-item-{item_id}"), option)
                 answered.append(item_id)
         # As a quick person does, the next statement is answered while the last one is being saved;
         # Streamlit may cut a save short, and the page's next run saves what it shows (assessment.py).
