@@ -157,8 +157,10 @@ from db.workshop_models import (  # noqa: E402
     WorkshopAction,
     WorkshopEntry,
     WorkshopParticipant,
+    WorkshopRelease,
     WorkshopRound,
     WorkshopSession,
 )
 
-__all__ += ["WorkshopAction", "WorkshopEntry", "WorkshopParticipant", "WorkshopRound", "WorkshopSession"]
+__all__ += ["WorkshopAction", "WorkshopEntry", "WorkshopParticipant", "WorkshopRelease", "WorkshopRound",
+            "WorkshopSession"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, SmallInteger, String
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, SmallInteger, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models import Base, utcnow
@@ -25,6 +25,8 @@ class ReleasedRound(Base):
     round_id: Mapped[int] = mapped_column(ForeignKey("survey_round.id", ondelete="CASCADE"), primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
     released_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Whether the round's partial answerers per score are counted in released_score_tally (keys "partial:*").
+    partial_counted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ReleasedResponseTally(TallyCell, Base):

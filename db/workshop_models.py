@@ -7,6 +7,7 @@ part of Base.metadata wherever the package is used.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -84,6 +85,26 @@ class WorkshopRound(Base):
     round_no: Mapped[int] = mapped_column(SmallInteger)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     shown_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class WorkshopRelease(Base):
+    """What one picture of a round showed: its snapshot, k, and per figure family its contributors (for a
+    round tied to a survey round, those counted there and the others apart) and whether it was shown.
+
+    Written when the snapshot moves, before the picture is shown; the next picture is decided against these
+    (assessment/anonymity/figures.py), and the dashboard of the tied round against them too.
+    """
+
+    __tablename__ = "workshop_release"
+    __table_args__ = (PrimaryKeyConstraint("session_id", "round_no", "shown_count"),)
+
+    session_id: Mapped[int] = mapped_column(ForeignKey("workshop_session.id", ondelete="CASCADE"))
+    round_no: Mapped[int] = mapped_column(SmallInteger)
+    shown_count: Mapped[int] = mapped_column(Integer)
+    k: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # {"families": {family: [counted, other]}, "shown": [family, ...]}
+    payload: Mapped[dict[str, Any]]
 
 
 class WorkshopParticipant(Base):

@@ -2,21 +2,26 @@
 transaction is the user's action)."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from db.locking import locked
-from db.models import Draft
+from db.models import Draft, Response
 from db.workshop_models import (
     WorkshopAction,
     WorkshopEntry,
     WorkshopParticipant,
+    WorkshopRelease,
     WorkshopRound,
     WorkshopSession,
 )
+
+# Only a session's first round counts toward its tied survey round (the second is the same people again).
+TIED_ROUND = 1
 
 
 def add_session(session: Session, **fields: object) -> WorkshopSession:
@@ -174,3 +179,46 @@ def sessions_with_counts(session: Session, ids: Iterable[int]) -> dict[int, tupl
 def session_of_response(session: Session, response_id: int) -> int | None:
     """The workshop session a response belongs to, if any."""
     return session.scalar(select(WorkshopEntry.session_id).where(WorkshopEntry.response_id == response_id))
+
+
+def picture_releases(session: Session, session_id: int, round_no: int) -> list[WorkshopRelease]:
+    """What each picture of a round showed, in the order shown (snapshots only grow)."""
+    query = (select(WorkshopRelease).where(WorkshopRelease.session_id == session_id,
+                                           WorkshopRelease.round_no == round_no)
+             .order_by(WorkshopRelease.shown_count))
+    return list(session.scalars(query))
+
+
+def add_picture_release(session: Session, *, session_id: int, round_no: int, shown_count: int, k: int,
+                        payload: dict[str, Any], at: datetime) -> WorkshopRelease:
+    row = WorkshopRelease(session_id=session_id, round_no=round_no, shown_count=shown_count, k=k, payload=payload,
+                          created_at=at)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def counted_in_round(session: Session, response_ids: Collection[int]) -> set[int]:
+    """Those of the responses that count toward a survey round."""
+    if not response_ids:
+        return set()
+    query = select(Response.id).where(Response.id.in_(list(response_ids)), Response.round_id.is_not(None))
+    return set(session.scalars(query))
+
+
+def tied_pictures(session: Session, *, organisation_id: int, round_ids: Collection[int]
+                  ) -> list[tuple[int, tuple[int, int, None], list[WorkshopRelease]]]:
+    """The pictures of the first round of every session tied to one of the survey rounds: (session id, the
+    cell its counted responses lie in, the picture releases in the order shown)."""
+    if not round_ids:
+        return []
+    tied = session.execute(select(WorkshopSession.id, WorkshopSession.team_id, WorkshopSession.round_id).where(
+        WorkshopSession.organisation_id == organisation_id, WorkshopSession.round_id.in_(sorted(round_ids)))
+        .order_by(WorkshopSession.id)).all()
+    out = []
+    for session_id, team_id, round_id in tied:
+        releases = picture_releases(session, session_id, TIED_ROUND)
+        if releases:
+            # A workshop's questionnaire gives no role: its counted responses lie in the cell without one.
+            out.append((session_id, (team_id, round_id, None), releases))
+    return out

@@ -61,13 +61,14 @@ from .dashboard_parts import (
     TrendPoint,
     common_themes_and_items,
     domain_reliability,
+    group_alignment,
     group_for,
     rounds_for_trend,
     team_participation,
     theme_means_of,
     where_to_start,
 )
-from .dashboard_stats import ALIGNMENT_BOUNDS, Estimate, Moments, likert_distribution, mean_interval
+from .dashboard_stats import Estimate, Moments, likert_distribution, mean_interval
 from .errors import InvalidInput
 from .runtime import Runtime
 
@@ -230,7 +231,7 @@ def _build(ctx: DashboardContext, account: AccountView | None) -> DashboardView:
         scores = ctx.sums.scores(selection.selector)
         answers = ctx.sums.answers(selection.selector)
         theme_means = theme_means_of(themes, items, scores, answers, newest)
-        alignment = mean_interval(scores.get(ALIGNMENT_KEY, Moments()), ALIGNMENT_BOUNDS)
+        alignment = group_alignment(themes, scores)
         distribution = _alignment_distribution(scores)
         withheld_items = ctx.sums.withheld_items(selection.selector)
         likert = tuple(
@@ -258,7 +259,7 @@ def _build(ctx: DashboardContext, account: AccountView | None) -> DashboardView:
             answers = ctx.sums.answers(group.selector)
             all_means = theme_means_of(themes, items, scores, answers, newest)
             means = tuple(m for m in all_means if m.theme in heatmap_themes)
-            team_alignment = mean_interval(scores.get(ALIGNMENT_KEY, Moments()), ALIGNMENT_BOUNDS)
+            team_alignment = group_alignment(themes, scores)
             agreements = tuple(ThemeAgreement(m.theme, m.agreement) for m in all_means)
         heatmap.append(TeamThemes(row.id, row.name, group, means, team_alignment))
         agreement.append(TeamAgreement(row.id, row.name, group, agreements))
@@ -273,7 +274,7 @@ def _build(ctx: DashboardContext, account: AccountView | None) -> DashboardView:
         point_alignment, point_means = None, ()
         if group.shown:
             scores = ctx.sums.scores(group.selector)
-            point_alignment = mean_interval(scores.get(ALIGNMENT_KEY, Moments()), ALIGNMENT_BOUNDS)
+            point_alignment = group_alignment(themes, scores)
             point_means = tuple(ThemeMean(t, mean_interval(scores.get(t.key, Moments())), None)
                                 for t in themes)
         trends.append(TrendPoint(survey_round.id, survey_round.name, survey_round.opens_at, group,

@@ -14,6 +14,7 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from assessment.anonymity import Decision, Population, Selector
+from assessment.figure_items import FigureParts, figure_parts
 from db.models import Intervention
 from db.org_models import Organisation, SurveyRound, Team
 from db.organisations import get_organisation, list_round_teams, list_rounds, list_teams
@@ -101,7 +102,16 @@ def load_context(rt: Runtime, session: Session, filters: Filters, language: str,
     for survey_round in rounds:
         name = f"intervention:{survey_round.intervention_id}"
         round_groups[name] = round_groups[name] | {survey_round.id}
-    release = load_release(session, organisation, {r.id for r in rounds}, dict(round_groups), now)
+    instrument_of = {r.id: r.instrument_hash for r in rounds}
+    parts: dict[str, FigureParts] = {}
+
+    def parts_of(round_id: int) -> FigureParts:
+        content_hash = instrument_of[round_id]
+        if content_hash not in parts:
+            parts[content_hash] = figure_parts(rt.bank(content_hash))
+        return parts[content_hash]
+
+    release = load_release(session, organisation, {r.id for r in rounds}, dict(round_groups), now, parts_of)
     population = Population(release.counts)
     decisions = release.decisions
     sums = TallySums(release.score_cells, release.answer_cells, release.shown)

@@ -46,7 +46,7 @@ def export_rows(view: DashboardView) -> list[dict[str, Any]]:
             d = item.distribution
             if item.withheld:
                 rows.append(_row("answer distribution", selection.label, theme=item.text,
-                                 note=f"withheld: fewer than {view.k} answers"))
+                                 note=f"withheld: fewer than {view.k} answers, or a small group answered only part of its theme"))
                 continue
             for point, share in d.percentages.items():
                 rows.append(_row("answer distribution", selection.label, theme=item.text,

@@ -77,7 +77,7 @@ GROUP_KEYS = {"all teams": "all_teams", "all rounds": "all_rounds", "all roles":
               "role not given": "role_not_given"}
 GROUP_SEPARATOR = " · "
 _FEWER_THAN_K = re.compile(r"withheld: fewer than (\d+) responses")
-_FEWER_ANSWERS = re.compile(r"withheld: fewer than (\d+) answers")
+_FEWER_ANSWERS = re.compile(r"withheld: fewer than (\d+) answers, or a small group answered only part of its theme")
 _WITHHELD = "withheld: "
 # Longest first, so "this team's view is split" is one phrase, not a prefix and "view is split".
 _PHRASES = re.compile("|".join(re.escape(p) for p in sorted(NOTE_KEYS, key=len, reverse=True)))

@@ -4,6 +4,7 @@ reliability, where to start) and the functions that build them from the tallies'
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,10 +12,12 @@ from datetime import datetime
 from assessment.anonymity import ALL, EMPTY, NOT_OFFERED, WITHHELD, Decision, Selector
 from assessment.scoring import HIGH_FROM, LOW_UPTO
 from db.org_models import SurveyRound, Team
+from db.tallies import ALIGNMENT_KEY
 from questions.model import Instrument, localise
 
 from .dashboard_data import DashboardContext
 from .dashboard_stats import (
+    ALIGNMENT_BOUNDS,
     Agreement,
     Distribution,
     Estimate,
@@ -23,6 +26,7 @@ from .dashboard_stats import (
     domain_alpha,
     group_agreement,
     mean_interval,
+    t_critical_95,
 )
 
 LOW_PARTICIPATION_BELOW = 0.5     # share of a team's headcount (per round invited) that answered
@@ -239,6 +243,33 @@ def common_themes_and_items(instruments: Sequence[Instrument], language: str
         if item.domain in theme_ids
         and all(item.id in {o.id for o in i.items if o.domain == item.domain} for i in instruments))
     return themes, items
+
+
+def group_alignment(themes: Sequence[Theme], scores: Mapping[str, Moments]) -> Estimate | None:
+    """The group's alignment index: the match themes' average minus the clash themes' average, each theme
+    averaged over those with a score for it; its spread and interval are those of people's own indexes.
+
+    For a group in which everyone has every theme score this is the average of their own indexes. Unlike
+    that average it adds nothing to the theme averages shown beside it, so the two together never tell the
+    theme scores of the few who lack one (assessment/anonymity/figures.py). None without the people's
+    indexes (withheld, or nobody has one) or with fewer than half the themes of a side."""
+    own = mean_interval(scores.get(ALIGNMENT_KEY, Moments()), ALIGNMENT_BOUNDS)
+    if own is None:
+        return None
+    sides = []
+    for side in ("match", "mismatch"):
+        on_side = [theme for theme in themes if theme.side == side]
+        means = [scores[theme.key].total / scores[theme.key].n for theme in on_side
+                 if theme.key in scores and scores[theme.key].n]
+        if not on_side or 2 * len(means) < len(on_side):
+            return None
+        sides.append(sum(means) / len(means))
+    mean = sides[0] - sides[1]
+    if own.sd is None:
+        return Estimate(own.n, mean, None, None, None)
+    half = t_critical_95(own.n - 1) * own.sd / math.sqrt(own.n)
+    lowest, highest = ALIGNMENT_BOUNDS
+    return Estimate(own.n, mean, own.sd, max(lowest, mean - half), min(highest, mean + half))
 
 
 def theme_means_of(themes: Sequence[Theme], items: Sequence, scores: Mapping[str, Moments],

@@ -3,28 +3,68 @@
 A closed round's tallies are frozen the first time the dashboard meets it (db/releases.py), so a published
 cell never changes. Every figure has its own contributors per cell (a score counts only the responses that
 have it, an item only the answers that are not "not applicable"), so each figure family is decided on its
-own counts, together with everything released before (assessment/anonymity/history.py). The decisions are
-stored in the ledger before the page shows any of them: a release that cannot be recorded is not shown.
+own counts, together with everything released before (assessment/anonymity/history.py). A score is shown
+only where its partial answerers (some of its statements answered, not all) may be shown too: they are what
+the score tells beyond the statements' distributions (assessment/anonymity/figures.py); they are counted
+once per round, when it is frozen. A workshop tied to a survey round showed pictures of the first responses
+of its team's cell: those pictures are earlier rows of the same ledger, over parts of that cell. The
+decisions are stored in the ledger before the page shows any of them: a release that cannot be recorded is
+not shown.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from assessment.anonymity import (ALL, EMPTY, FEWER_THAN_K, PROTECTS_SMALL_GROUP, SHOWN, WITHHELD, Decision,
-                                  Population, Selector)
+from assessment.anonymity import (
+    ALL,
+    EMPTY,
+    FEWER_THAN_K,
+    PROTECTS_SMALL_GROUP,
+    SHOWN,
+    WITHHELD,
+    Decision,
+    Population,
+    Selector,
+)
+from assessment.anonymity.figures import (
+    ALIGNMENT,
+    alignment_complete,
+    covering,
+    item_family,
+    partial_family,
+)
 from assessment.anonymity.history import PastRelease, publishable_after, view_cells
+from assessment.figure_items import FigureParts
 from db.org_models import Organisation
 from db.organisations import get_organisation
-from db.releases import add_release, find_release, freeze_rounds, list_releases, released_round_ids
-from db.tallies import (ALIGNMENT_BIN_PREFIX, NOT_APPLICABLE_VALUE, AnswerCell, ScoreCell, count_cells,
-                       read_answer_cells, read_score_cells)
+from db.releases import (
+    PARTIAL_PREFIX,
+    add_release,
+    count_partial_answerers,
+    find_release,
+    freeze_rounds,
+    list_releases,
+    partial_uncounted,
+    released_round_ids,
+)
+from db.tallies import (
+    ALIGNMENT_BIN_PREFIX,
+    NOT_APPLICABLE_VALUE,
+    AnswerCell,
+    ScoreCell,
+    count_cells,
+    read_answer_cells,
+    read_score_cells,
+)
+from db.workshops import tied_pictures
 
 COUNT_FAMILY = "count"
 ALIGNMENT_FAMILY = "score:alignment_index"
@@ -38,8 +78,12 @@ def score_family(key: str) -> str:
     return ALIGNMENT_FAMILY if key.startswith(ALIGNMENT_BIN_PREFIX) else f"score:{key}"
 
 
-def item_family(item_id: str) -> str:
-    return f"item:{item_id}"
+@dataclass(frozen=True)
+class ChannelRows:
+    """What another channel showed of one figure family: parts carved out of cells, and its rows."""
+
+    parts: dict[tuple, dict[tuple, int]]
+    past: PastRelease
 
 
 @dataclass
@@ -52,25 +96,50 @@ class ReleasedData:
     decisions: dict[Selector, Decision]          # of the response count, every offered view
     codes: dict[str, str]                        # family -> one decision code per offered view
     index: dict[Selector, int]                   # offered view -> its position in the codes
+    alignment_of: frozenset[str] = frozenset()   # the theme scores the alignment index combines
+    covers: dict[str, tuple[str, ...]] = field(default_factory=dict)   # item -> the scores it is part of
 
     def shown(self, family: str, selector: Selector) -> bool:
-        """Whether `family`'s figure of the view may be shown (never for a view or family not decided)."""
-        position, codes = self.index.get(selector), self.codes.get(family)
-        return position is not None and codes is not None and codes[position] == "s"
+        """Whether `family`'s figure of the view may be shown (never for a view or family not decided): by its
+        own contributors; a statement also only where the partial answerers of every score it is part of
+        may be shown; the alignment index only where every theme it combines is shown."""
+        position = self.index.get(selector)
+        if position is None or not self._code_is(family, position, "s"):
+            return False
+        if family.startswith("item:"):
+            return all(self._code_is(partial_family(key), position, "se")
+                       for key in self.covers.get(family.removeprefix("item:"), ()))
+        if family == score_family(ALIGNMENT):
+            # A theme with nobody in the view is no secret; one withheld would follow from the index and the rest.
+            return alignment_complete(lambda theme: self._code_is(theme, position, "se"), self.alignment_of)
+        return True
+
+    def _code_is(self, family: str, position: int, allowed: str) -> bool:
+        """The family's code for the view is one of `allowed`; a family nobody contributes to is empty."""
+        codes = self.codes.get(family)
+        return (codes[position] if codes is not None else "e") in allowed
 
 
 def load_release(session: Session, organisation: Organisation, closed_round_ids: set[int],
-                 round_groups: Mapping[str, frozenset[int]], now: datetime) -> ReleasedData:
+                 round_groups: Mapping[str, frozenset[int]], now: datetime,
+                 parts_of: Callable[[int], FigureParts]) -> ReleasedData:
     """Freeze the rounds closed since the last visit, read the frozen tallies and the release deciding them
-    (made and recorded now when the state is new)."""
+    (made and recorded now when the state is new). `parts_of(round id)`: what the scores of the round's
+    questionnaire rest on."""
     organisation_id = organisation.id
     released = released_round_ids(session, organisation_id=organisation_id)
     locked = False
-    if closed_round_ids - released:
+    uncounted = partial_uncounted(session, organisation_id=organisation_id) & closed_round_ids
+    if closed_round_ids - released or uncounted:
         get_organisation(session, organisation_id=organisation_id, for_update=True)
         locked = True
         released = released_round_ids(session, organisation_id=organisation_id)
         freeze_rounds(session, organisation_id=organisation_id, round_ids=closed_round_ids - released, at=now)
+        # Rounds frozen by a version that did not count partial answerers yet are counted now, once.
+        for round_id in sorted(partial_uncounted(session, organisation_id=organisation_id) & closed_round_ids):
+            parts = parts_of(round_id)
+            count_partial_answerers(session, organisation_id=organisation_id, round_id=round_id,
+                                    items_of=parts.items_of)
         released |= closed_round_ids
     rounds = released & closed_round_ids
     counts = {c: n for c, n in count_cells(session, organisation_id=organisation_id, released=True).items()
@@ -81,8 +150,9 @@ def load_release(session: Session, organisation: Organisation, closed_round_ids:
                if c.round_id in rounds]
     groups = {name: frozenset(r for r in ids if r in rounds) for name, ids in round_groups.items()}
     groups = {name: ids for name, ids in groups.items() if ids}
+    pictures = tied_pictures(session, organisation_id=organisation_id, round_ids=rounds)
     k = organisation.min_group_size
-    state = _state(k, counts, groups)
+    state = _state(k, counts, groups, [(s, [p.shown_count for p in shown]) for s, _cell, shown in pictures])
     release = find_release(session, organisation_id=organisation_id, state=state)
     if release is None:
         if not locked:
@@ -91,30 +161,65 @@ def load_release(session: Session, organisation: Organisation, closed_round_ids:
         if release is None:
             families = family_counts(counts, scores, answers)
             past = list_releases(session, organisation_id=organisation_id)
-            payload = decide(families, k, groups, [r.payload for r in past])
+            payload = decide(families, k, groups, [r.payload for r in past], channel_rows(pictures))
             release = add_release(session, organisation_id=organisation_id, state=state, k=k, payload=payload,
                                   at=now)
     selectors = [_decode(s) for s in release.payload["selectors"]]
     codes = {family: entry["codes"] for family, entry in release.payload["families"].items()}
-    return ReleasedData(counts, scores, answers, decode_counts(release.payload, selectors), codes,
-                        {selector: i for i, selector in enumerate(selectors)})
+    shown_scores = [c for c in scores if not c.key.startswith(PARTIAL_PREFIX)]
+    alignment_of = frozenset(key for round_id in rounds for key in parts_of(round_id).alignment_of)
+    covers: dict[str, set[str]] = defaultdict(set)
+    for round_id in rounds:
+        for item, keys in covering(parts_of(round_id).items_of).items():
+            covers[item].update(keys)
+    return ReleasedData(counts, shown_scores, answers, decode_counts(release.payload, selectors), codes,
+                        {selector: i for i, selector in enumerate(selectors)}, alignment_of,
+                        {item: tuple(sorted(keys)) for item, keys in covers.items()})
 
 
-def _state(k: int, counts: Mapping[tuple, int], groups: Mapping[str, frozenset[int]]) -> str:
+def _state(k: int, counts: Mapping[tuple, int], groups: Mapping[str, frozenset[int]], pictures: list) -> str:
     text = json.dumps([k, sorted(([*cell, n] for cell, n in counts.items()), key=repr),
-                       sorted([name, sorted(ids)] for name, ids in groups.items())], default=str)
+                       sorted([name, sorted(ids)] for name, ids in groups.items()), sorted(pictures)], default=str)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def channel_rows(pictures: Sequence[tuple[int, tuple, Sequence[Any]]]) -> dict[str, ChannelRows]:
+    """Per family, the pictures of tied workshops as rows over parts of their team's cell.
+
+    `pictures`: (session id, the cell its counted responses lie in, its first round's picture releases in
+    the order shown). The responses between two pictures are one part of the cell (those counted in the
+    survey round) plus one part outside every cell (those not counted there); picture j shows parts 1..j."""
+    parts: dict[str, dict[tuple, dict[tuple, int]]] = defaultdict(dict)
+    outside: dict[str, dict[tuple, int]] = defaultdict(dict)
+    rows: dict[str, list[frozenset]] = defaultdict(list)
+    for session_id, cell, releases in pictures:
+        for family in sorted({family for release in releases for family in release.payload["families"]}):
+            before, so_far = (0, 0), []
+            for number, release in enumerate(releases):
+                counted, other = release.payload["families"].get(family, (0, 0))
+                inside_part = ("workshop", session_id, number, "counted")
+                outside_part = ("workshop", session_id, number, "other")
+                parts[family].setdefault(cell, {})[inside_part] = max(0, counted - before[0])
+                outside[family][outside_part] = max(0, other - before[1])
+                so_far += [inside_part, outside_part]
+                before = (counted, other)
+                if family in release.payload["shown"]:
+                    rows[family].append(frozenset(so_far))
+    return {family: ChannelRows(parts[family], PastRelease(outside[family], tuple(rows[family])))
+            for family in parts}
 
 
 def family_counts(counts: Mapping[tuple, int], scores: Sequence[ScoreCell], answers: Sequence[AnswerCell]
                   ) -> dict[str, dict[tuple, int]]:
-    """Contributors per cell of every figure family: responses, each score, each item (N/A excluded)."""
+    """Contributors per cell of every figure family: responses, each score, each item (N/A excluded), each
+    score's partial answerers."""
     families: dict[str, dict[tuple, int]] = {COUNT_FAMILY: dict(counts)}
     for cell in scores:
         if cell.key.startswith(ALIGNMENT_BIN_PREFIX):
             continue
-        families.setdefault(score_family(cell.key), dict.fromkeys(counts, 0))[
-            (cell.team_id, cell.round_id, cell.role)] = cell.n
+        family = (partial_family(cell.key.removeprefix(PARTIAL_PREFIX)) if cell.key.startswith(PARTIAL_PREFIX)
+                  else score_family(cell.key))
+        families.setdefault(family, dict.fromkeys(counts, 0))[(cell.team_id, cell.round_id, cell.role)] = cell.n
     for cell in answers:
         if cell.value != NOT_APPLICABLE_VALUE:
             family = families.setdefault(item_family(cell.item_id), dict.fromkeys(counts, 0))
@@ -124,8 +229,10 @@ def family_counts(counts: Mapping[tuple, int], scores: Sequence[ScoreCell], answ
 
 
 def decide(families: Mapping[str, Mapping[tuple, int]], k: int, groups: Mapping[str, frozenset[int]],
-           past_payloads: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """The payload of a new release: per family, its contributors per cell and one decision code per view."""
+           past_payloads: Sequence[dict[str, Any]], channels: Mapping[str, ChannelRows] | None = None
+           ) -> dict[str, Any]:
+    """The payload of a new release: per family, its contributors per cell and one decision code per view,
+    checked against the earlier releases and the rows other channels showed (`channels`)."""
     cells = sorted(families[COUNT_FAMILY], key=repr)
     selectors: list[Selector] | None = None
     decided: dict[str, dict[str, Any]] = {}
@@ -134,10 +241,16 @@ def decide(families: Mapping[str, Mapping[tuple, int]], k: int, groups: Mapping[
         vector = [int(weights.get(cell, 0)) for cell in cells]
         past = [_past_release(payload, family) for payload in past_payloads]
         past = [release for release in past if release is not None]
-        signature = json.dumps([vector, [sorted(map(repr, r.shown)) for r in past]])
+        channel = (channels or {}).get(family)
+        if channel is not None:
+            past.append(channel.past)
+        signature = json.dumps([vector, [sorted(map(repr, r.shown)) for r in past],
+                                repr(sorted((repr(c), sorted(map(repr, p.items()))) for c, p in channel.parts.items()))
+                                if channel else None, repr(sorted(map(repr, channel.past.weights.items())))
+                                if channel else None])
         if signature not in by_signature:
             population = Population(dict(zip(cells, vector)))
-            decisions = publishable_after(population, k, groups, past)
+            decisions = publishable_after(population, k, groups, past, channel.parts if channel else None)
             selectors = selectors or list(decisions)
             by_signature[signature] = "".join(_CODES[d.status, d.reason if d.withheld else None]
                                               for d in (decisions[s] for s in selectors))
@@ -181,5 +294,5 @@ def _decode(encoded: Sequence) -> Selector:
                     ALL if role == "*" else role)
 
 
-__all__ = ["ALIGNMENT_FAMILY", "COUNT_FAMILY", "ReleasedData", "decide", "decode_counts", "family_counts",
-           "item_family", "load_release", "score_family"]
+__all__ = ["ALIGNMENT_FAMILY", "COUNT_FAMILY", "ChannelRows", "ReleasedData", "channel_rows", "decide",
+           "decode_counts", "family_counts", "item_family", "load_release", "score_family"]

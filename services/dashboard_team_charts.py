@@ -122,8 +122,9 @@ def trend_alignment(view, language: str) -> ChartWithTable:
                      color=COLOURS["muted"], thickness=1.2, width=5),
         hovertemplate="%{y:.0f}<extra></extra>", name=t("chart.alignment_index", language)))
     for i, point in enumerate(points):
-        if not point.group.shown:
-            fig.add_annotation(x=i, y=0, showarrow=False, text=short_status(point.group, language),
+        if not point.group.shown or point.alignment is None:
+            fig.add_annotation(x=i, y=0, showarrow=False, text=short_status(point.group, language)
+                               if not point.group.shown else t("dashboard.cell.withheld", language),
                                font=dict(size=12, color=COLOURS["muted"]), bgcolor="white")
     base_layout(fig, 300, margin=dict(l=10, r=20, t=20, b=10))
     fig.add_hline(y=0, line=dict(color=COLOURS["muted"], width=1, dash="dot"))
@@ -140,7 +141,7 @@ def trend_alignment(view, language: str) -> ChartWithTable:
                      or t("dashboard.status.shown", language, n=point.group.n),
                      t("dashboard.col.mean", language): format_signed(e.mean, language) if point.group.shown and e
                      else (short_status(point.group, language) if not point.group.shown
-                           else t("report.not_enough", language)),
+                           else t("dashboard.status.protects", language)),
                      t("dashboard.col.interval", language): interval_text(e, language, True)
                      if point.group.shown else "–"})
     shown = [(p, e) for p, e in zip(points, estimates) if e is not None]
@@ -152,7 +153,9 @@ def trend_alignment(view, language: str) -> ChartWithTable:
                     index=format_signed(shown[0][1].mean, language))
     else:
         summary = t("dashboard.trends.summary_none", language)
-    gaps = [f"{p.round_name} ({group_status(p.group, view.k, language)})" for p in points if not p.group.shown]
+    # A shown round can still lack the index: a theme it combines is withheld there.
+    gaps = [f"{p.round_name} ({group_status(p.group, view.k, language) if not p.group.shown else t('dashboard.status.protects', language)})"
+            for p in points if not p.group.shown or p.alignment is None]
     if gaps:
         summary += " " + t("dashboard.trends.summary_gaps", language, rounds="; ".join(gaps))
     return ChartWithTable("dash_trend_alignment", title, fig, pd.DataFrame(rows), summary)

@@ -12,7 +12,7 @@ group rated lowest if that is another one (at most two prompts per theme).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -25,6 +25,7 @@ from assessment.anonymity import (
     Decision,
     Selector,
 )
+from assessment.anonymity.figures import item_family, score_family
 from assessment.scoring import band_of
 from db.tallies import ALIGNMENT_BIN_EDGES, ALIGNMENT_KEY, alignment_bin_key
 from questions.model import NOT_APPLICABLE, AlignmentBands, Instrument, localise
@@ -38,11 +39,11 @@ from .dashboard_parts import (
     Theme,
     ThemeMean,
     common_themes_and_items,
+    group_alignment,
     theme_means_of,
     where_to_start,
 )
 from .dashboard_stats import (
-    ALIGNMENT_BOUNDS,
     NOT_APPLICABLE_VALUE,
     Estimate,
     Moments,
@@ -185,8 +186,9 @@ class RoundComparison:
     alignment: ThemeShift
 
 
-def picture(data: RoundAnswers, *, k: int, language: str) -> WorkshopPicture:
-    """The group's picture of a round: everything when at least k responded, else only why not."""
+def picture(data: RoundAnswers, *, k: int, language: str, families: Collection[str]) -> WorkshopPicture:
+    """The group's picture of a round: when at least k responded, every figure whose family is in `families`
+    (those its contributors allow: services/workshop_presenter.py), else only why not."""
     instrument = data.instrument
     n = len(data.responses)
     themes, items = common_themes_and_items([instrument], language)
@@ -204,24 +206,32 @@ def picture(data: RoundAnswers, *, k: int, language: str) -> WorkshopPicture:
     if not selection.shown:
         return status_only
 
-    scores = _moments([scores for _, scores in data.responses])
-    answers = _answer_counts([answers for answers, _ in data.responses])
+    families = frozenset(families)
+    scores = {key: moments for key, moments in _moments([scores for _, scores in data.responses]).items()
+              if score_family(key) in families}
+    answered = _answer_counts([answers for answers, _ in data.responses])
+    answers = {item: counts for item, counts in answered.items() if item_family(item) in families}
     theme_means = theme_means_of(themes, items, scores, answers, instrument)
     # An element none of the form's statements speaks to is left out, not shown as "not enough answers".
     compassion = tuple(
         ElementMean(number, localise(element.name, language), mean_interval(scores.get(f"element:{number}", Moments())))
         for number, element in instrument.elements.items() if instrument.lens_items(number))
     starts = where_to_start(theme_means, instrument, language)
+    alignment_shown = score_family(ALIGNMENT_KEY) in families
     return replace(
         status_only,
         theme_means=theme_means,
-        alignment=mean_interval(scores.get(ALIGNMENT_KEY, Moments()), ALIGNMENT_BOUNDS),
-        alignment_distribution=_alignment_bins([s.get(ALIGNMENT_KEY) for _, s in data.responses]),
-        theme_bands=tuple(_bands(theme, [s.get(theme.key) for _, s in data.responses]) for theme in themes),
+        alignment=group_alignment(themes, scores),
+        alignment_distribution=_alignment_bins([s.get(ALIGNMENT_KEY) for _, s in data.responses]
+                                               if alignment_shown else []),
+        theme_bands=tuple(_bands(theme, [s.get(theme.key) for _, s in data.responses]) for theme in themes
+                          if score_family(theme.key) in families),
         compassion=compassion,
         likert=tuple(
             ItemDistribution(item.id, localise(item.text, language), item.domain, item.side, item.reverse,
-                             likert_distribution(answers.get(item.id, {}), instrument.scale.points))
+                             likert_distribution(answers.get(item.id, {}), instrument.scale.points),
+                             withheld=item.id not in answers and any(
+                                 value != NOT_APPLICABLE_VALUE for value in answered.get(item.id, {})))
             for item in items),
         where_to_start=starts,
         prompts=prompts_for(starts, compassion, instrument, language),

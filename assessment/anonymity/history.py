@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
+from typing import Hashable, Iterable, Mapping, Sequence
 
 from .model import ALL, PROTECTS_SMALL_GROUP, WITHHELD, Cell, Decision, Population, Round, Selector
 from .suppression import publishable
@@ -29,8 +29,8 @@ class PastRelease:
     """What one earlier release showed of one figure: its contributors per cell then, and the cell sets of
     the views it showed."""
 
-    weights: Mapping[Cell, int]
-    shown: tuple[frozenset[Cell], ...]
+    weights: Mapping[Hashable, int]   # cells, and parts of cells another channel showed
+    shown: tuple[frozenset, ...]
 
 
 def view_cells(population: Population, selectors: Iterable[Selector]) -> dict[Selector, frozenset[Cell]]:
@@ -52,25 +52,45 @@ def view_cells(population: Population, selectors: Iterable[Selector]) -> dict[Se
 
 
 def publishable_after(population: Population, k: int, round_groups: Mapping[str, Iterable[Round]] | None,
-                      past: Sequence[PastRelease]) -> dict[Selector, Decision]:
+                      past: Sequence[PastRelease], parts: Mapping[Cell, Mapping[Hashable, int]] | None = None
+                      ) -> dict[Selector, Decision]:
     """``publishable`` for this moment, with more views withheld where they and the views of ``past``
-    together would reveal a small group that ``past`` alone did not."""
+    together would reveal a small group that ``past`` alone did not.
+
+    ``parts`` splits cells into the parts another channel showed on their own (a workshop tied to a survey
+    round showed the first responses of its team's cell): part -> its contributors. A row holding a cell
+    holds its parts; the cell itself keeps the rest. Rows of ``past`` may name parts directly."""
     decisions = publishable(population, k, round_groups)
     old_rows = {row for release in past for row in release.shown if row}
     if not old_rows:
         return decisions
     shown = [selector for selector, decision in decisions.items() if decision.shown]
     cells_of = view_cells(population, shown)
-    if old_rows <= set(cells_of.values()):
-        return decisions          # nothing old that is not shown again: the new rows alone were verified
-    weight: dict[Cell, int] = {}
+    weight: dict[Hashable, int] = {}
     for release in past:
         weight.update(release.weights)
     weight.update(population.counts)
+    if parts:
+        for cell, split in parts.items():
+            weight.update(split)
+            if cell in weight:
+                weight[cell] = max(0, weight[cell] - sum(split.values()))
+        # A part nobody is in is known to be empty: it is no unknown of the rows.
+        old_rows = {row for row in (_with_parts(row, parts, weight) for row in old_rows) if row}
+        cells_of = {selector: _with_parts(row, parts, weight) for selector, row in cells_of.items()}
+    if old_rows <= set(cells_of.values()):
+        return decisions          # nothing old that is not shown again: the new rows alone were verified
     withheld = _withheld_over_time(sorted(old_rows, key=_row_key), cells_of, weight, k)
     for selector in withheld:
         decisions[selector] = _WITHHELD_OVER_TIME
     return decisions
+
+
+def _with_parts(row: frozenset, parts: Mapping[Cell, Mapping[Hashable, int]], weight: Mapping[Hashable, int]
+                ) -> frozenset:
+    """The row with the parts of its cells, without what holds nobody."""
+    whole = row | {part for cell in row if cell in parts for part in parts[cell]}
+    return frozenset(cell for cell in whole if weight.get(cell, 0) > 0)
 
 
 def _row_key(cells: frozenset[Cell]) -> tuple:

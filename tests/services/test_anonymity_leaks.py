@@ -20,7 +20,7 @@ from tests.services.test_anonymity_over_time import ADMIN, AnonymityOverTime
 
 def ledger_off(monkeypatch):
     """Every release decided on its own moment, as before the ledger."""
-    monkeypatch.setattr(release, "publishable_after", lambda population, k, groups, past:
+    monkeypatch.setattr(release, "publishable_after", lambda population, k, groups, past, parts=None:
                         publishable(population, k, groups))
 
 

@@ -5,9 +5,10 @@ follow from what was shown. The membership of each shown figure comes from this 
 answered what (the scoring core tells which scores a response has), never from the code under test; the
 count the dashboard shows for a view is checked against that model, so a wrong model fails loudly.
 
-Events: responses with random "not applicable" answers, a round closing (the next one opens), erasure of
-one respondent, a purge by retention, k raised or lowered; after each, a look at the dashboard with every
-filter.
+Events: responses with random "not applicable" answers, through a team's link or in a workshop tied to the
+team's open round, a look at a workshop's big screen (its picture goes to the attacker too), a round closing
+(the next one opens), erasure of one respondent, a purge by retention, k raised or lowered; after each, a look
+at the dashboard with every filter.
 """
 from __future__ import annotations
 
@@ -24,12 +25,13 @@ from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant, p
 
 from assessment.anonymity import ALL, Selector
 from assessment.scoring import score_answers
-from db import add_intervention, add_response, create_organisation, create_round, create_team
+from db import Account, add_intervention, add_response, create_organisation, create_round, create_team
+from db import workshops as workshop_rows
 from db.organisations import close_round, update_min_group_size
 from db.repository import create_respondent
 from db.retention import erase_respondent, purge_before
 from questions.model import NOT_APPLICABLE
-from services import dashboard
+from services import dashboard, workshop_presenter
 from services.auth import AccountView
 from services.runtime import build_runtime
 from services.settings import Settings
@@ -49,6 +51,8 @@ class Person:
     families: frozenset[str]        # the figure families this response contributes to
     respondent_id: int
     alive: bool = True
+    workshop: int | None = None     # the tied workshop session it was given in
+    response_id: int = 0
 
 
 class AnonymityOverTime(RuleBasedStateMachine):
@@ -73,6 +77,9 @@ class AnonymityOverTime(RuleBasedStateMachine):
         self.frozen: dict[int, set[int]] = {}          # released round -> its people then
         self.people: dict[int, Person] = {}
         self.attacker = Attacker(self.k)
+        with self.rt.sessions.begin() as session:
+            session.add(Account(id=ADMIN.id, username=ADMIN.username, password_hash=None, role="admin", active=True))
+        self.workshops: dict[tuple[int, int], tuple[int, datetime]] = {}  # (team, round) -> tied session, made at
         self.open_round = self._new_round()
 
     def teardown(self):
@@ -108,6 +115,65 @@ class AnonymityOverTime(RuleBasedStateMachine):
                 self.people[len(self.people) + 1] = Person(self.teams[team], self.open_round, role, families,
                                                            respondent.id)
 
+    @rule(team=st.integers(0, 2), value=st.integers(1, 5), na_items=st.sets(st.integers(0, 40), max_size=12),
+          many=st.integers(3, 6))
+    def answer_in_a_workshop(self, team, value, na_items, many):
+        """Participants of a workshop tied to the team's open round answer (their first round counts there)."""
+        required = list(self.instrument.required_ids)
+        answers = {item: (NOT_APPLICABLE if i in na_items else value) for i, item in enumerate(required)}
+        scores = score_answers(self.instrument, answers).flat()
+        families = frozenset({"count"} | {f"score:{key}" for key, (v, _status) in scores.items() if v is not None}
+                             | {f"item:{item}" for item, a in answers.items() if a != NOT_APPLICABLE})
+        with self.rt.sessions.begin() as session:
+            key = (self.teams[team], self.open_round)
+            if key not in self.workshops:
+                self.workshops[key] = (workshop_rows.add_session(
+                    session, code=uuid.uuid4().hex[:6].upper(), facilitator_id=ADMIN.id, title="Workshop",
+                    intervention="App", instrument_hash=self.instrument.content_hash, language="en",
+                    min_group_size=3, participant_cap=1000, status="open", results_visible=True, current_round=1,
+                    organisation_id=self.org, team_id=key[0], round_id=key[1], created_at=self.now,
+                    expires_at=self.now + timedelta(days=365)).id, self.now)
+            session_id = self.workshops[key][0]
+            for _ in range(many):
+                respondent = create_respondent(session, code_hash=uuid.uuid4().hex)
+                response, _ = add_response(
+                    session, submission_token=uuid.uuid4().hex, respondent_id=respondent.id,
+                    instrument_id=self.instrument.id, instrument_version=self.instrument.version,
+                    instrument_hash=self.instrument.content_hash, language="en", intervention="App", role=None,
+                    answers=answers, scores=scores, organisation_id=self.org, team_id=key[0], round_id=key[1])
+                participant = workshop_rows.add_participant(session, session_id=session_id,
+                                                            device_hash=uuid.uuid4().hex, respondent_id=respondent.id,
+                                                            at=self.now)
+                workshop_rows.add_entry(session, session_id=session_id, participant_id=participant.id, round_no=1,
+                                        response_id=response.id)
+                self.people[len(self.people) + 1] = Person(key[0], key[1], None, families, respondent.id,
+                                                           workshop=session_id, response_id=response.id)
+        self._look_at_the_screen(session_id)     # the big screen is on while people answer
+
+    @precondition(lambda self: bool(self.workshops))
+    @rule(data=st.data())
+    def look_at_a_workshop_screen(self, data):
+        """The big screen of a tied workshop, later: its first round's picture goes to the attacker."""
+        self._look_at_the_screen(data.draw(st.sampled_from(sorted(session_id for session_id, _made
+                                                                   in self.workshops.values()))))
+
+    def _look_at_the_screen(self, session_id: int) -> None:
+        checkpoint = self.attacker.checkpoint()
+        view = workshop_presenter.presenter(self.rt, ADMIN, session_id, language="en")
+        picture, shown = view.pictures[0], view.shown[1]
+        # No snapshot (none shown before the round was published on the dashboard): no figures, only the head
+        # count the room sees anyway.
+        if picture.shown and shown:
+            # The picture's members by this test's own model: the first `shown` of the session's people.
+            given = sorted((p.response_id, pid) for pid, p in self.people.items() if p.workshop == session_id
+                           and p.alive)[:shown]
+            members = [pid for _, pid in given]
+            assert picture.n == len(members), (picture.n, len(members))
+            for family in {"count"} | shown_families(picture):
+                self.attacker.publish(family, {pid for pid in members if family in self.people[pid].families})
+        leaks = self.attacker.revealed_small_groups(self.k, since=checkpoint)
+        assert leaks == [], f"revealed under k={self.k}: {leaks}"
+
     @rule()
     def close_round(self):
         self.now += timedelta(days=1)
@@ -138,6 +204,13 @@ class AnonymityOverTime(RuleBasedStateMachine):
         for person in self.people.values():
             if not (person.round in self.frozen and self.rounds[person.round] >= cutoff):
                 person.alive = False
+        # Workshop sessions made before the cut-off go, with their entries (responses stay as above).
+        for key, (session_id, made) in list(self.workshops.items()):
+            if made < cutoff:
+                del self.workshops[key]
+                for person in self.people.values():
+                    if person.workshop == session_id:
+                        person.workshop = None
         for round_id in [r for r, closes in self.rounds.items() if closes < cutoff]:
             self.frozen.pop(round_id, None)      # and the round itself: nothing refers to it any more
             del self.rounds[round_id]
@@ -193,6 +266,14 @@ class AnonymityOverTime(RuleBasedStateMachine):
         for point in view.trends:
             shown(point.group, {**{f"score:{m.theme.key}": m.estimate is not None for m in point.means},
                                 "score:alignment_index": point.alignment is not None})
+
+
+def shown_families(figures) -> set[str]:
+    """The figure families a workshop picture shows."""
+    out = {f"score:{m.theme.key}" for m in figures.theme_means if m.estimate is not None}
+    out |= {f"score:element:{e.element}" for e in figures.compassion if e.estimate is not None}
+    out |= {f"item:{d.item_id}" for d in figures.likert if d.distribution.answered > 0}
+    return out | ({"score:alignment_index"} if figures.alignment is not None else set())
 
 
 @pytest.mark.xdist_group("anonymity-over-time")

@@ -101,9 +101,11 @@ def test_withheld_heatmap_cells_are_grey_and_labelled_not_coloured_as_data(views
     assert (status.name, data.name) == ("status", "data")
     assert status.showscale is False and {c for _, c in status.colorscale} == {
         dashboard_charts.EMPTY_FILL, dashboard_charts.WITHHELD_FILL}
-    for row, z_data, z_status, label in zip(rows, data.z, status.z, status.text):
+    for row, z_data, z_status, label, cells in zip(rows, data.z, status.z, status.text, data.text):
         if row.group.shown:
-            assert any(v is not None for v in z_data) and set(z_status) == {None}
+            # A shown team's cell without a value says why in words (its statements may all be withheld).
+            assert set(z_status) == {None}
+            assert all(v is not None or cell == t("report.not_enough", language) for v, cell in zip(z_data, cells))
         else:
             assert set(z_data) == {None}
             assert set(label) == {t("dashboard.cell.withheld" if row.group.decision.withheld
@@ -120,8 +122,8 @@ def test_withheld_rounds_are_gaps_in_the_trend_and_named_in_the_summary(shared):
     view = dashboard(shared.runtime, ADMIN, Filters(north.id, team_id=north.teams["Mid"]))
     chart = dashboard_team_charts.trend_alignment(view, "en")
     for point, y in zip(view.trends, chart.figure.data[0].y):
-        assert (y is None) == (not point.group.shown)
-    hidden = [p.round_name for p in view.trends if not p.group.shown]
+        assert (y is None) == (not point.group.shown or point.alignment is None)
+    hidden = [p.round_name for p in view.trends if not p.group.shown or p.alignment is None]
     assert hidden and all(name in chart.summary for name in hidden)
 
 

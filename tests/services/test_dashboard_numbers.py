@@ -9,6 +9,8 @@ from random import Random
 import numpy as np
 import pytest
 
+from assessment.anonymity.figures import is_partial
+from assessment.figure_items import figure_parts
 from assessment.scoring import keyed, score_answers
 from questions.model import NOT_APPLICABLE, localise
 from services.dashboard import LEAST_ALIGNED, MISALIGNED, SPLIT_VIEW, Filters, dashboard, export_rows
@@ -42,6 +44,15 @@ def test_numbers_of_a_hand_built_team_match_direct_computation(runtime):
             respond(session, instrument, org, "T", "R", answers, role="nurse")
     reports = [score_answers(instrument, a) for a in answers_list]
     view = dashboard(runtime, ADMIN, Filters(org.id))
+    items_of = figure_parts(instrument).items_of
+
+    def withheld(item_id: str) -> bool:
+        """Fewer than k = 5 answered it, or 1..4 answered only part of its theme or compassion element."""
+        answered = sum(a[item_id] != NOT_APPLICABLE for a in answers_list)
+        partial = [sum(is_partial(a, items) for a in answers_list)
+                   for items in items_of.values() if item_id in items]
+        return answered < 5 or any(0 < n < 5 for n in partial)
+
     assert view.selection.n == 6 and view.instruments == (instrument.label,)
 
     for mean in view.theme_means:
@@ -51,26 +62,38 @@ def test_numbers_of_a_hand_built_team_match_direct_computation(runtime):
         assert got.n == len(values)
         assert (got.mean, got.low, got.high) == tuple(pytest.approx(v) for v in expected)
         # r_wg(J) from the raw answers (reverse keying leaves variances alone), not applicable left out,
-        # over the items answered by at least k = 5 (an item answered by fewer is withheld)
+        # over the items shown (answered by at least k = 5, and no small group of partial answerers)
         variances = []
         for item in instrument.items_in(mean.theme.id):
             given = [a[item.id] for a in answers_list if a[item.id] != NOT_APPLICABLE]
-            if len(given) >= 5:
+            if not withheld(item.id):
                 variances.append(np.var(given, ddof=1))
+        if not variances:
+            assert mean.agreement is None
+            continue
         ratio = np.mean(variances) / 2.0
         j = len(variances)
         expected_rwg = 0.0 if ratio > 1 else j * (1 - ratio) / (j * (1 - ratio) + ratio)
         assert mean.agreement.value == pytest.approx(expected_rwg)
 
-    expected = _interval([r.alignment_index for r in reports if r.alignment_index is not None], (-100.0, 100.0))
-    assert (view.alignment.mean, view.alignment.low, view.alignment.high) == tuple(
-        pytest.approx(v) for v in expected)
+    # The group's alignment index is that of its theme averages (match minus clash), with the spread and
+    # interval width of people's own indexes.
+    def theme_mean(domain: str) -> float:
+        return np.mean([r.domain(domain).score for r in reports if r.domain(domain).score is not None])
+
+    sides = [np.mean([theme_mean(d.id) for d in instrument.domains_on(side)]) for side in ("match", "mismatch")]
+    own_mean, own_low, own_high = _interval([r.alignment_index for r in reports if r.alignment_index is not None],
+                                            (-1e9, 1e9))
+    half = (own_high - own_low) / 2
+    mean = sides[0] - sides[1]
+    assert (view.alignment.mean, view.alignment.low, view.alignment.high) == (
+        pytest.approx(mean), pytest.approx(max(-100, mean - half)), pytest.approx(min(100, mean + half)))
 
     withheld_items = 0
     for item in view.likert:
         given = [a[item.item_id] for a in answers_list]
         values = [v for v in given if v != NOT_APPLICABLE]
-        if len(values) < 5:       # the item's own contributors are fewer than k: nothing of it is shown
+        if withheld(item.item_id):       # nothing of it is shown
             assert item.distribution.answered == item.distribution.not_applicable == 0 and item.withheld
             withheld_items += 1
             continue
@@ -82,9 +105,10 @@ def test_numbers_of_a_hand_built_team_match_direct_computation(runtime):
     assert withheld_items > 0            # the case this test was built for (10% not applicable, 6 people)
     charts = [likert(view, "en", side) for side in ("match", "mismatch", "value", "compassion")]
     said = " ".join(chart.summary for chart in charts)
-    assert "fewer than 5 people in this selection, so their answers are not shown" in said
+    assert "are not shown in this selection, to protect small groups: fewer than 5 people" in said
     assert "Nobody gave an answer" not in said
-    withheld_rows = [r for r in export_rows(view) if r["note"] == "withheld: fewer than 5 answers"]
+    withheld_rows = [r for r in export_rows(view) if r["note"] == (
+        "withheld: fewer than 5 answers, or a small group answered only part of its theme")]
     assert len(withheld_rows) == withheld_items and all(r["n"] is None for r in withheld_rows)
     for element in view.compassion:
         values = [e.score for r in reports for e in r.elements

@@ -65,7 +65,7 @@ def test_a_round_below_k_shows_no_number_of_it(language, n):
 
 
 def test_theme_bands_show_shares_of_the_group_and_counts_in_the_table():
-    pic = round_of(five_people())
+    pic = round_of(five_people(), k=4)    # 4 have a personalisation score: its bands need k <= 4
     chart = workshop_charts.ws_theme_bands(pic, "en")
     traces = {trace.name: trace for trace in chart.figure.data}
     assert list(traces) == ["Fits their values", "In between", "Clashes with their values", "Not enough answers"]
@@ -83,7 +83,7 @@ def test_theme_bands_show_shares_of_the_group_and_counts_in_the_table():
 
 
 def test_agreement_marks_the_split_themes_against_the_line():
-    pic = round_of(five_people())
+    pic = round_of(five_people(), k=4)    # 4 answered the personalisation statements
     chart = workshop_charts.ws_agreement(pic, "en")
     bar = chart.figure.data[0]
     values = dict(zip(chart.table["Theme"], bar.x))

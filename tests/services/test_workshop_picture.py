@@ -17,6 +17,8 @@ from questions.model import Instrument
 from services.dashboard_parts import LEAST_ALIGNED, MISALIGNED, SPLIT_VIEW, ElementMean, StartingPoint, Theme
 from services.dashboard_stats import MORE_SPREAD_THAN_UNIFORM, Estimate
 from services.i18n import t
+from assessment.anonymity.figures import COUNT, contributors, is_partial, picture_shown
+from assessment.figure_items import figure_parts
 from services.workshop_picture import RoundAnswers, WorkshopPicture, comparison, picture, prompts_for
 from tests.conftest import REPO_ROOT
 
@@ -56,7 +58,12 @@ def five_people(form: Instrument | None = None) -> tuple:
 
 def round_of(responses: tuple, round_no: int = 1, k: int = 5, language: str = "en",
              form: Instrument | None = None) -> WorkshopPicture:
-    return picture(RoundAnswers(round_no, form or instrument(), responses), k=k, language=language)
+    """The round's first picture, with the figure families the presenter would decide for it."""
+    form = form or instrument()
+    parts = figure_parts(form)
+    families = picture_shown(contributors(responses, parts.items_of), [], k, parts.items_of,
+                             parts.alignment_of) | {COUNT}
+    return picture(RoundAnswers(round_no, form, responses), k=k, language=language, families=families)
 
 
 def mean_of(pic: WorkshopPicture, theme_id: str):
@@ -108,7 +115,8 @@ def test_theme_means_and_intervals():
     helping = mean_of(pic, "helping_people").estimate
     assert helping.mean == pytest.approx(40.0)       # (100 + 100 + 0 + 0 + 0) / 5
     personalisation = mean_of(pic, "personalisation").estimate
-    assert personalisation.n == 4 and personalisation.mean == pytest.approx(25.0)   # the first said "n/a"
+    assert personalisation is None   # the first said "n/a": 4 have a score, fewer than k, so it is withheld
+    assert mean_of(round_of(five_people(), k=4), "personalisation").estimate.mean == pytest.approx(25.0)
     suffering = mean_of(pic, "recognising_suffering").estimate
     assert suffering.mean == 0.0
 
@@ -142,11 +150,12 @@ def test_agreement_per_theme(theme_id, value, split, note):
     ("client_autonomy", 0, 2, 3, 0, 3, 0),            # 100 100 75 high, 50 50 middle
     ("financial_benefit", 0, 0, 5, 0, 0, 5),          # a clash theme: high is a clash
     ("helping_people", 3, 0, 2, 0, 2, 3),
-    ("personalisation", 3, 0, 1, 1, 1, 3),            # the first person has no score here
+    ("personalisation", 3, 0, 1, 1, 1, 3),            # the first person has no score here (shown for k = 4)
     ("recognising_suffering", 5, 0, 0, 0, 0, 5),
 ])
 def test_bands_per_theme(theme_id, low, middle, high, not_enough, fits, clashes):
-    bands = next(b for b in round_of(five_people()).theme_bands if b.theme.id == theme_id)
+    k = 5 - not_enough
+    bands = next(b for b in round_of(five_people(), k=k).theme_bands if b.theme.id == theme_id)
     assert (bands.low, bands.middle, bands.high, bands.not_enough) == (low, middle, high, not_enough)
     assert (bands.fits, bands.clashes) == (fits, clashes)
 
@@ -161,10 +170,21 @@ def test_compassion_elements_and_answer_distributions():
     for number, estimate in elements.items():
         scores = [s[f"element:{number}"] for _, s in responses if s[f"element:{number}"] is not None]
         assert estimate.mean == pytest.approx(sum(scores) / len(scores))
-    likert = {i.item_id: i.distribution for i in pic.likert}
+    # The first person answered some of an element's (or theme's) statements and said "not applicable" to
+    # others: the mean with every statement's distribution would tell theirs, so those statements are withheld.
+    items_of = figure_parts(instrument()).items_of
+    likert = {i.item_id: i for i in pic.likert}
     assert len(likert) == len(instrument().items)
-    assert likert["ca1"].answered == 5 and likert["ca1"].percentages == {1: 0, 2: 0, 3: 40, 4: 20, 5: 40}
-    assert likert["pe1"].not_applicable == 1 and likert["pe1"].na_rate == pytest.approx(20.0)
+    for item_id, shown in likert.items():
+        partial = any(is_partial(answers, items) for key, items in items_of.items() if item_id in items
+                      for answers, _ in responses)
+        answered = sum(isinstance(answers.get(item_id), int) for answers, _ in responses)
+        assert shown.withheld == (partial or 0 < answered < 5), item_id
+    assert likert["ca1"].distribution.answered == 5
+    assert likert["ca1"].distribution.percentages == {1: 0, 2: 0, 3: 40, 4: 20, 5: 40}
+    assert likert["pe1"].withheld    # 4 answered it, fewer than k
+    pe1 = {i.item_id: i for i in round_of(responses, k=4).likert}["pe1"].distribution
+    assert pe1.not_applicable == 1 and pe1.na_rate == pytest.approx(20.0)
 
 
 def test_where_to_start_and_its_prompts():

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from db import accounts as account_repo
 from db import snapshot
 from services import (
     accounts,
@@ -20,6 +21,7 @@ from services import (
     organisation_admin,
     survey_rounds,
     workshop_join,
+    workshop_presenter,
     workshops,
 )
 from services.errors import LoginFailed, NotFound
@@ -58,6 +60,8 @@ def fill(rt: Runtime, *, now: datetime | None = None) -> Filled:
     now = now or datetime.now(UTC)
     anna = auth.create_first_admin(rt, "anna", PASSWORD)
     auth.login(rt, "anna", PASSWORD, "client-anna")                          # auth_session
+    with rt.sessions.begin() as session:   # setup_token: set-up deletes them; one a server printed meanwhile
+        account_repo.add_setup_token(session, token_hash="a" * 64, created_at=now, expires_at=now + timedelta(hours=1))
     try:
         auth.login(rt, "anna", "wrong" + PASSWORD, "client-guess")           # lookup_failure
     except LoginFailed:
@@ -91,6 +95,7 @@ def fill(rt: Runtime, *, now: datetime | None = None) -> Filled:
         assessments.save_answers(rt, token=joined.draft_token, answers=answers(rt, 1 + n % 5), step=0)
         assessments.submit(rt, token=joined.draft_token)
     workshops.add_action(rt, fenna, info.id, kind="act", theme=None, text="Plan a team meeting", now=now)
+    workshop_presenter.export(rt, fenna, info.id, "csv", language="en", now=now)   # its picture is recorded
     # A second round, closed and shown once: its tallies are frozen and the release is in the ledger.
     autumn = survey_rounds.create_round(rt, anna, org.id, intervention_id=cbt.id, name="Autumn",
                                         opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=10),
