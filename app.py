@@ -7,6 +7,7 @@ st.set_page_config(page_title="ValueMatch", page_icon=":material/explore:", layo
 runtime = shell.runtime_or_stop()
 language = shell.current_language()
 with shell.database_away_message():
+    staff.announce_setup_token(runtime)
     account = staff.signed_in_account(runtime)
     page = st.navigation(navigation.pages(runtime, account))
     shell.page_style()

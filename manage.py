@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,13 +28,17 @@ from services import (
     question_banks,
     response_import,
     resume_codes,
+    score_output,
+    setup_tokens,
 )
 from services.cli_help import BACKUP_EPILOG, DEMO_EPILOG, IMPORT_EPILOG, PURGE_EPILOG, SCORE_EPILOG
 from services.errors import InvalidInput, NotFound, ServiceError
-from services.runtime import build_runtime, load_settings
+from services.progress import CommandProgress
+from services.runtime import Runtime, build_runtime, load_settings
 
 MISSING_COLUMNS_SHOWN = 10
-PROGRESS_WIDTH = 30
+LONG_COMMANDS = ("score", "demo-data", "import-responses", "export-all", "import-all", "purge")
+SPOOLED_OUTPUT_BYTES = 1 << 20   # scores for the terminal are kept in memory up to this, then on disk
 
 
 def init_db(args: argparse.Namespace) -> int:
@@ -62,27 +68,32 @@ def validate_questions(args: argparse.Namespace) -> int:
 
 
 def score(args: argparse.Namespace) -> int:
-    instrument = (load_instrument(args.bank) if args.bank
-                  else question_banks.default_bank(load_settings()))
-    table = offline_scoring.read_answer_file(args.file, instrument)
-    scored = offline_scoring.score_table(instrument, table)
-    columns, records = offline_scoring.score_records(instrument, table, scored)
-    if table.columns_missing:
-        shown = ", ".join(table.columns_missing[:MISSING_COLUMNS_SHOWN])
-        more = ", ..." if len(table.columns_missing) > MISSING_COLUMNS_SHOWN else ""
-        print(f"note: {len(table.columns_missing)} question(s) of {instrument.label} have no column and "
-              f"count as unanswered: {shown}{more}", file=sys.stderr)
+    bank = load_instrument(args.bank) if args.bank else question_banks.default_bank(load_settings())
+    instrument = offline_scoring.form_of(bank, args.form) if args.form else bank
     output_format = args.format or (
         ("json" if Path(args.output).suffix.lower() == ".json" else "csv") if args.output else "table")
-    render: dict[str, Callable[[list[str], list[dict]], str]] = {
-        "csv": offline_scoring.records_csv, "json": offline_scoring.records_json,
-        "table": offline_scoring.records_table}
-    text = render[output_format](columns, records)
+    with CommandProgress(quiet=args.quiet) as progress:
+        report = progress.counter("Scoring", bytes_=True, final="Checking respondent ids, finishing the output")
+        if args.output:
+            with score_output.output_file(args.output) as out:
+                scored = offline_scoring.score_file(args.file, instrument, out, output_format=output_format,
+                                                    progress=report)
+        else:   # all or nothing on the terminal too: shown once the whole file is scored
+            with tempfile.SpooledTemporaryFile(SPOOLED_OUTPUT_BYTES, "w+", encoding="utf-8", newline="") as out:
+                scored = offline_scoring.score_file(args.file, instrument, out, output_format=output_format,
+                                                    progress=report)
+                out.seek(0)
+                shutil.copyfileobj(out, sys.stdout)
+    if scored.columns_missing:
+        shown = ", ".join(scored.columns_missing[:MISSING_COLUMNS_SHOWN])
+        more = ", ..." if len(scored.columns_missing) > MISSING_COLUMNS_SHOWN else ""
+        print(f"note: {len(scored.columns_missing)} question(s) of {instrument.label} have no column and "
+              f"count as unanswered: {shown}{more}", file=sys.stderr)
+    if scored.matching_form:
+        print(f"note: the columns are exactly the questions of the short form '{scored.matching_form}'; to score "
+              f"them with that form's rules, add --form {scored.matching_form}", file=sys.stderr)
     if args.output:
-        offline_scoring.write_atomically(args.output, text)
-        print(f"Scored {len(records)} respondent(s) with {instrument.label}; wrote {args.output}.")
-    else:
-        sys.stdout.write(text)
+        print(f"Scored {scored.rows:,} respondent(s) with {instrument.label}; wrote {args.output}.")
     return 0
 
 
@@ -132,16 +143,30 @@ def create_admin(args: argparse.Namespace) -> int:
     return 0
 
 
-def make_demo_data(args: argparse.Namespace) -> int:
+def setup_token(args: argparse.Namespace) -> int:
     runtime = build_runtime(load_settings())
-    bar = ProgressBar() if sys.stderr.isatty() else None
     try:
-        made = demo_data.create_demo_organisation(runtime, responses=args.responses, seed=args.seed,
-                                                  organisation=args.organisation, progress=bar)
+        issued = setup_tokens.issue(runtime)
     finally:
         runtime.engine.dispose()
-        if bar:
-            bar.close()
+    if issued is None:
+        return fail("an admin account already exists, so set-up is closed; an admin creates further accounts")
+    print(issued.token)
+    print(f"Enter it on the app's 'Set up' page to create the first admin. It works once, on every server "
+          f"using this database, until {issued.expires_at:%Y-%m-%d %H:%M} UTC.", file=sys.stderr)
+    return 0
+
+
+def make_demo_data(args: argparse.Namespace) -> int:
+    runtime = build_runtime(load_settings())
+    try:
+        with CommandProgress(quiet=args.quiet) as progress:
+            made = demo_data.create_demo_organisation(
+                runtime, responses=args.responses, seed=args.seed, organisation=args.organisation,
+                progress=progress.counter("Creating responses", unit="responses",
+                                          final="Writing the dashboard's tallies and committing"))
+    finally:
+        runtime.engine.dispose()
     print(f"Created '{made.organisation}' (seed {args.seed}): {made.teams} teams, {made.interventions} "
           f"interventions, {made.closed_rounds} closed rounds and {made.open_rounds} open round, "
           f"{made.responses:,} responses. '{made.small_team}' has {made.small_responses} responses in "
@@ -152,8 +177,11 @@ def make_demo_data(args: argparse.Namespace) -> int:
 def import_responses(args: argparse.Namespace) -> int:
     runtime = build_runtime(load_settings())
     try:
-        added = response_import.import_responses(runtime, args.file, organisation=args.organisation,
-                                                 survey_round=args.round, language=args.language)
+        with CommandProgress(quiet=args.quiet) as progress:
+            added = response_import.import_responses(
+                runtime, args.file, organisation=args.organisation, survey_round=args.round,
+                language=args.language, allow_repeat=args.allow_repeat,
+                progress=progress.counter("Checking and scoring rows", final="Storing the responses and committing"))
     except response_import.ResponseFileError as exc:
         return fail(f"cannot import {exc.source}, nothing was imported", exc.problems)
     finally:
@@ -164,18 +192,40 @@ def import_responses(args: argparse.Namespace) -> int:
     print(f"Imported {added.total} response(s) into round '{added.round_name}' of '{added.organisation}':")
     for team, count in added.per_team.items():
         print(f"  {team}: {count}")
+    if added.repeated:
+        print(f"note: {added.repeated} of them repeat responses imported before (--allow-repeat); the audit "
+              "log records this", file=sys.stderr)
     return 0
 
 
 def export_all(args: argparse.Namespace) -> int:
-    made = backup.export_all(load_settings(), args.file)
+    with CommandProgress(quiet=args.quiet) as progress:
+        made = backup.export_all(load_settings(), args.file, progress=progress.counter(
+            "Writing the backup", final="Signing and finishing the file"))
     print(f"Wrote {made.path}: {made.total:,} rows of {len(made.rows)} tables from {made.location} "
           f"(schema revision {made.schema_revision}). It holds password hashes and everyone's answers: keep it safe.")
+    print(f"Signed with backup key {made.key_id}: import-all checks the signature with that key, so keep the key "
+          "too, apart from the backups.")
     return 0
 
 
 def import_all(args: argparse.Namespace) -> int:
-    restored = backup.import_all(load_settings(), args.file)
+    settings = load_settings()
+    if args.accept_unsigned and not args.yes:
+        problem = backup.signature_problem(settings, args.file)
+        if problem is not None:
+            print(f"{args.file} cannot be verified: {problem}. Restored, it would be trusted as it is "
+                  "(accounts and their roles included).")
+            if not _confirmed("Restore it anyway? [y/N] "):
+                print("Nothing was changed.")
+                return 1
+    with CommandProgress(quiet=args.quiet) as progress:
+        restored = backup.import_all(settings, args.file, accept_unsigned=args.accept_unsigned,
+                                     progress=progress.counter("Checking the backup", "Restoring",
+                                                               final="Committing"))
+    if restored.unverified:
+        print(f"note: restored without a valid signature ({restored.unverified}); the audit log records this",
+              file=sys.stderr)
     print(f"Restored {restored.total:,} rows of {len(restored.rows)} tables into {restored.location} from the "
           f"backup made {restored.created_at:%Y-%m-%d %H:%M} UTC (schema revision {restored.schema_revision}).")
     return 0
@@ -183,9 +233,14 @@ def import_all(args: argparse.Namespace) -> int:
 
 def purge(args: argparse.Namespace) -> int:
     period, now = data_protection.parse_period(args.older_than), datetime.now(UTC)   # one cut-off for both runs
-    return _delete_confirmed(
-        args, lambda rt, dry_run: data_protection.purge(rt, older_than=period, dry_run=dry_run, now=now),
-        f"older than {period.text}")
+
+    def run(rt: Runtime, dry_run: bool) -> data_protection.Deleted:
+        with CommandProgress(quiet=args.quiet) as progress:
+            return data_protection.purge(rt, older_than=period, dry_run=dry_run, now=now, progress=progress.counter(
+                "Counting what would be deleted" if dry_run else "Deleting", unit="steps",
+                final=None if dry_run else "Committing"))
+
+    return _delete_confirmed(args, run, f"older than {period.text}")
 
 
 def erase(args: argparse.Namespace) -> int:
@@ -228,26 +283,6 @@ def _confirmed(question: str) -> bool:
         return False
 
 
-class ProgressBar:
-    """A one-line text bar on stderr, redrawn when the shown percentage changes."""
-
-    def __init__(self) -> None:
-        self.shown = -1
-
-    def __call__(self, done: int, total: int) -> None:
-        percent = done * 100 // max(total, 1)
-        if percent != self.shown:
-            self.shown = percent
-            filled = PROGRESS_WIDTH * done // max(total, 1)
-            sys.stderr.write(f"\r[{'#' * filled}{'.' * (PROGRESS_WIDTH - filled)}] {percent:3d}% "
-                             f"{done:,}/{total:,} responses")
-            sys.stderr.flush()
-
-    def close(self) -> None:
-        if self.shown >= 0:
-            sys.stderr.write("\n")
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="manage.py", description="ValueMatch admin commands. The database comes from DATABASE_URL, "
@@ -276,6 +311,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--format", choices=("csv", "json"),
                      help="format of the scores (default: from the --output extension, csv otherwise; "
                           "a table when printing)")
+    sub.add_argument("--form", metavar="ID",
+                     help="score the answers as this short form of the bank, with its own rules (e.g. workshop)")
 
     sub = command("add-intervention", add_intervention,
                   "Add a digital intervention to the list offered on the assessment page.")
@@ -304,6 +341,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="the survey round's name (or its id when two rounds share a name)")
     sub.add_argument("--language", metavar="LANG",
                      help="language the paper questionnaire was in (default: the bank's first language)")
+    sub.add_argument("--allow-repeat", action="store_true",
+                     help="import rows whose team, role and answers were imported into the round before "
+                          "(refused without this)")
+
+    command("setup-token", setup_token,
+            "Print a one-time set-up token for the app's 'Set up' page (only while no admin exists).")
 
     sub = command("create-admin", create_admin,
                   "Create the first admin account (refused once an admin exists; there is no default password).")
@@ -317,6 +360,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("import-all", import_all, "Restore a backup (export-all) into a new, empty database.",
                   epilog=BACKUP_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub.add_argument("file", metavar="FILE", help="a backup file written by export-all")
+    sub.add_argument("--accept-unsigned", action="store_true",
+                     help="restore a backup whose signature is missing or made with another key (asks first)")
+    sub.add_argument("--yes", action="store_true", help="with --accept-unsigned: restore without asking")
 
     sub = command("purge", purge, "Delete personal data older than a period (retention).",
                   epilog=PURGE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -326,6 +372,9 @@ def build_parser() -> argparse.ArgumentParser:
     for sub in (commands.choices["purge"], commands.choices["erase"]):
         sub.add_argument("--yes", action="store_true", help="delete without asking for confirmation")
         sub.add_argument("--dry-run", action="store_true", help="only show what would be deleted")
+    for name in LONG_COMMANDS:
+        commands.choices[name].add_argument(
+            "--quiet", action="store_true", help="show no progress (none is shown either when stderr is not a terminal)")
     return parser
 
 

@@ -8,12 +8,20 @@ at once. Failed tries are counted in the database by the service, never here.
 from __future__ import annotations
 
 import importlib.util
+import sys
 
 import streamlit as st
 
 from app_pages import shell
 from app_pages.shell import plain, t
-from services import auth, authorisation, organisation_admin, passwords, sso
+from services import (
+    auth,
+    authorisation,
+    organisation_admin,
+    passwords,
+    setup_tokens,
+    sso,
+)
 from services.auth import AccountView, SessionToken
 from services.errors import (
     InvalidInput,
@@ -79,6 +87,23 @@ def write_cookie(runtime: Runtime) -> None:
             unsafe_allow_javascript=True)
 
 
+@st.cache_resource(show_spinner=False)
+def _setup_announcer(database_url: str) -> setup_tokens.Announcer:
+    return setup_tokens.Announcer(_to_server_output)
+
+
+def _to_server_output(text: str) -> None:
+    # The server's own output (journal, container log): only the person running it reads it.
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def announce_setup_token(runtime: Runtime) -> None:
+    """While no admin exists, print a set-up token to the server's output: on this process's first run,
+    and again once the printed one has expired (services.setup_tokens.Announcer)."""
+    _setup_announcer(runtime.settings.database_url).announce(runtime)
+
+
 def cookie_written() -> None:
     """The run that drew the cookie's script ran to its end: the browser has it."""
     st.session_state.pop(COOKIE_WRITE_KEY, None)
@@ -103,6 +128,16 @@ def require_account(runtime: Runtime, page: str | None = None, action: str = "vi
         except NotAuthorised:
             st.error(t("staff.no_access"))
             st.stop()
+    return account
+
+
+def recheck_account(runtime: Runtime, page: str, action: str = "view") -> AccountView:
+    """For a fragment that refreshes by itself (st.fragment(run_every=...)), which does not run the
+    page's require_account again: the account checked anew. Signed out, expired, deactivated or no
+    longer allowed, the whole page runs again instead, and that shows the sign-in form or "no access"."""
+    account = signed_in_account(runtime)
+    if account is None or not authorisation.can(account, page, action):
+        st.rerun(scope="app")
     return account
 
 
@@ -146,6 +181,9 @@ def _sign_in(runtime: Runtime) -> None:
         signed_in = auth.login(runtime, username, password, shell.client_key())
     except LoginFailed:
         notify("error", "staff.login_failed")
+        return
+    except auth.UsernameSlowedDown as exc:
+        notify("warning", "staff.login_wait_username", seconds=exc.wait_seconds)
         return
     except TooManyAttempts as exc:
         notify("error", "staff.login_wait", seconds=exc.wait_seconds)

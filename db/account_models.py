@@ -83,3 +83,18 @@ class AuditLog(Base):
     )
     action: Mapped[str] = mapped_column(String(64))
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class SetupToken(Base):
+    """A one-time set-up token, printed while no admin exists; only its sha256 is stored.
+
+    Any app server's token works on every server (they share this table); creating the first admin
+    uses one and deletes them all.
+    """
+
+    __tablename__ = "setup_token"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()

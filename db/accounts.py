@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.account_models import Account, AccountScope, AuditLog, AuthSession
+from db.account_models import Account, AccountScope, AuditLog, AuthSession, SetupToken
 from db.errors import DatabaseError
 from db.locking import locked
 from db.models import LookupFailure, utcnow
@@ -176,6 +176,26 @@ def delete_expired_sessions(session: Session, *, now: datetime) -> int:
     """Forget sessions that expired before `now`; returns how many were deleted."""
     result = session.execute(delete(AuthSession).where(AuthSession.expires_at <= now))
     return result.rowcount
+
+
+# --- set-up tokens ------------------------------------------------------------------------
+
+
+def add_setup_token(session: Session, *, token_hash: str, created_at: datetime, expires_at: datetime) -> None:
+    """Remember a set-up token by the sha256 hex of its text, forgetting the ones expired by now."""
+    session.execute(delete(SetupToken).where(SetupToken.expires_at <= created_at))
+    session.add(SetupToken(token_hash=token_hash, created_at=created_at, expires_at=expires_at))
+
+
+def valid_setup_token(session: Session, *, token_hash: str, now: datetime) -> bool:
+    """True when a set-up token with this hash exists and has not expired."""
+    query = select(SetupToken.id).where(SetupToken.token_hash == token_hash, SetupToken.expires_at > now)
+    return session.scalar(query) is not None
+
+
+def delete_setup_tokens(session: Session) -> int:
+    """Forget every set-up token (the first admin exists); returns how many."""
+    return session.execute(delete(SetupToken)).rowcount
 
 
 # --- audit log ----------------------------------------------------------------------------

@@ -114,6 +114,9 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Deleted rows' bytes are overwritten with zeros, not left in free space of the file: an erasure
+    # (manage.py erase) must not leave the erased answers readable to whoever copies the file.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 

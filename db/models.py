@@ -175,6 +175,9 @@ class Response(Base):
     # sha256 of the answers of a response counted through a link (services/counting_rules.py): identical
     # answer sets in a burst are found by one indexed count, not by comparing every recent response.
     answer_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    # sha256 of a paper-imported row's round, team, role and answers (services/response_import.py):
+    # the same rows imported again, from a re-saved file too, are found by one indexed lookup.
+    import_fingerprint: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class ResponseAnswer(Base):

@@ -9,6 +9,7 @@ to the raw tables (db/tallies.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -42,9 +43,11 @@ __all__ = ["KINDS", "erase_respondent", "purge_before"]
 KINDS = ("responses", "answers", "scores", "drafts", "workshop_sessions", "workshop_participants",
          "workshop_entries", "workshop_actions", "survey_rounds", "invitations", "respondents",
          "lookup_failures", "sign_in_sessions")
+PURGE_STEPS = 12   # the statements of purge_before before the tallies are rebuilt (one step per organisation)
 
 
-def purge_before(session: Session, *, cutoff: datetime) -> dict[str, int]:
+def purge_before(session: Session, *, cutoff: datetime,
+                 progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
     """Delete what is older than `cutoff`; returns how many rows of each kind (KINDS) went.
 
     Responses created before it (answers, scores, workshop entries and the drafts they were
@@ -52,7 +55,7 @@ def purge_before(session: Session, *, cutoff: datetime) -> dict[str, int]:
     frozen tallies), drafts last saved before it, workshop sessions created before it (rounds,
     participants, entries, actions), survey rounds closed before it that nothing refers to any more
     (their invitation links and tallies), respondents created before it with nothing left, failed
-    code lookups and sign-in sessions that ended before it.
+    code lookups and sign-in sessions that ended before it. `progress(done, total)` hears of each step.
     """
     # A released round goes whole or not at all: its published figures are fixed (docs/DASHBOARD.md), so its
     # responses stay until the round itself closed before the cut-off, and then its frozen tallies go too.
@@ -64,26 +67,47 @@ def purge_before(session: Session, *, cutoff: datetime) -> dict[str, int]:
     old_participants = select(WorkshopParticipant.id).where(WorkshopParticipant.session_id.in_(old_sessions))
     organisations = _organisations_of(session, Response.created_at < cutoff)
     counts = dict.fromkeys(KINDS, 0)
+    steps, done = PURGE_STEPS + len(organisations), 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, steps)
+
     counts["drafts"] = _delete(session, Draft, or_(
         Draft.updated_at < cutoff, Draft.submitted_response_id.in_(old_responses),
         Draft.workshop_participant_id.in_(old_participants)))
+    tick()
     counts["workshop_entries"] = _delete(session, WorkshopEntry, or_(
         WorkshopEntry.response_id.in_(old_responses), WorkshopEntry.session_id.in_(old_sessions)))
+    tick()
     counts["workshop_actions"] = _delete(session, WorkshopAction, WorkshopAction.session_id.in_(old_sessions))
+    tick()
     counts["workshop_participants"] = _delete(session, WorkshopParticipant,
                                               WorkshopParticipant.session_id.in_(old_sessions))
+    tick()
     _delete(session, WorkshopRound, WorkshopRound.session_id.in_(old_sessions))
+    tick()
     counts["workshop_sessions"] = _delete(session, WorkshopSession, WorkshopSession.created_at < cutoff)
+    tick()
     counts |= _delete_responses(session, old_responses)
+    tick()
     withdraw_rounds(session, round_ids=list(session.scalars(
         select(ReleasedRound.round_id).join(SurveyRound, SurveyRound.id == ReleasedRound.round_id).where(
             SurveyRound.closes_at < cutoff))))
+    tick()
     counts |= _delete_unused_rounds(session, cutoff, organisations)
+    tick()
     counts["respondents"] = _delete(session, Respondent, Respondent.created_at < cutoff, ~_respondent_in_use())
+    tick()
     counts["lookup_failures"] = _delete(session, LookupFailure, LookupFailure.created_at < cutoff)
+    tick()
     counts["sign_in_sessions"] = _delete(session, AuthSession, AuthSession.expires_at < cutoff)
+    tick()
     for organisation_id in sorted(organisations):
         rebuild_tallies(session, organisation_id=organisation_id)
+        tick()
     return counts
 
 

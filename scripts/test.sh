@@ -9,6 +9,8 @@
 # 2. installs Debian's `chromium` when /usr/bin/chromium is missing
 #    (browser tests drive it through Playwright; Playwright's own browser
 #    download is never used);
+#    and Debian's `libreoffice-calc-nogui` when /usr/bin/soffice is missing
+#    (VM_ALLOW_SKIP_LIBREOFFICE=1: that one test is skipped instead);
 # 3. starts a throwaway PostgreSQL server (installing Debian's `postgresql`
 #    when missing) and exports VM_TEST_POSTGRES_URL, so the database and
 #    service tests run on PostgreSQL as well as SQLite; it is stopped and
@@ -47,6 +49,19 @@ ensure_chromium() {
     [ -x "$CHROMIUM" ] || die "apt-get install chromium did not provide $CHROMIUM"
 }
 ensure_chromium
+
+# LibreOffice opens the exports in tests/security/test_exports_in_libreoffice.py (soffice headless).
+SOFFICE=/usr/bin/soffice
+ensure_libreoffice() {
+    [ -x "$SOFFICE" ] && return 0
+    if [ "${VM_ALLOW_SKIP_LIBREOFFICE:-}" = 1 ]; then
+        log "$SOFFICE missing; VM_ALLOW_SKIP_LIBREOFFICE=1, the spreadsheet test will be skipped"
+        return 0
+    fi
+    apt_install libreoffice-calc-nogui "opening the exports in a real spreadsheet"
+    [ -x "$SOFFICE" ] || die "apt-get install libreoffice-calc-nogui did not provide $SOFFICE"
+}
+ensure_libreoffice
 
 # PostgreSQL: a throwaway cluster (initdb + pg_ctl) in a temporary folder, listening on
 # 127.0.0.1 on a free port; its URL goes to the tests as VM_TEST_POSTGRES_URL, and the

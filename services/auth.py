@@ -20,7 +20,7 @@ from db import accounts as repo
 from db.account_models import Account
 from db.models import utcnow
 
-from . import passwords, throttle
+from . import passwords, setup_tokens, throttle
 from .errors import AdminExists, InvalidInput, LoginFailed, TooManyAttempts
 from .runtime import Runtime
 
@@ -74,21 +74,32 @@ def needs_first_admin(rt: Runtime) -> bool:
         return repo.count_active_admins(session) == 0
 
 
-def create_first_admin(rt: Runtime, username: str, password: str) -> AccountView:
+def create_first_admin(rt: Runtime, username: str, password: str, *, setup_token: str | None = None,
+                       now: datetime | None = None) -> AccountView:
     """Create the first admin. AdminExists once any active admin exists (checked and inserted in
     one locked transaction, so two racing set-ups make one admin); InvalidInput/WeakPassword for a
     bad username or password.
+
+    From the set-up page `setup_token` is what was typed: SetupTokenRefused unless it is a valid
+    token (services.setup_tokens), and nothing is stored. None is for the console (manage.py
+    create-admin), whose user already controls the server.
     """
     name = normalise_username(username)
     passwords.check_strength(password, username=name)
     password_hash = passwords.hash_password(password)   # slow: before the write lock is taken
+    now = now or utcnow()
     with rt.sessions.begin() as session:
         repo.lock_accounts(session)
         if repo.count_active_admins(session):
             raise AdminExists("an admin account already exists; an admin creates further accounts")
+        if setup_token is not None:
+            setup_tokens.use(session, setup_token, now=now)
+        else:
+            repo.delete_setup_tokens(session)
         account = _add_account(session, name, password_hash, "admin")
         repo.add_audit(session, actor_id=None, action="first_admin_created",
-                       detail={"account_id": account.id, "username": name})
+                       detail={"account_id": account.id, "username": name,
+                               "by": "console" if setup_token is None else "setup_token"})
         return AccountView(account.id, account.username, account.role, {})
 
 
@@ -102,34 +113,81 @@ def _add_account(session: Session, name: str, password_hash: str | None, role: s
 # --- password login -----------------------------------------------------------------------
 
 
-def login_policy(rt: Runtime) -> throttle.ThrottlePolicy:
+class UsernameSlowedDown(TooManyAttempts):
+    """Many wrong passwords for this username from several clients, and this client typed one too:
+    a short wait (VM_LOGIN_USERNAME_MAX_WAIT_SECONDS at most); a client without misses signs in at once."""
+
+
+@dataclass(frozen=True)
+class LoginPolicies:
+    """The three slow-downs of password sign-in (OWASP: count per account and source, never lock out)."""
+
+    pair: throttle.ThrottlePolicy       # one username from one client
+    client: throttle.ThrottlePolicy     # one client, every username
+    username: throttle.ThrottlePolicy   # one username, every client: only slows a client with misses
+
+
+def login_policies(rt: Runtime) -> LoginPolicies:
     s = rt.settings
-    return throttle.ThrottlePolicy(s.login_free_attempts, timedelta(minutes=s.login_window_minutes),
-                                   s.login_max_wait_seconds)
+    window = timedelta(minutes=s.login_window_minutes)
+    return LoginPolicies(
+        pair=throttle.ThrottlePolicy(s.login_free_attempts, window, s.login_max_wait_seconds),
+        client=throttle.ThrottlePolicy(s.login_shared_free_attempts, window, s.login_max_wait_seconds),
+        username=throttle.ThrottlePolicy(s.login_shared_free_attempts, window, s.login_username_max_wait_seconds))
+
+
+@dataclass(frozen=True)
+class LoginKeys:
+    """The failure-count keys of one try: only hashes, never a username or an address."""
+
+    username: str
+    pair: str
+    client: str
+
+    @classmethod
+    def of(cls, name: str, client_key: str) -> LoginKeys:
+        def digest(text: str) -> str:
+            # surrogatepass: a lone surrogate (never from a browser, possible from code) is a miss, not a crash
+            return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        return cls(username="user:" + digest(name), pair="pair:" + digest(f"{len(name)}:{name}{client_key}"),
+                   client="client:" + digest(client_key))
+
+
+def login_wait(policies: LoginPolicies, *, pair: list[datetime], client: list[datetime],
+               username: list[datetime], now: datetime) -> TooManyAttempts | None:
+    """Why this try must wait, or None. This client's own misses (for this username, or for any) hold
+    it as long as the slow-down says; everyone's misses for the username only slow a client that
+    missed itself lately, counted from its own last miss, so a stranger can never hold the owner."""
+    own = max(throttle.wait_seconds(policies.pair, pair, now), throttle.wait_seconds(policies.client, client, now))
+    if own:
+        return TooManyAttempts(own)
+    shared = throttle.shared_wait_seconds(policies.username, username, client, now)
+    return UsernameSlowedDown(shared) if shared else None
 
 
 def login(rt: Runtime, username: str, password: str, client_key: str, *,
           now: datetime | None = None) -> SessionToken:
     """Sign in with a password and open a session.
 
-    LoginFailed (one message for an unknown user and a wrong password) or TooManyAttempts when
-    this username or this client failed too often lately. Every try is first recorded as a
-    failure under both keys, so parallel guesses cannot slip past the count; a success takes its
-    own record back and forgets the username's earlier failures.
+    LoginFailed (one message for an unknown user and a wrong password), or TooManyAttempts (its
+    UsernameSlowedDown kind for the username-wide slow-down) as login_wait decides. Every try is
+    first recorded as a failure under its three keys, so parallel guesses cannot slip past the count;
+    a success takes its own record back and forgets the username's failures.
     """
     now = now or utcnow()
     name = unicodedata.normalize("NFKC", username or "").strip().casefold()
-    # surrogatepass: a lone surrogate (never from a browser, possible from code) is a miss, not a crash
-    user_key = "user:" + hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()
-    client = "client:" + hashlib.sha256(client_key.encode("utf-8", "surrogatepass")).hexdigest()
-    policy = login_policy(rt)
+    keys = LoginKeys.of(name, client_key)
+    policies = login_policies(rt)
     with rt.sessions.begin() as session:
-        wait = max(throttle.check_allowed(session, policy, scope=LOGIN_SCOPE, client_key=key, now=now)
-                   for key in (user_key, client))
-        if wait:
-            raise TooManyAttempts(wait)
+        # Locked always in this order (username, pair, client), so two tries cannot wait on each other.
+        misses = {kind: throttle.recent_misses(session, getattr(policies, kind), scope=LOGIN_SCOPE,
+                                               client_key=getattr(keys, kind), now=now)
+                  for kind in ("username", "pair", "client")}
+        refusal = login_wait(policies, now=now, **misses)
+        if refusal is not None:
+            raise refusal
         attempt_ids = [repo.add_lookup_failure(session, scope=LOGIN_SCOPE, client_key=key, at=now)
-                       for key in (user_key, client)]
+                       for key in (keys.username, keys.pair, keys.client)]
         account = repo.find_account(session, username=name) if name and _utf8(name) else None
         stored_hash = account.password_hash if account is not None and account.active else None
         account_id = account.id if account is not None else None
@@ -148,7 +206,9 @@ def login(rt: Runtime, username: str, password: str, client_key: str, *,
                 raise LoginFailed()   # deactivated while the password was being checked
             if account.password_hash == stored_hash:
                 repo.delete_lookup_failures(session, ids=attempt_ids)
-                repo.clear_lookup_failures(session, scope=LOGIN_SCOPE, client_key=user_key)
+                # The client's count stays: one's own account must not wash away guesses at others.
+                for key in (keys.username, keys.pair):
+                    repo.clear_lookup_failures(session, scope=LOGIN_SCOPE, client_key=key)
                 if new_hash is not None:
                     account.password_hash = new_hash   # parameters got stronger since it was hashed
                 return open_session(rt, session, account, now=now)

@@ -1,13 +1,16 @@
 """Backup and restore of the whole database (`manage.py export-all` / `import-all`).
 
 A backup is a zip file: `manifest.json` (format, format version, schema revision, when it was made,
-and per table its columns, row count and sha256) and one `data/<table>.jsonl` per table, a JSON
-array per row in the manifest's column order. Every table of the models is in it (db/snapshot.py),
-password hashes and answers included, so the file must be kept as safe as the database.
+and per table its columns, row count and sha256), `manifest.sig` (the manifest's signature with the
+backup key, services/backup_signing.py) and one `data/<table>.jsonl` per table, a JSON array per row
+in the manifest's column order. Every table of the models is in it (db/snapshot.py), password hashes
+and answers included, so the file must be kept as safe as the database.
 
-Both directions stream: rows are read and written a batch at a time, never a whole table at once.
+Both directions stream: rows are read and written a batch at a time, never a whole table at once, and
+no line or manifest is read beyond its cap (MAX_LINE_BYTES, MAX_MANIFEST_BYTES), whatever the file holds.
 A restore goes into an empty database at the same schema revision, in one transaction: a file that
-is damaged, truncated, of another format version or schema revision is refused and nothing is kept.
+is unsigned or signed otherwise (unless the operator accepts that), damaged, truncated, of another
+format version or schema revision is refused and nothing is kept.
 Nothing here prints.
 """
 from __future__ import annotations
@@ -16,7 +19,6 @@ import hashlib
 import json
 import os
 import zipfile
-import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,18 +33,27 @@ from db import accounts as account_rows
 from db import current_revision, make_engine, make_session_factory, snapshot
 from db.models import UTCDateTime
 
+from . import backup_signing as signing
 from .admin import database_location
-from .errors import ServiceError
+from .backup_file import (
+    FORMAT,
+    MANIFEST,
+    MAX_LINE_BYTES,
+    BackupError,
+    UnverifiedBackup,
+    lines,
+    member,
+    open_archive,
+    signature_problem,
+    verified_manifest,
+)
+from .progress import Progress, RowCount, counted
 from .settings import Settings
 
-FORMAT = "valuematch-backup"
+__all__ = ["BackupError", "BackupSummary", "UnverifiedBackup", "export_all", "import_all", "signature_problem"]
+
 FORMAT_VERSION = 1
-MANIFEST = "manifest.json"
 BATCH = 2000
-
-
-class BackupError(ServiceError):
-    """A backup that cannot be written or restored; the message says why (nothing was changed)."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,8 @@ class BackupSummary:
     schema_revision: str
     created_at: datetime        # when the backup was made
     rows: dict[str, int]        # table -> rows, in restore order
+    key_id: str | None = None       # export: the key that signed it
+    unverified: str | None = None   # import: why its signature was not trusted (restored as accepted)
 
     @property
     def total(self) -> int:
@@ -110,8 +123,10 @@ def _plan() -> list[tuple[Table, list[Codec]]]:
 # --- export ----------------------------------------------------------------------------------------
 
 
-def export_all(settings: Settings, path: str | Path, *, now: datetime | None = None) -> BackupSummary:
+def export_all(settings: Settings, path: str | Path, *, now: datetime | None = None,
+               progress: Progress | None = None) -> BackupSummary:
     """Write every table of the database to a new backup file at `path` (refused when it exists).
+    `progress(rows written, rows in the database)` hears how far it is.
 
     The file is written beside `path` under a temporary name, readable by its owner only, and gets
     its name once complete and once the export is in the audit log ("backup_exported").
@@ -121,13 +136,15 @@ def export_all(settings: Settings, path: str | Path, *, now: datetime | None = N
         raise BackupError(f"{target} exists already; choose a new file name (a backup is never overwritten)")
     plan = _plan()
     location = database_location(settings.database_url)
+    key = signing.signing_key(settings, create=True)
+    assert key is not None   # made when missing
     engine = _open(settings.database_url, location)
     partial = target.with_name(target.name + ".partial")
     try:
         revision = _revision_at_head(engine, location)
         created_at = now or datetime.now(UTC)
         try:
-            rows = _write_file(engine, partial, plan, revision, created_at)
+            rows = _write_file(engine, partial, plan, revision, created_at, key, progress)
         except OSError as exc:
             raise BackupError(f"cannot write {target}: {exc.strerror or exc}") from None
         except sa_exc.SQLAlchemyError as exc:
@@ -135,16 +152,17 @@ def export_all(settings: Settings, path: str | Path, *, now: datetime | None = N
         with make_session_factory(engine).begin() as session:
             account_rows.add_audit(session, actor_id=None, action="backup_exported", at=created_at,
                                    detail={"schema_revision": revision, "tables": len(rows),
-                                           "rows": sum(rows.values()), "file": target.name})
+                                           "rows": sum(rows.values()), "file": target.name,
+                                           "key_id": key.key_id})
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
         engine.dispose()
-    return BackupSummary(str(target), location, revision, created_at, rows)
+    return BackupSummary(str(target), location, revision, created_at, rows, key_id=key.key_id)
 
 
 def _write_file(engine: Engine, partial: Path, plan: list[tuple[Table, list[Codec]]], revision: str,
-                created_at: datetime) -> dict[str, int]:
+                created_at: datetime, key: signing.SigningKey, progress: Progress | None = None) -> dict[str, int]:
     descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive, \
             _snapshot(engine) as connection:
@@ -152,28 +170,35 @@ def _write_file(engine: Engine, partial: Path, plan: list[tuple[Table, list[Code
         if foreign:
             raise BackupError(f"the database holds table(s) the backup does not know: {', '.join(foreign)}; "
                               "nothing was written")
+        done = RowCount(progress, sum(snapshot.row_count(connection, t) for t, _ in plan)) if progress else None
         tables = []
         for table, codecs in plan:
-            info = zipfile.ZipInfo(_member(table), date_time=created_at.timetuple()[:6])
+            info = zipfile.ZipInfo(member(table.name), date_time=created_at.timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
-            with archive.open(info, "w", force_zip64=True) as member:
-                count, digest = _write_table(connection, table, codecs, member)
+            with archive.open(info, "w", force_zip64=True) as data:
+                count, digest = _write_table(connection, table, codecs, data, done)
             tables.append({"name": table.name, "columns": [c.name for c in table.columns],
                            "rows": count, "sha256": digest})
         manifest = {"format": FORMAT, "format_version": FORMAT_VERSION, "schema_revision": revision,
                     "created_at": created_at.isoformat(), "tables": tables}
-        archive.writestr(MANIFEST, json.dumps(manifest, indent=1))
+        document = json.dumps(manifest, indent=1).encode("utf-8")
+        archive.writestr(MANIFEST, document)
+        archive.writestr(signing.SIGNATURE, signing.signature(key, document))
     return {entry["name"]: entry["rows"] for entry in tables}
 
 
-def _write_table(connection: Connection, table: Table, codecs: list[Codec], member: IO[bytes]) -> tuple[int, str]:
+def _write_table(connection: Connection, table: Table, codecs: list[Codec], member: IO[bytes],
+                 done: RowCount | None = None) -> tuple[int, str]:
     digest = hashlib.sha256()
     count = 0
     lines: list[str] = []
-    for row in snapshot.stream_rows(connection, table, batch=BATCH):
+    for row in counted(snapshot.stream_rows(connection, table, batch=BATCH), done):
         lines.append(json.dumps([encode(value) for (encode, _), value in zip(codecs, row, strict=True)],
                                 ensure_ascii=False, separators=(",", ":")))
         count += 1
+        if len(lines[-1].encode("utf-8")) + 1 > MAX_LINE_BYTES:   # import would refuse it: never write it
+            raise BackupError(f"row {count} of table {table.name} is longer than {MAX_LINE_BYTES:,} bytes, more "
+                              "than a restore reads; nothing was written")
         if len(lines) == BATCH:
             _flush(lines, member, digest)
     _flush(lines, member, digest)
@@ -205,48 +230,42 @@ def _snapshot(engine: Engine) -> Iterator[Connection]:
 # --- import ----------------------------------------------------------------------------------------
 
 
-def import_all(settings: Settings, path: str | Path) -> BackupSummary:
+def import_all(settings: Settings, path: str | Path, *, accept_unsigned: bool = False,
+               progress: Progress | None = None) -> BackupSummary:
     """Restore a backup into the empty database of `settings`, all or nothing.
 
     Refused (BackupError, nothing changed) when the file is not a backup, is damaged or truncated,
-    has another format version or schema revision than this code and the database, or when the
-    database holds any row. Primary keys are kept; PostgreSQL sequences continue after them. The
-    restore is logged as "backup_imported" in the restored audit log.
+    has a line or manifest beyond its cap, has another format version or schema revision than this
+    code and the database, or when the database holds any row; refused as UnverifiedBackup when its
+    signature is missing or does not match the backup key, unless `accept_unsigned` (the operator's
+    explicit choice, recorded in the audit log). Primary keys are kept; PostgreSQL sequences continue
+    after them. The restore is logged as "backup_imported" in the restored audit log. `progress(rows,
+    rows in the file)` hears how far the check of the whole file, and then the restore, is.
     """
     source = Path(path)
     plan = _plan()
     location = database_location(settings.database_url)
-    try:
-        archive = zipfile.ZipFile(source)
-    except FileNotFoundError:
-        raise BackupError(f"{source} does not exist") from None
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise BackupError(f"{source} is not a readable backup (damaged or truncated?): {exc}") from None
+    archive = open_archive(source)
     engine = _open(settings.database_url, location)
     try:
         with archive:
-            manifest = _manifest(archive, source, plan)
+            manifest, unverified = verified_manifest(settings, archive, source, accept_unsigned=accept_unsigned)
+            manifest = _checked(manifest, source, plan)
             _check_database_revision(engine, location, manifest["schema_revision"])
-            _verify(archive, source, plan, manifest)
-            rows = _restore(engine, archive, source, plan, manifest)
+            listed = sum(n for entry in manifest["tables"].values() if isinstance(n := entry.get("rows"), int))
+            _verify(archive, source, plan, manifest, RowCount(progress, listed))
+            rows = _restore(engine, archive, source, plan, manifest, unverified, RowCount(progress, listed))
     except sa_exc.SQLAlchemyError as exc:
         raise BackupError(f"cannot restore into {location}, nothing was kept: {_driver_message(exc)}") from None
     finally:
         engine.dispose()
     return BackupSummary(str(source), location, manifest["schema_revision"],
-                         datetime.fromisoformat(manifest["created_at"]), rows)
+                         datetime.fromisoformat(manifest["created_at"]), rows,
+                         unverified=unverified)
 
 
-def _manifest(archive: zipfile.ZipFile, source: Path, plan: list[tuple[Table, list[Codec]]]) -> dict[str, Any]:
-    """The manifest, checked against this code: format, version, schema revision, tables and columns."""
-    try:
-        manifest = json.loads(archive.read(MANIFEST))
-    except KeyError:
-        raise BackupError(f"{source} is not a ValueMatch backup (it has no {MANIFEST})") from None
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
-        raise BackupError(f"{source}: the manifest is damaged ({exc})") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise BackupError(f"{source} is not a ValueMatch backup (its manifest names another format)")
+def _checked(manifest: dict[str, Any], source: Path, plan: list[tuple[Table, list[Codec]]]) -> dict[str, Any]:
+    """The manifest, checked against this code: version, schema revision, tables and columns."""
     if manifest.get("format_version") != FORMAT_VERSION:
         raise BackupError(f"{source} has backup format version {manifest.get('format_version')!r}; this "
                           f"ValueMatch reads version {FORMAT_VERSION} only")
@@ -285,7 +304,7 @@ def _check_database_revision(engine: Engine, location: str, revision: str) -> No
 
 
 def _restore(engine: Engine, archive: zipfile.ZipFile, source: Path, plan: list[tuple[Table, list[Codec]]],
-             manifest: dict[str, Any]) -> dict[str, int]:
+             manifest: dict[str, Any], unverified: str | None, done: RowCount | None = None) -> dict[str, int]:
     rows: dict[str, int] = {}
     with make_session_factory(engine).begin() as session:
         connection = session.connection()
@@ -298,21 +317,22 @@ def _restore(engine: Engine, archive: zipfile.ZipFile, source: Path, plan: list[
                               filled.items()) + "); restore only into a new, empty database")
         for table, codecs in plan:
             entry = manifest["tables"][table.name]
-            rows[table.name] = _restore_table(connection, archive, source, table, codecs, entry)
+            rows[table.name] = _restore_table(connection, archive, source, table, codecs, entry, done)
         snapshot.reset_sequences(connection)
         account_rows.add_audit(session, actor_id=None, action="backup_imported", detail={
             "schema_revision": manifest["schema_revision"], "backup_created_at": manifest["created_at"],
-            "tables": len(rows), "rows": sum(rows.values()), "file": source.name})
+            "tables": len(rows), "rows": sum(rows.values()), "file": source.name,
+            "signature": "accepted unverified: " + unverified if unverified else "verified"})
     return rows
 
 
 def _verify(archive: zipfile.ZipFile, source: Path, plan: list[tuple[Table, list[Codec]]],
-            manifest: dict[str, Any]) -> None:
+            manifest: dict[str, Any], done: RowCount | None = None) -> None:
     """Read the whole file once before writing anything: every table's row count and sha256 as listed."""
     for table, _ in plan:
         entry = manifest["tables"][table.name]
         digest = hashlib.sha256()
-        count = sum(1 for _line in _lines(archive, source, table, digest))
+        count = sum(1 for _line in counted(lines(archive, source, table.name, digest), done))
         if count != entry.get("rows"):
             raise BackupError(f"{source} is damaged: table {table.name} holds {count} rows, its manifest says "
                               f"{entry.get('rows')}; nothing was kept")
@@ -322,31 +342,22 @@ def _verify(archive: zipfile.ZipFile, source: Path, plan: list[tuple[Table, list
 
 
 def _restore_table(connection: Connection, archive: zipfile.ZipFile, source: Path, table: Table,
-                   codecs: list[Codec], entry: dict[str, Any]) -> int:
+                   codecs: list[Codec], entry: dict[str, Any], done: RowCount | None = None) -> int:
     columns = list(entry["columns"])
     decoders = dict(zip((c.name for c in table.columns), (decode for _, decode in codecs), strict=True))
     count = 0
     batch: list[dict[str, Any]] = []
-    for number, line in enumerate(_lines(archive, source, table, hashlib.sha256()), start=1):
+    digest = hashlib.sha256()
+    for number, line in enumerate(counted(lines(archive, source, table.name, digest), done), start=1):
         batch.append(_decode_row(source, table, number, line, columns, decoders))
         count += 1
         if len(batch) == BATCH:
             snapshot.insert_rows(connection, table, batch)
             batch = []
     snapshot.insert_rows(connection, table, batch)
+    if digest.hexdigest() != entry.get("sha256"):   # the file changed since _verify read it
+        raise BackupError(f"{source} changed while it was restored (table {table.name}); nothing was kept")
     return count
-
-
-def _lines(archive: zipfile.ZipFile, source: Path, table: Table, digest: Any) -> Iterator[bytes]:
-    try:
-        with archive.open(_member(table)) as member:
-            for line in member:
-                digest.update(line)
-                yield line
-    except KeyError:
-        raise BackupError(f"{source} is damaged: it has no data for table {table.name}") from None
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
-        raise BackupError(f"{source} is damaged (table {table.name}: {exc}); nothing was kept") from None
 
 
 def _decode_row(source: Path, table: Table, number: int, line: bytes, columns: list[str],
@@ -362,10 +373,6 @@ def _decode_row(source: Path, table: Table, number: int, line: bytes, columns: l
 
 
 # --- shared ----------------------------------------------------------------------------------------
-
-
-def _member(table: Table) -> str:
-    return f"data/{table.name}.jsonl"
 
 
 def _open(url: str, location: str) -> Engine:

@@ -3,16 +3,20 @@
 SCORE_EPILOG = """\
 input: one row per respondent, a column per question id of the bank (items and the optional
 importance/support questions), values 1..5 or na (also NA, n/a); an empty cell is unanswered.
-An optional 'respondent' or 'id' column is carried through to the output. Comma, semicolon and
-tab separated files are accepted; the first row names the columns.
+An optional 'respondent' or 'id' column is carried through to the output; each id may appear in
+one row only. Comma, semicolon and tab separated files are accepted; the first row names the columns.
+With --form ID the answers are scored as that short form of the bank (its questions, themes and
+rules), e.g. --form workshop.
 
-output: one row per respondent with every score (empty when not enough answers were given) and
-the alignment band. When any row or column has a problem, every problem is listed and nothing
-is scored.
+output: one row per respondent with every score (empty when not enough answers were given), the
+alignment band, and how many scored items were answered on the scale and how many 'not applicable'.
+Rows are scored and written as the file is read, so any size of file fits in memory. When any row
+or column has a problem, the problems are listed (the first 100) and nothing is written.
 
 examples:
   python manage.py score answers.csv
   python manage.py score answers.csv --output scores.csv
+  python manage.py score workshop.csv --form workshop --output scores.csv
   python manage.py score answers.csv --bank questions/banks/valuematch-1.0.yaml --format json
 """
 
@@ -36,8 +40,10 @@ an optional 'role' column (a role id of the question bank, or empty) and a colum
 values 1..5 or na, empty = unanswered (the rules of 'manage.py score'). Every row must give enough
 answers for the alignment index. Cells are read as plain text, never as formulas.
 
-When any row or column has a problem, every problem is listed and nothing is imported. Importing
-the same file into the same round twice is refused.
+When any row or column has a problem, every problem is listed and nothing is imported. Rows whose
+team, role and answers were imported into the round before are refused by name, also from a file saved
+again with other spaces or 4 written as 4.0 (--allow-repeat imports them anyway); a respondent id
+given in two rows is an error.
 
 example:
   python manage.py import-responses paper.csv --organisation "GGZ Noord" --round "Spring 2026"
@@ -48,6 +54,11 @@ BACKUP_EPILOG = """\
 The file holds every table: everyone's answers and scores, accounts with their password hashes, the audit
 log. Keep it as safe as the database (it is written readable by its owner only). On SQLite other writers
 wait while it runs. Restore into a new database made with init-db by the same ValueMatch version.
+
+The manifest is signed with the backup key (VM_BACKUP_KEY, or the file VM_BACKUP_KEY_FILE made by the
+first export, readable by its owner only). import-all refuses a file whose signature is missing or does
+not match, unless --accept-unsigned is given and confirmed (--yes for scripts). Keep the key apart
+from the backups: whoever has it can sign a backup, and without it no backup can be checked.
 """
 
 

@@ -81,16 +81,18 @@ class Deleted:
 
 
 def purge(rt: Runtime, *, older_than: str | RetentionPeriod, dry_run: bool = False,
-          now: datetime | None = None, actor_id: int | None = None) -> Deleted:
+          now: datetime | None = None, actor_id: int | None = None,
+          progress: Callable[[int, int], None] | None = None) -> Deleted:
     """Delete responses, drafts, workshop data, invitations of old rounds and more older than the period.
 
     See db/retention.py purge_before for what exactly goes. Logged as "data_purged" with the counts.
+    `progress(done, total)` hears of each step (each kind of row deleted, each organisation's tallies).
     """
     period = older_than if isinstance(older_than, RetentionPeriod) else parse_period(older_than)
     cutoff = period.cutoff(now or datetime.now(UTC))
 
     def work(session: Session) -> dict[str, int]:
-        counts = retention.purge_before(session, cutoff=cutoff)
+        counts = retention.purge_before(session, cutoff=cutoff, progress=progress)
         account_rows.add_audit(session, actor_id=actor_id, action="data_purged",
                                detail={"older_than": period.text, "cutoff": cutoff.isoformat(), **counts})
         return counts

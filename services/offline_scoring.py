@@ -1,30 +1,48 @@
-"""Offline scoring of a CSV of answers (`manage.py score`): read and check the file, score every row,
-render the scores as CSV, JSON or a terminal table, and write them out whole or not at all.
+"""Offline scoring of a CSV of answers (`manage.py score`): read and check the file row by row, score each
+row as it is read (services/scoring_plan.py) and write its scores at once, as CSV, JSON or a terminal table.
 
-Nothing is stored. Every problem in a file is reported at once (AnswerFileError); nothing here prints.
+Memory stays flat whatever the file's size: one row is held at a time, plus 8 bytes per respondent id to
+find ids given twice (a hash of each id; only when two hashes meet is the file read again to name the ids,
+so a hash collision never refuses a file). Nothing is stored. Every problem in a file is reported
+(AnswerFileError, the first MAX_PROBLEMS of them listed); the output is then incomplete, so callers write
+it where it can be dropped (`output_file`, a spooled buffer). Nothing here prints.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
 import io
-import json
+import itertools
 import math
 import os
-import tempfile
+from array import array
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
+from typing import IO, Self
 
-from assessment import ScoreReport, score_answers
-from questions import NOT_APPLICABLE, Instrument
+import numpy as np
 
-from .errors import ServiceError
-from .exports import neutralise_cell
+from questions import NOT_APPLICABLE, Instrument, derive_form
+
+from .errors import InvalidInput, ServiceError
+from .score_output import WRITERS, ScoreWriter
+from .scoring_plan import ScoringPlan
 from .text_rules import has_odd_characters, quoted
 
 ID_COLUMNS = ("respondent", "id")
 NOT_APPLICABLE_SPELLINGS = {"na", "n/a"}   # compared in lower case, so NA and N/A count too
 DELIMITERS = (",", ";", "\t")              # spreadsheets in many locales export with ';'
+MAX_PROBLEMS = 100                         # listed; more are counted (a broken file can have millions)
+ROW_NUMBERS_SHOWN = 5                      # per respondent id given more than once
+PROGRESS_EVERY = 2048                      # rows between progress reports
+MAX_LINE_CHARS = 1 << 20                   # far above any row of answers
+COUNT_COLUMNS = ("alignment_band", "answered", "not_applicable")
+
+Progress = Callable[[int, int], None]      # (bytes read, file size)
 
 
 class AnswerFileError(ServiceError):
@@ -40,158 +58,268 @@ class AnswerFileError(ServiceError):
 class AnswerRow:
     row: int                          # as a spreadsheet numbers it: the header is row 1
     respondent: str | None
-    answers: dict[str, int | str | None]
+    answers: list                     # per question of the instrument, in question_ids order
 
 
 @dataclass(frozen=True)
-class AnswerTable:
+class ScoringSummary:
     source: str
+    instrument: Instrument
+    rows: int
     id_column: str | None
-    rows: list[AnswerRow]
     columns_missing: list[str]        # questions of the bank without a column (scored as unanswered)
+    matching_form: str | None         # scored with the whole bank, but the columns are exactly this form's
 
 
-@dataclass(frozen=True)
-class ScoredRow:
-    row: int
-    respondent: str | None
-    report: ScoreReport
+def form_of(bank: Instrument, form_id: str) -> Instrument:
+    """The short form `form_id` of the bank as an instrument of its own (its items, themes and rules)."""
+    try:
+        return derive_form(bank, bank.form(form_id))
+    except KeyError:
+        forms = ", ".join(f"'{f.id}'" for f in bank.forms) or "none"
+        raise InvalidInput(f"{bank.label} has no form '{quoted(form_id)}' (its forms: {forms})") from None
 
 
-def read_answer_file(path: str | Path, instrument: Instrument) -> AnswerTable:
-    """Read a CSV of answers (one row per respondent, a column per question id).
+def score_file(path: str | Path, instrument: Instrument, out: IO[str], *, output_format: str = "csv",
+               progress: Progress | None = None) -> ScoringSummary:
+    """Score the CSV of answers at `path`, writing each row's scores to `out` as soon as it is read.
 
-    AnswerFileError lists every problem at once: unknown columns, values off the scale (by spreadsheet
-    row and column), an empty file, a file that is missing or not UTF-8.
+    AnswerFileError lists the file's problems: unknown columns, values off the scale (by spreadsheet row and
+    column), respondent ids given twice, an empty file, a file that is missing or not UTF-8. `out` then
+    holds an incomplete result: write to something that can be dropped.
     """
-    source = str(path)
-    text = _read_text(Path(path), source)
-    if not text.strip():
-        raise AnswerFileError(source, ["the file is empty; the first row must name the columns "
-                                       f"(question ids such as {', '.join(instrument.question_ids[:3])})"])
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
-    except csv.Error as exc:
-        raise AnswerFileError(source, [f"not a readable CSV file ({exc})"]) from None
-    header = [cell.strip() for cell in records[0]]
-    problems: list[str] = []
-    id_index, item_columns = _read_header(header, records[1:], instrument, problems)
-    rows: list[AnswerRow] = []
-    for number, record in enumerate(records[1:], start=2):
-        if not any(cell.strip() for cell in record):
-            continue  # blank lines are not respondents
-        if any(cell.strip() for cell in record[len(header):]):
-            problems.append(f"row {number}: {len(record)} values but the header names {len(header)} columns")
+    with AnswerReader(path, instrument) as reader:
+        plan = ScoringPlan(instrument, reader.order)
+        writer = WRITERS[output_format](out, columns(plan, reader.id_column), with_id=reader.id_column is not None)
+        written = write_scores(plan, reader.rows(progress), writer, stop=lambda: bool(reader.problems))
+        reader.finish()
+        writer.close()
+        return ScoringSummary(reader.source, instrument, written, reader.id_column, reader.columns_missing,
+                              reader.matching_form())
+
+
+def columns(plan: ScoringPlan, id_column: str | None) -> list[str]:
+    """The output's columns: row, respondent id, every score, alignment band, answered and N/A counts."""
+    return ["row", *([id_column] if id_column else []), *plan.keys, *COUNT_COLUMNS]
+
+
+def write_scores(plan: ScoringPlan, rows: Iterable[AnswerRow], writer: ScoreWriter,
+                 stop: Callable[[], bool] = lambda: False) -> int:
+    """Score each row and hand its record to `writer` before the next row is read; returns the rows scored.
+
+    Once `stop()` is true (a problem was found) rows are still read, so that every problem is found, but
+    no longer scored.
+    """
+    written = 0
+    for item in rows:
+        if stop():
             continue
-        answers: dict[str, int | str | None] = {}
-        for index, question_id in item_columns.items():
+        values, band, answered, not_applicable = plan.score(item.answers)
+        writer.write(item.row, item.respondent, values, band, answered, not_applicable)
+        written += 1
+    return written
+
+
+# --- reading the file, row by row -------------------------------------------------------------
+
+
+class AnswerReader:
+    """A CSV of answers (one row per respondent, a column per question id), read lazily.
+
+    Opening it reads the header; `rows()` then yields each checked row, collecting the problems it finds
+    (the first MAX_PROBLEMS; the rest are counted); `finish()` adds the respondent ids given more than once
+    and raises AnswerFileError when there was any problem.
+    """
+
+    def __init__(self, path: str | Path, instrument: Instrument):
+        self.path, self.source, self.instrument = Path(path), str(path), instrument
+        self.problems: list[str] = []
+        self.more_problems = 0
+        self.rows_read = 0
+        self._id_hashes = array("q")
+        self._raw = _open_binary(self.path, self.source)
+        self.size = os.fstat(self._raw.fileno()).st_size
+        text = io.TextIOWrapper(self._raw, encoding="utf-8-sig", newline="")   # -sig: Excel's BOM
+        lines = self._capped_lines(text)
+        with self._decoding():
+            skipped, first = 0, ""
+            for first in lines:   # blank lines before the header are skipped; the header names the delimiter
+                if first.strip():
+                    break
+                skipped += 1
+            delimiter = _delimiter(first) if first.strip() else DELIMITERS[0]
+            self._records = enumerate(csv.reader(itertools.chain([first], lines), delimiter=delimiter),
+                                      start=skipped + 1)
+            self._take_header()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._raw.close()
+
+    def problem(self, text: str) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(text)
+        else:
+            self.more_problems += 1
+
+    def rows(self, progress: Progress | None = None) -> Iterator[AnswerRow]:
+        """Each row with any answer, checked; its answers in the order of `order` (see ScoringPlan)."""
+        fast = _fast_answers(self.instrument).__getitem__
+        indexes = sorted(self.item_columns)
+        cells = itemgetter(*indexes) if len(indexes) > 1 else lambda record: tuple(record[i] for i in indexes)
+        padding = [None] if len(indexes) < len(self.instrument.question_ids) else []
+        width, unnamed, id_index = len(self.header), self.unnamed, self.id_index
+        with self._decoding():
+            for number, record in self._records:
+                if not any(cell.strip() for cell in record):
+                    continue   # blank lines are not respondents
+                self.rows_read += 1
+                if progress and self.rows_read % PROGRESS_EVERY == 0:
+                    progress(self._raw.tell(), self.size)
+                if len(record) > width and any(cell.strip() for cell in record[width:]):
+                    self.problem(f"row {number}: {len(record)} values but the header names {width} columns")
+                    continue
+                for index in unnamed:
+                    if index < len(record) and record[index].strip():
+                        self.problem(f"column {_column_letter(index)} has values but no name in the header row")
+                        unnamed = [i for i in unnamed if i != index]
+                try:   # most cells are exactly 1..5, na or empty
+                    answers = [*map(fast, cells(record)), *padding]
+                except (KeyError, IndexError):
+                    answers = [*self._answers(number, record, indexes), *padding]
+                respondent = record[id_index].strip() if id_index is not None and id_index < len(record) else None
+                if respondent:
+                    if not (respondent.isascii() and respondent.isprintable()) and has_odd_characters(respondent):
+                        self.problem(f"row {number}, column '{self.id_column}': '{quoted(respondent)}' holds "
+                                     "control or other characters that cannot be shown")
+                    self._id_hashes.append(hash(respondent))
+                yield AnswerRow(number, respondent, answers)
+        if progress:
+            progress(self.size, self.size)
+
+    def _capped_lines(self, text: IO[str]) -> Iterator[str]:
+        """The file's lines, none read beyond MAX_LINE_CHARS (a file of one endless line stays out of memory)."""
+        number = 0
+        while line := text.readline(MAX_LINE_CHARS):
+            number += 1
+            if len(line) == MAX_LINE_CHARS and not line.endswith(("\n", "\r")):
+                raise AnswerFileError(self.source, [(f"line {number} is longer than {MAX_LINE_CHARS:,} characters: "
+                                                    "not a file of answers")])
+            yield line
+
+    def _answers(self, number: int, record: list[str], indexes: list[int]) -> list:
+        """The row's answers read cell by cell (spaces, 4.0, Na ...), reporting each cell that is no answer."""
+        answers = []
+        for index in indexes:
             cell = record[index].strip() if index < len(record) else ""
-            value = _answer(cell, instrument)
+            value = _answer(cell, self.instrument)
             if value is _OFF_SCALE:
-                problems.append(f"row {number}, column '{question_id}': '{quoted(cell)}' is not an answer "
-                                f"(use {instrument.scale.min}..{instrument.scale.max}, na, or leave it empty)")
-            else:
-                answers[question_id] = value
-        respondent = record[id_index].strip() if id_index is not None and id_index < len(record) else None
-        if respondent and has_odd_characters(respondent):
-            problems.append(f"row {number}, column '{header[id_index]}': '{quoted(respondent)}' holds control "
-                            "or other characters that cannot be shown")
-        rows.append(AnswerRow(number, respondent, answers))
-    if problems:
-        raise AnswerFileError(source, problems)
-    if not rows:
-        raise AnswerFileError(source, ["the file has a header row but no answers to score"])
-    present = set(item_columns.values())
-    return AnswerTable(source, header[id_index] if id_index is not None else None, rows,
-                       [q for q in instrument.question_ids if q not in present])
+                self.problem(f"row {number}, column '{self.item_columns[index]}': '{quoted(cell)}' is not an answer "
+                             f"(use {self.instrument.scale.min}..{self.instrument.scale.max}, na, or leave it empty)")
+                value = None
+            answers.append(value)
+        return answers
+
+    def finish(self) -> None:
+        """AnswerFileError when any problem was found (ids given twice included); call after rows()."""
+        if self.rows_read == 0 and not self.problems:
+            self.problem("the file has a header row but no answers to score")
+        for text in self._ids_given_twice():
+            self.problem(text)
+        if self.more_problems:
+            self.problems.append(f"... and {self.more_problems:,} more problem(s): fix these and run again")
+        if self.problems:
+            raise AnswerFileError(self.source, self.problems)
+
+    def matching_form(self) -> str | None:
+        """The bank's form whose items are exactly this file's question columns (scored as the whole bank)."""
+        given = set(self.item_columns.values())
+        return next((f.id for f in self.instrument.forms if set(f.items) == given), None)
+
+    def _take_header(self) -> None:
+        header = [cell.strip() for cell in next(self._records, (0, []))[1]]
+        if not any(header):
+            raise AnswerFileError(self.source, [
+                ("the file is empty; the first row must name the columns "
+                f"(question ids such as {', '.join(self.instrument.question_ids[:3])})")])
+        problems: list[str] = []
+        # Unnamed columns are checked row by row (rows() reports values in them), not by _read_header.
+        self.id_index, self.item_columns = _read_header(header, [], self.instrument, problems)
+        for text in problems:
+            self.problem(text)
+        self.header = header
+        self.unnamed = [i for i, name in enumerate(header) if not name]
+        self.id_column = header[self.id_index] if self.id_index is not None else None
+        self.order = [self.item_columns[index] for index in sorted(self.item_columns)]   # of the answers in a row
+        present = set(self.item_columns.values())
+        self.columns_missing = [q for q in self.instrument.question_ids if q not in present]
+
+    def _ids_given_twice(self) -> list[str]:
+        hashes = np.sort(np.frombuffer(self._id_hashes, dtype=np.int64)) if self._id_hashes else np.zeros(0)
+        clashing = set(hashes[1:][hashes[1:] == hashes[:-1]].tolist())
+        if not clashing:
+            return []
+        rows: dict[str, list[int]] = {}   # a second reading, of the clashing ids only
+        with AnswerReader(self.path, self.instrument) as again:
+            for number, record in again._records:
+                respondent = record[again.id_index].strip() if again.id_index < len(record) else ""
+                if respondent and hash(respondent) in clashing:
+                    rows.setdefault(respondent, []).append(number)
+        return [f"respondent id '{quoted(respondent)}' is given {len(numbers)} times (rows "
+                f"{', '.join(map(str, numbers[:ROW_NUMBERS_SHOWN]))}{', ...' if len(numbers) > ROW_NUMBERS_SHOWN else ''}"
+                "): each respondent can have one row" for respondent, numbers in rows.items() if len(numbers) > 1]
+
+    @contextmanager
+    def _decoding(self) -> Iterator[None]:
+        try:
+            yield
+        except UnicodeDecodeError:
+            raise AnswerFileError(self.source, [(f"not UTF-8 text (byte {_first_bad_byte(self.path)}); "
+                                                "save the file as 'CSV UTF-8' and try again")]) from None
+        except csv.Error as exc:
+            raise AnswerFileError(self.source, [f"not a readable CSV file ({exc})"]) from None
 
 
-def score_table(instrument: Instrument, table: AnswerTable) -> list[ScoredRow]:
-    """Score every row (all rows were checked when the file was read)."""
-    return [ScoredRow(r.row, r.respondent, score_answers(instrument, r.answers)) for r in table.rows]
+def _fast_answers(instrument: Instrument) -> dict[str, object]:
+    """The cells most files hold, read without parsing; anything else goes through _answer."""
+    cells: dict[str, object] = {"": None, **{str(p): p for p in instrument.scale.points}}
+    cells.update({spelling: NOT_APPLICABLE for lower in NOT_APPLICABLE_SPELLINGS
+                  for spelling in (lower, lower.upper())})
+    return cells
 
 
-def score_keys(instrument: Instrument) -> list[str]:
-    """Every score of a report, in ScoreReport.flat() order."""
-    return list(score_answers(instrument, {}).flat())
-
-
-def score_records(instrument: Instrument, table: AnswerTable,
-                  scored: list[ScoredRow]) -> tuple[list[str], list[dict]]:
-    """Column names and one record per respondent: row, respondent id, every score, alignment band."""
-    columns = ["row", *([table.id_column] if table.id_column else []), *score_keys(instrument), "alignment_band"]
-    records = []
-    for item in scored:
-        record: dict = {"row": item.row}
-        if table.id_column:
-            record[table.id_column] = item.respondent
-        record.update({key: value for key, (value, _status) in item.report.flat().items()})
-        record["alignment_band"] = item.report.alignment_band
-        records.append(record)
-    return columns, records
-
-
-# --- output ---------------------------------------------------------------------------------
-
-
-def records_csv(columns: list[str], records: list[dict]) -> str:
-    """The records as CSV text with a header row; an empty cell where a score is missing, formulas made inert."""
-    out = io.StringIO(newline="")
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    for record in records:
-        writer.writerow({k: "" if v is None else neutralise_cell(v) for k, v in record.items()})
-    return out.getvalue()
-
-
-def records_json(columns: list[str], records: list[dict]) -> str:
-    """The records as a JSON list of objects, keys in column order; null where a score is missing."""
-    return json.dumps([{c: r.get(c) for c in columns} for r in records], indent=2, ensure_ascii=False) + "\n"
-
-
-def records_table(columns: list[str], records: list[dict]) -> str:
-    """A plain-text table for the terminal: scores to one decimal, empty when not enough answers."""
-    def cell(value: object) -> str:
-        if value is None:
-            return ""
-        if isinstance(value, float):
-            return f"{value:.1f}"
-        return str(value)
-    cells = [[cell(r.get(c)) for c in columns] for r in records]
-    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip(),
-             "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(v.rjust(w) if _numeric(v) else v.ljust(w) for v, w in zip(row, widths)).rstrip()
-              for row in cells]
-    return "\n".join(lines) + "\n"
-
-
-def _numeric(value: str) -> bool:
+def _open_binary(path: Path, source: str) -> IO[bytes]:
     try:
-        float(value)
-    except ValueError:
-        return False
-    return True
-
-
-def write_atomically(path: str | Path, text: str) -> None:
-    """Write the whole file or nothing (a half-written output would look like a result)."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+        return path.open("rb")
+    except FileNotFoundError:
+        raise AnswerFileError(source, ["file not found"]) from None
+    except IsADirectoryError:
+        raise AnswerFileError(source, ["is a folder, not a CSV file"]) from None
     except OSError as exc:
-        raise ServiceError(f"Cannot write '{path}': {exc.strerror or exc}") from None
+        raise AnswerFileError(source, [f"cannot be read ({exc.strerror or exc})"]) from None
+
+
+def _first_bad_byte(path: Path) -> int:
+    """The position (from 1) of the first byte that is not UTF-8, read in blocks."""
+    decoder, offset = codecs.getincrementaldecoder("utf-8")(), 0
+    with path.open("rb") as raw:
+        while block := raw.read(1 << 16):
+            pending = len(decoder.getstate()[0])   # the start of a character cut by the previous block
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                return offset - pending + exc.start + 1
+            offset += len(block)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise ServiceError(f"Cannot write '{path}': {exc.strerror or exc}") from None
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:   # the file ends inside a character
+        return offset - len(decoder.getstate()[0]) + exc.start + 1
+    return offset + 1
 
 
-# --- reading the file, cell by cell ---------------------------------------------------------
+# --- reading a cell, a header --------------------------------------------------------------
 
 
 _OFF_SCALE = object()
@@ -253,8 +381,8 @@ def _read_text(path: Path, source: str) -> str:
     except IsADirectoryError:
         raise AnswerFileError(source, ["is a folder, not a CSV file"]) from None
     except UnicodeDecodeError as exc:
-        raise AnswerFileError(source, [f"not UTF-8 text (byte {exc.start + 1}); "
-                                       "save the file as 'CSV UTF-8' and try again"]) from None
+        raise AnswerFileError(source, [(f"not UTF-8 text (byte {exc.start + 1}); "
+                                       "save the file as 'CSV UTF-8' and try again")]) from None
     except OSError as exc:
         raise AnswerFileError(source, [f"cannot be read ({exc.strerror or exc})"]) from None
 

@@ -6,6 +6,10 @@ The file is read with the rules of `manage.py score` (services/offline_scoring.p
 Every problem is reported at once (ResponseFileError) and nothing is stored; otherwise all rows are
 stored, and the tallies updated, in one transaction. Cells are only ever compared as text, so a cell
 such as "=HYPERLINK(...)" is a team name that does not exist, never a formula. Nothing here prints.
+
+Each stored row keeps its import fingerprint (import_fingerprint): a hash of its round, team, role and
+answers as read, not as typed, so a file saved again with a space or a "4.0" changed gives the same
+fingerprints. Rows imported before are refused unless the caller allows repeats.
 """
 from __future__ import annotations
 
@@ -13,16 +17,21 @@ import csv
 import difflib
 import hashlib
 import io
-from collections import Counter
+import json
+import secrets
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assessment import score_answers
 from db import accounts as account_rows
-from db import attribution, bulk, get_organisation, list_round_teams, list_teams
+from db import attribution, bulk, get_organisation, import_fingerprints, list_round_teams, list_teams
 from db.models import Intervention
 from db.org_models import Organisation, SurveyRound, Team
 from db.releases import released_round_ids
@@ -35,6 +44,18 @@ from .text_rules import quoted
 
 TEAM_COLUMN, ROLE_COLUMN = "team", "role"
 SHOWN_CHOICES = 12
+SHOWN_REPEATS = 20          # rows imported before named one by one; the rest are counted
+ALLOW_REPEAT_HINT = ("nothing was added; if these are new responses that happen to be the same, import the "
+                     "file again with --allow-repeat")
+
+
+class PaperRow(NamedTuple):
+    number: int                               # the row's number in the file (the header is row 1)
+    team: str
+    role: str | None
+    answers: dict[str, int | str | None]
+    scores: dict
+    respondent: str                           # the id column's cell, "" when none
 
 
 class ResponseFileError(ServiceError):
@@ -52,6 +73,7 @@ class ImportSummary:
     round_name: str
     per_team: dict[str, int]          # team name -> responses added, in name order
     columns_missing: list[str]        # questions of the bank without a column (unanswered)
+    repeated: int = 0                 # rows imported into the round before, added again as allowed
 
     @property
     def total(self) -> int:
@@ -59,11 +81,13 @@ class ImportSummary:
 
 
 def import_responses(rt: Runtime, path: str | Path, *, organisation: str, survey_round: str,
-                     language: str | None = None) -> ImportSummary:
+                     language: str | None = None, allow_repeat: bool = False,
+                     progress: Callable[[int, int], None] | None = None) -> ImportSummary:
     """Import the file into `survey_round` (its name, or its id) of `organisation`, all or nothing.
 
     NotFound for an unknown organisation or round, InvalidInput for an ambiguous round name or a
-    language the round's bank lacks, ResponseFileError listing every problem of the file.
+    language the round's bank lacks, ResponseFileError listing every problem of the file, rows
+    imported into the round before included (unless `allow_repeat`).
     """
     source = str(path)
     try:
@@ -85,27 +109,51 @@ def import_responses(rt: Runtime, path: str | Path, *, organisation: str, survey
             raise InvalidInput(f"the language must be one of {', '.join(instrument.languages)}, not '{language}'")
         teams = {t.name: t.id for t in list_round_teams(session, round_id=chosen.id)}
         known = {t.name for t in list_teams(session, organisation_id=org.id)}
-        rows, missing = _read(source, text, instrument, teams, known, chosen.name)
-        file_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        tokens = [hashlib.sha256(f"paper:{chosen.id}:{file_hash}:{row}".encode()).hexdigest() for row, *_ in rows]
-        if bulk.existing_tokens(session, tokens=tokens):
-            raise ResponseFileError(source, [(f"this file was already imported into round '{chosen.name}'; "
-                                              "nothing was added again")])
-        if over := _over_headcount(session, chosen, teams, Counter(team for _row, team, *_rest in rows)):
+        rows, missing = _read(source, text, instrument, teams, known, chosen.name, progress)
+        fingerprints = [import_fingerprint(chosen.id, teams[row.team], row.role, row.answers) for row in rows]
+        repeats = _repeats(rows, fingerprints, import_fingerprints.imported_before(
+            session, fingerprints=fingerprints), chosen.name)
+        if repeats and not allow_repeat:
+            raise ResponseFileError(source, [*_shown(repeats), ALLOW_REPEAT_HINT])
+        if over := _over_headcount(session, chosen, teams, Counter(row.team for row in rows)):
             raise ResponseFileError(source, over)
         intervention = session.get(Intervention, chosen.intervention_id)
         responses = [bulk.NewResponse(
-            token, instrument.id, instrument.version, instrument.content_hash, language,
-            intervention.name if intervention else "", role, org.id, teams[team], chosen.id, answers, scores)
-            for token, (_row, team, role, answers, scores) in zip(tokens, rows)]
+            secrets.token_hex(32), instrument.id, instrument.version, instrument.content_hash, language,
+            intervention.name if intervention else "", row.role, org.id, teams[row.team], chosen.id, row.answers,
+            row.scores) for row in rows]
         tallies = bulk.TallySums()
-        bulk.insert_responses(session, responses=responses, tallies=tallies)
+        ids = bulk.insert_responses(session, responses=responses, tallies=tallies)
+        import_fingerprints.mark_imported(session, fingerprints=dict(zip(ids, fingerprints, strict=True)))
         bulk.add_tallies(session, tallies=tallies)
         account_rows.add_audit(session, actor_id=None, action="responses_imported", detail={
             "organisation_id": org.id, "round_id": chosen.id, "responses": len(responses),
-            "file": Path(path).name})
-    per_team = Counter(team for _row, team, *_rest in rows)
-    return ImportSummary(org.name, chosen.name, dict(sorted(per_team.items())), missing)
+            "file": Path(path).name, "repeated_rows_allowed": len(repeats)})
+    per_team = Counter(row.team for row in rows)
+    return ImportSummary(org.name, chosen.name, dict(sorted(per_team.items())), missing, len(repeats))
+
+
+def import_fingerprint(round_id: int, team_id: int, role: str | None, answers: Mapping[str, int | str | None]) -> str:
+    """The fingerprint of one imported row: its round, team, role and answers as read (an empty cell and
+    a missing column alike), so the same answers typed with other spaces, 4.0 or NA give the same."""
+    canonical = json.dumps({"round": round_id, "team": team_id, "role": role,
+                            "answers": {item: value for item, value in answers.items() if value is not None}},
+                           sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(b"valuematch-paper-row-1\n" + canonical.encode("utf-8")).hexdigest()
+
+
+def _repeats(rows: list[PaperRow], fingerprints: list[str], before: dict[str, datetime], round_name: str) -> list[str]:
+    """A line per row that was imported before. Rows alike within one file are not repeats: two people
+    may well answer alike, and a file is imported whole or not at all."""
+    return [f"row {row.number} (team '{quoted(row.team)}'): already imported into round '{round_name}' on "
+            f"{before[fingerprint]:%Y-%m-%d %H:%M} UTC (the same team, role and answers)"
+            for row, fingerprint in zip(rows, fingerprints, strict=True) if fingerprint in before]
+
+
+def _shown(problems: list[str]) -> list[str]:
+    if len(problems) <= SHOWN_REPEATS:
+        return problems
+    return [*problems[:SHOWN_REPEATS], f"and {len(problems) - SHOWN_REPEATS} more rows like these"]
 
 
 def _over_headcount(session: Session, survey_round: SurveyRound, teams: dict[str, int],
@@ -146,8 +194,8 @@ def _round(session: Session, organisation: str, survey_round: str) -> tuple[Orga
 
 
 def _read(source: str, text: str, instrument: Instrument, invited: dict[str, int], known: set[str],
-          round_name: str) -> tuple[list[tuple], list[str]]:
-    """(row, team, role, answers, scores) per respondent and the questions without a column."""
+          round_name: str, progress: Callable[[int, int], None] | None = None) -> tuple[list[PaperRow], list[str]]:
+    """A PaperRow per respondent and the questions without a column."""
     if not text.strip():
         raise ResponseFileError(source, [("the file is empty; the first row must name the columns "
                                           f"('{TEAM_COLUMN}', '{ROLE_COLUMN}' and question ids)")])
@@ -166,10 +214,12 @@ def _read(source: str, text: str, instrument: Instrument, invited: dict[str, int
     own = {i for i in (team_index, role_index) if i is not None}
     answer_header = ["" if i in own else name for i, name in enumerate(header)]
     answer_data = [["" if i in own else cell for i, cell in enumerate(r)] for r in records[1:]]
-    _id_index, item_columns = reading._read_header(answer_header, answer_data, instrument, problems)
+    id_index, item_columns = reading._read_header(answer_header, answer_data, instrument, problems)
     roles = [r.id for r in instrument.roles]
     rows = []
     for number, record in enumerate(records[1:], start=2):
+        if progress and number % 256 == 0:   # (rows read, rows in the file)
+            progress(number - 2, len(records) - 1)
         if not any(cell.strip() for cell in record):
             continue
         if any(cell.strip() for cell in record[len(header):]):
@@ -200,13 +250,26 @@ def _read(source: str, text: str, instrument: Instrument, invited: dict[str, int
             problems.append(f"row {number}: too few answers to score ({answered} of {len(instrument.required_ids)} "
                             "items answered on the scale; at least half of the items of a match and of a "
                             "mismatch theme are needed for the alignment index)")
-        rows.append((number, team, role, answers, scores.flat()))
+        rows.append(PaperRow(number, team, role, answers, scores.flat(), cell(id_index)))
+    if progress:
+        progress(len(records) - 1, len(records) - 1)
+    problems += _repeated_ids(rows)
     if problems:
         raise ResponseFileError(source, problems)
     if not rows:
         raise ResponseFileError(source, ["the file has a header row but no responses"])
     present = set(item_columns.values())
     return rows, [q for q in instrument.question_ids if q not in present]
+
+
+def _repeated_ids(rows: list[PaperRow]) -> list[str]:
+    """A line per respondent id given in more than one row (an empty id is no id)."""
+    numbers: dict[str, list[int]] = defaultdict(list)
+    for row in rows:
+        if row.respondent:
+            numbers[row.respondent].append(row.number)
+    return [f"respondent id '{quoted(respondent)}' is given in rows {', '.join(map(str, found))}: each "
+            "respondent can be in the file once" for respondent, found in numbers.items() if len(found) > 1]
 
 
 def _team_problems(number: int, team: str, invited: dict[str, int], known: set[str], round_name: str) -> list[str]:

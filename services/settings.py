@@ -1,15 +1,17 @@
 """The one typed settings object: every setting with a default and a help line, read from the environment."""
 from __future__ import annotations
 
+import ipaddress
 import json
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{ROOT / 'data' / 'valuematch.db'}"
+MIN_BACKUP_KEY_CHARS = 32
 
 
 class SsoRule(BaseModel):
@@ -92,11 +94,26 @@ class Settings(BaseSettings):
     session_hours: int = Field(
         8, ge=1, le=720, description="Hours a sign-in to the admin and dashboard pages lasts.")
     login_free_attempts: int = Field(
-        5, ge=1, description="Wrong passwords allowed for one username or client before each next try must wait.")
+        5, ge=1, description="Wrong passwords allowed for one username from one client before each next try of "
+                             "that client for that username must wait.")
+    login_shared_free_attempts: int = Field(
+        20, ge=1, description="Wrong passwords allowed from one client over all usernames (an office behind one "
+                              "address), and for one username from all clients together, before the wider "
+                              "slow-downs start.")
     login_window_minutes: int = Field(
         15, ge=1, description="Wrong passwords older than this are forgotten by the sign-in slow-down.")
     login_max_wait_seconds: int = Field(
         900, ge=1, description="Longest wait imposed between sign-in tries after repeated wrong passwords.")
+    login_username_max_wait_seconds: int = Field(
+        30, ge=1, le=300, description="Longest wait a username's many wrong passwords from every client together "
+                                      "impose, and only on a client that itself typed a wrong password lately: "
+                                      "a client without recent misses signs in at once (see docs/SECURITY.md).")
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), description="Addresses or networks (comma-separated, e.g. 127.0.0.1,10.0.0.0/8) of the reverse proxies "
+                        "in front of the app: only a connection from one of them may name the client in "
+                        "X-Forwarded-For. Empty: the connection's own address is the client.")
+    setup_token_minutes: int = Field(
+        60, ge=5, le=1440, description="Minutes a set-up token (printed while no admin exists) stays valid.")
     sso_allow: Annotated[tuple[SsoRule, ...], NoDecode] = Field(
         (), description="Single sign-on allow-list as JSON: [{\"email\": ..., \"role\": ..., \"organisations\": [ids]}] "
                         "or {\"domain\": ...} entries; empty = nobody signs in by single sign-on.")
@@ -104,6 +121,14 @@ class Settings(BaseSettings):
     public_url: str | None = Field(
         None, description="The address people use to open the app, used in invitation links; when empty "
                           "the address of the admin's own browser is used.")
+
+    backup_key_file: Path = Field(
+        ROOT / "data" / "backup-signing.key",
+        description="File with the key that signs backups (`manage.py export-all`) and checks them "
+                    "(`import-all`); made by the first export, readable by its owner only.")
+    backup_key: SecretStr | None = Field(
+        None, description="The backup signing key itself (at least 32 characters), instead of the key file: "
+                          "the same value on several instances lets each restore the others' backups.")
 
     @field_validator("public_url", mode="before")
     @classmethod
@@ -115,6 +140,34 @@ class Settings(BaseSettings):
             if not value.startswith(("http://", "https://")):
                 raise ValueError("must start with http:// or https://, e.g. https://valuematch.example.org")
         return value
+
+    @field_validator("backup_key", mode="before")
+    @classmethod
+    def _strong_backup_key(cls, value: object) -> object:
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                return None
+            if "CHANGE_ME" in value or "changeme" in value:
+                raise ValueError("VM_BACKUP_KEY still holds a placeholder")
+            if len(value) < MIN_BACKUP_KEY_CHARS:
+                raise ValueError(f"VM_BACKUP_KEY must be at least {MIN_BACKUP_KEY_CHARS} characters, e.g. "
+                                 "python -c \"import secrets; print(secrets.token_hex(32))\"")
+        return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _address_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        for entry in value or ():
+            try:
+                ipaddress.ip_network(str(entry), strict=False)
+            except ValueError:
+                raise ValueError(f"'{entry}' is not an IP address or network (e.g. 10.0.0.0/8)") from None
+        return tuple(value or ())
 
     @field_validator("sso_allow", mode="before")
     @classmethod

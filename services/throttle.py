@@ -28,9 +28,34 @@ def wait_seconds(policy: ThrottlePolicy, failures: list[datetime], now: datetime
     extra = len(recent) - policy.free_attempts
     if extra < 0:
         return 0
-    wait = min(policy.max_wait_seconds, 2 ** extra)
+    wait = min(policy.max_wait_seconds, 2 ** min(extra, 40))
     remaining = wait - (now - max(recent)).total_seconds()
     return max(0, int(remaining + 0.999))
+
+
+def shared_wait_seconds(policy: ThrottlePolicy, shared: list[datetime], own: list[datetime], now: datetime) -> int:
+    """The wait that the misses of many clients together (`shared`) impose on one client.
+
+    Only a client with recent misses of its own waits, and its wait counts from its own last miss:
+    a client without misses is never held, and other clients' misses cannot renew anyone's wait.
+    """
+    own_recent = [f for f in own if now - f <= policy.window]
+    if not own_recent:
+        return 0
+    extra = sum(1 for f in shared if now - f <= policy.window) - policy.free_attempts
+    if extra < 0:
+        return 0
+    wait = min(policy.max_wait_seconds, 2 ** min(extra, 40))
+    remaining = wait - (now - max(own_recent)).total_seconds()
+    return max(0, int(remaining + 0.999))
+
+
+def recent_misses(session: Session, policy: ThrottlePolicy, *, scope: str, client_key: str,
+                  now: datetime) -> list[datetime]:
+    """The key's misses within the window; the key stays locked until the caller's transaction ends
+    (as in check_allowed)."""
+    repository.lock_failures_of(session, scope=scope, client_key=client_key)
+    return repository.recent_failures(session, scope=scope, client_key=client_key, since=now - policy.window)
 
 
 def check_allowed(session: Session, policy: ThrottlePolicy, *, scope: str, client_key: str, now: datetime) -> int:

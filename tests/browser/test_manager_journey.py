@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -80,7 +81,7 @@ def test_admin_sets_up_a_round_and_the_manager_sees_only_safe_aggregates(browser
     context = browser.new_context(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
     with screenshot_on_failure(context, "manager-journey"):
         page = context.new_page()
-        links = admin_sets_up(page, fresh_server.url)
+        links = admin_sets_up(page, fresh_server)
         # The round's links go out: Team A answers 6 times, Team B only 4 times; one in the browser.
         answer_in_browser(context.new_page(), links["Team A"])
         answer_through_link(server_runtime, links["Team A"], lean=4, n=5)
@@ -107,9 +108,23 @@ def nav(page, title: str) -> None:
     raise AssertionError(f"the menu did not open {title!r} ({path}); still at {page.url}")
 
 
-def admin_sets_up(page, url: str) -> dict[str, str]:
-    """First admin, an organisation with two teams and an intervention, a round: the team links."""
+def printed_setup_token(server) -> str:
+    """The set-up token the server printed to its output (its log) when it served its first page."""
+    pattern = re.compile(r"^\s+([A-Z2-9]{4}(?:-[A-Z2-9]{4}){4})$", re.MULTILINE)
+    for _ in range(50):
+        found = pattern.findall(server.log())
+        if found:
+            return found[-1]
+        time.sleep(0.1)
+    raise AssertionError(f"the server printed no set-up token:\n{server.log()[-2000:]}")
+
+
+def admin_sets_up(page, server) -> dict[str, str]:
+    """First admin (with the token the server printed), an organisation with two teams and an
+    intervention, a round: the team links."""
+    url = server.url
     open_page(page, f"{url}/setup?lang=en")
+    fill(page, "setup-token", printed_setup_token(server))
     fill(page, "setup-username", "anna")
     fill(page, "setup-password", PASSWORD)
     fill(page, "setup-password-repeat", PASSWORD)

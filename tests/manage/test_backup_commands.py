@@ -2,9 +2,20 @@
 one-line messages with exit code 1 (services/backup.py is tested in tests/services/test_backup.py)."""
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from tests.manage.manage_helpers import run
+from tests.services.test_backup_signing import forged
+
+
+@pytest.fixture(autouse=True)
+def backup_key_file(tmp_path, monkeypatch):
+    """A backup key file of this test's own (made by its first export)."""
+    monkeypatch.setenv("VM_BACKUP_KEY_FILE", str(tmp_path / "backup-signing.key"))
+    monkeypatch.delenv("VM_BACKUP_KEY", raising=False)
+    return tmp_path / "backup-signing.key"
 
 
 @pytest.fixture
@@ -73,3 +84,45 @@ def test_a_database_that_was_never_created_is_not_exported(capsys, tmp_path):
     code, _out, err = run(capsys, "export-all", tmp_path / "all.zip")
     assert code == 1 and "init-db" in err
     assert not (tmp_path / "all.zip").exists()
+
+
+def test_the_export_names_the_key_that_signed_it(exported, backup_key_file):
+    _path, out = exported
+    assert "Signed with backup key " in out and "keep the key" in out
+    assert backup_key_file.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.fixture
+def forged_backup(monkeypatch, tmp_path, exported):
+    """The intervention renamed in the backup, its checksums recomputed; a new database to restore into."""
+    path, _out = exported
+    bad = forged(path, tmp_path / "bad.zip", lambda name, data: data.replace(b"Mood app", b"Forged app"))
+    use_database(monkeypatch, tmp_path, "restored.db")
+    return bad
+
+
+def test_a_forged_backup_is_refused_with_the_way_out(capsys, forged_backup):
+    assert run(capsys, "init-db")[0] == 0
+    code, out, err = run(capsys, "import-all", forged_backup)
+    assert code == 1 and out == ""
+    assert err.startswith("error: ") and "changed after it was made" in err and "--accept-unsigned" in err
+    assert "Nothing was kept" in err
+    assert run(capsys, "list-interventions")[1] == ""
+
+
+@pytest.mark.parametrize(("answer", "restored"), [("n\n", False), ("", False), ("y\n", True)])
+def test_accepting_an_unsigned_backup_asks_first(capsys, monkeypatch, forged_backup, answer, restored):
+    assert run(capsys, "init-db")[0] == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO(answer))
+    code, out, err = run(capsys, "import-all", forged_backup, "--accept-unsigned")
+    assert "cannot be verified: it was changed after it was made" in out
+    assert (code, "Restored " in out, "Nothing was changed." in out) == (0 if restored else 1, restored, not restored)
+    assert ("restored without a valid signature" in err) == restored
+    assert run(capsys, "list-interventions")[1] == ("Forged app\n" if restored else "")
+
+
+def test_yes_accepts_an_unsigned_backup_without_asking(capsys, monkeypatch, forged_backup):
+    assert run(capsys, "init-db")[0] == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    code, out, err = run(capsys, "import-all", forged_backup, "--accept-unsigned", "--yes")
+    assert code == 0 and out.startswith("Restored ") and "restored without a valid signature" in err

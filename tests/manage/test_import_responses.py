@@ -1,4 +1,6 @@
-"""`manage.py import-responses` and services/response_import.py: a paper round, all or nothing."""
+"""`manage.py import-responses` and services/response_import.py: a paper round, all or nothing; rows
+imported into the round before are refused by their fingerprint (round, team, role and answers as read),
+from a re-saved file too, unless --allow-repeat; a respondent id given twice in one file is an error."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -15,7 +17,9 @@ from db import (
     create_team,
     load_answers_and_scores,
 )
+from db.account_models import AuditLog
 from db.models import Response
+from services.response_import import import_fingerprint
 from services.runtime import build_runtime
 from tests.manage.manage_helpers import run
 
@@ -152,3 +156,78 @@ def test_a_file_taking_a_team_beyond_its_headcount_is_refused_and_nothing_stored
                           "--organisation", ORG, "--round", ROUND)
     assert code == 0, err
     assert stored(rt) == 2
+
+
+# --- rows imported before, respondent ids given twice ---------------------------------------------
+
+
+OTHER_ANSWERS = GOOD_ANSWERS.replace("2", "3")
+FIRST = [f"A team,nurse,{GOOD_ANSWERS}", f"B team,,{OTHER_ANSWERS}"]
+NEW_ROW = f"A team,,{OTHER_ANSWERS}"
+
+
+def import_file(capsys, path, *options):
+    return run(capsys, "import-responses", path, "--organisation", ORG, "--round", ROUND, *options)
+
+
+def swapped(row: str) -> str:
+    first, second, rest = row.split(",", 2)
+    return f"{second},{first},{rest}"
+
+
+RESAVED = {   # how each line of the file is written again
+    "the same file": lambda line: line,
+    "a space after every comma": lambda line: ", ".join(line.split(",")),
+    "4 written as 4.0": lambda line: line.replace(",4", ",4.0"),
+    "the team and role columns swapped": swapped,
+    "semicolons": lambda line: line.replace(",", ";"),
+}
+
+
+@pytest.mark.parametrize("variant", sorted(RESAVED))
+def test_rows_imported_before_are_refused_by_name_from_a_resaved_file(capsys, tmp_path, rt, variant):
+    assert import_file(capsys, write(tmp_path, *FIRST))[0] == 0
+    again = RESAVED[variant]
+    code, out, err = import_file(capsys, write(tmp_path, *map(again, [NEW_ROW, *FIRST]), header=again(HEADER)))
+    assert code == 1 and out == "" and stored(rt) == 2
+    assert "row 3 (team 'A team'): already imported into round 'Paper spring' on " in err
+    assert "row 4 (team 'B team'): already imported" in err and "row 2 " not in err
+    assert "--allow-repeat" in err
+
+
+def test_allow_repeat_imports_them_and_the_audit_log_says_so(capsys, tmp_path, rt):
+    assert import_file(capsys, write(tmp_path, *FIRST))[0] == 0
+    code, out, err = import_file(capsys, write(tmp_path, *FIRST, NEW_ROW), "--allow-repeat")
+    assert code == 0, err
+    assert "Imported 3 response(s)" in out and "note: 2 of them repeat responses imported before" in err
+    assert stored(rt) == 5
+    with rt.sessions() as session:
+        detail = session.scalars(select(AuditLog.detail).order_by(AuditLog.id.desc())).first()
+    assert detail["repeated_rows_allowed"] == 2 and detail["responses"] == 3
+    code, _out, err = import_file(capsys, write(tmp_path, NEW_ROW))   # a third time: still recognised
+    assert code == 1 and "row 2 (team 'A team'): already imported" in err
+
+
+def test_a_respondent_id_twice_in_one_file_is_refused_naming_the_rows(capsys, tmp_path, rt):
+    header = "respondent," + HEADER
+    path = write(tmp_path, f"P1,{FIRST[0]}", f"P2,{FIRST[1]}", f"P1,{NEW_ROW}", f" P2 ,{NEW_ROW}", header=header)
+    code, _out, err = import_file(capsys, path)
+    assert code == 1 and stored(rt) == 0
+    assert "respondent id 'P1' is given in rows 2, 4" in err and "respondent id 'P2' is given in rows 3, 5" in err
+
+
+BASE = {"round_id": 1, "team_id": 2, "role": "nurse", "answers": {"ca1": 4, "ca2": "na", "ca3": None}}
+FINGERPRINTS = [
+    ("an unanswered item left out", {"answers": {"ca1": 4, "ca2": "na"}}, True),
+    ("the items in another order", {"answers": {"ca3": None, "ca2": "na", "ca1": 4}}, True),
+    ("another round", {"round_id": 9}, False),
+    ("another team", {"team_id": 9}, False),
+    ("another role", {"role": None}, False),
+    ("another answer", {"answers": {"ca1": 5, "ca2": "na"}}, False),
+    ("na given as unanswered", {"answers": {"ca1": 4}}, False),
+]
+
+
+@pytest.mark.parametrize(("change", "same"), [case[1:] for case in FINGERPRINTS], ids=[c[0] for c in FINGERPRINTS])
+def test_the_fingerprint_is_of_round_team_role_and_answers(change, same):
+    assert (import_fingerprint(**BASE) == import_fingerprint(**(BASE | change))) is same

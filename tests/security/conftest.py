@@ -16,7 +16,7 @@ FREE_ATTEMPTS = 3
 @pytest.fixture
 def settings_env(migrated_database, monkeypatch):
     """Few free attempts, so the slow-down is reached in a few tries; the app reads the same settings."""
-    for name in ("VM_LOGIN_FREE_ATTEMPTS", "VM_RESUME_FREE_ATTEMPTS"):
+    for name in ("VM_LOGIN_FREE_ATTEMPTS", "VM_LOGIN_SHARED_FREE_ATTEMPTS", "VM_RESUME_FREE_ATTEMPTS"):
         monkeypatch.setenv(name, str(FREE_ATTEMPTS))
     monkeypatch.setenv("VM_PUBLIC_URL", "https://valuematch.example.org")
     return migrated_database

@@ -3,6 +3,8 @@ text and odd characters refused with the field's own reason and nothing stored; 
 scripts accepted as typed. Also usernames, and the CSV files of `manage.py score` / `import-responses`."""
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from db.account_models import Account
@@ -80,7 +82,7 @@ def test_score_files_that_are_not_text_are_refused_and_the_cell_shown_escaped(ru
     path = tmp_path / "answers.csv"
     path.write_bytes(bytes.fromhex(entry["hex"]))
     with pytest.raises(offline_scoring.AnswerFileError) as refused:
-        offline_scoring.read_answer_file(path, runtime.instrument)
+        offline_scoring.score_file(path, runtime.instrument, io.StringIO())
     message = str(refused.value)
     assert entry["says"] in message
     assert message.isprintable(), message                     # nothing raw reaches the terminal

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import Column, Integer, LargeBinary, MetaData, Table, text
 
 from db import AuditLog, make_engine, snapshot
-from services import backup, organisation_admin
+from services import backup, backup_signing, organisation_admin
 from services.auth import AccountView
 from services.runtime import build_runtime
 from services.settings import Settings
@@ -23,6 +23,16 @@ from tests.support.filled import fill, row_counts, submit, table_rows
 from tests.support.postgres import BACKENDS, throwaway_database
 
 ADMIN = AccountView(None, "console", "admin", {})   # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def backup_key_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The backup key of this module's tests: a key file of their own (made by the first export)."""
+    path = tmp_path_factory.mktemp("key") / "backup-signing.key"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("VM_BACKUP_KEY_FILE", str(path))
+        patch.delenv("VM_BACKUP_KEY", raising=False)
+        yield path
 
 
 @pytest.fixture(params=BACKENDS)
@@ -38,7 +48,8 @@ def target_url(request: pytest.FixtureRequest, tmp_path: Path, migrated_database
 
 
 @pytest.fixture(scope="module")
-def good_backup(tmp_path_factory: pytest.TempPathFactory, migrated_database_template: Path) -> Path:
+def good_backup(tmp_path_factory: pytest.TempPathFactory, migrated_database_template: Path,
+                backup_key_file: Path) -> Path:
     """A backup of a filled SQLite database, made once for the refusal tests."""
     folder = tmp_path_factory.mktemp("backup")
     shutil.copyfile(migrated_database_template, folder / "source.db")
@@ -87,7 +98,7 @@ def test_the_export_is_audited_after_the_file_is_written(runtime, tmp_path):
         last = session.query(AuditLog).order_by(AuditLog.id.desc()).first()
     assert last is not None and last.action == "backup_exported" and last.account_id is None
     assert last.detail == {"schema_revision": snapshot.head_revision(), "tables": len(made.rows),
-                           "rows": made.total, "file": "all.zip"}
+                           "rows": made.total, "file": "all.zip", "key_id": made.key_id}
     manifest = json.loads(zipfile.ZipFile(tmp_path / "all.zip").read("manifest.json"))
     assert sum(entry["rows"] for entry in manifest["tables"]) == made.total
 
@@ -112,12 +123,13 @@ def test_new_rows_after_a_restore_get_fresh_ids(runtime, target_url, tmp_path):
 
 def rewritten(source: Path, target: Path, *, manifest: Callable[[dict], None] | None = None,
               members: Callable[[str, bytes], bytes | None] | None = None, recount: bool = False) -> Path:
-    """A copy of the backup with its manifest and members changed (a member changed to None is left out).
+    """A copy of the backup with its manifest and members changed (a member changed to None is left out),
+    signed again with the backup key, as if export-all had written it so: what follows the signature check.
 
     `recount`: the manifest's rows and sha256 follow the changed members, as if the file was written so.
     """
     with zipfile.ZipFile(source) as old:
-        contents = {name: old.read(name) for name in old.namelist()}
+        contents = {name: old.read(name) for name in old.namelist() if name != backup_signing.SIGNATURE}
     document = json.loads(contents.pop("manifest.json"))
     if members is not None:
         contents = {name: changed for name, data in contents.items()
@@ -132,7 +144,11 @@ def rewritten(source: Path, target: Path, *, manifest: Callable[[dict], None] | 
         for name, data in contents.items():
             new.writestr(name, data)
         if members is None or members("manifest.json", b"") is not None:
-            new.writestr("manifest.json", json.dumps(document))
+            data = json.dumps(document).encode()
+            new.writestr("manifest.json", data)
+            key = backup_signing.signing_key(Settings(), create=False)
+            assert key is not None
+            new.writestr(backup_signing.SIGNATURE, backup_signing.signature(key, data))
     return target
 
 
