@@ -27,6 +27,10 @@ STEP_OPENED_KEY = "vm_step_opened"
 DEVICE_ANSWER_KEY = "vm_device_answer"
 # (draft token, why it does not count for the team): said while answering and on the results page.
 NOT_COUNTED_KEY = "vm_not_counted"
+# (typed intervention name, the known name it probably means): "Did you mean ...?" is asked.
+NEAR_KEY = "vm_near_intervention"
+# The statement "Go to step" brings into view.
+SCROLL_TO_KEY = "vm_scroll_to"
 
 
 def keep_draft_in_url(token: str) -> None:
@@ -84,6 +88,7 @@ def setup_form() -> None:
         st.markdown(t("invite.counted", team=plain(invitation.team), k=invitation.min_group_size))
         st.markdown(t("assess.about_intervention", intervention=plain(invitation.intervention)))
         intervention = invitation.intervention
+        known = []
     else:
         st.markdown(t("assess.setup_lead"))
         known = assessments.list_interventions(runtime) or t("assess.intervention_examples").split("|")
@@ -96,37 +101,64 @@ def setup_form() -> None:
     with st.expander(t("assess.have_code")):
         code = st.text_input(t("assess.have_code_label"), key="setup-code", max_chars=40,
                              placeholder="XXXX-XXXX-XXXX-XXXX")
+    pending = st.session_state.get(NEAR_KEY)
+    if pending and pending[0] != (intervention or ""):
+        st.session_state.pop(NEAR_KEY)   # the name was changed meanwhile: asked afresh on the next Begin
+        pending = None
     if st.button(t("assess.begin"), type="primary", key="setup-begin"):
-        try:
-            started = assessments.start_assessment(runtime, language=language, intervention=intervention or "",
-                                                   role=role, resume_code=code.strip() or None,
-                                                   client_key=shell.client_key(),
-                                                   invite_token=invitation.token if invitation else None,
-                                                   device_key=device,
-                                                   again_on_device=again)
-        except InvalidInput as exc:
-            st.error(t(f"error.{exc}"))
-        except TooManyAttempts as exc:
-            st.error(t("error.too_many_attempts", seconds=exc.wait_seconds))
-        except Unavailable:
-            st.error(t("error.try_again"))
-        except NotFound:
-            st.error(t("error.resume_not_found"))
+        typed = intervention or ""
+        chosen = typed if typed in known else assessments.same_name(typed, known) or typed
+        near = [] if chosen in known else assessments.near_matches(chosen, known)
+        if near:
+            st.session_state[NEAR_KEY] = pending = (typed, near[0])
         else:
-            st.session_state["vm_new_code"] = started.resume_code
-            if marker:
-                shell.remember_link(marker)
-                st.session_state.pop(DEVICE_ANSWER_KEY, None)   # whoever comes next is asked again
-            if started.device_limit_reached:
-                st.session_state[NOT_COUNTED_KEY] = (started.draft_token, "device_limit")
-            if code.strip():
-                st.session_state["vm_resume_code"] = code.strip()
-            keep_draft_in_url(started.draft_token)
-            st.rerun()
+            begin(chosen, role, code, invitation, device, marker, again)
+            return
+    if pending:
+        typed, suggestion = pending
+        st.warning(t("assess.did_you_mean", typed=plain(typed), suggestion=plain(suggestion)))
+        yes, no = st.columns(2)
+        if yes.button(t("assess.use_suggestion", suggestion=plain(suggestion)), key="near-use-known"):
+            begin(suggestion, role, code, invitation, device, marker, again)
+        elif no.button(t("assess.keep_typed", typed=plain(typed)), key="near-keep-typed"):
+            begin(typed, role, code, invitation, device, marker, again)
+
+
+def begin(intervention, role, code, invitation, device, marker, again) -> None:
+    """Open the draft (issuing a resume code when none was given) and go to the first step."""
+    st.session_state.pop(NEAR_KEY, None)
+    try:
+        started = assessments.start_assessment(runtime, language=language, intervention=intervention or "",
+                                               role=role, resume_code=code.strip() or None,
+                                               client_key=shell.client_key(),
+                                               invite_token=invitation.token if invitation else None,
+                                               device_key=device,
+                                               again_on_device=again)
+    except InvalidInput as exc:
+        st.error(t(f"error.{exc}"))
+    except TooManyAttempts as exc:
+        st.error(t("error.too_many_attempts", seconds=exc.wait_seconds))
+    except Unavailable:
+        st.error(t("error.try_again"))
+    except NotFound:
+        st.error(t("error.resume_not_found"))
+    else:
+        st.session_state["vm_new_code"] = started.resume_code
+        if marker:
+            shell.remember_link(marker)
+            st.session_state.pop(DEVICE_ANSWER_KEY, None)   # whoever comes next is asked again
+        if started.device_limit_reached:
+            st.session_state[NOT_COUNTED_KEY] = (started.draft_token, "device_limit")
+        if code.strip():
+            st.session_state["vm_resume_code"] = code.strip()
+        keep_draft_in_url(started.draft_token)
+        st.rerun()
 
 
 def save_answer(token: str, item_id: str) -> None:
     send_answers(token, {item_id: st.session_state[f"item-{item_id}"]})
+    if st.session_state.get(f"item-{item_id}") is not None and item_id in st.session_state.get("vm_missing", []):
+        st.session_state["vm_missing"] = [q for q in st.session_state["vm_missing"] if q != item_id]
 
 
 def send_answers(token: str, answers: dict):
@@ -180,6 +212,13 @@ def go_to_step(token: str, step: int, leaving: tuple[str, ...] = (), stored: dic
         st.session_state["vm_scroll_top"] = True
 
 
+def go_to_statement(token: str, step: int, item_id: str) -> None:
+    """"Go to step" after a missing answer: open its step and bring the statement itself into view."""
+    go_to_step(token, step)
+    if st.session_state.pop("vm_scroll_top", False):
+        st.session_state[SCROLL_TO_KEY] = item_id
+
+
 def try_again_later(token: str) -> None:
     """The database is away: say so plainly; what was saved stays saved, and a click tries again."""
     st.session_state.pop("vm_try_again", None)   # said now
@@ -192,6 +231,16 @@ def send_kept_answers(token: str) -> None:
     """The try-again click: send the answers kept meanwhile, so the progress counts them."""
     if st.session_state.get(UNSAVED_KEY):
         send_answers(token, {})
+
+
+def scroll_to_statement(key: str) -> None:
+    """Bring the widget with `key` to the middle of the screen and put the keyboard on it (once it is drawn)."""
+    st.html(f"""<script>(() => {{ let tries = 0; const go = () => {{
+  const el = document.querySelector(".st-key-{key}");
+  if (!el) {{ if (tries++ < 40) setTimeout(go, 50); return; }}
+  el.scrollIntoView({{block: "center"}});
+  const first = el.querySelector("input"); if (first) first.focus({{preventScroll: true}}); }}; go(); }})();</script>""",
+            unsafe_allow_javascript=True)
 
 
 def code_banner() -> None:
@@ -208,9 +257,10 @@ def question(draft, number: int, item_id: str, missing: set[str]) -> None:
     labels = {p: localise(instrument.scale.labels[p], language) for p in instrument.scale.points}
     labels[NOT_APPLICABLE] = localise(instrument.scale.not_applicable, language)
     answer = {**draft.answers, **st.session_state.get(UNSAVED_KEY, {})}.get(item_id)
-    if item_id in missing:
+    if item_id in missing and answer is None and st.session_state.get(f"item-{item_id}") is None:
         st.markdown(f":orange[**{t('assess.not_answered_marker')}**]")
-    st.radio(f"**{number}.** {localise(instrument.question_text(item_id), language)}", options,
+    # Plain text: Streamlit also uses the label as the group's aria-label, where Markdown is read out.
+    st.radio(f"{number}. {localise(instrument.question_text(item_id), language)}", options,
              index=options.index(answer) if answer in options else None, format_func=labels.get,
              horizontal=True, key=f"item-{item_id}", on_change=save_answer, args=(draft.token, item_id))
 
@@ -247,6 +297,8 @@ def questionnaire(draft) -> None:
     first = sum(len(s.items) for s in steps[:step_index]) + 1
     for offset, item_id in enumerate(step.items):
         question(draft, first + offset, item_id, missing)
+    if (target := st.session_state.pop(SCROLL_TO_KEY, None)) in step.items:
+        scroll_to_statement(f"item-{target}")
     st.session_state[SHOWN_KEY] = (draft.token, {item: st.session_state.get(f"item-{item}") for item in step.items})
 
     # Keys per step: a second click on "Next" that lands after the first one's run must not skip a step.
@@ -304,9 +356,10 @@ def show_missing(draft, missing: list[str]) -> None:
             if item_id in missing:
                 numbers.append(str(number))
         if numbers:
+            first_missing = next(item_id for item_id in step.items if item_id in missing)
             st.markdown(t("assess.missing_step", step=localise(step.title, language), numbers=", ".join(numbers)))
             st.button(t("assess.go_to_step", step=index + 1), key=f"goto-step-{index}",
-                      on_click=go_to_step, args=(draft.token, index))
+                      on_click=go_to_statement, args=(draft.token, index, first_missing))
 
 
 shell.write_links_cookie()

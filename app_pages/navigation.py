@@ -22,9 +22,14 @@ WORKSHOP_PAGE = "app_pages/workshop.py"
 JOIN_PAGE = "app_pages/join.py"
 
 
-def pages(runtime: Runtime, account: AccountView | None) -> dict[str, list[st.Page]]:
-    """The sections for st.navigation: public pages (no heading) and the Staff section."""
-    return {"": public_pages(), t("staff.nav_section"): staff_pages(runtime, account)}
+def pages(runtime: Runtime, account: AccountView | None) -> list[st.Page]:
+    """The menu for st.navigation: the public pages, then the staff pages, in one list.
+
+    One list, not sections: Streamlit 1.67 puts a section's heading and items in a <div> inside the
+    menu's <ul>, which screen readers cannot read as a list (axe: list, listitem). The staff entries
+    name themselves (Sign in has a tooltip saying it is for staff).
+    """
+    return [*public_pages(), *staff_pages(runtime, account)]
 
 
 def public_pages() -> list[st.Page]:

@@ -1,7 +1,8 @@
-"""Results: the person's own value match, private to this browser session, with downloads."""
+"""Results: the person's own value match, private to this browser session (or, when they chose it, to this
+device for a day), with downloads and their way back (the resume code)."""
 import streamlit as st
 
-from app_pages import shell
+from app_pages import keep_way_back, shell
 from app_pages.shell import plain, t
 from assessment import alignment_reading, theme_readings, where_to_start
 from questions import localise
@@ -14,6 +15,8 @@ language = shell.current_language()
 
 def no_result_yet() -> None:
     st.title(t("results.title"))
+    if st.session_state.pop(keep_way_back.PASS_ENDED_KEY, False):
+        st.warning(t("results.pass_ended"))
     st.info(t("results.none_yet"))
     st.page_link("app_pages/start.py", label=t("results.go_start"), query_params={"lang": language})
 
@@ -44,8 +47,11 @@ def themes(view) -> None:
     st.subheader(t("results.per_theme"))
     for side in ("match", "mismatch", "value", "compassion"):
         st.markdown(f"#### {localise(view.instrument.sides[side], language)}")
+        if side == "compassion":
+            st.caption(t("results.compassion_note"))
         for reading in (r for r in readings if r.side == side):
-            score = t("results.not_enough") if reading.score is None else f"{reading.score:.0f} / 100"
+            score = (t("results.not_enough") if reading.score is None
+                     else f"{formatting.format_score(reading.score, language)} / 100")
             with st.expander(f"{reading.name}: {score}", expanded=side in ("match", "mismatch")):
                 st.caption(reading.description)
                 st.markdown(reading.text or t("results.theme_not_enough"))
@@ -54,6 +60,9 @@ def themes(view) -> None:
 
 def downloads(view) -> None:
     st.subheader(t("results.downloads"))
+    code = keep_way_back.known_code()
+    in_pdf = code is not None and st.checkbox(t("results.code_in_pdf"), value=False, key="code-in-pdf",
+                                              help=t("results.code_in_pdf_help"))
     stem = f"valuematch-{view.created_at:%Y%m%d}-{view.response_id}"
     role = next((localise(r.name, language) for r in view.instrument.roles if r.id == view.role), None)
     pdf, csv, json = st.columns(3)
@@ -61,7 +70,8 @@ def downloads(view) -> None:
                         file_name=f"{stem}.pdf", on_click="ignore",
                         data=lambda: report_pdf.build_pdf(view.instrument, view.report, language,
                                                           intervention=view.intervention, role_name=role,
-                                                          created_at=view.created_at))
+                                                          created_at=view.created_at,
+                                                          resume_code=code if in_pdf else None))
     csv.download_button(t("results.download_csv"), key="download-csv", mime="text/csv",
                         file_name=f"{stem}-answers.csv", on_click="ignore",
                         data=exports.answers_csv(view.instrument, view.answers, language,
@@ -70,14 +80,6 @@ def downloads(view) -> None:
                          file_name=f"{stem}-answers.json", on_click="ignore",
                          data=exports.answers_json(view.instrument, view.answers, language, report=view.report,
                                                    intervention=view.intervention, created_at=view.created_at))
-
-
-def resume_reminder() -> None:
-    code = st.session_state.get("vm_new_code") or st.session_state.get("vm_resume_code")
-    if code:
-        with st.container(border=True):
-            st.markdown(t("results.code_reminder"))
-            st.code(code, language=None)
 
 
 def not_counted(reason: str | None) -> None:
@@ -101,8 +103,10 @@ def workshop_link() -> None:
                  query_params={"lang": language, "join": code})
 
 
+keep_way_back.recall(runtime)
 result_id = st.session_state.get("vm_result_id")
 if result_id is None or result_id not in shell.owned_results():
+    keep_way_back.write_cookie()
     no_result_yet()
 else:
     try:
@@ -113,7 +117,7 @@ else:
         headline(view, alignment_reading(view.instrument, view.report, language))
         not_counted(st.session_state.get("vm_late"))
         workshop_link()
-        resume_reminder()
+        keep_way_back.panel(runtime, view)
         for chart in charts.build_all(view.instrument, view.report, language):
             shell.show_chart(chart)
         themes(view)

@@ -1,13 +1,13 @@
 """What every page shares: the runtime, the language (kept in the URL) and small display helpers."""
 from __future__ import annotations
 
-import hashlib
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import streamlit as st
 
-from services import assessments, i18n
+from app_pages import streamlit_language
+from services import assessments, client_address, i18n
 from services.errors import NotFound, TooManyAttempts, Unavailable
 from services.errors import StartupError
 from services.runtime import Runtime, build_runtime
@@ -54,11 +54,50 @@ _PAGE_STYLE = """<style>
 @media (max-width: 640px) {
   [data-testid="stRadio"] [role="radiogroup"] { flex-direction: column !important; align-items: flex-start !important; gap: 0.35rem; }
 }
+/* Keyboard focus on an answer option: Streamlit shows only a faint grey (1.17:1); WCAG 2.4.7 wants it seen. */
+[data-testid="stRadioOption"]:has(input:focus-visible) {
+  outline: 3px solid #005A8C; outline-offset: 2px; border-radius: 4px;
+}
+/* Captions: Streamlit fades them with opacity 0.6 to 3.88:1 on white; this grey is 7:1 (WCAG 1.4.3). */
+[data-testid="stCaptionContainer"] { color: #595959; opacity: 1 !important; }
 </style>"""
 
 
+# Streamlit exposes each answer option twice to a screen reader: as the radio (named by its label) and as
+# the label's paragraph. The radio gets the name itself and the paragraph is hidden from the reader.
+_RADIO_NAMES = """<script>
+(() => {
+  if (window.__vmRadioNames) return;
+  const fix = () => {
+    for (const option of document.querySelectorAll('[data-testid="stRadioOption"]')) {
+      const input = option.querySelector('input[type="radio"]');
+      const text = option.querySelector('[data-testid="stMarkdownContainer"]');
+      if (!input || !text) continue;
+      const name = text.textContent.trim();
+      if (input.getAttribute('aria-label') !== name) input.setAttribute('aria-label', name);
+      if (text.getAttribute('aria-hidden') !== 'true') text.setAttribute('aria-hidden', 'true');
+    }
+  };
+  let queued = false;
+  window.__vmRadioNames = new MutationObserver(() => {
+    if (queued) return;
+    queued = true;
+    queueMicrotask(() => { queued = false; fix(); });
+  });
+  window.__vmRadioNames.observe(document.body, {subtree: true, childList: true, characterData: true});
+  fix();
+})();
+</script>"""
+
+
 def page_style() -> None:
+    """The app's own CSS and accessibility fixes, and the document's language (Streamlit always declares
+    <html lang="en">)."""
     st.html(_PAGE_STYLE)
+    st.html(_RADIO_NAMES, unsafe_allow_javascript=True)
+    language = i18n.normalise_language(st.session_state.get(LANG_KEY))
+    st.html(f"<script>document.documentElement.lang = '{language}';</script>", unsafe_allow_javascript=True)
+    streamlit_language.relabel(language)
 
 
 def scroll_to_top(marker: str) -> None:
@@ -88,10 +127,14 @@ def language_switch() -> None:
 
 
 def client_key() -> str:
-    """Who is guessing codes, for the slow-down: a hash of the address (raw addresses are never stored)."""
-    address = getattr(st.context, "ip_address", None)
-    address = address if isinstance(address, str) and address else "unknown"
-    return hashlib.sha256(address.encode()).hexdigest()[:32]
+    """Who is guessing codes or passwords, for the slow-downs: a hash of the client's address, taken from
+    X-Forwarded-For only behind a proxy in VM_TRUSTED_PROXIES (services/client_address.py)."""
+    peer = getattr(st.context, "ip_address", None)
+    headers = st.context.headers
+    forwarded = headers.get_all("X-Forwarded-For") if headers is not None else []
+    address = client_address.client_address(peer if isinstance(peer, str) and peer else None, forwarded,
+                                            _runtime().settings.trusted_proxies)
+    return client_address.client_key(address)
 
 
 def device_key() -> str:
@@ -146,7 +189,7 @@ def show_chart(chart) -> None:
     """A chart with its plain-language summary and a table alternative."""
     st.markdown(f"**{chart.title}**")
     st.plotly_chart(chart.figure, key=f"chart-{chart.name}", width="stretch",
-                    config={"displayModeBar": False})
+                    config={"displayModeBar": False}, alt=chart.title)
     st.caption(chart.summary)
     with st.expander(t("shell.show_table")):
         st.dataframe(chart.table, hide_index=True, width="stretch")

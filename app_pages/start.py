@@ -23,6 +23,8 @@ if invitation:
 
 st.subheader(t("start.privacy_heading"))
 st.markdown(t("start.privacy_body", k=runtime.settings.min_group_size))
+st.markdown(f"**{t('start.privacy_kept_heading')}**")
+st.markdown(t("start.privacy_kept"))
 
 st.subheader(t("start.how_heading"))
 st.markdown(t("start.how_body", items=len(runtime.instrument.items)))

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from app_pages import shell
+from app_pages import shell, staff
 from app_pages.shell import plain, t
 from services import authorisation, workshop_presenter, workshops
 from services import workshop_charts as charts
@@ -36,7 +36,7 @@ def render(runtime, account, session_id: int, language: str) -> None:
     if can_edit:
         controls(runtime, account, info)
     header(runtime, info)
-    live(runtime, account, session_id, language)
+    live(runtime, session_id, language)
     if can_edit:
         actions(runtime, account, session_id, language)
     if authorisation.can(account, workshops.PAGE, "export"):
@@ -67,7 +67,7 @@ def header(runtime, info) -> None:
         if info.tied_to:
             st.caption(t("ws.tied_to", tie=plain(info.tied_to)))
     if info.status != "closed":
-        right.image(qr_code(url), caption=t("ws.qr_caption"), width="stretch")
+        right.image(qr_code(url), caption=t("ws.qr_caption"), width="stretch", alt=t("ws.qr_alt"))
     st.html("<style>.vm-join-code { font-size: 3.4rem; font-weight: 700; letter-spacing: 0.35rem; "
             "font-family: monospace; line-height: 1.1; }</style>")
 
@@ -78,8 +78,10 @@ def qr_code(url: str) -> bytes:
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
-def live(runtime, account, session_id: int, language: str) -> None:
-    """Counts and the group's picture, read anew every few seconds."""
+def live(runtime, session_id: int, language: str) -> None:
+    """Counts and the group's picture, read anew every few seconds, each time for the account as it is
+    now: signed out or deactivated elsewhere, the screen stops showing them at the next refresh."""
+    account = staff.recheck_account(runtime, workshops.PAGE, "view")
     try:
         view = workshop_presenter.presenter(runtime, account, session_id, language=language)
     except (NotFound, NotAuthorised):
@@ -186,6 +188,9 @@ def steer_once(control: str, change, runtime, account, session_id: int, *args) -
 
 def steer(change, runtime, account, session_id: int, *args) -> bool:
     """Make the change; True when it was made, else the reason is kept for the next run to show."""
+    account = staff.signed_in_account(runtime)   # as it is now: the click may come from a screen left open
+    if account is None:
+        return False   # the run after this click asks to sign in
     try:
         change(runtime, account, session_id, *args)
     except InvalidInput as exc:

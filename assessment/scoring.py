@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from statistics import fmean
-from typing import Mapping
+from fractions import Fraction
+from typing import Mapping, Sequence
 
 from questions.model import NOT_APPLICABLE, Instrument, Item
 
+from .display import exact
 from .errors import AnswerError
 
 Answer = int | str | None
@@ -117,22 +118,36 @@ def keyed(instrument: Instrument, item: Item, value: int) -> int:
     return instrument.scale.min + instrument.scale.max - value if item.reverse else value
 
 
-def to_100(instrument: Instrument, mean: float) -> float:
+def to_100(instrument: Instrument, mean: Fraction | int | float) -> Fraction:
+    """A mean on the answer scale as 0..100, exactly (a fraction, no float noise)."""
     scale = instrument.scale
-    return (mean - scale.min) / (scale.max - scale.min) * 100
+    return (exact(mean) - scale.min) / (scale.max - scale.min) * 100
 
 
-def band_of(score: float | None) -> str | None:
+def exact_mean(values: Sequence[Fraction | int]) -> Fraction:
+    return sum((Fraction(v) for v in values), Fraction(0)) / len(values)
+
+
+def _as_float(value: Fraction | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def band_of(score: Fraction | float | None) -> str | None:
+    """Decided on the exact value: 62.5 is high, also when it arrives as 62.49999999999999."""
     if score is None:
         return None
-    return "high" if score >= HIGH_FROM else "low" if score <= LOW_UPTO else "middle"
+    score = exact(score)
+    return "high" if score >= exact(HIGH_FROM) else "low" if score <= exact(LOW_UPTO) else "middle"
 
 
-def alignment_band(instrument: Instrument, index: float | None) -> str | None:
+def alignment_band(instrument: Instrument, index: Fraction | float | None) -> str | None:
+    """Decided on the exact index: +25 is aligned, −25 misaligned (never float noise either side)."""
     if index is None:
         return None
     bands = instrument.alignment_bands
-    return "aligned" if index >= bands.aligned_min else "misaligned" if index <= bands.misaligned_max else "mixed"
+    index = exact(index)
+    return ("aligned" if index >= exact(bands.aligned_min)
+            else "misaligned" if index <= exact(bands.misaligned_max) else "mixed")
 
 
 def enough(answered: int, n_items: int) -> bool:
@@ -143,16 +158,17 @@ def enough(answered: int, n_items: int) -> bool:
 def score_answers(instrument: Instrument, answers: Answers) -> ScoreReport:
     """Score one respondent's answers against the instrument they answered."""
     given = check_answers(instrument, answers)
-    domains = tuple(_domain_score(instrument, d.id, d.side, given) for d in instrument.domains)
-    match = _side_mean(domains, "match")
-    mismatch = _side_mean(domains, "mismatch")
+    exact_domains = [_domain_score(instrument, d.id, d.side, given) for d in instrument.domains]
+    domains = tuple(d for d, _ in exact_domains)
+    match = _side_mean(exact_domains, "match")
+    mismatch = _side_mean(exact_domains, "mismatch")
     index = match - mismatch if match is not None and mismatch is not None else None
     return ScoreReport(
         instrument_hash=instrument.content_hash,
         domains=domains,
-        match_score=match,
-        mismatch_score=mismatch,
-        alignment_index=index,
+        match_score=_as_float(match),
+        mismatch_score=_as_float(mismatch),
+        alignment_index=_as_float(index),
         alignment_band=alignment_band(instrument, index),
         elements=_element_scores(instrument, given),
         gaps=_value_gaps(instrument, given),
@@ -161,18 +177,20 @@ def score_answers(instrument: Instrument, answers: Answers) -> ScoreReport:
     )
 
 
-def _domain_score(instrument: Instrument, domain_id: str, side: str, given: dict) -> DomainScore:
+def _domain_score(instrument: Instrument, domain_id: str, side: str,
+                  given: dict) -> tuple[DomainScore, Fraction | None]:
+    """The theme's score, and its exact value for the side means."""
     items = instrument.items_in(domain_id)
     values = [keyed(instrument, i, given[i.id]) for i in items if isinstance(given.get(i.id), int)]
     na = sum(1 for i in items if given.get(i.id) == NOT_APPLICABLE)
-    score = to_100(instrument, fmean(values)) if enough(len(values), len(items)) else None
-    return DomainScore(domain_id, side, score, len(items), len(values), na, band_of(score))
+    score = to_100(instrument, exact_mean(values)) if enough(len(values), len(items)) else None
+    return DomainScore(domain_id, side, _as_float(score), len(items), len(values), na, band_of(score)), score
 
 
-def _side_mean(domains: tuple[DomainScore, ...], side: str) -> float | None:
-    on_side = [d for d in domains if d.side == side]
-    scored = [d.score for d in on_side if d.score is not None]
-    return fmean(scored) if enough(len(scored), len(on_side)) else None
+def _side_mean(domains: list[tuple[DomainScore, Fraction | None]], side: str) -> Fraction | None:
+    on_side = [(d, score) for d, score in domains if d.side == side]
+    scored = [score for _, score in on_side if score is not None]
+    return exact_mean(scored) if enough(len(scored), len(on_side)) else None
 
 
 def _element_scores(instrument: Instrument, given: dict) -> tuple[ElementScore, ...]:
@@ -186,8 +204,8 @@ def _element_scores(instrument: Instrument, given: dict) -> tuple[ElementScore, 
                 value = keyed(instrument, item, given[item.id])
                 # agreeing with a mismatch theme detracts from compassion
                 values.append(scale.min + scale.max - value if item.side == "mismatch" else value)
-        score = to_100(instrument, fmean(values)) if enough(len(values), len(items)) else None
-        out.append(ElementScore(number, score, len(items), len(values), band_of(score)))
+        score = to_100(instrument, exact_mean(values)) if enough(len(values), len(items)) else None
+        out.append(ElementScore(number, _as_float(score), len(items), len(values), band_of(score)))
     return tuple(out)
 
 
@@ -198,5 +216,5 @@ def _value_gaps(instrument: Instrument, given: dict) -> tuple[ValueGap, ...]:
         importance = to_100(instrument, imp) if isinstance(imp, int) else None
         support = to_100(instrument, sup) if isinstance(sup, int) else None
         gap = support - importance if importance is not None and support is not None else None
-        out.append(ValueGap(pair.domain, importance, support, gap))
+        out.append(ValueGap(pair.domain, _as_float(importance), _as_float(support), _as_float(gap)))
     return tuple(out)

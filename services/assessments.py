@@ -1,6 +1,7 @@
 """The self-assessment use cases. Each public function is one user action and one transaction."""
 from __future__ import annotations
 
+import difflib
 import hashlib
 import secrets
 from collections.abc import Mapping
@@ -76,6 +77,38 @@ def clean_intervention(name: str | None) -> str:
     if has_odd_characters(name):
         raise InvalidInput("intervention_bad_characters")
     return name
+
+
+NEAR_MATCH_RATIO = 0.8   # difflib's similarity from which a typed name is asked about ("Onlin CBT modle")
+
+
+def _words(name: str) -> list[str]:
+    """A name compared loosely: case, punctuation and spacing do not count."""
+    return "".join(ch if ch.isalnum() else " " for ch in name.casefold()).split()
+
+
+def same_name(typed: str, known: list[str]) -> str | None:
+    """The known name that differs from the typed one only in case, punctuation or spacing."""
+    return next((name for name in known if _words(name) == _words(typed)), None)
+
+
+def near_matches(typed: str, known: list[str]) -> list[str]:
+    """Known names a typed name probably means, closest first: one holds the other's words in order
+    ("Online CBT" and "Online CBT module"), or difflib finds them similar (typing errors)."""
+    words = _words(typed)
+    if not words:
+        return []
+    scored = []
+    for name in known:
+        other = _words(name)
+        if other == words:
+            continue
+        shorter, longer = sorted((words, other), key=len)
+        contains = any(longer[i:i + len(shorter)] == shorter for i in range(len(longer) - len(shorter) + 1))
+        ratio = difflib.SequenceMatcher(None, " ".join(words), " ".join(other)).ratio()
+        if contains or ratio >= NEAR_MATCH_RATIO:
+            scored.append((ratio + (1 if contains else 0), name))
+    return [name for _, name in sorted(scored, key=lambda pair: -pair[0])]
 
 
 def list_interventions(rt: Runtime) -> list[str]:
@@ -271,6 +304,12 @@ def _authenticate(rt: Runtime, resume_code: str, client_key: str) -> int:
             return respondent.id
         throttle.record_miss(session, scope=RESUME_SCOPE, client_key=client_key, now=now)
     raise NotFound("resume_code")
+
+
+def respondent_results(rt: Runtime, session, respondent_id: int) -> list[ResultView]:
+    """Every result of one respondent, oldest first, inside the caller's transaction."""
+    responses = repository.list_responses(session, respondent_id=respondent_id)
+    return _result_views(rt, session, [r.id for r in responses])
 
 
 def _result_views(rt: Runtime, session, response_ids: list[int]) -> list[ResultView]:

@@ -92,10 +92,10 @@ def themes_radar(instrument: Instrument, report: ScoreReport, language: str) -> 
         index = [i for i, d in enumerate(domains) if d.side == side and scores[i] is not None]
         fig.add_trace(go.Scatterpolar(
             r=[scores[i] for i in index], theta=[labels[i] for i in index],
-            customdata=[names[i] for i in index], mode="markers",
+            customdata=[[names[i], format_score(scores[i], language)] for i in index], mode="markers",
             marker=dict(size=11, symbol=symbol, color=COLOURS[side], line=dict(color="white", width=1)),
             name=side_name(instrument, side, language),
-            hovertemplate="%{customdata}: %{r:.0f}<extra></extra>"))
+            hovertemplate="%{customdata[0]}: %{customdata[1]}<extra></extra>"))
     # polar plots get no automatic margin: leave room for two-line theme names on a phone
     base_layout(fig, 420, legend=True, margin=dict(l=105, r=105, t=55, b=20))
     fig.update_layout(
@@ -224,10 +224,17 @@ def alignment_gauge(instrument: Instrument, report: ScoreReport, language: str) 
     )
 
 
+def lens_names(instrument: Instrument, report: ScoreReport, language: str) -> list[str]:
+    """The lens's row names. The themes under "Compassion in your work" score only the statements written for
+    an element; the lens reads every statement tagged with it, so its rows carry their own name."""
+    return [t("chart.compassion_lens.row", language, element=localise(instrument.elements[e.element].name, language))
+            for e in report.elements]
+
+
 def compassion_lens(instrument: Instrument, report: ScoreReport, language: str) -> ChartWithTable:
     """Bars of the five compassion elements; high = the intervention supports that element."""
     missing = t("report.not_enough", language)
-    names = [localise(instrument.elements[e.element].name, language) for e in report.elements]
+    names = lens_names(instrument, report, language)
     labels = [wrap_label(name, 22) for name in names]
     scores = [e.score for e in report.elements]
     fig = go.Figure(go.Bar(
@@ -276,9 +283,9 @@ def value_gap(instrument: Instrument, report: ScoreReport, language: str) -> Cha
         values = [getattr(g, key) for g in report.gaps]
         fig.add_trace(go.Scatter(
             x=values, y=labels, mode="markers", name=t(f"chart.value_gap.{key}", language),
-            customdata=names, marker=dict(symbol=symbol, size=15, color=COLOURS[key],
-                                          line=dict(color="white", width=1)),
-            hovertemplate="%{customdata}: %{x:.0f}<extra>" + t(f"chart.value_gap.{key}", language) + "</extra>"))
+            customdata=[[name, format_score(v, language, "report.not_answered")] for name, v in zip(names, values)],
+            marker=dict(symbol=symbol, size=15, color=COLOURS[key], line=dict(color="white", width=1)),
+            hovertemplate="%{customdata[0]}: %{customdata[1]}<extra>" + t(f"chart.value_gap.{key}", language) + "</extra>"))
     for gap, label in zip(report.gaps, labels):
         if gap.importance is None and gap.support is None:
             missing_note(fig, x=0, y=label, text=not_answered)

@@ -1,10 +1,14 @@
 """User-interface strings in every supported language.
 
 Strings live in `services/strings/<part>.<lang>.yaml`; all parts of a language are merged, and a key
-may be defined in one part only. Item texts are not here: they belong to the question bank.
+may be defined in one part only. A counted word is written `{count:# statement|# statements}`: the form
+is chosen by the language's plural rule (CLDR, through Babel), never as "statement(s)". Item texts are
+not here: they belong to the question bank.
 """
 from __future__ import annotations
 
+import numbers
+import string
 from functools import lru_cache
 from pathlib import Path
 
@@ -46,4 +50,24 @@ def t(key: str, language: str, **values: object) -> str:
         if key not in table:
             raise MissingString(key)
     text = table[key]
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    # The plain str.format is several times quicker; a counted word's spec always holds a "|".
+    return _Texts(language).format(text, **values) if "|" in text else text.format(**values)
+
+
+class _Texts(string.Formatter):
+    """str.format, plus counted words: `{seconds:# second|# seconds}` gives "1 second" or "5 seconds" by
+    the language's plural rule, `#` being the number as the language writes it (services/formatting.py)."""
+
+    def __init__(self, language: str) -> None:
+        self.language = normalise_language(language)
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if "|" not in format_spec or isinstance(value, bool) or not isinstance(value, numbers.Real):
+            return super().format_field(value, format_spec)
+        from .formatting import format_count, plural_category   # formatting imports this module
+        value = int(value) if isinstance(value, numbers.Integral) else float(value)   # numpy's too
+        one, other = format_spec.split("|", 1)
+        form = one if plural_category(value, self.language) == "one" else other
+        return form.replace("#", format_count(value, self.language))

@@ -13,6 +13,7 @@ from assessment.interpretation import ThemeReading, alignment_reading, theme_rea
 from assessment.scoring import ScoreReport
 from questions.model import SIDES, Instrument, localise
 
+from .charts import lens_names
 from .chart_style import COLOURS
 from .formatting import format_score, format_signed, side_name
 from .i18n import t
@@ -23,12 +24,14 @@ MAX_FREE_TEXT = 400          # characters of respondent-typed text kept in the r
 
 
 def build_pdf(instrument: Instrument, report: ScoreReport, language: str, *, intervention: str,
-              role_name: str | None, created_at: datetime, resume_hint: bool = True) -> bytes:
-    """The respondent's report as PDF bytes, in `language`."""
+              role_name: str | None, created_at: datetime, resume_hint: bool = True,
+              resume_code: str | None = None) -> bytes:
+    """The respondent's report as PDF bytes, in `language`. `resume_code` is printed only when the person
+    chose to include it (off by default: a printed report can lie on a shared printer)."""
     pdf = ReportPDF(language)
     pdf.add_page()
     _header(pdf, instrument, language, intervention=intervention, role_name=role_name,
-            created_at=created_at, resume_hint=resume_hint)
+            created_at=created_at, resume_hint=resume_hint, resume_code=resume_code)
     _overall(pdf, instrument, report, language)
     readings = theme_readings(instrument, report, language)
     _where_to_start(pdf, readings, language)
@@ -40,7 +43,7 @@ def build_pdf(instrument: Instrument, report: ScoreReport, language: str, *, int
 # ---------------------------------------------------------------- sections
 
 def _header(pdf: ReportPDF, instrument: Instrument, language: str, *, intervention: str,
-            role_name: str | None, created_at: datetime, resume_hint: bool) -> None:
+            role_name: str | None, created_at: datetime, resume_hint: bool, resume_code: str | None) -> None:
     pdf.para(t("report.title", language), size=20, bold=True, line=9)
     pdf.para(localise(instrument.title, language), size=10.5, colour=MUTED)
     pdf.ln(4)
@@ -62,7 +65,10 @@ def _header(pdf: ReportPDF, instrument: Instrument, language: str, *, interventi
         pdf.set_xy(pdf.l_margin + label_w, y)
         pdf.para(value, size=10.5 if bold else 9.5, bold=bold, line=5.2)
         pdf.ln(0.6)
-    if resume_hint:
+    if resume_code:
+        pdf.ln(1)
+        pdf.para(t("report.resume_code", language, code=pdf.clean(resume_code, single_line=True)), size=9.5)
+    elif resume_hint:
         pdf.ln(1)
         pdf.para(t("report.resume_hint", language), size=8.5, colour=MUTED)
     pdf.ln(2)
@@ -120,7 +126,7 @@ def _charts(pdf: ReportPDF, instrument: Instrument, report: ScoreReport, languag
         bars(pdf, rows, rgb(COLOURS[side]), language)
         pdf.ln(3)
 
-    rows = [(localise(instrument.elements[e.element].name, language), e.score) for e in report.elements]
+    rows = list(zip(lens_names(instrument, report, language), (e.score for e in report.elements)))
     note = t("report.lens_note", language)
     pdf.heading(t("chart.compassion_lens.title", language), size=12,
                 follow=pdf.text_height(note, pdf.content_width, size=8.5) + 1 + bars_height(pdf, rows))

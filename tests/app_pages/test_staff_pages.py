@@ -12,7 +12,7 @@ from app_pages import staff
 from db import organisations
 from db.account_models import Account, AuthSession
 from db.models import utcnow
-from services import accounts, auth
+from services import accounts, auth, client_address, setup_tokens
 from services.errors import LoginFailed, Unavailable
 
 PASSWORD = "correct horse battery"
@@ -20,16 +20,19 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture
 def menu(monkeypatch):
-    """What the last run passed to st.navigation: {section: [(title, visibility), ...]}.
+    """What the last run passed to st.navigation, public and staff: {"" or "Staff": [(title, visibility), ...]}.
 
     A spy around the real st.navigation (it still runs): AppTest does not expose the menu.
     """
     seen: dict[str, list[tuple[str, str]]] = {}
     real_navigation = st.navigation
 
+    public = {"", "assessment", "results", "history", "join", "about"}
+
     def recording(pages, **options):
         seen.clear()
-        seen.update({section: [(p.title, p.visibility) for p in listed] for section, listed in pages.items()})
+        for p in pages:   # one list (navigation.pages): the public pages, then the staff pages
+            seen.setdefault("" if p.url_path in public else "Staff", []).append((p.title, p.visibility))
         return real_navigation(pages, **options)
 
     monkeypatch.setattr(st, "navigation", recording)
@@ -47,6 +50,11 @@ def no_exceptions(at):
 @pytest.fixture
 def admin(runtime):
     return auth.create_first_admin(runtime, "anna", PASSWORD)
+
+
+def setup_token(runtime) -> str:
+    """A set-up token as a server prints it while no admin exists (services.setup_tokens)."""
+    return setup_tokens.issue(runtime).token
 
 
 def fill(at, **values):
@@ -81,9 +89,9 @@ def test_once_an_admin_exists_the_staff_section_offers_sign_in(app, menu, admin)
     assert shown(menu) == ["Sign in"]
 
 
-def test_staff_section_in_dutch(app, menu, admin):
+def test_staff_entries_in_dutch(app, menu, admin):
     app(query={"lang": "nl"})
-    assert shown(menu, "Beheer") == ["Inloggen"]
+    assert shown(menu) == ["Inloggen"]
 
 
 # --- set-up -----------------------------------------------------------------------------------
@@ -91,7 +99,8 @@ def test_staff_section_in_dutch(app, menu, admin):
 
 def test_first_admin_is_created_and_signed_in(app, menu, runtime, texts):
     at = app("setup")
-    fill(at, **{"setup-username": "Anna", "setup-password": PASSWORD, "setup-password-repeat": PASSWORD})
+    fill(at, **{"setup-token": setup_token(runtime),
+                "setup-username": "Anna", "setup-password": PASSWORD, "setup-password-repeat": PASSWORD})
     at.button(key="setup-submit").click().run()
     no_exceptions(at)
     assert "the admin account **anna** was created and you are signed in" in texts(at)
@@ -109,7 +118,8 @@ def test_set_up_while_the_database_is_away_says_try_again(app, runtime, texts, m
         raise Unavailable()
 
     monkeypatch.setattr(auth, "create_first_admin", away)
-    fill(at, **{"setup-username": "Anna", "setup-password": PASSWORD, "setup-password-repeat": PASSWORD})
+    fill(at, **{"setup-token": setup_token(runtime),
+                "setup-username": "Anna", "setup-password": PASSWORD, "setup-password-repeat": PASSWORD})
     at.button(key="setup-submit").click().run()
     no_exceptions(at)
     assert "cannot reach its database just now" in texts(at)
@@ -124,7 +134,8 @@ def test_set_up_while_the_database_is_away_says_try_again(app, runtime, texts, m
 ])
 def test_set_up_refuses_a_weak_or_mistyped_password(app, runtime, texts, username, password, repeated, message):
     at = app("setup")
-    fill(at, **{"setup-username": username, "setup-password": password, "setup-password-repeat": repeated})
+    fill(at, **{"setup-token": setup_token(runtime),
+                "setup-username": username, "setup-password": password, "setup-password-repeat": repeated})
     at.button(key="setup-submit").click().run()
     no_exceptions(at)
     assert message in texts(at)
@@ -136,11 +147,41 @@ def test_set_up_refuses_a_weak_or_mistyped_password(app, runtime, texts, usernam
 
 def test_set_up_refuses_a_bad_username(app, runtime, texts):
     at = app("setup", query={"lang": "nl"})
-    fill(at, **{"setup-username": "a b", "setup-password": PASSWORD, "setup-password-repeat": PASSWORD})
+    fill(at, **{"setup-token": setup_token(runtime),
+                "setup-username": "a b", "setup-password": PASSWORD, "setup-password-repeat": PASSWORD})
     at.button(key="setup-submit").click().run()
     no_exceptions(at)
     assert "Deze gebruikersnaam kan niet worden gebruikt" in texts(at)
     assert count(runtime, Account) == 0
+
+
+@pytest.mark.parametrize("typed, language, message", [
+    ("", "en", "The set-up token is not right"),
+    ("AAAA-BBBB-CCCC-DDDD-EEEE", "en", "The set-up token is not right"),
+    ("AAAA-BBBB-CCCC-DDDD-EEEE", "nl", "De installatiecode klopt niet"),
+])
+def test_set_up_refuses_without_the_printed_token(app, runtime, texts, typed, language, message):
+    """Reaching the set-up page is not enough: the first visitor does not become admin."""
+    at = app("setup", query={"lang": language})
+    fill(at, **{"setup-token": typed,
+                "setup-username": "mallory", "setup-password": PASSWORD, "setup-password-repeat": PASSWORD})
+    at.button(key="setup-submit").click().run()
+    no_exceptions(at)
+    assert message in texts(at) and "setup-token" in [w.key for w in at.text_input]
+    assert count(runtime, Account) == 0
+    assert staff.TOKEN_KEY not in at.session_state
+
+
+def test_the_token_the_app_prints_sets_it_up(app, runtime, texts, capsys):
+    at = app("setup")
+    printed = capsys.readouterr().out
+    token = re.search(r"\b[A-Z2-9]{4}(?:-[A-Z2-9]{4}){4}\b", printed).group(0)
+    app("setup")                                                 # a second page: nothing new printed
+    assert token not in capsys.readouterr().out
+    fill(at, **{"setup-token": token,
+                "setup-username": "anna", "setup-password": PASSWORD, "setup-password-repeat": PASSWORD})
+    at.button(key="setup-submit").click().run()
+    assert "the admin account **anna** was created and you are signed in" in texts(at)
 
 
 def test_set_up_page_cannot_make_a_second_admin(app, runtime, admin, texts):
@@ -153,8 +194,10 @@ def test_set_up_page_cannot_make_a_second_admin(app, runtime, admin, texts):
 
 def test_set_up_form_left_open_while_someone_else_finished_set_up(app, runtime, texts):
     at = app("setup")
+    token = setup_token(runtime)
     auth.create_first_admin(runtime, "bram", PASSWORD)          # in another browser, meanwhile
-    fill(at, **{"setup-username": "anna", "setup-password": PASSWORD, "setup-password-repeat": PASSWORD})
+    fill(at, **{"setup-token": token,
+                "setup-username": "anna", "setup-password": PASSWORD, "setup-password-repeat": PASSWORD})
     at.button(key="setup-submit").click().run()
     no_exceptions(at)
     assert "already set up" in texts(at)
@@ -205,6 +248,19 @@ def test_the_sign_in_cookie_is_written_by_the_page_the_sign_in_opens(app, admin)
     assert cookie_scripts(at) == []
 
 
+@pytest.mark.parametrize("address, secure", [("https://valuematch.example.org/login", True),
+                                              ("http://localhost:8501/login", False)])
+def test_the_sign_in_cookie_has_the_flags_a_script_can_set(app, admin, address, secure):
+    """SameSite=Strict always, Secure over https, the session's lifetime; not HttpOnly, which a script
+    cannot set (docs/SECURITY.md, "The staff cookie")."""
+    at = app("login")
+    at.context["url"] = address
+    sign_in(at, "anna", PASSWORD)
+    [script] = cookie_scripts(at)
+    assert "SameSite=Strict" in script and "max-age=28800" in script and "path=/" in script
+    assert ("; Secure" in script) is secure
+
+
 def test_facilitator_signs_in_to_the_workshops_page(app, menu, runtime, admin, texts):
     with runtime.sessions.begin() as session:
         organisation_id = organisations.create_organisation(session, name="Zorg Noord").id
@@ -232,15 +288,35 @@ def test_sign_out_ends_the_session_everywhere(app, menu, runtime, admin, texts):
     assert shown(menu) == ["Sign in"]
 
 
-def test_repeated_failures_make_the_next_try_wait(app, runtime, admin, texts, monkeypatch):
-    for _ in range(3):   # this username failed lately, from anywhere
+THIS_BROWSER = client_address.client_key(client_address.UNKNOWN)   # AppTest's session has no address
+
+
+def wrong_passwords(runtime, clients):
+    for client in clients:
         with pytest.raises(LoginFailed):
-            auth.login(runtime, "anna", "not the password", "elsewhere")
-    monkeypatch.setenv("VM_LOGIN_FREE_ATTEMPTS", "1")
+            auth.login(runtime, "anna", "not the password", client)
+
+
+def test_a_strangers_wrong_passwords_do_not_keep_the_owner_out(app, runtime, admin, texts):
+    wrong_passwords(runtime, [f"elsewhere-{n}" for n in range(30)])   # someone guessing, from many places
+    at = app("login")
+    sign_in(at, "anna", PASSWORD)
+    no_exceptions(at)
+    assert auth.current_account(runtime, at.session_state[staff.TOKEN_KEY]).username == "anna"
+
+
+@pytest.mark.parametrize("elsewhere, here, free, message", [
+    (0, 5, "1", r"Too many sign-in attempts that did not succeed. Please wait \d+ seconds"),   # its own misses
+    (30, 1, "5", r"perhaps by someone else. Your account is not locked: wait \d+ seconds"),     # an attack
+])
+def test_a_browser_that_typed_wrong_passwords_is_told_why_it_waits(app, runtime, admin, texts, monkeypatch,
+                                                                    elsewhere, here, free, message):
+    wrong_passwords(runtime, [f"elsewhere-{n}" for n in range(elsewhere)] + [THIS_BROWSER] * here)
+    monkeypatch.setenv("VM_LOGIN_FREE_ATTEMPTS", free)
     at = app("login")
     sign_in(at, "anna", PASSWORD)   # even the right password waits
     no_exceptions(at)
-    assert re.search(r"Please wait \d+ seconds before trying again", texts(at))
+    assert re.search(message, texts(at))
     assert staff.TOKEN_KEY not in at.session_state
 
 

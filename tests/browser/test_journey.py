@@ -50,7 +50,7 @@ def english_journey(page, app_server) -> str:
     # A statement left open is pointed out before anything is stored; answering it completes.
     answer_every_step(page, lambda item: None if item == "tn2" else 5 if item == "tp1"
                       else 1 if item.startswith(("fb", "tp")) else 3)
-    expect(page.get_by_text("1 statement(s) still need an answer", exact=False)).to_be_visible()
+    expect(page.get_by_text("1 statement still needs an answer", exact=False)).to_be_visible()
     click(page, "goto-step-0")
     expect(page.get_by_text("Not answered yet")).to_be_visible()
     page.locator(".st-key-item-tn2 [role='radiogroup'] label").nth(3).click()
