@@ -1,15 +1,13 @@
 """How numbers and side names are shown, the same on screen and in the PDF report."""
 from __future__ import annotations
 
-from functools import lru_cache
-
-from babel import Locale
-from babel.numbers import format_decimal
-
 from assessment.display import display_round, signed_text
 from questions.model import Instrument, localise
 
 from .i18n import t
+from .plurals import format_count, plural_category
+
+__all__ = ["format_count", "format_score", "format_signed", "plural_category", "round_half_up", "side_name"]
 
 
 def round_half_up(value: float) -> int:
@@ -32,19 +30,3 @@ def format_signed(value: float | None, language: str, missing: str = "report.not
 def side_name(instrument: Instrument, side: str, language: str) -> str:
     """The display name of a side (match, mismatch, value, compassion) from the question bank."""
     return localise(instrument.sides[side], language)
-
-
-@lru_cache(maxsize=None)
-def _locale(language: str) -> Locale:
-    return Locale.parse(language)
-
-
-def plural_category(count: int, language: str) -> str:
-    """The language's plural category of `count` by the CLDR rules (Babel): "one" or "other" in
-    English and Dutch (other languages also have "few", "many", ...)."""
-    return _locale(language).plural_form(abs(count))
-
-
-def format_count(count: int, language: str) -> str:
-    """A whole number as the language writes it: 1,250 in English, 1.250 in Dutch."""
-    return format_decimal(count, locale=_locale(language))

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import yaml
 
+from .plurals import format_count, plural_category
+
 STRINGS_DIR = Path(__file__).parent / "strings"
 LANGUAGES = ("en", "nl")
 LANGUAGE_NAMES = {"en": "English", "nl": "Nederlands"}
@@ -58,7 +60,7 @@ def t(key: str, language: str, **values: object) -> str:
 
 class _Texts(string.Formatter):
     """str.format, plus counted words: `{seconds:# second|# seconds}` gives "1 second" or "5 seconds" by
-    the language's plural rule, `#` being the number as the language writes it (services/formatting.py)."""
+    the language's plural rule, `#` being the number as the language writes it (services/plurals.py)."""
 
     def __init__(self, language: str) -> None:
         self.language = normalise_language(language)
@@ -66,7 +68,6 @@ class _Texts(string.Formatter):
     def format_field(self, value: object, format_spec: str) -> str:
         if "|" not in format_spec or isinstance(value, bool) or not isinstance(value, numbers.Real):
             return super().format_field(value, format_spec)
-        from .formatting import format_count, plural_category   # formatting imports this module
         value = int(value) if isinstance(value, numbers.Integral) else float(value)   # numpy's too
         one, other = format_spec.split("|", 1)
         form = one if plural_category(value, self.language) == "one" else other
