@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import shutil
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,9 +34,7 @@ from services.errors import InvalidInput, NotFound, ServiceError
 from services.progress import CommandProgress
 from services.runtime import Runtime, build_runtime, load_settings
 
-MISSING_COLUMNS_SHOWN = 10
 LONG_COMMANDS = ("score", "demo-data", "import-responses", "export-all", "import-all", "purge")
-SPOOLED_OUTPUT_BYTES = 1 << 20   # scores for the terminal are kept in memory up to this, then on disk
 
 
 def init_db(args: argparse.Namespace) -> int:
@@ -74,24 +70,11 @@ def score(args: argparse.Namespace) -> int:
         ("json" if Path(args.output).suffix.lower() == ".json" else "csv") if args.output else "table")
     with CommandProgress(quiet=args.quiet) as progress:
         report = progress.counter("Scoring", bytes_=True, final="Checking respondent ids, finishing the output")
-        if args.output:
-            with score_output.output_file(args.output) as out:
-                scored = offline_scoring.score_file(args.file, instrument, out, output_format=output_format,
-                                                    progress=report)
-        else:   # all or nothing on the terminal too: shown once the whole file is scored
-            with tempfile.SpooledTemporaryFile(SPOOLED_OUTPUT_BYTES, "w+", encoding="utf-8", newline="") as out:
-                scored = offline_scoring.score_file(args.file, instrument, out, output_format=output_format,
-                                                    progress=report)
-                out.seek(0)
-                shutil.copyfileobj(out, sys.stdout)
-    if scored.columns_missing:
-        shown = ", ".join(scored.columns_missing[:MISSING_COLUMNS_SHOWN])
-        more = ", ..." if len(scored.columns_missing) > MISSING_COLUMNS_SHOWN else ""
-        print(f"note: {len(scored.columns_missing)} question(s) of {instrument.label} have no column and "
-              f"count as unanswered: {shown}{more}", file=sys.stderr)
-    if scored.matching_form:
-        print(f"note: the columns are exactly the questions of the short form '{scored.matching_form}'; to score "
-              f"them with that form's rules, add --form {scored.matching_form}", file=sys.stderr)
+        with score_output.destination(args.output) as out:
+            scored = offline_scoring.score_file(args.file, instrument, out, output_format=output_format,
+                                                progress=report)
+    for note in score_output.notes(scored.columns_missing, scored.matching_form, instrument.label):
+        print(note, file=sys.stderr)
     if args.output:
         print(f"Scored {scored.rows:,} respondent(s) with {instrument.label}; wrote {args.output}.")
     return 0
@@ -188,7 +171,7 @@ def import_responses(args: argparse.Namespace) -> int:
         runtime.engine.dispose()
     if added.columns_missing:
         print(f"note: {len(added.columns_missing)} question(s) have no column and count as unanswered: "
-              f"{', '.join(added.columns_missing[:MISSING_COLUMNS_SHOWN])}", file=sys.stderr)
+              f"{', '.join(added.columns_missing[:score_output.MISSING_COLUMNS_SHOWN])}", file=sys.stderr)
     print(f"Imported {added.total} response(s) into round '{added.round_name}' of '{added.organisation}':")
     for team, count in added.per_team.items():
         print(f"  {team}: {count}")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -127,3 +129,37 @@ def output_file(path: str | Path) -> Iterator[IO[str]]:
         raise ServiceError(f"Cannot write '{path}': {exc.strerror or exc}") from None
     finally:
         Path(temporary).unlink(missing_ok=True)
+
+
+SPOOLED_OUTPUT_BYTES = 1 << 20   # scores for the terminal are kept in memory up to this, then on disk
+
+
+@contextmanager
+def destination(path: str | Path | None) -> Iterator[IO[str]]:
+    """Where `manage.py score` writes: the file at `path` (output_file), else the terminal, where the scores
+    are shown only once every row is scored (all or nothing there too)."""
+    if path:
+        with output_file(path) as out:
+            yield out
+        return
+    with tempfile.SpooledTemporaryFile(SPOOLED_OUTPUT_BYTES, "w+", encoding="utf-8", newline="") as out:
+        yield out
+        out.seek(0)
+        shutil.copyfileobj(out, sys.stdout)
+
+
+MISSING_COLUMNS_SHOWN = 10
+
+
+def notes(columns_missing: list[str], matching_form: str | None, label: str) -> list[str]:
+    """What the person who scored a file should know: questions without a column, a short form's columns."""
+    out = []
+    if columns_missing:
+        shown = ", ".join(columns_missing[:MISSING_COLUMNS_SHOWN])
+        more = ", ..." if len(columns_missing) > MISSING_COLUMNS_SHOWN else ""
+        out.append(f"note: {len(columns_missing)} question(s) of {label} have no column and count as unanswered: "
+                   f"{shown}{more}")
+    if matching_form:
+        out.append(f"note: the columns are exactly the questions of the short form '{matching_form}'; to score "
+                   f"them with that form's rules, add --form {matching_form}")
+    return out

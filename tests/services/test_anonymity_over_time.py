@@ -85,6 +85,16 @@ class AnonymityOverTime(RuleBasedStateMachine):
     def teardown(self):
         self.rt.engine.dispose()
 
+    def _answered(self, value: int, na_items: set[int]) -> tuple[dict, dict, frozenset[str]]:
+        """Every statement answered `value` but those numbered in `na_items` ("not applicable"); the scores;
+        the figure families such a response contributes to (this test's own model)."""
+        required = list(self.instrument.required_ids)
+        answers = {item: (NOT_APPLICABLE if i in na_items else value) for i, item in enumerate(required)}
+        scores = score_answers(self.instrument, answers).flat()
+        families = frozenset({"count"} | {f"score:{key}" for key, (v, _status) in scores.items() if v is not None}
+                             | {f"item:{item}" for item, a in answers.items() if a != NOT_APPLICABLE})
+        return answers, scores, families
+
     def _new_round(self) -> int:
         with self.rt.sessions.begin() as session:
             survey_round, _ = create_round(
@@ -97,11 +107,7 @@ class AnonymityOverTime(RuleBasedStateMachine):
     @rule(team=st.integers(0, 2), role=st.sampled_from(ROLES), value=st.integers(1, 5),
           na_items=st.sets(st.integers(0, 40), max_size=12), many=st.integers(1, 4))
     def respond(self, team, role, value, na_items, many):
-        required = list(self.instrument.required_ids)
-        answers = {item: (NOT_APPLICABLE if i in na_items else value) for i, item in enumerate(required)}
-        scores = score_answers(self.instrument, answers).flat()
-        families = frozenset({"count"} | {f"score:{key}" for key, (v, _status) in scores.items() if v is not None}
-                             | {f"item:{item}" for item, a in answers.items() if a != NOT_APPLICABLE})
+        answers, scores, families = self._answered(value, na_items)
         with self.rt.sessions.begin() as session:
             for _ in range(many):
                 respondent = create_respondent(session, code_hash=uuid.uuid4().hex)
@@ -119,11 +125,7 @@ class AnonymityOverTime(RuleBasedStateMachine):
           many=st.integers(3, 6))
     def answer_in_a_workshop(self, team, value, na_items, many):
         """Participants of a workshop tied to the team's open round answer (their first round counts there)."""
-        required = list(self.instrument.required_ids)
-        answers = {item: (NOT_APPLICABLE if i in na_items else value) for i, item in enumerate(required)}
-        scores = score_answers(self.instrument, answers).flat()
-        families = frozenset({"count"} | {f"score:{key}" for key, (v, _status) in scores.items() if v is not None}
-                             | {f"item:{item}" for item, a in answers.items() if a != NOT_APPLICABLE})
+        answers, scores, families = self._answered(value, na_items)
         with self.rt.sessions.begin() as session:
             key = (self.teams[team], self.open_round)
             if key not in self.workshops:
