@@ -1,6 +1,6 @@
 """ValueMatch admin commands: `python manage.py <command>`; `python manage.py --help` lists them.
 
-The commands only adapt services (services/admin.py, question_banks.py, offline_scoring.py, demo_data.py,
+The commands only adapt services (services/admin/database.py, question_banks.py, offline_scoring.py, demo_data.py,
 response_import.py, backup.py, data_protection.py) and turn their errors into a message on stderr with exit
 code 1; argparse answers usage errors with exit code 2.
 """
@@ -16,29 +16,20 @@ from pathlib import Path
 from assessment import AnswerError
 from db import DatabaseError
 from questions import QuestionBankError, load_instrument
-from services import (
-    admin,
-    auth,
-    backup,
-    data_protection,
-    demo_data,
-    offline_scoring,
-    question_banks,
-    response_import,
-    resume_codes,
-    score_output,
-    setup_tokens,
-)
-from services.cli_help import BACKUP_EPILOG, DEMO_EPILOG, IMPORT_EPILOG, PURGE_EPILOG, SCORE_EPILOG
+from services.accounts import auth, setup_tokens
+from services.admin import data_protection, database, question_banks
+from services.data_tools import backup, demo_data, offline_scoring, response_import, score_output
+from services.data_tools.cli_help import BACKUP_EPILOG, DEMO_EPILOG, IMPORT_EPILOG, PURGE_EPILOG, SCORE_EPILOG
+from services.data_tools.progress import CommandProgress
 from services.errors import InvalidInput, NotFound, ServiceError
-from services.progress import CommandProgress
+from services.respond import resume_codes
 from services.runtime import Runtime, build_runtime, load_settings
 
 LONG_COMMANDS = ("score", "demo-data", "import-responses", "export-all", "import-all", "purge")
 
 
 def init_db(args: argparse.Namespace) -> int:
-    setup = admin.init_database(load_settings())
+    setup = database.init_database(load_settings())
     if setup.revision_before is None:
         print(f"Created the database at {setup.location} (schema revision {setup.revision_after}).")
     elif setup.revision_before == setup.revision_after:
@@ -81,11 +72,11 @@ def score(args: argparse.Namespace) -> int:
 
 
 def add_intervention(args: argparse.Namespace) -> int:
-    engine, sessions = admin.open_database(load_settings())
+    engine, sessions = database.open_database(load_settings())
     try:
-        name, outcome = admin.add_intervention(sessions, args.name)
+        name, outcome = database.add_intervention(sessions, args.name)
     except InvalidInput as exc:
-        return fail(admin.intervention_problem(exc))
+        return fail(database.intervention_problem(exc))
     finally:
         engine.dispose()
     if outcome == "added":
@@ -98,9 +89,9 @@ def add_intervention(args: argparse.Namespace) -> int:
 
 
 def list_interventions(args: argparse.Namespace) -> int:
-    engine, sessions = admin.open_database(load_settings())
+    engine, sessions = database.open_database(load_settings())
     try:
-        names = admin.list_interventions(sessions)
+        names = database.list_interventions(sessions)
     finally:
         engine.dispose()
     for name in names:

@@ -7,19 +7,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import staff
+from app_pages import paths
 from app_pages.shell import t
-from services import auth, authorisation
-from services.auth import AccountView
+from services.accounts import auth, authorisation
+from services.accounts.auth import AccountView
 from services.errors import Unavailable
 from services.runtime import Runtime
-
-DASHBOARD_PAGE = "app_pages/dashboard.py"
-ADMIN_ORGANISATIONS_PAGE = "app_pages/admin_organisations.py"
-ADMIN_ROUNDS_PAGE = "app_pages/admin_rounds.py"
-ADMIN_ACCOUNTS_PAGE = "app_pages/admin_accounts.py"
-WORKSHOP_PAGE = "app_pages/workshop.py"
-JOIN_PAGE = "app_pages/join.py"
 
 
 def pages(runtime: Runtime, account: AccountView | None) -> list[st.Page]:
@@ -34,12 +27,12 @@ def pages(runtime: Runtime, account: AccountView | None) -> list[st.Page]:
 
 def public_pages() -> list[st.Page]:
     return [
-        st.Page("app_pages/start.py", title=t("nav.start"), icon=":material/home:", default=True),
-        st.Page("app_pages/assessment.py", title=t("nav.assessment"), icon=":material/edit_note:", url_path="assessment"),
-        st.Page("app_pages/results.py", title=t("nav.results"), icon=":material/insights:", url_path="results"),
-        st.Page("app_pages/history.py", title=t("nav.history"), icon=":material/history:", url_path="history"),
-        st.Page(JOIN_PAGE, title=t("nav.join"), icon=":material/groups:", url_path="join"),
-        st.Page("app_pages/about.py", title=t("nav.about"), icon=":material/info:", url_path="about"),
+        st.Page(paths.START, title=t("nav.start"), icon=":material/home:", default=True),
+        st.Page(paths.QUESTIONNAIRE, title=t("nav.assessment"), icon=":material/edit_note:", url_path="assessment"),
+        st.Page(paths.RESULTS, title=t("nav.results"), icon=":material/insights:", url_path="results"),
+        st.Page(paths.HISTORY, title=t("nav.history"), icon=":material/history:", url_path="history"),
+        st.Page(paths.JOIN, title=t("nav.join"), icon=":material/groups:", url_path="join"),
+        st.Page(paths.ABOUT, title=t("nav.about"), icon=":material/info:", url_path="about"),
     ]
 
 
@@ -56,12 +49,12 @@ def staff_pages(runtime: Runtime, account: AccountView | None) -> list[st.Page]:
         first_admin_needed = False
     signed_in = account is not None
     return [
-        st.Page(staff.SETUP_PAGE, title=t("staff.nav_setup"), icon=":material/key:", url_path="setup",
+        st.Page(paths.SETUP, title=t("staff.nav_setup"), icon=":material/key:", url_path="setup",
                 visibility=_shown(first_admin_needed)),
-        st.Page(staff.LOGIN_PAGE, title=t("staff.nav_sign_in"), icon=":material/login:", url_path="login",
+        st.Page(paths.LOGIN, title=t("staff.nav_sign_in"), icon=":material/login:", url_path="login",
                 visibility=_shown(not signed_in and not first_admin_needed), help=t("staff.nav_sign_in_help")),
         *work_pages(account),
-        st.Page(staff.ACCOUNT_PAGE, title=t("staff.nav_account"), icon=":material/person:", url_path="account",
+        st.Page(paths.ACCOUNT, title=t("staff.nav_account"), icon=":material/person:", url_path="account",
                 visibility=_shown(signed_in)),
     ]
 
@@ -76,15 +69,15 @@ def work_pages(account: AccountView | None) -> list[st.Page]:
         return _shown(authorisation.can(account, page, "view"))
 
     return [
-        st.Page(DASHBOARD_PAGE, title=t("nav.dashboard"), icon=":material/monitoring:",
+        st.Page(paths.DASHBOARD, title=t("nav.dashboard"), icon=":material/monitoring:",
                 url_path="dashboard", visibility=allowed("dashboard")),
-        st.Page(WORKSHOP_PAGE, title=t("nav.workshop"), icon=":material/co_present:",
+        st.Page(paths.WORKSHOP, title=t("nav.workshop"), icon=":material/co_present:",
                 url_path="workshop", visibility=allowed("workshop_facilitator")),
-        st.Page(ADMIN_ORGANISATIONS_PAGE, title=t("nav.admin_organisations"), icon=":material/domain:",
+        st.Page(paths.ADMIN_ORGANISATIONS, title=t("nav.admin_organisations"), icon=":material/domain:",
                 url_path="organisations", visibility=allowed("admin_organisations")),
-        st.Page(ADMIN_ROUNDS_PAGE, title=t("nav.admin_rounds"), icon=":material/event:",
+        st.Page(paths.ADMIN_ROUNDS, title=t("nav.admin_rounds"), icon=":material/event:",
                 url_path="rounds", visibility=allowed("admin_rounds")),
-        st.Page(ADMIN_ACCOUNTS_PAGE, title=t("nav.admin_accounts"), icon=":material/group:",
+        st.Page(paths.ADMIN_ACCOUNTS, title=t("nav.admin_accounts"), icon=":material/group:",
                 url_path="accounts", visibility=allowed("admin_accounts")),
     ]
 
@@ -93,10 +86,10 @@ def home_page(account: AccountView) -> str:
     """Where a fresh sign-in lands: the dashboard for those who may view it, the workshops for
     facilitators, else the account page."""
     if authorisation.can(account, "dashboard", "view"):
-        return DASHBOARD_PAGE
+        return paths.DASHBOARD
     if authorisation.can(account, "workshop_facilitator", "create"):
-        return WORKSHOP_PAGE
-    return staff.ACCOUNT_PAGE
+        return paths.WORKSHOP
+    return paths.ACCOUNT
 
 
 def _shown(visible: bool) -> str:

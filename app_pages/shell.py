@@ -7,14 +7,15 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from app_pages import streamlit_language
-from services import assessments, client_address, i18n
-from services.errors import NotFound, TooManyAttempts, Unavailable
-from services.errors import StartupError
+from services import i18n
+from services.accounts import client_address
+from services.errors import NotFound, StartupError, TooManyAttempts, Unavailable
+from services.respond import questionnaire
 from services.runtime import Runtime, build_runtime
 
 LANG_KEY = "vm_lang"
 DEVICE_COOKIE = "vm_device"
-# Markers of the team links this browser started answering through (services.counting_rules.device_marker).
+# Markers of the team links this browser started answering through (services.respond.counting_rules.device_marker).
 LINKS_COOKIE = "vm_links"
 LINKS_KEY = "vm_links"
 MAX_REMEMBERED_LINKS = 40
@@ -128,7 +129,7 @@ def language_switch() -> None:
 
 def client_key() -> str:
     """Who is guessing codes or passwords, for the slow-downs: a hash of the client's address, taken from
-    X-Forwarded-For only behind a proxy in VM_TRUSTED_PROXIES (services/client_address.py)."""
+    X-Forwarded-For only behind a proxy in VM_TRUSTED_PROXIES (services/accounts/client_address.py)."""
     peer = getattr(st.context, "ip_address", None)
     headers = st.context.headers
     forwarded = headers.get_all("X-Forwarded-For") if headers is not None else []
@@ -140,7 +141,7 @@ def client_key() -> str:
 def device_key() -> str:
     """This browser's key: from its cookie, else made now and stored in a cookie for the next visit.
     Workshops know a participant's device by it, team links a browser that answered before."""
-    from services import workshop_join
+    from services.respond import workshop_join
     from_cookie = (st.context.cookies or {}).get(DEVICE_COOKIE)
     if isinstance(from_cookie, str) and len(from_cookie) in workshop_join.DEVICE_KEY_LENGTHS \
             and from_cookie.replace("-", "").replace("_", "").isalnum():
@@ -154,7 +155,7 @@ def device_key() -> str:
 
 
 def _links_in_cookie() -> list[str]:
-    from services.counting_rules import MARKER_LENGTH
+    from services.respond.counting_rules import MARKER_LENGTH
     value = (st.context.cookies or {}).get(LINKS_COOKIE)
     if not isinstance(value, str) or len(value) > MAX_REMEMBERED_LINKS * (MARKER_LENGTH + 1):
         return []
@@ -217,7 +218,7 @@ def resume_form(runtime: Runtime, key: str):
     if not opened:
         return None
     try:
-        found = assessments.resume(runtime, resume_code=code, client_key=client_key())
+        found = questionnaire.resume(runtime, resume_code=code, client_key=client_key())
     except TooManyAttempts as exc:
         st.error(t("error.too_many_attempts", seconds=exc.wait_seconds))
         return None
@@ -235,7 +236,7 @@ def invitation(runtime: Runtime):
 
     A wrong or closed link is said once; the person can still answer for themselves.
     """
-    from services import invitations
+    from services.respond import invitations
     token = st.query_params.get("invite") or st.session_state.get("vm_invite")
     if not token:
         return None

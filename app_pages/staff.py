@@ -2,7 +2,7 @@
 
 The browser session keeps only the session token (TOKEN_KEY), and a cookie keeps it across a reload
 or a second tab (and whichever app server answers); every run checks it again with
-services.auth.current_account, so an expired, ended or deactivated sign-in counts as signed out
+services.accounts.auth.current_account, so an expired, ended or deactivated sign-in counts as signed out
 at once. Failed tries are counted in the database by the service, never here.
 """
 from __future__ import annotations
@@ -14,15 +14,9 @@ import streamlit as st
 
 from app_pages import shell
 from app_pages.shell import plain, t
-from services import (
-    auth,
-    authorisation,
-    organisation_admin,
-    passwords,
-    setup_tokens,
-    sso,
-)
-from services.auth import AccountView, SessionToken
+from services.accounts import auth, authorisation, passwords, setup_tokens, sso
+from services.accounts.auth import AccountView, SessionToken
+from services.admin import organisations
 from services.errors import (
     InvalidInput,
     LoginFailed,
@@ -41,9 +35,6 @@ NOTICE_KEY = "vm_staff_notice"   # (kind, string key, values): a message for the
 USERNAME_KEY = "staff-login-username"
 PASSWORD_KEY = "staff-login-password"
 
-LOGIN_PAGE = "app_pages/login.py"
-SETUP_PAGE = "app_pages/setup.py"
-ACCOUNT_PAGE = "app_pages/account.py"
 
 
 def signed_in_account(runtime: Runtime) -> AccountView | None:
@@ -100,7 +91,7 @@ def _to_server_output(text: str) -> None:
 
 def announce_setup_token(runtime: Runtime) -> None:
     """While no admin exists, print a set-up token to the server's output: on this process's first run,
-    and again once the printed one has expired (services.setup_tokens.Announcer)."""
+    and again once the printed one has expired (services.accounts.setup_tokens.Announcer)."""
     _setup_announcer(runtime.settings.database_url).announce(runtime)
 
 
@@ -110,7 +101,7 @@ def cookie_written() -> None:
 
 
 def require_account(runtime: Runtime, page: str | None = None, action: str = "view") -> AccountView:
-    """The signed-in account, allowed to `action` on `page` (services.authorisation names).
+    """The signed-in account, allowed to `action` on `page` (services.accounts.authorisation names).
 
     Not signed in: the sign-in form is shown and the page stops (after signing in the same page
     opens). Signed in without the right: a plain "no access" message and the page stops.
@@ -241,8 +232,8 @@ def _authlib_installed() -> bool:
 def sso_section(runtime: Runtime) -> None:
     """The organisation-account button, or "continue as" once the provider knows who this is.
 
-    Mapping an identity to an account is services.sso.login_with_sso, tested with a fake identity
-    in tests/services/test_sso.py; this part only passes st.user's plain values, and
+    Mapping an identity to an account is services.accounts.sso.login_with_sso, tested with a fake identity
+    in tests/services/accounts/test_sso.py; this part only passes st.user's plain values, and
     tests/app_pages/test_staff_pages.py drives it with AppTest's fake st.user. The redirect to a
     real provider (st.login) is Streamlit's and is not tested here. The mapping waits for a click
     (it may create the account and always opens a session), also because Streamlit's identity
@@ -281,7 +272,7 @@ def _sign_in_with_sso(runtime: Runtime) -> None:
 
 def refused(exc: Exception) -> None:
     """The reason an admin action was refused, in plain words."""
-    if isinstance(exc, organisation_admin.Refused):
+    if isinstance(exc, organisations.Refused):
         values = {k: plain(v) if isinstance(v, str) else v for k, v in exc.values.items()}
         st.error(t(f"admin.error.{exc.reason}", **values))
     elif isinstance(exc, NotFound):
@@ -299,7 +290,7 @@ def done(message_key: str, *typed_keys: str, **values: object) -> None:
 
 
 def weak_password_message(password: str) -> tuple[str, dict]:
-    """The message key for a refused password: the limits come from services.passwords, the wording from here."""
+    """The message key for a refused password: the limits come from services.accounts.passwords, the wording from here."""
     if len(password) < passwords.MIN_PASSWORD_LENGTH:
         return "staff.password_too_short", {"min": passwords.MIN_PASSWORD_LENGTH}
     if len(password) > passwords.MAX_PASSWORD_LENGTH:

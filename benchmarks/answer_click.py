@@ -26,9 +26,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.production_browser import app_server, chromium  # noqa: E402
-from benchmarks.production_data import log, runtime_for  # noqa: E402
-from benchmarks.timing import Row, Summary, markdown_table  # noqa: E402
+from benchmarks.production_browser import app_server, chromium
+from benchmarks.production_data import log, runtime_for
+from benchmarks.timing import Row, Summary, markdown_table
 
 WARMUP_CLICKS = 2
 CLICK_TARGET = 0.300
@@ -81,10 +81,10 @@ _RESULTS_DRAWN = """() => new Promise(resolve => {
 
 
 def new_draft(database_url: str) -> str:
-    from services import assessments
+    from services.respond import questionnaire
     rt = runtime_for(database_url)
     try:
-        return assessments.start_assessment(rt, language="en", intervention="Online CBT module",
+        return questionnaire.start_assessment(rt, language="en", intervention="Online CBT module",
                                             role=None).draft_token
     finally:
         rt.engine.dispose()

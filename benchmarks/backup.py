@@ -3,7 +3,7 @@
     python benchmarks/backup.py                    # 10,000 responses
     python benchmarks/backup.py --responses 100000 --keep /tmp/vm-backup
 
-A SQLite database with one demo organisation of N responses (built untimed, services.demo_data) is
+A SQLite database with one demo organisation of N responses (built untimed, services.data_tools.demo_data) is
 exported once per run (timed), then restored into a fresh SQLite database and into a fresh database on
 a throwaway PostgreSQL cluster (fsync on, as benchmarks/production.py starts it). Baseline for the
 PostgreSQL restore, in the same run: the same restore writing every table with an executemany (one
@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.production_data import Backends, log, runtime_for  # noqa: E402
-from benchmarks.timing import Row, Summary, markdown_table  # noqa: E402
+from benchmarks.production_data import Backends, log, runtime_for
+from benchmarks.timing import Row, Summary, markdown_table
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,7 +47,7 @@ def measure(backends: Backends, folder: Path, size: int) -> list[Row]:
     from sqlalchemy import insert
 
     from db import snapshot
-    from services import backup
+    from services.data_tools import backup
     from services.settings import Settings
 
     source = backends.responses("sqlite", size)

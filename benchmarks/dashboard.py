@@ -59,9 +59,9 @@ def naive_aggregates(engine, organisation_id: int) -> dict:
 
 def dashboard_rows(rt) -> list[Row]:
     """Build the responses in `rt`'s database, then time the dashboard and the naive baseline."""
-    from services import demo_data
-    from services.auth import AccountView
-    from services.dashboard import Filters, dashboard
+    from services.accounts.auth import AccountView
+    from services.dashboard.view import Filters, dashboard
+    from services.data_tools import demo_data
     log(f"demo-data: building {RESPONSES:,} responses ...")
     made: list = []
     build = time_call(lambda: made.append(demo_data.create_demo_organisation(
@@ -80,7 +80,7 @@ def dashboard_rows(rt) -> list[Row]:
     return [
         Row(f"demo-data: build {RESPONSES:,} responses (create_demo_organisation)", Summary((build,)),
             BUILD_TARGET),
-        Row(f"dashboard page data at {RESPONSES:,} responses (services.dashboard.dashboard)", page,
+        Row(f"dashboard page data at {RESPONSES:,} responses (services.dashboard.view.dashboard)", page,
             DASHBOARD_TARGET, naive, "naive pandas over raw rows",
             note=f"{view.selection.n:,} responses in closed rounds shown"),
     ]

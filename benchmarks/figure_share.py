@@ -1,8 +1,8 @@
 """What the partial-answerer rule costs: the share of score figures the dashboard shows on the demo
 organisation, with the rule and without it: `python benchmarks/figure_share.py [--responses 2000,5000]`.
 
-The demo organisation (services/demo_data.py, seed 1 unless --seed) is built in a temporary SQLite file and
-released as the dashboard releases it (services/dashboard_data.py load_context). For every offered view and
+The demo organisation (services/data_tools/demo_data.py, seed 1 unless --seed) is built in a temporary SQLite file and
+released as the dashboard releases it (services/dashboard/data.py load_context). For every offered view and
 every figure (each theme, each compassion element, the alignment index, each statement's distribution) with
 contributors in it, the figure counts as shown "by its own contributors" when its family's decision shows
 it, and "with the rule" when the dashboard shows it (assessment/anonymity/figures.py: a statement only where
@@ -45,9 +45,9 @@ def kind_of(family: str) -> str | None:
 
 
 def shares(responses: int, seed: int) -> Counter:
-    from services import demo_data
-    from services.dashboard import Filters
-    from services.dashboard_data import load_context
+    from services.dashboard.data import load_context
+    from services.dashboard.view import Filters
+    from services.data_tools import demo_data
     from services.runtime import build_runtime
     with tempfile.TemporaryDirectory(prefix="vm-bench-figures-") as folder:
         os.environ["DATABASE_URL"] = f"sqlite:///{Path(folder) / 'demo.db'}"

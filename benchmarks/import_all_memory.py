@@ -59,8 +59,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def measure(folder: Path, line_mb: int) -> list[tuple[str, int, str, int, float]]:
     from db import make_engine, upgrade_to_head
-    from services import backup
-    from services.backup_file import MAX_LINE_BYTES
+    from services.data_tools import backup
+    from services.data_tools.backup_file import MAX_LINE_BYTES
     from services.settings import Settings
 
     template = folder / "template.db"
@@ -82,7 +82,7 @@ def measure(folder: Path, line_mb: int) -> list[tuple[str, int, str, int, float]
 
 def with_long_line(source: Path, target: Path, size: int, settings) -> Path:
     """`source` with one line of `size` bytes in its first table's data, its manifest signed again."""
-    from services import backup_signing
+    from services.data_tools import backup_signing
 
     with zipfile.ZipFile(source) as old:
         contents = {name: old.read(name) for name in old.namelist()}

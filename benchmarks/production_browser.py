@@ -112,12 +112,12 @@ def _open_results(browser, url: str, resume_code: str):
 def _personal_result(url: str) -> str:
     """One submitted assessment with a resume code (its results page is what the sessions open)."""
     from benchmarks.run import answer_sets
-    from services import assessments
+    from services.respond import questionnaire
     rt = runtime_for(url)
     try:
-        started = assessments.start_assessment(rt, language="en", intervention="Online CBT module", role=None)
-        assessments.save_answers(rt, token=started.draft_token, answers=answer_sets(rt.instrument, 1)[0], step=0)
-        assessments.submit(rt, token=started.draft_token)
+        started = questionnaire.start_assessment(rt, language="en", intervention="Online CBT module", role=None)
+        questionnaire.save_answers(rt, token=started.draft_token, answers=answer_sets(rt.instrument, 1)[0], step=0)
+        questionnaire.submit(rt, token=started.draft_token)
         return started.resume_code
     finally:
         rt.engine.dispose()

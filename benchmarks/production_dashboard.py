@@ -1,6 +1,6 @@
 """The dashboard's data at a given size on one backend, against two floors in the same run.
 
-Ours: services.dashboard.dashboard for the whole organisation with the default filters, as an admin
+Ours: services.dashboard.view.dashboard for the whole organisation with the default filters, as an admin
 (what the page builds; it reads the tallies). Baselines over the same database:
 - bare SQL aggregate: the sums every view of the dashboard is made of (responses per cell; n, sum and
   sum of squares of every theme, element and alignment score per cell; the alignment bins; the answer
@@ -79,11 +79,11 @@ def bare_tally_read(engine, organisation_id: int) -> int:
 
 def decide_release(rt, organisation_id: int) -> int:
     """What the first look at a new state adds: every figure family decided against every earlier release
-    (services.dashboard_release.decide on the frozen tallies); returns the number of families."""
+    (services.dashboard.release.decide on the frozen tallies); returns the number of families."""
     from db.organisations import get_organisation, list_rounds
     from db.releases import list_releases, released_round_ids
     from db.tallies import count_cells, read_answer_cells, read_score_cells
-    from services.dashboard_release import decide, family_counts
+    from services.dashboard.release import decide, family_counts
     with rt.sessions.begin() as session:
         organisation = get_organisation(session, organisation_id=organisation_id)
         rounds = released_round_ids(session, organisation_id=organisation_id)
@@ -104,8 +104,8 @@ def decide_release(rt, organisation_id: int) -> int:
 def dashboard_rows(backend: str, size: int, built: Built, *, runs: int, baseline_runs: int, naive: bool
                    ) -> list[Row]:
     from benchmarks.dashboard import naive_aggregates
-    from services.auth import AccountView
-    from services.dashboard import Filters, dashboard
+    from services.accounts.auth import AccountView
+    from services.dashboard.view import Filters, dashboard
     rt = runtime_for(built.url, migrate=False)
     try:
         admin = AccountView(1, "benchmark", "admin", {})

@@ -2,7 +2,7 @@
 
 Each size gets a database of its own (a SQLite file, a PostgreSQL database `vm_bench_<size>`) holding
 one demo organisation of exactly that many responses, so the raw tables hold those responses only.
-Built by services.demo_data.create_demo_organisation (db/bulk.py, one transaction). With a keep
+Built by services.data_tools.demo_data.create_demo_organisation (db/bulk.py, one transaction). With a keep
 folder, a database built before is used again (its build time was recorded beside it); without
 one, everything lives in a temporary folder and is removed afterwards.
 """
@@ -109,7 +109,7 @@ def runtime_for(url: str, *, migrate: bool = True):
 
 def build(url: str, size: int) -> tuple[int, float]:
     """create_demo_organisation with `size` responses; (organisation id, seconds)."""
-    from services import demo_data
+    from services.data_tools import demo_data
     rt = runtime_for(url)
     step = max(1, size // 10)
     last = [0]

@@ -16,7 +16,7 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 
-from benchmarks.production_data import log, runtime_for
+from benchmarks.production_data import runtime_for
 from benchmarks.timing import Summary
 
 TEAMS = 4
@@ -107,13 +107,13 @@ def _writer(url: str, invitation: str, number: int, count: int, bare: bool, read
 
 
 def _submits(rt, invitation: str, answers: list[dict]) -> list:
-    from services import assessments
+    from services.respond import questionnaire
     actions = []
     for one in answers:
-        started = assessments.start_assessment(rt, language="en", intervention="", role=None,
+        started = questionnaire.start_assessment(rt, language="en", intervention="", role=None,
                                                invite_token=invitation)
-        assessments.save_answers(rt, token=started.draft_token, answers=one, step=0)
-        actions.append(lambda token=started.draft_token: assessments.submit(rt, token=token))
+        questionnaire.save_answers(rt, token=started.draft_token, answers=one, step=0)
+        actions.append(lambda token=started.draft_token: questionnaire.submit(rt, token=token))
     return actions
 
 
@@ -128,7 +128,7 @@ def _bare_writes(rt, invitation: str, answers: list[dict]) -> list:
     from db.multirow import add_counts, insert_rows
     from db.org_models import AnswerTally, ResponseTally, ScoreTally
     from db.tallies import NOT_APPLICABLE_VALUE, tallied_scores
-    from services import invitations
+    from services.respond import invitations
     found = invitations.check_invitation(rt, invitation)
     instrument = rt.instrument
     cell = {"organisation_id": found.organisation_id, "team_id": found.team_id, "round_id": found.round_id}

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.timing import Row, Summary, repeat, time_call, markdown_table  # noqa: E402
+from benchmarks.timing import Row, Summary, markdown_table, repeat, time_call  # noqa: E402
 
 SUBMISSIONS = 200
 WARMUP_SUBMISSIONS = 5
@@ -47,22 +47,22 @@ def answer_sets(instrument, count: int, seed: int = 7) -> list[dict]:
 
 
 def start_with_answers(rt, answers: dict) -> str:
-    from services import assessments
-    started = assessments.start_assessment(rt, language="en", intervention="Benchmark app", role=None)
-    assessments.save_answers(rt, token=started.draft_token, answers=answers, step=0)
+    from services.respond import questionnaire
+    started = questionnaire.start_assessment(rt, language="en", intervention="Benchmark app", role=None)
+    questionnaire.save_answers(rt, token=started.draft_token, answers=answers, step=0)
     return started.draft_token
 
 
 def score_and_store(rt, answers: list[dict]) -> tuple[Summary, list[int]]:
     """Time submit (score + store) only; starting the draft and saving the answers are set-up."""
-    from services import assessments
+    from services.respond import questionnaire
     for warm in answers[:WARMUP_SUBMISSIONS]:
-        assessments.submit(rt, token=start_with_answers(rt, warm))
+        questionnaire.submit(rt, token=start_with_answers(rt, warm))
     samples, ids = [], []
     for one in answers:
         token = start_with_answers(rt, one)
         response_ids: list[int] = []
-        samples.append(time_call(lambda: response_ids.append(assessments.submit(rt, token=token))))
+        samples.append(time_call(lambda: response_ids.append(questionnaire.submit(rt, token=token))))
         ids.extend(response_ids)
     return Summary(tuple(samples)), ids
 
@@ -127,7 +127,7 @@ def streamlit_floor() -> Summary:
 def assessment_page(rt, answers: dict) -> Summary:
     """A half-answered draft opened from its link (?draft=<token>), re-run as on every click."""
     half = dict(list(answers.items())[: len(answers) // 2])
-    at = page_test("app_pages/assessment.py", query={"draft": start_with_answers(rt, half)})
+    at = page_test("app_pages/respond/questionnaire.py", query={"draft": start_with_answers(rt, half)})
     if not at.radio:
         raise RuntimeError("the assessment page showed no questions")
     summary = repeat(at.run, times=PAGE_RUNS, warmup=1)
@@ -138,7 +138,7 @@ def assessment_page(rt, answers: dict) -> Summary:
 
 def results_page(response_id: int) -> Summary:
     """The results page of a submitted response, with every chart, re-run as on every click."""
-    at = page_test("app_pages/results.py", state={"vm_result_id": response_id, "vm_owned_results": [response_id]})
+    at = page_test("app_pages/results/your_results.py", state={"vm_result_id": response_id, "vm_owned_results": [response_id]})
     if not at.get("plotly_chart"):
         raise RuntimeError("the results page showed no charts")
     summary = repeat(at.run, times=PAGE_RUNS, warmup=1)
@@ -148,8 +148,9 @@ def results_page(response_id: int) -> Summary:
 
 
 def pdf_report(rt, response_id: int) -> Summary:
-    from services import assessments, report_pdf
-    view = assessments.result(rt, response_id)
+    from services.respond import questionnaire
+    from services.results import report_pdf
+    view = questionnaire.result(rt, response_id)
     return repeat(lambda: report_pdf.build_pdf(view.instrument, view.report, "en", intervention=view.intervention,
                                                role_name=None, created_at=view.created_at),
                   times=PDF_RUNS, warmup=1)

@@ -1,9 +1,9 @@
 """How much of the demo organisation the anonymity rule shows: the previous and the current choice of
 secondary suppressions side by side: `python benchmarks/suppression_share.py [--responses 500,2000]`.
 
-The demo organisation (services/demo_data.py, as `manage.py demo-data` makes it, seed 1 unless --seed) is
+The demo organisation (services/data_tools/demo_data.py, as `manage.py demo-data` makes it, seed 1 unless --seed) is
 built in a temporary SQLite file; its counts per (team, round, role) in the closed rounds and its
-interventions' rounds are read as services/dashboard_data.py load_context reads them. The previous rule is
+interventions' rounds are read as services/dashboard/data.py load_context reads them. The previous rule is
 assessment/anonymity/suppression.py as of --old-rev, loaded from git into a module of its own (it uses the
 package's current lattice and verification). Printed: one markdown table on stdout (progress on stderr):
 per size and rule, the views offered, how many are empty, shown and withheld, the share shown of the
@@ -55,7 +55,7 @@ def previous_rule(rev: str) -> types.ModuleType:
                             capture_output=True, text=True, check=True).stdout
     module = types.ModuleType("assessment.anonymity._previous_suppression")
     module.__package__ = "assessment.anonymity"
-    exec(compile(source, f"{rev[:12]}:suppression.py", "exec"), module.__dict__)  # noqa: S102 (from git)
+    exec(compile(source, f"{rev[:12]}:suppression.py", "exec"), module.__dict__)
     return module
 
 
@@ -64,8 +64,8 @@ def demo_counts(responses: int, seed: int) -> tuple[dict, dict, int, dict]:
     organisation."""
     from db.organisations import get_organisation, list_rounds, list_teams
     from db.tallies import count_cells
-    from services import demo_data
-    from services.dashboard_data import aware
+    from services.dashboard.data import aware
+    from services.data_tools import demo_data
     from services.runtime import build_runtime
     with tempfile.TemporaryDirectory(prefix="vm-bench-suppression-") as folder:
         os.environ["DATABASE_URL"] = f"sqlite:///{Path(folder) / 'demo.db'}"

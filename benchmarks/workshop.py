@@ -37,34 +37,34 @@ def log(message: str) -> None:
 
 def facilitator_and_session(rt):
     from db import Account
-    from services import workshops
-    from services.auth import AccountView
+    from services.accounts.auth import AccountView
+    from services.workshop import hosting
     with rt.sessions.begin() as session:
         row = Account(username="bench-facilitator", password_hash=None, role="facilitator", active=True)
         session.add(row)
         session.flush()
         account = AccountView(row.id, row.username, "facilitator", {})
-    info = workshops.create_session(rt, account, title="Benchmark workshop", intervention="Online CBT",
+    info = hosting.create_session(rt, account, title="Benchmark workshop", intervention="Online CBT",
                                     form_id=None, language="en", min_group_size=5)
-    workshops.set_results_visible(rt, account, info.id, True)
+    hosting.set_results_visible(rt, account, info.id, True)
     return account, info
 
 
 def participant(rt, code: str, number: int, start_at: float, submit_times: list, errors: list) -> None:
     """One phone: join, answer item by item, step by step, submit twice."""
-    from services import assessments, workshop_join
+    from services.respond import questionnaire, workshop_join
     rng = random.Random(number)
     time.sleep(max(0.0, start_at - time.monotonic()))
     try:
         joined = workshop_join.join(rt, code, f"benchmark-device-{number:05d}", f"client-{number}")
-        draft = assessments.load_draft(rt, joined.draft_token)
+        draft = questionnaire.load_draft(rt, joined.draft_token)
         instrument = draft.instrument
         for index, step in enumerate(instrument.steps):
             for item in step.items:
                 value = rng.randint(instrument.scale.min, instrument.scale.max)
-                assessments.save_answers(rt, token=joined.draft_token, answers={item: value}, step=index)
-        submit_times.append(time_call(lambda: assessments.submit(rt, token=joined.draft_token)))
-        assessments.submit(rt, token=joined.draft_token)   # the double tap
+                questionnaire.save_answers(rt, token=joined.draft_token, answers={item: value}, step=index)
+        submit_times.append(time_call(lambda: questionnaire.submit(rt, token=joined.draft_token)))
+        questionnaire.submit(rt, token=joined.draft_token)   # the double tap
     except Exception as exc:  # counted and reported: the benchmark's point is that there are none
         errors.append(f"participant {number}: {type(exc).__name__}: {exc}")
 
@@ -73,7 +73,7 @@ def run_workshop(rt) -> tuple[list[Row], dict]:
     from sqlalchemy import func, select
 
     from db import Response, WorkshopEntry
-    from services import workshop_presenter
+    from services.workshop import presenter
     account, info = facilitator_and_session(rt)
     submit_times: list[float] = []
     errors: list[str] = []
@@ -82,7 +82,7 @@ def run_workshop(rt) -> tuple[list[Row], dict]:
 
     def presenter_loop() -> None:
         while not done.is_set():
-            refreshes.append(time_call(lambda: workshop_presenter.presenter(rt, account, info.id, language="en")))
+            refreshes.append(time_call(lambda: presenter.presenter(rt, account, info.id, language="en")))
             done.wait(PRESENTER_EVERY)
 
     log(f"{PARTICIPANTS} participants arriving over {ARRIVAL_SECONDS:.0f} s ...")
@@ -112,7 +112,7 @@ def refresh_rows(rt, account, info) -> list[Row]:
     """The presenter's refresh at 200 responses: the service, and the whole screen in AppTest, against
     reading the same responses' answers and scores bare (the floor any picture needs)."""
     from db import repository, workshops
-    from services import workshop_presenter
+    from services.workshop import presenter
 
     def bare_read() -> None:
         with rt.sessions.begin() as session:
@@ -120,7 +120,7 @@ def refresh_rows(rt, account, info) -> list[Row]:
             repository.load_answers_and_scores(session, response_ids=ids)
 
     floor = repeat(bare_read, times=PRESENTER_RUNS)
-    service = repeat(lambda: workshop_presenter.presenter(rt, account, info.id, language="en"),
+    service = repeat(lambda: presenter.presenter(rt, account, info.id, language="en"),
                      times=PRESENTER_RUNS)
     rows = [Row(f"presenter data at {PARTICIPANTS} responses (service)", service, REFRESH_TARGET, floor,
                 "bare read of their answers and scores")]
@@ -134,15 +134,15 @@ def refresh_rows(rt, account, info) -> list[Row]:
 def screen_run(rt, info) -> Summary | None:
     from streamlit.testing.v1 import AppTest
 
-    from app_pages import navigation, staff
-    from services import auth
+    from app_pages import staff
+    from services.accounts import auth
     auth.create_first_admin(rt, "bench-admin", "a long benchmark password")
     token = auth.login(rt, "bench-admin", "a long benchmark password", "bench").token
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["session"] = str(info.id)
     at.session_state[staff.TOKEN_KEY] = token
     at.run()
-    at.switch_page(navigation.WORKSHOP_PAGE).run()
+    at.switch_page(paths.WORKSHOP).run()
     if at.exception or not at.get("plotly_chart"):
         log(f"the presenter screen did not draw: {[e.value for e in at.exception]}")
         return None

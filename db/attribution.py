@@ -1,4 +1,4 @@
-"""Data access for the rules on which responses count for their team (services/counting_rules.py).
+"""Data access for the rules on which responses count for their team (services/respond/counting_rules.py).
 
 Keyword-only functions that take a Session and never commit. What the rules remember (an answer over a
 team's headcount, a second person on one device, identical answers in a burst) is kept in the audit

@@ -1,4 +1,4 @@
-"""Fingerprints of paper-imported responses (services/response_import.py): which rows were imported before.
+"""Fingerprints of paper-imported responses (services/data_tools/response_import.py): which rows were imported before.
 
 Repository functions: they take the session and never commit.
 """

@@ -172,10 +172,10 @@ class Response(Base):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
     round_id: Mapped[int | None] = mapped_column(ForeignKey("survey_round.id"), index=True)
-    # sha256 of the answers of a response counted through a link (services/counting_rules.py): identical
+    # sha256 of the answers of a response counted through a link (services/respond/counting_rules.py): identical
     # answer sets in a burst are found by one indexed count, not by comparing every recent response.
     answer_fingerprint: Mapped[str | None] = mapped_column(String(64))
-    # sha256 of a paper-imported row's round, team, role and answers (services/response_import.py):
+    # sha256 of a paper-imported row's round, team, role and answers (services/data_tools/response_import.py):
     # the same rows imported again, from a re-saved file too, are found by one indexed lookup.
     import_fingerprint: Mapped[str | None] = mapped_column(String(64), index=True)
 

@@ -1,4 +1,4 @@
-"""Whole-table reads and writes for backup and restore (services/backup.py).
+"""Whole-table reads and writes for backup and restore (services/data_tools/backup.py).
 
 The tables come from Base.metadata, in foreign-key order, so a table added to the models is
 part of every backup without a change here. Functions take a Connection and never commit.

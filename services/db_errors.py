@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import ExceptionContext
 
-from .errors import Unavailable
+from services.errors import Unavailable
 
 # SQLite result codes (the low byte of an extended code): another connection holds the lock.
 _SQLITE_BUSY = 5

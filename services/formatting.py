@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from assessment.display import display_round, signed_text
 from questions.model import Instrument, localise
-
-from .i18n import t
-from .plurals import format_count, plural_category
+from services.i18n import t
+from services.plurals import format_count, plural_category
 
 __all__ = ["format_count", "format_score", "format_signed", "plural_category", "round_half_up", "side_name"]
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import numbers
 import string
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
 
-from .plurals import format_count, plural_category
+from services.plurals import format_count, plural_category
 
 STRINGS_DIR = Path(__file__).parent / "strings"
 LANGUAGES = ("en", "nl")
@@ -25,7 +25,7 @@ class MissingString(KeyError):
     """A UI string key that no strings file defines."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(language: str) -> dict[str, str]:
     """Every UI string of a language, merged from its part files."""
     merged: dict[str, str] = {}

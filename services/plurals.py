@@ -2,13 +2,13 @@
 nothing of the app, so both the strings (services/i18n.py) and the formatting of numbers can use it."""
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from babel import Locale
 from babel.numbers import format_decimal
 
 
-@lru_cache(maxsize=None)
+@cache
 def _locale(language: str) -> Locale:
     return Locale.parse(language)
 

@@ -10,10 +10,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db import DatabaseError, make_engine, make_session_factory, upgrade_to_head
 from questions import Instrument, QuestionBankError, derive_form, form_hash, load_banks
-
-from . import db_errors
-from .errors import InvalidInput, StartupError, Unavailable
-from .settings import Settings
+from services import db_errors
+from services.errors import InvalidInput, StartupError, Unavailable
+from services.settings import Settings
 
 
 @dataclass(frozen=True)

@@ -24,12 +24,12 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 def quick_password_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Argon2id at its smallest cost (about 180 ms less per hash or check on these machines): tests sign
     in and create accounts often, and the hashing cost is not what they test. Tests marked
-    `production_hashing` (tests/services/test_auth.py) keep the production parameters and check them."""
+    `production_hashing` (tests/services/accounts/test_auth.py) keep the production parameters and check them."""
     if request.node.get_closest_marker("production_hashing"):
         return
     from argon2 import PasswordHasher
 
-    from services import passwords
+    from services.accounts import passwords
     monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 

@@ -13,7 +13,7 @@ theme and all its statements are shown. So a statement's distribution is shown o
 answerers of every score it is part of (its theme, its compassion element) are none or a group that may be
 shown (family ``partial:<key>``, decided like any other family); the theme's own mean stays.
 
-The group's alignment index is the alignment of the group's theme averages (services/dashboard_parts.py
+The group's alignment index is the alignment of the group's theme averages (services/dashboard/parts.py
 ``group_alignment``): it adds nothing to the theme averages, and it is shown only where every theme it
 combines is shown, or it would tell a withheld theme's average.
 

@@ -8,7 +8,7 @@ with 0 < n < k that the old rows alone did not already reveal. (A group the old 
 before this release and cannot be made secret again: it happens only after k was raised.)
 
 Cells must mean the same responses in every release that names them: the caller freezes a round's cells
-when it first releases them (services/dashboard_release.py). A cell that left (a purged round) stays in
+when it first releases them (services/dashboard/release.py). A cell that left (a purged round) stays in
 the old rows with the weight it had, so old rows keep all they told.
 """
 from __future__ import annotations

@@ -3,7 +3,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from services import assessments
+from app_pages import paths
+from services.respond import questionnaire
 from services.runtime import build_runtime
 
 
@@ -26,7 +27,7 @@ def app(isolated_database, repo_root):
             at.session_state[key] = value
         at.run()
         if page:
-            at.switch_page(f"app_pages/{page}.py").run()
+            at.switch_page(paths.BY_NAME[page]).run()
         return at
     yield open_page
     st.cache_resource.clear()
@@ -42,11 +43,11 @@ def runtime(isolated_database):
 @pytest.fixture
 def submitted(runtime):
     """A submitted assessment: (response id, resume code)."""
-    started = assessments.start_assessment(runtime, language="en", intervention="Mood-tracking app", role="nurse")
+    started = questionnaire.start_assessment(runtime, language="en", intervention="Mood-tracking app", role="nurse")
     answers = {item_id: (2 if item_id.startswith(("fb", "tp")) else 4) for item_id in runtime.instrument.required_ids}
     answers.update({"imp_helping_people": 5, "sup_helping_people": 2})
-    assessments.save_answers(runtime, token=started.draft_token, answers=answers, step=0)
-    return assessments.submit(runtime, token=started.draft_token), started.resume_code
+    questionnaire.save_answers(runtime, token=started.draft_token, answers=answers, step=0)
+    return questionnaire.submit(runtime, token=started.draft_token), started.resume_code
 
 
 @pytest.fixture

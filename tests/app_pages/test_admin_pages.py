@@ -7,9 +7,10 @@ from sqlalchemy import func, select
 from app_pages import staff
 from db.account_models import AuditLog
 from db.org_models import Organisation, SurveyRound, Team
-from services import accounts, assessments, auth, invitations, survey_rounds
-from services import organisation_admin as admin
+from services.accounts import auth, management
+from services.admin import organisations, rounds
 from services.errors import NotFound
+from services.respond import invitations, questionnaire
 
 PASSWORD = "correct horse battery"
 ADDRESS = "https://valuematch.example.org"
@@ -47,9 +48,9 @@ def as_admin(app, admin_token):
 def north(runtime, admin_token):
     """Organisation North with team A and an intervention, made through the service."""
     anna = auth.current_account(runtime, admin_token)
-    org = admin.create_organisation(runtime, anna, name="North")
-    admin.create_team(runtime, anna, org.id, name="Team A", size=12)
-    admin.add_intervention(runtime, anna, org.id, name="Online CBT")
+    org = organisations.create_organisation(runtime, anna, name="North")
+    organisations.create_team(runtime, anna, org.id, name="Team A", size=12)
+    organisations.add_intervention(runtime, anna, org.id, name="Online CBT")
     return org.id
 
 
@@ -76,10 +77,10 @@ def test_admin_adds_an_organisation_with_a_team_and_an_intervention(as_admin, ru
     no_exceptions(at)
     assert "**Online CBT** was added to the list of interventions." in texts(at)
     assert "- Online CBT" in texts(at)
-    organisations, teams = (frame.value for frame in at.dataframe)
-    assert organisations.values.tolist() == [["Zorg Noord", 5, 10, 1]]
+    organisation_rows, teams = (frame.value for frame in at.dataframe)
+    assert organisation_rows.values.tolist() == [["Zorg Noord", 5, 10, 1]]
     assert teams.values.tolist() == [["Team A", 12]]
-    assert [entry.action for entry in accounts.audit_log(runtime, auth.current_account(
+    assert [entry.action for entry in management.audit_log(runtime, auth.current_account(
         runtime, at.session_state[staff.TOKEN_KEY]))][:3] == ["intervention_added", "team_created",
                                                               "organisation_created"]
 
@@ -94,8 +95,8 @@ def test_admin_changes_k_and_a_headcount(as_admin, runtime, north, texts):
     at.button(key="org-size-submit").click().run()                    # left empty: the headcount goes
     assert "The headcount of **Team A** was removed." in texts(at)
     anna = auth.current_account(runtime, at.session_state[staff.TOKEN_KEY])
-    assert admin.list_organisations(runtime, anna)[0].min_group_size == 8
-    assert admin.list_teams(runtime, anna, north)[0].size is None
+    assert organisations.list_organisations(runtime, anna)[0].min_group_size == 8
+    assert organisations.list_teams(runtime, anna, north)[0].size is None
 
 
 @pytest.mark.parametrize("typed, message", [
@@ -134,8 +135,8 @@ def test_admin_starts_a_round_and_sees_each_link_once(as_admin, runtime, north, 
     found = invitations.check_invitation(runtime, token)
     assert (found.organisation, found.team, found.round_name, found.is_open) == ("North", "Team A", "Spring", True)
     assert at.get("download_button")[0].proto.label == "Download the links (CSV)"
-    rounds = at.dataframe[0].value
-    assert rounds[["Round", "Intervention", "Status", "Teams"]].values.tolist() == [
+    round_rows = at.dataframe[0].value
+    assert round_rows[["Round", "Intervention", "Status", "Teams"]].values.tolist() == [
         ["Spring", "Online CBT", "open", "Team A"]]
     at.button(key="round-links-hide").click().run()
     assert tokens_shown(at) == []                                     # gone for good
@@ -150,10 +151,10 @@ def test_a_new_link_replaces_the_old_one_and_a_round_closes_on_confirmation(as_a
                                                                            admin_token, texts):
     anna = auth.current_account(runtime, admin_token)
     today = datetime.now(UTC).date()
-    opens_at, closes_at = survey_rounds.round_period(today, today + timedelta(days=7))
-    created = survey_rounds.create_round(runtime, anna, north, intervention_id=admin.list_interventions(
+    opens_at, closes_at = rounds.round_period(today, today + timedelta(days=7))
+    created = rounds.create_round(runtime, anna, north, intervention_id=organisations.list_interventions(
         runtime, anna, north)[0].id, name="Spring", opens_at=opens_at, closes_at=closes_at,
-        team_ids=[team.id for team in admin.list_teams(runtime, anna, north)])
+        team_ids=[team.id for team in organisations.list_teams(runtime, anna, north)])
     old_token = created.invitations[0].token
     at = as_admin("admin_rounds")
     assert tokens_shown(at) == []                                     # links made elsewhere are never shown
@@ -208,7 +209,7 @@ def test_rounds_page_without_organisations_points_to_the_organisations_page(as_a
 @pytest.mark.parametrize("role", ["manager", "facilitator"])
 def test_other_roles_get_no_access(app, runtime, north, admin_token, texts, page, role):
     anna = auth.current_account(runtime, admin_token)
-    accounts.create_account(runtime, anna, role=role, username="mia", password=PASSWORD, scope={north: None})
+    management.create_account(runtime, anna, role=role, username="mia", password=PASSWORD, scope={north: None})
     at = app(page, state={staff.TOKEN_KEY: auth.login(runtime, "mia", PASSWORD, "client").token})
     no_exceptions(at)
     assert "You do not have access to this page." in texts(at)
@@ -224,17 +225,17 @@ def over_headcount(runtime, north, admin_token):
     """Round Spring for Team A, whose headcount is then set to 1; two people answer through the link."""
     anna = auth.current_account(runtime, admin_token)
     today = datetime.now(UTC).date()
-    opens_at, closes_at = survey_rounds.round_period(today, today + timedelta(days=7))
-    [team] = admin.list_teams(runtime, anna, north)
-    created = survey_rounds.create_round(runtime, anna, north, intervention_id=admin.list_interventions(
+    opens_at, closes_at = rounds.round_period(today, today + timedelta(days=7))
+    [team] = organisations.list_teams(runtime, anna, north)
+    created = rounds.create_round(runtime, anna, north, intervention_id=organisations.list_interventions(
         runtime, anna, north)[0].id, name="Spring", opens_at=opens_at, closes_at=closes_at, team_ids=[team.id])
-    admin.set_team_size(runtime, anna, team.id, 1)
+    organisations.set_team_size(runtime, anna, team.id, 1)
     for value in (2, 4):
-        started = assessments.start_assessment(runtime, language="en", intervention="", role=None,
+        started = questionnaire.start_assessment(runtime, language="en", intervention="", role=None,
                                                invite_token=created.invitations[0].token)
-        assessments.save_answers(runtime, token=started.draft_token, step=0,
+        questionnaire.save_answers(runtime, token=started.draft_token, step=0,
                                  answers={item: value for item in runtime.instrument.required_ids})
-        assessments.submit(runtime, token=started.draft_token)
+        questionnaire.submit(runtime, token=started.draft_token)
 
 
 def test_the_rounds_page_says_how_many_answers_over_a_headcount_were_not_counted(as_admin, runtime, north,
@@ -248,10 +249,10 @@ def test_the_rounds_page_says_how_many_answers_over_a_headcount_were_not_counted
 def test_a_round_with_nothing_left_out_says_so(as_admin, runtime, north, admin_token, texts):
     anna = auth.current_account(runtime, admin_token)
     today = datetime.now(UTC).date()
-    opens_at, closes_at = survey_rounds.round_period(today, today + timedelta(days=7))
-    survey_rounds.create_round(runtime, anna, north, intervention_id=admin.list_interventions(
+    opens_at, closes_at = rounds.round_period(today, today + timedelta(days=7))
+    rounds.create_round(runtime, anna, north, intervention_id=organisations.list_interventions(
         runtime, anna, north)[0].id, name="Spring", opens_at=opens_at, closes_at=closes_at,
-        team_ids=[team.id for team in admin.list_teams(runtime, anna, north)])
+        team_ids=[team.id for team in organisations.list_teams(runtime, anna, north)])
     at = as_admin("admin_rounds")
     no_exceptions(at)
     assert "Nothing to report: every answer through this round's links counted" in texts(at)

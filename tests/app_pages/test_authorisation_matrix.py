@@ -1,23 +1,23 @@
 """The role x page x action policy, tried on the real pages: who sees each staff page, who gets
-"no access", and who is asked to sign in. The expectation comes from services.authorisation.ALLOWED,
+"no access", and who is asked to sign in. The expectation comes from services.accounts.authorisation.ALLOWED,
 so the pages and the policy table cannot drift apart."""
 from __future__ import annotations
 
 import pytest
 
-from app_pages import navigation, staff
+from app_pages import navigation, paths, staff
 from db import organisations
-from services import accounts, auth
-from services.authorisation import ALLOWED
+from services.accounts import auth, management
+from services.accounts.authorisation import ALLOWED
 
 PASSWORD = "correct horse battery"
 PAGES = {   # page file -> policy page name (None: any signed-in account)
-    navigation.DASHBOARD_PAGE: "dashboard",
-    navigation.ADMIN_ORGANISATIONS_PAGE: "admin_organisations",
-    navigation.ADMIN_ROUNDS_PAGE: "admin_rounds",
-    navigation.ADMIN_ACCOUNTS_PAGE: "admin_accounts",
-    navigation.WORKSHOP_PAGE: "workshop_facilitator",
-    staff.ACCOUNT_PAGE: None,
+    paths.DASHBOARD: "dashboard",
+    paths.ADMIN_ORGANISATIONS: "admin_organisations",
+    paths.ADMIN_ROUNDS: "admin_rounds",
+    paths.ADMIN_ACCOUNTS: "admin_accounts",
+    paths.WORKSHOP: "workshop_facilitator",
+    paths.ACCOUNT: None,
 }
 NO_ACCESS = "You do not have access to this page."
 SIGN_IN_FIRST = "Please sign in to open this page."
@@ -30,7 +30,7 @@ def tokens(runtime):
     with runtime.sessions.begin() as session:
         organisation_id = organisations.create_organisation(session, name="Zorg Noord").id
     for role, name in (("manager", "mia"), ("facilitator", "fien")):
-        accounts.create_account(runtime, admin, role=role, username=name, password=PASSWORD,
+        management.create_account(runtime, admin, role=role, username=name, password=PASSWORD,
                                 scope={organisation_id: None})
     return {role: auth.login(runtime, name, PASSWORD, f"test-{role}").token
             for role, name in (("admin", "anna"), ("manager", "mia"), ("facilitator", "fien"))}

@@ -7,7 +7,7 @@ from random import Random
 import pytest
 
 from app_pages import staff
-from services import accounts, auth
+from services.accounts import auth, management
 from tests.services.dashboard_fixtures import make_org, make_round, random_answers, respond
 
 PASSWORD = "correct horse battery"
@@ -35,11 +35,11 @@ def world(runtime):
         make_round(session, south, "S1", instrument=instrument)
         for _ in range(6):
             respond(session, instrument, south, "Hidden", "S1", random_answers(instrument, rng))
-    accounts.create_account(runtime, admin, role="manager", username="maya", password=PASSWORD,
+    management.create_account(runtime, admin, role="manager", username="maya", password=PASSWORD,
                             scope={north.id: None})
-    accounts.create_account(runtime, admin, role="manager", username="bert", password=PASSWORD,
+    management.create_account(runtime, admin, role="manager", username="bert", password=PASSWORD,
                             scope={north.id: [north.teams["Beta"]]})
-    accounts.create_account(runtime, admin, role="facilitator", username="fien", password=PASSWORD,
+    management.create_account(runtime, admin, role="facilitator", username="fien", password=PASSWORD,
                             scope={north.id: None})
     return {"north": north, "south": south}
 
@@ -208,7 +208,7 @@ def test_choosing_another_intervention_resets_a_round_of_the_old_one(dashboard_a
 
 def test_exports_are_made_only_on_a_click(dashboard_as, runtime, monkeypatch):
     from db.account_models import AuditLog
-    from services import dashboard_files
+    from services.dashboard import files as dashboard_files
 
     calls = []
     monkeypatch.setattr(dashboard_files, "export_dashboard", lambda *args, **kwargs: calls.append(args))

@@ -5,10 +5,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app_pages import paths
 from db import organisations, repository
 from db.account_models import AuditLog
 from db.models import Draft, Response
-from services import assessments, counting_rules
+from services.respond import counting_rules, questionnaire
 
 
 def no_exceptions(at):
@@ -32,14 +33,14 @@ def link(runtime):
 
 def open_link(app, link, lang="en"):
     at = app(query={"invite": link["token"], "lang": lang})
-    return at.switch_page("app_pages/assessment.py").run()
+    return at.switch_page(paths.QUESTIONNAIRE).run()
 
 
 def the_link_again(at):
     """The same browser tab opens the link again (the person before is done or walked away)."""
     del at.session_state["vm_draft"]
     at.query_params.pop("draft", None)
-    return at.switch_page("app_pages/assessment.py").run()
+    return at.switch_page(paths.QUESTIONNAIRE).run()
 
 
 def drafts(runtime) -> list[Draft]:
@@ -103,14 +104,14 @@ def test_an_answer_over_the_teams_headcount_says_so_on_the_results_page(app, run
     with runtime.sessions.begin() as session:
         organisations.set_team_size(session, team_id=link["team"], size=1)
     answers = {item: 3 for item in runtime.instrument.required_ids}
-    earlier = assessments.start_assessment(runtime, language="en", intervention="", role=None,
+    earlier = questionnaire.start_assessment(runtime, language="en", intervention="", role=None,
                                            invite_token=link["token"])
-    assessments.save_answers(runtime, token=earlier.draft_token, answers=answers, step=0)
-    assessments.submit(runtime, token=earlier.draft_token)              # the team's one place is taken
+    questionnaire.save_answers(runtime, token=earlier.draft_token, answers=answers, step=0)
+    questionnaire.submit(runtime, token=earlier.draft_token)              # the team's one place is taken
     at = open_link(app, link)
     at.button(key="setup-begin").click().run()
     token = at.session_state["vm_draft"]
-    assessments.save_answers(runtime, token=token, answers=answers, step=len(runtime.instrument.steps) - 1)
+    questionnaire.save_answers(runtime, token=token, answers=answers, step=len(runtime.instrument.steps) - 1)
     at = app("assessment", query={"draft": token})
     at.button(key="submit-assessment").click().run()
     no_exceptions(at)

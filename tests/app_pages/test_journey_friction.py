@@ -5,7 +5,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import element_tree
 
 from db.models import Draft
-from services import assessments
+from services.respond import questionnaire
 
 MARKER = "Not answered yet:"
 
@@ -19,10 +19,10 @@ def markers(at) -> int:
 
 
 def test_go_to_step_brings_the_statement_into_view_and_its_marker_goes_once_answered(app, runtime):
-    started = assessments.start_assessment(runtime, language="en", intervention="App", role=None)
+    started = questionnaire.start_assessment(runtime, language="en", intervention="App", role=None)
     first_step = runtime.instrument.steps[0].items
     answered = {q: 3 for q in runtime.instrument.required_ids if q not in first_step[1:3]}
-    assessments.save_answers(runtime, token=started.draft_token, answers=answered,
+    questionnaire.save_answers(runtime, token=started.draft_token, answers=answered,
                              step=len(runtime.instrument.steps) - 1)
     at = app("assessment", query={"draft": started.draft_token})
     at.button(key="submit-assessment").click().run()

@@ -1,7 +1,9 @@
 """Issue 15, the professional's journey: History with look-alike assessments, one number per name, one sign."""
 import pytest
 
-from services import assessments, formatting
+from app_pages import paths
+from services import formatting
+from services.respond import questionnaire
 
 
 def no_exceptions(at):
@@ -10,12 +12,12 @@ def no_exceptions(at):
 
 def submit(runtime, *, intervention="Mood-tracking app", code=None, answers=None):
     """A submitted assessment (with the person's resume code when given): (response id, resume code)."""
-    started = assessments.start_assessment(runtime, language="en", intervention=intervention, role="nurse",
+    started = questionnaire.start_assessment(runtime, language="en", intervention=intervention, role="nurse",
                                            resume_code=code)
     given = {item_id: (2 if item_id.startswith(("fb", "tp")) else 4) for item_id in runtime.instrument.required_ids}
     given.update(answers or {})
-    assessments.save_answers(runtime, token=started.draft_token, answers=given, step=0)
-    return assessments.submit(runtime, token=started.draft_token), started.resume_code or code
+    questionnaire.save_answers(runtime, token=started.draft_token, answers=given, step=0)
+    return questionnaire.submit(runtime, token=started.draft_token), started.resume_code or code
 
 
 def open_with_code(app, code, lang="en"):
@@ -52,12 +54,12 @@ def test_history_does_not_present_two_interventions_as_a_change(app, runtime):
 
 def test_history_and_results_show_the_index_with_the_same_sign(app, runtime):
     response_id, code = submit(runtime)
-    shown = formatting.format_signed(assessments.result(runtime, response_id).report.alignment_index, "en")
+    shown = formatting.format_signed(questionnaire.result(runtime, response_id).report.alignment_index, "en")
     assert shown == "+17"
     at = open_with_code(app, code)   # one result: opens Results
     no_exceptions(at)
     assert [m.value for m in at.metric] == [shown]
-    at.switch_page("app_pages/history.py").run()
+    at.switch_page(paths.HISTORY).run()
     table = at.dataframe[0].value
     assert table.loc["Alignment index"].tolist() == [shown]
 
@@ -65,7 +67,7 @@ def test_history_and_results_show_the_index_with_the_same_sign(app, runtime):
 def test_one_rounding_and_one_label_per_number_on_results(app, runtime):
     # rs1 agrees, rs2 (reverse-keyed) is neutral: "Recognising suffering" is exactly 62.5, shown as 63.
     response_id, _code = submit(runtime, answers={"rs1": 4, "rs2": 3})
-    view = assessments.result(runtime, response_id)
+    view = questionnaire.result(runtime, response_id)
     assert view.report.domain("recognising_suffering").score == 62.5
     at = app("results", state={"vm_result_id": response_id, "vm_owned_results": [response_id]})
     no_exceptions(at)
@@ -102,8 +104,8 @@ def test_the_code_stays_on_results_with_copy_and_save_and_the_pdf_choice_is_off(
 
 
 def test_remembering_on_this_device_is_a_choice_with_forget_now(app, runtime):
-    from app_pages import keep_way_back
-    from services import device_pass
+    from app_pages.respond import keep_way_back
+    from services.respond import device_pass
     response_id, code = submit(runtime)
     at = open_with_code(app, code)
     assert keep_way_back.PASS_KEY not in at.session_state

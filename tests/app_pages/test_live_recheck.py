@@ -10,11 +10,12 @@ import pytest
 from sqlalchemy import delete, update
 from streamlit.testing.v1 import local_script_runner
 
-from app_pages import navigation, staff
+from app_pages import navigation, paths, staff
 from db.account_models import Account, AuthSession
 from db.models import utcnow
 from db.organisations import create_organisation
-from services import accounts, auth, workshops
+from services.accounts import auth, management
+from services.workshop import hosting
 from tests.app_pages.test_workshop_pages import a_session, answered
 from tests.services.dashboard_fixtures import (
     make_org,
@@ -66,14 +67,14 @@ def big_screen(app, runtime):
     admin = auth.create_first_admin(runtime, "anna", PASSWORD)
     with runtime.sessions.begin() as session:
         organisation_id = create_organisation(session, name="Zorg Noord").id
-    accounts.create_account(runtime, admin, role="facilitator", username="fien", password=PASSWORD,
+    management.create_account(runtime, admin, role="facilitator", username="fien", password=PASSWORD,
                             scope={organisation_id: None})
     fien = auth.login(runtime, "fien", PASSWORD, "test")
     info = a_session(runtime, fien.account)
-    workshops.set_results_visible(runtime, fien.account, info.id, True)
+    hosting.set_results_visible(runtime, fien.account, info.id, True)
     answered(runtime, info, 5)
     at = app(None, state={staff.TOKEN_KEY: fien.token}, query={"session": str(info.id)})
-    at = at.switch_page(navigation.WORKSHOP_PAGE).run()
+    at = at.switch_page(paths.WORKSHOP).run()
     return at, fien.account, info
 
 
@@ -100,7 +101,7 @@ def test_a_control_clicked_on_a_screen_left_open_changes_nothing(big_screen, run
     deactivate(runtime, account.id)
     at = at.button(key="ws-results-hide").click().run()
     assert [e.value for e in at.exception] == []
-    assert workshops.session_info(runtime, account, info.id).results_visible
+    assert hosting.session_info(runtime, account, info.id).results_visible
     assert "Please sign in to open this page." in texts(at)
 
 
@@ -112,7 +113,7 @@ def test_the_dashboard_stops_showing_data_at_its_next_run(app, runtime, texts):
         make_round(session, north, "R1", instrument=runtime.instrument)
         for _ in range(6):
             respond(session, runtime.instrument, north, "Alpha", "R1", random_answers(runtime.instrument, rng))
-    maya = accounts.create_account(runtime, admin, role="manager", username="maya", password=PASSWORD,
+    maya = management.create_account(runtime, admin, role="manager", username="maya", password=PASSWORD,
                                    scope={north.id: None})
     at = app("dashboard", state={staff.TOKEN_KEY: auth.login(runtime, "maya", PASSWORD, "test").token})
     assert shows_data(at) or at.dataframe

@@ -1,9 +1,12 @@
 """Pages, driven through streamlit.testing.v1.AppTest on the real app and a real SQLite database."""
+from datetime import UTC
+
 import pytest
 from sqlalchemy import func, select
 
+from app_pages import paths
 from db.models import Response
-from services import assessments
+from services.respond import questionnaire
 
 
 def no_exceptions(at):
@@ -82,26 +85,26 @@ def test_a_double_click_on_next_moves_one_step(app, runtime, monkeypatch, window
     at.button(key="setup-begin").click().run()
     token = at.session_state["vm_draft"]
     at.button(key="step-next-0").click().run()
-    reached = [assessments.load_draft(runtime, token).step]
+    reached = [questionnaire.load_draft(runtime, token).step]
     if answer_first:
         item = next(radio.key for radio in at.radio if radio.key.startswith("item-"))
         at.radio(key=item).set_value(4).run()
     at.button(key="step-next-1").click().run()
     no_exceptions(at)
-    reached.append(assessments.load_draft(runtime, token).step)
+    reached.append(questionnaire.load_draft(runtime, token).step)
     assert reached == steps
     assert [b.key for b in at.button if b.key.startswith("step-next-")] == [f"step-next-{steps[-1]}"]
     at.button(key=f"step-back-{steps[-1]}").click().run()
-    assert assessments.load_draft(runtime, token).step == steps[-1] - 1      # Back is never held up
+    assert questionnaire.load_draft(runtime, token).step == steps[-1] - 1      # Back is never held up
 
 
 @pytest.mark.parametrize("then", ["next run", "next step at once"])
 def test_a_choice_whose_save_was_cut_short_is_saved_later(app, runtime, monkeypatch, then):
     """Streamlit stops a run, callbacks included, when the next click arrives: the choice shown on
     the page is saved by the next run or by the click on "Next", not lost."""
-    started = assessments.start_assessment(runtime, language="en", intervention="App", role=None)
+    started = questionnaire.start_assessment(runtime, language="en", intervention="App", role=None)
     at = app("assessment", query={"draft": started.draft_token})
-    save, cut = assessments.save_answers, []
+    save, cut = questionnaire.save_answers, []
 
     def cut_short_once(rt, *, token, answers, step):
         if not cut:
@@ -109,21 +112,21 @@ def test_a_choice_whose_save_was_cut_short_is_saved_later(app, runtime, monkeypa
             return None
         return save(rt, token=token, answers=answers, step=step)
 
-    monkeypatch.setattr(assessments, "save_answers", cut_short_once)
+    monkeypatch.setattr(questionnaire, "save_answers", cut_short_once)
     at.radio(key="item-ca1").set_value(5)
     if then == "next step at once":
         at.button(key="step-next-0").click()
     at.run()
     no_exceptions(at)
     assert cut == [{"ca1": 5}]
-    draft = assessments.load_draft(runtime, started.draft_token)
+    draft = questionnaire.load_draft(runtime, started.draft_token)
     assert draft.answers == {"ca1": 5}
     assert draft.step == (1 if then == "next step at once" else 0)
 
 
 def test_unanswered_items_are_pointed_out_and_nothing_is_stored(app, runtime, texts):
-    started = assessments.start_assessment(runtime, language="en", intervention="App", role=None)
-    assessments.save_answers(runtime, token=started.draft_token, answers={"ca1": 3},
+    started = questionnaire.start_assessment(runtime, language="en", intervention="App", role=None)
+    questionnaire.save_answers(runtime, token=started.draft_token, answers={"ca1": 3},
                              step=len(runtime.instrument.steps) - 1)
     at = app("assessment", query={"draft": started.draft_token})
     at.button(key="submit-assessment").click().run()
@@ -135,9 +138,9 @@ def test_unanswered_items_are_pointed_out_and_nothing_is_stored(app, runtime, te
 
 
 def test_complete_submit_goes_to_results_and_double_click_stores_one(app, runtime, texts):
-    started = assessments.start_assessment(runtime, language="en", intervention="App", role=None)
+    started = questionnaire.start_assessment(runtime, language="en", intervention="App", role=None)
     answers = {item_id: 3 for item_id in runtime.instrument.required_ids}
-    assessments.save_answers(runtime, token=started.draft_token, answers=answers,
+    questionnaire.save_answers(runtime, token=started.draft_token, answers=answers,
                              step=len(runtime.instrument.steps) - 1)
     at = app("assessment", query={"draft": started.draft_token})
     at.button(key="submit-assessment").click().run()
@@ -203,7 +206,7 @@ def test_about_page(app, lang, heading):
 
 
 def test_free_text_is_never_rendered_as_markup(app, runtime):
-    started = assessments.start_assessment(runtime, language="en", role=None,
+    started = questionnaire.start_assessment(runtime, language="en", role=None,
                                            intervention="<img src=x onerror=alert(1)> [link](http://evil.example)")
     at = app("assessment", query={"draft": started.draft_token})
     no_exceptions(at)
@@ -241,7 +244,7 @@ def test_invitation_link_shows_who_invites_and_fixes_the_intervention(app, runti
     from datetime import datetime, timedelta, timezone
 
     from db import organisations, repository
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with runtime.sessions.begin() as session:
         org = organisations.create_organisation(session, name="GGZ Oost", min_group_size=7)
         team = organisations.create_team(session, organisation_id=org.id, name="Team Noord")
@@ -253,12 +256,12 @@ def test_invitation_link_shows_who_invites_and_fixes_the_intervention(app, runti
     at = app(query={"invite": tokens[team.id]})
     no_exceptions(at)
     assert "Team Noord" in texts(at) and "**7**" in texts(at)
-    at.switch_page("app_pages/assessment.py").run()
+    at.switch_page(paths.QUESTIONNAIRE).run()
     no_exceptions(at)
     assert not any(s.key == "setup-intervention" for s in at.selectbox)
     at.button(key="setup-begin").click().run()
     no_exceptions(at)
-    draft = assessments.load_draft(runtime, at.session_state["vm_draft"])
+    draft = questionnaire.load_draft(runtime, at.session_state["vm_draft"])
     assert draft.team_id == team.id and draft.intervention == "Beeldbellen"
 
 

@@ -8,11 +8,11 @@ from sqlalchemy import func, select
 from streamlit.proto.TextInput_pb2 import TextInput as TextInputProto
 from streamlit.testing.v1 import AppTest
 
-from app_pages import staff
+from app_pages import paths, staff
 from db import organisations
 from db.account_models import Account, AuthSession
 from db.models import utcnow
-from services import accounts, auth, client_address, setup_tokens
+from services.accounts import auth, client_address, management, setup_tokens
 from services.errors import LoginFailed, Unavailable
 
 PASSWORD = "correct horse battery"
@@ -53,7 +53,7 @@ def admin(runtime):
 
 
 def setup_token(runtime) -> str:
-    """A set-up token as a server prints it while no admin exists (services.setup_tokens)."""
+    """A set-up token as a server prints it while no admin exists (services.accounts.setup_tokens)."""
     return setup_tokens.issue(runtime).token
 
 
@@ -226,7 +226,7 @@ def test_right_password_signs_in_and_opens_the_dashboard(app, menu, runtime, adm
     assert auth.current_account(runtime, at.session_state[staff.TOKEN_KEY]) == admin
     assert shown(menu) == ["Dashboard", "Workshops", "Organisations and teams", "Survey rounds", "Accounts",
                            "Account"]
-    at.switch_page(staff.ACCOUNT_PAGE).run()
+    at.switch_page(paths.ACCOUNT).run()
     assert "Signed in as **anna** (admin)." in texts(at)
 
 
@@ -242,7 +242,7 @@ def test_the_sign_in_cookie_is_written_by_the_page_the_sign_in_opens(app, admin)
     token = at.session_state[staff.TOKEN_KEY]
     [script] = cookie_scripts(at)
     assert f"vm_staff={token};" in script and "max-age=28800" in script
-    at.switch_page(staff.ACCOUNT_PAGE).run()   # a page that runs to its end (the empty dashboard stops early)
+    at.switch_page(paths.ACCOUNT).run()   # a page that runs to its end (the empty dashboard stops early)
     assert len(cookie_scripts(at)) == 1
     at.run()
     assert cookie_scripts(at) == []
@@ -264,7 +264,7 @@ def test_the_sign_in_cookie_has_the_flags_a_script_can_set(app, admin, address, 
 def test_facilitator_signs_in_to_the_workshops_page(app, menu, runtime, admin, texts):
     with runtime.sessions.begin() as session:
         organisation_id = organisations.create_organisation(session, name="Zorg Noord").id
-    accounts.create_account(runtime, admin, role="facilitator", username="fien", password=PASSWORD,
+    management.create_account(runtime, admin, role="facilitator", username="fien", password=PASSWORD,
                             scope={organisation_id: None})
     at = app("login")
     sign_in(at, "fien", PASSWORD)
@@ -278,7 +278,7 @@ def test_sign_out_ends_the_session_everywhere(app, menu, runtime, admin, texts):
     sign_in(at, "anna", PASSWORD)
     token = at.session_state[staff.TOKEN_KEY]
     # The browser is on /account now; AppTest keeps asking for the page last given to switch_page.
-    at.switch_page("app_pages/account.py").run()
+    at.switch_page(paths.ACCOUNT).run()
     at.button(key="staff-sign-out").click().run()
     no_exceptions(at)
     assert staff.TOKEN_KEY not in at.session_state
@@ -370,7 +370,7 @@ def sso_login_page(app, monkeypatch):
         at = app()
         at.secrets["auth"] = AUTH_SECRETS
         at.user = user
-        return at.switch_page("app_pages/login.py").run()
+        return at.switch_page(paths.LOGIN).run()
     return open_as
 
 
@@ -385,7 +385,7 @@ def test_sso_identity_on_the_allow_list_signs_in(sso_login_page, runtime, texts)
     at.button(key="staff-sso-continue").click().run()
     no_exceptions(at)
     assert at.title[0].value == "Dashboard"
-    at.switch_page(staff.ACCOUNT_PAGE).run()
+    at.switch_page(paths.ACCOUNT).run()
     assert r"Signed in as **mia@zorg\-noord\.nl** (admin)." in texts(at)   # escaped for markdown
     assert auth.current_account(runtime, at.session_state[staff.TOKEN_KEY]).username == "mia@zorg-noord.nl"
 
@@ -422,7 +422,7 @@ def guarded_page():
 def facilitator(runtime, admin):
     with runtime.sessions.begin() as session:
         organisation_id = organisations.create_organisation(session, name="Zorg Noord").id
-    accounts.create_account(runtime, admin, role="facilitator", username="fenna", password=PASSWORD,
+    management.create_account(runtime, admin, role="facilitator", username="fenna", password=PASSWORD,
                             scope={organisation_id: None})
     return auth.login(runtime, "fenna", PASSWORD, "client")
 

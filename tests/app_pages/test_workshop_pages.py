@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from app_pages import navigation, staff
+from app_pages import navigation, paths, staff
 from db import organisations
-from services import accounts, assessments, auth, workshop_join, workshops
+from services.accounts import auth, management
 from services.errors import Unavailable
+from services.respond import questionnaire, workshop_join
+from services.workshop import hosting
 
 PASSWORD = "correct horse battery"
 ADDRESS = "https://valuematch.example.org"
@@ -24,7 +26,7 @@ def fien(runtime, monkeypatch):
     admin = auth.create_first_admin(runtime, "anna", PASSWORD)
     with runtime.sessions.begin() as session:
         organisation_id = organisations.create_organisation(session, name="Zorg Noord").id
-    accounts.create_account(runtime, admin, role="facilitator", username="fien", password=PASSWORD,
+    management.create_account(runtime, admin, role="facilitator", username="fien", password=PASSWORD,
                             scope={organisation_id: None})
     signed_in = auth.login(runtime, "fien", PASSWORD, "test")
     return signed_in.account, signed_in.token
@@ -34,22 +36,22 @@ def fien(runtime, monkeypatch):
 def as_fien(app, fien):
     def open_page(query=None):
         at = app(None, state={staff.TOKEN_KEY: fien[1]}, query=query)
-        return at.switch_page(navigation.WORKSHOP_PAGE).run()
+        return at.switch_page(paths.WORKSHOP).run()
     return open_page
 
 
 def a_session(runtime, account, **overrides):
     fields = dict(title="Team West", intervention="Online CBT", form_id=None, language="en", min_group_size=5)
-    return workshops.create_session(runtime, account, **(fields | overrides))
+    return hosting.create_session(runtime, account, **(fields | overrides))
 
 
 def answered(runtime, info, count, start=0):
     for n in range(start, start + count):
         joined = workshop_join.join(runtime, info.code, f"page-test-device-{n:04d}", f"c{n}")
-        draft = assessments.load_draft(runtime, joined.draft_token)
-        assessments.save_answers(runtime, token=joined.draft_token, step=0,
+        draft = questionnaire.load_draft(runtime, joined.draft_token)
+        questionnaire.save_answers(runtime, token=joined.draft_token, step=0,
                                  answers={i: 2 + n % 3 for i in draft.instrument.required_ids})
-        assessments.submit(runtime, token=joined.draft_token)
+        questionnaire.submit(runtime, token=joined.draft_token)
 
 
 def test_a_facilitator_creates_a_session_and_sees_its_code(as_fien, runtime, fien, texts):
@@ -62,13 +64,13 @@ def test_a_facilitator_creates_a_session_and_sees_its_code(as_fien, runtime, fie
     at.button[0]  # the form's submit button is drawn
     at = at.button(key="FormSubmitter:ws-new-Create session").click().run()
     no_exceptions(at)
-    sessions = workshops.list_sessions(runtime, fien[0])
+    sessions = hosting.list_sessions(runtime, fien[0])
     assert [s.title for s in sessions] == ["Team West, June"]
     assert at.query_params["session"] == [str(sessions[0].id)] or at.query_params["session"] == str(sessions[0].id)
     page = texts(at)
     assert sessions[0].code in page and f"{ADDRESS}/?join={sessions[0].code}" in page
     assert "Results are hidden." in page
-    assert workshops.qr_png(f"{ADDRESS}/?join={sessions[0].code}").startswith(b"\x89PNG")
+    assert hosting.qr_png(f"{ADDRESS}/?join={sessions[0].code}").startswith(b"\x89PNG")
 
 
 def test_a_session_tied_to_a_round_below_the_organisations_k_is_refused_saying_why(as_fien, runtime, fien, texts):
@@ -93,11 +95,11 @@ def test_a_session_tied_to_a_round_below_the_organisations_k_is_refused_saying_w
     at = at.button(key="FormSubmitter:ws-new-Create session").click().run()
     no_exceptions(at)
     assert "Choose at least 6, the organisation's smallest group" in texts(at)
-    assert workshops.list_sessions(runtime, fien[0]) == []
+    assert hosting.list_sessions(runtime, fien[0]) == []
     at.number_input(key="ws-k").set_value(6)
     at = at.button(key="FormSubmitter:ws-new-Create session").click().run()
     no_exceptions(at)
-    assert [s.k for s in workshops.list_sessions(runtime, fien[0])] == [6]
+    assert [s.k for s in hosting.list_sessions(runtime, fien[0])] == [6]
 
 
 def test_a_session_without_title_is_refused_with_a_message(as_fien, runtime, fien, texts):
@@ -106,12 +108,12 @@ def test_a_session_without_title_is_refused_with_a_message(as_fien, runtime, fie
     at = at.button(key="FormSubmitter:ws-new-Create session").click().run()
     no_exceptions(at)
     assert "Give the session a title." in texts(at)
-    assert workshops.list_sessions(runtime, fien[0]) == []
+    assert hosting.list_sessions(runtime, fien[0]) == []
 
 
 def test_the_screen_stays_blank_below_k_and_shows_the_picture_at_k(as_fien, runtime, fien, texts):
     info = a_session(runtime, fien[0])
-    workshops.set_results_visible(runtime, fien[0], info.id, True)
+    hosting.set_results_visible(runtime, fien[0], info.id, True)
     answered(runtime, info, 4)
     at = as_fien({"session": str(info.id)})
     no_exceptions(at)
@@ -134,36 +136,36 @@ def test_controls_steer_the_session(as_fien, runtime, fien, monkeypatch, window,
     at = as_fien({"session": str(info.id)})
     at = at.button(key="ws-results-show").click().run()
     no_exceptions(at)
-    assert workshops.session_info(runtime, fien[0], info.id).results_visible
+    assert hosting.session_info(runtime, fien[0], info.id).results_visible
     # each state has its own button, in the same place
     assert [b.key for b in at.button if b.key.startswith("ws-results-")] == ["ws-results-hide"]
     at = at.button(key="ws-results-hide").click().run()
-    assert workshops.session_info(runtime, fien[0], info.id).results_visible is not undone
+    assert hosting.session_info(runtime, fien[0], info.id).results_visible is not undone
     at = at.button(key="ws-lock").click().run()
-    assert workshops.session_info(runtime, fien[0], info.id).status == "locked"
+    assert hosting.session_info(runtime, fien[0], info.id).status == "locked"
     assert [b.key for b in at.button if b.key in ("ws-lock", "ws-unlock")] == ["ws-unlock"]
     at = at.button(key="ws-unlock").click().run()
-    assert workshops.session_info(runtime, fien[0], info.id).status == ("open" if undone else "locked")
+    assert hosting.session_info(runtime, fien[0], info.id).status == ("open" if undone else "locked")
     at = at.button(key="ws-round-2").click().run()
-    assert workshops.session_info(runtime, fien[0], info.id).current_round == 2
+    assert hosting.session_info(runtime, fien[0], info.id).current_round == 2
     at = at.button(key="ws-close-yes").click().run()
     no_exceptions(at)
-    assert workshops.session_info(runtime, fien[0], info.id).status == "closed"
+    assert hosting.session_info(runtime, fien[0], info.id).status == "closed"
 
 
 def test_a_control_clicked_while_the_database_is_away_says_try_again(as_fien, runtime, fien, texts, monkeypatch):
     monkeypatch.setenv("VM_DOUBLE_CLICK_SECONDS", "10")   # the retry below is well within the window
     info = a_session(runtime, fien[0])
-    monkeypatch.setattr(workshops, "set_results_visible", away)   # the page hands it to the button
+    monkeypatch.setattr(hosting, "set_results_visible", away)   # the page hands it to the button
     at = as_fien({"session": str(info.id)})
     at = at.button(key="ws-results-show").click().run()
     no_exceptions(at)
     assert "cannot reach its database just now" in texts(at)
     monkeypatch.undo()
-    assert not workshops.session_info(runtime, fien[0], info.id).results_visible
+    assert not hosting.session_info(runtime, fien[0], info.id).results_visible
     at.run()   # the page draws its button anew (its callback was handed the stand-in above)
     at = at.button(key="ws-results-show").click().run()      # tried again at once: not taken for a double click
-    assert workshops.session_info(runtime, fien[0], info.id).results_visible
+    assert hosting.session_info(runtime, fien[0], info.id).results_visible
 
 
 def away(*_args, **_kwargs):
@@ -190,7 +192,7 @@ def test_an_unknown_or_foreign_session_shows_nothing(as_fien, runtime, fien, tex
 def test_the_screen_asks_to_sign_in_without_an_account(app, runtime, fien, texts):
     info = a_session(runtime, fien[0])
     at = app(None, query={"session": str(info.id)})
-    at.switch_page(navigation.WORKSHOP_PAGE).run()
+    at.switch_page(paths.WORKSHOP).run()
     no_exceptions(at)
     assert "Please sign in to open this page." in texts(at)
     assert info.code not in texts(at)
@@ -207,14 +209,14 @@ def test_a_participant_joins_by_link_and_starts_answering(app, runtime, fien, te
     at = at.button(key="join-start").click().run()
     no_exceptions(at)
     assert at.session_state["vm_draft"]
-    assert workshops.session_info(runtime, fien[0], info.id).joined == 1
+    assert hosting.session_info(runtime, fien[0], info.id).joined == 1
 
 
 @pytest.mark.parametrize("code", ["ZZZZZZ", "x", "<script>alert(1)</script>"])
 def test_a_wrong_code_says_so_without_hinting_at_sessions(app, runtime, fien, texts, code):
     a_session(runtime, fien[0])
     at = app(None, query={"join": code})
-    at.switch_page(navigation.JOIN_PAGE).run()
+    at.switch_page(paths.JOIN).run()
     no_exceptions(at)
     assert "This code does not open a workshop that is running now." in texts(at)
     assert at.text_input(key="join-code")
@@ -222,6 +224,6 @@ def test_a_wrong_code_says_so_without_hinting_at_sessions(app, runtime, fien, te
 
 def test_the_join_page_without_code_asks_for_it(app, texts):
     at = app(None)
-    at.switch_page(navigation.JOIN_PAGE).run()
+    at.switch_page(paths.JOIN).run()
     no_exceptions(at)
     assert "Type the code shown on the workshop's screen." in texts(at)

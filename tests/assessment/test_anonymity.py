@@ -11,9 +11,23 @@ from random import Random
 import pytest
 
 import assessment.anonymity as anonymity
-from assessment.anonymity import (ALL, DEFAULT_K, EMPTY, FEWER_THAN_K, NOT_OFFERED, PROTECTS_SMALL_GROUP, SHOWN,
-                                  WITHHELD, AnonymityError, Decision, Population, Selector, offered_sets,
-                                  publishable, safe_breakdown)
+from assessment.anonymity import (
+    ALL,
+    DEFAULT_K,
+    EMPTY,
+    FEWER_THAN_K,
+    NOT_OFFERED,
+    PROTECTS_SMALL_GROUP,
+    SHOWN,
+    WITHHELD,
+    AnonymityError,
+    Decision,
+    Population,
+    Selector,
+    offered_sets,
+    publishable,
+    safe_breakdown,
+)
 
 WARD = Population({("A", 1, "nurse"): 10, ("A", 1, "doctor"): 8, ("B", 1, "nurse"): 4,
                    ("B", 1, "doctor"): 7, ("C", 1, "nurse"): 9, ("C", 1, "doctor"): 9})

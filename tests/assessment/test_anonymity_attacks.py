@@ -11,10 +11,21 @@ from itertools import combinations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from assessment.anonymity import (ALL, EMPTY, FEWER_THAN_K, PROTECTS_SMALL_GROUP, SHOWN, WITHHELD, Population,
-                                  Selector, offered_sets, publishable)
+from assessment.anonymity import (
+    ALL,
+    EMPTY,
+    FEWER_THAN_K,
+    PROTECTS_SMALL_GROUP,
+    SHOWN,
+    WITHHELD,
+    Population,
+    Selector,
+    offered_sets,
+    publishable,
+)
 
 
 def in_span_exactly(rows: np.ndarray, target: np.ndarray) -> bool:

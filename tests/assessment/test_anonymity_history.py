@@ -6,7 +6,8 @@ from __future__ import annotations
 from itertools import count
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from assessment.anonymity import Population, publishable
 from assessment.anonymity.history import PastRelease, publishable_after, view_cells

@@ -9,7 +9,7 @@ from tests.assessment.test_anonymity_attacks import assert_nothing_small_reveale
 
 K = 5
 
-# The demo organisation (services/demo_data.py, `manage.py demo-data`) per team and closed round, all roles
+# The demo organisation (services/data_tools/demo_data.py, `manage.py demo-data`) per team and closed round, all roles
 # together. Rounds 1, 3 and 6 are the online CBT module's, 2 and 5 the mood app's, 4 and 7 the video
 # consultations'. The peer team Herstelwerkplaats answered in round 5 only, with 4 responses.
 DEMO_INTERVENTIONS = {"Online CBT module": {1, 3, 6}, "Mood-tracking app": {2, 5}, "Video consultations": {4, 7}}

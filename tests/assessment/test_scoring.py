@@ -3,7 +3,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assessment import AnswerError, check_answers, missing_answers, score_answers
 from assessment.scoring import alignment_band, band_of, enough

@@ -9,7 +9,7 @@ import pytest
 
 from benchmarks.production_dashboard import aggregate_queries, dashboard_score_keys
 from benchmarks.timing import Row, Summary, markdown_table
-from services import demo_data
+from services.data_tools import demo_data
 from services.runtime import build_runtime
 from services.settings import Settings
 from tests.support.tallies import tally_snapshot

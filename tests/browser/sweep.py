@@ -14,9 +14,12 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from services import assessments, auth, demo_data, workshop_join, workshops
+from services.accounts import auth
+from services.data_tools import demo_data
+from services.respond import questionnaire, workshop_join
 from services.runtime import build_runtime
 from services.settings import Settings
+from services.workshop import hosting
 from tests.browser.conftest import (
     REPO_ROOT,
     SLOW_PAGE_TIMEOUT_MS,
@@ -74,27 +77,27 @@ def seed_site(server: StreamlitServer) -> SeededSite:
         demo_data.create_demo_organisation(rt, responses=60, workers=0)   # the dashboard's charts
         code = None
         for intervention in ("Online CBT module", "Video consultations"):
-            started = assessments.start_assessment(rt, language="en", intervention=intervention,
+            started = questionnaire.start_assessment(rt, language="en", intervention=intervention,
                                                    role=None, resume_code=code)
             code = code or started.resume_code
-            assessments.save_answers(rt, token=started.draft_token, step=0, answers={
+            questionnaire.save_answers(rt, token=started.draft_token, step=0, answers={
                 item: 1 if item.startswith(("fb", "tp")) else 4 for item in rt.instrument.required_ids})
-            assessments.submit(rt, token=started.draft_token)
+            questionnaire.submit(rt, token=started.draft_token)
         drafts = {}
         for language in ("en", "nl"):
-            draft = assessments.start_assessment(rt, language=language, intervention="Mood diary app", role=None)
-            assessments.save_answers(rt, token=draft.draft_token, step=0,
+            draft = questionnaire.start_assessment(rt, language=language, intervention="Mood diary app", role=None)
+            questionnaire.save_answers(rt, token=draft.draft_token, step=0,
                                      answers={rt.instrument.required_ids[0]: 3})
             drafts[language] = draft.draft_token
-        session = workshops.create_session(rt, admin, title="Team West", intervention="Online CBT module",
+        session = hosting.create_session(rt, admin, title="Team West", intervention="Online CBT module",
                                            form_id=None, language="en", min_group_size=5,
                                            tie=None)
-        workshops.set_results_visible(rt, admin, session.id, True)
+        hosting.set_results_visible(rt, admin, session.id, True)
         for n in range(5):
             joined = workshop_join.join(rt, session.code, f"sweep-device-key-{n:04d}", f"sweep-{n}")
-            assessments.save_answers(rt, token=joined.draft_token, step=0,
+            questionnaire.save_answers(rt, token=joined.draft_token, step=0,
                                      answers={i: 1 + n % 5 for i in rt.instrument.required_ids})
-            assessments.submit(rt, token=joined.draft_token)
+            questionnaire.submit(rt, token=joined.draft_token)
         signed_in = auth.login(rt, "anna", PASSWORD, "sweep")
         return SeededSite(server.url, code, drafts, signed_in.token, session.id)
     finally:

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from services import assessments
+from services.respond import questionnaire
 from services.runtime import build_runtime
 from tests.browser.conftest import (
     PAGE_TIMEOUT_MS,
@@ -68,13 +68,13 @@ def answer_through_link(rt, link: str, lean: int, n: int) -> None:
     """`n` colleagues answer through a team link (the same service calls the assessment page makes)."""
     token = re.search(r"[?&]invite=([^&]+)", link).group(1)
     for number in range(n):
-        started = assessments.start_assessment(rt, language="en", intervention="ignored for a round",
+        started = questionnaire.start_assessment(rt, language="en", intervention="ignored for a round",
                                                role="psychologist", invite_token=token,
                                                client_key=f"colleague-{lean}-{number}")
         answers = {item: (lean if not item.startswith(("fb", "tp")) else 6 - lean)
                    for item in rt.instrument.required_ids}
-        assessments.save_answers(rt, token=started.draft_token, answers=answers, step=0)
-        assessments.submit(rt, token=started.draft_token)
+        questionnaire.save_answers(rt, token=started.draft_token, answers=answers, step=0)
+        questionnaire.submit(rt, token=started.draft_token)
 
 
 def test_admin_sets_up_a_round_and_the_manager_sees_only_safe_aggregates(browser, fresh_server, server_runtime):

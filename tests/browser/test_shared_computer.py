@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from db import add_intervention, create_organisation, create_round, create_team
 from db.account_models import AuditLog
 from db.models import Draft
-from services import counting_rules
+from services.respond import counting_rules
 from services.runtime import build_runtime
 from tests.browser.conftest import REPO_ROOT, wait_for_streamlit
 from tests.browser.steps import click, screenshot_on_failure

@@ -13,7 +13,9 @@ import pytest
 from playwright.sync_api import expect
 
 from db import add_intervention, create_organisation, create_round, create_team
-from services import accounts, assessments, auth, survey_rounds
+from services.accounts import auth, management
+from services.admin import rounds
+from services.respond import questionnaire
 from services.runtime import build_runtime
 from services.settings import Settings
 from tests.browser.conftest import REPO_ROOT, SLOW_PAGE_TIMEOUT_MS, wait_for_streamlit
@@ -50,7 +52,7 @@ def open_round_with_manager(rt) -> tuple[object, int, str]:
             opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=14),
             instrument_hash=rt.instrument.content_hash, team_ids=[team.id])
         organisation_id, round_id, invite = organisation.id, survey_round.id, tokens[team.id]
-    accounts.create_account(rt, admin, role="manager", username="mia", password=MANAGER_PASSWORD,
+    management.create_account(rt, admin, role="manager", username="mia", password=MANAGER_PASSWORD,
                             scope={organisation_id: None})
     return admin, round_id, invite
 
@@ -58,11 +60,11 @@ def open_round_with_manager(rt) -> tuple[object, int, str]:
 def colleagues_answer(rt, invite: str) -> None:
     rng = random.Random(11)
     for _ in range(BY_SERVICES):
-        started = assessments.start_assessment(rt, language="en", intervention="ignored for a round", role=None,
+        started = questionnaire.start_assessment(rt, language="en", intervention="ignored for a round", role=None,
                                                invite_token=invite)
         answers = {item: rng.randint(2, 5) for item in rt.instrument.required_ids}
-        assessments.save_answers(rt, token=started.draft_token, answers=answers, step=0)
-        assessments.submit(rt, token=started.draft_token)
+        questionnaire.save_answers(rt, token=started.draft_token, answers=answers, step=0)
+        questionnaire.submit(rt, token=started.draft_token)
 
 
 def answer_in_browser(page, link: str) -> None:
@@ -105,7 +107,7 @@ def test_two_servers_share_responses_sign_ins_and_drafts(browser, start_app_serv
         expect(page.get_by_text("1 of 28 statements answered", exact=False)).to_be_visible()
         assert "draft=" in page.url and f":{two.port}/" in page.url
 
-    survey_rounds.close_round_now(rt, admin, round_id)   # results show once a round has closed
+    rounds.close_round_now(rt, admin, round_id)   # results show once a round has closed
     manager = browser.new_context(viewport={"width": 1280, "height": 1000})
     with screenshot_on_failure(manager, "two-servers-manager"):
         page = manager.new_page()

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from services import assessments
+from services.respond import questionnaire
 from services.runtime import build_runtime
 from tests.browser.conftest import SLOW_PAGE_TIMEOUT_MS, wait_for_streamlit
 from tests.browser.steps import click, next_step, screenshot_on_failure
@@ -32,7 +32,7 @@ def test_go_to_statement_and_remember_on_this_device(browser, app_server, runtim
         # Answered by the service (the whole questionnaire in the browser is test_journey's part), all but one.
         token = parse_qs(urlsplit(page.url).query)["draft"][0]
         answers = {item: 3 for item in runtime_of.instrument.required_ids if item != "tn3"}
-        assessments.save_answers(runtime_of, token=token, answers=answers, step=None)
+        questionnaire.save_answers(runtime_of, token=token, answers=answers, step=None)
         for _ in range(3):
             next_step(page)
         click(page, "submit-assessment", SLOW_PAGE_TIMEOUT_MS)

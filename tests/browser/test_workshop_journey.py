@@ -11,8 +11,10 @@ import re
 
 from playwright.sync_api import expect
 
-from services import accounts, assessments, auth, workshop_join, workshops
+from services.accounts import auth, management
+from services.respond import questionnaire, workshop_join
 from services.runtime import build_runtime
+from services.workshop import hosting
 from tests.browser.conftest import REPO_ROOT, wait_for_streamlit
 from tests.browser.steps import answer_every_step, click, screenshot_on_failure
 
@@ -42,7 +44,7 @@ def test_a_workshop_from_code_to_picture(browser, start_app_server, monkeypatch)
     from db import organisations
     with rt.sessions.begin() as session:
         organisation_id = organisations.create_organisation(session, name="Zorg Noord").id
-    accounts.create_account(rt, admin, role="facilitator", username="fien", password=PASSWORD,
+    management.create_account(rt, admin, role="facilitator", username="fien", password=PASSWORD,
                             scope={organisation_id: None})
 
     screen_context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
@@ -83,17 +85,17 @@ def test_a_workshop_from_code_to_picture(browser, start_app_server, monkeypatch)
             answer_on_phone(phone)
             phones.append(phone_context)
 
-        info = workshops.list_sessions(rt, auth.login(rt, "fien", PASSWORD, "t").account)[0]
+        info = hosting.list_sessions(rt, auth.login(rt, "fien", PASSWORD, "t").account)[0]
         assert info.joined == 2 and info.submitted_now == 2
         expect(screen.get_by_text("appears once at least 5 people have answered", exact=False)).to_be_visible()
         assert screen.get_by_text("Where to start the conversation").count() == 0
 
         for n in range(3):   # three more colleagues answer (the calls the phone's pages make)
             joined = workshop_join.join(rt, code, f"journey-device-key-{n:04d}", f"c{n}")
-            draft = assessments.load_draft(rt, joined.draft_token)
-            assessments.save_answers(rt, token=joined.draft_token, step=0,
+            draft = questionnaire.load_draft(rt, joined.draft_token)
+            questionnaire.save_answers(rt, token=joined.draft_token, step=0,
                                      answers={i: 2 for i in draft.instrument.required_ids})
-            assessments.submit(rt, token=joined.draft_token)
+            questionnaire.submit(rt, token=joined.draft_token)
         # no reload: the screen refreshes by itself
         expect(screen.get_by_text("Where to start the conversation")).to_be_visible(timeout=15_000)
         with screen.expect_download() as download:
@@ -113,10 +115,10 @@ def test_a_workshop_from_code_to_picture(browser, start_app_server, monkeypatch)
         answer_on_phone(phone)
         for n in range(4):
             joined = workshop_join.join(rt, code, f"journey-device-key-{n:04d}", f"c{n}")
-            draft = assessments.load_draft(rt, joined.draft_token)
-            assessments.save_answers(rt, token=joined.draft_token, step=0,
+            draft = questionnaire.load_draft(rt, joined.draft_token)
+            questionnaire.save_answers(rt, token=joined.draft_token, step=0,
                                      answers={i: 5 for i in draft.instrument.required_ids})
-            assessments.submit(rt, token=joined.draft_token)
+            questionnaire.submit(rt, token=joined.draft_token)
         expect(screen.get_by_text("How the picture changed between the rounds").first).to_be_visible(timeout=15_000)
         with screen.expect_download() as download:
             screen.locator(".st-key-ws-export-csv button").click()

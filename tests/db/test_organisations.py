@@ -28,7 +28,6 @@ from db import (
     update_min_group_size,
 )
 
-
 # --- organisations ------------------------------------------------------------------------
 
 

@@ -32,10 +32,10 @@ from tests.support.tallies import (
     answer_cells,
     assert_same_snapshot,
     attribution_of,
-    with_alignment_bin,
     organisation_with_rounds,
     score_cells,
     tally_snapshot,
+    with_alignment_bin,
 )
 
 TALLIES = (ResponseTally, ScoreTally, AnswerTally)

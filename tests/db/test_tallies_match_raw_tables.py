@@ -17,7 +17,6 @@ from tests.support.tallies import (
     tally_snapshot,
 )
 
-
 ITEMS = ["ca1", "ca2", "tn1", "fb1"]
 KEYS = ["alignment_index", "domain:client_autonomy", "element:1", "gap:helping_people"]
 PLACES = [None, ("a", "round1"), ("b", "round1"), ("a", "round2")]  # None = plain start page

@@ -1,5 +1,5 @@
 """`manage.py export-all` and `import-all`: the round trip through the console, and the refusals as
-one-line messages with exit code 1 (services/backup.py is tested in tests/services/test_backup.py)."""
+one-line messages with exit code 1 (services/data_tools/backup.py is tested in tests/services/data_tools/test_backup.py)."""
 from __future__ import annotations
 
 import io
@@ -7,7 +7,7 @@ import io
 import pytest
 
 from tests.manage.manage_helpers import run
-from tests.services.test_backup_signing import forged
+from tests.services.data_tools.test_backup_signing import forged
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,5 @@
 """`manage.py purge --older-than` and `manage.py erase --resume-code`: periods, confirmation, dry runs and
-messages (what exactly is deleted is tested in tests/services/test_data_protection.py)."""
+messages (what exactly is deleted is tested in tests/services/admin/test_data_protection.py)."""
 from __future__ import annotations
 
 import io

@@ -1,4 +1,4 @@
-"""`manage.py demo-data` and services/demo_data.py: structure, reproducibility, tallies, the dashboard."""
+"""`manage.py demo-data` and services/data_tools/demo_data.py: structure, reproducibility, tallies, the dashboard."""
 from __future__ import annotations
 
 import sys
@@ -20,9 +20,9 @@ from db import (
 )
 from db.models import Intervention, Response
 from db.org_models import Organisation, SurveyRound
-from services import demo_data
-from services.auth import AccountView
-from services.dashboard import Filters, dashboard
+from services.accounts.auth import AccountView
+from services.dashboard.view import Filters, dashboard
+from services.data_tools import demo_data
 from services.errors import InvalidInput
 from services.runtime import build_runtime
 from tests.manage.manage_helpers import run

@@ -1,4 +1,4 @@
-"""`manage.py import-responses` and services/response_import.py: a paper round, all or nothing; rows
+"""`manage.py import-responses` and services/data_tools/response_import.py: a paper round, all or nothing; rows
 imported into the round before are refused by their fingerprint (round, team, role and answers as read),
 from a re-saved file too, unless --allow-repeat; a respondent id given twice in one file is an error."""
 from __future__ import annotations
@@ -19,7 +19,7 @@ from db import (
 )
 from db.account_models import AuditLog
 from db.models import Response
-from services.response_import import import_fingerprint
+from services.data_tools.response_import import import_fingerprint
 from services.runtime import build_runtime
 from tests.manage.manage_helpers import run
 

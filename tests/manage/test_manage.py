@@ -10,12 +10,11 @@ import pytest
 import yaml
 
 from questions import BANKS_DIR, load_banks
-from services import auth
-from services.admin import database_location
+from services.accounts import auth
+from services.admin.database import database_location
 from services.runtime import build_runtime
 from services.settings import Settings
 from tests.manage.manage_helpers import COMMANDS, MINI_BANK, ROOT, run
-
 
 # --- help and usage -----------------------------------------------------------------------
 

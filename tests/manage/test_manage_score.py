@@ -13,7 +13,6 @@ from services.runtime import newest
 from services.settings import Settings
 from tests.manage.manage_helpers import GOLDEN, MINI_BANK, golden_csv, run
 
-
 # --- score --------------------------------------------------------------------------------
 
 

@@ -1,4 +1,4 @@
-"""Progress of the long commands (services/progress.py): a bar per counted step with rate and time left, a
+"""Progress of the long commands (services/data_tools/progress.py): a bar per counted step with rate and time left, a
 final step of its own, and nothing at all with --quiet or when stderr is not a terminal."""
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import sys
 import pytest
 
 import manage
-from services.progress import CommandProgress
+from services.data_tools.progress import CommandProgress
 from tests.manage.manage_helpers import MINI_BANK, golden_csv
-from tests.manage.test_import_responses import GOOD_ANSWERS, ORG, ROUND, rt, write  # noqa: F401,F811 (rt: fixture)
+from tests.manage.test_import_responses import GOOD_ANSWERS, ORG, ROUND, rt, write
 
 
 class Terminal(io.StringIO):

@@ -13,10 +13,11 @@ import pytest
 
 from assessment import score_answers
 from questions import BANKS_DIR, NOT_APPLICABLE, derive_form, load_banks, load_instrument
-from services import offline_scoring, question_banks
+from services.admin import question_banks
+from services.data_tools import offline_scoring
+from services.data_tools.score_output import CsvScores
+from services.data_tools.scoring_plan import ScoringPlan
 from services.runtime import newest
-from services.score_output import CsvScores
-from services.scoring_plan import ScoringPlan
 from services.settings import Settings
 from tests.manage.manage_helpers import MINI_BANK, golden_csv, run
 

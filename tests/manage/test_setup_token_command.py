@@ -5,10 +5,10 @@ import io
 
 import pytest
 
-from services import auth
+from services.accounts import auth
+from services.accounts.setup_tokens import SetupTokenRefused
 from services.runtime import build_runtime
 from services.settings import Settings
-from services.setup_tokens import SetupTokenRefused
 from tests.manage.manage_helpers import run
 
 PASSWORD = "a long enough password"

@@ -5,8 +5,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from questions import (BANKS_DIR, bank_hash, content_hash, derive_form, form_hash, load_banks,
-                       load_instrument, parse_instrument)
+from questions import (
+    BANKS_DIR,
+    bank_hash,
+    content_hash,
+    derive_form,
+    form_hash,
+    load_banks,
+    load_instrument,
+    parse_instrument,
+)
 from questions.validation import MAX_FORM_ITEMS, MIN_FORM_ITEMS, check_bank
 
 MINI = Path(__file__).parents[1] / "fixtures" / "mini-bank.yaml"

@@ -20,7 +20,7 @@ from db import (
 )
 from db.models import Draft, Response, ResponseAnswer, ResponseScore
 from questions import NOT_APPLICABLE
-from services import assessments
+from services.respond import questionnaire
 from services.runtime import Runtime
 from tests.support.tallies import assert_same_snapshot, tally_snapshot
 
@@ -51,9 +51,9 @@ def answers_for(rt: Runtime, rng: random.Random) -> dict:
 
 def draft_answered(rt: Runtime, *, invite: str | None, answers: dict, role: str | None = None) -> str:
     """A draft with every answer saved (the page saves them one by one; one call is the lean path)."""
-    started = assessments.start_assessment(rt, language="en", intervention="Online CBT module", role=role,
+    started = questionnaire.start_assessment(rt, language="en", intervention="Online CBT module", role=role,
                                            invite_token=invite)
-    assessments.save_answers(rt, token=started.draft_token, answers=answers, step=len(rt.instrument.steps) - 1)
+    questionnaire.save_answers(rt, token=started.draft_token, answers=answers, step=len(rt.instrument.steps) - 1)
     return started.draft_token
 
 

@@ -8,7 +8,7 @@ import os
 import random
 import signal
 
-from services import assessments
+from services.respond import questionnaire
 from services.runtime import build_runtime
 from services.settings import Settings
 from tests.reliability import writers
@@ -54,7 +54,7 @@ def test_a_writer_killed_before_commit_leaves_no_partial_response(backend_url):
         for invite in invites:
             answers = answers_for(rt, rng)
             token = draft_answered(rt, invite=invite, answers=answers)
-            earlier[token] = (assessments.submit(rt, token=token), answers)
+            earlier[token] = (questionnaire.submit(rt, token=token), answers)
         answers = answers_for(rt, rng)
         token = draft_answered(rt, invite=invites[0], answers=answers)
         before = stored_counts(rt)
@@ -69,14 +69,14 @@ def test_a_writer_killed_before_commit_leaves_no_partial_response(backend_url):
         assert written["tallied"] == len(invites) + 1, written
         # ... and none of it is left.
         assert stored_counts(rt) == before
-        assert assessments.load_draft(rt, token).submitted_response_id is None
+        assert questionnaire.load_draft(rt, token).submitted_response_id is None
         with rt.sessions() as session:
             assert_same_snapshot(tally_snapshot(session, organisation_id), tallies_before)
         assert_stored_once(rt, earlier)
 
         # The person clicks again: stored once, and once only.
-        response_id = assessments.submit(rt, token=token)
-        assert assessments.submit(rt, token=token) == response_id
+        response_id = questionnaire.submit(rt, token=token)
+        assert questionnaire.submit(rt, token=token) == response_id
         assert_stored_once(rt, {**earlier, token: (response_id, answers)})
         assert_tallies_match_raw_tables(rt, organisation_id, attributed=len(invites) + 1)
     finally:

@@ -10,8 +10,9 @@ import psycopg
 import pytest
 from sqlalchemy import event
 
-from services import assessments, db_errors, i18n
+from services import db_errors, i18n
 from services.errors import ServiceError, Unavailable
+from services.respond import questionnaire
 from services.runtime import build_runtime
 from services.settings import Settings
 from tests.reliability.survey import (
@@ -66,23 +67,23 @@ def test_an_outage_says_try_again_and_the_retry_stores_once(outage):
         for number in range(4):
             answers = answers_for(rt, rng)
             token = draft_answered(rt, invite=invites[number % 2], answers=answers)
-            before[token] = (assessments.submit(rt, token=token), answers)
+            before[token] = (questionnaire.submit(rt, token=token), answers)
         answers = answers_for(rt, rng)
         waiting = draft_answered(rt, invite=invites[0], answers=answers)
 
         outage.begin()
-        for call in (lambda: assessments.submit(rt, token=waiting),
-                     lambda: assessments.submit(rt, token=waiting),   # the impatient second click
-                     lambda: assessments.load_draft(rt, waiting),
-                     lambda: assessments.save_answers(rt, token=waiting, answers={}, step=0),
-                     lambda: assessments.start_assessment(rt, language="en", intervention="App", role=None)):
+        for call in (lambda: questionnaire.submit(rt, token=waiting),
+                     lambda: questionnaire.submit(rt, token=waiting),   # the impatient second click
+                     lambda: questionnaire.load_draft(rt, waiting),
+                     lambda: questionnaire.save_answers(rt, token=waiting, answers={}, step=0),
+                     lambda: questionnaire.start_assessment(rt, language="en", intervention="App", role=None)):
             with pytest.raises(Unavailable):
                 call()
         outage.end()
 
         assert stored_counts(rt)["responses"] == len(before)
-        response_id = assessments.submit(rt, token=waiting)
-        assert assessments.submit(rt, token=waiting) == response_id
+        response_id = questionnaire.submit(rt, token=waiting)
+        assert questionnaire.submit(rt, token=waiting) == response_id
         assert_stored_once(rt, {**before, waiting: (response_id, answers)})
         assert_tallies_match_raw_tables(rt, organisation_id, attributed=len(before) + 1)
     finally:
@@ -108,15 +109,15 @@ def test_a_server_gone_during_the_submit_transaction_keeps_nothing_of_it(outage_
         event.listen(rt.engine, "commit", stop_before_commit)
         try:
             with pytest.raises(Unavailable):
-                assessments.submit(rt, token=token)
+                questionnaire.submit(rt, token=token)
         finally:
             event.remove(rt.engine, "commit", stop_before_commit)
             cluster.start()
         assert stopped
 
         assert stored_counts(rt)["responses"] == 0
-        response_id = assessments.submit(rt, token=token)
-        assert assessments.submit(rt, token=token) == response_id
+        response_id = questionnaire.submit(rt, token=token)
+        assert questionnaire.submit(rt, token=token) == response_id
         assert_stored_once(rt, {token: (response_id, answers)})
         assert_tallies_match_raw_tables(rt, organisation_id, attributed=1)
     finally:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from services import assessments
+from app_pages import paths
+from services.respond import questionnaire
 from services.runtime import build_runtime
 from services.settings import Settings
 from tests.reliability.survey import stored_counts
@@ -27,13 +28,13 @@ def test_the_page_says_try_again_keeps_the_answer_and_stores_once(outage, monkey
         # The last step holding a required item is shown; all but its last item are answered.
         step = max(n for n, s in enumerate(rt.instrument.steps) if set(s.items) & set(required))
         last = [item for item in rt.instrument.steps[step].items if item in required][-1]
-        started = assessments.start_assessment(rt, language="en", intervention="Mood app", role=None)
-        assessments.save_answers(rt, token=started.draft_token, step=step,
+        started = questionnaire.start_assessment(rt, language="en", intervention="Mood app", role=None)
+        questionnaire.save_answers(rt, token=started.draft_token, step=step,
                                  answers={item: 3 for item in required if item != last})
         at = AppTest.from_file(str(repo_root / "app.py"), default_timeout=60)
         at.query_params["draft"] = started.draft_token
         at.run()
-        at.switch_page("app_pages/assessment.py").run()
+        at.switch_page(paths.QUESTIONNAIRE).run()
         assert not at.exception and TRY_AGAIN not in page_errors(at)
 
         outage.begin()
@@ -47,7 +48,7 @@ def test_the_page_says_try_again_keeps_the_answer_and_stores_once(outage, monkey
         at.button(key="try-again").click().run()
         assert not at.exception and TRY_AGAIN not in page_errors(at)
         assert at.radio(key=f"item-{last}").value == 5      # the answer given meanwhile was kept
-        assert assessments.load_draft(rt, started.draft_token).answers[last] == 5   # and sent by the click
+        assert questionnaire.load_draft(rt, started.draft_token).answers[last] == 5   # and sent by the click
         while not any(button.key == "submit-assessment" for button in at.button):
             next(button for button in at.button if button.key.startswith("step-next-")).click().run()
             assert not at.exception
@@ -55,7 +56,7 @@ def test_the_page_says_try_again_keeps_the_answer_and_stores_once(outage, monkey
         assert not at.exception
         assert "Your value match" in "\n".join(str(e.value) for e in [*at.markdown, *at.title, *at.header])
 
-        found = assessments.load_draft(rt, started.draft_token)
+        found = questionnaire.load_draft(rt, started.draft_token)
         assert found.submitted_response_id is not None and found.answers[last] == 5
         assert stored_counts(rt)["responses"] == 1
     finally:

@@ -12,8 +12,8 @@ import traceback
 
 from sqlalchemy import event
 
-from services import assessments
 from services.errors import Unavailable
+from services.respond import questionnaire
 from services.runtime import build_runtime
 from services.settings import Settings
 from tests.reliability.survey import answers_for, draft_answered
@@ -62,13 +62,13 @@ def write_submissions(database_url: str, invites: list[str], worker: int, count:
                     raise AssertionError(f"a double click gave two responses: {ids}")
                 response_id = ids[0]
             else:
-                response_id = patiently(assessments.submit, rt, token=token)
-            if number % RESUBMIT_EVERY == 0 and patiently(assessments.submit, rt, token=token) != response_id:
+                response_id = patiently(questionnaire.submit, rt, token=token)
+            if number % RESUBMIT_EVERY == 0 and patiently(questionnaire.submit, rt, token=token) != response_id:
                 raise AssertionError("submitting a draft again gave another response")
             records.append((token, response_id, invite, answers))
         rt.engine.dispose()
         results.put(("done", worker, (records, retried)))
-    except BaseException:  # noqa: BLE001 - whatever it was, the parent reports it with the traceback
+    except BaseException:
         results.put(("error", worker, traceback.format_exc()))
 
 
@@ -81,8 +81,8 @@ def _double_click(rt, token: str, patiently) -> list[int]:
     def click() -> None:
         try:
             barrier.wait(timeout=30)
-            ids.append(patiently(assessments.submit, rt, token=token))
-        except BaseException as exc:  # noqa: BLE001 - raised again in the writer's own thread below
+            ids.append(patiently(questionnaire.submit, rt, token=token))
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=click) for _ in range(2)]
@@ -122,5 +122,5 @@ def submit_and_hang(database_url: str, token: str, submission_token: str, channe
         time.sleep(600)
 
     event.listen(rt.engine, "commit", before_commit)
-    assessments.submit(rt, token=token)
+    questionnaire.submit(rt, token=token)
     channel.send({"committed": True})   # only reached when the parent did not kill us

@@ -4,9 +4,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from app_pages import navigation, staff
-from services import accounts, auth
-from services import organisation_admin as admin
+from app_pages import navigation, paths, staff
+from services.accounts import auth, management
+from services.admin import organisations
 from services.runtime import build_runtime
 
 PASSWORD = "correct horse battery"
@@ -45,7 +45,7 @@ def app(runtime, repo_root):
             at.session_state[staff.TOKEN_KEY] = token
         at.run()
         if page:
-            at.switch_page(page if page.startswith("app_pages/") else f"app_pages/{page}.py").run()
+            at.switch_page(page if page.startswith("app_pages/") else paths.BY_NAME[page]).run()
         return at
     yield open_page
     st.cache_resource.clear()
@@ -56,11 +56,11 @@ def people(runtime):
     """anna (admin), organisation North, maya (manager of North), fien (facilitator of North) and
     gert (facilitator of the organisation South): {name: (AccountView, token)} and the org ids."""
     anna = auth.create_first_admin(runtime, "anna", PASSWORD)
-    north = admin.create_organisation(runtime, anna, name="North").id
-    south = admin.create_organisation(runtime, anna, name="South Secret").id
+    north = organisations.create_organisation(runtime, anna, name="North").id
+    south = organisations.create_organisation(runtime, anna, name="South Secret").id
     for name, role, org in (("maya", "manager", north), ("fien", "facilitator", north),
                             ("gert", "facilitator", south)):
-        accounts.create_account(runtime, anna, role=role, username=name, password=PASSWORD, scope={org: None})
+        management.create_account(runtime, anna, role=role, username=name, password=PASSWORD, scope={org: None})
     signed = {name: auth.login(runtime, name, PASSWORD, f"client-{name}")
               for name in ("anna", "maya", "fien", "gert")}
     found = {name: (s.account, s.token) for name, s in signed.items()}
@@ -68,4 +68,4 @@ def people(runtime):
     return found
 
 
-WORKSHOP_PAGE = navigation.WORKSHOP_PAGE
+WORKSHOP_PAGE = paths.WORKSHOP

@@ -6,9 +6,9 @@ allow only letters, digits and . _ @ + - (tested on their own).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Callable
 
 from sqlalchemy import func, select
 
@@ -16,9 +16,10 @@ from db.account_models import AuditLog
 from db.models import Draft, Intervention
 from db.org_models import Organisation, SurveyRound, Team
 from db.workshop_models import WorkshopAction, WorkshopSession
-from services import assessments, survey_rounds, workshops
-from services import organisation_admin as admin
-from services.assessments import MAX_INTERVENTION_LENGTH
+from services.admin import organisations, rounds
+from services.respond import questionnaire
+from services.respond.questionnaire import MAX_INTERVENTION_LENGTH
+from services.workshop import hosting
 
 
 @dataclass(frozen=True)
@@ -31,34 +32,34 @@ class Field:
 
 
 def _org(rt, people, text):
-    return admin.create_organisation(rt, people["anna"][0], name=text)
+    return organisations.create_organisation(rt, people["anna"][0], name=text)
 
 
 def _team(rt, people, text):
-    return admin.create_team(rt, people["anna"][0], people["north"], name=text)
+    return organisations.create_team(rt, people["anna"][0], people["north"], name=text)
 
 
 def _intervention(rt, people, text):
-    return admin.add_intervention(rt, people["anna"][0], people["north"], name=text)
+    return organisations.add_intervention(rt, people["anna"][0], people["north"], name=text)
 
 
 def _round(rt, people, text):
     anna, north = people["anna"][0], people["north"]
     if "_team" not in people:   # made once per test, on the first round
-        people["_team"] = admin.create_team(rt, anna, north, name="Round team")
-        people["_intervention"] = admin.add_intervention(rt, anna, north, name="Round app")
+        people["_team"] = organisations.create_team(rt, anna, north, name="Round team")
+        people["_intervention"] = organisations.add_intervention(rt, anna, north, name="Round app")
     team, intervention = people["_team"], people["_intervention"]
     today = datetime.now(UTC)
-    return survey_rounds.create_round(rt, anna, north, intervention_id=intervention.id, name=text, opens_at=today,
+    return rounds.create_round(rt, anna, north, intervention_id=intervention.id, name=text, opens_at=today,
                                       closes_at=today + timedelta(days=7), team_ids=[team.id]).round
 
 
 def _assessment(rt, people, text):
-    return assessments.start_assessment(rt, language="en", intervention=text, role=None)
+    return questionnaire.start_assessment(rt, language="en", intervention=text, role=None)
 
 
 def _workshop(rt, people, text, *, title=True):
-    return workshops.create_session(rt, people["fien"][0], title=text if title else "Title",
+    return hosting.create_session(rt, people["fien"][0], title=text if title else "Title",
                                     intervention="App" if title else text, form_id=None, language="en",
                                     min_group_size=5)
 
@@ -67,7 +68,7 @@ def _action(rt, people, text):
     if "_session" not in people:
         people["_session"] = _workshop(rt, people, "Actions")
     session = people["_session"]
-    workshops.add_action(rt, people["fien"][0], session.id, kind="act", theme=None, text=text)
+    hosting.add_action(rt, people["fien"][0], session.id, kind="act", theme=None, text=text)
     return session
 
 
@@ -80,25 +81,25 @@ def _names(rt, model, column, **where):
 
 
 FIELDS = [
-    Field("organisation name", admin.MAX_NAME_LENGTH, _org,
-          lambda rt, p, row: next(o.name for o in admin.list_organisations(rt, p["anna"][0]) if o.id == row.id),
+    Field("organisation name", organisations.MAX_NAME_LENGTH, _org,
+          lambda rt, p, row: next(o.name for o in organisations.list_organisations(rt, p["anna"][0]) if o.id == row.id),
           Organisation),
-    Field("team name", admin.MAX_NAME_LENGTH, _team,
-          lambda rt, p, row: next(t.name for t in admin.list_teams(rt, p["anna"][0], p["north"]) if t.id == row.id),
+    Field("team name", organisations.MAX_NAME_LENGTH, _team,
+          lambda rt, p, row: next(t.name for t in organisations.list_teams(rt, p["anna"][0], p["north"]) if t.id == row.id),
           Team),
     Field("organisation's intervention", MAX_INTERVENTION_LENGTH, _intervention,
-          lambda rt, p, row: next(i.name for i in admin.list_interventions(rt, p["anna"][0], p["north"])
+          lambda rt, p, row: next(i.name for i in organisations.list_interventions(rt, p["anna"][0], p["north"])
                                   if i.id == row.id), Intervention),
-    Field("survey round name", admin.MAX_NAME_LENGTH, _round,
-          lambda rt, p, row: next(r.name for r in survey_rounds.list_rounds(rt, p["anna"][0], p["north"])
+    Field("survey round name", organisations.MAX_NAME_LENGTH, _round,
+          lambda rt, p, row: next(r.name for r in rounds.list_rounds(rt, p["anna"][0], p["north"])
                                   if r.id == row.id), SurveyRound),
     Field("typed intervention (assessment)", MAX_INTERVENTION_LENGTH, _assessment,
-          lambda rt, p, row: assessments.load_draft(rt, row.draft_token).intervention, Draft),
-    Field("workshop title", workshops.MAX_TITLE_LENGTH, _workshop,
-          lambda rt, p, row: workshops.session_info(rt, p["fien"][0], row.id).title, WorkshopSession),
+          lambda rt, p, row: questionnaire.load_draft(rt, row.draft_token).intervention, Draft),
+    Field("workshop title", hosting.MAX_TITLE_LENGTH, _workshop,
+          lambda rt, p, row: hosting.session_info(rt, p["fien"][0], row.id).title, WorkshopSession),
     Field("workshop intervention", MAX_INTERVENTION_LENGTH, lambda rt, p, text: _workshop(rt, p, text, title=False),
-          lambda rt, p, row: workshops.session_info(rt, p["fien"][0], row.id).intervention, WorkshopSession),
-    Field("workshop action", workshops.MAX_ACTION_LENGTH, _action,
+          lambda rt, p, row: hosting.session_info(rt, p["fien"][0], row.id).intervention, WorkshopSession),
+    Field("workshop action", hosting.MAX_ACTION_LENGTH, _action,
           lambda rt, p, row: _names(rt, WorkshopAction, WorkshopAction.text, session_id=row.id)[-1], WorkshopAction),
 ]
 FIELD_IDS = [f.name for f in FIELDS]

@@ -62,9 +62,7 @@ def _collect(proto, found: Surfaces) -> None:
     for name, value in _strings(proto):
         if name in SKIPPED_FIELDS:
             continue
-        if kind in PLAIN_TYPES and name not in ("label", "help", "placeholder"):
-            found.plain.append(value)
-        elif (kind, name) in PLAIN_FIELDS:
+        if (kind in PLAIN_TYPES and name not in ("label", "help", "placeholder")) or (kind, name) in PLAIN_FIELDS:
             found.plain.append(value)
         else:
             found.markdown.append(value)

@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 
 from app_pages import staff
-from services import assessments, auth, workshop_join, workshops
+from services.accounts import auth
 from services.errors import LoginFailed, NotFound, TooManyAttempts
+from services.respond import questionnaire, workshop_join
+from services.workshop import hosting
 from tests.security.conftest import FREE_ATTEMPTS, PASSWORD
 from tests.security.payloads import load
 
@@ -18,7 +20,7 @@ def guessing(runtime, people, target):
     if target == "login_username":
         # Each try from a new client; past the free tries the guesser goes on from its latest client,
         # and is slowed. A client without misses of its own (the owner's) is never held by the
-        # username's count: it signs in at once (tests/services/test_login_slowdown.py).
+        # username's count: it signs in at once (tests/services/accounts/test_login_slowdown.py).
         def client(n):
             return f"client {min(n, FREE_ATTEMPTS - 1)}"
         return (lambda n: auth.login(runtime, "maya", f"wrong {n}", client(n)),
@@ -27,16 +29,16 @@ def guessing(runtime, people, target):
         return (lambda n: auth.login(runtime, f"user{n}", "wrong", "one client"),
                 lambda: auth.login(runtime, "maya", PASSWORD, "one client"))
     if target in ("resume_code", "resume_code_on_start"):
-        started = assessments.start_assessment(runtime, language="en", intervention="App", role=None)
+        started = questionnaire.start_assessment(runtime, language="en", intervention="App", role=None)
         if target == "resume_code":
-            return (lambda n: assessments.resume(runtime, resume_code=f"AAAA-BBBB-CCCC-{n:04d}", client_key="g"),
-                    lambda: assessments.resume(runtime, resume_code=started.resume_code, client_key="g"))
-        return (lambda n: assessments.start_assessment(runtime, language="en", intervention="App", role=None,
+            return (lambda n: questionnaire.resume(runtime, resume_code=f"AAAA-BBBB-CCCC-{n:04d}", client_key="g"),
+                    lambda: questionnaire.resume(runtime, resume_code=started.resume_code, client_key="g"))
+        return (lambda n: questionnaire.start_assessment(runtime, language="en", intervention="App", role=None,
                                                        resume_code=f"AAAA-BBBB-CCCC-{n:04d}", client_key="g"),
-                lambda: assessments.start_assessment(runtime, language="en", intervention="App", role=None,
+                lambda: questionnaire.start_assessment(runtime, language="en", intervention="App", role=None,
                                                      resume_code=started.resume_code, client_key="g"))
     if target == "join_code":
-        info = workshops.create_session(runtime, fien, title="Open", intervention="App", form_id=None,
+        info = hosting.create_session(runtime, fien, title="Open", intervention="App", form_id=None,
                                         language="en", min_group_size=5)
         return (lambda n: workshop_join.join(runtime, f"XXXX{n:02d}", "device-key-of-the-guesser-0000000", "g"),
                 lambda: workshop_join.join(runtime, info.code, "device-key-of-the-guesser-0000000", "g"))

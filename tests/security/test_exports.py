@@ -1,7 +1,7 @@
 """Every export holds typed text literally, and no text cell can run as a spreadsheet formula.
 
 Markup and SQL payloads (corpus/markup.yaml, sql.yaml) must arrive as typed; formula payloads
-(corpus/formulas.yaml) as typed behind a leading apostrophe (services.exports.neutralise_cell), in
+(corpus/formulas.yaml) as typed behind a leading apostrophe (services.respond.answer_files.neutralise_cell), in
 CSV, XLSX and PDF alike. Files: a person's own answers (CSV, JSON, PDF), the dashboard (CSV, XLSX,
 PDF), a workshop's summary (CSV, PDF), the invitation links (CSV) and `manage.py score` (CSV).
 """
@@ -16,11 +16,15 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from services import dashboard, dashboard_files, exports, offline_scoring, report_pdf, survey_rounds
-from services import organisation_admin as admin
-from services import workshop_presenter, workshops
-from services.assessments import score_answers
-from services.exports import FORMULA_STARTS, neutralise_cell
+from services.admin import organisations, rounds
+from services.dashboard import files as dashboard_files
+from services.dashboard import view as dashboard
+from services.data_tools import offline_scoring
+from services.output.cells import FORMULA_STARTS, neutralise_cell
+from services.respond import answer_files
+from services.respond.questionnaire import score_answers
+from services.results import report_pdf
+from services.workshop import hosting, presenter
 from tests.security.payloads import normalised, texts
 from tests.security.world import closed_round_with_answers, named_world
 
@@ -83,10 +87,10 @@ def test_own_answers_files(runtime, kind):
     report = score_answers(instrument, answers)
     payloads = stored_payloads(kind)
     for payload in payloads:
-        cells = csv_cells(exports.answers_csv(instrument, answers, "en", intervention=payload, created_at=WHEN))
+        cells = csv_cells(answer_files.answers_csv(instrument, answers, "en", intervention=payload, created_at=WHEN))
         assert_no_live_formula(cells)
         assert_holds(cells, payload)
-        document = json.loads(exports.answers_json(instrument, answers, "en", intervention=payload,
+        document = json.loads(answer_files.answers_json(instrument, answers, "en", intervention=payload,
                                                    created_at=WHEN, report=report))
         assert document["intervention"] == payload                  # JSON is not a spreadsheet: as typed
     # A PDF takes a second to build: each report's intervention holds as many payloads as it shows.
@@ -110,7 +114,7 @@ def chunks(payloads: list[str], limit: int) -> list[list[str]]:
 def test_dashboard_exports(runtime, people, kind):
     anna = people["anna"][0]
     payloads = stored_payloads(kind)
-    org = admin.create_organisation(runtime, anna, name=payloads[0]).id
+    org = organisations.create_organisation(runtime, anna, name=payloads[0]).id
     world = named_world(runtime, anna, org, payloads)
     closed_round_with_answers(runtime, world, name=payloads[-1])
     view = dashboard.dashboard(runtime, anna, dashboard.Filters(org), language="en")
@@ -131,17 +135,17 @@ def test_workshop_summaries(runtime, people, kind):
     fien = people["fien"][0]
     payloads = stored_payloads(kind)
     for payload in payloads:
-        info = workshops.create_session(runtime, fien, title=payload, intervention=payload, form_id=None,
+        info = hosting.create_session(runtime, fien, title=payload, intervention=payload, form_id=None,
                                         language="en", min_group_size=5)
-        workshops.add_action(runtime, fien, info.id, kind="monitor", theme=None, text=payload)
-        _name, data = workshop_presenter.export(runtime, fien, info.id, "csv", language="en")
+        hosting.add_action(runtime, fien, info.id, kind="monitor", theme=None, text=payload)
+        _name, data = presenter.export(runtime, fien, info.id, "csv", language="en")
         cells = csv_cells(data)
         assert_no_live_formula(cells)
         assert cells.count(expected(payload)) >= 3                  # title, intervention, action
     # One PDF: the last session's title and intervention, and every payload as an agreed action.
     for payload in payloads:
-        workshops.add_action(runtime, fien, info.id, kind="act", theme=None, text=payload)
-    _name, data = workshop_presenter.export(runtime, fien, info.id, "pdf", language="en")
+        hosting.add_action(runtime, fien, info.id, kind="act", theme=None, text=payload)
+    _name, data = presenter.export(runtime, fien, info.id, "pdf", language="en")
     whole = pdf_text(data)
     for payload in payloads:
         assert_in_pdf(whole, payload)
@@ -151,7 +155,7 @@ def test_workshop_summaries(runtime, people, kind):
 def test_invitation_links_file(kind):
     links = [(payload, f"https://valuematch.example.org/?invite=token{n}")
              for n, payload in enumerate(stored_payloads(kind))]
-    cells = csv_cells(survey_rounds.invitation_csv(links))
+    cells = csv_cells(rounds.invitation_csv(links))
     assert_no_live_formula(cells)
     for team, _link in links:
         assert_holds(cells, team)

@@ -1,7 +1,7 @@
 """Every CSV and XLSX export built from hostile names, opened by a real spreadsheet program: LibreOffice
 (headless) must read each hostile cell as text, never as a formula, a computed value or a link.
 
-test_exports.py checks the files against our own rule (services.exports.neutralise_cell); this checks
+test_exports.py checks the files against our own rule (services.respond.answer_files.neutralise_cell); this checks
 what a spreadsheet actually makes of them, CSV opened with formula evaluation on (a control file
 with a live formula per format shows that formulas are evaluated). The names: the formula corpus
 (= + - @ tab CR, DDE, HYPERLINK, IMPORTXML) and zero-width characters before = + and @. Files: a
@@ -15,8 +15,11 @@ from datetime import UTC, datetime
 
 from openpyxl import Workbook
 
-from services import dashboard, dashboard_files, exports, survey_rounds, workshop_presenter, workshops
-from services import organisation_admin as admin
+from services.admin import organisations, rounds
+from services.dashboard import files as dashboard_files
+from services.dashboard import view as dashboard
+from services.respond import answer_files
+from services.workshop import hosting, presenter
 from tests.security.libreoffice import CSV_WITH_FORMULAS, Cell, open_in_libreoffice, require_soffice
 from tests.security.payloads import normalised, texts
 from tests.security.world import closed_round_with_answers, named_world
@@ -56,12 +59,12 @@ def test_hostile_names_stay_text_when_a_spreadsheet_opens_every_export(runtime, 
     files: dict[str, bytes] = {}
 
     for number, payload in enumerate(HOSTILE):
-        files[f"answers-{number}.csv"] = exports.answers_csv(
+        files[f"answers-{number}.csv"] = answer_files.answers_csv(
             runtime.instrument, {item: 4 for item in runtime.instrument.required_ids}, "en",
             intervention=payload, created_at=WHEN)
         expected[f"answers-{number}.csv"] = [payload]
 
-    org = admin.create_organisation(runtime, anna, name=stored[0]).id
+    org = organisations.create_organisation(runtime, anna, name=stored[0]).id
     world = named_world(runtime, anna, org, stored)
     closed_round_with_answers(runtime, world, name=stored[-1])
     view = dashboard.dashboard(runtime, anna, dashboard.Filters(org), language="en")
@@ -71,13 +74,13 @@ def test_hostile_names_stay_text_when_a_spreadsheet_opens_every_export(runtime, 
         expected[f"dashboard.{file_format}"] = stored
 
     for number, payload in enumerate(stored):
-        info = workshops.create_session(runtime, fien, title=payload, intervention=payload, form_id=None,
+        info = hosting.create_session(runtime, fien, title=payload, intervention=payload, form_id=None,
                                         language="en", min_group_size=5)
-        workshops.add_action(runtime, fien, info.id, kind="monitor", theme=None, text=payload)
-        files[f"workshop-{number}.csv"] = workshop_presenter.export(runtime, fien, info.id, "csv", language="en")[1]
+        hosting.add_action(runtime, fien, info.id, kind="monitor", theme=None, text=payload)
+        files[f"workshop-{number}.csv"] = presenter.export(runtime, fien, info.id, "csv", language="en")[1]
         expected[f"workshop-{number}.csv"] = [payload]
 
-    files["invitations.csv"] = survey_rounds.invitation_csv(
+    files["invitations.csv"] = rounds.invitation_csv(
         [(payload, f"https://valuematch.example.org/?invite=token{n}") for n, payload in enumerate(stored)])
     expected["invitations.csv"] = stored
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from app_pages import navigation
+from app_pages import navigation, paths
 from app_pages.shell import plain
-from services import accounts, assessments, workshop_join, workshops
-from services import organisation_admin as admin
+from services.accounts import management
+from services.admin import organisations
+from services.respond import questionnaire, workshop_join
+from services.workshop import hosting
 from tests.security.inert import assert_inert, surfaces
 from tests.security.payloads import markup
 from tests.security.world import closed_round_with_answers, named_world
@@ -28,8 +30,8 @@ def world(runtime, people):
 def payload_orgs(runtime, people):
     """One organisation named by each payload, all in the manager maya's scope: {payload: id}."""
     anna = people["anna"][0]
-    ids = {p: admin.create_organisation(runtime, anna, name=p).id for p in PAYLOADS}
-    accounts.change_scope(runtime, anna, people["maya"][0].id, {people["north"]: None} | dict.fromkeys(ids.values()))
+    ids = {p: organisations.create_organisation(runtime, anna, name=p).id for p in PAYLOADS}
+    management.change_scope(runtime, anna, people["maya"][0].id, {people["north"]: None} | dict.fromkeys(ids.values()))
     return ids
 
 
@@ -78,7 +80,7 @@ def test_an_invitation_names_organisation_team_round_and_intervention(app, runti
         at.query_params["invite"] = token
         at.run()
         assert_inert(at, PAYLOADS, shown=[payload, PAYLOADS[0]])   # team, round, intervention; organisation
-    at.switch_page("app_pages/assessment.py").run()
+    at.switch_page(paths.QUESTIONNAIRE).run()
     assert_inert(at, PAYLOADS, shown=[PAYLOADS[-1]])
 
 
@@ -97,12 +99,12 @@ def test_the_dashboard_shows_payload_names_inert(app, runtime, people, world, pa
 def test_a_typed_intervention_on_the_assessment_results_and_history_pages(app, runtime):
     drafts, owned = {}, []
     for payload in PAYLOADS:
-        started = assessments.start_assessment(runtime, language="en", intervention=payload, role=None)
+        started = questionnaire.start_assessment(runtime, language="en", intervention=payload, role=None)
         answers = {item_id: 3 for item_id in runtime.instrument.required_ids}
-        assessments.save_answers(runtime, token=started.draft_token, answers=answers, step=0)
+        questionnaire.save_answers(runtime, token=started.draft_token, answers=answers, step=0)
         drafts[payload] = started.draft_token
-        owned.append(assessments.submit(runtime, token=started.draft_token))
-    fresh = {p: assessments.start_assessment(runtime, language="en", intervention=p, role=None).draft_token
+        owned.append(questionnaire.submit(runtime, token=started.draft_token))
+    fresh = {p: questionnaire.start_assessment(runtime, language="en", intervention=p, role=None).draft_token
              for p in PAYLOADS}
     at = app("assessment")
     for payload, token in fresh.items():
@@ -116,7 +118,7 @@ def test_a_typed_intervention_on_the_assessment_results_and_history_pages(app, r
         at.session_state["vm_result_id"] = response_id
         at.run()
         assert_inert(at, PAYLOADS, shown=[payload])
-    at.switch_page("app_pages/history.py").run()
+    at.switch_page(paths.HISTORY).run()
     assert_inert(at, PAYLOADS)
     labels = [button.label for button in at.button]
     for payload in PAYLOADS:
@@ -125,13 +127,13 @@ def test_a_typed_intervention_on_the_assessment_results_and_history_pages(app, r
 
 def test_workshop_titles_interventions_and_actions(app, runtime, people):
     fien = people["fien"][0]
-    sessions = {p: workshops.create_session(runtime, fien, title=p, intervention=p, form_id=None, language="en",
+    sessions = {p: hosting.create_session(runtime, fien, title=p, intervention=p, form_id=None, language="en",
                                             min_group_size=5) for p in PAYLOADS}
     first = next(iter(sessions.values()))
     for payload in PAYLOADS:
-        workshops.add_action(runtime, fien, first.id, kind="act", theme=None, text=payload)
+        hosting.add_action(runtime, fien, first.id, kind="act", theme=None, text=payload)
     at = app(None, token=people["fien"][1])
-    at.switch_page(navigation.WORKSHOP_PAGE).run()
+    at.switch_page(paths.WORKSHOP).run()
     assert_inert(at, PAYLOADS, shown=PAYLOADS)                      # the list of sessions
     for payload, info in sessions.items():
         at.query_params["session"] = str(info.id)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from app_pages import navigation
-from services import workshops
+from app_pages import navigation, paths
+from services.workshop import hosting
 from tests.security.inert import assert_inert, surfaces
 from tests.security.payloads import load
 from tests.security.world import closed_round_with_answers, named_world
@@ -26,7 +26,7 @@ def south(runtime, people):
     """South's team, round and a workshop session of gert (South's facilitator): the ids to ask for."""
     world = named_world(runtime, people["anna"][0], people["south"], [SECRET])
     closed = closed_round_with_answers(runtime, world, name="South closed round")
-    session = workshops.create_session(runtime, people["gert"][0], title="South workshop secret",
+    session = hosting.create_session(runtime, people["gert"][0], title="South workshop secret",
                                        intervention="South app", form_id=None, language="en", min_group_size=5)
     return {"org": people["south"], "team": world.teams[SECRET], "round": closed, "session": session.id,
             "intervention": world.rounds[SECRET]}
@@ -48,7 +48,7 @@ def test_dashboard_links_with_foreign_or_broken_ids_show_nothing_of_them(app, pe
 
 def test_workshop_links_to_another_facilitators_session_or_garbage_show_nothing(app, people, south):
     at = app(None, token=people["fien"][1])
-    at.switch_page(navigation.WORKSHOP_PAGE).run()
+    at.switch_page(paths.WORKSHOP).run()
     for label, value in IDS:
         at.query_params["session"] = value.replace("{other}", str(south["session"]))
         at.run()

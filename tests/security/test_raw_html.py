@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-PAGES = sorted((Path(__file__).resolve().parents[2] / "app_pages").glob("*.py"))
+PAGES = sorted((Path(__file__).resolve().parents[2] / "app_pages").rglob("*.py"))
 # What each raw-HTML call may interpolate: codes and tokens the server made, fixed names and numbers.
 ALLOWED = {"info.code", "t('ws.code_aria')", "COOKIE", "token", "age", "secure", "DEVICE_COOKIE", "key", "marker",
            "COOKIE_AGE_SECONDS", "LINKS_COOKIE", "links",
@@ -53,4 +53,4 @@ def test_raw_html_holds_only_server_made_values(path):
 
 def test_the_check_sees_the_raw_html_calls():
     found = {path.name for path in PAGES if list(raw_html_calls(path))}
-    assert {"shell.py", "staff.py", "workshop_screen.py"} <= found
+    assert {"shell.py", "staff.py", "screen.py"} <= found

@@ -9,11 +9,12 @@ import pytest
 
 from db.account_models import Account
 from db.models import Response
-from services import accounts, auth, offline_scoring, response_import
+from services.accounts import auth, management
+from services.data_tools import offline_scoring, response_import
 from services.errors import InvalidInput, LoginFailed, NotFound, TooManyAttempts
+from tests.security.conftest import PASSWORD
 from tests.security.fields import FIELD_IDS, FIELDS, audit_rows, rows
 from tests.security.payloads import build, load, normalised, texts
-from tests.security.conftest import PASSWORD
 from tests.security.world import named_world
 
 REFUSED = texts("encodings", "refused")
@@ -62,7 +63,7 @@ def test_usernames_allow_no_markup_sql_or_odd_characters(runtime, people):
     before = rows(runtime, Account)
     for label, payload in texts("markup") + texts("sql") + REFUSED:
         with pytest.raises(InvalidInput):
-            accounts.create_account(runtime, people["anna"][0], role="manager", username=payload,
+            management.create_account(runtime, people["anna"][0], role="manager", username=payload,
                                     password=PASSWORD, scope={people["north"]: None})
     assert rows(runtime, Account) == before
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from assessment.scoring import score_answers
 from db import add_response, create_round
-from services import survey_rounds
-from services import organisation_admin as admin
+from services.admin import organisations
+from services.admin import rounds as round_admin
 
 
 @dataclass
@@ -27,9 +27,9 @@ def named_world(runtime, actor, org: int, payloads: list[str]) -> NamedWorld:
     world = NamedWorld(org, payloads)
     today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     for payload in payloads:
-        team = admin.create_team(runtime, actor, org, name=payload, size=10)
-        intervention = admin.add_intervention(runtime, actor, org, name=payload)
-        created = survey_rounds.create_round(
+        team = organisations.create_team(runtime, actor, org, name=payload, size=10)
+        intervention = organisations.add_intervention(runtime, actor, org, name=payload)
+        created = round_admin.create_round(
             runtime, actor, org, intervention_id=intervention.id, name=payload, opens_at=today,
             closes_at=today + timedelta(days=21), team_ids=[team.id])
         world.teams[payload], world.rounds[payload] = team.id, created.round.id

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from db import organisations, repository, tallies
 from db.account_models import AuditLog
 from db.models import Response
-from services import assessments
+from services.respond import questionnaire
 from services.runtime import build_runtime
 from services.settings import Settings
 
@@ -51,13 +51,13 @@ def answers_of(runtime, n: int) -> dict:
 
 
 def start(runtime, link, **device):
-    return assessments.start_assessment(runtime, language="en", intervention="", role=None, invite_token=link,
+    return questionnaire.start_assessment(runtime, language="en", intervention="", role=None, invite_token=link,
                                         **device)
 
 
 def finish(runtime, started, answers) -> Response:
-    assessments.save_answers(runtime, token=started.draft_token, answers=answers, step=0)
-    response_id = assessments.submit(runtime, token=started.draft_token)
+    questionnaire.save_answers(runtime, token=started.draft_token, answers=answers, step=0)
+    response_id = questionnaire.submit(runtime, token=started.draft_token)
     with runtime.sessions.begin() as session:
         return session.get(Response, response_id)
 

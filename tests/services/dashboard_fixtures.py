@@ -70,7 +70,7 @@ def random_answers(instrument: Instrument, rng: Random, *, lean: int = 3, na_rat
 
 # --- the shared read-only world of the dashboard tests (used by the fixtures in conftest.py) ---------
 
-from services.auth import AccountView  # noqa: E402
+from services.accounts.auth import AccountView  # noqa: E402
 
 ADMIN = AccountView(1, "root", "admin", {})
 

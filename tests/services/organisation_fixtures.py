@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from db import accounts as db_accounts
-from services import auth, survey_rounds
-from services import organisation_admin as admin
+from services.accounts import auth
+from services.admin import organisations, rounds
 
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
@@ -30,19 +30,19 @@ def staff_account(runtime, username, role, scope=None):
 @pytest.fixture
 def north(runtime, root):
     """Organisation north with teams a (12 people) and b, and one intervention: ids by name."""
-    org = admin.create_organisation(runtime, root, name="North")
-    a = admin.create_team(runtime, root, org.id, name="a", size=12)
-    b = admin.create_team(runtime, root, org.id, name="b")
-    cbt = admin.add_intervention(runtime, root, org.id, name="Online CBT")
+    org = organisations.create_organisation(runtime, root, name="North")
+    a = organisations.create_team(runtime, root, org.id, name="a", size=12)
+    b = organisations.create_team(runtime, root, org.id, name="b")
+    cbt = organisations.add_intervention(runtime, root, org.id, name="Online CBT")
     return {"org": org.id, "a": a.id, "b": b.id, "cbt": cbt.id}
 
 
 def new_round(runtime, actor, ids, *, team_ids=None, days=(0, 20), now=T0, **changes):
-    opens_at, closes_at = survey_rounds.round_period(T0.date() + timedelta(days=days[0]),
+    opens_at, closes_at = rounds.round_period(T0.date() + timedelta(days=days[0]),
                                                      T0.date() + timedelta(days=days[1]))
     fields = {"intervention_id": ids["cbt"], "name": "Spring", "opens_at": opens_at, "closes_at": closes_at,
               "team_ids": [ids["a"], ids["b"]] if team_ids is None else team_ids, "now": now} | changes
-    return survey_rounds.create_round(runtime, actor, ids["org"], **fields)
+    return rounds.create_round(runtime, actor, ids["org"], **fields)
 
 
 def count(runtime, model):

@@ -5,8 +5,8 @@ import pytest
 from pydantic import ValidationError
 
 from services import i18n
-from services.runtime import build_runtime
 from services.errors import StartupError
+from services.runtime import build_runtime
 from services.settings import Settings
 
 

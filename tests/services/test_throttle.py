@@ -1,11 +1,11 @@
 """The slow-down rule for repeated misses."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from services.throttle import ThrottlePolicy, shared_wait_seconds, wait_seconds
 
-NOW = datetime(2026, 1, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 POLICY = ThrottlePolicy(free_attempts=3, window=timedelta(minutes=15), max_wait_seconds=60)
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from db import Account
-from services import assessments, workshop_join, workshops
-from services.auth import AccountView
+from services.accounts.auth import AccountView
+from services.respond import questionnaire, workshop_join
+from services.workshop import hosting
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
@@ -22,14 +23,14 @@ def new_session(rt, account, **overrides):
     fields = dict(title="Team West", intervention="Online CBT", form_id=None, language="en", min_group_size=5,
                   participant_cap=None, tie=None, now=NOW)
     fields.update(overrides)
-    return workshops.create_session(rt, account, **fields)
+    return hosting.create_session(rt, account, **fields)
 
 
 def answer_all(rt, participation, value=4) -> int:
-    draft = assessments.load_draft(rt, participation.draft_token)
+    draft = questionnaire.load_draft(rt, participation.draft_token)
     answers = {item: value for item in draft.instrument.required_ids}
-    assessments.save_answers(rt, token=participation.draft_token, answers=answers, step=0)
-    return assessments.submit(rt, token=participation.draft_token)
+    questionnaire.save_answers(rt, token=participation.draft_token, answers=answers, step=0)
+    return questionnaire.submit(rt, token=participation.draft_token)
 
 
 def participants_answer(rt, info, count: int, *, start: int = 0, value=4) -> list[int]:

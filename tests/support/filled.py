@@ -12,20 +12,13 @@ from sqlalchemy import Engine, select
 
 from db import accounts as account_repo
 from db import snapshot
-from services import (
-    accounts,
-    admin,
-    assessments,
-    auth,
-    dashboard,
-    organisation_admin,
-    survey_rounds,
-    workshop_join,
-    workshop_presenter,
-    workshops,
-)
+from services.accounts import auth, management
+from services.admin import database, organisations, rounds
+from services.dashboard import view as dashboard
 from services.errors import LoginFailed, NotFound
+from services.respond import questionnaire, workshop_join
 from services.runtime import Runtime
+from services.workshop import hosting, presenter
 
 PASSWORD = "a long enough pass phrase 42"
 
@@ -50,9 +43,9 @@ def submit(rt: Runtime, **start: Any) -> tuple[int, str | None]:
     """Start, answer and submit an assessment: (response id, resume code issued or None)."""
     value = start.pop("value", 4)
     start.setdefault("role", None)
-    started = assessments.start_assessment(rt, language="en", intervention="Online CBT", **start)
-    assessments.save_answers(rt, token=started.draft_token, answers=answers(rt, value), step=0)
-    return assessments.submit(rt, token=started.draft_token), started.resume_code
+    started = questionnaire.start_assessment(rt, language="en", intervention="Online CBT", **start)
+    questionnaire.save_answers(rt, token=started.draft_token, answers=answers(rt, value), step=0)
+    return questionnaire.submit(rt, token=started.draft_token), started.resume_code
 
 
 def fill(rt: Runtime, *, now: datetime | None = None) -> Filled:
@@ -66,42 +59,42 @@ def fill(rt: Runtime, *, now: datetime | None = None) -> Filled:
         auth.login(rt, "anna", "wrong" + PASSWORD, "client-guess")           # lookup_failure
     except LoginFailed:
         pass
-    admin.add_intervention(rt.sessions, "Mood app")                          # the open list
-    org = organisation_admin.create_organisation(rt, anna, name="GGZ Noord")
-    team_a = organisation_admin.create_team(rt, anna, org.id, name="Team A", size=12)
-    team_b = organisation_admin.create_team(rt, anna, org.id, name="Team B")
-    cbt = organisation_admin.add_intervention(rt, anna, org.id, name="Online CBT")
-    created = survey_rounds.create_round(rt, anna, org.id, intervention_id=cbt.id, name="Spring",
+    database.add_intervention(rt.sessions, "Mood app")                          # the open list
+    org = organisations.create_organisation(rt, anna, name="GGZ Noord")
+    team_a = organisations.create_team(rt, anna, org.id, name="Team A", size=12)
+    team_b = organisations.create_team(rt, anna, org.id, name="Team B")
+    cbt = organisations.add_intervention(rt, anna, org.id, name="Online CBT")
+    created = rounds.create_round(rt, anna, org.id, intervention_id=cbt.id, name="Spring",
                                          opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=10),
                                          team_ids=[team_a.id, team_b.id], now=now)
     tokens = {invitation.team_id: invitation.token for invitation in created.invitations}
-    accounts.create_account(rt, anna, role="manager", username="mara", password=PASSWORD,
+    management.create_account(rt, anna, role="manager", username="mara", password=PASSWORD,
                             scope={org.id: [team_a.id]})                      # account_scope
-    fenna = accounts.create_account(rt, anna, role="facilitator", username="fenna", password=PASSWORD,
+    fenna = management.create_account(rt, anna, role="facilitator", username="fenna", password=PASSWORD,
                                     scope={org.id: None})
     first, code = submit(rt, invite_token=tokens[team_a.id], role="psychologist", value=5)
     counted = [first] + [submit(rt, invite_token=tokens[team_a.id], value=value)[0] for value in (1, 2, 3, 4)]
     counted.append(submit(rt, invite_token=tokens[team_b.id], role="nurse", value=2)[0])
     personal, _ = submit(rt, value=3)
-    assessments.start_assessment(rt, language="nl", intervention="Mood app", role=None, resume_code=code)
+    questionnaire.start_assessment(rt, language="nl", intervention="Mood app", role=None, resume_code=code)
     try:
-        assessments.resume(rt, resume_code="0000-0000-0000-0000", client_key="client-guess")
+        questionnaire.resume(rt, resume_code="0000-0000-0000-0000", client_key="client-guess")
     except NotFound:
         pass
-    info = workshops.create_session(rt, fenna, title="Team West", intervention="Online CBT", form_id=None,
+    info = hosting.create_session(rt, fenna, title="Team West", intervention="Online CBT", form_id=None,
                                     language="en", min_group_size=5, now=now)
     for n in range(5):
         joined = workshop_join.join(rt, info.code, f"device-key-number-{n:04d}", f"client-{n}", now=now)
-        assessments.save_answers(rt, token=joined.draft_token, answers=answers(rt, 1 + n % 5), step=0)
-        assessments.submit(rt, token=joined.draft_token)
-    workshops.add_action(rt, fenna, info.id, kind="act", theme=None, text="Plan a team meeting", now=now)
-    workshop_presenter.export(rt, fenna, info.id, "csv", language="en", now=now)   # its picture is recorded
+        questionnaire.save_answers(rt, token=joined.draft_token, answers=answers(rt, 1 + n % 5), step=0)
+        questionnaire.submit(rt, token=joined.draft_token)
+    hosting.add_action(rt, fenna, info.id, kind="act", theme=None, text="Plan a team meeting", now=now)
+    presenter.export(rt, fenna, info.id, "csv", language="en", now=now)   # its picture is recorded
     # A second round, closed and shown once: its tallies are frozen and the release is in the ledger.
-    autumn = survey_rounds.create_round(rt, anna, org.id, intervention_id=cbt.id, name="Autumn",
+    autumn = rounds.create_round(rt, anna, org.id, intervention_id=cbt.id, name="Autumn",
                                         opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=10),
                                         team_ids=[team_b.id], now=now)
     submit(rt, invite_token=autumn.invitations[0].token, role="nurse", value=4)
-    survey_rounds.close_round_now(rt, anna, autumn.round.id, now=now)
+    rounds.close_round_now(rt, anna, autumn.round.id, now=now)
     dashboard.dashboard(rt, anna, dashboard.Filters(org.id), now=now + timedelta(seconds=1))
     return Filled(org.id, code or "", counted, personal, info.id)
 

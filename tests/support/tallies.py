@@ -9,8 +9,17 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from db import (AnswerCell, ScoreCell, add_intervention, count_cells, create_organisation, create_round, create_team,
-                read_answer_cells, read_score_cells)
+from db import (
+    AnswerCell,
+    ScoreCell,
+    add_intervention,
+    count_cells,
+    create_organisation,
+    create_round,
+    create_team,
+    read_answer_cells,
+    read_score_cells,
+)
 
 TALLY_OPENS = datetime(2026, 3, 1, tzinfo=UTC)
 

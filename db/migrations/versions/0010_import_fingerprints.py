@@ -1,4 +1,4 @@
-"""The import fingerprint of paper-imported responses (services/response_import.py): a hash of each
+"""The import fingerprint of paper-imported responses (services/data_tools/response_import.py): a hash of each
 row's round, team, role and answers, so rows imported before are recognised in a re-saved file.
 
 Revision ID: 0010

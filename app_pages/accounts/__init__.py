@@ -1,0 +1,1 @@
+"""Staff sign-in, first set-up and one's own account."""

@@ -1,0 +1,1 @@
+"""Admin pages: organisations and teams, survey rounds, accounts."""

@@ -1,0 +1,1 @@
+"""The implementation manager's dashboard page and its sections."""

@@ -1,0 +1,386 @@
+"""Assessment: choose the intervention, then answer the items step by step; every answer is saved at once."""
+import time
+
+import streamlit as st
+
+from app_pages import paths, shell
+from app_pages.shell import plain, t
+from questions import NOT_APPLICABLE, localise
+from services.errors import (
+    IncompleteAnswers,
+    InvalidInput,
+    NotFound,
+    TooManyAttempts,
+    Unavailable,
+)
+from services.respond import counting_rules, questionnaire, workshop_join
+
+runtime = shell.runtime_or_stop()
+language = shell.current_language()
+# Answers given while the database was away: kept in this session and sent with the next save.
+UNSAVED_KEY = "vm_unsaved_answers"
+# (draft token, {item: the choice the page last showed}): tells a choice made here from a stale one.
+SHOWN_KEY = "vm_shown_answers"
+# (draft token, step, time.monotonic()) of the last step opened with Next or Back.
+STEP_OPENED_KEY = "vm_step_opened"
+# On a browser that answered through this team link before: (link marker, "someone_else" | "same").
+DEVICE_ANSWER_KEY = "vm_device_answer"
+# (draft token, why it does not count for the team): said while answering and on the results page.
+NOT_COUNTED_KEY = "vm_not_counted"
+# (typed intervention name, the known name it probably means): "Did you mean ...?" is asked.
+NEAR_KEY = "vm_near_intervention"
+# The statement "Go to step" brings into view.
+SCROLL_TO_KEY = "vm_scroll_to"
+
+
+def keep_draft_in_url(token: str) -> None:
+    st.session_state["vm_draft"] = token
+    if st.query_params.get("draft") != token:
+        st.query_params["draft"] = token
+
+
+def someone_else(marker: str) -> bool:
+    """A browser answered through this team link before (a shared computer): whether the person said they
+    are someone else. Until then the question is shown, and the one who answered before gets their result
+    or their resume code instead of a second counted answer."""
+    answer = st.session_state.get(DEVICE_ANSWER_KEY)
+    if answer == (marker, "someone_else"):
+        return True
+    st.markdown(t("invite.device_question"))
+    other, same = st.columns(2)
+    other.button(t("invite.device_someone_else"), key="device-someone-else", on_click=st.session_state.update,
+                 args=({DEVICE_ANSWER_KEY: (marker, "someone_else")},))
+    same.button(t("invite.device_same_person"), key="device-same-person", on_click=st.session_state.update,
+                args=({DEVICE_ANSWER_KEY: (marker, "same")},))
+    if answer == (marker, "same"):
+        same_person()
+    return False
+
+
+def same_person() -> None:
+    st.info(t("invite.device_same_lead"))
+    owned = shell.owned_results()
+    if owned:
+        st.session_state["vm_result_id"] = owned[-1]
+        st.page_link(paths.your_results_or_history(len(owned)),
+                     label=t("invite.device_open_result"), query_params={"lang": language})
+    found = shell.resume_form(runtime, "device-resume-code")
+    if found and found.open_drafts:
+        keep_draft_in_url(found.open_drafts[0])
+        st.rerun()
+    if found:
+        st.session_state["vm_result_id"] = found.results[-1].response_id if found.results else None
+        st.switch_page(paths.your_results_or_history(len(found.results)),
+                       query_params={"lang": language})
+
+
+def setup_form() -> None:
+    st.title(t("assess.setup_title"))
+    invitation = shell.invitation(runtime)
+    device = marker = None
+    again = False
+    if invitation:
+        device = shell.device_key()
+        marker = counting_rules.device_marker(device, invitation.round_id, invitation.team_id)
+        again = marker in shell.answered_links()
+        if again and not someone_else(marker):
+            return
+        st.markdown(t("invite.counted", team=plain(invitation.team), k=invitation.min_group_size))
+        st.markdown(t("assess.about_intervention", intervention=plain(invitation.intervention)))
+        intervention = invitation.intervention
+        known = []
+    else:
+        st.markdown(t("assess.setup_lead"))
+        known = questionnaire.list_interventions(runtime) or t("assess.intervention_examples").split("|")
+        intervention = st.selectbox(t("assess.intervention_label"), known, index=None, accept_new_options=True,
+                                    placeholder=t("assess.intervention_placeholder"),
+                                    help=t("assess.intervention_help"), key="setup-intervention")
+    roles = {r.id: localise(r.name, language) for r in runtime.instrument.roles}
+    role = st.selectbox(t("assess.role_label"), list(roles), format_func=roles.get, index=None,
+                        placeholder=t("assess.role_placeholder"), key="setup-role")
+    with st.expander(t("assess.have_code")):
+        code = st.text_input(t("assess.have_code_label"), key="setup-code", max_chars=40,
+                             placeholder="XXXX-XXXX-XXXX-XXXX")
+    pending = st.session_state.get(NEAR_KEY)
+    if pending and pending[0] != (intervention or ""):
+        st.session_state.pop(NEAR_KEY)   # the name was changed meanwhile: asked afresh on the next Begin
+        pending = None
+    if st.button(t("assess.begin"), type="primary", key="setup-begin"):
+        typed = intervention or ""
+        chosen = typed if typed in known else questionnaire.same_name(typed, known) or typed
+        near = [] if chosen in known else questionnaire.near_matches(chosen, known)
+        if near:
+            st.session_state[NEAR_KEY] = pending = (typed, near[0])
+        else:
+            begin(chosen, role, code, invitation, device, marker, again)
+            return
+    if pending:
+        typed, suggestion = pending
+        st.warning(t("assess.did_you_mean", typed=plain(typed), suggestion=plain(suggestion)))
+        yes, no = st.columns(2)
+        if yes.button(t("assess.use_suggestion", suggestion=plain(suggestion)), key="near-use-known"):
+            begin(suggestion, role, code, invitation, device, marker, again)
+        elif no.button(t("assess.keep_typed", typed=plain(typed)), key="near-keep-typed"):
+            begin(typed, role, code, invitation, device, marker, again)
+
+
+def begin(intervention, role, code, invitation, device, marker, again) -> None:
+    """Open the draft (issuing a resume code when none was given) and go to the first step."""
+    st.session_state.pop(NEAR_KEY, None)
+    try:
+        started = questionnaire.start_assessment(runtime, language=language, intervention=intervention or "",
+                                               role=role, resume_code=code.strip() or None,
+                                               client_key=shell.client_key(),
+                                               invite_token=invitation.token if invitation else None,
+                                               device_key=device,
+                                               again_on_device=again)
+    except InvalidInput as exc:
+        st.error(t(f"error.{exc}"))
+    except TooManyAttempts as exc:
+        st.error(t("error.too_many_attempts", seconds=exc.wait_seconds))
+    except Unavailable:
+        st.error(t("error.try_again"))
+    except NotFound:
+        st.error(t("error.resume_not_found"))
+    else:
+        st.session_state["vm_new_code"] = started.resume_code
+        if marker:
+            shell.remember_link(marker)
+            st.session_state.pop(DEVICE_ANSWER_KEY, None)   # whoever comes next is asked again
+        if started.device_limit_reached:
+            st.session_state[NOT_COUNTED_KEY] = (started.draft_token, "device_limit")
+        if code.strip():
+            st.session_state["vm_resume_code"] = code.strip()
+        keep_draft_in_url(started.draft_token)
+        st.rerun()
+
+
+def save_answer(token: str, item_id: str) -> None:
+    send_answers(token, {item_id: st.session_state[f"item-{item_id}"]})
+    if st.session_state.get(f"item-{item_id}") is not None and item_id in st.session_state.get("vm_missing", []):
+        st.session_state["vm_missing"] = [q for q in st.session_state["vm_missing"] if q != item_id]
+
+
+def send_answers(token: str, answers: dict):
+    """Save answers (with any kept while the database was away); the new draft, or None if not saved.
+    The draft's step is left alone: a late save from an older run must not undo a click on Next."""
+    answers = {**st.session_state.get(UNSAVED_KEY, {}), **answers}
+    try:
+        draft = questionnaire.save_answers(runtime, token=token, answers=answers, step=None)
+    except Unavailable:
+        st.session_state[UNSAVED_KEY] = answers
+        st.session_state["vm_try_again"] = True
+    except (InvalidInput, NotFound) as exc:
+        st.session_state["vm_save_error"] = str(exc)
+    else:
+        st.session_state.pop(UNSAVED_KEY, None)
+        return draft
+    return None
+
+
+def choices_not_saved(token: str, items, stored: dict) -> dict:
+    """Choices on the page whose save did not happen. Streamlit stops a run, callbacks included, when
+    the next click arrives: a quick second click can cut the first one's save short."""
+    last_token, last_shown = st.session_state.get(SHOWN_KEY, (None, {}))
+    shown = {item: st.session_state[f"item-{item}"] for item in items if f"item-{item}" in st.session_state}
+    return questionnaire.choices_not_saved(shown, stored, last_shown if last_token == token else {})
+
+
+def save_unsaved(token: str, step: int | None) -> None:
+    """Send the answers kept while the database was away (and the step); raises Unavailable."""
+    questionnaire.save_answers(runtime, token=token, answers=st.session_state.get(UNSAVED_KEY, {}), step=step)
+    st.session_state.pop(UNSAVED_KEY, None)
+
+
+def go_to_step(token: str, step: int, leaving: tuple[str, ...] = (), stored: dict | None = None) -> None:
+    # A double click on Next: its second click lands on the next step's Next button (same place), which
+    # would skip a step unseen. A Next this soon after the Next that opened the step, with nothing
+    # answered on it, is ignored.
+    opened = st.session_state.get(STEP_OPENED_KEY)
+    double_click = (opened is not None and opened[:2] == (token, step - 1)
+                    and time.monotonic() - opened[2] < runtime.settings.double_click_seconds
+                    and bool(leaving) and all(st.session_state.get(f"item-{item}") is None for item in leaving))
+    try:
+        st.session_state[UNSAVED_KEY] = {**st.session_state.get(UNSAVED_KEY, {}),
+                                         **choices_not_saved(token, leaving, stored or {})}
+        save_unsaved(token, None if double_click else step)
+    except Unavailable:
+        st.session_state["vm_try_again"] = True
+        return
+    if not double_click:
+        st.session_state[STEP_OPENED_KEY] = (token, step, time.monotonic())
+        st.session_state["vm_scroll_top"] = True
+
+
+def go_to_statement(token: str, step: int, item_id: str) -> None:
+    """"Go to step" after a missing answer: open its step and bring the statement itself into view."""
+    go_to_step(token, step)
+    if st.session_state.pop("vm_scroll_top", False):
+        st.session_state[SCROLL_TO_KEY] = item_id
+
+
+def try_again_later(token: str) -> None:
+    """The database is away: say so plainly; what was saved stays saved, and a click tries again."""
+    st.session_state.pop("vm_try_again", None)   # said now
+    st.error(t("error.try_again"))
+    st.button(t("error.try_again_button"), key="try-again", type="primary", on_click=send_kept_answers,
+              args=(token,))
+
+
+def send_kept_answers(token: str) -> None:
+    """The try-again click: send the answers kept meanwhile, so the progress counts them."""
+    if st.session_state.get(UNSAVED_KEY):
+        send_answers(token, {})
+
+
+def scroll_to_statement(key: str) -> None:
+    """Bring the widget with `key` to the middle of the screen and put the keyboard on it (once it is drawn)."""
+    st.html(f"""<script>(() => {{ let tries = 0; const go = () => {{
+  const el = document.querySelector(".st-key-{key}");
+  if (!el) {{ if (tries++ < 40) setTimeout(go, 50); return; }}
+  el.scrollIntoView({{block: "center"}});
+  const first = el.querySelector("input"); if (first) first.focus({{preventScroll: true}}); }}; go(); }})();</script>""",
+            unsafe_allow_javascript=True)
+
+
+def code_banner() -> None:
+    code = st.session_state.get("vm_new_code")
+    if code:
+        with st.container(border=True):
+            st.markdown(t("assess.code_banner", code=code))
+            st.code(code, language=None)
+
+
+def question(draft, number: int, item_id: str, missing: set[str]) -> None:
+    instrument = draft.instrument
+    options = [*instrument.scale.points, NOT_APPLICABLE]
+    labels = {p: localise(instrument.scale.labels[p], language) for p in instrument.scale.points}
+    labels[NOT_APPLICABLE] = localise(instrument.scale.not_applicable, language)
+    answer = {**draft.answers, **st.session_state.get(UNSAVED_KEY, {})}.get(item_id)
+    if item_id in missing and answer is None and st.session_state.get(f"item-{item_id}") is None:
+        st.markdown(f":orange[**{t('assess.not_answered_marker')}**]")
+    # Plain text: Streamlit also uses the label as the group's aria-label, where Markdown is read out.
+    st.radio(f"{number}. {localise(instrument.question_text(item_id), language)}", options,
+             index=options.index(answer) if answer in options else None, format_func=labels.get,
+             horizontal=True, key=f"item-{item_id}", on_change=save_answer, args=(draft.token, item_id))
+
+
+def show_questionnaire(draft) -> None:
+    instrument = draft.instrument
+    steps = instrument.steps
+    step = steps[draft.step]
+    if missed := choices_not_saved(draft.token, step.items, draft.answers):
+        draft = send_answers(draft.token, missed) or draft
+    step_index = draft.step
+    required = instrument.required_ids
+    answered = sum(1 for q in required if draft.answers.get(q) is not None)
+    missing = set(st.session_state.get("vm_missing", []))
+
+    if st.session_state.pop("vm_scroll_top", False):
+        shell.scroll_to_top(f"step {step_index}")
+    st.header(localise(instrument.title, language))
+    st.markdown(t("assess.about_intervention", intervention=plain(draft.intervention)))
+    code_banner()
+    if st.session_state.get(NOT_COUNTED_KEY, (None,))[0] == draft.token:
+        st.warning(t("invite.device_limit", limit=runtime.settings.link_device_limit))
+    st.progress(answered / len(required), text=t("assess.progress", step=step_index + 1, steps=len(steps),
+                                                 answered=answered, total=len(required)))
+    if step_index == 0:
+        st.info(localise(instrument.intro, language))
+    st.subheader(localise(step.title, language))
+    if any(q not in required for q in step.items):
+        st.caption(t("assess.optional_step"))
+    if error := st.session_state.pop("vm_save_error", None):
+        st.error(t("error.not_saved", detail=error))
+    if st.session_state.pop("vm_try_again", False):
+        try_again_later(draft.token)
+    first = sum(len(s.items) for s in steps[:step_index]) + 1
+    for offset, item_id in enumerate(step.items):
+        question(draft, first + offset, item_id, missing)
+    if (target := st.session_state.pop(SCROLL_TO_KEY, None)) in step.items:
+        scroll_to_statement(f"item-{target}")
+    st.session_state[SHOWN_KEY] = (draft.token, {item: st.session_state.get(f"item-{item}") for item in step.items})
+
+    # Keys per step: a second click on "Next" that lands after the first one's run must not skip a step.
+    back, forward = st.columns(2)
+    if step_index > 0:
+        back.button(t("assess.back"), key=f"step-back-{step_index}", on_click=go_to_step,
+                    args=(draft.token, step_index - 1, step.items, draft.answers))
+    if step_index < len(steps) - 1:
+        forward.button(t("assess.next"), type="primary", key=f"step-next-{step_index}",
+                       on_click=go_to_step, args=(draft.token, step_index + 1, step.items, draft.answers))
+    else:
+        if forward.button(t("assess.submit"), type="primary", key="submit-assessment"):
+            submit(draft)
+
+
+def submit(draft) -> None:
+    try:
+        if st.session_state.get(UNSAVED_KEY):
+            save_unsaved(draft.token, draft.step)
+        response_id = questionnaire.submit(runtime, token=draft.token)
+    except Unavailable:
+        try_again_later(draft.token)
+        return
+    except IncompleteAnswers as exc:
+        st.session_state["vm_missing"] = exc.missing
+        show_missing(draft, exc.missing)
+        return
+    st.session_state.pop("vm_missing", None)
+    owned = shell.owned_results()
+    if response_id not in owned:
+        owned.append(response_id)
+    st.session_state["vm_result_id"] = response_id
+    if draft.workshop_participant_id is not None:
+        st.session_state["vm_late"] = None
+        st.session_state["vm_workshop_late"] = not workshop_join.counted(runtime, response_id)
+    else:
+        kept, reason = st.session_state.get(NOT_COUNTED_KEY, (None, None))
+        st.session_state["vm_late"] = reason if kept == draft.token else questionnaire.not_counted_reason(
+            runtime, token=draft.token)
+        st.session_state.pop("vm_workshop_late", None)
+        st.session_state.pop("vm_workshop_code", None)
+    st.session_state.pop("vm_draft", None)
+    st.session_state.pop("vm_invite", None)
+    st.switch_page(paths.RESULTS, query_params={"lang": language})
+
+
+def show_missing(draft, missing: list[str]) -> None:
+    instrument = draft.instrument
+    st.error(t("assess.missing_intro", count=len(missing)))
+    number = 0
+    for index, step in enumerate(instrument.steps):
+        numbers = []
+        for item_id in step.items:
+            number += 1
+            if item_id in missing:
+                numbers.append(str(number))
+        if numbers:
+            first_missing = next(item_id for item_id in step.items if item_id in missing)
+            st.markdown(t("assess.missing_step", step=localise(step.title, language), numbers=", ".join(numbers)))
+            st.button(t("assess.go_to_step", step=index + 1), key=f"goto-step-{index}",
+                      on_click=go_to_statement, args=(draft.token, index, first_missing))
+
+
+shell.write_links_cookie()
+token = st.query_params.get("draft") or st.session_state.get("vm_draft")
+if not token:
+    setup_form()
+else:
+    try:
+        draft = questionnaire.load_draft(runtime, token)
+    except NotFound:
+        st.session_state.pop("vm_draft", None)
+        st.error(t("error.draft_not_found"))
+        if st.button(t("assess.start_new"), key="start-new"):
+            st.query_params.pop("draft", None)
+            st.rerun()
+    except Unavailable:
+        try_again_later(token)
+    else:
+        keep_draft_in_url(token)
+        if draft.submitted_response_id is not None:
+            st.success(t("assess.already_submitted"))
+            st.page_link(paths.RESULTS, label=t("nav.results"), query_params={"lang": language})
+        else:
+            show_questionnaire(draft)

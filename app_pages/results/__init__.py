@@ -1,0 +1,1 @@
+"""Public pages for one's own results: the result and history."""

@@ -1,0 +1,1 @@
+"""The facilitator's workshop page and the shared screen."""

@@ -1,0 +1,1 @@
+"""Administration: the database, organisations and teams, survey rounds, question banks and data protection."""

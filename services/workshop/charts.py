@@ -1,0 +1,300 @@
+"""The workshop's charts of the group's picture: plotly figures, each with a table and a plain summary.
+
+Pure service code (no streamlit). A picture's attributes carry the dashboard view's names, so the theme
+means, the alignment spread, the compassion lens and the answer distributions are the dashboard's own
+charts; the bands per theme, the agreement and the round comparison are drawn here. A round with fewer
+than k answers gives a chart that only says so, never a number of it. Chart names carry the round
+(`ws_theme_bands_r1`), so two rounds can share a page.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from services.dashboard import charts as dashboard_charts
+from services.dashboard.charts import (
+    EMPTY_FILL,
+    decimal,
+    rows_height,
+    side_label,
+    status_figure,
+)
+from services.dashboard.stats import AGREEMENT_SPLIT_BELOW
+from services.formatting import format_score, format_signed
+from services.i18n import t
+from services.output.chart_style import (
+    COLOURS,
+    ChartWithTable,
+    base_layout,
+    wrap_label,
+)
+from services.workshop.picture import RoundComparison, ThemeShift, WorkshopPicture
+
+SIDE_ORDER = ("match", "mismatch", "value", "compassion")
+# Fit and clash in the dashboard's colours (blue fits, vermillion clashes); between them a neutral grey.
+READING_COLOURS = {"fits": COLOURS["match"], "between": "#9E9E9E", "clashes": COLOURS["mismatch"],
+                   "not_enough": EMPTY_FILL}
+AGREED_COLOUR, SPLIT_COLOUR = "#2D4E9E", "#E08214"      # the dashboard's agreement scale, either side of 0.7
+FIRST_ROUND_COLOUR = "#9E9E9E"
+NOTICEABLE_CHANGE = 5        # points on 0..100: smaller moves are not named in the summary
+
+
+def round_status(picture: WorkshopPicture, language: str) -> str:
+    """Why a round's picture is not shown, in words for the room; empty when it is shown."""
+    if picture.shown:
+        return ""
+    if picture.selection.decision.empty:
+        return t("workshop_report.status.empty", language)
+    return t("workshop_report.status.waiting", language, k=picture.k)
+
+
+def status_chart(name: str, title: str, status: str, language: str) -> ChartWithTable:
+    """A chart that only says why there is nothing to draw."""
+    table = pd.DataFrame([{t("dashboard.col.what", language): title, t("dashboard.col.status", language): status}])
+    return ChartWithTable(name, title, status_figure(status), table, status)
+
+
+def picture_charts(picture: WorkshopPicture, language: str) -> tuple[ChartWithTable, ...]:
+    """Every chart of a round's picture, in the order the big screen shows them."""
+    return (ws_theme_bands(picture, language), ws_theme_means(picture, language),
+            ws_alignment_spread(picture, language), ws_agreement(picture, language),
+            ws_compassion(picture, language))
+
+
+# ---------------------------------------------------------------- the dashboard's charts, of a round
+
+
+def _dashboard_chart(picture: WorkshopPicture, language: str, name: str, title: str,
+                     draw: Callable[[], ChartWithTable]) -> ChartWithTable:
+    full_name = f"ws_{name}_r{picture.round_no}"
+    if not picture.shown:
+        return status_chart(full_name, title, round_status(picture, language), language)
+    return replace(draw(), name=full_name)
+
+
+def ws_theme_means(picture: WorkshopPicture, language: str) -> ChartWithTable:
+    """The group's average per theme with its likely range (the dashboard's bars)."""
+    return _dashboard_chart(picture, language, "theme_means", t("dashboard.theme_means.title", language),
+                            lambda: dashboard_charts.theme_means(picture, language))
+
+
+def ws_alignment_spread(picture: WorkshopPicture, language: str) -> ChartWithTable:
+    """How the group's alignment indexes spread over -100..+100 (the dashboard's 25-point bins)."""
+    return _dashboard_chart(picture, language, "alignment_spread", t("dashboard.spread.title", language),
+                            lambda: dashboard_charts.alignment_distribution(picture, language, picture.bands))
+
+
+def ws_compassion(picture: WorkshopPicture, language: str) -> ChartWithTable:
+    """The five compassion elements as the group sees them (the dashboard's bars)."""
+    return _dashboard_chart(picture, language, "compassion", t("dashboard.compassion.title", language),
+                            lambda: dashboard_charts.compassion(picture, language))
+
+
+def ws_likert(picture: WorkshopPicture, language: str, side: str) -> ChartWithTable:
+    """How each statement of one side was answered (the dashboard's diverging bars)."""
+    title = t("dashboard.likert.title", language, side=side_label(side, language))
+    return _dashboard_chart(picture, language, f"likert_{side}", title,
+                            lambda: dashboard_charts.likert(picture, language, side))
+
+
+# ---------------------------------------------------------------- bands per theme
+
+
+def ws_theme_bands(picture: WorkshopPicture, language: str) -> ChartWithTable:
+    """Per theme, the share of the group for whom the approach fits, is in between, or clashes."""
+    name, title = f"ws_theme_bands_r{picture.round_no}", t("workshop_report.bands.title", language)
+    if not picture.shown:
+        return status_chart(name, title, round_status(picture, language), language)
+    rows = [b for side in SIDE_ORDER for b in picture.theme_bands if b.theme.side == side]
+    labels = [wrap_label(b.theme.name, 24) for b in rows]
+    counts = {"fits": [b.fits for b in rows], "between": [b.middle for b in rows],
+              "clashes": [b.clashes for b in rows], "not_enough": [b.not_enough for b in rows]}
+    fig = go.Figure()
+    for reading, values in counts.items():
+        if reading == "not_enough" and not any(values):
+            continue
+        shares = [100 * v / picture.n for v in values]
+        label = t(f"workshop_report.bands.{reading}", language)
+        fig.add_trace(go.Bar(
+            x=shares, y=labels, orientation="h", name=label, marker=dict(color=READING_COLOURS[reading]),
+            text=[f"{s:.0f}%" if s >= 10 else "" for s in shares], textposition="inside",
+            insidetextanchor="middle", textangle=0,
+            textfont=dict(color=COLOURS["ink"] if reading == "not_enough" else "white"),
+            customdata=values, hovertemplate=f"%{{y}} · {label}: %{{x:.0f}}% (%{{customdata}})<extra></extra>"))
+    base_layout(fig, rows_height(len(rows)), legend=True, margin=dict(l=10, r=20, t=40, b=10))
+    fig.update_layout(barmode="stack", bargap=0.3, legend=dict(traceorder="normal"))
+    fig.update_xaxes(range=[0, 100], tickvals=[0, 25, 50, 75, 100], ticksuffix="%", gridcolor=COLOURS["grid"],
+                     fixedrange=True, title=dict(text=t("workshop_report.bands.axis", language), font=dict(size=13)))
+    fig.update_yaxes(autorange="reversed", automargin=True, fixedrange=True)
+    table = pd.DataFrame([{
+        t("chart.col.theme", language): b.theme.name,
+        t("workshop_report.bands.col_high_means", language):
+            t("workshop_report.bands." + ("clashes" if b.theme.side == "mismatch" else "fits"), language),
+        **{t(f"workshop_report.bands.{reading}", language): _count_share(values[i], picture.n)
+           for reading, values in counts.items()},
+    } for i, b in enumerate(rows)])
+    return ChartWithTable(name, title, fig, table, _bands_summary(rows, picture.n, language))
+
+
+def _count_share(count: int, n: int) -> str:
+    return f"{count} ({100 * count / n:.0f}%)"
+
+
+def _bands_summary(rows, n: int, language: str) -> str:
+    fits = max(rows, key=lambda b: b.fits, default=None)
+    clashes = max(rows, key=lambda b: b.clashes, default=None)
+    parts = []
+    if fits is not None and fits.fits:
+        parts.append(t("workshop_report.bands.summary_fits", language, theme=fits.theme.name, count=fits.fits, n=n))
+    if clashes is not None and clashes.clashes:
+        parts.append(t("workshop_report.bands.summary_clashes", language, theme=clashes.theme.name,
+                       count=clashes.clashes, n=n))
+    else:
+        parts.append(t("workshop_report.bands.summary_no_clash", language))
+    return " ".join(parts)
+
+
+# ---------------------------------------------------------------- agreement
+
+
+def ws_agreement(picture: WorkshopPicture, language: str) -> ChartWithTable:
+    """r_wg(J) per theme (0..1) against the 0.7 line: where the group agrees and where it is split."""
+    name, title = f"ws_agreement_r{picture.round_no}", t("workshop_report.agreement.title", language)
+    if not picture.shown:
+        return status_chart(name, title, round_status(picture, language), language)
+    means = [m for side in SIDE_ORDER for m in picture.theme_means if m.theme.side == side]
+    values = [m.agreement.value if m.agreement else None for m in means]
+    fig = go.Figure(go.Bar(
+        x=values, y=[wrap_label(m.theme.name, 24) for m in means], orientation="h",
+        marker=dict(color=[SPLIT_COLOUR if m.agreement and m.agreement.split else AGREED_COLOUR for m in means]),
+        text=[_agreement_text(m.agreement, language) for m in means], textposition="outside", cliponaxis=False,
+        hovertemplate="%{y}: %{text}<extra></extra>"))
+    fig.add_vline(x=AGREEMENT_SPLIT_BELOW, line=dict(color=COLOURS["ink"], width=1.5, dash="dash"))
+    for side, anchor in (("split", "right"), ("agreed", "left")):
+        fig.add_annotation(x=AGREEMENT_SPLIT_BELOW, xanchor=anchor, xshift=-4 if anchor == "right" else 4, y=1.0,
+                           yref="paper", yanchor="bottom", showarrow=False,
+                           text=t(f"workshop_report.agreement.side_{side}", language),
+                           font=dict(size=12, color=SPLIT_COLOUR if side == "split" else AGREED_COLOUR))
+    base_layout(fig, rows_height(len(means)), margin=dict(l=10, r=70, t=30, b=10))
+    fig.update_layout(bargap=0.3)
+    ticks = (0, 0.25, 0.5, AGREEMENT_SPLIT_BELOW, 1)
+    fig.update_xaxes(range=[0, 1], tickvals=ticks, ticktext=[_tick(v, language) for v in ticks],
+                     gridcolor=COLOURS["grid"], fixedrange=True,
+                     title=dict(text=wrap_label(t("workshop_report.agreement.axis", language), 42), font=dict(size=13)))
+    fig.update_yaxes(autorange="reversed", automargin=True, fixedrange=True)
+    table = pd.DataFrame([{
+        t("chart.col.theme", language): m.theme.name,
+        t("workshop_report.agreement.col_value", language):
+            decimal(m.agreement.value, language) if m.agreement else "–",
+        t("workshop_report.agreement.col_reading", language): _agreement_reading(m.agreement, language),
+    } for m in means])
+    return ChartWithTable(name, title, fig, table, _agreement_summary(picture, language))
+
+
+def _tick(value: float, language: str) -> str:
+    return decimal(value, language, 2).rstrip("0").rstrip(".,") or "0"
+
+
+def _agreement_text(agreement, language: str) -> str:
+    if agreement is None:
+        return t("report.not_enough", language)
+    value = decimal(agreement.value, language)
+    return f"{value} · {t('dashboard.agreement.split', language)}" if agreement.split else value
+
+
+def _agreement_reading(agreement, language: str) -> str:
+    if agreement is None:
+        return t("report.not_enough", language)
+    return t("workshop_report.agreement." + ("reading_split" if agreement.split else "reading_agreed"), language)
+
+
+def _agreement_summary(picture: WorkshopPicture, language: str) -> str:
+    split = [m.theme.name for m in picture.split]
+    if not split:
+        return t("workshop_report.agreement.summary_agreed", language)
+    summary = t("workshop_report.agreement.summary_split", language, names=", ".join(split))
+    if picture.agreed:
+        summary += " " + t("workshop_report.agreement.summary_agreed_count", language, agreed=len(picture.agreed))
+    return summary
+
+
+# ---------------------------------------------------------------- round 1 against round 2
+
+
+def ws_comparison(compared: RoundComparison | None, language: str, *, k: int) -> ChartWithTable:
+    """Each theme's average in round 1 (open circle) and round 2 (diamond), and the alignment index."""
+    title = t("workshop_report.comparison.title", language)
+    if compared is None:
+        return status_chart("ws_comparison", title, t("workshop_report.comparison.status", language, k=k),
+                            language)
+    shifts = [s for side in SIDE_ORDER for s in compared.themes if s.theme and s.theme.side == side]
+    rounds = [t("workshop_report.round", language, round=r) for r in (compared.first_round, compared.second_round)]
+    fig = make_subplots(rows=2, cols=1, row_heights=[0.82, 0.18], vertical_spacing=0.12)
+    for row, rows, axis_range in ((1, [(s, wrap_label(s.theme.name, 24)) for s in shifts], (0, 100)),
+                                  (2, [(compared.alignment, t("chart.alignment_index", language))], (-100, 100))):
+        _dumbbells(fig, row, rows, rounds, language)
+        fig.update_xaxes(range=[axis_range[0] - 4, axis_range[1] + 4], gridcolor=COLOURS["grid"], fixedrange=True,
+                         zeroline=row == 2, row=row, col=1)
+        fig.update_yaxes(autorange="reversed", automargin=True, fixedrange=True, row=row, col=1)
+    fig.update_xaxes(title=dict(text=t("dashboard.theme_means.axis", language), font=dict(size=13)), row=1, col=1)
+    fig.update_xaxes(title=dict(text=t("dashboard.alignment.axis", language), font=dict(size=13)), row=2, col=1)
+    base_layout(fig, rows_height(len(shifts) + 2, top=1000), legend=True, margin=dict(l=10, r=20, t=40, b=10))
+    table = pd.DataFrame([_shift_row(s, s.theme.name, s.theme.side, rounds, language) for s in shifts]
+                         + [_shift_row(compared.alignment, t("chart.alignment_index", language), None, rounds,
+                                       language)])
+    return ChartWithTable("ws_comparison", title, fig, table, comparison_summary(compared, language))
+
+
+def _dumbbells(fig: go.Figure, row: int, rows: list[tuple[ThemeShift, str]], rounds: list[str],
+               language: str) -> None:
+    for shift, label in rows:
+        if shift.change is not None:
+            colour = COLOURS[shift.theme.side] if shift.theme else COLOURS["ink"]
+            fig.add_trace(go.Scatter(x=[shift.first, shift.second], y=[label, label], mode="lines",
+                                     line=dict(color=colour, width=3), showlegend=False, hoverinfo="skip"),
+                          row=row, col=1)
+    first = [(s.first, label) for s, label in rows]
+    second = [(s.second, label) for s, label in rows]
+    fmt = format_signed if row == 2 else format_score
+    for number, (points, symbol, colour) in enumerate(((first, "circle-open", FIRST_ROUND_COLOUR),
+                                                       (second, "diamond", COLOURS["ink"]))):
+        fig.add_trace(go.Scatter(
+            x=[x for x, _ in points], y=[label for _, label in points], mode="markers", name=rounds[number],
+            marker=dict(symbol=symbol, size=14, color=colour, line=dict(width=2.5, color=colour)),
+            showlegend=row == 1, legendgroup=str(number),
+            customdata=[fmt(x, language) for x, _ in points],
+            hovertemplate=f"{rounds[number]} · %{{y}}: %{{customdata}}<extra></extra>"), row=row, col=1)
+
+
+def _shift_row(shift: ThemeShift, name: str, side: str | None, rounds: list[str], language: str) -> dict:
+    fmt = format_score if side else format_signed
+    return {t("chart.col.theme", language): name,
+            t("chart.col.side", language): side_label(side, language) if side else "–",
+            rounds[0]: fmt(shift.first, language), rounds[1]: fmt(shift.second, language),
+            t("workshop_report.comparison.col_change", language):
+                format_signed(shift.change, language) if shift.change is not None else "–"}
+
+
+def comparison_summary(compared: RoundComparison, language: str) -> str:
+    """Where the group moved most toward a better fit and most away from it, and the alignment index."""
+    moved = [s for s in compared.themes if s.toward_fit is not None and abs(s.toward_fit) >= NOTICEABLE_CHANGE]
+    parts = []
+    better = max(moved, key=lambda s: s.toward_fit, default=None)
+    worse = min(moved, key=lambda s: s.toward_fit, default=None)
+    for key, shift in (("toward_fit", better), ("away_from_fit", worse)):
+        if shift is not None and (shift.toward_fit > 0) == (key == "toward_fit"):
+            parts.append(t(f"workshop_report.comparison.summary_{key}", language, theme=shift.theme.name,
+                           first=format_score(shift.first, language), second=format_score(shift.second, language)))
+    if not parts:
+        parts.append(t("workshop_report.comparison.summary_little", language, points=NOTICEABLE_CHANGE))
+    alignment = compared.alignment
+    if alignment.change is not None:
+        parts.append(t("workshop_report.comparison.summary_alignment", language,
+                       first=format_signed(alignment.first, language),
+                       second=format_signed(alignment.second, language)))
+    parts.append(t("workshop_report.comparison.summary_n", language, n1=compared.n1, n2=compared.n2))
+    return " ".join(parts)

@@ -1,0 +1,82 @@
+"""A workshop tied to a survey round never shows a group the organisation's dashboard would withhold:
+it is refused below the organisation's k, and follows the organisation's k when it is raised later."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from db import Intervention, WorkshopSession
+from db import organisations as org_repo
+from db.account_models import AuditLog
+from services import i18n
+from services.respond import workshop_join
+from services.workshop import hosting, presenter
+from tests.services.workshop_helpers import NOW, make_account, new_session, participants_answer
+
+
+@pytest.fixture
+def tied(runtime):
+    """Organisation North (k 6) with team West invited to a round open at NOW; a facilitator of North."""
+    with runtime.sessions.begin() as session:
+        organisation = org_repo.create_organisation(session, name="North", min_group_size=6)
+        team = org_repo.create_team(session, organisation_id=organisation.id, name="West")
+        intervention = Intervention(organisation_id=organisation.id, name="Online CBT")
+        session.add(intervention)
+        session.flush()
+        survey_round, _ = org_repo.create_round(
+            session, organisation_id=organisation.id, intervention_id=intervention.id, name="Spring",
+            opens_at=NOW - timedelta(days=1), closes_at=NOW + timedelta(days=30),
+            instrument_hash=runtime.instrument.content_hash, team_ids=[team.id])
+        ids = {"org": organisation.id, "tie": (team.id, survey_round.id)}
+    return ids | {"fay": make_account(runtime, "fay", "facilitator", {organisation.id: None})}
+
+
+def count(runtime, model, *where) -> int:
+    with runtime.sessions.begin() as session:
+        return session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_a_tied_session_below_the_organisations_k_is_refused_saying_what_to_choose(runtime, tied):
+    # 5 is allowed by the app's own floor (VM_MIN_GROUP_SIZE), but North shows nothing below 6.
+    with pytest.raises(hosting.GroupSizeBelowOrganisation) as refused:
+        new_session(runtime, tied["fay"], tie=tied["tie"], min_group_size=5)
+    assert refused.value.k == 6 and str(refused.value) == "workshop_k_below_organisation"
+    assert count(runtime, WorkshopSession) == 0
+    assert count(runtime, AuditLog, AuditLog.action == "workshop_created") == 0
+    assert "Choose at least 6, the organisation's smallest group" in i18n.t(
+        "ws.error.workshop_k_below_organisation", "en", k=refused.value.k)
+    assert "Kies minstens 6, de kleinste groep van de organisatie" in i18n.t(
+        "ws.error.workshop_k_below_organisation", "nl", k=refused.value.k)
+
+
+def test_at_the_organisations_k_or_untied_a_session_is_made(runtime, tied):
+    assert new_session(runtime, tied["fay"], tie=tied["tie"], min_group_size=6).k == 6
+    assert new_session(runtime, tied["fay"], min_group_size=5).k == 5   # not tied: the app's floor only
+
+
+def test_a_raised_organisation_k_raises_a_tied_sessions_k_everywhere(runtime, tied):
+    fay = tied["fay"]
+    info = new_session(runtime, fay, tie=tied["tie"], min_group_size=6)
+    new_session(runtime, fay, title="Untied", min_group_size=5)
+    with runtime.sessions.begin() as session:
+        org_repo.update_min_group_size(session, organisation_id=tied["org"], min_group_size=8)
+    assert hosting.session_info(runtime, fay, info.id).k == 8
+    assert {s.title: s.k for s in hosting.list_sessions(runtime, fay)} == {"Team West": 8, "Untied": 5}
+
+    participants_answer(runtime, info, 7)
+    assert workshop_join.join(runtime, info.code, "device-key-number-0000", "c", now=NOW).k == 8
+    assert workshop_join.state(runtime, info.code, "device-key-number-0000").k == 8
+    hosting.set_results_visible(runtime, fay, info.id, True)
+    [picture] = presenter.presenter(runtime, fay, info.id, language="en").pictures
+    assert picture.k == 8 and not picture.shown and picture.theme_means == ()   # 7 answered: below 8
+    _name, data = presenter.export(runtime, fay, info.id, "csv", language="en")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert [row[8] for row in rows if row[0] == "Minimum group size (k)"] == ["8"]
+
+    participants_answer(runtime, info, 1, start=7)
+    view = presenter.presenter(runtime, fay, info.id, language="en")
+    assert view.pictures[0].shown and view.shown == {1: 8}
