@@ -2,6 +2,7 @@
 transaction is the user's action)."""
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Any
@@ -118,12 +119,17 @@ def add_entry(session: Session, *, session_id: int, participant_id: int, round_n
     session.flush()
 
 
-def first_responses(session: Session, session_id: int, round_no: int, limit: int) -> list[int]:
-    """The round's first `limit` response ids, in the order they were stored."""
+def first_responses(session: Session, session_id: int, round_no: int, limit: int | None) -> list[int]:
+    """The round's first `limit` response ids (all with None), in the order they were stored."""
     query = (select(WorkshopEntry.response_id)
              .where(WorkshopEntry.session_id == session_id, WorkshopEntry.round_no == round_no)
              .order_by(WorkshopEntry.response_id).limit(limit))
     return list(session.scalars(query))
+
+
+def members_hash(response_ids: Collection[int]) -> str:
+    """What a picture records of who it showed: a hash of their response ids, so a change is seen later."""
+    return hashlib.sha256(",".join(map(str, sorted(response_ids))).encode()).hexdigest()
 
 
 def open_draft(session: Session, participant_id: int, round_no: int) -> Draft | None:

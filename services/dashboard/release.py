@@ -37,6 +37,7 @@ from assessment.anonymity import (
 from assessment.anonymity.figures import (
     ALIGNMENT,
     alignment_complete,
+    contributors,
     covering,
     item_family,
     partial_family,
@@ -55,6 +56,7 @@ from db.releases import (
     partial_uncounted,
     released_round_ids,
 )
+from db.responses import load_answers_and_scores
 from db.tallies import (
     ALIGNMENT_BIN_PREFIX,
     NOT_APPLICABLE_VALUE,
@@ -64,7 +66,7 @@ from db.tallies import (
     read_answer_cells,
     read_score_cells,
 )
-from db.workshops import tied_pictures
+from db.workshops import TIED_ROUND, counted_in_round, first_responses, members_hash, tied_pictures
 
 COUNT_FAMILY = "count"
 ALIGNMENT_FAMILY = "score:alignment_index"
@@ -161,7 +163,8 @@ def load_release(session: Session, organisation: Organisation, closed_round_ids:
         if release is None:
             families = family_counts(counts, scores, answers)
             past = list_releases(session, organisation_id=organisation_id)
-            payload = decide(families, k, groups, [r.payload for r in past], channel_rows(pictures))
+            channels = channel_rows(pictures, changed_parts(session, pictures, parts_of))
+            payload = decide(families, k, groups, [r.payload for r in past], channels)
             release = add_release(session, organisation_id=organisation_id, state=state, k=k, payload=payload,
                                   at=now)
     selectors = [_decode(s) for s in release.payload["selectors"]]
@@ -183,12 +186,18 @@ def _state(k: int, counts: Mapping[tuple, int], groups: Mapping[str, frozenset[i
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def channel_rows(pictures: Sequence[tuple[int, tuple, Sequence[Any]]]) -> dict[str, ChannelRows]:
+def channel_rows(pictures: Sequence[tuple[int, tuple, Sequence[Any]]],
+                 changed: Mapping[tuple[int, int], Mapping[str, tuple[int, int]]] | None = None
+                 ) -> dict[str, ChannelRows]:
     """Per family, the pictures of tied workshops as rows over parts of their team's cell.
 
     `pictures`: (session id, the cell its counted responses lie in, its first round's picture releases in
     the order shown). The responses between two pictures are one part of the cell (those counted in the
-    survey round) plus one part outside every cell (those not counted there); picture j shows parts 1..j."""
+    survey round) plus one part outside every cell (those not counted there); picture j shows parts 1..j.
+    `changed`: for a picture whose part lost people since it was shown (an erasure), the part's present
+    contributors per family (counted, not counted). Those gone are a part of their own, outside every cell:
+    the pictures held them, no later view can, so a view that differs from a picture by them is withheld."""
+    changed = changed or {}
     parts: dict[str, dict[tuple, dict[tuple, int]]] = defaultdict(dict)
     outside: dict[str, dict[tuple, int]] = defaultdict(dict)
     rows: dict[str, list[frozenset]] = defaultdict(list)
@@ -197,16 +206,55 @@ def channel_rows(pictures: Sequence[tuple[int, tuple, Sequence[Any]]]) -> dict[s
             before, so_far = (0, 0), []
             for number, release in enumerate(releases):
                 counted, other = release.payload["families"].get(family, (0, 0))
+                recorded = (max(0, counted - before[0]), max(0, other - before[1]))
+                present = (changed[session_id, number].get(family, (0, 0)) if (session_id, number) in changed
+                           else recorded)
                 inside_part = ("workshop", session_id, number, "counted")
                 outside_part = ("workshop", session_id, number, "other")
-                parts[family].setdefault(cell, {})[inside_part] = max(0, counted - before[0])
-                outside[family][outside_part] = max(0, other - before[1])
+                parts[family].setdefault(cell, {})[inside_part] = present[0]
+                outside[family][outside_part] = present[1]
                 so_far += [inside_part, outside_part]
+                gone = max(0, recorded[0] - present[0]) + max(0, recorded[1] - present[1])
+                if gone:
+                    gone_part = ("workshop", session_id, number, "gone")
+                    outside[family][gone_part] = gone
+                    so_far.append(gone_part)
                 before = (counted, other)
                 if family in release.payload["shown"]:
                     rows[family].append(frozenset(so_far))
     return {family: ChannelRows(parts[family], PastRelease(outside[family], tuple(rows[family])))
             for family in parts}
+
+
+def changed_parts(session: Session, pictures: Sequence[tuple[int, tuple, Sequence[Any]]],
+                  parts_of: Callable[[int], FigureParts]) -> dict[tuple[int, int], dict[str, tuple[int, int]]]:
+    """(session id, picture number) -> the present contributors per family of that picture's part, for the
+    pictures whose members changed since shown (someone in them was erased). A picture recorded without
+    its last response ("through", before this version) is taken as shown (docs/SECURITY.md)."""
+    out: dict[tuple[int, int], dict[str, tuple[int, int]]] = {}
+    for session_id, cell, releases in pictures:
+        if any("through" not in release.payload for release in releases):
+            continue
+        ids = first_responses(session, session_id, TIED_ROUND, None)
+        previous = 0
+        for number, release in enumerate(releases):
+            through = release.payload["through"]
+            members = [i for i in ids if i <= through]
+            if members_hash(members) != release.payload.get("members"):
+                part = [i for i in members if i > previous]
+                out[session_id, number] = _contributions(session, part, parts_of(cell[1]))
+            previous = through
+    return out
+
+
+def _contributions(session: Session, ids: list[int], parts: FigureParts) -> dict[str, tuple[int, int]]:
+    loaded = load_answers_and_scores(session, response_ids=ids)
+    responses = [(answers, {key: value for key, (value, _status) in scores.items()})
+                 for answers, scores in (loaded[i] for i in ids)]
+    counted = counted_in_round(session, ids)
+    inside = contributors([r for i, r in zip(ids, responses) if i in counted], parts.items_of)
+    other = contributors([r for i, r in zip(ids, responses) if i not in counted], parts.items_of)
+    return {family: (inside.get(family, 0), other.get(family, 0)) for family in {*inside, *other}}
 
 
 def family_counts(counts: Mapping[tuple, int], scores: Sequence[ScoreCell], answers: Sequence[AnswerCell]

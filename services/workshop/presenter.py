@@ -11,7 +11,6 @@ are checked against it. Exports take the same snapshot: the file holds what the 
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -164,7 +163,7 @@ def _released_families(session: Session, row: WorkshopSession, round_no: int, ta
         workshops.get_session(session, row.id, for_update=True)   # one screen records it
         releases = workshops.picture_releases(session, row.id, round_no)
         found = next((r for r in releases if r.shown_count == target), None)
-    members = hashlib.sha256(",".join(map(str, sorted(ids))).encode()).hexdigest()
+    members = workshops.members_hash(ids)
     if found is not None:
         # An erased participant leaves the first n responses; the next one would take their place unseen.
         return frozenset(found.payload["shown"]) if found.payload.get("members", members) == members else frozenset()
@@ -177,7 +176,8 @@ def _released_families(session: Session, row: WorkshopSession, round_no: int, ta
                for r in releases if r.shown_count < target]
     families = picture_shown(now, earlier, k, parts.items_of, parts.alignment_of) | {COUNT}
     payload = {"families": {family: [inside.get(family, 0), outside.get(family, 0)] for family in sorted(now)},
-               "shown": sorted(families), "members": members}
+               "shown": sorted(families), "members": members,
+               "through": max(ids)}   # the last response it showed: the dashboard finds its members again
     workshops.add_picture_release(session, session_id=row.id, round_no=round_no, shown_count=target, k=k,
                                   payload=payload, at=datetime.now(UTC))
     return families
