@@ -9,7 +9,7 @@ language = shell.current_language()
 with shell.database_away_message():
     staff.announce_setup_token(runtime)
     account = staff.signed_in_account(runtime)
-    page = st.navigation(navigation.pages(runtime, account))
+    page = st.navigation(navigation.pages(runtime, account), expanded=True)   # every page listed, no "View more"
     shell.page_style()
     shell.language_switch()
     staff.write_cookie(runtime)

@@ -18,10 +18,11 @@ from db import DatabaseError
 from questions import QuestionBankError, load_instrument
 from services.accounts import auth, setup_tokens
 from services.admin import data_protection, database, question_banks
-from services.data_tools import backup, demo_data, offline_scoring, response_import, score_output
+from services.data_tools import answer_file, backup, demo_data, offline_scoring, response_import, score_output
 from services.data_tools.cli_help import BACKUP_EPILOG, DEMO_EPILOG, IMPORT_EPILOG, PURGE_EPILOG, SCORE_EPILOG
 from services.data_tools.progress import CommandProgress
 from services.errors import InvalidInput, NotFound, ServiceError
+from services.formatting import CLI_LANGUAGE, format_datetime
 from services.respond import resume_codes
 from services.runtime import Runtime, build_runtime, load_settings
 
@@ -126,8 +127,9 @@ def setup_token(args: argparse.Namespace) -> int:
     if issued is None:
         return fail("an admin account already exists, so set-up is closed; an admin creates further accounts")
     print(issued.token)
+    until = format_datetime(issued.expires_at, CLI_LANGUAGE, say_utc=True)
     print(f"Enter it on the app's 'Set up' page to create the first admin. It works once, on every server "
-          f"using this database, until {issued.expires_at:%Y-%m-%d %H:%M} UTC.", file=sys.stderr)
+          f"using this database, until {until}.", file=sys.stderr)
     return 0
 
 
@@ -201,7 +203,8 @@ def import_all(args: argparse.Namespace) -> int:
         print(f"note: restored without a valid signature ({restored.unverified}); the audit log records this",
               file=sys.stderr)
     print(f"Restored {restored.total:,} rows of {len(restored.rows)} tables into {restored.location} from the "
-          f"backup made {restored.created_at:%Y-%m-%d %H:%M} UTC (schema revision {restored.schema_revision}).")
+          f"backup made {format_datetime(restored.created_at, CLI_LANGUAGE, say_utc=True)} "
+          f"(schema revision {restored.schema_revision}).")
     return 0
 
 
@@ -233,7 +236,8 @@ def _delete_confirmed(args: argparse.Namespace, delete: Callable, what: str) -> 
     runtime = build_runtime(load_settings())
     try:
         planned = delete(runtime, True)
-        cutoff = f" (made before {planned.cutoff:%Y-%m-%d %H:%M} UTC)" if planned.cutoff else ""
+        cutoff = (f" (made before {format_datetime(planned.cutoff, CLI_LANGUAGE, say_utc=True)})" if planned.cutoff
+                  else "")
         print(f"{'Would delete' if args.dry_run else 'To delete'}: data {what}{cutoff}")
         for kind, count in planned.counts.items():
             print(f"  {kind.replace('_', ' ')}: {count:,}")
@@ -263,9 +267,10 @@ def build_parser() -> argparse.ArgumentParser:
                                       "other settings from VM_* environment variables.")
     commands = parser.add_subparsers(title="commands", dest="command", required=True, metavar="<command>")
 
-    def command(name: str, handler: Callable[[argparse.Namespace], int], summary: str,
-                **kwargs: object) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=summary, description=summary, **kwargs)
+    def command(name: str, handler: Callable[[argparse.Namespace], int], summary: str, *, epilog: str | None = None,
+                formatter_class: type[argparse.HelpFormatter] = argparse.HelpFormatter) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=summary, description=summary, epilog=epilog,
+                                  formatter_class=formatter_class)
         sub.set_defaults(handler=handler)
         return sub
 
@@ -375,7 +380,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.handler(args)
     except QuestionBankError as exc:
         return fail(f"invalid question bank {exc.source}", exc.problems)
-    except offline_scoring.AnswerFileError as exc:
+    except answer_file.AnswerFileError as exc:
         return fail(f"cannot score {exc.source}, nothing was scored", exc.problems)
     except AnswerError as exc:
         return fail("answers that do not fit the question bank", exc.problems)

@@ -5,6 +5,8 @@ Hiding a page here is only tidiness: every staff page checks the account itself
 """
 from __future__ import annotations
 
+from typing import Literal
+
 import streamlit as st
 
 from app_pages import paths
@@ -13,6 +15,8 @@ from services.accounts import auth, authorisation
 from services.accounts.auth import AccountView
 from services.errors import Unavailable
 from services.runtime import Runtime
+
+Visibility = Literal["visible", "hidden"]   # st.Page's visibility
 
 
 def pages(runtime: Runtime, account: AccountView | None) -> list[st.Page]:
@@ -65,7 +69,7 @@ def work_pages(account: AccountView | None) -> list[st.Page]:
     Always registered, so that a bookmarked or reloaded page asks to sign in and then opens; each
     page checks the account itself (staff.require_account), as a hidden page is still reachable.
     """
-    def allowed(page: str) -> str:
+    def allowed(page: str) -> Visibility:
         return _shown(authorisation.can(account, page, "view"))
 
     return [
@@ -73,6 +77,8 @@ def work_pages(account: AccountView | None) -> list[st.Page]:
                 url_path="dashboard", visibility=allowed("dashboard")),
         st.Page(paths.WORKSHOP, title=t("nav.workshop"), icon=":material/co_present:",
                 url_path="workshop", visibility=allowed("workshop_facilitator")),
+        st.Page(paths.ACTION_PLAN, title=t("nav.action_plan"), icon=":material/checklist:",
+                url_path="plan", visibility=allowed("action_plan")),
         st.Page(paths.ADMIN_ORGANISATIONS, title=t("nav.admin_organisations"), icon=":material/domain:",
                 url_path="organisations", visibility=allowed("admin_organisations")),
         st.Page(paths.ADMIN_ROUNDS, title=t("nav.admin_rounds"), icon=":material/event:",
@@ -92,5 +98,5 @@ def home_page(account: AccountView) -> str:
     return paths.ACCOUNT
 
 
-def _shown(visible: bool) -> str:
+def _shown(visible: bool) -> Visibility:
     return "visible" if visible else "hidden"

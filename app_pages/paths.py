@@ -18,12 +18,13 @@ ACCOUNT = "app_pages/accounts/own_account.py"
 ADMIN_ORGANISATIONS = "app_pages/admin/organisations.py"
 ADMIN_ROUNDS = "app_pages/admin/rounds.py"
 ADMIN_ACCOUNTS = "app_pages/admin/accounts.py"
+ACTION_PLAN = "app_pages/actions/plan.py"
 
 BY_NAME = {
     "start": START, "assessment": QUESTIONNAIRE, "join": JOIN, "about": ABOUT, "results": RESULTS,
     "history": HISTORY, "dashboard": DASHBOARD, "workshop": WORKSHOP, "setup": SETUP, "login": LOGIN,
     "account": ACCOUNT, "admin_organisations": ADMIN_ORGANISATIONS, "admin_rounds": ADMIN_ROUNDS,
-    "admin_accounts": ADMIN_ACCOUNTS,
+    "admin_accounts": ADMIN_ACCOUNTS, "plan": ACTION_PLAN,
 }
 
 

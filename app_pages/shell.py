@@ -6,18 +6,16 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from app_pages import streamlit_language
-from services import i18n
+from app_pages import state_keys, streamlit_language
+from services import formatting, i18n
 from services.accounts import client_address
 from services.errors import NotFound, StartupError, TooManyAttempts, Unavailable
 from services.respond import questionnaire
 from services.runtime import Runtime, build_runtime
 
-LANG_KEY = "vm_lang"
 DEVICE_COOKIE = "vm_device"
 # Markers of the team links this browser started answering through (services.respond.counting_rules.device_marker).
 LINKS_COOKIE = "vm_links"
-LINKS_KEY = "vm_links"
 MAX_REMEMBERED_LINKS = 40
 COOKIE_AGE_SECONDS = 2592000   # 30 days: longer than a survey round or a workshop
 
@@ -40,11 +38,11 @@ def runtime_or_stop() -> Runtime:
 def current_language() -> str:
     """The language from the URL (?lang=nl), else this session's, else the default; kept in the URL."""
     asked = st.query_params.get("lang")
-    language = i18n.normalise_language(asked or st.session_state.get(LANG_KEY)
+    language = i18n.normalise_language(asked or st.session_state.get(state_keys.LANG)
                                        or _runtime().settings.default_language)
     if asked and asked != language:
-        st.session_state["vm_lang_warning"] = asked
-    st.session_state[LANG_KEY] = language
+        st.session_state[state_keys.LANG_WARNING] = asked
+    st.session_state[state_keys.LANG] = language
     if st.query_params.get("lang") != language:
         st.query_params["lang"] = language
     return language
@@ -96,7 +94,7 @@ def page_style() -> None:
     <html lang="en">)."""
     st.html(_PAGE_STYLE)
     st.html(_RADIO_NAMES, unsafe_allow_javascript=True)
-    language = i18n.normalise_language(st.session_state.get(LANG_KEY))
+    language = i18n.normalise_language(st.session_state.get(state_keys.LANG))
     st.html(f"<script>document.documentElement.lang = '{language}';</script>", unsafe_allow_javascript=True)
     streamlit_language.relabel(language)
 
@@ -109,22 +107,22 @@ def scroll_to_top(marker: str) -> None:
 
 
 def t(key: str, **values: object) -> str:
-    return i18n.t(key, st.session_state.get(LANG_KEY, "en"), **values)
+    return i18n.t(key, st.session_state.get(state_keys.LANG, "en"), **values)
 
 
 def language_switch() -> None:
     with st.sidebar:
         chosen = st.segmented_control(
-            "Language / Taal", options=list(i18n.LANGUAGES), format_func=i18n.LANGUAGE_NAMES.get,
-            default=st.session_state[LANG_KEY], key="language-switch")
+            "Language / Taal", options=list(i18n.LANGUAGES), format_func=i18n.LANGUAGE_NAMES.__getitem__,
+            default=st.session_state[state_keys.LANG], key="language-switch")
         st.caption(t("shell.privacy_note"))
-    if chosen and chosen != st.session_state[LANG_KEY]:
-        st.session_state[LANG_KEY] = chosen
+    if chosen and chosen != st.session_state[state_keys.LANG]:
+        st.session_state[state_keys.LANG] = chosen
         st.query_params["lang"] = chosen
         st.rerun()
-    if "vm_lang_warning" in st.session_state:
+    if state_keys.LANG_WARNING in st.session_state:
         # The asked code comes from the link, so anyone can write it: shown inert and short.
-        st.warning(t("shell.language_unknown", asked=plain(st.session_state.pop("vm_lang_warning")[:20])))
+        st.warning(t("shell.language_unknown", asked=plain(st.session_state.pop(state_keys.LANG_WARNING)[:20])))
 
 
 def client_key() -> str:
@@ -142,12 +140,12 @@ def device_key() -> str:
     """This browser's key: from its cookie, else made now and stored in a cookie for the next visit.
     Workshops know a participant's device by it, team links a browser that answered before."""
     from services.respond import workshop_join
-    from_cookie = (st.context.cookies or {}).get(DEVICE_COOKIE)
+    from_cookie = st.context.cookies.get(DEVICE_COOKIE)
     if isinstance(from_cookie, str) and len(from_cookie) in workshop_join.DEVICE_KEY_LENGTHS \
             and from_cookie.replace("-", "").replace("_", "").isalnum():
-        st.session_state["vm_device"] = from_cookie
+        st.session_state[state_keys.DEVICE] = from_cookie
         return from_cookie
-    key = st.session_state.setdefault("vm_device", workshop_join.new_device_key())
+    key = st.session_state.setdefault(state_keys.DEVICE, workshop_join.new_device_key())
     # Read again by the server when this device next opens the app (reload, second tab, QR code).
     st.html(f"<script>document.cookie = '{DEVICE_COOKIE}={key}; path=/; max-age={COOKIE_AGE_SECONDS}; "
             "SameSite=Lax';</script>", unsafe_allow_javascript=True)
@@ -156,7 +154,7 @@ def device_key() -> str:
 
 def _links_in_cookie() -> list[str]:
     from services.respond.counting_rules import MARKER_LENGTH
-    value = (st.context.cookies or {}).get(LINKS_COOKIE)
+    value = st.context.cookies.get(LINKS_COOKIE)
     if not isinstance(value, str) or len(value) > MAX_REMEMBERED_LINKS * (MARKER_LENGTH + 1):
         return []
     return [m for m in value.split(".") if len(m) == MARKER_LENGTH and all(c in "0123456789abcdef" for c in m)]
@@ -165,20 +163,20 @@ def _links_in_cookie() -> list[str]:
 def answered_links() -> set[str]:
     """The team links this browser started answering through before (their markers): its cookie and
     this session."""
-    return set(_links_in_cookie()) | set(st.session_state.get(LINKS_KEY, []))
+    return set(_links_in_cookie()) | set(st.session_state.get(state_keys.LINKS, []))
 
 
 def remember_link(marker: str) -> None:
     """Remember that this browser started answering through a team link (write_links_cookie keeps it)."""
-    kept = [m for m in st.session_state.get(LINKS_KEY, []) if m != marker]
-    st.session_state[LINKS_KEY] = [*kept, marker][-MAX_REMEMBERED_LINKS:]
+    kept = [m for m in st.session_state.get(state_keys.LINKS, []) if m != marker]
+    st.session_state[state_keys.LINKS] = [*kept, marker][-MAX_REMEMBERED_LINKS:]
 
 
 def write_links_cookie() -> None:
     """Store the remembered links in the browser's cookie. Drawn again in every run while this session
     knows links the cookie it was opened with does not: a run cut short may never reach the browser."""
     in_cookie = _links_in_cookie()
-    new = [m for m in st.session_state.get(LINKS_KEY, []) if m not in in_cookie]
+    new = [m for m in st.session_state.get(state_keys.LINKS, []) if m not in in_cookie]
     if not new:
         return
     links = ".".join([*in_cookie, *new][-MAX_REMEMBERED_LINKS:])   # hex markers only, checked above
@@ -198,7 +196,7 @@ def show_chart(chart) -> None:
 
 def owned_results() -> list[int]:
     """Response ids this browser session may show: submitted here or opened with a resume code."""
-    return st.session_state.setdefault("vm_owned_results", [])
+    return st.session_state.setdefault(state_keys.OWNED_RESULTS, [])
 
 
 # & too: "&lt;" typed by someone is shown as typed, not as "<".
@@ -227,7 +225,7 @@ def resume_form(runtime: Runtime, key: str):
         return None
     owned = owned_results()
     owned.extend(r.response_id for r in found.results if r.response_id not in owned)
-    st.session_state["vm_resume_code"] = code
+    st.session_state[state_keys.RESUME_CODE] = code
     return found
 
 
@@ -237,22 +235,24 @@ def invitation(runtime: Runtime):
     A wrong or closed link is said once; the person can still answer for themselves.
     """
     from services.respond import invitations
-    token = st.query_params.get("invite") or st.session_state.get("vm_invite")
+    token = st.query_params.get("invite") or st.session_state.get(state_keys.INVITE)
     if not token:
         return None
     try:
         found = invitations.check_invitation(runtime, token)
     except NotFound:
-        st.session_state.pop("vm_invite", None)
+        st.session_state.pop(state_keys.INVITE, None)
         st.query_params.pop("invite", None)
         st.warning(t("invite.not_found"))
         return None
     if not found.is_open:
-        st.session_state.pop("vm_invite", None)
+        st.session_state.pop(state_keys.INVITE, None)
         st.query_params.pop("invite", None)
-        st.warning(t("invite.not_open", opens=f"{found.opens_at:%d-%m-%Y}", closes=f"{found.closes_at:%d-%m-%Y}"))
+        language = st.session_state.get(state_keys.LANG, "en")
+        st.warning(t("invite.not_open", opens=formatting.format_date(found.opens_at, language),
+                     closes=formatting.format_date(found.closes_at, language)))
         return None
-    st.session_state["vm_invite"] = token
+    st.session_state[state_keys.INVITE] = token
     return found
 
 

@@ -1,6 +1,6 @@
 """What the staff pages share: who is signed in, the sign-in form, single sign-on and signing out.
 
-The browser session keeps only the session token (TOKEN_KEY), and a cookie keeps it across a reload
+The browser session keeps only the session token (state_keys.AUTH_TOKEN), and a cookie keeps it across a reload
 or a second tab (and whichever app server answers); every run checks it again with
 services.accounts.auth.current_account, so an expired, ended or deactivated sign-in counts as signed out
 at once. Failed tries are counted in the database by the service, never here.
@@ -12,7 +12,7 @@ import sys
 
 import streamlit as st
 
-from app_pages import shell
+from app_pages import shell, state_keys
 from app_pages.shell import plain, t
 from services.accounts import auth, authorisation, passwords, setup_tokens, sso
 from services.accounts.auth import AccountView, SessionToken
@@ -27,11 +27,7 @@ from services.errors import (
 )
 from services.runtime import Runtime
 
-TOKEN_KEY = "vm_auth_token"
 COOKIE = "vm_staff"
-COOKIE_WRITE_KEY = "vm_staff_cookie_write"     # a token to store in the cookie, or "" to clear it
-COOKIE_DROPPED_KEY = "vm_staff_cookie_dropped"  # the cookie this session signed out of (still sent until reload)
-NOTICE_KEY = "vm_staff_notice"   # (kind, string key, values): a message for the next staff page shown
 USERNAME_KEY = "staff-login-username"
 PASSWORD_KEY = "staff-login-password"
 
@@ -43,25 +39,25 @@ def signed_in_account(runtime: Runtime) -> AccountView | None:
     A token the service no longer accepts (expired, signed out elsewhere, account deactivated)
     is dropped, and the next staff page says the sign-in has ended.
     """
-    token = st.session_state.get(TOKEN_KEY) or _cookie_token()
+    token = st.session_state.get(state_keys.AUTH_TOKEN) or _cookie_token()
     if not token:
         return None
     account = auth.current_account(runtime, token)
     if account is None:
-        st.session_state.pop(TOKEN_KEY, None)
-        st.session_state[COOKIE_DROPPED_KEY] = token
-        st.session_state[COOKIE_WRITE_KEY] = ""
+        st.session_state.pop(state_keys.AUTH_TOKEN, None)
+        st.session_state[state_keys.STAFF_COOKIE_DROPPED] = token
+        st.session_state[state_keys.STAFF_COOKIE_WRITE] = ""
         notify("info", "staff.session_ended")
     else:
-        st.session_state[TOKEN_KEY] = token
+        st.session_state[state_keys.AUTH_TOKEN] = token
     return account
 
 
 def _cookie_token() -> str | None:
-    value = (st.context.cookies or {}).get(COOKIE)
+    value = st.context.cookies.get(COOKIE)
     if not isinstance(value, str) or not value or len(value) > 128:
         return None
-    return None if value == st.session_state.get(COOKIE_DROPPED_KEY) else value
+    return None if value == st.session_state.get(state_keys.STAFF_COOKIE_DROPPED) else value
 
 
 def write_cookie(runtime: Runtime) -> None:
@@ -69,7 +65,7 @@ def write_cookie(runtime: Runtime) -> None:
     Streamlit has no response to set a header on). Drawn again in every run until one runs to its end
     (cookie_written): a run that switch_page cuts short may never reach the browser, and a sign-in
     always switches page."""
-    token = st.session_state.get(COOKIE_WRITE_KEY)
+    token = st.session_state.get(state_keys.STAFF_COOKIE_WRITE)
     if token is None:
         return
     secure = "; Secure" if (st.context.url or "").startswith("https:") else ""
@@ -97,7 +93,7 @@ def announce_setup_token(runtime: Runtime) -> None:
 
 def cookie_written() -> None:
     """The run that drew the cookie's script ran to its end: the browser has it."""
-    st.session_state.pop(COOKIE_WRITE_KEY, None)
+    st.session_state.pop(state_keys.STAFF_COOKIE_WRITE, None)
 
 
 def require_account(runtime: Runtime, page: str | None = None, action: str = "view") -> AccountView:
@@ -137,12 +133,12 @@ def recheck_account(runtime: Runtime, page: str, action: str = "view") -> Accoun
 
 def notify(kind: str, key: str, **values: object) -> None:
     """Keep a message (kind: success, info, warning or error) for the next show_notice()."""
-    st.session_state[NOTICE_KEY] = (kind, key, values)
+    st.session_state[state_keys.STAFF_NOTICE] = (kind, key, values)
 
 
 def show_notice() -> None:
     """Show the kept message once, in the language chosen now."""
-    notice = st.session_state.pop(NOTICE_KEY, None)
+    notice = st.session_state.pop(state_keys.STAFF_NOTICE, None)
     if notice:
         kind, key, values = notice
         getattr(st, kind)(t(key, **values))
@@ -187,9 +183,9 @@ def _sign_in(runtime: Runtime) -> None:
 
 def keep_session(signed_in: SessionToken) -> None:
     """Remember a new sign-in in this browser session (only its token)."""
-    st.session_state[TOKEN_KEY] = signed_in.token
-    st.session_state[COOKIE_WRITE_KEY] = signed_in.token
-    st.session_state.pop(NOTICE_KEY, None)
+    st.session_state[state_keys.AUTH_TOKEN] = signed_in.token
+    st.session_state[state_keys.STAFF_COOKIE_WRITE] = signed_in.token
+    st.session_state.pop(state_keys.STAFF_NOTICE, None)
 
 
 def sign_out(runtime: Runtime) -> None:
@@ -198,10 +194,10 @@ def sign_out(runtime: Runtime) -> None:
     st.logout() removes Streamlit's identity cookie, which would otherwise let the next visit
     continue as the same organisation account for 30 days without asking the provider.
     """
-    token = st.session_state.pop(TOKEN_KEY, None)
+    token = st.session_state.pop(state_keys.AUTH_TOKEN, None)
     auth.logout(runtime, token)
-    st.session_state[COOKIE_DROPPED_KEY] = token
-    st.session_state[COOKIE_WRITE_KEY] = ""
+    st.session_state[state_keys.STAFF_COOKIE_DROPPED] = token
+    st.session_state[state_keys.STAFF_COOKIE_WRITE] = ""
     for key in (USERNAME_KEY, PASSWORD_KEY):
         st.session_state.pop(key, None)
     notify("success", "staff.signed_out")
@@ -252,9 +248,10 @@ def sso_section(runtime: Runtime) -> None:
 
 
 def _sign_in_with_sso(runtime: Runtime) -> None:
-    email = st.user.get("email")
+    email = st.user.get("email")   # a claim of the provider's: only a str is an address
     try:
-        signed_in = sso.login_with_sso(runtime, email, st.user.get("email_verified"))
+        signed_in = sso.login_with_sso(runtime, email if isinstance(email, str) else None,
+                                       st.user.get("email_verified"))
     except InvalidInput:   # the allow-list names an organisation that does not exist
         notify("error", "staff.sso_misconfigured")
         return

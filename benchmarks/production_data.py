@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks import pg_cluster
+from scripts import pg_cluster
 
 SEED = 11
 ORGANISATION = "Benchmark organisation"
@@ -51,7 +51,7 @@ class Backends:
             return self.external_url
         if self.cluster is None:
             log("PostgreSQL: starting a throwaway cluster (initdb, default settings, fsync on) ...")
-            self.cluster = pg_cluster.Cluster(self.folder / "postgres").start()
+            self.cluster = pg_cluster.create(self.folder / "postgres", superuser="vm_bench", fast=False)
         return self.cluster.url("postgres")
 
     def url(self, backend: str, name: str, *, fresh: bool = False) -> str:
@@ -64,10 +64,9 @@ class Backends:
         admin = self.postgres_admin_url()
         if fresh or not self.keep:
             pg_cluster.drop_database(admin, name)
-        if pg_cluster.ensure_database(admin, name):
+        if pg_cluster.create_database(admin, name, if_missing=True):
             self.created.append(name)
-        from sqlalchemy import make_url
-        return make_url(admin).set(database=name).render_as_string(hide_password=False)
+        return pg_cluster.database_url(admin, name)
 
     def close(self) -> None:
         if self.external_url and not self.keep:

@@ -138,7 +138,9 @@ def assessment_page(rt, answers: dict) -> Summary:
 
 def results_page(response_id: int) -> Summary:
     """The results page of a submitted response, with every chart, re-run as on every click."""
-    at = page_test("app_pages/results/your_results.py", state={"vm_result_id": response_id, "vm_owned_results": [response_id]})
+    from app_pages import state_keys
+    at = page_test("app_pages/results/your_results.py",
+                   state={state_keys.RESULT_ID: response_id, state_keys.OWNED_RESULTS: [response_id]})
     if not at.get("plotly_chart"):
         raise RuntimeError("the results page showed no charts")
     summary = repeat(at.run, times=PAGE_RUNS, warmup=1)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -33,6 +34,10 @@ from benchmarks.timing import Summary, format_duration, time_call
 OLD_REV = "a769792ce7f01389b89142095369cdbb372388e6"   # the last commit with the previous rule
 NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)           # fixed, so the same rounds are closed every run
 RUNS = 15
+# The package's former private names, as an older suppression.py imports them.
+RENAMED = {"_Lattice": "Lattice", "_round_groups": "checked_round_groups", "_find_leaks": "find_leaks",
+           "_revealed_groups": "revealed_groups", "_Span": "Span", "_axpy": "axpy", "_Leak": "Leak",
+           "_order": "coordinate_order"}
 
 
 def log(message: str) -> None:
@@ -53,6 +58,8 @@ def previous_rule(rev: str) -> types.ModuleType:
     """suppression.py as of `rev`, as a module of the package (its relative imports resolve there)."""
     source = subprocess.run(["git", "show", f"{rev}:assessment/anonymity/suppression.py"], cwd=ROOT,
                             capture_output=True, text=True, check=True).stdout
+    for old, new in RENAMED.items():   # names the package has made public since
+        source = re.sub(rf"\b{old}\b", new, source)
     module = types.ModuleType("assessment.anonymity._previous_suppression")
     module.__package__ = "assessment.anonymity"
     exec(compile(source, f"{rev[:12]}:suppression.py", "exec"), module.__dict__)

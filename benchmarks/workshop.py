@@ -111,13 +111,14 @@ def run_workshop(rt) -> tuple[list[Row], dict]:
 def refresh_rows(rt, account, info) -> list[Row]:
     """The presenter's refresh at 200 responses: the service, and the whole screen in AppTest, against
     reading the same responses' answers and scores bare (the floor any picture needs)."""
-    from db import repository, workshops
+    from db import responses as db_responses
+    from db import workshops as db_workshops
     from services.workshop import presenter
 
     def bare_read() -> None:
         with rt.sessions.begin() as session:
-            ids = workshops.first_responses(session, info.id, 1, PARTICIPANTS)
-            repository.load_answers_and_scores(session, response_ids=ids)
+            ids = db_workshops.first_responses(session, info.id, 1, PARTICIPANTS)
+            db_responses.load_answers_and_scores(session, response_ids=ids)
 
     floor = repeat(bare_read, times=PRESENTER_RUNS)
     service = repeat(lambda: presenter.presenter(rt, account, info.id, language="en"),
@@ -134,13 +135,13 @@ def refresh_rows(rt, account, info) -> list[Row]:
 def screen_run(rt, info) -> Summary | None:
     from streamlit.testing.v1 import AppTest
 
-    from app_pages import staff
+    from app_pages import paths, state_keys
     from services.accounts import auth
     auth.create_first_admin(rt, "bench-admin", "a long benchmark password")
     token = auth.login(rt, "bench-admin", "a long benchmark password", "bench").token
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["session"] = str(info.id)
-    at.session_state[staff.TOKEN_KEY] = token
+    at.session_state[state_keys.AUTH_TOKEN] = token
     at.run()
     at.switch_page(paths.WORKSHOP).run()
     if at.exception or not at.get("plotly_chart"):

@@ -1,4 +1,4 @@
-"""Persistence for ValueMatch: SQLAlchemy models, engine helpers and repository functions."""
+"""Persistence for ValueMatch: SQLAlchemy models, engine helpers and data-access functions."""
 
 from db.engine import current_revision, make_engine, make_session_factory, upgrade_to_head
 from db.errors import (
@@ -10,6 +10,8 @@ from db.errors import (
     InvalidRecord,
     RecordNotFound,
 )
+from db.interventions import add_intervention, list_interventions
+from db.lookup_failures import delete_lookup_failures_before, recent_failures, record_lookup_failure
 from db.models import (
     Base,
     Draft,
@@ -45,25 +47,22 @@ from db.organisations import (
     set_team_size,
     update_min_group_size,
 )
-from db.repository import (
-    NOT_APPLICABLE,
-    add_intervention,
-    add_response,
+from db.respondents import (
     create_draft,
     create_respondent,
-    delete_lookup_failures_before,
     find_open_drafts,
     find_respondent,
     get_draft,
+    save_draft_answers,
+)
+from db.responses import (
+    NOT_APPLICABLE,
+    add_response,
     get_response,
-    list_interventions,
     list_responses,
     load_answers_and_scores,
-    recent_failures,
-    record_lookup_failure,
     response_answers,
     response_scores,
-    save_draft_answers,
 )
 from db.tallies import (
     AnswerCell,
@@ -164,3 +163,8 @@ from db.workshop_models import (  # noqa: E402
 
 __all__ += ["WorkshopAction", "WorkshopEntry", "WorkshopParticipant", "WorkshopRelease", "WorkshopRound",
             "WorkshopSession"]
+
+# Action plans: actions, their teams and notes, follow-up rounds (db/action_models.py, db/actions.py).
+from db.action_models import ActionFollowUp, ActionItem, ActionNote, ActionTeam, FollowUpTeam  # noqa: E402
+
+__all__ += ["ActionFollowUp", "ActionItem", "ActionNote", "ActionTeam", "FollowUpTeam"]

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.account_models import Account, AccountScope, AuditLog, AuthSession, SetupToken
+from db.engine import changed_rows
 from db.errors import DatabaseError
 from db.locking import locked
 from db.models import LookupFailure, utcnow
@@ -132,8 +133,8 @@ def scopes_of(session: Session, *, account_ids: Iterable[int]) -> dict[int, Scop
         organisations = result[account_id]
         if team_id is None:
             organisations[organisation_id] = None  # the whole organisation wins over teams
-        elif organisations.get(organisation_id, set()) is not None:
-            organisations.setdefault(organisation_id, set()).add(team_id)  # type: ignore[union-attr]
+        elif (teams := organisations.setdefault(organisation_id, set())) is not None:
+            teams.add(team_id)   # (None: the whole organisation, which wins over teams)
     return {
         account_id: {org: None if teams is None else frozenset(teams) for org, teams in scope.items()}
         for account_id, scope in result.items()
@@ -163,19 +164,19 @@ def find_auth_session(session: Session, *, token_hash: str) -> AuthSession | Non
 def delete_auth_session(session: Session, *, token_hash: str) -> int:
     """End one session; returns how many rows went (0 or 1)."""
     result = session.execute(delete(AuthSession).where(AuthSession.token_hash == token_hash))
-    return result.rowcount
+    return changed_rows(result)
 
 
 def delete_account_sessions(session: Session, *, account_id: int) -> int:
     """End every session of an account (deactivated, or its password was reset)."""
     result = session.execute(delete(AuthSession).where(AuthSession.account_id == account_id))
-    return result.rowcount
+    return changed_rows(result)
 
 
 def delete_expired_sessions(session: Session, *, now: datetime) -> int:
     """Forget sessions that expired before `now`; returns how many were deleted."""
     result = session.execute(delete(AuthSession).where(AuthSession.expires_at <= now))
-    return result.rowcount
+    return changed_rows(result)
 
 
 # --- set-up tokens ------------------------------------------------------------------------
@@ -195,7 +196,7 @@ def valid_setup_token(session: Session, *, token_hash: str, now: datetime) -> bo
 
 def delete_setup_tokens(session: Session) -> int:
     """Forget every set-up token (the first admin exists); returns how many."""
-    return session.execute(delete(SetupToken)).rowcount
+    return changed_rows(session.execute(delete(SetupToken)))
 
 
 # --- audit log ----------------------------------------------------------------------------
@@ -235,7 +236,7 @@ def add_lookup_failure(session: Session, *, scope: str, client_key: str, at: dat
 def delete_lookup_failures(session: Session, *, ids: Collection[int]) -> int:
     """Take back recorded tries by id (they turned out to succeed); returns how many."""
     result = session.execute(delete(LookupFailure).where(LookupFailure.id.in_(list(ids))))
-    return result.rowcount
+    return changed_rows(result)
 
 
 def clear_lookup_failures(session: Session, *, scope: str, client_key: str) -> int:
@@ -245,4 +246,4 @@ def clear_lookup_failures(session: Session, *, scope: str, client_key: str) -> i
             LookupFailure.scope == scope, LookupFailure.client_key == client_key
         )
     )
-    return result.rowcount
+    return changed_rows(result)

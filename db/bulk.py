@@ -79,9 +79,9 @@ class TallySums:
                 entry[0] += 1
                 entry[1] += value
                 entry[2] += value * value
-        for item_id, value in response.answers.items():
-            if value is not None:
-                answers[item_id, NOT_APPLICABLE_VALUE if value == NOT_APPLICABLE else value] += 1
+        for item_id, answer in response.answers.items():
+            if answer is not None:
+                answers[item_id, NOT_APPLICABLE_VALUE if answer == NOT_APPLICABLE else answer] += 1
 
 
 def insert_responses(session: Session, *, responses: Sequence[NewResponse],
@@ -94,7 +94,7 @@ def insert_responses(session: Session, *, responses: Sequence[NewResponse],
     if not responses:
         return []
     answer_rows = [_answers_of(r) for r in responses]  # check every value before writing anything
-    table: Table = Response.__table__  # type: ignore[assignment]
+    table: Table = Response.__table__
     rows = [{"submission_token": r.submission_token, "respondent_id": None, "instrument_id": r.instrument_id,
              "instrument_version": r.instrument_version, "instrument_hash": r.instrument_hash,
              "language": r.language, "intervention": r.intervention, "role": r.role,
@@ -104,9 +104,9 @@ def insert_responses(session: Session, *, responses: Sequence[NewResponse],
     returned = session.execute(insert(table).returning(table.c.id, table.c.submission_token), rows)
     id_of = {token: response_id for response_id, token in returned}
     ids = [id_of[r.submission_token] for r in responses]
-    _insert_many(session, ResponseAnswer.__table__, _ANSWER_COLUMNS,  # type: ignore[arg-type]
+    _insert_many(session, ResponseAnswer.__table__, _ANSWER_COLUMNS,
                  [(rid, *row) for rid, answers in zip(ids, answer_rows) for row in answers])
-    _insert_many(session, ResponseScore.__table__, _SCORE_COLUMNS,  # type: ignore[arg-type]
+    _insert_many(session, ResponseScore.__table__, _SCORE_COLUMNS,
                  [(rid, key, value, status) for rid, r in zip(ids, responses)
                   for key, (value, status) in r.scores.items()])
     for response in responses:
@@ -120,12 +120,12 @@ def add_tallies(session: Session, *, tallies: TallySums) -> None:
         return
     cells = sorted(tallies.cells.items())
     keys = ("organisation_id", "team_id", "round_id", "role")
-    add_counts(session, ResponseTally.__table__,  # type: ignore[arg-type]
+    add_counts(session, ResponseTally.__table__,
                [{**dict(zip(keys, cell)), "n": sums[0]} for cell, sums in cells])
-    add_counts(session, ScoreTally.__table__,  # type: ignore[arg-type]
+    add_counts(session, ScoreTally.__table__,
                [{**dict(zip(keys, cell)), "key": key, "n": n, "total": total, "total_sq": total_sq}
                 for cell, sums in cells for key, (n, total, total_sq) in sorted(sums[1].items())])
-    add_counts(session, AnswerTally.__table__,  # type: ignore[arg-type]
+    add_counts(session, AnswerTally.__table__,
                [{**dict(zip(keys, cell)), "item_id": item, "value": value, "count": n}
                 for cell, sums in cells for (item, value), n in sorted(sums[2].items())])
 
@@ -149,7 +149,7 @@ def count_responses(session: Session, *, organisation_id: int | None = None) -> 
 
 
 def _answers_of(response: NewResponse) -> list[tuple[str, int | None, bool]]:
-    rows = []
+    rows: list[tuple[str, int | None, bool]] = []
     for item_id, value in response.answers.items():
         if value is None:
             continue

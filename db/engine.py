@@ -13,7 +13,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url, text
+from sqlalchemy import URL, Connection, CursorResult, Engine, Result, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -81,10 +81,21 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+def changed_rows(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE matched. Session.execute is typed as giving any Result; for
+    these statements it gives a CursorResult, the kind that knows the count."""
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"not the result of an UPDATE or DELETE: {type(result).__name__}")
+    return result.rowcount
+
+
 def _sqlite_pragma(connection: Connection, pragma: str) -> None:
     # Straight to the driver: a SQLAlchemy execute would BEGIN first, and these pragmas are
     # no-ops inside a transaction.
-    connection.connection.dbapi_connection.execute(f"PRAGMA {pragma}")  # type: ignore[union-attr]
+    driver = connection.connection.driver_connection
+    if driver is None:
+        raise DatabaseError("the database connection is closed")
+    driver.execute(f"PRAGMA {pragma}")
 
 
 def _is_sqlite_memory(url: URL) -> bool:

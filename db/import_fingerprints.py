@@ -23,7 +23,7 @@ def imported_before(session: Session, *, fingerprints: Sequence[str]) -> dict[st
         query = (select(Response.import_fingerprint, func.min(Response.created_at))
                  .where(Response.import_fingerprint.in_(unique[start:start + _CHUNK]))
                  .group_by(Response.import_fingerprint))
-        found.update({fingerprint: at for fingerprint, at in session.execute(query)})
+        found.update({fingerprint: at for fingerprint, at in session.execute(query) if fingerprint is not None})
     return found
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -18,6 +18,7 @@ from sqlalchemy import (
     MetaData,
     SmallInteger,
     String,
+    Table,
     TypeDecorator,
     UniqueConstraint,
     text,
@@ -73,6 +74,9 @@ class UTCDateTime(TypeDecorator[datetime]):
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}
+    if TYPE_CHECKING:
+        # Every model here maps one table (SQLAlchemy types __table__ as any FromClause).
+        __table__: ClassVar[Table]
 
 
 class Respondent(Base):

@@ -55,7 +55,7 @@ def add_counts(session: Session | Connection, table: Table, rows: Sequence[Row])
         session.execute(_upsert_adding(dialect, table), list(rows))
 
 
-def dialect_insert(executor: Session | Connection, target: Any) -> Insert:
+def dialect_insert(executor: Session | Connection, target: Any) -> sqlite.Insert | postgresql.Insert:
     """SQLite's or PostgreSQL's own INSERT (with ON CONFLICT) for a table or mapped class."""
     return _insert_builder(_dialect(executor))(target)
 
@@ -69,8 +69,11 @@ def copy_rows(connection: Connection, table: Table, columns: Sequence[str], rows
     quote = dialect.identifier_preparer.quote
     statement = f"COPY {quote(table.name)} ({', '.join(map(quote, columns))}) FROM STDIN"
     driver_error = dialect.loaded_dbapi.Error
+    driver = connection.connection.driver_connection
+    if driver is None:
+        raise DatabaseError("the database connection is closed")
     try:
-        with connection.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
+        with driver.cursor() as cursor:
             with cursor.copy(statement) as copy:
                 if not any(processors):
                     for row in rows:

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from db.engine import changed_rows
 from db.errors import DraftNotFound, InvalidRecord
 from db.models import Draft, Response, ResponseAnswer, ResponseScore
 from db.multirow import dialect_insert, insert_rows
@@ -95,7 +96,7 @@ def add_response(
             .values(submitted_response_id=response.id)
             .execution_options(synchronize_session="evaluate")
         )
-        if marked.rowcount != 1:  # type: ignore[attr-defined]
+        if changed_rows(marked) != 1:
             raise DraftNotFound(draft_token)
     # The tallies last: their cell's rows stay locked until commit, so concurrent writers of one
     # team wait for each other only as long as these upserts and the commit take.
@@ -160,12 +161,13 @@ def load_answers_and_scores(
             ResponseAnswer.not_applicable,
         ).where(ResponseAnswer.response_id.in_(chunk))
         for rid, item_id, value, not_applicable in session.execute(answer_query):
-            loaded[rid][0][item_id] = NOT_APPLICABLE if not_applicable else value
+            # value is NULL exactly when not applicable (the answered_or_na check)
+            loaded[rid][0][item_id] = NOT_APPLICABLE if not_applicable or value is None else value
         score_query = select(
             ResponseScore.response_id, ResponseScore.key, ResponseScore.value, ResponseScore.status
         ).where(ResponseScore.response_id.in_(chunk))
-        for rid, key, value, status in session.execute(score_query):
-            loaded[rid][1][key] = (value, status)
+        for rid, key, score, status in session.execute(score_query):
+            loaded[rid][1][key] = (score, status)
     return loaded
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Select, delete, exists, or_, select
 from sqlalchemy.orm import Session
 
 from db.account_models import AuthSession
+from db.engine import changed_rows
 from db.models import (
     Draft,
     LookupFailure,
@@ -173,5 +174,5 @@ def _organisations_of(session: Session, condition: ColumnElement[bool]) -> set[i
 
 
 def _delete(session: Session, model: type, *conditions: ColumnElement[bool]) -> int:
-    result = session.execute(delete(model).where(*conditions), execution_options={"synchronize_session": False})
-    return int(result.rowcount or 0)
+    return changed_rows(session.execute(delete(model).where(*conditions),
+                                        execution_options={"synchronize_session": False}))

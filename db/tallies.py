@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Table, case, delete, func, insert, select, text
+from sqlalchemy import ColumnElement, SQLColumnExpression, Table, case, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from db.models import Response, ResponseAnswer, ResponseScore
@@ -81,14 +81,14 @@ class ScoreCell(NamedTuple):
 
 
 class AnswerCell(NamedTuple):
-    """How many of a cell's responses gave `value` (0 = not applicable) to an item."""
+    """How many of a cell's responses (n) gave `value` (0 = not applicable) to an item."""
 
     team_id: int
     round_id: int
     role: str | None
     item_id: str
     value: int
-    count: int
+    n: int   # not "count", which would hide tuple.count
 
 
 _CELL_COLUMNS = ("organisation_id", "team_id", "round_id", "role")
@@ -96,9 +96,9 @@ _CELL_COLUMNS = ("organisation_id", "team_id", "round_id", "role")
 # of a cell takes that cell's response_tally row first, so writers of one cell queue up there
 # instead of deadlocking on PostgreSQL.
 _TALLY_TABLES: tuple[Table, ...] = (
-    ResponseTally.__table__,  # type: ignore[assignment]
-    ScoreTally.__table__,  # type: ignore[assignment]
-    AnswerTally.__table__,  # type: ignore[assignment]
+    ResponseTally.__table__,
+    ScoreTally.__table__,
+    AnswerTally.__table__,
 )
 
 
@@ -133,9 +133,9 @@ def add_to_tallies(
         {**cell, "item_id": item_id, "value": value, "count": 1}
         for item_id, value in sorted(answer_values.items())
     ]
-    add_counts(session, ResponseTally.__table__, [{**cell, "n": 1}])  # type: ignore[arg-type]
-    add_counts(session, ScoreTally.__table__, score_rows)  # type: ignore[arg-type]
-    add_counts(session, AnswerTally.__table__, answer_rows)  # type: ignore[arg-type]
+    add_counts(session, ResponseTally.__table__, [{**cell, "n": 1}])
+    add_counts(session, ScoreTally.__table__, score_rows)
+    add_counts(session, AnswerTally.__table__, answer_rows)
 
 
 def rebuild_tallies(session: Session, *, organisation_id: int | None = None) -> int:
@@ -154,7 +154,7 @@ def rebuild_tallies(session: Session, *, organisation_id: int | None = None) -> 
             query = query.where(table.c.organisation_id == organisation_id)
         session.execute(query)
 
-    attributed = Response.organisation_id.is_not(None)
+    attributed: ColumnElement[bool] = Response.organisation_id.is_not(None)
     if organisation_id is not None:
         attributed = Response.organisation_id == organisation_id
     cell = (
@@ -196,7 +196,7 @@ def rebuild_tallies(session: Session, *, organisation_id: int | None = None) -> 
     return int(session.scalar(total) or 0)
 
 
-def _alignment_bin_of(value: ColumnElement[Any]) -> ColumnElement[Any]:
+def _alignment_bin_of(value: SQLColumnExpression[float | None]) -> ColumnElement[Any]:
     # A CASE ladder rather than arithmetic: CAST rounds on PostgreSQL and truncates on SQLite.
     upper_edges = ALIGNMENT_BIN_EDGES[1:]
     return case(

@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from db.engine import changed_rows
+from db.errors import DatabaseError
 from db.locking import locked
 from db.models import Draft, Response
 from db.workshop_models import (
@@ -77,7 +79,7 @@ def move_shown_count(session: Session, session_id: int, round_no: int, *, seen: 
         .where(WorkshopRound.session_id == session_id, WorkshopRound.round_no == round_no,
                WorkshopRound.shown_count == seen)
         .values(shown_count=to))
-    return result.rowcount == 1
+    return changed_rows(result) == 1
 
 
 def participant_by_device(session: Session, session_id: int, device_hash: str) -> WorkshopParticipant | None:
@@ -221,8 +223,10 @@ def tied_pictures(session: Session, *, organisation_id: int, round_ids: Collecti
     tied = session.execute(select(WorkshopSession.id, WorkshopSession.team_id, WorkshopSession.round_id).where(
         WorkshopSession.organisation_id == organisation_id, WorkshopSession.round_id.in_(sorted(round_ids)))
         .order_by(WorkshopSession.id)).all()
-    out = []
+    out: list[tuple[int, tuple[int, int, None], list[WorkshopRelease]]] = []
     for session_id, team_id, round_id in tied:
+        if team_id is None or round_id is None:   # the tied_all_or_none check rules this out
+            raise DatabaseError(f"workshop session {session_id} is tied to a round without a team")
         releases = picture_releases(session, session_id, TIED_ROUND)
         if releases:
             # A workshop's questionnaire gives no role: its counted responses lie in the cell without one.

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Set as AbstractSet
+from typing import Any, TypeGuard
 
 from .model import ELEMENTS, SIDES
 
@@ -46,7 +47,8 @@ class Checker:
             return {}
         return value
 
-    def keys(self, data: dict, allowed: set[str], where: str, optional: set[str] = frozenset()) -> None:
+    def keys(self, data: dict, allowed: AbstractSet[str], where: str, optional: AbstractSet[str] = frozenset()
+             ) -> None:
         for key in data:
             if key not in allowed:
                 self.add(where, str(key), f"unknown key (allowed: {', '.join(sorted(allowed))})")
@@ -242,11 +244,13 @@ def _check_pairs(c: Checker, value: Any, domains: dict[str, str], item_ids: set[
         where = f"value pair '{entry.get('domain', f'#{index}')}'"
         c.keys(entry, PAIR_KEYS, where)
         domain = entry.get("domain")
-        if domains.get(domain) != "value":
+        if not isinstance(domain, str) or domains.get(domain) != "value":
+            # not a str: a list or mapping here would be unhashable for the lookups below
             c.add(where, "domain", f"'{domain}' is not a domain with side 'value'")
         elif domain in seen_domains:
             c.add(where, "domain", "has a second pair")
-        seen_domains.add(domain)
+        else:
+            seen_domains.add(domain)
         for part in ("importance", "support"):
             question = c.mapping(entry.get(part), where, part)
             if question:
@@ -310,8 +314,12 @@ def _check_bands(c: Checker, value: Any) -> None:
         c.text(entry, "text", f"alignment band '{band}'")
     lo = bands.get("misaligned", {}).get("max") if isinstance(bands.get("misaligned"), dict) else None
     hi = bands.get("aligned", {}).get("min") if isinstance(bands.get("aligned"), dict) else None
-    if not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (lo, hi)) or not -100 <= lo < hi <= 100:
+    if not (_is_number(lo) and _is_number(hi) and -100 <= lo < hi <= 100):
         c.add("alignment_bands", "min", "need misaligned max < aligned min, both within -100..100")
+
+
+def _is_number(value: Any) -> TypeGuard[int | float]:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _check_forms(c: Checker, value: Any, items: Any, pairs: Any, domains: dict[str, str]) -> None:
@@ -350,9 +358,9 @@ def _pair_partners(pairs: Any) -> dict[str, str]:
     partner: dict[str, str] = {}
     for pair in pairs if isinstance(pairs, list) else []:
         parts = [pair.get(part) if isinstance(pair, dict) else None for part in ("importance", "support")]
-        ids = [p.get("id") if isinstance(p, dict) else None for p in parts]
-        if all(isinstance(i, str) for i in ids):
-            partner[ids[0]], partner[ids[1]] = ids[1], ids[0]
+        importance, support = (p.get("id") if isinstance(p, dict) else None for p in parts)
+        if isinstance(importance, str) and isinstance(support, str):
+            partner[importance], partner[support] = support, importance
     return partner
 
 

@@ -15,7 +15,8 @@
 #    when missing) and exports VM_TEST_POSTGRES_URL, so the database and
 #    service tests run on PostgreSQL as well as SQLite; it is stopped and
 #    removed on exit (VM_ALLOW_SKIP_POSTGRES=1: SQLite only when missing);
-# 4. runs `python -m pytest` with the arguments given (not exec: the EXIT trap
+# 4. runs ruff (lint and format check), lint-imports and mypy (pyproject.toml), then
+#    `python -m pytest` with the arguments given (not exec: the EXIT trap
 #    must still stop the server).
 # The exit code is pytest's, except that "no tests collected" (5) is a failure.
 source "$(dirname "${BASH_SOURCE[0]}")/_venv.sh"
@@ -63,48 +64,18 @@ ensure_libreoffice() {
 }
 ensure_libreoffice
 
-# PostgreSQL: a throwaway cluster (initdb + pg_ctl) in a temporary folder, listening on
-# 127.0.0.1 on a free port; its URL goes to the tests as VM_TEST_POSTGRES_URL, and the
-# EXIT trap stops it and removes the folder. A URL already in VM_TEST_POSTGRES_URL is
-# used as it is (no cluster is started).
+# PostgreSQL: a throwaway cluster (scripts/pg_cluster.py: initdb + pg_ctl in a temporary folder,
+# 127.0.0.1 on a free port, durability off); its URL goes to the tests as VM_TEST_POSTGRES_URL, and
+# the EXIT trap stops it and removes the folder (after Ctrl-C too). A URL already in
+# VM_TEST_POSTGRES_URL is used as it is (no cluster is started).
 PG_DIR=""
-PG_BIN=""
-PG_USER=vm_test
-PG_DB=vm_test
 
-find_pg_bin() {
-    local dir
-    for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
-        if [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ]; then
-            echo "$dir"
-            return 0
-        fi
-    done
-    return 1
-}
-
-# initdb refuses to run as root: then the cluster belongs to the `postgres` user.
-as_pg_owner() {
-    if [ "$(id -u)" = 0 ]; then
-        runuser -u postgres -- "$@"
-    else
-        "$@"
-    fi
-}
+pg_cluster() { (cd "$REPO_ROOT" && "$VENV_PY" -m scripts.pg_cluster "$@"); }
 
 stop_postgres() {
     [ -n "$PG_DIR" ] || return 0
-    if [ -f "$PG_DIR/data/postmaster.pid" ]; then
-        as_pg_owner "$PG_BIN/pg_ctl" stop -D "$PG_DIR/data" -m fast -w >/dev/null 2>&1 \
-            || log "warning: pg_ctl stop failed; see $PG_DIR/server.log"
-    fi
-    rm -rf "$PG_DIR"
-    log "PostgreSQL stopped, $PG_DIR removed"
+    pg_cluster remove "$PG_DIR" || log "warning: could not stop the PostgreSQL server in $PG_DIR"
     PG_DIR=""
-}
-
-free_port() {
-    "$VENV_PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
 setup_postgres() {
@@ -112,42 +83,34 @@ setup_postgres() {
         log "using the PostgreSQL database given in VM_TEST_POSTGRES_URL"
         return 0
     fi
-    if ! PG_BIN=$(find_pg_bin); then
+    if ! pg_cluster bin-dir >/dev/null; then
         if [ "${VM_ALLOW_SKIP_POSTGRES:-}" = 1 ]; then
             log "PostgreSQL missing; VM_ALLOW_SKIP_POSTGRES=1, tests run on SQLite only"
             return 0
         fi
         apt_install postgresql "the PostgreSQL runs of the tests"
-        PG_BIN=$(find_pg_bin) || die "apt-get install postgresql did not provide initdb and pg_ctl"
+        pg_cluster bin-dir >/dev/null || die "apt-get install postgresql did not provide initdb and pg_ctl"
     fi
-    if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then
-        die "running as root, but there is no 'postgres' user to own the test cluster (initdb refuses root)"
-    fi
-    local port
-    port=$(free_port)
     PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/vm-test-pg.XXXXXX")
     trap stop_postgres EXIT
     trap 'exit 130' INT
     trap 'exit 143' TERM
-    if [ "$(id -u)" = 0 ]; then
-        chown postgres: "$PG_DIR"
-    fi
-    as_pg_owner "$PG_BIN/initdb" -D "$PG_DIR/data" -U "$PG_USER" --auth=trust \
-        --encoding=UTF8 --no-locale >"$PG_DIR/initdb.log" 2>&1 \
-        || { cat "$PG_DIR/initdb.log" >&2; die "initdb failed"; }
-    # Test data is thrown away, so durability settings are off.
-    as_pg_owner "$PG_BIN/pg_ctl" start -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-        >/dev/null || { cat "$PG_DIR/server.log" >&2; die "the PostgreSQL server did not start"; }
-    "$PG_BIN/createdb" -h 127.0.0.1 -p "$port" -U "$PG_USER" "$PG_DB" \
-        || die "createdb $PG_DB failed"
-    export VM_TEST_POSTGRES_URL="postgresql+psycopg://$PG_USER@127.0.0.1:$port/$PG_DB"
-    log "PostgreSQL $("$PG_BIN/pg_ctl" --version | awk '{print $3}') started in $PG_DIR;" \
-        "VM_TEST_POSTGRES_URL=$VM_TEST_POSTGRES_URL"
+    local url
+    url=$(pg_cluster start "$PG_DIR" --user vm_test --database vm_test) \
+        || die "the throwaway PostgreSQL server did not start"
+    export VM_TEST_POSTGRES_URL="$url"
+    log "VM_TEST_POSTGRES_URL=$VM_TEST_POSTGRES_URL"
 }
 setup_postgres
 
-log "setup done in $((SECONDS - START))s; running pytest"
+log "setup done in $((SECONDS - START))s; checking lint, format, import contracts and types"
+# The checks configured in pyproject.toml, before the tests (VM_SKIP_CHECKS=1 skips them, e.g. for -k runs).
+if [ "${VM_SKIP_CHECKS:-}" != 1 ]; then
+    (cd "$REPO_ROOT" && "$VENV_DIR/bin/ruff" check --quiet . && "$VENV_DIR/bin/ruff" format --check --quiet . \
+        && "$VENV_DIR/bin/lint-imports" --no-cache && "$VENV_DIR/bin/mypy") \
+        || die "a check failed (ruff, ruff format, lint-imports or mypy; see above)"
+fi
+log "checks done after $((SECONDS - START))s; running pytest"
 cd "$REPO_ROOT"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 set +e

@@ -9,16 +9,17 @@ from babel.numbers import format_decimal
 
 
 @cache
-def _locale(language: str) -> Locale:
+def babel_locale(language: str) -> Locale:
+    """The language's Babel locale, parsed once ("en", "nl")."""
     return Locale.parse(language)
 
 
-def plural_category(count: int, language: str) -> str:
+def plural_category(count: int | float, language: str) -> str:
     """The language's plural category of `count` by the CLDR rules (Babel): "one" or "other" in
     English and Dutch (other languages also have "few", "many", ...)."""
-    return _locale(language).plural_form(abs(count))
+    return babel_locale(language).plural_form(abs(count))
 
 
-def format_count(count: int, language: str) -> str:
+def format_count(count: int | float, language: str) -> str:
     """A whole number as the language writes it: 1,250 in English, 1.250 in Dutch."""
-    return format_decimal(count, locale=_locale(language))
+    return format_decimal(count, locale=babel_locale(language))

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 from sqlalchemy import Engine
@@ -22,6 +23,8 @@ class Runtime:
     sessions: sessionmaker[Session]
     banks: dict[str, Instrument]     # by content hash, the banks' derived forms included
     instrument: Instrument           # offered for new assessments
+    # Set once this process has seen an active admin in the database (services.accounts.auth.needs_first_admin).
+    admin_seen: threading.Event = field(default_factory=threading.Event, repr=False, compare=False)
 
     def bank(self, content_hash: str) -> Instrument:
         """The instrument version a response was answered on."""

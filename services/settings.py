@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -162,12 +163,17 @@ class Settings(BaseSettings):
     def _address_list(cls, value: object) -> object:
         if isinstance(value, str):
             value = [part.strip() for part in value.split(",") if part.strip()]
-        for entry in value or ():
+        elif value is None:
+            value = ()
+        elif not isinstance(value, Iterable):
+            raise ValueError("must be a comma-separated list of IP addresses or networks")
+        entries = tuple(value)
+        for entry in entries:
             try:
                 ipaddress.ip_network(str(entry), strict=False)
             except ValueError:
                 raise ValueError(f"'{entry}' is not an IP address or network (e.g. 10.0.0.0/8)") from None
-        return tuple(value or ())
+        return entries
 
     @field_validator("sso_allow", mode="before")
     @classmethod

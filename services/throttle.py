@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from db import repository
+from db import lookup_failures as db_lookup_failures
 
 
 @dataclass(frozen=True)
@@ -54,17 +54,18 @@ def recent_misses(session: Session, policy: ThrottlePolicy, *, scope: str, clien
                   now: datetime) -> list[datetime]:
     """The key's misses within the window; the key stays locked until the caller's transaction ends
     (as in check_allowed)."""
-    repository.lock_failures_of(session, scope=scope, client_key=client_key)
-    return repository.recent_failures(session, scope=scope, client_key=client_key, since=now - policy.window)
+    db_lookup_failures.lock_failures_of(session, scope=scope, client_key=client_key)
+    return db_lookup_failures.recent_failures(session, scope=scope, client_key=client_key, since=now - policy.window)
 
 
 def check_allowed(session: Session, policy: ThrottlePolicy, *, scope: str, client_key: str, now: datetime) -> int:
     """Seconds this key must still wait; the key's count stays locked until the caller's transaction ends,
     so the caller records its miss in that transaction before the next try counts."""
-    repository.lock_failures_of(session, scope=scope, client_key=client_key)
-    failures = repository.recent_failures(session, scope=scope, client_key=client_key, since=now - policy.window)
+    db_lookup_failures.lock_failures_of(session, scope=scope, client_key=client_key)
+    failures = db_lookup_failures.recent_failures(session, scope=scope, client_key=client_key,
+                                                  since=now - policy.window)
     return wait_seconds(policy, failures, now)
 
 
 def record_miss(session: Session, *, scope: str, client_key: str, now: datetime) -> None:
-    repository.record_lookup_failure(session, scope=scope, client_key=client_key, at=now)
+    db_lookup_failures.record_lookup_failure(session, scope=scope, client_key=client_key, at=now)

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 import streamlit as st
 
 from app_pages import paths, shell, staff
+from app_pages.admin import form_actions
 from app_pages.shell import plain, t
 from services.accounts import auth, management, names, passwords
 from services.accounts.management import AccountRow
@@ -20,6 +21,7 @@ from services.errors import (
     Unavailable,
     WeakPassword,
 )
+from services.formatting import format_datetime
 
 runtime = shell.runtime_or_stop()
 language = shell.current_language()
@@ -58,8 +60,9 @@ def scope_text(scope: tuple[ScopeName, ...], shown: Callable[[str], str] = str) 
 LABELLED_DETAILS = ("headcount", "person_on_device", "device_limit", "identical_answers", "within_minutes")
 
 
-def when(moment) -> str:
-    return f"{moment:%d-%m-%Y %H:%M}" if moment is not None else t("accounts.never")
+def when_or_never(moment) -> str:
+    """A stored moment in a UTC column (the headers say so), or "never"."""
+    return format_datetime(moment, language) if moment is not None else t("accounts.never")
 
 
 def account_label(row: AccountRow) -> str:
@@ -147,19 +150,29 @@ def scope_from_state(prefix: str) -> dict[int, list[int] | None]:
 
 
 def create_account() -> None:
+    with form_actions.one_at_a_time():
+        _create_account()
+
+
+def _create_account() -> None:
     role, username = st.session_state.get(NEW_ROLE) or "manager", st.session_state.get(NEW_USERNAME, "")
     password, repeated = take_passwords(NEW_PASSWORD, NEW_REPEAT)
+    # The second click of a double click still carries the name and passwords (the emptied form has not
+    # reached the browser yet): it would only be told that the name is taken.
+    if form_actions.second_click(NEW, (NEW_ROLE, NEW_USERNAME)):
+        return
     if password != repeated:
         staff.notify("error", "staff.passwords_differ")
         return
+    seen, outcome = form_actions.fingerprint(NEW, (NEW_ROLE, NEW_USERNAME)), form_actions.last_outcome()
     scope = {} if role == "admin" else scope_from_state(NEW)
+    role_label = role_name(role)   # before the work: after it, the outcome is kept first (form_actions.done)
     if perform(lambda actor: management.create_account(runtime, actor, role=role, username=username,
                                                      password=password, scope=scope),
                lambda exc: refusal(exc, password=password, username=username, role=role, scope=scope)):
-        st.session_state[NEW_USERNAME] = ""
-        st.session_state[f"{NEW}-orgs"] = []
-        staff.notify("success", "accounts.created", username=plain(auth.normalise_username(username)),
-                     role=role_name(role))
+        form_actions.done(outcome, seen, ("accounts.created", {"username": plain(auth.normalise_username(username)),
+                                                               "role": role_label}),
+                          {NEW_USERNAME: "", f"{NEW}-orgs": []})
 
 
 def change_scope(row: AccountRow) -> None:
@@ -196,8 +209,8 @@ def accounts_table(listing: list[names.AccountListing]) -> None:
                    t("accounts.col_sees"): scope_text(item.scope),
                    t("accounts.col_status"): t("accounts.active" if item.row.active else "accounts.inactive"),
                    t("accounts.col_sign_in"): t("accounts.by_password" if item.row.has_password else "accounts.by_sso"),
-                   t("accounts.col_created"): when(item.row.created_at),
-                   t("accounts.col_last_sign_in"): when(item.row.last_login_at)}
+                   t("accounts.col_created"): when_or_never(item.row.created_at),
+                   t("accounts.col_last_sign_in"): when_or_never(item.row.last_login_at)}
                   for item in listing], hide_index=True, width="stretch")
 
 
@@ -216,7 +229,8 @@ def scope_inputs(prefix: str, choices: list[OrganisationChoice], current: Mappin
         name, teams = plain(by_id[org_id].name), dict(by_id[org_id].teams)
         if st.checkbox(t("accounts.limit_teams", organisation=name), value=current.get(org_id) is not None,
                        key=f"{prefix}-limit-{org_id}", disabled=not teams, help=t("accounts.limit_teams_help")):
-            st.multiselect(t("accounts.teams_of", organisation=name), options=list(teams), format_func=teams.get,
+            st.multiselect(t("accounts.teams_of", organisation=name), options=list(teams),
+                           format_func=teams.__getitem__,
                            default=sorted(t_id for t_id in current.get(org_id) or () if t_id in teams) or None,
                            key=f"{prefix}-teams-{org_id}", placeholder=t("accounts.teams_placeholder"))
 
@@ -273,7 +287,7 @@ def edit_account(row: AccountRow, scope: tuple[ScopeName, ...], choices: list[Or
 
 def audit_table(lines: list[names.AuditLine]) -> None:
     st.caption(t("accounts.audit_lead"))
-    st.dataframe([{t("accounts.col_when"): when(line.at),
+    st.dataframe([{t("accounts.col_when"): when_or_never(line.at),
                    t("accounts.col_who"): line.actor or t("accounts.audit_system"),
                    t("accounts.col_what"): action_label(line.action),
                    t("accounts.col_details"): detail_text(line)}

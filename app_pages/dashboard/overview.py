@@ -42,8 +42,8 @@ def read_filters(organisations, problems: list[str]) -> dashboard.Filters:
     """The filters asked for, each parsed on its own; a part that cannot be used is noted and dropped."""
     org_ids = [o.id for o in organisations]
     org_id = whole_number(asked("org")) if asked("org") is not None else org_ids[0]
-    foreign = org_id not in org_ids
-    if foreign:
+    foreign = org_id not in org_ids   # also when the link's org is no whole number (None)
+    if foreign or org_id is None:
         # Another organisation's team or round ids would only lead to more refusals: drop them too.
         problems.append(t("dashboard.link.organisation"))
         org_id = org_ids[0]
@@ -63,10 +63,18 @@ def read_filters(organisations, problems: list[str]) -> dashboard.Filters:
                            role=role, round_id=values["round"])
 
 
+@st.cache_resource(show_spinner=False)
+def context_reuse(database_url: str) -> dashboard.ContextReuse:
+    """One per database and server process, shared by its sessions: it holds organisations' reads, never a
+    view (see ContextReuse); a filter change reads and decides the organisation again only when it changed."""
+    return dashboard.ContextReuse()
+
+
 def load(filters: dashboard.Filters, problems: list[str]) -> dashboard.DashboardView:
     """The view for `filters`; a choice the service refuses is named, and the organisation shown instead."""
+    reuse = context_reuse(runtime.settings.database_url)
     try:
-        return dashboard.dashboard(runtime, account, filters, language=language)
+        return dashboard.dashboard(runtime, account, filters, language=language, reuse=reuse)
     except NotAuthorised:
         problems.append(t("dashboard.link.no_access"))
     except (NotFound, InvalidInput):
@@ -74,7 +82,7 @@ def load(filters: dashboard.Filters, problems: list[str]) -> dashboard.Dashboard
     fallback = dashboard.Filters(filters.organisation_id,
                                team_id=dashboard.default_team(runtime, account, filters.organisation_id))
     try:
-        return dashboard.dashboard(runtime, account, fallback, language=language)
+        return dashboard.dashboard(runtime, account, fallback, language=language, reuse=reuse)
     except (NotAuthorised, NotFound, InvalidInput):
         st.error(t("staff.no_access"))
         st.stop()
@@ -107,7 +115,7 @@ def filter_row(view: dashboard.DashboardView, organisations) -> None:
     columns = st.columns(5 if len(organisations) > 1 else 4)
     if len(organisations) > 1:
         names = {o.id: o.label for o in organisations}
-        columns[0].selectbox(t("dashboard.filter.org"), list(names), format_func=names.get, key=KEYS["org"],
+        columns[0].selectbox(t("dashboard.filter.org"), list(names), format_func=names.__getitem__, key=KEYS["org"],
                              on_change=organisation_changed)
     team_col, intervention_col, round_col, role_col = columns[-4:]
     team_col.selectbox(t("dashboard.filter.team"), team_ids, key=KEYS["team"],

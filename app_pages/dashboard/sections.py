@@ -2,21 +2,25 @@
 
 Every chart comes with a plain summary and a table (shell.show_chart). A group that is withheld or has
 no responses shows its status in words and never a number.
+
+The detail is in tabs of which only the chosen one is built and drawn (a dashboard drawing every chart at
+once took seconds in the browser); choosing a tab reruns only that part of the page (a fragment).
 """
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
 
 import streamlit as st
 
-from app_pages import shell
+from app_pages import shell, staff
 from app_pages.shell import plain, t
 from services.accounts import authorisation
 from services.dashboard import charts, team_charts
 from services.dashboard import files as dashboard_files
 from services.dashboard.view import LEAST_ALIGNED, MISALIGNED, SPLIT_VIEW
-from services.formatting import format_score
+from services.formatting import format_date, format_score
 
 
 def render(runtime, account, view, language: str) -> None:
@@ -24,7 +28,7 @@ def render(runtime, account, view, language: str) -> None:
     overview(view, language)
     if view.round_open:
         chosen = next(r for r in view.options.rounds if r.id == view.filters.round_id)
-        st.info(t("dashboard.round_open", round=plain(chosen.name), date=f"{chosen.closes_at:%d-%m-%Y}"))
+        st.info(t("dashboard.round_open", round=plain(chosen.name), date=format_date(chosen.closes_at, language)))
         open_rounds(view)
         return
     exports(runtime, account, view)
@@ -35,20 +39,66 @@ def render(runtime, account, view, language: str) -> None:
     else:
         st.subheader(t("dashboard.selection.heading"))
         status = charts.group_status(view.selection, view.k, language)
-        if view.selection.decision.empty:
+        if view.team_not_invited:
+            team = chosen_name(view.options.teams, view.filters.team_id)
+            st.info(t("dashboard.selection.not_invited", team=plain(team),
+                      round=plain(chosen_name(view.options.rounds, view.filters.round_id))))
+        elif view.selection.decision.empty:
             st.info(t("dashboard.selection.empty"))
         else:
-            st.warning(t("dashboard.selection.withheld", status=status))
-    heatmap(view, language)
-    if view.selection.shown:
-        answers(view, language)
-        compassion(view, language)
-    trends(view, language)
-    participation(view, language)
+            # A manager limited to some teams is not offered "all teams": say what they can choose.
+            key = "withheld" if view.options.all_teams_allowed else "withheld_limited"
+            st.warning(t(f"dashboard.selection.{key}", status=status))
+    details(runtime, view, language)
+    open_rounds(view)
+
+
+# The same tabs whatever the selection shows: the chosen tab stays chosen when the filters change.
+DETAIL_TABS = ("teams", "statements", "over_time", "participation", "agreement")
+
+
+@st.fragment
+def details(runtime, view, language: str) -> None:
+    """The detail, one tab at a time: only the chosen tab's charts are built and sent to the browser."""
+    still_allowed(runtime, view)
+    draw = {"teams": heatmap, "statements": statements, "over_time": trends, "participation": participation,
+            "agreement": agreement_and_reliability}
+    tabs = st.tabs([t(f"dashboard.tabs.{name}") for name in DETAIL_TABS], key="dash-tab", on_change="rerun")
+    for tab, name in zip(tabs, DETAIL_TABS):
+        if tab.open:
+            with tab:
+                draw[name](view, language)
+
+
+def still_allowed(runtime, view) -> None:
+    """A tab chosen reruns only the fragment, not the page's checks: the account is checked again, and the
+    whole page runs again (showing the sign-in or the refusal) when it may no longer see this view."""
+    account = staff.recheck_account(runtime, "dashboard")
+    if not authorisation.can(account, "dashboard", "view", view.organisation_id, view.filters.team_id):
+        st.rerun(scope="app")
+
+
+def statements(view, language: str) -> None:
+    if not view.selection.shown:
+        st.subheader(t("dashboard.likert.heading"))
+        st.caption(charts.group_status(view.selection, view.k, language))
+        return
+    answers(view, language)
+    compassion(view, language)
+
+
+def agreement_and_reliability(view, language: str) -> None:
     agreement(view, language)
     if view.selection.shown:
         reliability(view, language)
-    open_rounds(view)
+
+
+def chosen_name(options, chosen_id) -> str:
+    """The name of the chosen filter option (a team's label or a round's name)."""
+    for option in options:
+        if option.id == chosen_id:
+            return str(getattr(option, "label", None) or getattr(option, "name", ""))
+    return ""
 
 
 def show(chart) -> None:
@@ -101,10 +151,15 @@ def exports(runtime, account, view) -> None:
     for column, file_format in zip(columns, ("csv", "xlsx", "pdf")):
         column.download_button(
             t(f"dashboard.export.{file_format}"), key=f"dash-export-{file_format}", on_click="ignore",
-            file_name=dashboard_files.export_filename(view.organisation_name, datetime.now(UTC), file_format),
+            file_name=dashboard_files.export_filename(view.organisation_name, datetime.now(UTC), file_format,
+                                                       dashboard_files.chosen_filters(view)),
             mime=dashboard_files.FORMATS[file_format], icon=":material/download:",
-            data=lambda file_format=file_format: dashboard_files.export_dashboard(
-                runtime, account, view, file_format).data)
+            data=partial(_export_data, runtime, account, view, file_format))
+
+
+def _export_data(runtime, account, view, file_format: str) -> bytes:
+    """The file's bytes, made only when the download is clicked."""
+    return dashboard_files.export_dashboard(runtime, account, view, file_format).data
 
 
 def where_to_start(view, language: str) -> None:
@@ -156,9 +211,11 @@ def answers(view, language: str) -> None:
     st.subheader(t("dashboard.likert.heading"))
     st.caption(t("dashboard.likert.how_to_read"))
     sides = [side for side in charts.SIDES if any(i.side == side for i in view.likert)]
-    for tab, side in zip(st.tabs([charts.side_label(side, language) for side in sides]), sides):
-        with tab:
-            show(charts.likert(view, language, side))
+    tabs = st.tabs([charts.side_label(side, language) for side in sides], key="dash-likert-side", on_change="rerun")
+    for tab, side in zip(tabs, sides):
+        if tab.open:
+            with tab:
+                show(charts.likert(view, language, side))
 
 
 def compassion(view, language: str) -> None:
@@ -175,7 +232,9 @@ def trends(view, language: str) -> None:
     st.caption(t("dashboard.trends.how_to_read"))
     drawable = any(point.group.shown for point in view.trends)
     show_or_say(team_charts.trend_alignment(view, language), drawable)
-    if drawable:
+    if drawable and len({point.intervention_id for point in view.trends}) > 1:
+        st.caption(t("dashboard.trends.themes_choose_one"))
+    elif drawable:
         show(team_charts.trend_themes(view, language))
 
 
@@ -212,7 +271,7 @@ def open_rounds(view) -> None:
     for survey_round in view.open_rounds:
         enough = t("dashboard.open.enough" if survey_round.enough else "dashboard.open.not_enough", k=view.k)
         lines = [t("dashboard.open.round", round=plain(survey_round.name),
-                   date=f"{survey_round.closes_at:%d-%m-%Y}", status=enough)]
+                   date=format_date(survey_round.closes_at, view.language), status=enough)]
         lines += [f"- {plain(team.name)}: "
                   + t("dashboard.open.enough" if team.enough else "dashboard.open.not_enough", k=view.k)
                   for team in survey_round.teams]

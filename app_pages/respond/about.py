@@ -4,6 +4,7 @@ import streamlit as st
 from app_pages import shell
 from app_pages.shell import t
 from questions import localise
+from services.formatting import format_signed
 
 runtime = shell.runtime_or_stop()
 language = shell.current_language()
@@ -16,8 +17,8 @@ st.markdown(t("about.sources"))
 st.subheader(t("about.ours_heading"))
 st.markdown(t("about.ours"))
 st.subheader(t("about.scoring_heading"))
-st.markdown(t("about.scoring", aligned=f"{instrument.alignment_bands.aligned_min:+.0f}",
-              misaligned=f"{instrument.alignment_bands.misaligned_max:+.0f}"))
+st.markdown(t("about.scoring", aligned=format_signed(instrument.alignment_bands.aligned_min, language),
+              misaligned=format_signed(instrument.alignment_bands.misaligned_max, language)))
 st.subheader(t("about.themes_heading"))
 for side in ("match", "mismatch", "value", "compassion"):
     st.markdown(f"**{localise(instrument.sides[side], language)}**")

@@ -2,7 +2,7 @@
 answers on their phone, and sees their own result. No account; the device is known by a cookie."""
 import streamlit as st
 
-from app_pages import paths, shell
+from app_pages import paths, shell, state_keys
 from app_pages.shell import plain, t
 from services.errors import InvalidInput, NotFound, TooManyAttempts
 from services.respond import workshop_join
@@ -10,7 +10,6 @@ from services.respond import workshop_join
 runtime = shell.runtime_or_stop()
 language = shell.current_language()
 
-CODE_KEY = "vm_workshop_code"
 
 
 def code_form() -> None:
@@ -23,7 +22,7 @@ def code_form() -> None:
 
 
 def joined(participation) -> None:
-    st.session_state[CODE_KEY] = participation.code
+    st.session_state[state_keys.WORKSHOP_CODE] = participation.code
     owned = shell.owned_results()
     owned.extend(r for r in participation.results.values() if r not in owned)
     st.markdown(t("join.about", title=plain(participation.title), intervention=plain(participation.intervention)))
@@ -33,7 +32,7 @@ def joined(participation) -> None:
         st.markdown(t("join.privacy", k=participation.k))
         round_text = t("join.round_two") if participation.current_round > 1 else t("join.start")
         if st.button(round_text, type="primary", key="join-start", width="stretch"):
-            st.session_state["vm_draft"] = participation.draft_token
+            st.session_state[state_keys.DRAFT] = participation.draft_token
             st.switch_page(paths.QUESTIONNAIRE,
                            query_params={"lang": language, "draft": participation.draft_token})
     elif participation.answered_now:
@@ -41,18 +40,18 @@ def joined(participation) -> None:
         waiting_for_next_round(participation)
     for round_no, response_id in sorted(participation.results.items()):
         if st.button(t("join.own_result", round=round_no), key=f"join-result-{round_no}"):
-            st.session_state["vm_result_id"] = response_id
+            st.session_state[state_keys.RESULT_ID] = response_id
             st.switch_page(paths.RESULTS, query_params={"lang": language})
 
 
 @st.fragment(run_every=5)
 def waiting_for_next_round(participation) -> None:
-    """Checks every few seconds whether the facilitator started a second round or closed the session."""
-    try:
-        now = workshop_join.state(runtime, participation.code, shell.device_key())
-    except (NotFound, InvalidInput):
+    """Checks every 5 seconds whether the facilitator started a second round or closed the session: one read
+    by the session's code (workshop_join.round_now)."""
+    now = workshop_join.round_now(runtime, participation.code)
+    if now is None:
         return
-    if now.current_round != participation.current_round or now.status != participation.status:
+    if now != (participation.status, participation.current_round):
         st.rerun(scope="app")
     st.caption(t("join.waiting"))
 

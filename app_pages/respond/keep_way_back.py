@@ -11,45 +11,42 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from app_pages import shell
+from app_pages import shell, state_keys
 from app_pages.shell import t
 from services.errors import NotFound
+from services.formatting import format_date, format_time
 from services.respond import device_pass
 from services.respond.resume_codes import normalise
 from services.runtime import Runtime
 
 COOKIE = "vm_remember"
-PASS_KEY = "vm_pass"                 # (pass, when it ends) while this device remembers the results
-DROPPED_KEY = "vm_pass_dropped"      # a pass forgotten or found ended: its cookie is deleted
-PASS_ENDED_KEY = "vm_pass_ended"     # say once that the remembered day is over
-FORGOTTEN_KEY = "vm_pass_forgotten"  # say once that "Forget now" worked
 TOGGLE_KEY = "remember-device"
 
 
 def known_code() -> str | None:
     """The resume code this browser session knows (issued here or typed), in its canonical form."""
-    return normalise(st.session_state.get("vm_new_code") or st.session_state.get("vm_resume_code") or "")
+    return normalise(st.session_state.get(state_keys.NEW_CODE) or st.session_state.get(state_keys.RESUME_CODE) or "")
 
 
 def recall(runtime: Runtime) -> None:
     """After a reload: the results the device pass in this browser's cookie opens become this session's."""
-    if st.session_state.get("vm_result_id") in shell.owned_results():
+    if st.session_state.get(state_keys.RESULT_ID) in shell.owned_results():
         return
-    token = (st.context.cookies or {}).get(COOKIE)
-    if not isinstance(token, str) or not token or token == st.session_state.get(DROPPED_KEY):
+    token = st.context.cookies.get(COOKIE)
+    if not isinstance(token, str) or not token or token == st.session_state.get(state_keys.PASS_DROPPED):
         return
     try:
         views = device_pass.results(runtime, token)
     except NotFound:
-        st.session_state[DROPPED_KEY] = token
-        st.session_state[PASS_ENDED_KEY] = True
+        st.session_state[state_keys.PASS_DROPPED] = token
+        st.session_state[state_keys.PASS_ENDED] = True
         return
     owned = shell.owned_results()
     owned.extend(v.response_id for v in views if v.response_id not in owned)
     if views:
-        st.session_state["vm_result_id"] = views[-1].response_id
+        st.session_state[state_keys.RESULT_ID] = views[-1].response_id
         ends = datetime.fromtimestamp(int(token.split(".")[1]), UTC)
-        st.session_state[PASS_KEY] = (token, ends)
+        st.session_state[state_keys.PASS] = (token, ends)
         st.session_state.setdefault(TOGGLE_KEY, True)
 
 
@@ -57,11 +54,11 @@ def write_cookie() -> None:
     """Store the pass in the browser, or delete a forgotten one (a script: Streamlit sets no headers).
     Drawn on every run of the results page: a run cut short may never reach the browser."""
     secure = "; Secure" if (st.context.url or "").startswith("https:") else ""
-    kept = st.session_state.get(PASS_KEY)
+    kept = st.session_state.get(state_keys.PASS)
     if kept:
         token, ends = kept
         age = max(0, int((ends - datetime.now(UTC)).total_seconds()))
-    elif st.session_state.get(DROPPED_KEY):
+    elif st.session_state.get(state_keys.PASS_DROPPED):
         token, age = "", 0
     else:
         return
@@ -72,18 +69,18 @@ def write_cookie() -> None:
 def _remember_changed(runtime: Runtime, response_id: int) -> None:
     if st.session_state.get(TOGGLE_KEY):
         token, ends = device_pass.issue(runtime, response_id)
-        st.session_state[PASS_KEY] = (token, ends)
-        st.session_state.pop(DROPPED_KEY, None)
-        st.session_state.pop(FORGOTTEN_KEY, None)
+        st.session_state[state_keys.PASS] = (token, ends)
+        st.session_state.pop(state_keys.PASS_DROPPED, None)
+        st.session_state.pop(state_keys.PASS_FORGOTTEN, None)
     else:
         _forget()
 
 
 def _forget() -> None:
-    kept = st.session_state.pop(PASS_KEY, None)
-    st.session_state[DROPPED_KEY] = kept[0] if kept else (st.context.cookies or {}).get(COOKIE) or "-"
+    kept = st.session_state.pop(state_keys.PASS, None)
+    st.session_state[state_keys.PASS_DROPPED] = kept[0] if kept else st.context.cookies.get(COOKIE) or "-"
     st.session_state[TOGGLE_KEY] = False
-    st.session_state[FORGOTTEN_KEY] = True
+    st.session_state[state_keys.PASS_FORGOTTEN] = True
 
 
 def _local(moment: datetime) -> datetime:
@@ -128,15 +125,16 @@ def panel(runtime: Runtime, view) -> None:
                                  key="download-code", on_click="ignore")
         else:
             st.caption(t("results.code_not_shown"))
-        if PASS_KEY in st.session_state and TOGGLE_KEY not in st.session_state:
+        if state_keys.PASS in st.session_state and TOGGLE_KEY not in st.session_state:
             st.session_state[TOGGLE_KEY] = True
         st.toggle(t("results.remember"), key=TOGGLE_KEY, help=t("results.remember_help"),
                   on_change=_remember_changed, args=(runtime, view.response_id))
-        kept = st.session_state.get(PASS_KEY)
+        kept = st.session_state.get(state_keys.PASS)
         if kept:
-            ends = _local(kept[1])
-            st.caption(t("results.remembered_until", time=f"{ends:%H:%M}", date=f"{ends:%d-%m-%Y}"))
+            ends, language = _local(kept[1]), st.session_state.get(state_keys.LANG, "en")
+            st.caption(t("results.remembered_until", time=format_time(ends, language),
+                         date=format_date(ends, language)))
             st.button(t("results.forget"), key="forget-device", on_click=_forget)
-        elif st.session_state.pop(FORGOTTEN_KEY, False):
+        elif st.session_state.pop(state_keys.PASS_FORGOTTEN, False):
             st.success(t("results.forgotten"))
     write_cookie()

@@ -3,7 +3,7 @@ import time
 
 import streamlit as st
 
-from app_pages import paths, shell
+from app_pages import paths, shell, state_keys
 from app_pages.shell import plain, t
 from questions import NOT_APPLICABLE, localise
 from services.errors import (
@@ -17,24 +17,10 @@ from services.respond import counting_rules, questionnaire, workshop_join
 
 runtime = shell.runtime_or_stop()
 language = shell.current_language()
-# Answers given while the database was away: kept in this session and sent with the next save.
-UNSAVED_KEY = "vm_unsaved_answers"
-# (draft token, {item: the choice the page last showed}): tells a choice made here from a stale one.
-SHOWN_KEY = "vm_shown_answers"
-# (draft token, step, time.monotonic()) of the last step opened with Next or Back.
-STEP_OPENED_KEY = "vm_step_opened"
-# On a browser that answered through this team link before: (link marker, "someone_else" | "same").
-DEVICE_ANSWER_KEY = "vm_device_answer"
-# (draft token, why it does not count for the team): said while answering and on the results page.
-NOT_COUNTED_KEY = "vm_not_counted"
-# (typed intervention name, the known name it probably means): "Did you mean ...?" is asked.
-NEAR_KEY = "vm_near_intervention"
-# The statement "Go to step" brings into view.
-SCROLL_TO_KEY = "vm_scroll_to"
 
 
 def keep_draft_in_url(token: str) -> None:
-    st.session_state["vm_draft"] = token
+    st.session_state[state_keys.DRAFT] = token
     if st.query_params.get("draft") != token:
         st.query_params["draft"] = token
 
@@ -43,15 +29,15 @@ def someone_else(marker: str) -> bool:
     """A browser answered through this team link before (a shared computer): whether the person said they
     are someone else. Until then the question is shown, and the one who answered before gets their result
     or their resume code instead of a second counted answer."""
-    answer = st.session_state.get(DEVICE_ANSWER_KEY)
+    answer = st.session_state.get(state_keys.DEVICE_ANSWER)
     if answer == (marker, "someone_else"):
         return True
     st.markdown(t("invite.device_question"))
     other, same = st.columns(2)
     other.button(t("invite.device_someone_else"), key="device-someone-else", on_click=st.session_state.update,
-                 args=({DEVICE_ANSWER_KEY: (marker, "someone_else")},))
+                 args=({state_keys.DEVICE_ANSWER: (marker, "someone_else")},))
     same.button(t("invite.device_same_person"), key="device-same-person", on_click=st.session_state.update,
-                args=({DEVICE_ANSWER_KEY: (marker, "same")},))
+                args=({state_keys.DEVICE_ANSWER: (marker, "same")},))
     if answer == (marker, "same"):
         same_person()
     return False
@@ -61,7 +47,7 @@ def same_person() -> None:
     st.info(t("invite.device_same_lead"))
     owned = shell.owned_results()
     if owned:
-        st.session_state["vm_result_id"] = owned[-1]
+        st.session_state[state_keys.RESULT_ID] = owned[-1]
         st.page_link(paths.your_results_or_history(len(owned)),
                      label=t("invite.device_open_result"), query_params={"lang": language})
     found = shell.resume_form(runtime, "device-resume-code")
@@ -69,7 +55,7 @@ def same_person() -> None:
         keep_draft_in_url(found.open_drafts[0])
         st.rerun()
     if found:
-        st.session_state["vm_result_id"] = found.results[-1].response_id if found.results else None
+        st.session_state[state_keys.RESULT_ID] = found.results[-1].response_id if found.results else None
         st.switch_page(paths.your_results_or_history(len(found.results)),
                        query_params={"lang": language})
 
@@ -96,21 +82,22 @@ def setup_form() -> None:
                                     placeholder=t("assess.intervention_placeholder"),
                                     help=t("assess.intervention_help"), key="setup-intervention")
     roles = {r.id: localise(r.name, language) for r in runtime.instrument.roles}
-    role = st.selectbox(t("assess.role_label"), list(roles), format_func=roles.get, index=None,
+    role = st.selectbox(t("assess.role_label"), list(roles), format_func=roles.__getitem__, index=None,
                         placeholder=t("assess.role_placeholder"), key="setup-role")
     with st.expander(t("assess.have_code")):
         code = st.text_input(t("assess.have_code_label"), key="setup-code", max_chars=40,
                              placeholder="XXXX-XXXX-XXXX-XXXX")
-    pending = st.session_state.get(NEAR_KEY)
+    pending = st.session_state.get(state_keys.NEAR_INTERVENTION)
     if pending and pending[0] != (intervention or ""):
-        st.session_state.pop(NEAR_KEY)   # the name was changed meanwhile: asked afresh on the next Begin
+        # The name was changed meanwhile: asked afresh on the next Begin.
+        st.session_state.pop(state_keys.NEAR_INTERVENTION)
         pending = None
     if st.button(t("assess.begin"), type="primary", key="setup-begin"):
         typed = intervention or ""
         chosen = typed if typed in known else questionnaire.same_name(typed, known) or typed
         near = [] if chosen in known else questionnaire.near_matches(chosen, known)
         if near:
-            st.session_state[NEAR_KEY] = pending = (typed, near[0])
+            st.session_state[state_keys.NEAR_INTERVENTION] = pending = (typed, near[0])
         else:
             begin(chosen, role, code, invitation, device, marker, again)
             return
@@ -126,7 +113,7 @@ def setup_form() -> None:
 
 def begin(intervention, role, code, invitation, device, marker, again) -> None:
     """Open the draft (issuing a resume code when none was given) and go to the first step."""
-    st.session_state.pop(NEAR_KEY, None)
+    st.session_state.pop(state_keys.NEAR_INTERVENTION, None)
     try:
         started = questionnaire.start_assessment(runtime, language=language, intervention=intervention or "",
                                                role=role, resume_code=code.strip() or None,
@@ -143,37 +130,55 @@ def begin(intervention, role, code, invitation, device, marker, again) -> None:
     except NotFound:
         st.error(t("error.resume_not_found"))
     else:
-        st.session_state["vm_new_code"] = started.resume_code
+        st.session_state[state_keys.NEW_CODE] = started.resume_code
         if marker:
             shell.remember_link(marker)
-            st.session_state.pop(DEVICE_ANSWER_KEY, None)   # whoever comes next is asked again
+            st.session_state.pop(state_keys.DEVICE_ANSWER, None)   # whoever comes next is asked again
         if started.device_limit_reached:
-            st.session_state[NOT_COUNTED_KEY] = (started.draft_token, "device_limit")
+            st.session_state[state_keys.NOT_COUNTED] = (started.draft_token, "device_limit")
         if code.strip():
-            st.session_state["vm_resume_code"] = code.strip()
+            st.session_state[state_keys.RESUME_CODE] = code.strip()
         keep_draft_in_url(started.draft_token)
         st.rerun()
 
 
 def save_answer(token: str, item_id: str) -> None:
-    send_answers(token, {item_id: st.session_state[f"item-{item_id}"]})
-    if st.session_state.get(f"item-{item_id}") is not None and item_id in st.session_state.get("vm_missing", []):
-        st.session_state["vm_missing"] = [q for q in st.session_state["vm_missing"] if q != item_id]
+    """A choice's callback: save it at once; the run it starts draws the draft the save returned."""
+    keep_for_this_run(send_answers(token, {item_id: st.session_state[f"item-{item_id}"]}))
+    missing = st.session_state.get(state_keys.MISSING, [])
+    if st.session_state.get(f"item-{item_id}") is not None and item_id in missing:
+        st.session_state[state_keys.MISSING] = [q for q in missing if q != item_id]
+
+
+def keep_for_this_run(draft) -> None:
+    """Give the draft a callback's save returned to the run that follows (callbacks run first in a run),
+    so that run draws it instead of reading the draft again: one click, one transaction."""
+    if draft is not None:
+        st.session_state[state_keys.SAVED_DRAFT] = draft
+
+
+def this_runs_draft(token: str):
+    """The draft this run draws: the one its callback saved, else read now. Taken out at once, so no
+    later run draws it (only a run cut short before this line leaves one, a moment old, to the next)."""
+    saved = st.session_state.pop(state_keys.SAVED_DRAFT, None)
+    if saved is not None and saved.token == token:
+        return saved
+    return questionnaire.load_draft(runtime, token)
 
 
 def send_answers(token: str, answers: dict):
     """Save answers (with any kept while the database was away); the new draft, or None if not saved.
     The draft's step is left alone: a late save from an older run must not undo a click on Next."""
-    answers = {**st.session_state.get(UNSAVED_KEY, {}), **answers}
+    answers = {**st.session_state.get(state_keys.UNSAVED_ANSWERS, {}), **answers}
     try:
         draft = questionnaire.save_answers(runtime, token=token, answers=answers, step=None)
     except Unavailable:
-        st.session_state[UNSAVED_KEY] = answers
-        st.session_state["vm_try_again"] = True
+        st.session_state[state_keys.UNSAVED_ANSWERS] = answers
+        st.session_state[state_keys.TRY_AGAIN] = True
     except (InvalidInput, NotFound) as exc:
-        st.session_state["vm_save_error"] = str(exc)
+        st.session_state[state_keys.SAVE_ERROR] = str(exc)
     else:
-        st.session_state.pop(UNSAVED_KEY, None)
+        st.session_state.pop(state_keys.UNSAVED_ANSWERS, None)
         return draft
     return None
 
@@ -181,47 +186,49 @@ def send_answers(token: str, answers: dict):
 def choices_not_saved(token: str, items, stored: dict) -> dict:
     """Choices on the page whose save did not happen. Streamlit stops a run, callbacks included, when
     the next click arrives: a quick second click can cut the first one's save short."""
-    last_token, last_shown = st.session_state.get(SHOWN_KEY, (None, {}))
+    last_token, last_shown = st.session_state.get(state_keys.SHOWN_ANSWERS, (None, {}))
     shown = {item: st.session_state[f"item-{item}"] for item in items if f"item-{item}" in st.session_state}
     return questionnaire.choices_not_saved(shown, stored, last_shown if last_token == token else {})
 
 
-def save_unsaved(token: str, step: int | None) -> None:
-    """Send the answers kept while the database was away (and the step); raises Unavailable."""
-    questionnaire.save_answers(runtime, token=token, answers=st.session_state.get(UNSAVED_KEY, {}), step=step)
-    st.session_state.pop(UNSAVED_KEY, None)
+def save_unsaved(token: str, step: int | None):
+    """Send the answers kept while the database was away (and the step); the saved draft. Raises Unavailable."""
+    kept = st.session_state.get(state_keys.UNSAVED_ANSWERS, {})
+    draft = questionnaire.save_answers(runtime, token=token, answers=kept, step=step)
+    st.session_state.pop(state_keys.UNSAVED_ANSWERS, None)
+    return draft
 
 
 def go_to_step(token: str, step: int, leaving: tuple[str, ...] = (), stored: dict | None = None) -> None:
     # A double click on Next: its second click lands on the next step's Next button (same place), which
     # would skip a step unseen. A Next this soon after the Next that opened the step, with nothing
     # answered on it, is ignored.
-    opened = st.session_state.get(STEP_OPENED_KEY)
+    opened = st.session_state.get(state_keys.STEP_OPENED)
     double_click = (opened is not None and opened[:2] == (token, step - 1)
                     and time.monotonic() - opened[2] < runtime.settings.double_click_seconds
                     and bool(leaving) and all(st.session_state.get(f"item-{item}") is None for item in leaving))
     try:
-        st.session_state[UNSAVED_KEY] = {**st.session_state.get(UNSAVED_KEY, {}),
-                                         **choices_not_saved(token, leaving, stored or {})}
-        save_unsaved(token, None if double_click else step)
+        st.session_state[state_keys.UNSAVED_ANSWERS] = {**st.session_state.get(state_keys.UNSAVED_ANSWERS, {}),
+                                                        **choices_not_saved(token, leaving, stored or {})}
+        keep_for_this_run(save_unsaved(token, None if double_click else step))
     except Unavailable:
-        st.session_state["vm_try_again"] = True
+        st.session_state[state_keys.TRY_AGAIN] = True
         return
     if not double_click:
-        st.session_state[STEP_OPENED_KEY] = (token, step, time.monotonic())
-        st.session_state["vm_scroll_top"] = True
+        st.session_state[state_keys.STEP_OPENED] = (token, step, time.monotonic())
+        st.session_state[state_keys.SCROLL_TOP] = True
 
 
 def go_to_statement(token: str, step: int, item_id: str) -> None:
     """"Go to step" after a missing answer: open its step and bring the statement itself into view."""
     go_to_step(token, step)
-    if st.session_state.pop("vm_scroll_top", False):
-        st.session_state[SCROLL_TO_KEY] = item_id
+    if st.session_state.pop(state_keys.SCROLL_TOP, False):
+        st.session_state[state_keys.SCROLL_TO] = item_id
 
 
 def try_again_later(token: str) -> None:
     """The database is away: say so plainly; what was saved stays saved, and a click tries again."""
-    st.session_state.pop("vm_try_again", None)   # said now
+    st.session_state.pop(state_keys.TRY_AGAIN, None)   # said now
     st.error(t("error.try_again"))
     st.button(t("error.try_again_button"), key="try-again", type="primary", on_click=send_kept_answers,
               args=(token,))
@@ -229,8 +236,8 @@ def try_again_later(token: str) -> None:
 
 def send_kept_answers(token: str) -> None:
     """The try-again click: send the answers kept meanwhile, so the progress counts them."""
-    if st.session_state.get(UNSAVED_KEY):
-        send_answers(token, {})
+    if st.session_state.get(state_keys.UNSAVED_ANSWERS):
+        keep_for_this_run(send_answers(token, {}))
 
 
 def scroll_to_statement(key: str) -> None:
@@ -244,7 +251,7 @@ def scroll_to_statement(key: str) -> None:
 
 
 def code_banner() -> None:
-    code = st.session_state.get("vm_new_code")
+    code = st.session_state.get(state_keys.NEW_CODE)
     if code:
         with st.container(border=True):
             st.markdown(t("assess.code_banner", code=code))
@@ -256,7 +263,7 @@ def question(draft, number: int, item_id: str, missing: set[str]) -> None:
     options = [*instrument.scale.points, NOT_APPLICABLE]
     labels = {p: localise(instrument.scale.labels[p], language) for p in instrument.scale.points}
     labels[NOT_APPLICABLE] = localise(instrument.scale.not_applicable, language)
-    answer = {**draft.answers, **st.session_state.get(UNSAVED_KEY, {})}.get(item_id)
+    answer = {**draft.answers, **st.session_state.get(state_keys.UNSAVED_ANSWERS, {})}.get(item_id)
     if item_id in missing and answer is None and st.session_state.get(f"item-{item_id}") is None:
         st.markdown(f":orange[**{t('assess.not_answered_marker')}**]")
     # Plain text: Streamlit also uses the label as the group's aria-label, where Markdown is read out.
@@ -274,14 +281,14 @@ def show_questionnaire(draft) -> None:
     step_index = draft.step
     required = instrument.required_ids
     answered = sum(1 for q in required if draft.answers.get(q) is not None)
-    missing = set(st.session_state.get("vm_missing", []))
+    missing = set(st.session_state.get(state_keys.MISSING, []))
 
-    if st.session_state.pop("vm_scroll_top", False):
+    if st.session_state.pop(state_keys.SCROLL_TOP, False):
         shell.scroll_to_top(f"step {step_index}")
     st.header(localise(instrument.title, language))
     st.markdown(t("assess.about_intervention", intervention=plain(draft.intervention)))
     code_banner()
-    if st.session_state.get(NOT_COUNTED_KEY, (None,))[0] == draft.token:
+    if st.session_state.get(state_keys.NOT_COUNTED, (None,))[0] == draft.token:
         st.warning(t("invite.device_limit", limit=runtime.settings.link_device_limit))
     st.progress(answered / len(required), text=t("assess.progress", step=step_index + 1, steps=len(steps),
                                                  answered=answered, total=len(required)))
@@ -290,16 +297,17 @@ def show_questionnaire(draft) -> None:
     st.subheader(localise(step.title, language))
     if any(q not in required for q in step.items):
         st.caption(t("assess.optional_step"))
-    if error := st.session_state.pop("vm_save_error", None):
+    if error := st.session_state.pop(state_keys.SAVE_ERROR, None):
         st.error(t("error.not_saved", detail=error))
-    if st.session_state.pop("vm_try_again", False):
+    if st.session_state.pop(state_keys.TRY_AGAIN, False):
         try_again_later(draft.token)
     first = sum(len(s.items) for s in steps[:step_index]) + 1
     for offset, item_id in enumerate(step.items):
         question(draft, first + offset, item_id, missing)
-    if (target := st.session_state.pop(SCROLL_TO_KEY, None)) in step.items:
+    if (target := st.session_state.pop(state_keys.SCROLL_TO, None)) in step.items:
         scroll_to_statement(f"item-{target}")
-    st.session_state[SHOWN_KEY] = (draft.token, {item: st.session_state.get(f"item-{item}") for item in step.items})
+    shown = {item: st.session_state.get(f"item-{item}") for item in step.items}
+    st.session_state[state_keys.SHOWN_ANSWERS] = (draft.token, shown)
 
     # Keys per step: a second click on "Next" that lands after the first one's run must not skip a step.
     back, forward = st.columns(2)
@@ -316,32 +324,32 @@ def show_questionnaire(draft) -> None:
 
 def submit(draft) -> None:
     try:
-        if st.session_state.get(UNSAVED_KEY):
+        if st.session_state.get(state_keys.UNSAVED_ANSWERS):
             save_unsaved(draft.token, draft.step)
         response_id = questionnaire.submit(runtime, token=draft.token)
     except Unavailable:
         try_again_later(draft.token)
         return
     except IncompleteAnswers as exc:
-        st.session_state["vm_missing"] = exc.missing
+        st.session_state[state_keys.MISSING] = exc.missing
         show_missing(draft, exc.missing)
         return
-    st.session_state.pop("vm_missing", None)
+    st.session_state.pop(state_keys.MISSING, None)
     owned = shell.owned_results()
     if response_id not in owned:
         owned.append(response_id)
-    st.session_state["vm_result_id"] = response_id
+    st.session_state[state_keys.RESULT_ID] = response_id
     if draft.workshop_participant_id is not None:
-        st.session_state["vm_late"] = None
-        st.session_state["vm_workshop_late"] = not workshop_join.counted(runtime, response_id)
+        st.session_state[state_keys.LATE] = None
+        st.session_state[state_keys.WORKSHOP_LATE] = not workshop_join.counted(runtime, response_id)
     else:
-        kept, reason = st.session_state.get(NOT_COUNTED_KEY, (None, None))
-        st.session_state["vm_late"] = reason if kept == draft.token else questionnaire.not_counted_reason(
+        kept, reason = st.session_state.get(state_keys.NOT_COUNTED, (None, None))
+        st.session_state[state_keys.LATE] = reason if kept == draft.token else questionnaire.not_counted_reason(
             runtime, token=draft.token)
-        st.session_state.pop("vm_workshop_late", None)
-        st.session_state.pop("vm_workshop_code", None)
-    st.session_state.pop("vm_draft", None)
-    st.session_state.pop("vm_invite", None)
+        st.session_state.pop(state_keys.WORKSHOP_LATE, None)
+        st.session_state.pop(state_keys.WORKSHOP_CODE, None)
+    st.session_state.pop(state_keys.DRAFT, None)
+    st.session_state.pop(state_keys.INVITE, None)
     st.switch_page(paths.RESULTS, query_params={"lang": language})
 
 
@@ -363,14 +371,14 @@ def show_missing(draft, missing: list[str]) -> None:
 
 
 shell.write_links_cookie()
-token = st.query_params.get("draft") or st.session_state.get("vm_draft")
+token = st.query_params.get("draft") or st.session_state.get(state_keys.DRAFT)
 if not token:
     setup_form()
 else:
     try:
-        draft = questionnaire.load_draft(runtime, token)
+        draft = this_runs_draft(token)
     except NotFound:
-        st.session_state.pop("vm_draft", None)
+        st.session_state.pop(state_keys.DRAFT, None)
         st.error(t("error.draft_not_found"))
         if st.button(t("assess.start_new"), key="start-new"):
             st.query_params.pop("draft", None)

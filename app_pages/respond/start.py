@@ -1,7 +1,7 @@
 """Start: what the tool is, who sees what, start an assessment or come back with a resume code."""
 import streamlit as st
 
-from app_pages import paths, shell
+from app_pages import paths, shell, state_keys
 from app_pages.shell import plain, t
 
 runtime = shell.runtime_or_stop()
@@ -37,9 +37,9 @@ st.subheader(t("start.resume_heading"))
 found = shell.resume_form(runtime, "resume-code")
 if found:
     if found.open_drafts:
-        st.session_state["vm_draft"] = found.open_drafts[0]
+        st.session_state[state_keys.DRAFT] = found.open_drafts[0]
         st.switch_page(paths.QUESTIONNAIRE,
                        query_params={"lang": shell.current_language(), "draft": found.open_drafts[0]})
-    st.session_state["vm_result_id"] = found.results[-1].response_id if found.results else None
+    st.session_state[state_keys.RESULT_ID] = found.results[-1].response_id if found.results else None
     st.switch_page(paths.your_results_or_history(len(found.results)),
                    query_params={"lang": shell.current_language()})

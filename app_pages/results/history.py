@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from app_pages import paths, shell
+from app_pages import paths, shell, state_keys
 from app_pages.respond import keep_way_back
 from app_pages.shell import plain, t
 from assessment import display_round
@@ -36,7 +36,7 @@ if not views:
 def column_names(views) -> list[str]:
     """One distinct name per assessment: its date and time, and a number where those are the same
     (two assessments in the same minute). The intervention is the table's first row."""
-    names = [f"{v.created_at:%d-%m-%Y %H:%M}" for v in views]
+    names = [formatting.format_datetime(v.created_at, language) for v in views]
     return [f"{name} ({t('history.number', number=index + 1)})" if names.count(name) > 1 else name
             for index, name in enumerate(names)]
 
@@ -86,7 +86,7 @@ st.dataframe(table, width="stretch", key="history-table", height=35 * (len(table
 
 if len(views) >= 2:
     st.subheader(t("history.what_changed"))
-    if change is None:
+    if change is None or earlier is None:
         st.info(t("history.different_interventions", intervention=plain(latest.intervention)))
     else:
         moved = change.dropna()
@@ -101,5 +101,5 @@ if len(views) >= 2:
 for name, view in reversed(list(zip(names, views))):
     if st.button(t("history.open", name=plain(f"{name} · {view.intervention[:40]}")),
                  key=f"open-result-{view.response_id}"):
-        st.session_state["vm_result_id"] = view.response_id
+        st.session_state[state_keys.RESULT_ID] = view.response_id
         st.switch_page(paths.RESULTS, query_params={"lang": language})

@@ -2,23 +2,26 @@
 device for a day), with downloads and their way back (the resume code)."""
 import streamlit as st
 
-from app_pages import paths, shell
+from app_pages import paths, shell, state_keys
 from app_pages.respond import keep_way_back
 from app_pages.shell import plain, t
 from assessment import alignment_reading, theme_readings, where_to_start
 from questions import localise
 from services import formatting
-from services.errors import NotFound
-from services.respond import answer_files, questionnaire
+from services.errors import InvalidInput, NotFound
+from services.respond import answer_files, questionnaire, workshop_join
 from services.results import charts, report_pdf
 
 runtime = shell.runtime_or_stop()
 language = shell.current_language()
+# A workshop participant's phone asks this often whether a new round has started: one read by the
+# session's code (workshop_join.round_now), so 200 phones make 40 small reads a second.
+NEW_ROUND_CHECK_SECONDS = 5
 
 
 def no_result_yet() -> None:
     st.title(t("results.title"))
-    if st.session_state.pop(keep_way_back.PASS_ENDED_KEY, False):
+    if st.session_state.pop(state_keys.PASS_ENDED, False):
         st.warning(t("results.pass_ended"))
     st.info(t("results.none_yet"))
     st.page_link(paths.START, label=t("results.go_start"), query_params={"lang": language})
@@ -28,7 +31,7 @@ def headline(view, reading) -> None:
     st.title(t("results.title"))
     role = next((localise(r.name, language) for r in view.instrument.roles if r.id == view.role), None)
     st.markdown(t("results.about", intervention=plain(view.intervention),
-                  date=view.created_at.strftime("%d-%m-%Y"), role=role or t("results.role_none")))
+                  date=formatting.format_date(view.created_at, language), role=role or t("results.role_none")))
     with st.container(border=True):
         if reading.index is None:
             st.metric(t("results.alignment_index"), t("results.not_enough"))
@@ -97,17 +100,48 @@ def not_counted(reason: str | None) -> None:
 
 def workshop_link() -> None:
     """Participants of a workshop go back to it from here (a second round may start)."""
-    code = st.session_state.get("vm_workshop_code")
+    code = st.session_state.get(state_keys.WORKSHOP_CODE)
     if not code:
         return
-    if st.session_state.get("vm_workshop_late"):
+    if st.session_state.get(state_keys.WORKSHOP_LATE):
         st.warning(t("join.late"))
+    try:
+        participation = workshop_join.state(runtime, code, shell.device_key())
+    except (NotFound, InvalidInput):
+        participation = None
+    if participation is not None and participation.status != "closed":
+        if participation.current_round in participation.results:
+            watch_for_new_round(code, participation.current_round)
+        else:
+            new_round(code, participation.current_round)
     st.page_link(paths.JOIN, label=t("join.back"), icon=":material/groups:",
                  query_params={"lang": language, "join": code})
 
 
+@st.fragment(run_every=NEW_ROUND_CHECK_SECONDS)
+def watch_for_new_round(code: str, answered_round: int) -> None:
+    """Asks every few seconds whether the facilitator started a new round (or closed the session): then
+    the page is drawn again and says so (or stops asking)."""
+    now = workshop_join.round_now(runtime, code)
+    if now is None or now[0] == "closed" or now[1] != answered_round:
+        st.rerun(scope="app")
+    st.caption(t("join.watching"))
+
+
+def new_round(code: str, current_round: int) -> None:
+    """A round this phone has not answered is open: said on the page, and once as a toast (the person may
+    be far down the page), with the way to answer it."""
+    st.info(t("join.new_round", round=current_round), icon=":material/notifications_active:")
+    if st.button(t("join.new_round_link", round=current_round), key="join-new-round", type="primary",
+                 icon=":material/edit_note:", width="stretch"):
+        st.switch_page(paths.JOIN, query_params={"lang": language, "join": code})
+    if st.session_state.get(state_keys.WORKSHOP_ROUND_TOLD) != (code, current_round):
+        st.session_state[state_keys.WORKSHOP_ROUND_TOLD] = (code, current_round)
+        st.toast(t("join.new_round", round=current_round), icon=":material/notifications_active:", duration="long")
+
+
 keep_way_back.recall(runtime)
-result_id = st.session_state.get("vm_result_id")
+result_id = st.session_state.get(state_keys.RESULT_ID)
 if result_id is None or result_id not in shell.owned_results():
     keep_way_back.write_cookie()
     no_result_yet()
@@ -118,7 +152,7 @@ else:
         no_result_yet()
     else:
         headline(view, alignment_reading(view.instrument, view.report, language))
-        not_counted(st.session_state.get("vm_late"))
+        not_counted(st.session_state.get(state_keys.LATE))
         workshop_link()
         keep_way_back.panel(runtime, view)
         for chart in charts.build_all(view.instrument, view.report, language):

@@ -10,6 +10,7 @@ from app_pages.shell import plain, t
 from app_pages.workshop import screen as workshop_screen
 from services.accounts import authorisation
 from services.errors import InvalidInput, NotAuthorised, NotFound
+from services.formatting import format_date
 from services.workshop import hosting
 
 runtime = shell.runtime_or_stop()
@@ -40,7 +41,8 @@ def create_form() -> None:
         cap = right.number_input(t("ws.cap_label"), min_value=floor,
                                  max_value=runtime.settings.workshop_participant_cap,
                                  value=runtime.settings.workshop_participant_cap, step=1, key="ws-cap")
-        tie = st.selectbox(t("ws.tie_label"), list(ties), format_func=ties.get, key="ws-tie", help=t("ws.tie_help"))
+        tie = st.selectbox(t("ws.tie_label"), list(ties), format_func=ties.__getitem__, key="ws-tie",
+                           help=t("ws.tie_help"))
         created = st.form_submit_button(t("ws.create"), type="primary")
     if created:
         try:
@@ -70,7 +72,7 @@ def session_list() -> None:
         with st.container(border=True):
             left, right = st.columns([4, 1], vertical_alignment="center")
             left.markdown(t("ws.list_line", title=plain(info.title), intervention=plain(info.intervention),
-                            date=f"{info.created_at:%d-%m-%Y}", status=t(f"ws.status_{info.status}"),
+                            date=format_date(info.created_at, language), status=t(f"ws.status_{info.status}"),
                             joined=info.joined, answered=info.submitted_now, code=info.code))
             if right.button(t("ws.open"), key=f"ws-open-{info.id}", width="stretch"):
                 st.query_params["session"] = str(info.id)

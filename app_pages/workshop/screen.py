@@ -1,25 +1,26 @@
-"""A workshop session's screen (the big screen): join code and QR code, the counts, the group's picture
-(refreshing by itself), where to start, the agreed actions, and the facilitator's controls in the sidebar.
+"""A workshop session's page for the facilitator: join code and QR code, the counts, the group's picture
+(refreshing by itself), where to start, the agreed actions, the export, and the controls in the sidebar.
+With ?view=present it is the presenter view instead: the big screen for the room, without any control
+(presenter_view.py); this page links to it, to open in a new tab while the facilitator steers from here.
 
 Not a page of its own: app_pages/workshop/facilitator.py calls render() for ?session=ID.
 """
 from __future__ import annotations
 
 import time
-from dataclasses import replace
+from functools import partial
 
 import streamlit as st
 
-from app_pages import shell, staff
+from app_pages import staff, state_keys
+from app_pages.actions import promote
 from app_pages.shell import plain, t
+from app_pages.workshop import group_picture, presenter_view
 from services.accounts import authorisation
 from services.errors import InvalidInput, NotAuthorised, NotFound, Unavailable
-from services.formatting import format_score
-from services.workshop import charts, hosting, presenter
+from services.workshop import hosting, presenter
 
 REFRESH_SECONDS = 3
-# (session id, control, time.monotonic()) of the last show/hide or lock/unlock click.
-LAST_TOGGLE_KEY = "ws-last-toggle"
 
 
 def render(runtime, account, session_id: int, language: str) -> None:
@@ -30,8 +31,15 @@ def render(runtime, account, session_id: int, language: str) -> None:
         st.error(t("ws.not_found"))
         back_link()
         return
+    if st.query_params.get("view") == presenter_view.VIEW:
+        presenter_view.render(runtime, session_id, language)
+        return
     st.set_page_config(layout="wide")
-    back_link()
+    with st.container(horizontal=True):
+        back_link()
+        # Relative: the same page and session, in a new tab, whatever address the app is reached by.
+        st.link_button(t("ws.present_open"), f"?session={info.id}&view={presenter_view.VIEW}&lang={language}",
+                       icon=":material/present_to_all:", help=t("ws.present_help"))
     can_edit = authorisation.can(account, hosting.PAGE, "edit")
     if can_edit:
         controls(runtime, account, info)
@@ -50,7 +58,6 @@ def back_link() -> None:
 
 
 def header(runtime, info) -> None:
-    url = hosting.join_url(shell.app_address(runtime) or "", info.code)
     left, right = st.columns([3, 1], vertical_alignment="center")
     with left:
         st.title(plain(info.title))
@@ -59,7 +66,7 @@ def header(runtime, info) -> None:
         if info.status == "closed":
             st.info(t("ws.screen_closed"))
         else:
-            st.markdown(t("ws.join_how", url=url))
+            presenter_view.join_text(runtime, info)
             st.markdown(f"<div class='vm-join-code' aria-label='{t('ws.code_aria')}'>{info.code}</div>",
                         unsafe_allow_html=True)
             if info.status == "locked":
@@ -67,14 +74,10 @@ def header(runtime, info) -> None:
         if info.tied_to:
             st.caption(t("ws.tied_to", tie=plain(info.tied_to)))
     if info.status != "closed":
-        right.image(qr_code(url), caption=t("ws.qr_caption"), width="stretch", alt=t("ws.qr_alt"))
+        right.image(presenter_view.qr_code(presenter_view.join_url(runtime, info)), caption=t("ws.qr_caption"),
+                    width="stretch", alt=t("ws.qr_alt"))
     st.html("<style>.vm-join-code { font-size: 3.4rem; font-weight: 700; letter-spacing: 0.35rem; "
             "font-family: monospace; line-height: 1.1; }</style>")
-
-
-@st.cache_data(max_entries=100, show_spinner=False)
-def qr_code(url: str) -> bytes:
-    return hosting.qr_png(url)
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
@@ -87,65 +90,11 @@ def live(runtime, session_id: int, language: str) -> None:
     except (NotFound, NotAuthorised):
         st.error(t("ws.not_found"))
         return
-    info = view.info
-    joined, answered, shown = st.columns(3)
-    joined.metric(t("ws.joined"), info.joined)
-    answered.metric(t("ws.answered", round=info.current_round), info.submitted_now)
-    shown.metric(t("ws.in_picture"), view.shown.get(info.current_round, 0) if info.results_visible else "–",
-                 help=t("ws.in_picture_help", k=info.k))
-    if not info.results_visible:
+    group_picture.counts(view)
+    if not view.info.results_visible:
         st.info(t("ws.results_hidden"))
         return
-    if view.comparison is not None:
-        show(charts.ws_comparison(view.comparison, language, k=info.k))
-    for picture in reversed(view.pictures):
-        round_picture(info, picture, view.shown.get(picture.round_no, 0), language)
-
-
-def round_picture(info, picture, shown: int, language: str) -> None:
-    if info.current_round > 1:
-        st.header(t("ws.round_heading", round=picture.round_no))
-    submitted = info.submitted.get(picture.round_no, 0)
-    if not picture.shown:
-        st.progress(min(1.0, submitted / info.k), text=t("ws.waiting_for_k", n=submitted, k=info.k))
-        st.markdown(t("ws.below_k", k=info.k))
-        return
-    if submitted > shown:
-        st.caption(t("ws.snapshot", shown=shown, n=submitted, more=max(1, info.k - (submitted - shown)), k=info.k))
-    where_to_start(picture, language)
-    bands, means, spread, agreement, compassion = charts.picture_charts(picture, language)
-    show(bands)
-    left, right = st.columns(2)
-    with left:
-        show(spread)
-    with right:
-        show(agreement)
-    left, right = st.columns(2)
-    with left:
-        show(means)
-    with right:
-        show(compassion)
-
-
-def where_to_start(picture, language: str) -> None:
-    if not picture.where_to_start:
-        return
-    st.subheader(t("ws.where_to_start"))
-    columns = st.columns(len(picture.where_to_start))
-    prompts = {}
-    for prompt in picture.prompts:
-        prompts.setdefault(prompt.theme.id, []).append(prompt)
-    for column, point in zip(columns, picture.where_to_start):
-        with column.container(border=True):
-            st.markdown(f"**{plain(point.theme.name)}** · {format_score(point.estimate.mean, language)}")
-            st.markdown(t(f"ws.reason_{point.reasons[0].replace(' ', '_')}") if point.reasons else "")
-            st.markdown(f"*{plain(point.question)}*")
-            for prompt in prompts.get(point.theme.id, []):
-                st.markdown(f"- {plain(prompt.text)}")
-
-
-def show(chart) -> None:
-    shell.show_chart(replace(chart, title=plain(chart.title), summary=plain(chart.summary)))
+    group_picture.pictures(view, language)
 
 
 # --- the facilitator's controls -------------------------------------------------------------------
@@ -154,7 +103,7 @@ def show(chart) -> None:
 def controls(runtime, account, info) -> None:
     with st.sidebar:
         st.subheader(t("ws.controls"))
-        if error := st.session_state.pop("ws-error", None):
+        if error := st.session_state.pop(state_keys.WORKSHOP_ERROR, None):
             st.error(t("error.unavailable" if error == "unavailable" else f"ws.error.{error}"))
         # One key per state, and a toggle's second click within the double-click window is ignored: it lands
         # on the other state's button, in the same place, and would undo the first click.
@@ -169,21 +118,26 @@ def controls(runtime, account, info) -> None:
                                                  lock == "lock"))
             if info.current_round == 1:
                 st.button(t("ws.second_round"), key="ws-round-2", width="stretch", help=t("ws.second_round_help"),
-                          on_click=steer, args=(hosting.start_second_round, runtime, account, info.id))
+                          on_click=steer_on_click, args=(hosting.start_second_round, runtime, account, info.id))
             with st.popover(t("ws.close"), width="stretch"):
                 st.markdown(t("ws.close_confirm"))
-                st.button(t("ws.close_yes"), key="ws-close-yes", type="primary", on_click=steer,
+                st.button(t("ws.close_yes"), key="ws-close-yes", type="primary", on_click=steer_on_click,
                           args=(hosting.close_session, runtime, account, info.id))
 
 
 def steer_once(control: str, change, runtime, account, session_id: int, *args) -> None:
     """steer, unless this control of this session was used within the double-click window."""
-    last = st.session_state.get(LAST_TOGGLE_KEY)
+    last = st.session_state.get(state_keys.WORKSHOP_TOGGLE)
     now = time.monotonic()
     if last is not None and last[:2] == (session_id, control) and now - last[2] < runtime.settings.double_click_seconds:
         return
     if steer(change, runtime, account, session_id, *args):   # a refused click may be tried again at once
-        st.session_state[LAST_TOGGLE_KEY] = (session_id, control, now)
+        st.session_state[state_keys.WORKSHOP_TOGGLE] = (session_id, control, now)
+
+
+def steer_on_click(change, runtime, account, session_id: int, *args) -> None:
+    """steer, as a button's callback (which returns nothing)."""
+    steer(change, runtime, account, session_id, *args)
 
 
 def steer(change, runtime, account, session_id: int, *args) -> bool:
@@ -194,11 +148,11 @@ def steer(change, runtime, account, session_id: int, *args) -> bool:
     try:
         change(runtime, account, session_id, *args)
     except InvalidInput as exc:
-        st.session_state["ws-error"] = str(exc)
+        st.session_state[state_keys.WORKSHOP_ERROR] = str(exc)
     except (NotFound, NotAuthorised):
-        st.session_state["ws-error"] = "workshop"
+        st.session_state[state_keys.WORKSHOP_ERROR] = "workshop"
     except Unavailable:
-        st.session_state["ws-error"] = "unavailable"
+        st.session_state[state_keys.WORKSHOP_ERROR] = "unavailable"
     else:
         return True
     return False
@@ -216,7 +170,7 @@ def actions(runtime, account, session_id: int, language: str) -> None:
         kind_col, theme_col = st.columns(2)
         kind = kind_col.radio(t("ws.action_kind"), hosting.ACTION_KINDS, format_func=lambda k: t(f"ws.kind_{k}"),
                               horizontal=True, key="ws-action-kind", help=t("ws.action_kind_help"))
-        theme = theme_col.selectbox(t("ws.action_theme"), list(themes), format_func=themes.get,
+        theme = theme_col.selectbox(t("ws.action_theme"), list(themes), format_func=themes.__getitem__,
                                     key="ws-action-theme")
         text = st.text_area(t("ws.action_text"), max_chars=hosting.MAX_ACTION_LENGTH, key="ws-action-text",
                             height=80)
@@ -227,10 +181,12 @@ def actions(runtime, account, session_id: int, language: str) -> None:
                 st.error(t(f"ws.error.{exc}"))
             else:
                 st.rerun()
+    in_plan = promote.promotion(runtime, account, session_id)
     for action in noted:
-        left, right = st.columns([6, 1], vertical_alignment="center")
+        left, middle, right = st.columns([5, 2, 1], vertical_alignment="center")
         about = f" · {plain(action.theme)}" if action.theme else ""
         left.markdown(f"**{t(f'ws.kind_{action.kind}')}**{about}: {plain(action.text)}")
+        promote.button(runtime, account, in_plan, action, middle)
         if right.button(t("ws.action_delete"), key=f"ws-action-del-{action.id}"):
             try:
                 hosting.delete_action(runtime, account, session_id, action.id)
@@ -247,4 +203,9 @@ def exports(runtime, account, session_id: int, language: str) -> None:
         column.download_button(
             t(f"ws.export_{fmt}"), key=f"ws-export-{fmt}", mime=mime, on_click="ignore", icon=":material/download:",
             file_name=f"valuematch-workshop.{fmt}",
-            data=lambda fmt=fmt: presenter.export(runtime, account, session_id, fmt, language=language)[1])
+            data=partial(_export_data, runtime, account, session_id, fmt, language))
+
+
+def _export_data(runtime, account, session_id: int, fmt: str, language: str) -> bytes:
+    """The file's bytes, made only when the download is clicked."""
+    return presenter.export(runtime, account, session_id, fmt, language=language)[1]

@@ -48,8 +48,6 @@ from .model import (ALL, DEFAULT_K, EMPTY, FEWER_THAN_K, MIN_K, NOT_OFFERED, PRO
                    SHOWN, WITHHELD, AnonymityError, Cell, Decision, Population, Role, Round,
                    Selector, Team)
 from .suppression import publishable, safe_breakdown
-# The exact elimination is exercised directly by the tests (its trace-back decides what is withheld).
-from .verification import _axpy, _Span
 
 __all__ = ["ALL", "DEFAULT_K", "EMPTY", "FEWER_THAN_K", "MIN_K", "NOT_OFFERED", "PROTECTS_SMALL_GROUP", "SHOWN",
            "WITHHELD", "AnonymityError", "Cell", "Decision", "Population", "Role", "Round", "Selector", "Team",

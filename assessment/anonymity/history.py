@@ -19,7 +19,7 @@ from typing import Hashable, Iterable, Mapping, Sequence
 
 from .model import ALL, PROTECTS_SMALL_GROUP, WITHHELD, Cell, Decision, Population, Round, Selector
 from .suppression import publishable
-from .verification import _revealed_groups, _Span
+from .verification import Span, revealed_groups
 
 _WITHHELD_OVER_TIME = Decision(WITHHELD, PROTECTS_SMALL_GROUP)
 
@@ -69,7 +69,7 @@ def publishable_after(population: Population, k: int, round_groups: Mapping[str,
     weight: dict[Hashable, int] = {}
     for release in past:
         weight.update(release.weights)
-    weight.update(population.counts)
+    weight.update(population.counts.items())
     if parts:
         for cell, split in parts.items():
             weight.update(split)
@@ -93,16 +93,16 @@ def _with_parts(row: frozenset, parts: Mapping[Cell, Mapping[Hashable, int]], we
     return frozenset(cell for cell in whole if weight.get(cell, 0) > 0)
 
 
-def _row_key(cells: frozenset[Cell]) -> tuple:
+def _row_key(cells: frozenset[Hashable]) -> tuple:
     # Cells mix ints and None: a stable order needs a key that compares.
     return tuple(sorted(map(repr, cells)))
 
 
-def _withheld_over_time(old_rows: list[frozenset[Cell]], cells_of: Mapping[Selector, frozenset[Cell]],
-                        weight: Mapping[Cell, int], k: int) -> set[Selector]:
+def _withheld_over_time(old_rows: list[frozenset[Hashable]], cells_of: Mapping[Selector, frozenset[Hashable]],
+                        weight: Mapping[Hashable, int], k: int) -> set[Selector]:
     """The new views to withhold, chosen one leak at a time (the smallest view each leak needs)."""
     old = set(old_rows)
-    candidates: dict[frozenset[Cell], list[Selector]] = defaultdict(list)
+    candidates: dict[frozenset[Hashable], list[Selector]] = defaultdict(list)
     for selector, cells in cells_of.items():
         if cells and cells not in old:
             candidates[cells].append(selector)
@@ -117,17 +117,17 @@ def _withheld_over_time(old_rows: list[frozenset[Cell]], cells_of: Mapping[Selec
         withheld.update(candidates[victim])
 
 
-def _first_new_leak(old_rows: list[frozenset[Cell]], new_rows: list[frozenset[Cell]],
-                    weight: Mapping[Cell, int], k: int) -> list[frozenset[Cell]] | None:
+def _first_new_leak(old_rows: list[frozenset[Hashable]], new_rows: list[frozenset[Hashable]],
+                    weight: Mapping[Hashable, int], k: int) -> list[frozenset[Hashable]] | None:
     """The new rows that one subtraction revealing a new small group uses, or None when there is none."""
     rows = old_rows + new_rows
-    signature: dict[Cell, list[int]] = defaultdict(list)
+    signature: dict[Hashable, list[int]] = defaultdict(list)
     for index, row in enumerate(rows):
         for cell in row:
             signature[cell].append(index)
     atom_of_signature: dict[tuple[int, ...], int] = {}
     atom_weight: list[int] = []
-    atom_of_cell: dict[Cell, int] = {}
+    atom_of_cell: dict[Hashable, int] = {}
     for cell, members in signature.items():
         atom = atom_of_signature.setdefault(tuple(members), len(atom_weight))
         if atom == len(atom_weight):
@@ -136,16 +136,16 @@ def _first_new_leak(old_rows: list[frozenset[Cell]], new_rows: list[frozenset[Ce
         atom_of_cell[cell] = atom
     atom_rows = [dict.fromkeys({atom_of_cell[c] for c in row}, 1) for row in rows]
     large = {atom for atom, n in enumerate(atom_weight) if n >= k}
-    old_span, span = _Span(large), _Span(large)
-    for index, row in enumerate(atom_rows):
+    old_span, span = Span(large), Span(large)
+    for index, atom_row in enumerate(atom_rows):
         if index < len(old_rows):
-            old_span.add(row, index)
-        span.add(row, index)
+            old_span.add(atom_row, index)
+        span.add(atom_row, index)
 
     def new_knowledge(group: frozenset[int]) -> bool:
         return not _in_span(old_span, group)
 
-    for group in _revealed_groups(span, atom_weight, k, accept=new_knowledge):
+    for group in revealed_groups(span, atom_weight, k, accept=new_knowledge):
         combination = span.origin({atom: 1 for atom in group if atom in span.pivot_rows})
         used = [rows[label] for label in combination if label >= len(old_rows)]
         if used:          # always, as the group is not in the old rows' span
@@ -153,7 +153,7 @@ def _first_new_leak(old_rows: list[frozenset[Cell]], new_rows: list[frozenset[Ce
     return None
 
 
-def _in_span(span: _Span, atoms: frozenset[int]) -> bool:
+def _in_span(span: Span, atoms: frozenset[int]) -> bool:
     """Is the indicator of ``atoms`` a combination of the span's rows? (Fully reduced: x is in the row
     space iff x equals the sum over pivots p of x[p] times row p.)"""
     combined: dict[int, object] = {}

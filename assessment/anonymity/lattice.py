@@ -5,9 +5,10 @@ from __future__ import annotations
 from itertools import chain, product
 from typing import Iterable, Mapping
 
-from .model import ALL, AnonymityError, Population, Round, Selector, _order
+from .model import ALL, AnonymityError, Population, Round, Selector, coordinate_order
 
-def _round_groups(round_groups: Mapping[str, Iterable[Round]] | None) -> dict[str, frozenset]:
+def checked_round_groups(round_groups: Mapping[str, Iterable[Round]] | None) -> dict[str, frozenset]:
+    """The round groups (name -> rounds) as frozensets; AnonymityError for a group without rounds."""
     groups = {}
     for name, rounds in (round_groups or {}).items():
         rounds = frozenset(rounds)
@@ -18,13 +19,13 @@ def _round_groups(round_groups: Mapping[str, Iterable[Round]] | None) -> dict[st
 
 
 def _coordinates(population: Population, groups: dict[str, frozenset]):
-    rounds = sorted(set(population.rounds).union(*groups.values()), key=_order)
+    rounds = sorted(set(population.rounds).union(*groups.values()), key=coordinate_order)
     singles = [frozenset({r}) for r in rounds]
     unions = []
     for rounds_of_group in groups.values():
         if len(rounds_of_group) > 1 and rounds_of_group not in unions:
             unions.append(rounds_of_group)
-    unions.sort(key=lambda g: sorted((_order(r) for r in g)))
+    unions.sort(key=lambda g: sorted((coordinate_order(r) for r in g)))
     return ([ALL, *population.teams], [ALL, *singles, *unions], [ALL, *population.roles], rounds, unions)
 
 
@@ -32,11 +33,11 @@ def offered_sets(population: Population, round_groups: Mapping[str, Iterable[Rou
                  ) -> list[Selector]:
     """Every view the dashboard can show: ALL or each team x ALL, each round or each intervention's rounds
     x ALL or each role observed (None = "not given")."""
-    teams, round_coords, roles, _, _ = _coordinates(population, _round_groups(round_groups))
+    teams, round_coords, roles, _, _ = _coordinates(population, checked_round_groups(round_groups))
     return [Selector(t, r, o) for t, r, o in product(teams, round_coords, roles)]
 
 
-class _Lattice:
+class Lattice:
     """The offered views as distinct sets of non-empty cells ("canonical" sets) and the lines between them.
 
     Views are numbered team-major over their coordinate indices (0 = ALL). Views that hold exactly the
@@ -136,7 +137,8 @@ class _Lattice:
             nested = sorted((c for c in range(n_singles + 1, n_rounds)
                              if c != parent and set(self.round_members[c]) < inside),
                             key=lambda c: (-len(self.round_members[c]), c))
-            chosen, covered = [], set()
+            chosen: list[int] = []
+            covered: set[int] = set()
             for coord in nested:
                 if covered.isdisjoint(self.round_members[coord]):
                     chosen.append(coord)

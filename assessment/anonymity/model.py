@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from types import MappingProxyType
-from typing import Hashable, Mapping
+from typing import Final, Hashable, Mapping
 
 DEFAULT_K = 5
 MIN_K = 3
@@ -21,24 +22,20 @@ class AnonymityError(ValueError):
     """Input that the anonymity rule cannot work with (k below the minimum, negative counts, bad cells)."""
 
 
-class _All:
-    """The 'every value' coordinate of a selector (distinct from a role that was not given, None)."""
+class _All(Enum):
+    """The 'every value' coordinate of a selector (distinct from a role that was not given, None).
 
-    _instance: _All | None = None
+    A one-member enum, so that type checkers narrow ``x is ALL`` (a plain singleton class is not narrowed)."""
 
-    def __new__(cls) -> _All:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
+    ALL = "ALL"
 
     def __repr__(self) -> str:
         return "ALL"
 
-    def __reduce__(self) -> str:
-        return "ALL"
+    __str__ = __repr__
 
 
-ALL = _All()
+ALL: Final = _All.ALL
 
 Team = Hashable
 Round = Hashable
@@ -46,7 +43,7 @@ Role = Hashable          # None means "not given"
 Cell = tuple[Team, Round, Role]
 
 
-def _order(value: object) -> tuple:
+def coordinate_order(value: object) -> tuple:
     """Sort key for coordinate values of mixed kinds: None last, then by type name and value."""
     return (value is None, type(value).__name__, value if value is not None else 0)
 
@@ -85,7 +82,7 @@ class Selector:
         elif len(self.rounds) == 1:
             rounds = f"round {next(iter(self.rounds))}"
         else:
-            rounds = "rounds " + ", ".join(str(r) for r in sorted(self.rounds, key=_order))
+            rounds = "rounds " + ", ".join(str(r) for r in sorted(self.rounds, key=coordinate_order))
         if self.role is ALL:
             role = "all roles"
         elif self.role is None:
@@ -122,15 +119,15 @@ class Population:
 
     @property
     def teams(self) -> tuple[Team, ...]:
-        return tuple(sorted({cell[0] for cell in self.counts}, key=_order))
+        return tuple(sorted({cell[0] for cell in self.counts}, key=coordinate_order))
 
     @property
     def rounds(self) -> tuple[Round, ...]:
-        return tuple(sorted({cell[1] for cell in self.counts}, key=_order))
+        return tuple(sorted({cell[1] for cell in self.counts}, key=coordinate_order))
 
     @property
     def roles(self) -> tuple[Role, ...]:
-        return tuple(sorted({cell[2] for cell in self.counts}, key=_order))
+        return tuple(sorted({cell[2] for cell in self.counts}, key=coordinate_order))
 
     def n(self, selector: Selector) -> int:
         return sum(n for cell, n in self.counts.items() if selector.contains(cell))

@@ -6,10 +6,10 @@ from functools import lru_cache
 from heapq import heappop, heappush
 from typing import Callable, Iterable, Mapping
 
-from .lattice import _Lattice, _round_groups
+from .lattice import Lattice, checked_round_groups
 from .model import (ALL, DEFAULT_K, EMPTY, FEWER_THAN_K, MIN_K, NOT_OFFERED, PROTECTS_SMALL_GROUP,
                    SHOWN, WITHHELD, AnonymityError, Decision, Population, Round, Selector)
-from .verification import _find_leaks
+from .verification import find_leaks
 
 # Choosing what to withhold (``_Suppression._pick``). A headline view counts as this many more lines to
 # fix for each ALL coordinate beyond the first: 2 for a team's total or a round or role across the
@@ -28,7 +28,7 @@ class _Suppression:
     hidden when it is withheld and its unknown part is not empty.
     """
 
-    def __init__(self, lattice: _Lattice, k: int):
+    def __init__(self, lattice: Lattice, k: int):
         self.lattice, self.k = lattice, k
         self.primary = [0 < n < k for n in lattice.n]
         self.withheld = [False] * len(lattice.n)
@@ -143,7 +143,7 @@ class _Suppression:
                    for line in {line for s in touched for line in lattice.lines_of[s]})
 
 
-def _suppress(lattice: _Lattice, k: int) -> _Suppression:
+def _suppress(lattice: Lattice, k: int) -> _Suppression:
     """Primary suppression, the lines to a fixpoint, then verification until nothing small is revealed.
 
     Each verification pass withholds, for every revealed group whose subtraction is not already broken
@@ -151,7 +151,7 @@ def _suppress(lattice: _Lattice, k: int) -> _Suppression:
     the smallest set this subtraction uses); then the lines are balanced again.
     """
     suppression = _Suppression(lattice, k)
-    while leaks := _find_leaks(lattice, suppression.withheld, k):
+    while leaks := find_leaks(lattice, suppression.withheld, k):
         victims: set[int] = set()
         for leak in leaks:
             if victims.isdisjoint(leak.used_sets):
@@ -177,13 +177,13 @@ def publishable(population: Population, k: int = DEFAULT_K,
     the dashboard asks on every filter change, while the counts change only when responses arrive.
     """
     _check_k(k)
-    groups = _round_groups(round_groups)
+    groups = checked_round_groups(round_groups)
     return dict(_decisions(frozenset(population.counts.items()), k, frozenset(groups.values())))
 
 
 @lru_cache(maxsize=32)
 def _decisions(counts: frozenset, k: int, unions: frozenset) -> dict[Selector, Decision]:
-    lattice = _Lattice(Population(dict(counts)), {f"group {i}": rounds for i, rounds in enumerate(unions)})
+    lattice = Lattice(Population(dict(counts)), {f"group {i}": rounds for i, rounds in enumerate(unions)})
     suppression = _suppress(lattice, k)
     primary, withheld = suppression.primary, suppression.withheld
     empty, small, protecting = Decision(EMPTY, n=0), Decision(WITHHELD, FEWER_THAN_K), Decision(

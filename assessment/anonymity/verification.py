@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Callable, Iterator, Mapping
 
-from .lattice import _Lattice
+from .lattice import Lattice
 
-def _axpy(target: dict, factor, source: dict) -> None:
+Number = int | Fraction   # exact coefficients: whole numbers stay ints
+
+
+def axpy(target: dict, factor, source: dict) -> None:
     """target += factor * source, dropping entries that become zero (and keeping whole numbers ints)."""
     get, pop = target.get, target.pop
     for column, value in source.items():
@@ -32,7 +36,7 @@ def _normalised(value):
 _CREATED, _UPDATED, _DEPENDENT = "created", "updated", "dependent"
 
 
-class _Span:
+class Span:
     """A fully reduced row echelon form (over the rationals) of 0/1 rows over atoms, built row by row.
 
     Every row operation is logged, so that a combination of the final rows can be traced back to the
@@ -40,7 +44,7 @@ class _Span:
     combination along with every row during the elimination.
     """
 
-    def __init__(self, preferred_pivots: set[int] = frozenset()):
+    def __init__(self, preferred_pivots: AbstractSet[int] = frozenset()):
         self.preferred = preferred_pivots
         self.pivot_rows: dict[int, dict] = {}          # pivot column -> row (1 at the pivot, 0 at other pivots)
         self.users: dict[int, set[int]] = defaultdict(set)  # free column -> pivots whose row uses it
@@ -51,7 +55,7 @@ class _Span:
         steps = []
         for column in [c for c in row if c in self.pivot_rows]:
             factor = -row[column]   # unchanged by earlier steps: pivot rows are zero at other pivots
-            _axpy(row, factor, self.pivot_rows[column])
+            axpy(row, factor, self.pivot_rows[column])
             steps.append((column, factor))
         if not row:
             self.log.append((_DEPENDENT, label, steps))
@@ -69,7 +73,7 @@ class _Span:
             other_row = self.pivot_rows[other]
             factor = -other_row[pivot]
             before = set(other_row)
-            _axpy(other_row, factor, row)
+            axpy(other_row, factor, row)
             self.log.append((_UPDATED, other, pivot, factor))
             for column in before - set(other_row) - {pivot}:
                 self.users[column].discard(other)
@@ -80,16 +84,17 @@ class _Span:
             if column != pivot:
                 self.users[column].add(pivot)
 
-    def origin(self, final: Mapping[int, object], dependency_weight=None) -> dict[int, object]:
+    def origin(self, final: Mapping[int, Number], dependency_weight: Callable[[int], int] | None = None
+               ) -> dict[int, Number]:
         """The input rows (label -> coefficient) whose combination equals sum(final[p] * pivot row p);
         with ``dependency_weight(label)``, plus that weighted sum of the combinations found to be zero."""
         coefficient = {p: c for p, c in final.items() if c}
-        result: dict[int, object] = {}
+        result: dict[int, Number] = {}
         for event in reversed(self.log):
             if event[0] == _UPDATED:              # row[other] (after) = row[other] (before) + factor * row[pivot]
                 _, other, pivot, factor = event
                 if coefficient.get(other):
-                    _axpy(coefficient, coefficient[other] * factor, {pivot: 1})
+                    axpy(coefficient, coefficient[other] * factor, {pivot: 1})
                 continue
             if event[0] == _CREATED:              # row[pivot] = (input + sum(factor * row[q])) / scale
                 _, label, steps, pivot, scale = event
@@ -100,13 +105,13 @@ class _Span:
                 _, label, steps = event
                 weight = dependency_weight(label) if dependency_weight else 0
             if weight:
-                _axpy(result, weight, {label: 1})
+                axpy(result, weight, {label: 1})
                 for column, factor in steps:
-                    _axpy(coefficient, weight * factor, {column: 1})
+                    axpy(coefficient, weight * factor, {column: 1})
         return result
 
 
-def _revealed_groups(span: _Span, weight: list[int], k: int,
+def revealed_groups(span: Span, weight: list[int], k: int,
                      accept: Callable[[frozenset[int]], bool] | None = None) -> Iterator[frozenset[int]]:
     """Sets of atoms with 0 < n < k whose indicator is in the span: one for each pivot that is the first
     atom of such a set. The search is exhaustive: nothing is yielded only if no such set exists.
@@ -165,11 +170,12 @@ def _revealed_groups(span: _Span, weight: list[int], k: int,
                     return None          # no atom after the start that fits the budget can balance it
                 if best is None or len(candidates) - first < len(best) - best_from:
                     best, best_from = candidates, first
+            assert best is not None, "residual is non-empty, so some column set best"
             for atom in best[best_from:]:
                 if atom in group or size[atom] > budget:
                     continue
                 following = dict(residual)
-                _axpy(following, 1, changes[atom]) if atom < n_pivots else _axpy(following, -1, {atom: 1})
+                axpy(following, 1, changes[atom]) if atom < n_pivots else axpy(following, -1, {atom: 1})
                 found = grow(group | {atom}, following, budget - size[atom])
                 if found is not None:
                     return found
@@ -181,13 +187,13 @@ def _revealed_groups(span: _Span, weight: list[int], k: int,
 
 
 @dataclass
-class _Leak:
+class Leak:
     cells: list[int]
     used_sets: list[int]        # the shown sets one subtraction revealing the cells uses
     essential_sets: list[int]   # those among them that every such subtraction needs
 
 
-def _find_leaks(lattice: _Lattice, withheld: list[bool], k: int) -> list[_Leak]:
+def find_leaks(lattice: Lattice, withheld: list[bool], k: int) -> list[Leak]:
     """Small groups that the shown sets reveal, each with the shown sets one subtraction revealing it uses."""
     if not any(withheld):
         return []   # every cell is shown on its own and holds at least k responses
@@ -215,10 +221,10 @@ def _find_leaks(lattice: _Lattice, withheld: list[bool], k: int) -> list[_Leak]:
         rows[tuple(row_atoms)].append(set_id)
     ordered = sorted(rows, key=len)
     large = {atom for atom, n in enumerate(weight) if n >= k}
-    span = _Span(large)
-    for index, row_atoms in enumerate(ordered):
-        span.add(dict.fromkeys(row_atoms, 1), index)
-    groups = list(_revealed_groups(span, weight, k))
+    span = Span(large)
+    for index, atoms_of_row in enumerate(ordered):
+        span.add(dict.fromkeys(atoms_of_row, 1), index)
+    groups = list(revealed_groups(span, weight, k))
     if not groups:
         return []
     # Which shown sets a subtraction uses, traced back through the elimination. A set is needed by every
@@ -233,6 +239,6 @@ def _find_leaks(lattice: _Lattice, withheld: list[bool], k: int) -> list[_Leak]:
     for group in groups:
         combination = span.origin({atom: 1 for atom in group if atom in span.pivot_rows})
         used = sorted({set_id for index in combination for set_id in rows[ordered[index]]})
-        leaks.append(_Leak(cells=sorted(cell for atom in group for cell in atoms[atom]), used_sets=used,
+        leaks.append(Leak(cells=sorted(cell for atom in group for cell in atoms[atom]), used_sets=used,
                            essential_sets=[set_id for set_id in used if set_id not in replaceable]))
     return leaks

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from db import accounts as repo
+from db import accounts as db_accounts
 from db.account_models import Account
 from db.models import utcnow
 from services import throttle
@@ -74,9 +74,20 @@ def token_hash(token: str) -> str:
 
 
 def needs_first_admin(rt: Runtime) -> bool:
-    """True while no active admin exists: the set-up page (or manage.py create-admin) is open."""
+    """True while no active admin exists: the set-up page (or manage.py create-admin) is open.
+
+    Asked on every page run, so the database is asked only until this process sees an admin. That
+    answer never goes stale, whichever app server made the admin: accounts are never deleted, the
+    last active admin cannot be deactivated (management.deactivate_account) and a backup is restored
+    only into an empty database.
+    """
+    if rt.admin_seen.is_set():
+        return False
     with rt.sessions.begin() as session:
-        return repo.count_active_admins(session) == 0
+        needed = db_accounts.count_active_admins(session) == 0
+    if not needed:
+        rt.admin_seen.set()
+    return needed
 
 
 def create_first_admin(rt: Runtime, username: str, password: str, *, setup_token: str | None = None,
@@ -94,15 +105,15 @@ def create_first_admin(rt: Runtime, username: str, password: str, *, setup_token
     password_hash = passwords.hash_password(password)   # slow: before the write lock is taken
     now = now or utcnow()
     with rt.sessions.begin() as session:
-        repo.lock_accounts(session)
-        if repo.count_active_admins(session):
+        db_accounts.lock_accounts(session)
+        if db_accounts.count_active_admins(session):
             raise AdminExists("an admin account already exists; an admin creates further accounts")
         if setup_token is not None:
             setup_tokens.use(session, setup_token, now=now)
         else:
-            repo.delete_setup_tokens(session)
+            db_accounts.delete_setup_tokens(session)
         account = _add_account(session, name, password_hash, "admin")
-        repo.add_audit(session, actor_id=None, action="first_admin_created",
+        db_accounts.add_audit(session, actor_id=None, action="first_admin_created",
                        detail={"account_id": account.id, "username": name,
                                "by": "console" if setup_token is None else "setup_token"})
         return AccountView(account.id, account.username, account.role, {})
@@ -110,8 +121,8 @@ def create_first_admin(rt: Runtime, username: str, password: str, *, setup_token
 
 def _add_account(session: Session, name: str, password_hash: str | None, role: str) -> Account:
     try:
-        return repo.add_account(session, username=name, password_hash=password_hash, role=role)
-    except repo.UsernameTaken:
+        return db_accounts.add_account(session, username=name, password_hash=password_hash, role=role)
+    except db_accounts.UsernameTaken:
         raise InvalidInput(f"the username '{name}' is taken") from None
 
 
@@ -191,9 +202,9 @@ def login(rt: Runtime, username: str, password: str, client_key: str, *,
         refusal = login_wait(policies, now=now, **misses)
         if refusal is not None:
             raise refusal
-        attempt_ids = [repo.add_lookup_failure(session, scope=LOGIN_SCOPE, client_key=key, at=now)
+        attempt_ids = [db_accounts.add_lookup_failure(session, scope=LOGIN_SCOPE, client_key=key, at=now)
                        for key in (keys.username, keys.pair, keys.client)]
-        account = repo.find_account(session, username=name) if name and _utf8(name) else None
+        account = db_accounts.find_account(session, username=name) if name and _utf8(name) else None
         stored_hash = account.password_hash if account is not None and account.active else None
         account_id = account.id if account is not None else None
     # The hash can change while the password is checked: a reset (the password typed then fails the
@@ -206,14 +217,14 @@ def login(rt: Runtime, username: str, password: str, client_key: str, *,
         with rt.sessions.begin() as session:
             # Locked: a password reset or a deactivation either comes first (and is seen here) or
             # waits, and then ends the session opened here.
-            account = repo.get_account(session, account_id=account_id, for_update=True)
+            account = db_accounts.get_account(session, account_id=account_id, for_update=True)
             if account is None or not account.active:
                 raise LoginFailed()   # deactivated while the password was being checked
             if account.password_hash == stored_hash:
-                repo.delete_lookup_failures(session, ids=attempt_ids)
+                db_accounts.delete_lookup_failures(session, ids=attempt_ids)
                 # The client's count stays: one's own account must not wash away guesses at others.
                 for key in (keys.username, keys.pair):
-                    repo.clear_lookup_failures(session, scope=LOGIN_SCOPE, client_key=key)
+                    db_accounts.clear_lookup_failures(session, scope=LOGIN_SCOPE, client_key=key)
                 if new_hash is not None:
                     account.password_hash = new_hash   # parameters got stronger since it was hashed
                 return open_session(rt, session, account, now=now)
@@ -231,10 +242,10 @@ def _utf8(text: str) -> bool:
 
 def open_session(rt: Runtime, session: Session, account: Account, *, now: datetime) -> SessionToken:
     """Start a session for an account inside the caller's transaction (password or single sign-on)."""
-    repo.delete_expired_sessions(session, now=now)
+    db_accounts.delete_expired_sessions(session, now=now)
     token = secrets.token_urlsafe(32)
     expires_at = now + timedelta(hours=rt.settings.session_hours)
-    repo.add_auth_session(session, token_hash=token_hash(token), account_id=account.id,
+    db_accounts.add_auth_session(session, token_hash=token_hash(token), account_id=account.id,
                           created_at=now, expires_at=expires_at)
     account.last_login_at = now
     return SessionToken(token, expires_at, account_view(session, account))
@@ -242,7 +253,7 @@ def open_session(rt: Runtime, session: Session, account: Account, *, now: dateti
 
 def account_view(session: Session, account: Account) -> AccountView:
     """The AccountView of an account row, with its scope."""
-    scope = repo.scopes_of(session, account_ids=[account.id])[account.id]
+    scope = db_accounts.scopes_of(session, account_ids=[account.id])[account.id]
     return AccountView(account.id, account.username, account.role, scope)
 
 
@@ -255,10 +266,10 @@ def current_account(rt: Runtime, token: str | None, *, now: datetime | None = No
         return None
     now = now or utcnow()
     with rt.sessions.begin() as session:
-        row = repo.find_auth_session(session, token_hash=token_hash(token))
+        row = db_accounts.find_auth_session(session, token_hash=token_hash(token))
         if row is None or row.expires_at <= now:
             return None
-        account = repo.get_account(session, account_id=row.account_id)
+        account = db_accounts.get_account(session, account_id=row.account_id)
         if account is None or not account.active:
             return None
         return account_view(session, account)
@@ -269,4 +280,4 @@ def logout(rt: Runtime, token: str | None) -> None:
     if not token:
         return
     with rt.sessions.begin() as session:
-        repo.delete_auth_session(session, token_hash=token_hash(token))
+        db_accounts.delete_auth_session(session, token_hash=token_hash(token))

@@ -10,7 +10,7 @@ from services.errors import NotAuthorised
 
 ROLES = ("admin", "manager", "facilitator")
 PAGES = ("setup", "admin_organisations", "admin_accounts", "admin_rounds", "dashboard",
-         "workshop_facilitator")
+         "workshop_facilitator", "action_plan")
 ACTIONS = ("view", "create", "edit", "export")
 
 # The set-up page belongs to no role: it opens, without an account, only while
@@ -24,18 +24,22 @@ _TABLE: dict[tuple[str, str], tuple[bool, bool, bool, bool]] = {
     ("admin",       "admin_rounds"):            (_Y, _Y, _Y, _Y),
     ("admin",       "dashboard"):               (_Y, _N, _N, _Y),
     ("admin",       "workshop_facilitator"):    (_Y, _Y, _Y, _Y),
+    ("admin",       "action_plan"):             (_Y, _Y, _Y, _Y),
     ("manager",     "setup"):                   (_N, _N, _N, _N),
     ("manager",     "admin_organisations"):     (_N, _N, _N, _N),
     ("manager",     "admin_accounts"):          (_N, _N, _N, _N),
     ("manager",     "admin_rounds"):            (_N, _N, _N, _N),
     ("manager",     "dashboard"):               (_Y, _N, _N, _Y),
     ("manager",     "workshop_facilitator"):    (_Y, _N, _N, _N),
+    ("manager",     "action_plan"):             (_Y, _Y, _Y, _Y),
     ("facilitator", "setup"):                   (_N, _N, _N, _N),
     ("facilitator", "admin_organisations"):     (_N, _N, _N, _N),
     ("facilitator", "admin_accounts"):          (_N, _N, _N, _N),
     ("facilitator", "admin_rounds"):            (_N, _N, _N, _N),
     ("facilitator", "dashboard"):               (_N, _N, _N, _N),
     ("facilitator", "workshop_facilitator"):    (_Y, _Y, _Y, _Y),
+    # Facilitators add their workshops' agreed actions to a plan (create) but do not see the plan itself.
+    ("facilitator", "action_plan"):             (_N, _Y, _N, _N),
 }
 
 ALLOWED: dict[tuple[str, str, str], bool] = {

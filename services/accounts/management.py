@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db import accounts as repo
+from db import accounts as db_accounts
 from db.account_models import ROLES, Account
 from services.accounts import passwords
 from services.accounts.auth import AccountView, account_view, normalise_username
@@ -73,11 +73,11 @@ def create_account(rt: Runtime, actor: AccountView | None, *, role: str, usernam
     password_hash = passwords.hash_password(password)
     with rt.sessions.begin() as session:
         try:
-            account = repo.add_account(session, username=name, password_hash=password_hash, role=role)
-        except repo.UsernameTaken:
+            account = db_accounts.add_account(session, username=name, password_hash=password_hash, role=role)
+        except db_accounts.UsernameTaken:
             raise UsernameTaken(f"the username '{name}' is taken") from None
         _store_scope(session, account.id, stored_scope)
-        repo.add_audit(session, actor_id=_actor_id(actor), action="account_created",
+        db_accounts.add_audit(session, actor_id=_actor_id(actor), action="account_created",
                        detail={"account_id": account.id, "username": name, "role": role,
                                "scope": _scope_detail(stored_scope)})
         return account_view(session, account)
@@ -90,7 +90,7 @@ def change_scope(rt: Runtime, actor: AccountView | None, account_id: int, scope:
         account = _account(session, account_id)
         stored_scope = check_scope(account.role, scope)
         _store_scope(session, account.id, stored_scope)
-        repo.add_audit(session, actor_id=_actor_id(actor), action="scope_changed",
+        db_accounts.add_audit(session, actor_id=_actor_id(actor), action="scope_changed",
                        detail={"account_id": account.id, "username": account.username,
                                "scope": _scope_detail(stored_scope)})
         return account_view(session, account)
@@ -102,12 +102,12 @@ def deactivate_account(rt: Runtime, actor: AccountView | None, account_id: int) 
     authorise(actor, "admin_accounts", "edit")
     with rt.sessions.begin() as session:
         account = _account(session, account_id)   # the row before the table: as a sign-in does
-        repo.lock_accounts(session)
-        if account.role == "admin" and account.active and repo.count_active_admins(session) <= 1:
+        db_accounts.lock_accounts(session)
+        if account.role == "admin" and account.active and db_accounts.count_active_admins(session) <= 1:
             raise InvalidInput("the last active admin cannot be deactivated")
         account.active = False
-        repo.delete_account_sessions(session, account_id=account.id)
-        repo.add_audit(session, actor_id=_actor_id(actor), action="account_deactivated",
+        db_accounts.delete_account_sessions(session, account_id=account.id)
+        db_accounts.add_audit(session, actor_id=_actor_id(actor), action="account_deactivated",
                        detail={"account_id": account.id, "username": account.username})
 
 
@@ -117,7 +117,7 @@ def reactivate_account(rt: Runtime, actor: AccountView | None, account_id: int) 
     with rt.sessions.begin() as session:
         account = _account(session, account_id)
         account.active = True
-        repo.add_audit(session, actor_id=_actor_id(actor), action="account_reactivated",
+        db_accounts.add_audit(session, actor_id=_actor_id(actor), action="account_reactivated",
                        detail={"account_id": account.id, "username": account.username})
 
 
@@ -131,8 +131,8 @@ def reset_password(rt: Runtime, actor: AccountView | None, account_id: int, new_
     with rt.sessions.begin() as session:
         account = _account(session, account_id)
         account.password_hash = password_hash
-        repo.delete_account_sessions(session, account_id=account.id)
-        repo.add_audit(session, actor_id=_actor_id(actor), action="password_reset",
+        db_accounts.delete_account_sessions(session, account_id=account.id)
+        db_accounts.add_audit(session, actor_id=_actor_id(actor), action="password_reset",
                        detail={"account_id": account.id, "username": account.username})
 
 
@@ -140,8 +140,8 @@ def list_accounts(rt: Runtime, actor: AccountView | None) -> list[AccountRow]:
     """Every account with its scope, by username."""
     authorise(actor, "admin_accounts", "view")
     with rt.sessions.begin() as session:
-        accounts = repo.list_accounts(session)
-        scopes = repo.scopes_of(session, account_ids=[a.id for a in accounts])
+        accounts = db_accounts.list_accounts(session)
+        scopes = db_accounts.scopes_of(session, account_ids=[a.id for a in accounts])
         return [AccountRow(AccountView(a.id, a.username, a.role, scopes[a.id]), a.active,
                            a.password_hash is not None, a.created_at, a.last_login_at)
                 for a in accounts]
@@ -152,12 +152,12 @@ def audit_log(rt: Runtime, actor: AccountView | None, *, limit: int = 100) -> li
     authorise(actor, "admin_accounts", "view")
     with rt.sessions.begin() as session:
         return [AuditEntry(row.at, row.account_id, row.action, dict(row.detail))
-                for row in repo.audit_entries(session, limit=limit)]
+                for row in db_accounts.audit_entries(session, limit=limit)]
 
 
 def _account(session: Session, account_id: int) -> Account:
     """The account, its row locked: two admins changing one account at once take turns."""
-    account = repo.get_account(session, account_id=account_id, for_update=True)
+    account = db_accounts.get_account(session, account_id=account_id, for_update=True)
     if account is None:
         raise NotFound("account")
     return account
@@ -166,8 +166,8 @@ def _account(session: Session, account_id: int) -> Account:
 def _store_scope(session: Session, account_id: int, scope: dict[int, frozenset[int] | None]) -> None:
     try:
         with session.begin_nested():
-            repo.set_scope(session, account_id=account_id, scope=scope)
-            problem = repo.teams_outside_their_organisation(session, scope=scope)
+            db_accounts.set_scope(session, account_id=account_id, scope=scope)
+            problem = db_accounts.teams_outside_their_organisation(session, scope=scope)
             if problem:
                 raise InvalidInput(f"team {problem[0][1]} is not a team of organisation {problem[0][0]}")
     except IntegrityError:

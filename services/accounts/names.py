@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from db import accounts as repo
-from db import organisations as org_repo
+from db import accounts as db_accounts
+from db import organisations as db_organisations
 from services.accounts.auth import AccountView
 from services.accounts.authorisation import authorise
 from services.accounts.management import AccountRow
@@ -29,7 +29,9 @@ AUDIT_ACTIONS = ("first_admin_created", "sso_account_created", "account_created"
                  "workshop_unlocked", "workshop_second_round", "workshop_closed", "workshop_exported",
                  "responses_imported", "backup_exported", "backup_imported", "data_purged", "respondent_erased",
                  "response_over_headcount", "response_repeat_device", "response_device_limit",
-                 "response_identical_burst")
+                 "response_identical_burst", "plan_action_created", "plan_action_updated",
+                 "plan_action_status_changed", "plan_action_note_added", "plan_action_promoted",
+                 "plan_follow_up_scheduled", "plan_follow_up_cancelled", "plan_exported")
 # Ids an audit detail may hold that the log shows by name: (detail key, what it names).
 NAMED_IDS = (("organisation_id", "organisation"), ("team_id", "team"), ("round_id", "round"))
 
@@ -84,8 +86,8 @@ def account_listing(rt: Runtime, actor: AccountView | None) -> list[AccountListi
     authorise(actor, "admin_accounts", "view")
     with rt.sessions.begin() as session:
         names = _Names(_choices(session))
-        accounts = repo.list_accounts(session)
-        scopes = repo.scopes_of(session, account_ids=[a.id for a in accounts])
+        accounts = db_accounts.list_accounts(session)
+        scopes = db_accounts.scopes_of(session, account_ids=[a.id for a in accounts])
         return [AccountListing(AccountRow(AccountView(a.id, a.username, a.role, scopes[a.id]), a.active,
                                           a.password_hash is not None, a.created_at, a.last_login_at),
                                names.scope(scopes[a.id].items()))
@@ -98,18 +100,18 @@ def audit_lines(rt: Runtime, actor: AccountView | None, *, limit: int = 100) -> 
     with rt.sessions.begin() as session:
         choices = _choices(session)
         names = _Names(choices, {r.id: r.name for c in choices
-                                 for r in org_repo.list_rounds(session, organisation_id=c.id)})
-        usernames = {a.id: a.username for a in repo.list_accounts(session)}
+                                 for r in db_organisations.list_rounds(session, organisation_id=c.id)})
+        usernames = {a.id: a.username for a in db_accounts.list_accounts(session)}
         return [AuditLine(row.at, usernames.get(row.account_id) if row.account_id is not None else None,
                           row.action, dict(row.detail), names.detail_scope(row.detail), names.places(row.detail))
-                for row in repo.audit_entries(session, limit=limit)]
+                for row in db_accounts.audit_entries(session, limit=limit)]
 
 
 def _choices(session: Session) -> list[OrganisationChoice]:
     return [OrganisationChoice(org.id, org.name,
                                tuple((team.id, team.name)
-                                     for team in org_repo.list_teams(session, organisation_id=org.id)))
-            for org in org_repo.list_organisations(session)]
+                                     for team in db_organisations.list_teams(session, organisation_id=org.id)))
+            for org in db_organisations.list_organisations(session)]
 
 
 class _Names:

@@ -18,9 +18,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from db import accounts as repo
+from db import accounts as db_accounts
 from db.models import utcnow
 from services.errors import ServiceError
+from services.formatting import CLI_LANGUAGE, format_datetime
 from services.runtime import Runtime
 
 # 20 characters of 32 (no 0/O or 1/I to confuse): 100 random bits, typed or pasted in groups of 4.
@@ -60,27 +61,27 @@ def issue(rt: Runtime, *, now: datetime | None = None) -> IssuedToken | None:
     token = "-".join(raw[i:i + GROUP_LENGTH] for i in range(0, len(raw), GROUP_LENGTH))
     expires_at = now + timedelta(minutes=rt.settings.setup_token_minutes)
     with rt.sessions.begin() as session:
-        if repo.count_active_admins(session):
+        if db_accounts.count_active_admins(session):
             return None
-        repo.add_setup_token(session, token_hash=token_hash(token), created_at=now, expires_at=expires_at)
+        db_accounts.add_setup_token(session, token_hash=token_hash(token), created_at=now, expires_at=expires_at)
     return IssuedToken(token, expires_at)
 
 
 def use(session: Session, token: str, *, now: datetime) -> None:
     """Inside the transaction that creates the first admin: SetupTokenRefused unless `token` is valid;
     then every set-up token is deleted, so none works twice."""
-    if not normalise(token) or not repo.valid_setup_token(session, token_hash=token_hash(token), now=now):
+    if not normalise(token) or not db_accounts.valid_setup_token(session, token_hash=token_hash(token), now=now):
         raise SetupTokenRefused()
-    repo.delete_setup_tokens(session)
+    db_accounts.delete_setup_tokens(session)
 
 
 def announcement(issued: IssuedToken) -> str:
     """What a server prints: the token, where it is used, until when."""
-    rule = "=" * 72
+    rule, until = "=" * 72, format_datetime(issued.expires_at, CLI_LANGUAGE, say_utc=True)
     return (f"{rule}\nValueMatch has no admin account yet. To create it, open the 'Set up' page and enter\n"
             f"this one-time set-up token:\n\n    {issued.token}\n\n"
             f"It works once, on any ValueMatch server using this database, until "
-            f"{issued.expires_at:%Y-%m-%d %H:%M} UTC.\nA new one: python manage.py setup-token\n{rule}\n")
+            f"{until}.\nA new one: python manage.py setup-token\n{rule}\n")
 
 
 class Announcer:

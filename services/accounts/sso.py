@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
-from db import accounts as repo
+from db import accounts as db_accounts
 from db.models import utcnow
 from services.accounts.auth import (
     USERNAME_PATTERN,
@@ -52,17 +52,17 @@ def account_for_sso_identity(rt: Runtime, email: str | None, email_verified: obj
     if rule is None:
         return None
     with rt.sessions.begin() as session:
-        repo.lock_accounts(session)   # two tabs signing in at once make one account
-        account = repo.find_account(session, username=address)
+        db_accounts.lock_accounts(session)   # two tabs signing in at once make one account
+        account = db_accounts.find_account(session, username=address)
         if account is None:
-            account = repo.add_account(session, username=address, password_hash=None, role=rule.role)
+            account = db_accounts.add_account(session, username=address, password_hash=None, role=rule.role)
             try:
                 with session.begin_nested():
-                    repo.set_scope(session, account_id=account.id,
+                    db_accounts.set_scope(session, account_id=account.id,
                                    scope={org: None for org in rule.organisations})
             except IntegrityError:
                 raise InvalidInput("VM_SSO_ALLOW names an organisation id that does not exist") from None
-            repo.add_audit(session, actor_id=None, action="sso_account_created",
+            db_accounts.add_audit(session, actor_id=None, action="sso_account_created",
                            detail={"account_id": account.id, "username": address, "role": rule.role,
                                    "organisations": list(rule.organisations)})
         elif not account.active:
@@ -77,7 +77,7 @@ def login_with_sso(rt: Runtime, email: str | None, email_verified: object, *,
     if view is None:
         return None
     with rt.sessions.begin() as session:
-        account = repo.get_account(session, account_id=view.id, for_update=True)   # as auth.login
+        account = db_accounts.get_account(session, account_id=view.id, for_update=True)   # as auth.login
         if account is None or not account.active:
             return None
         return open_session(rt, session, account, now=now or utcnow())

@@ -15,8 +15,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from db import accounts as account_rows
-from db import repository, retention
+from db import accounts as db_accounts
+from db import respondents as db_respondents
+from db import retention
 from services.errors import InvalidInput, NotFound
 from services.respond.resume_codes import code_hash, normalise
 from services.runtime import Runtime
@@ -92,7 +93,7 @@ def purge(rt: Runtime, *, older_than: str | RetentionPeriod, dry_run: bool = Fal
 
     def work(session: Session) -> dict[str, int]:
         counts = retention.purge_before(session, cutoff=cutoff, progress=progress)
-        account_rows.add_audit(session, actor_id=actor_id, action="data_purged",
+        db_accounts.add_audit(session, actor_id=actor_id, action="data_purged",
                                detail={"older_than": period.text, "cutoff": cutoff.isoformat(), **counts})
         return counts
 
@@ -110,11 +111,11 @@ def erase(rt: Runtime, *, resume_code: str, dry_run: bool = False, actor_id: int
     canonical = normalise(resume_code)
 
     def work(session: Session) -> dict[str, int]:
-        respondent = repository.find_respondent(session, code_hash=code_hash(canonical)) if canonical else None
+        respondent = db_respondents.find_respondent(session, code_hash=code_hash(canonical)) if canonical else None
         if respondent is None:
             raise NotFound("resume_code")
         counts = retention.erase_respondent(session, respondent_id=respondent.id)
-        account_rows.add_audit(session, actor_id=actor_id, action="respondent_erased", detail=counts)
+        db_accounts.add_audit(session, actor_id=actor_id, action="respondent_erased", detail=counts)
         return counts
 
     return Deleted(_one_transaction(rt, work, keep=not dry_run), dry_run)

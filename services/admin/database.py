@@ -12,7 +12,8 @@ from sqlalchemy import Engine, make_url
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import DatabaseError, current_revision, make_engine, make_session_factory, repository, upgrade_to_head
+from db import DatabaseError, current_revision, make_engine, make_session_factory, upgrade_to_head
+from db import interventions as db_interventions
 from db.accounts import add_audit
 from services import i18n
 from services.errors import InvalidInput
@@ -118,18 +119,18 @@ def add_intervention(sessions: sessionmaker[Session], name: str) -> tuple[str, s
     """
     name = clean_intervention(name)
     with sessions.begin() as session:
-        known = set(repository.list_interventions(session, active_only=False))
-        stored = repository.add_intervention(session, name=name)
+        known = set(db_interventions.list_interventions(session, active_only=False))
+        stored = db_interventions.add_intervention(session, name=name)
         if name not in known:
             session.flush()
             add_audit(session, actor_id=None, action="intervention_added",
                       detail={"intervention_id": stored.id, "name": stored.name})
             return stored.name, "added"
-        offered = name in repository.list_interventions(session, active_only=True)
+        offered = name in db_interventions.list_interventions(session, active_only=True)
         return stored.name, "exists" if offered else "inactive"
 
 
 def list_interventions(sessions: sessionmaker[Session]) -> list[str]:
     """The names offered on the assessment page, sorted."""
     with sessions.begin() as session:
-        return repository.list_interventions(session, active_only=True)
+        return db_interventions.list_interventions(session, active_only=True)

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from db import accounts as audit
-from db import organisations as repo
-from db import repository
+from db import accounts as db_accounts
+from db import interventions as db_interventions
+from db import organisations as db_organisations
 from db.errors import DuplicateName, GroupSizeTooSmall, InvalidRecord, RecordNotFound
 from db.org_models import MIN_GROUP_SIZE_FLOOR, Organisation, Team
 from services.accounts.auth import AccountView
@@ -73,8 +73,8 @@ def list_organisations(rt: Runtime, actor: AccountView | None, *,
     """
     authorise(actor, _admin_page(page), "view")
     with rt.sessions.begin() as session:
-        organisations = repo.list_organisations(session, ids=visible_organisations(actor))
-        teams = repo.count_teams(session, organisation_ids=[o.id for o in organisations])
+        organisations = db_organisations.list_organisations(session, ids=visible_organisations(actor))
+        teams = db_organisations.count_teams(session, organisation_ids=[o.id for o in organisations])
         return [OrganisationRow(o.id, o.name, o.min_group_size, o.comment_min_group_size, teams[o.id])
                 for o in organisations]
 
@@ -86,7 +86,7 @@ def create_organisation(rt: Runtime, actor: AccountView | None, *, name: str,
     name = clean_name(name)
     k = rt.settings.min_group_size if min_group_size is None else min_group_size
     with rt.sessions.begin() as session, db_refusals():
-        organisation = repo.create_organisation(
+        organisation = db_organisations.create_organisation(
             session, name=name, min_group_size=k,
             comment_min_group_size=max(DEFAULT_COMMENT_MIN_GROUP_SIZE, k))
         record_change(session, actor, "organisation_created", organisation_id=organisation.id, name=name,
@@ -102,12 +102,12 @@ def set_min_group_size(rt: Runtime, actor: AccountView | None, organisation_id: 
     with rt.sessions.begin() as session, db_refusals():
         organisation = _organisation(session, organisation_id)
         before = organisation.min_group_size
-        repo.update_min_group_size(
+        db_organisations.update_min_group_size(
             session, organisation_id=organisation_id, min_group_size=min_group_size,
             comment_min_group_size=max(organisation.comment_min_group_size, min_group_size))
         record_change(session, actor, "min_group_size_changed", organisation_id=organisation_id,
                name=organisation.name, before=before, after=min_group_size)
-        teams = repo.count_teams(session, organisation_ids=[organisation_id])[organisation_id]
+        teams = db_organisations.count_teams(session, organisation_ids=[organisation_id])[organisation_id]
         return OrganisationRow(organisation.id, organisation.name, organisation.min_group_size,
                                organisation.comment_min_group_size, teams)
 
@@ -120,7 +120,7 @@ def list_teams(rt: Runtime, actor: AccountView | None, organisation_id: int, *,
     """The organisation's teams by name, with their headcounts."""
     authorise(actor, _admin_page(page), "view", organisation_id)
     with rt.sessions.begin() as session:
-        return [team_row(team) for team in repo.list_teams(session, organisation_id=organisation_id)]
+        return [team_row(team) for team in db_organisations.list_teams(session, organisation_id=organisation_id)]
 
 
 def create_team(rt: Runtime, actor: AccountView | None, organisation_id: int, *, name: str,
@@ -130,7 +130,7 @@ def create_team(rt: Runtime, actor: AccountView | None, organisation_id: int, *,
     name = clean_name(name)
     size = _headcount(size)
     with rt.sessions.begin() as session, db_refusals():
-        team = repo.create_team(session, organisation_id=organisation_id, name=name, size=size)
+        team = db_organisations.create_team(session, organisation_id=organisation_id, name=name, size=size)
         record_change(session, actor, "team_created", organisation_id=organisation_id, team_id=team.id,
                name=name, size=size)
         return team_row(team)
@@ -146,7 +146,7 @@ def set_team_size(rt: Runtime, actor: AccountView | None, team_id: int, size: in
             raise NotFound("team")
         authorise(actor, ORGANISATIONS_PAGE, "edit", team.organisation_id)
         before = team.size
-        repo.set_team_size(session, team_id=team_id, size=size)
+        db_organisations.set_team_size(session, team_id=team_id, size=size)
         record_change(session, actor, "team_size_changed", organisation_id=team.organisation_id,
                team_id=team.id, name=team.name, before=before, after=size)
         return team_row(team)
@@ -161,7 +161,7 @@ def list_interventions(rt: Runtime, actor: AccountView | None, organisation_id: 
     authorise(actor, _admin_page(page), "view", organisation_id)
     with rt.sessions.begin() as session:
         return [InterventionRow(row.id, row.name) for row in
-                repo.list_organisation_interventions(session, organisation_id=organisation_id)]
+                db_organisations.list_organisation_interventions(session, organisation_id=organisation_id)]
 
 
 def add_intervention(rt: Runtime, actor: AccountView | None, organisation_id: int, *,
@@ -177,11 +177,11 @@ def add_intervention(rt: Runtime, actor: AccountView | None, organisation_id: in
         raise Refused(str(exc), INTERVENTION_PROBLEMS[str(exc)], max=MAX_INTERVENTION_LENGTH) from None
     with rt.sessions.begin() as session:
         _organisation(session, organisation_id)
-        known = {row.name: row for row in repo.list_organisation_interventions(
+        known = {row.name: row for row in db_organisations.list_organisation_interventions(
             session, organisation_id=organisation_id, active_only=False)}
         if name in known and known[name].active:
             raise Refused("intervention_exists", f"'{name}' is already on the list", name=name)
-        intervention = repository.add_intervention(session, name=name, organisation_id=organisation_id)
+        intervention = db_interventions.add_intervention(session, name=name, organisation_id=organisation_id)
         intervention.active = True
         session.flush()
         record_change(session, actor, "intervention_added", organisation_id=organisation_id,
@@ -232,7 +232,7 @@ def _headcount(size: int | None) -> int | None:
 
 
 def _organisation(session: Session, organisation_id: int) -> Organisation:
-    organisation = repo.get_organisation(session, organisation_id=organisation_id)
+    organisation = db_organisations.get_organisation(session, organisation_id=organisation_id)
     if organisation is None:
         raise NotFound("organisation")
     return organisation
@@ -245,4 +245,4 @@ def team_row(team: Team) -> TeamRow:
 
 def record_change(session: Session, actor: AccountView | None, action: str, **detail: object) -> None:
     """One audit_log row for a change by `actor`; `detail` holds ids and names, never a secret."""
-    audit.add_audit(session, actor_id=actor.id if actor is not None else None, action=action, detail=detail)
+    db_accounts.add_audit(session, actor_id=actor.id if actor is not None else None, action=action, detail=detail)

@@ -16,7 +16,7 @@ from typing import Literal
 from sqlalchemy.orm import Session
 
 from db import attribution
-from db import organisations as repo
+from db import organisations as db_organisations
 from db.models import Intervention
 from db.org_models import SurveyRound
 from services.accounts.auth import AccountView
@@ -96,6 +96,18 @@ def create_round(rt: Runtime, actor: AccountView | None, organisation_id: int, *
     Returns each invited team's token: the only time it exists in clear (see invitation_url).
     """
     authorise(actor, ROUNDS_PAGE, "create", organisation_id)
+    with rt.sessions.begin() as session, db_refusals():
+        return add_round(session, actor, organisation_id, intervention_id=intervention_id, name=name,
+                         opens_at=opens_at, closes_at=closes_at, team_ids=team_ids,
+                         instrument_hash=rt.instrument.content_hash, now=now)
+
+
+def add_round(session: Session, actor: AccountView | None, organisation_id: int, *, intervention_id: int,
+              name: str, opens_at: datetime, closes_at: datetime, team_ids: Iterable[int], instrument_hash: str,
+              now: datetime | None = None, origin: dict[str, object] | None = None) -> CreatedRound:
+    """create_round's checks and writes inside the caller's transaction, on the bank or short form
+    `instrument_hash`; the caller authorised the actor (a follow-up round of an action, services/actions).
+    `origin` (ids only) goes into the round's audit row: what the round was made for."""
     name = clean_name(name)
     teams = list(dict.fromkeys(team_ids))
     if not teams:
@@ -104,23 +116,22 @@ def create_round(rt: Runtime, actor: AccountView | None, organisation_id: int, *
         raise Refused("round_closes_before_opens", "the last day cannot be before the first day")
     if closes_at <= (now or datetime.now(UTC)):
         raise Refused("round_closes_in_past", "the last day has passed already")
-    with rt.sessions.begin() as session, db_refusals():
-        # Locked, so two clicks on "Create" (or two tabs) cannot both pass the name check.
-        if repo.get_organisation(session, organisation_id=organisation_id, for_update=True) is None:
-            raise NotFound("organisation")
-        _check_round_parts(session, organisation_id, intervention_id, teams)
-        if any(same.name.casefold() == name.casefold()
-               for same in repo.list_rounds(session, organisation_id=organisation_id)):
-            raise Refused("round_name_taken", f"there is already a round named '{name}'", name=name)
-        survey_round, tokens = repo.create_round(
-            session, organisation_id=organisation_id, intervention_id=intervention_id, name=name,
-            opens_at=opens_at, closes_at=closes_at, instrument_hash=rt.instrument.content_hash,
-            team_ids=teams)
-        record_change(session, actor, "round_created", organisation_id=organisation_id,
-                      round_id=survey_round.id, name=name, intervention_id=intervention_id,
-                      opens_at=opens_at.isoformat(), closes_at=closes_at.isoformat(), team_ids=teams)
-        row = _round_row(session, survey_round, now)
-        return CreatedRound(row, tuple(TeamInvitation(team.id, team.name, tokens[team.id]) for team in row.teams))
+    # Locked, so two clicks on "Create" (or two tabs) cannot both pass the name check.
+    if db_organisations.get_organisation(session, organisation_id=organisation_id, for_update=True) is None:
+        raise NotFound("organisation")
+    _check_round_parts(session, organisation_id, intervention_id, teams)
+    if any(same.name.casefold() == name.casefold()
+           for same in db_organisations.list_rounds(session, organisation_id=organisation_id)):
+        raise Refused("round_name_taken", f"there is already a round named '{name}'", name=name)
+    survey_round, tokens = db_organisations.create_round(
+        session, organisation_id=organisation_id, intervention_id=intervention_id, name=name,
+        opens_at=opens_at, closes_at=closes_at, instrument_hash=instrument_hash, team_ids=teams)
+    record_change(session, actor, "round_created", organisation_id=organisation_id,
+                  round_id=survey_round.id, name=name, intervention_id=intervention_id,
+                  opens_at=opens_at.isoformat(), closes_at=closes_at.isoformat(), team_ids=teams,
+                  **({"origin": origin} if origin else {}))
+    row = _round_row(session, survey_round, now)
+    return CreatedRound(row, tuple(TeamInvitation(team.id, team.name, tokens[team.id]) for team in row.teams))
 
 
 def list_rounds(rt: Runtime, actor: AccountView | None, organisation_id: int, *,
@@ -129,7 +140,7 @@ def list_rounds(rt: Runtime, actor: AccountView | None, organisation_id: int, *,
     authorise(actor, ROUNDS_PAGE, "view", organisation_id)
     with rt.sessions.begin() as session:
         return [_round_row(session, survey_round, now)
-                for survey_round in repo.list_rounds(session, organisation_id=organisation_id)]
+                for survey_round in db_organisations.list_rounds(session, organisation_id=organisation_id)]
 
 
 def regenerate_invitation(rt: Runtime, actor: AccountView | None, round_id: int,
@@ -139,8 +150,9 @@ def regenerate_invitation(rt: Runtime, actor: AccountView | None, round_id: int,
     with rt.sessions.begin() as session, db_refusals():
         survey_round = _round(session, round_id)
         authorise(actor, ROUNDS_PAGE, "edit", survey_round.organisation_id)
-        token = repo.regenerate_invitation(session, round_id=round_id, team_id=team_id)
-        team = next(team for team in repo.list_round_teams(session, round_id=round_id) if team.id == team_id)
+        token = db_organisations.regenerate_invitation(session, round_id=round_id, team_id=team_id)
+        team = next(team for team in db_organisations.list_round_teams(session, round_id=round_id)
+                    if team.id == team_id)
         record_change(session, actor, "invitation_renewed", organisation_id=survey_round.organisation_id,
                       round_id=round_id, team_id=team_id)
         return TeamInvitation(team_id, team.name, token)
@@ -157,7 +169,7 @@ def close_round_now(rt: Runtime, actor: AccountView | None, round_id: int, *,
         if survey_round.closes_at <= now:   # closing "now" must never reopen or extend a round
             raise Refused("round_already_closed", "this round has closed already", name=survey_round.name)
         before = survey_round.closes_at
-        repo.close_round(session, round_id=round_id, at=now)
+        db_organisations.close_round(session, round_id=round_id, at=now)
         record_change(session, actor, "round_closed", organisation_id=survey_round.organisation_id,
                       round_id=round_id, name=survey_round.name, closes_at_before=before.isoformat(),
                       closes_at=now.isoformat())
@@ -171,7 +183,7 @@ def counting_notes(rt: Runtime, actor: AccountView | None, round_id: int) -> tup
     with rt.sessions.begin() as session:
         survey_round = _round(session, round_id)
         authorise(actor, ROUNDS_PAGE, "view", survey_round.organisation_id)
-        teams = {team.id: team.name for team in repo.list_round_teams(session, round_id=round_id)}
+        teams = {team.id: team.name for team in db_organisations.list_round_teams(session, round_id=round_id)}
         found: dict[int, dict[str, int]] = {}
         for line in attribution.audit_lines_of_round(session, round_id=round_id, actions=counting_rules.ACTIONS):
             team_id = line.detail.get("team_id")
@@ -224,14 +236,14 @@ def _check_round_parts(session: Session, organisation_id: int, intervention_id: 
         raise NotFound("intervention")
     if intervention.organisation_id not in (None, organisation_id):
         raise Refused("intervention_of_other_organisation", "the intervention belongs to another organisation")
-    own = {team.id for team in repo.list_teams(session, organisation_id=organisation_id)}
+    own = {team.id for team in db_organisations.list_teams(session, organisation_id=organisation_id)}
     if any(team_id not in own for team_id in team_ids):
         raise Refused("team_of_other_organisation", "a chosen team belongs to another organisation")
 
 
 def _round_row(session: Session, survey_round: SurveyRound, now: datetime | None) -> RoundRow:
     intervention = session.get(Intervention, survey_round.intervention_id)
-    teams = tuple(team_row(team) for team in repo.list_round_teams(session, round_id=survey_round.id))
+    teams = tuple(team_row(team) for team in db_organisations.list_round_teams(session, round_id=survey_round.id))
     return RoundRow(survey_round.id, survey_round.organisation_id, survey_round.name,
                     intervention.name if intervention else "", survey_round.opens_at, survey_round.closes_at,
                     round_status(survey_round.opens_at, survey_round.closes_at, now), teams)

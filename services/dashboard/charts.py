@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from assessment.anonymity import FEWER_THAN_K
 from services.dashboard.parts import Group
 from services.dashboard.stats import Estimate
-from services.formatting import format_score, format_signed
+from services.formatting import format_number, format_percent, format_score, format_signed
 from services.i18n import t
 from services.output.chart_style import (
     COLOURS,
@@ -50,11 +50,6 @@ def group_status(group: Group, k: int, language: str) -> str:
 def short_status(group: Group, language: str) -> str:
     """One word for a table cell or a heatmap cell: "withheld" or "no data"."""
     return t("dashboard.cell.no_data" if group.decision.empty else "dashboard.cell.withheld", language)
-
-
-def decimal(value: float, language: str, places: int = 2) -> str:
-    text = f"{value:.{places}f}"
-    return text.replace(".", ",") if language == "nl" else text
 
 
 def interval_text(estimate: Estimate | None, language: str, signed: bool = False) -> str:
@@ -266,14 +261,16 @@ def likert(view, language: str, side: str) -> ChartWithTable:
         fig.add_trace(go.Bar(
             x=x, y=labels, orientation="h", name=label, marker=dict(color=colour), legendrank=index,
             legendgroup=str(point), showlegend=part != "right", customdata=shares,
-            text=[f"{s:.0f}%" if s is not None and abs(v) >= 10 else "" for s, v in zip(shares, x)]
+            text=[format_percent(s / 100, language) if s is not None and v is not None and abs(v) >= 10 else ""
+                  for s, v in zip(shares, x)]
             if part == "" else None,
             textposition="inside", insidetextanchor="middle", textangle=0,
             hovertemplate=f"{label}: " + "%{customdata:.0f}%<extra></extra>"))
     for item, y in zip(items, labels):
         d = item.distribution
         note = (t("dashboard.cell.withheld", language) if item.withheld
-                else t("dashboard.likert.na_note", language, rate=f"{d.na_rate:.0f}") if d.na_rate is not None
+                else t("dashboard.likert.na_note", language, rate=format_number(d.na_rate, language, 0))
+                if d.na_rate is not None
                 else t("dashboard.cell.no_data", language))
         fig.add_annotation(x=1.0, xref="paper", xanchor="left", xshift=6, y=y, showarrow=False, text=note,
                            font=dict(size=12, color=COLOURS["muted"]))
@@ -291,8 +288,9 @@ def likert(view, language: str, side: str) -> ChartWithTable:
         d = item.distribution
         row = {t("dashboard.col.statement", language): item.text}
         for point, label in view.scale:
-            row[label] = f"{d.percentages[point]:.0f}%" if d.answered else "–"
-        row[t("dashboard.col.na_rate", language)] = f"{d.na_rate:.0f}%" if d.na_rate is not None else "–"
+            row[label] = format_percent(d.percentages[point] / 100, language) if d.answered else "–"
+        row[t("dashboard.col.na_rate", language)] = format_percent(None if d.na_rate is None else d.na_rate / 100,
+                                                                   language)
         row[t("dashboard.col.answers", language)] = (t("dashboard.likert.withheld_note", language, k=view.k)
                                                      if item.withheld else d.n)
         rows.append(row)
@@ -314,7 +312,7 @@ def _answered_summary(items, scale, language: str, some_withheld: bool) -> str:
         return "" if some_withheld else t("dashboard.likert.summary_none", language)
     most = max(answered, key=lambda i: sum(i.distribution.percentages[p] for p in agree))
     share = sum(most.distribution.percentages[p] for p in agree)
-    text = t("dashboard.likert.summary", language, statement=most.text, share=f"{share:.0f}")
+    text = t("dashboard.likert.summary", language, statement=most.text, share=format_number(share, language, 0))
     high_na = [i for i in items if (i.distribution.na_rate or 0) >= 20]
     if high_na:
         text += " " + t("dashboard.likert.summary_na", language, count=len(high_na))
@@ -339,7 +337,7 @@ def alignment_distribution(view, language: str, bands) -> ChartWithTable:
     colours = {"misaligned": COLOURS["mismatch"], "mixed": "#9E9E9E", "aligned": COLOURS["match"]}
     fig = go.Figure(go.Bar(
         x=labels, y=share, marker=dict(color=[colours[band(b)] for b in bins]),
-        text=[f"{value:.0f}%" for value in share], textposition="outside", cliponaxis=False,
+        text=[format_percent(value / 100, language) for value in share], textposition="outside", cliponaxis=False,
         hovertemplate="%{x}: %{y:.0f}%<extra></extra>"))
     base_layout(fig, 260, margin=dict(l=10, r=10, t=20, b=10))
     fig.update_yaxes(title=dict(text=t("dashboard.spread.axis_share", language), font=dict(size=13)),
@@ -348,12 +346,13 @@ def alignment_distribution(view, language: str, bands) -> ChartWithTable:
     table = pd.DataFrame([{t("dashboard.spread.col_range", language): label,
                            t("dashboard.spread.col_band", language): t(f"dashboard.alignment.band_{band(b)}", language),
                            t("dashboard.col.responses", language): b.count,
-                           t("dashboard.spread.col_share", language): f"{value:.0f}%"}
+                           t("dashboard.spread.col_share", language): format_percent(value / 100, language)}
                           for label, b, value in zip(labels, bins, share)])
     if not scored:
         summary = t("dashboard.alignment.summary_none", language)
     else:
         by_band = {name: sum(v for b, v in zip(bins, share) if band(b) == name) for name in colours}
-        summary = t("dashboard.spread.summary", language, aligned=f"{by_band['aligned']:.0f}",
-                    mixed=f"{by_band['mixed']:.0f}", misaligned=f"{by_band['misaligned']:.0f}", n=scored)
+        summary = t("dashboard.spread.summary", language, aligned=format_number(by_band["aligned"], language, 0),
+                    mixed=format_number(by_band["mixed"], language, 0),
+                    misaligned=format_number(by_band["misaligned"], language, 0), n=scored)
     return ChartWithTable("dash_alignment_spread", title, fig, table, summary)

@@ -69,17 +69,7 @@ def load_context(rt: Runtime, session: Session, filters: Filters, language: str,
     teams = list_teams(session, organisation_id=organisation.id)
     rounds = list_rounds(session, organisation_id=organisation.id)
     now = now if now.tzinfo else now.replace(tzinfo=UTC)
-    # Queries filter on the organisation as well: a team id is only checked against the scope.
-    if filters.team_id is not None and filters.team_id not in {t.id for t in teams}:
-        raise NotFound("team")
-    if filters.round_id is not None and filters.round_id not in {r.id for r in rounds}:
-        raise NotFound("round")
-    if filters.intervention_id is not None:
-        of_intervention = {r.id for r in rounds if r.intervention_id == filters.intervention_id}
-        if not of_intervention:
-            raise NotFound("intervention")
-        if filters.round_id is not None and filters.round_id not in of_intervention:
-            raise InvalidInput("the round is not a round of the chosen intervention")
+    check_filters(filters, teams, rounds)
     intervention_names = {}
     for intervention_id in sorted({r.intervention_id for r in rounds}):
         intervention = session.get(Intervention, intervention_id)
@@ -113,6 +103,22 @@ def load_context(rt: Runtime, session: Session, filters: Filters, language: str,
     sums = TallySums(release.score_cells, release.answer_cells, release.shown)
     return DashboardContext(rt, filters, language, organisation, teams, rounds, open_rounds, dict(open_counts),
                             now, intervention_names, invited, population, decisions, dict(round_groups), sums)
+
+
+def check_filters(filters: Filters, teams: Sequence[Team], rounds: Sequence[SurveyRound]) -> None:
+    """NotFound for a team, round or intervention that is not the organisation's (`teams`, all its
+    `rounds`); InvalidInput for a round that is not of the chosen intervention."""
+    # Queries filter on the organisation as well: a team id is only checked against the scope.
+    if filters.team_id is not None and filters.team_id not in {t.id for t in teams}:
+        raise NotFound("team")
+    if filters.round_id is not None and filters.round_id not in {r.id for r in rounds}:
+        raise NotFound("round")
+    if filters.intervention_id is not None:
+        of_intervention = {r.id for r in rounds if r.intervention_id == filters.intervention_id}
+        if not of_intervention:
+            raise NotFound("intervention")
+        if filters.round_id is not None and filters.round_id not in of_intervention:
+            raise InvalidInput("the round is not a round of the chosen intervention")
 
 
 def aware(moment: datetime) -> datetime:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +19,7 @@ from services.dashboard.stats import (
     TOO_FEW_ITEMS,
 )
 from services.dashboard.view_types import DashboardView
+from services.formatting import format_datetime
 from services.i18n import t
 from services.output.cells import neutralise_cell
 
@@ -60,15 +61,28 @@ _PHRASES = re.compile("|".join(re.escape(p) for p in sorted(NOTE_KEYS, key=len, 
 
 
 
-def export_filename(organisation_name: str, generated_at: datetime, extension: str) -> str:
-    """valuematch-dashboard-<organisation slug>-<YYYYMMDD-HHMM>.<extension>, in ASCII only."""
-    return f"valuematch-dashboard-{slug(organisation_name)}-{generated_at:%Y%m%d-%H%M}.{extension}"
+def export_filename(organisation_name: str, generated_at: datetime, extension: str,
+                    chosen: Sequence[str] = ()) -> str:
+    """valuematch-dashboard-<organisation>[-<each chosen filter>]-<YYYYMMDD-HHMM>.<extension>, ASCII only,
+    so files of different filters saved side by side keep apart."""
+    parts = [slug(organisation_name), *(slug(name, "filter")[:30].strip("-") for name in chosen)]
+    return f"valuematch-dashboard-{'-'.join(parts)}-{generated_at:%Y%m%d-%H%M}.{extension}"
 
 
-def slug(name: str) -> str:
+def chosen_filters(view: DashboardView) -> tuple[str, ...]:
+    """The names of the filters the view was made with (team, intervention, round, role), in that order."""
+    options, filters = view.options, view.filters
+    def name_of(choices, wanted) -> list[str]:
+        return [choice.label for choice in choices if choice.id == wanted] if wanted is not None else []
+    rounds = [r.name for r in options.rounds if r.id == filters.round_id] if filters.round_id is not None else []
+    return (*name_of(options.teams, filters.team_id), *name_of(options.interventions, filters.intervention_id),
+            *rounds, *name_of(options.roles, filters.role))
+
+
+def slug(name: str, fallback: str = "organisation") -> str:
     """Lower-case ASCII letters, digits and single hyphens ("Zorg Één" -> "zorg-een")."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60].strip("-") or "organisation"
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60].strip("-") or fallback
 
 
 def what_text(what: str, language: str) -> str:
@@ -145,7 +159,7 @@ def context_lines(view: DashboardView, rows: list[dict[str, Any]], generated_at:
         ("responses", n or ""),
         ("k", str(view.k)),
         ("generated", t("dashboard_export.context.generated_value", language,
-                        when=f"{generated_at:%Y-%m-%d %H:%M}")),
+                        when=format_datetime(generated_at, language))),
         ("withheld", t("dashboard_export.context.withheld_text", language, k=view.k)),
     ]
     if view.selection.shown:   # a selection without numbers needs no word on how they are rounded

@@ -18,11 +18,12 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
-from db import accounts as account_repo
+from db import accounts as db_accounts
 from services.accounts.auth import AccountView
 from services.accounts.authorisation import authorise
 from services.dashboard.file_words import (
     NUMBER_COLUMNS,
+    chosen_filters,
     context_lines,
     decimals,
     export_filename,
@@ -74,9 +75,9 @@ def export_dashboard(rt: Runtime, account: AccountView | None, view: DashboardVi
         data = dashboard_pdf(view, rows, generated_at)
     filters = {key: value for key, value in asdict(view.filters).items() if key != "organisation_id"}
     with rt.sessions.begin() as session:
-        account_repo.add_audit(session, actor_id=account.id, action=AUDIT_ACTION, at=generated_at, detail={
+        db_accounts.add_audit(session, actor_id=account.id, action=AUDIT_ACTION, at=generated_at, detail={
             "organisation_id": view.organisation_id, "filters": filters, "format": file_format, "rows": len(rows)})
-    return ExportFile(data, export_filename(view.organisation_name, generated_at, file_format),
+    return ExportFile(data, export_filename(view.organisation_name, generated_at, file_format, chosen_filters(view)),
                       FORMATS[file_format], len(rows))
 
 

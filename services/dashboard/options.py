@@ -101,22 +101,32 @@ def filter_options(ctx: DashboardContext, account: AccountView | None) -> Filter
     )
 
 
+def intervention_of_choice(ctx: DashboardContext) -> int | None:
+    """The intervention the filters chose, directly or through a chosen round (None: all)."""
+    if ctx.filters.intervention_id is not None or ctx.filters.round_id is None:
+        return ctx.filters.intervention_id
+    return next((r.intervention_id for r in [*ctx.rounds, *ctx.open_rounds] if r.id == ctx.filters.round_id), None)
+
+
 def open_round_status(ctx: DashboardContext, account: AccountView | None) -> tuple[OpenRound, ...]:
-    """Per round now open (of the chosen intervention or round, if any), whether k responses are in yet.
+    """Per round now open (of the chosen intervention, or of the chosen round's), whether k responses are in
+    yet: a chosen closed round still shows the open rounds of its intervention.
 
     Rounds that have not opened yet are left out; rounds without any team the account may see too.
     """
     k = ctx.organisation.min_group_size
     allowed = visible_teams(account, ctx.organisation.id)
     names = {t.id: t.name for t in ctx.teams}
-    chosen_team = ctx.filters.team_id
+    chosen_team, chosen_round = ctx.filters.team_id, ctx.filters.round_id
+    intervention = intervention_of_choice(ctx)
+    open_ids = {r.id for r in ctx.open_rounds}
     status = []
     for survey_round in ctx.open_rounds:
         if aware(survey_round.opens_at) > ctx.now:
             continue
-        if ctx.filters.round_id is not None and survey_round.id != ctx.filters.round_id:
-            continue
-        if ctx.filters.intervention_id is not None and survey_round.intervention_id != ctx.filters.intervention_id:
+        if chosen_round in open_ids and survey_round.id != chosen_round:
+            continue     # an open round chosen: that one only
+        if intervention not in (None, survey_round.intervention_id):
             continue
         invited = sorted(ctx.invited.get(survey_round.id, set()), key=lambda t: (names.get(t, "").casefold(), t))
         teams = tuple(OpenRoundTeam(t, names.get(t, str(t)), ctx.open_counts.get((t, survey_round.id), 0) >= k)

@@ -5,7 +5,7 @@ reliability, where to start) and the functions that build them from the tallies'
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -126,6 +126,8 @@ class TrendPoint:
     group: Group
     alignment: Estimate | None
     means: tuple[ThemeMean, ...]
+    intervention_id: int = 0
+    intervention: str = ""     # a trend line joins rounds of one intervention only
 
 
 @dataclass(frozen=True)
@@ -198,7 +200,7 @@ def group_for(ctx: DashboardContext, selector: Selector) -> Group:
 
 
 def _label(ctx: DashboardContext, selector: Selector) -> str:
-    team_names = {t.id: t.name for t in ctx.teams}
+    team_names: dict[Hashable, str] = {t.id: t.name for t in ctx.teams}
     team = "all teams" if selector.team is ALL else team_names.get(selector.team, str(selector.team))
     if selector.rounds is ALL:
         rounds = "all rounds"
@@ -219,12 +221,12 @@ def _label(ctx: DashboardContext, selector: Selector) -> str:
     return f"{team} · {rounds} · {role}"
 
 
-def _role_name(ctx: DashboardContext, role: str) -> str:
+def _role_name(ctx: DashboardContext, role: Hashable) -> str:
     for instrument in [ctx.rt.instrument, *ctx.rt.banks.values()]:
         for known in instrument.roles:
             if known.id == role:
                 return localise(known.name, ctx.language)
-    return role
+    return str(role)
 
 
 def common_themes_and_items(instruments: Sequence[Instrument], language: str

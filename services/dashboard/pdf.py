@@ -21,6 +21,7 @@ from services.dashboard.file_words import (
     rounded,
 )
 from services.dashboard.view_types import DashboardView
+from services.formatting import format_date, format_number
 from services.i18n import t
 from services.output.cells import neutralise_cell
 from services.output.chart_style import COLOURS
@@ -62,13 +63,13 @@ def dashboard_pdf(view: DashboardView, rows: list[Row], generated_at: datetime) 
     by_what: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
         by_what[row["what"]].append(row)
+    _where_to_start(pdf, view, by_what)     # first, as on the page: what a manager came for
     _themes(pdf, view, by_what)
     _heatmap(pdf, view, by_what)
     _trends(pdf, view, by_what)
     _participation(pdf, view, by_what)
     _agreement(pdf, view, by_what)
     _reliability(pdf, view, by_what)
-    _where_to_start(pdf, view, by_what)
     return bytes(pdf.output())
 
 
@@ -126,8 +127,11 @@ def _trends(pdf: SummaryPDF, view: DashboardView, by_what: dict[str, list[Row]])
     language = view.language
     alignments = {row["group"]: row for row in by_what["trend: alignment index"]}
     table = []
+    several = len({point.intervention_id for point in view.trends}) > 1
     for point in view.trends:
-        name, opens = neutralise_cell(point.round_name), f"{point.opens_at:%Y-%m-%d}"
+        # Rounds of different interventions are no trend: each round says which intervention it was about.
+        name = neutralise_cell(f"{point.intervention}: {point.round_name}" if several else point.round_name)
+        opens = format_date(point.opens_at, language)
         row = alignments[point.group.label]
         if not point.group.shown:
             table.append([name, opens, note_text(row["note"], language) or _missing(language)])
@@ -137,7 +141,7 @@ def _trends(pdf: SummaryPDF, view: DashboardView, by_what: dict[str, list[Row]])
     draw_table(pdf, _cols(language, "round", "opens", "n", "alignment", "interval"), table, column_widths(pdf, 5))
 
     means = {(row["group"], row["theme"]): row for row in by_what["trend: theme mean"]}
-    if not means:
+    if not means or several:
         return
     columns = [neutralise_cell(point.round_name) for point in view.trends]
     table = []
@@ -148,8 +152,8 @@ def _trends(pdf: SummaryPDF, view: DashboardView, by_what: dict[str, list[Row]])
                 cells.append(t("dashboard_export.pdf.cell_" + ("no_data" if point.group.decision.empty
                                                                 else "withheld"), language))
             else:
-                row = means.get((point.group.label, theme.name))
-                cells.append(_number(row, "mean", language) if row else _missing(language))
+                mean_row = means.get((point.group.label, theme.name))
+                cells.append(_number(mean_row, "mean", language) if mean_row else _missing(language))
         table.append(cells)
     _section(pdf, "trend_themes", language, size=11)
     draw_table(pdf, [*_cols(language, "theme"), *columns], table, column_widths(pdf, len(columns) + 1))
@@ -206,13 +210,18 @@ def _where_to_start(pdf: SummaryPDF, view: DashboardView, by_what: dict[str, lis
     if not starts:
         return
     language = view.language
-    _section(pdf, "where_to_start", language)
+    entries = []
     for row in starts:
         line = t("dashboard_export.pdf.start_line", language, mean=_number(row, "mean", language),
                  low=_number(row, "low", language), high=_number(row, "high", language), n=row["n"],
                  reasons=_said(row, language))
         question = [(t("dashboard_export.pdf.starter", language) + " ", True), (row["detail"] or "", False)]
-        pdf.keep(6 + pdf.text_height(line, pdf.content_width, size=8.5) + box_height(pdf, question, 9.5) + 4)
+        height = 6 + pdf.text_height(line, pdf.content_width, size=8.5) + box_height(pdf, question, 9.5) + 4
+        entries.append((row, line, question, height))
+    pdf.keep(20 + sum(height for *_rest, height in entries))   # the section on one page, not split
+    _section(pdf, "where_to_start", language)
+    for row, line, question, height in entries:
+        pdf.keep(height)
         pdf.para(row["theme"], size=10.5, bold=True)
         pdf.para(line, size=8.5, colour=MUTED)
         pdf.ln(1)
@@ -244,8 +253,7 @@ def _number(row: Row, column: str, language: str) -> str:
     value = rounded(row, column)
     if value is None:
         return _missing(language)
-    text = f"{abs(value):.{decimals(column, row['what'])}f}"
-    return ("−" if value < 0 else "") + (text.replace(".", ",") if language == "nl" else text)
+    return format_number(value, language, decimals(column, row["what"]))
 
 
 def _interval(row: Row, language: str) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -30,6 +30,7 @@ from assessment.anonymity import (
     PROTECTS_SMALL_GROUP,
     SHOWN,
     WITHHELD,
+    Cell,
     Decision,
     Population,
     Selector,
@@ -71,6 +72,8 @@ from db.workshops import TIED_ROUND, counted_in_round, first_responses, members_
 COUNT_FAMILY = "count"
 ALIGNMENT_FAMILY = "score:alignment_index"
 _PAYLOAD_VERSION = 1
+CHANNELS = "channels"             # release payload: the other channels' parts and rows it was checked against
+PICTURE_PARTS = "picture_parts"   # release payload: tied pictures' parts as at the freeze
 _CODES = {(SHOWN, None): "s", (WITHHELD, FEWER_THAN_K): "k", (WITHHELD, PROTECTS_SMALL_GROUP): "p", (EMPTY, None): "e"}
 _STATUS = {code: status for status, code in _CODES.items()}
 
@@ -84,7 +87,7 @@ def score_family(key: str) -> str:
 class ChannelRows:
     """What another channel showed of one figure family: parts carved out of cells, and its rows."""
 
-    parts: dict[tuple, dict[tuple, int]]
+    parts: dict[Cell, dict[Hashable, int]]
     past: PastRelease
 
 
@@ -163,8 +166,11 @@ def load_release(session: Session, organisation: Organisation, closed_round_ids:
         if release is None:
             families = family_counts(counts, scores, answers)
             past = list_releases(session, organisation_id=organisation_id)
-            channels = channel_rows(pictures, changed_parts(session, pictures, parts_of))
+            changed = frozen_changes([r.payload for r in past], session, pictures, parts_of)
+            channels = with_past_channels(channel_rows(pictures, changed), [r.payload for r in past])
             payload = decide(families, k, groups, [r.payload for r in past], channels)
+            payload[PICTURE_PARTS] = _encode_changes(changed, pictures)
+            payload[CHANNELS] = _encode_channels(channels)
             release = add_release(session, organisation_id=organisation_id, state=state, k=k, payload=payload,
                                   at=now)
     selectors = [_decode(s) for s in release.payload["selectors"]]
@@ -198,8 +204,8 @@ def channel_rows(pictures: Sequence[tuple[int, tuple, Sequence[Any]]],
     contributors per family (counted, not counted). Those gone are a part of their own, outside every cell:
     the pictures held them, no later view can, so a view that differs from a picture by them is withheld."""
     changed = changed or {}
-    parts: dict[str, dict[tuple, dict[tuple, int]]] = defaultdict(dict)
-    outside: dict[str, dict[tuple, int]] = defaultdict(dict)
+    parts: dict[str, dict[Cell, dict[Hashable, int]]] = defaultdict(dict)
+    outside: dict[str, dict[Hashable, int]] = defaultdict(dict)
     rows: dict[str, list[frozenset]] = defaultdict(list)
     for session_id, cell, releases in pictures:
         for family in sorted({family for release in releases for family in release.payload["families"]}):
@@ -224,6 +230,74 @@ def channel_rows(pictures: Sequence[tuple[int, tuple, Sequence[Any]]],
                     rows[family].append(frozenset(so_far))
     return {family: ChannelRows(parts[family], PastRelease(outside[family], tuple(rows[family])))
             for family in parts}
+
+
+def with_past_channels(channels: Mapping[str, ChannelRows], past_payloads: Sequence[Mapping[str, Any]]
+                       ) -> dict[str, ChannelRows]:
+    """The channels now, with the parts and rows of those earlier releases were checked against and that are
+    gone since (a workshop purged with its round): shown once, a picture stays known to whoever saw it."""
+    parts: dict[str, dict[Cell, dict[Hashable, int]]] = defaultdict(lambda: defaultdict(dict))
+    outside: dict[str, dict[Hashable, int]] = defaultdict(dict)
+    rows: dict[str, set[frozenset]] = defaultdict(set)
+    for payload in past_payloads:
+        for family, entry in payload.get(CHANNELS, {}).items():
+            for cell, part, weight in entry["parts"]:
+                parts[family][tuple(cell)][tuple(part)] = weight
+            for part, weight in entry["outside"]:
+                outside[family][tuple(part)] = weight
+            rows[family] |= {frozenset(tuple(part) for part in row) for row in entry["rows"]}
+    for family, channel in channels.items():      # what is known now wins over an earlier record
+        for cell, split in channel.parts.items():
+            parts[family][cell].update(split)
+        outside[family].update(channel.past.weights)
+        rows[family] |= set(channel.past.shown)
+    return {family: ChannelRows({cell: dict(split) for cell, split in parts[family].items()},
+                                PastRelease(dict(outside[family]),
+                                            tuple(sorted(rows[family], key=lambda row: sorted(map(repr, row))))))
+            for family in {*parts, *outside, *rows}}
+
+
+def _encode_channels(channels: Mapping[str, ChannelRows]) -> dict[str, dict[str, list]]:
+    return {family: {"parts": [[list(cell), _part_list(part), weight] for cell, split in channel.parts.items()
+                               for part, weight in split.items()],
+                     "outside": [[_part_list(part), weight] for part, weight in channel.past.weights.items()],
+                     "rows": [[list(part) for part in sorted(row, key=repr)] for row in channel.past.shown]}
+            for family, channel in channels.items()}
+
+
+def _part_list(part: Hashable) -> list:
+    """A channel's part (a tuple: channel, session, picture, kind) as JSON."""
+    if not isinstance(part, tuple):
+        raise TypeError(f"a channel's part is a tuple, not {part!r}")
+    return list(part)
+
+
+def frozen_changes(past_payloads: Sequence[Mapping[str, Any]], session: Session,
+                   pictures: Sequence[tuple[int, tuple, Sequence[Any]]], parts_of: Callable[[int], FigureParts]
+                   ) -> dict[tuple[int, int], dict[str, tuple[int, int]]]:
+    """`changed_parts` as they were when the tied round was frozen: the first release after the freeze (same
+    transaction) records them, and later releases read that record. The frozen tallies keep someone erased
+    after the freeze, so their picture's part is unchanged for the dashboard, whatever the live rows say."""
+    recorded: dict[int, dict[tuple[int, int], dict[str, tuple[int, int]]]] = {}
+    for payload in past_payloads:             # oldest first: the record made at the freeze wins
+        for session_id, parts in payload.get(PICTURE_PARTS, {}).items():
+            recorded.setdefault(int(session_id), {
+                (int(session_id), int(number)): {family: (counts[0], counts[1]) for family, counts in families.items()}
+                for number, families in parts.items()})
+    new = [picture for picture in pictures if picture[0] not in recorded]
+    out = changed_parts(session, new, parts_of)
+    for changes in recorded.values():
+        out.update(changes)
+    return out
+
+
+def _encode_changes(changed: Mapping[tuple[int, int], Mapping[str, tuple[int, int]]],
+                    pictures: Sequence[tuple[int, tuple, Sequence[Any]]]) -> dict[str, dict[str, Any]]:
+    """Every tied session's record, also an empty one (checked, nothing changed)."""
+    out: dict[str, dict[str, Any]] = {str(session_id): {} for session_id, _cell, _releases in pictures}
+    for (session_id, number), families in changed.items():
+        out.setdefault(str(session_id), {})[str(number)] = {family: list(counts) for family, counts in families.items()}
+    return out
 
 
 def changed_parts(session: Session, pictures: Sequence[tuple[int, tuple, Sequence[Any]]],
@@ -262,17 +336,17 @@ def family_counts(counts: Mapping[tuple, int], scores: Sequence[ScoreCell], answ
     """Contributors per cell of every figure family: responses, each score, each item (N/A excluded), each
     score's partial answerers."""
     families: dict[str, dict[tuple, int]] = {COUNT_FAMILY: dict(counts)}
-    for cell in scores:
-        if cell.key.startswith(ALIGNMENT_BIN_PREFIX):
+    for score in scores:
+        if score.key.startswith(ALIGNMENT_BIN_PREFIX):
             continue
-        family = (partial_family(cell.key.removeprefix(PARTIAL_PREFIX)) if cell.key.startswith(PARTIAL_PREFIX)
-                  else score_family(cell.key))
-        families.setdefault(family, dict.fromkeys(counts, 0))[(cell.team_id, cell.round_id, cell.role)] = cell.n
-    for cell in answers:
-        if cell.value != NOT_APPLICABLE_VALUE:
-            family = families.setdefault(item_family(cell.item_id), dict.fromkeys(counts, 0))
-            key = (cell.team_id, cell.round_id, cell.role)
-            family[key] = family.get(key, 0) + cell.count
+        family = (partial_family(score.key.removeprefix(PARTIAL_PREFIX)) if score.key.startswith(PARTIAL_PREFIX)
+                  else score_family(score.key))
+        families.setdefault(family, dict.fromkeys(counts, 0))[(score.team_id, score.round_id, score.role)] = score.n
+    for answer in answers:
+        if answer.value != NOT_APPLICABLE_VALUE:
+            tally = families.setdefault(item_family(answer.item_id), dict.fromkeys(counts, 0))
+            key = (answer.team_id, answer.round_id, answer.role)
+            tally[key] = tally.get(key, 0) + answer.n
     return families
 
 
@@ -287,8 +361,8 @@ def decide(families: Mapping[str, Mapping[tuple, int]], k: int, groups: Mapping[
     by_signature: dict[str, str] = {}
     for family, weights in families.items():
         vector = [int(weights.get(cell, 0)) for cell in cells]
-        past = [_past_release(payload, family) for payload in past_payloads]
-        past = [release for release in past if release is not None]
+        past = [release for release in (_past_release(payload, family) for payload in past_payloads)
+                if release is not None]
         channel = (channels or {}).get(family)
         if channel is not None:
             past.append(channel.past)
@@ -325,10 +399,10 @@ def _past_release(payload: Mapping[str, Any], family: str) -> PastRelease | None
     if entry is None:
         return None
     cells = [tuple(cell) for cell in payload["cells"]]
-    weights = dict(zip(cells, entry["weights"]))
+    weights: dict[Cell, int] = dict(zip(cells, entry["weights"]))
     shown = [_decode(s) for s, code in zip(payload["selectors"], entry["codes"]) if code == "s"]
     rows = tuple(frozenset(v) for v in view_cells(Population(weights), shown).values() if v)
-    return PastRelease(weights, rows)
+    return PastRelease(dict(weights.items()), rows)   # a copy: a release's weights may hold parts besides cells
 
 
 def _encode(selector: Selector) -> list:

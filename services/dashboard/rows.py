@@ -45,9 +45,9 @@ def export_rows(view: DashboardView) -> list[dict[str, Any]]:
                 rows.append(_row("answer distribution", selection.label, theme=item.text,
                                  note=f"withheld: fewer than {view.k} answers, or a small group answered only part of its theme"))
                 continue
-            for point, share in d.percentages.items():
+            for scale_point, share in d.percentages.items():
                 rows.append(_row("answer distribution", selection.label, theme=item.text,
-                                 option=labels.get(point, str(point)), n=d.answered, value=share,
+                                 option=labels.get(scale_point, str(scale_point)), n=d.answered, value=share,
                                  note="reverse-keyed item" if item.reverse else None))
             rows.append(_row("not applicable rate", selection.label, theme=item.text, n=d.n, value=d.na_rate))
         for element in view.compassion:

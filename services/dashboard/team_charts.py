@@ -16,7 +16,6 @@ import plotly.graph_objects as go
 from services.dashboard.charts import (
     EMPTY_FILL,
     WITHHELD_FILL,
-    decimal,
     group_status,
     interval_text,
     rows_height,
@@ -24,7 +23,7 @@ from services.dashboard.charts import (
 )
 from services.dashboard.parts import Group
 from services.dashboard.stats import AGREEMENT_SPLIT_BELOW, MIN_N_FOR_ALPHA, TOO_FEW_FOR_ALPHA
-from services.formatting import format_score, format_signed
+from services.formatting import format_date, format_number, format_percent, format_score, format_signed
 from services.i18n import t
 from services.output.chart_style import (
     COLOURS,
@@ -110,28 +109,44 @@ def heatmap(view, language: str) -> ChartWithTable:
 
 
 def _round_label(point, language: str) -> str:
-    return f"{_name(point.round_name, 14)}<br>{point.opens_at:%d-%m-%Y}"
+    return f"{_name(point.round_name, 14)}<br>{format_date(point.opens_at, language)}"
+
+
+def trend_lines(points: list) -> list[tuple[str, list[int]]]:
+    """(intervention, positions of its rounds) in the order the interventions first appear: one line each,
+    so a line never joins rounds of different interventions."""
+    lines: dict[int, tuple[str, list[int]]] = {}
+    for i, point in enumerate(points):
+        lines.setdefault(point.intervention_id, (point.intervention, []))[1].append(i)
+    return list(lines.values())
 
 
 def trend_alignment(view, language: str) -> ChartWithTable:
-    """The alignment index per round (line with markers); a withheld round is a gap, named below it."""
+    """The alignment index per round, one line per intervention; a withheld round is a gap, named below it."""
     title = t("dashboard.trends.title", language)
     points = list(view.trends)
     x = list(range(len(points)))
     estimates = [p.alignment if p.group.shown else None for p in points]
-    fig = go.Figure(go.Scatter(
-        x=x, y=[e.mean if e else None for e in estimates], mode="lines+markers", connectgaps=False,
-        line=dict(color=COLOURS["ink"], width=2), marker=dict(size=11, color=COLOURS["match"]),
-        error_y=dict(type="data", array=[e.high - e.mean if e and e.high is not None else None for e in estimates],
-                     arrayminus=[e.mean - e.low if e and e.low is not None else None for e in estimates],
-                     color=COLOURS["muted"], thickness=1.2, width=5),
-        hovertemplate="%{y:.0f}<extra></extra>", name=t("chart.alignment_index", language)))
+    lines = trend_lines(points)
+    fig = go.Figure()
+    palette = (COLOURS["match"], COLOURS["mismatch"], COLOURS["value"], COLOURS["compassion"], COLOURS["ink"])
+    dashes = ("solid", "dash", "dot", "dashdot", "longdash")
+    for n, (intervention, positions) in enumerate(lines):
+        own = [estimates[i] for i in positions]
+        fig.add_trace(go.Scatter(
+            x=positions, y=[e.mean if e else None for e in own], mode="lines+markers", connectgaps=False,
+            line=dict(color=palette[n % len(palette)], width=2, dash=dashes[n % len(dashes)]),
+            marker=dict(size=11, color=palette[n % len(palette)]),
+            error_y=dict(type="data", array=[e.high - e.mean if e and e.high is not None else None for e in own],
+                         arrayminus=[e.mean - e.low if e and e.low is not None else None for e in own],
+                         color=COLOURS["muted"], thickness=1.2, width=5),
+            hovertemplate=html.escape(intervention) + ": %{y:.0f}<extra></extra>", name=html.escape(intervention)))
     for i, point in enumerate(points):
         if not point.group.shown or point.alignment is None:
             fig.add_annotation(x=i, y=0, showarrow=False, text=short_status(point.group, language)
                                if not point.group.shown else t("dashboard.cell.withheld", language),
                                font=dict(size=12, color=COLOURS["muted"]), bgcolor="white")
-    base_layout(fig, 300, margin=dict(l=10, r=20, t=20, b=10))
+    base_layout(fig, 320, legend=len(lines) > 1, margin=dict(l=10, r=20, t=40 if len(lines) > 1 else 20, b=10))
     fig.add_hline(y=0, line=dict(color=COLOURS["muted"], width=1, dash="dot"))
     fig.update_xaxes(tickvals=x, ticktext=[_round_label(p, language) for p in points], fixedrange=True,
                      range=[-0.5, max(len(points) - 0.5, 0.5)], showgrid=False)
@@ -140,8 +155,9 @@ def trend_alignment(view, language: str) -> ChartWithTable:
     rows = []
     for point in points:
         e = point.alignment
-        rows.append({t("dashboard.col.round", language): point.round_name,
-                     t("dashboard.col.opens", language): f"{point.opens_at:%d-%m-%Y}",
+        rows.append({t("dashboard.col.intervention", language): point.intervention,
+                     t("dashboard.col.round", language): point.round_name,
+                     t("dashboard.col.opens", language): format_date(point.opens_at, language),
                      t("dashboard.col.status", language): group_status(point.group, view.k, language)
                      or t("dashboard.status.shown", language, n=point.group.n),
                      t("dashboard.col.mean", language): format_signed(e.mean, language) if point.group.shown and e
@@ -149,21 +165,28 @@ def trend_alignment(view, language: str) -> ChartWithTable:
                            else t("dashboard.status.protects", language)),
                      t("dashboard.col.interval", language): interval_text(e, language, True)
                      if point.group.shown else "–"})
-    shown = [(p, e) for p, e in zip(points, estimates) if e is not None]
-    if len(shown) >= 2:
-        summary = t("dashboard.trends.summary", language, first=shown[0][0].round_name, last=shown[-1][0].round_name,
-                    start=format_signed(shown[0][1].mean, language), end=format_signed(shown[-1][1].mean, language))
-    elif shown:
-        summary = t("dashboard.trends.summary_one", language, round=shown[0][0].round_name,
-                    index=format_signed(shown[0][1].mean, language))
-    else:
-        summary = t("dashboard.trends.summary_none", language)
+    sentences = [_trend_sentence(intervention, [points[i] for i in positions], [estimates[i] for i in positions],
+                                 language) for intervention, positions in lines]
+    summary = " ".join(sentences) if any(sentences) else t("dashboard.trends.summary_none", language)
     # A shown round can still lack the index: a theme it combines is withheld there.
     gaps = [f"{p.round_name} ({group_status(p.group, view.k, language) if not p.group.shown else t('dashboard.status.protects', language)})"
             for p in points if not p.group.shown or p.alignment is None]
     if gaps:
         summary += " " + t("dashboard.trends.summary_gaps", language, rounds="; ".join(gaps))
     return ChartWithTable("dash_trend_alignment", title, fig, pd.DataFrame(rows), summary)
+
+
+def _trend_sentence(intervention: str, points: list, estimates: list, language: str) -> str:
+    """What one intervention's line says: from the first shown round to the last, or its one shown round."""
+    shown = [(p, e) for p, e in zip(points, estimates) if e is not None]
+    if len(shown) >= 2:
+        return t("dashboard.trends.summary", language, intervention=intervention, first=shown[0][0].round_name,
+                 last=shown[-1][0].round_name, start=format_signed(shown[0][1].mean, language),
+                 end=format_signed(shown[-1][1].mean, language))
+    if shown:
+        return t("dashboard.trends.summary_one", language, intervention=intervention, round=shown[0][0].round_name,
+                 index=format_signed(shown[0][1].mean, language))
+    return ""
 
 
 def trend_themes(view, language: str) -> ChartWithTable:
@@ -204,8 +227,8 @@ def participation(view, language: str) -> ChartWithTable:
     fig = go.Figure(go.Bar(
         x=rates, y=labels, orientation="h", marker=dict(color=[COLOURS["mismatch"] if p.low else COLOURS["match"]
                                                                for p in rows]),
-        text=[(f"{r:.0f}%" + (" · " + t("dashboard.participation.low", language) if p.low else ""))
-              if r is not None else "" for p, r in zip(rows, rates)],
+        text=[(format_percent(p.rate, language) + (" · " + t("dashboard.participation.low", language) if p.low else ""))
+              if p.rate is not None else "" for p in rows],
         textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{x:.0f}%<extra></extra>"))
     for p, label in zip(rows, labels):
         if p.rate is None:
@@ -224,7 +247,7 @@ def participation(view, language: str) -> ChartWithTable:
         t("dashboard.col.responses", language): str(p.group.n) if p.group.n is not None else short_status(p.group, language),
         t("dashboard.col.headcount", language): str(p.size) if p.size else "–",
         t("dashboard.col.invited_rounds", language): str(p.invited_rounds),
-        t("dashboard.col.participation", language): f"{100 * p.rate:.0f}%" if p.rate is not None else "–",
+        t("dashboard.col.participation", language): format_percent(p.rate, language),
         t("dashboard.col.note", language): _participation_note(p, view, language)} for p in rows])
     low = [p.team_name for p in rows if p.low]
     known = [p for p in rows if p.rate is not None]
@@ -234,6 +257,10 @@ def participation(view, language: str) -> ChartWithTable:
         summary = t("dashboard.participation.summary_ok", language, count=len(known))
     else:
         summary = t("dashboard.participation.summary_none", language)
+    # Teams with a size that these rounds did not invite have no rate: say so, so the count above adds up.
+    uninvited = [p for p in rows if p.size and p.invited_rounds == 0]
+    if known and uninvited:
+        summary += " " + t("dashboard.participation.summary_not_invited", language, count=len(uninvited))
     return ChartWithTable("dash_participation", title, fig, table, summary)
 
 
@@ -269,7 +296,7 @@ def agreement(view, language: str) -> ChartWithTable:
             colorscale=AGREEMENT_SCALE, zmin=0, zmax=1, xgap=2, ygap=2, textfont=dict(size=15),
             hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
             colorbar=dict(tickvals=[0, AGREEMENT_SPLIT_BELOW, 1], thickness=12,
-                          ticktext=["0", decimal(AGREEMENT_SPLIT_BELOW, language, 1), "1"])))
+                          ticktext=["0", format_number(AGREEMENT_SPLIT_BELOW, language, 1), "1"])))
     _grid_layout(fig, len(groups))
     team_col = t("dashboard.col.team", language)
     rows = []
@@ -301,7 +328,7 @@ def _agreement_summary(view, language: str) -> str:
 def _agreement_cell(agreement, language: str) -> str:
     if agreement is None:
         return t("report.not_enough", language)
-    value = decimal(agreement.value, language)
+    value = format_number(agreement.value, language, 2)
     return f"{value}<br>{t('dashboard.agreement.split', language)}" if agreement.split else value
 
 
@@ -312,7 +339,7 @@ def reliability(view, language: str) -> tuple[pd.DataFrame, str]:
     for domain in view.reliability:
         r = domain.reliability
         rows.append({t("chart.col.theme", language): domain.theme.name,
-                     t("dashboard.col.alpha", language): decimal(r.alpha, language) if r.alpha is not None
+                     t("dashboard.col.alpha", language): format_number(r.alpha, language, 2) if r.alpha is not None
                      else reasons.get(r.reason, t("dashboard.reliability.not_computed", language)),
                      t("dashboard.col.items", language): r.n_items, t("dashboard.col.n", language): r.n})
     computed = [d for d in view.reliability if d.reliability.alpha is not None]

@@ -12,17 +12,26 @@ is a function of per-group sums (see services/dashboard/stats.py), which the ano
 
 `export_rows()` flattens a view into the rows the exports module writes (CSV, XLSX, PDF). The reading
 lives in dashboard_data, the parts in dashboard_parts, the export rows in dashboard_export.
+
+`ContextReuse` lets a page use an organisation's read again for the next views of it (a manager clicking
+through the filters): only what was read and decided, never a view; see its docstring.
 """
 from __future__ import annotations
 
+import threading
+import time
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from assessment.anonymity import ALL, Decision, Selector
-from db.tallies import ALIGNMENT_BIN_EDGES, ALIGNMENT_BIN_PREFIX
+from db.organisations import get_organisation, list_rounds, list_teams
+from db.releases import released_round_ids
+from db.tallies import ALIGNMENT_BIN_EDGES, ALIGNMENT_BIN_PREFIX, count_cells
+from db.workshops import tied_pictures
 from questions.model import localise
 from services.accounts.auth import AccountView
 from services.accounts.authorisation import authorise
-from services.dashboard.data import ALIGNMENT_KEY, DashboardContext, instrument_versions
+from services.dashboard.data import ALIGNMENT_KEY, DashboardContext, aware, check_filters, instrument_versions
 from services.dashboard.data import (
     load_context as _load,
 )
@@ -85,6 +94,7 @@ __all__ = [
     "SPLIT_VIEW",
     "WHERE_TO_START_MAX",
     "AlignmentBin",
+    "ContextReuse",
     "DashboardView",
     "Decision",
     "DomainReliability",
@@ -116,19 +126,86 @@ __all__ = [
 
 
 def dashboard(rt: Runtime, account: AccountView | None, filters: Filters, *,
-              language: str = "en", now: datetime | None = None) -> DashboardView:
+              language: str = "en", now: datetime | None = None, reuse: ContextReuse | None = None
+              ) -> DashboardView:
     """The dashboard for `filters`, as far as `account` may see it and anonymity allows.
 
     Raises NotAuthorised (before anything is read) when the account may not see the organisation or,
     for an account limited to some teams, when no team of its scope is chosen; NotFound for an
     organisation that does not exist or a team, round or intervention that is not the organisation's;
     InvalidInput for a round that is not of the chosen intervention. Only rounds closed at `now`
-    (default: the present) have results; see dashboard_data.load_context.
+    (default: the present) have results; see dashboard_data.load_context. With `reuse`, the
+    organisation's read may be one made a moment ago (ContextReuse); the view is built anew either way.
     """
     authorise(account, "dashboard", "view", filters.organisation_id, filters.team_id)
+    if reuse is not None:
+        return _build(reuse.context(rt, filters, language, now or datetime.now(UTC)), account)
     with rt.sessions.begin() as session:
         context = _load(rt, session, filters, language, now or datetime.now(UTC))
     return _build(context, account)
+
+
+REUSE_SECONDS = 60.0
+
+
+@dataclass
+class ContextReuse:
+    """Organisations' reads (tallies, rounds, teams and the release deciding every offered view), kept so
+    that the next views of the same organisation need not read and decide it all again.
+
+    A read is used again for at most `seconds`, and only while what it rests on is as it was then, read
+    anew on every call: the organisation's k and name, its teams, its rounds (which have opened and
+    closed by now), its response count per cell (the live tallies: a new, erased or purged response
+    changes them), its released rounds and the pictures of workshops tied to a round (the decisions take
+    them into account). Not covered, so seen at most `seconds` late: a renamed intervention and a change
+    in which teams a round invites (names and participation, no figure).
+
+    It holds no view and nothing per account: every call still authorises first, checks the filters and
+    builds the view from the release's decisions, as without it. Safe to share between sessions.
+    """
+
+    seconds: float = REUSE_SECONDS
+    _kept: dict[int, tuple[float, tuple, DashboardContext]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def context(self, rt: Runtime, filters: Filters, language: str, now: datetime) -> DashboardContext:
+        """The organisation's context for `filters` (checked as load_context checks them)."""
+        organisation_id = filters.organisation_id
+        clock = time.monotonic()
+        with rt.sessions.begin() as session:
+            state = _read_state(session, organisation_id, now)
+            with self._lock:
+                self._kept = {org: kept for org, kept in self._kept.items() if clock - kept[0] < self.seconds}
+                kept = self._kept.get(organisation_id)
+            if kept is None or kept[1] != state:
+                context = _load(rt, session, Filters(organisation_id), language, now)
+                # Read again: the first look after a round closed has just released it.
+                kept = (clock, _read_state(session, organisation_id, now), context)
+        # Kept only once committed: a rolled-back session would leave its objects expired.
+        with self._lock:
+            self._kept[organisation_id] = kept
+        context = kept[2]
+        check_filters(filters, context.teams, [*context.rounds, *context.open_rounds])
+        # `now` decides only which rounds have opened and closed, the same then as now (the state).
+        return replace(context, filters=filters, language=language, now=now)
+
+
+def _read_state(session, organisation_id: int, now: datetime) -> tuple:
+    """What a kept read must still match (ContextReuse): a few small reads."""
+    organisation = get_organisation(session, organisation_id=organisation_id)
+    if organisation is None:
+        return ()
+    moment = now if now.tzinfo else now.replace(tzinfo=UTC)
+    rounds = list_rounds(session, organisation_id=organisation_id)
+    # Workshop pictures of tied rounds take part in the decisions (release state): a new one decides anew.
+    pictures = tied_pictures(session, organisation_id=organisation_id, round_ids=[r.id for r in rounds])
+    return ((organisation.name, organisation.min_group_size, organisation.comment_min_group_size),
+            tuple((t.id, t.name, t.size) for t in list_teams(session, organisation_id=organisation_id)),
+            tuple((r.id, r.name, r.intervention_id, r.instrument_hash, r.opens_at, r.closes_at,
+                   aware(r.opens_at) <= moment, aware(r.closes_at) <= moment) for r in rounds),
+            tuple(sorted(count_cells(session, organisation_id=organisation_id).items(), key=repr)),
+            tuple(sorted(released_round_ids(session, organisation_id=organisation_id))),
+            tuple((workshop, tuple(p.shown_count for p in shown)) for workshop, _cell, shown in pictures))
 
 
 def _alignment_distribution(scores: dict[str, Moments]) -> tuple[AlignmentBin, ...]:
@@ -148,12 +225,11 @@ def _build(ctx: DashboardContext, account: AccountView | None) -> DashboardView:
         selected_rounds = [r for r in ctx.rounds if r.intervention_id == filters.intervention_id]
     else:
         selected_rounds = list(ctx.rounds)
-    rounds_coordinate = ALL
-    if filters.round_id is not None or filters.intervention_id is not None:
-        # Only open rounds chosen: their ids name the view, which has no cells yet ("no data").
-        rounds_coordinate = frozenset(r.id for r in selected_rounds) or frozenset(
+    # Only open rounds chosen: their ids name the view, which has no cells yet ("no data").
+    rounds_coordinate = ALL if filters.round_id is None and filters.intervention_id is None else (
+        frozenset(r.id for r in selected_rounds) or frozenset(
             r.id for r in ctx.open_rounds
-            if r.id == filters.round_id or (filters.round_id is None and r.intervention_id == filters.intervention_id))
+            if r.id == filters.round_id or (filters.round_id is None and r.intervention_id == filters.intervention_id)))
 
     instruments = instrument_versions(ctx.rt, selected_rounds) or [ctx.rt.instrument]
     newest = instruments[-1]
@@ -210,14 +286,16 @@ def _build(ctx: DashboardContext, account: AccountView | None) -> DashboardView:
     trends = []
     for survey_round in trend_rounds:
         group = group_for(ctx, Selector(team, frozenset({survey_round.id}), role))
-        point_alignment, point_means = None, ()
+        point_alignment = None
+        point_means: tuple[ThemeMean, ...] = ()
         if group.shown:
             scores = ctx.sums.scores(group.selector)
             point_alignment = group_alignment(themes, scores)
             point_means = tuple(ThemeMean(t, mean_interval(scores.get(t.key, Moments())), None)
                                 for t in themes)
         trends.append(TrendPoint(survey_round.id, survey_round.name, survey_round.opens_at, group,
-                                 point_alignment, point_means))
+                                 point_alignment, point_means, survey_round.intervention_id,
+                                 ctx.intervention_names.get(survey_round.intervention_id, "")))
 
     scale = tuple((p, localise(newest.scale.labels[p], language)) for p in newest.scale.points)
     return DashboardView(
@@ -244,4 +322,6 @@ def _build(ctx: DashboardContext, account: AccountView | None) -> DashboardView:
         options=filter_options(ctx, account),
         open_rounds=open_round_status(ctx, account),
         round_open=filters.round_id in {r.id for r in ctx.open_rounds},
+        team_not_invited=(filters.team_id is not None and filters.round_id is not None
+                          and filters.team_id not in ctx.invited.get(filters.round_id, set())),
     )

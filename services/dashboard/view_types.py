@@ -58,6 +58,7 @@ class DashboardView:
     options: FilterOptions
     open_rounds: tuple[OpenRound, ...]        # per open round: has each team k responses yet (no numbers)
     round_open: bool                          # the round filter is a round still open: no results yet
+    team_not_invited: bool = False            # the chosen team was not invited to the chosen round
 
     @property
     def heatmap_themes(self) -> tuple[Theme, ...]:

@@ -22,14 +22,14 @@ import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import JSON, Boolean, Connection, Engine, Float, Integer, String, Table
+from sqlalchemy import JSON, Boolean, Connection, Date, Engine, Float, Integer, String, Table
 from sqlalchemy import exc as sa_exc
 
-from db import accounts as account_rows
+from db import accounts as db_accounts
 from db import current_revision, make_engine, make_session_factory, snapshot
 from db.models import UTCDateTime
 from services.admin.database import database_location
@@ -92,9 +92,18 @@ def _datetime_from_json(value: str | None) -> datetime | None:
     return moment
 
 
+def _date_to_json(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _date_from_json(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
 # Checked in order: UTCDateTime before the plain types it could be mistaken for.
 _CODECS: tuple[tuple[type, Codec], ...] = (
     (UTCDateTime, (_datetime_to_json, _datetime_from_json)),
+    (Date, (_date_to_json, _date_from_json)),   # a day without a time (an action's due date)
     (JSON, (_same, _same)),
     (Boolean, (_same, _same)),
     (Float, (_same, _same)),
@@ -149,7 +158,7 @@ def export_all(settings: Settings, path: str | Path, *, now: datetime | None = N
         except sa_exc.SQLAlchemyError as exc:
             raise BackupError(f"cannot read the database {location}: {_driver_message(exc)}") from None
         with make_session_factory(engine).begin() as session:
-            account_rows.add_audit(session, actor_id=None, action="backup_exported", at=created_at,
+            db_accounts.add_audit(session, actor_id=None, action="backup_exported", at=created_at,
                                    detail={"schema_revision": revision, "tables": len(rows),
                                            "rows": sum(rows.values()), "file": target.name,
                                            "key_id": key.key_id})
@@ -170,7 +179,7 @@ def _write_file(engine: Engine, partial: Path, plan: list[tuple[Table, list[Code
             raise BackupError(f"the database holds table(s) the backup does not know: {', '.join(foreign)}; "
                               "nothing was written")
         done = RowCount(progress, sum(snapshot.row_count(connection, t) for t, _ in plan)) if progress else None
-        tables = []
+        tables: list[dict[str, Any]] = []   # the manifest's entries (JSON)
         for table, codecs in plan:
             info = zipfile.ZipInfo(member(table.name), date_time=created_at.timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -318,7 +327,7 @@ def _restore(engine: Engine, archive: zipfile.ZipFile, source: Path, plan: list[
             entry = manifest["tables"][table.name]
             rows[table.name] = _restore_table(connection, archive, source, table, codecs, entry, done)
         snapshot.reset_sequences(connection)
-        account_rows.add_audit(session, actor_id=None, action="backup_imported", detail={
+        db_accounts.add_audit(session, actor_id=None, action="backup_imported", detail={
             "schema_revision": manifest["schema_revision"], "backup_created_at": manifest["created_at"],
             "tables": len(rows), "rows": sum(rows.values()), "file": source.name,
             "signature": "accepted unverified: " + unverified if unverified else "verified"})

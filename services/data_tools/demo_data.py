@@ -244,7 +244,10 @@ def _start_worker(model: AnswerModel, banks_dir: str, content_hash: str) -> None
 
 def _draw_and_score(task: tuple[int, int, np.ndarray, np.ndarray],
                     state: tuple[AnswerModel, Instrument] | None = None) -> tuple[list, list, list]:
-    model, instrument = state or _worker  # type: ignore[misc]
+    state = state or _worker
+    if state is None:
+        raise RuntimeError("no model: pass state, or start the worker with _start_worker")
+    model, instrument = state
     answers, times = draw_chunk(model, *task)
     return answers, [score_answers(instrument, given).flat() for given in answers], times
 

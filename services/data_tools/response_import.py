@@ -1,7 +1,7 @@
 """Importing a paper round (`manage.py import-responses`): a CSV of answers, one row per respondent with
 its team (and optionally its role), stored like app submissions of that round's team invitations.
 
-The file is read with the rules of `manage.py score` (services/data_tools/offline_scoring.py) plus two columns:
+The file is read with the rules of `manage.py score` (services/data_tools/answer_file.py) plus two columns:
 `team` (a team of the organisation invited to the round) and `role` (a role id of the bank, or empty).
 Every problem is reported at once (ResponseFileError) and nothing is stored; otherwise all rows are
 stored, and the tallies updated, in one transaction. Cells are only ever compared as text, so a cell
@@ -30,14 +30,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assessment import score_answers
-from db import accounts as account_rows
+from db import accounts as db_accounts
 from db import attribution, bulk, get_organisation, import_fingerprints, list_round_teams, list_teams
 from db.models import Intervention
 from db.org_models import Organisation, SurveyRound, Team
 from db.releases import released_round_ids
 from questions import Instrument
-from services.data_tools import offline_scoring as reading
+from services.data_tools import answer_file
 from services.errors import InvalidInput, NotFound, ServiceError
+from services.formatting import CLI_LANGUAGE, format_date, format_datetime
 from services.runtime import Runtime
 from services.text_rules import quoted
 
@@ -90,8 +91,8 @@ def import_responses(rt: Runtime, path: str | Path, *, organisation: str, survey
     """
     source = str(path)
     try:
-        text = reading._read_text(Path(path), source)
-    except reading.AnswerFileError as exc:
+        text = answer_file.read_text(Path(path), source)
+    except answer_file.AnswerFileError as exc:
         raise ResponseFileError(source, exc.problems) from None
     with rt.sessions.begin() as session:
         org, chosen = _round(session, organisation, survey_round)
@@ -125,7 +126,7 @@ def import_responses(rt: Runtime, path: str | Path, *, organisation: str, survey
         ids = bulk.insert_responses(session, responses=responses, tallies=tallies)
         import_fingerprints.mark_imported(session, fingerprints=dict(zip(ids, fingerprints, strict=True)))
         bulk.add_tallies(session, tallies=tallies)
-        account_rows.add_audit(session, actor_id=None, action="responses_imported", detail={
+        db_accounts.add_audit(session, actor_id=None, action="responses_imported", detail={
             "organisation_id": org.id, "round_id": chosen.id, "responses": len(responses),
             "file": Path(path).name, "repeated_rows_allowed": len(repeats)})
     per_team = Counter(row.team for row in rows)
@@ -145,7 +146,7 @@ def _repeats(rows: list[PaperRow], fingerprints: list[str], before: dict[str, da
     """A line per row that was imported before. Rows alike within one file are not repeats: two people
     may well answer alike, and a file is imported whole or not at all."""
     return [f"row {row.number} (team '{quoted(row.team)}'): already imported into round '{round_name}' on "
-            f"{before[fingerprint]:%Y-%m-%d %H:%M} UTC (the same team, role and answers)"
+            f"{format_datetime(before[fingerprint], CLI_LANGUAGE, say_utc=True)} (the same team, role and answers)"
             for row, fingerprint in zip(rows, fingerprints, strict=True) if fingerprint in before]
 
 
@@ -183,7 +184,8 @@ def _round(session: Session, organisation: str, survey_round: str) -> tuple[Orga
     named = [r for r in rounds if r.name == survey_round.strip()]
     if len(named) > 1:
         raise InvalidInput(f"{len(named)} rounds of '{org.name}' are named '{quoted(survey_round)}'; give the round's "
-                           "id instead: " + ", ".join(f"{r.id} (opens {r.opens_at:%Y-%m-%d})" for r in named))
+                           "id instead: " + ", ".join(f"{r.id} (opens {format_date(r.opens_at, CLI_LANGUAGE)})"
+                                                      for r in named))
     if not named and survey_round.strip().isascii() and survey_round.strip().isdigit():
         named = [r for r in rounds if r.id == int(survey_round)]
     if not named:
@@ -199,7 +201,7 @@ def _read(source: str, text: str, instrument: Instrument, invited: dict[str, int
         raise ResponseFileError(source, [("the file is empty; the first row must name the columns "
                                           f"('{TEAM_COLUMN}', '{ROLE_COLUMN}' and question ids)")])
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=reading._delimiter(text)))
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=answer_file.delimiter_of(text)))
     except csv.Error as exc:
         raise ResponseFileError(source, [f"not a readable CSV file ({exc})"]) from None
     header = [cell.strip() for cell in records[0]]
@@ -213,7 +215,7 @@ def _read(source: str, text: str, instrument: Instrument, invited: dict[str, int
     own = {i for i in (team_index, role_index) if i is not None}
     answer_header = ["" if i in own else name for i, name in enumerate(header)]
     answer_data = [["" if i in own else cell for i, cell in enumerate(r)] for r in records[1:]]
-    id_index, item_columns = reading._read_header(answer_header, answer_data, instrument, problems)
+    id_index, item_columns = answer_file.read_header(answer_header, answer_data, instrument, problems)
     roles = [r.id for r in instrument.roles]
     rows = []
     for number, record in enumerate(records[1:], start=2):
@@ -237,8 +239,8 @@ def _read(source: str, text: str, instrument: Instrument, invited: dict[str, int
                             + (f"; did you mean '{hint[0]}'?" if hint else ""))
         answers: dict[str, int | str | None] = {}
         for index, question_id in item_columns.items():
-            value = reading._answer(cell(index), instrument)
-            if value is reading._OFF_SCALE:
+            value = answer_file.parse_answer(cell(index), instrument)
+            if value is answer_file.OFF_SCALE:
                 problems.append(f"row {number}, column '{question_id}': '{quoted(cell(index))}' is not an answer "
                                 f"(use {instrument.scale.min}..{instrument.scale.max}, na, or leave it empty)")
             else:

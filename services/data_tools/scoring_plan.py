@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from enum import Enum
 from fractions import Fraction
 from operator import itemgetter
+from typing import Final
 
 from assessment import score_answers
 from assessment.scoring import alignment_band
@@ -23,7 +25,14 @@ Row = Sequence   # answers (int, NOT_APPLICABLE or None) by position; see Scorin
 Ratio = tuple[int, int]
 MAX_REMEMBERED_ITEMS = 3   # themes and elements up to this size remember their answer patterns (7**3 at most)
 
-_UNSEEN = object()
+
+class _Unseen(Enum):
+    """Not worked out yet (an enum member, so that type checkers narrow ``is _UNSEEN``)."""
+    UNSEEN = 0
+
+
+_UNSEEN: Final = _Unseen.UNSEEN
+Mean = tuple[Ratio | None, float | None]   # a mean on 0..100 as (numerator, denominator) and as a float
 
 
 class ScoringPlan:
@@ -45,7 +54,7 @@ class ScoringPlan:
             positions = [at.get(i.id, absent) for i in items]
             getter = itemgetter(*positions) if len(positions) > 1 else (lambda row, p=positions[0]: (row[p],)) \
                 if positions else (lambda row: ())
-            remember = {} if len(positions) <= MAX_REMEMBERED_ITEMS else None
+            remember: dict[tuple, Mean] | None = {} if len(positions) <= MAX_REMEMBERED_ITEMS else None
             return getter, tuple(flip(i) for i in items), remember
 
         self.keys: list[str] = list(score_answers(instrument, {}).flat())
@@ -98,7 +107,7 @@ class ScoringPlan:
         return values, band, len(required) - required.count(None) - not_applicable, not_applicable
 
     def _group(self, row: Row, getter, flips: tuple[bool, ...],
-               remember: dict | None) -> tuple[Ratio | None, float | None]:
+               remember: dict[tuple, Mean] | None) -> Mean:
         answers = getter(row)
         if remember is None:
             return self._mean_to_100(answers, flips)

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from fpdf import FPDF
+from fpdf.fonts import TTFFont
 
 from services.i18n import t
 
@@ -106,10 +107,17 @@ class ReportPDF(FPDF):
         self.add_font(FAMILY, "", str(FONT_DIR / "DejaVuSans.ttf"))
         self.add_font(FAMILY, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
         # both faces must have a glyph, since any text may be set in either
-        self.glyphs = set(self.fonts["dejavu"].cmap) & set(self.fonts["dejavuB"].cmap)
+        self.glyphs = set(self._face("dejavu").cmap) & set(self._face("dejavuB").cmap)
         self.set_title(t("report.title", language))
         self.set_lang(language)
         self.set_creator("ValueMatch")
+
+    def _face(self, key: str) -> TTFFont:
+        """One of the fonts added above (TrueType: they alone know their glyphs by code point)."""
+        font = self.fonts[key]
+        if not isinstance(font, TTFFont):
+            raise TypeError(f"font {key!r} is not the TrueType font this page adds")
+        return font
 
     @property
     def content_width(self) -> float:
@@ -127,7 +135,7 @@ class ReportPDF(FPDF):
 
         Same numbers as get_string_width (no kerning or shaping is used), at a fraction of its cost.
         """
-        regular, bold_face = self.fonts["dejavu"].cw, self.fonts["dejavuB"].cw
+        regular, bold_face = self._face("dejavu").cw, self._face("dejavuB").cw
         scale = size * 0.001 / self.k
 
         def width(text: str, bold: bool) -> float:
@@ -188,4 +196,5 @@ class ReportPDF(FPDF):
 def rgb(hex_colour: str) -> Colour:
     """A "#RRGGBB" palette colour as the (r, g, b) that fpdf2 takes."""
     hex_colour = hex_colour.lstrip("#")
-    return tuple(int(hex_colour[i:i + 2], 16) for i in (0, 2, 4))  # type: ignore[return-value]
+    red, green, blue = (int(hex_colour[i:i + 2], 16) for i in (0, 2, 4))
+    return red, green, blue

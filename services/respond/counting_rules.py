@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from db import accounts as audit
+from db import accounts as db_accounts
 from db import attribution
 from db.org_models import Team
 from services.settings import Settings
@@ -67,7 +67,7 @@ def within_headcount(session: Session, cell: Cell, *, at: datetime) -> bool:
         return True
     if attribution.count_counted(session, round_id=cell.round_id, team_id=cell.team_id) < team.size:
         return True
-    audit.add_audit(session, actor_id=None, action="response_over_headcount", at=at,
+    db_accounts.add_audit(session, actor_id=None, action="response_over_headcount", at=at,
                     detail=cell.detail(headcount=team.size))
     return False
 
@@ -84,10 +84,10 @@ def admit_repeat_device(session: Session, settings: Settings, cell: Cell, *, mar
                                             team_id=cell.team_id, device=marker)
     # The browser's first answer is not logged (most browsers give one): it is the 1 here.
     if 1 + earlier >= settings.link_device_limit:
-        audit.add_audit(session, actor_id=None, action="response_device_limit", at=at,
+        db_accounts.add_audit(session, actor_id=None, action="response_device_limit", at=at,
                         detail=cell.detail(device=marker, device_limit=settings.link_device_limit))
         return False
-    audit.add_audit(session, actor_id=None, action="response_repeat_device", at=at,
+    db_accounts.add_audit(session, actor_id=None, action="response_repeat_device", at=at,
                     detail=cell.detail(device=marker, person_on_device=2 + earlier))
     return True
 
@@ -105,5 +105,5 @@ def flag_identical_burst(session: Session, settings: Settings, cell: Cell, *, re
     same = attribution.count_identical_recent(session, round_id=cell.round_id, team_id=cell.team_id,
                                               fingerprint=fingerprint, since=since)
     if same >= settings.identical_burst_count:
-        audit.add_audit(session, actor_id=None, action="response_identical_burst", at=at,
+        db_accounts.add_audit(session, actor_id=None, action="response_identical_burst", at=at,
                         detail=cell.detail(identical_answers=same, within_minutes=settings.identical_burst_minutes))

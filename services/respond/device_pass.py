@@ -12,7 +12,7 @@ import hashlib
 import hmac
 from datetime import UTC, datetime, timedelta
 
-from db import repository
+from db import responses as db_responses
 from db.models import Respondent
 from services.errors import NotFound
 from services.respond.questionnaire import ResultView, respondent_results
@@ -38,8 +38,8 @@ def issue(rt: Runtime, response_id: int, *, now: datetime | None = None) -> tupl
     ends_at = (now or _now()) + timedelta(hours=PASS_HOURS)
     ends = int(ends_at.timestamp())
     with rt.sessions.begin() as session:
-        response = repository.get_response(session, response_id=response_id)
-        respondent = response and session.get(Respondent, response.respondent_id)
+        response = db_responses.get_response(session, response_id=response_id)
+        respondent = session.get(Respondent, response.respondent_id) if response is not None else None
         if respondent is None:
             raise NotFound("response")
         return f"{respondent.id}.{ends}.{_seal(respondent.code_hash, respondent.id, ends)}", ends_at

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
-from db import organisations
+from db import organisations as db_organisations
 from db.models import Intervention
 from db.org_models import SurveyRound
 from services.errors import InvalidInput, NotFound
@@ -42,7 +42,7 @@ def resolve(session: Session, token: str | None, *, now: datetime | None = None)
     """The invitation inside a caller's transaction."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         raise NotFound("invitation")
-    found = organisations.find_invitation(session, token=token)
+    found = db_organisations.find_invitation(session, token=token)
     if found is None:
         raise NotFound("invitation")
     survey_round, team, organisation = found

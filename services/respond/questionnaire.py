@@ -9,7 +9,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from assessment import AnswerError, ScoreReport, check_answers, missing_answers, score_answers
-from db import repository
+from db import interventions as db_interventions
+from db import respondents as db_respondents
+from db import responses as db_responses
+from db.models import Draft
 from db.org_models import SurveyRound
 from questions import Instrument
 from services import throttle
@@ -118,7 +121,7 @@ def near_matches(typed: str, known: list[str]) -> list[str]:
 
 def list_interventions(rt: Runtime) -> list[str]:
     with rt.sessions.begin() as session:
-        return repository.list_interventions(session, active_only=True)
+        return db_interventions.list_interventions(session, active_only=True)
 
 
 def start_assessment(rt: Runtime, *, language: str, intervention: str, role: str | None,
@@ -150,20 +153,20 @@ def start_assessment(rt: Runtime, *, language: str, intervention: str, role: str
         issued = None
         if respondent_id is None:
             issued = new_resume_code()
-            respondent_id = repository.create_respondent(session, code_hash=code_hash(issued)).id
-        cell = invitation and counting_rules.Cell(invitation.organisation_id, invitation.team_id,
-                                                  invitation.round_id)
+            respondent_id = db_respondents.create_respondent(session, code_hash=code_hash(issued)).id
+        cell = (counting_rules.Cell(invitation.organisation_id, invitation.team_id, invitation.round_id)
+                if invitation is not None else None)
         limit_reached = False
         if cell and again_on_device and device_key:
             marker = counting_rules.device_marker(device_key, cell.round_id, cell.team_id)
             limit_reached = not counting_rules.admit_repeat_device(session, rt.settings, cell, marker=marker,
                                                                    at=_now())
         counted = None if limit_reached else cell
-        repository.create_draft(
+        db_respondents.create_draft(
             session, token=token, respondent_id=respondent_id, language=language, intervention=intervention,
             role=role, instrument_hash=invitation.instrument_hash if invitation else rt.instrument.content_hash,
-            organisation_id=counted and counted.organisation_id, team_id=counted and counted.team_id,
-            round_id=counted and counted.round_id)
+            organisation_id=counted.organisation_id if counted else None,
+            team_id=counted.team_id if counted else None, round_id=counted.round_id if counted else None)
     return Started(token, issued, limit_reached)
 
 
@@ -171,21 +174,26 @@ def load_draft(rt: Runtime, token: str | None) -> DraftView:
     if not token or len(token) > 64:
         raise NotFound("draft")
     with rt.sessions.begin() as session:
-        draft = repository.get_draft(session, token=token)
+        draft = db_respondents.get_draft(session, token=token)
         if draft is None:
             raise NotFound("draft")
-        return DraftView(draft.token, rt.bank(draft.instrument_hash), draft.language, draft.intervention or "",
-                         draft.role, dict(draft.answers or {}), draft.step, draft.submitted_response_id,
-                         draft.team_id, draft.workshop_participant_id)
+        return _draft_view(rt, draft)
+
+
+def _draft_view(rt: Runtime, draft: Draft) -> DraftView:
+    return DraftView(draft.token, rt.bank(draft.instrument_hash), draft.language, draft.intervention or "",
+                     draft.role, dict(draft.answers or {}), draft.step, draft.submitted_response_id,
+                     draft.team_id, draft.workshop_participant_id)
 
 
 def save_answers(rt: Runtime, *, token: str, answers: dict, step: int | None) -> DraftView:
     """Merge answers into the draft (None clears one) and move it to `step` (None: stay where it is);
-    refuses unknown items and off-scale values."""
+    refuses unknown items and off-scale values. Returns the draft as saved (one transaction: the page
+    draws from it rather than reading the draft again)."""
     with rt.sessions.begin() as session:
         # Locked: two saves of one draft can overlap (a quick second click, a second tab), and
         # each writes the whole answer set; unlocked, the later one would drop the other's answer.
-        draft = repository.get_draft(session, token=token, for_update=True)
+        draft = db_respondents.get_draft(session, token=token, for_update=True)
         if draft is None:
             raise NotFound("draft")
         if draft.submitted_response_id is not None:
@@ -197,8 +205,7 @@ def save_answers(rt: Runtime, *, token: str, answers: dict, step: int | None) ->
         except AnswerError as exc:
             raise InvalidInput("; ".join(exc.problems)) from None
         step = draft.step if step is None else max(0, min(int(step), len(instrument.steps) - 1))
-        repository.save_draft_answers(session, token=token, answers=clean, step=step)
-    return load_draft(rt, token)
+        return _draft_view(rt, db_respondents.write_draft_answers(draft, answers=clean, step=step))
 
 
 def choices_not_saved(shown: Mapping[str, object], stored: Mapping[str, object],
@@ -217,7 +224,7 @@ def submit(rt: Runtime, *, token: str) -> int:
     """
     now = _now()
     with rt.sessions.begin() as session:
-        draft = repository.get_draft(session, token=token, for_update=True)
+        draft = db_respondents.get_draft(session, token=token, for_update=True)
         if draft is None:
             raise NotFound("draft")
         if draft.submitted_response_id is not None:
@@ -231,18 +238,20 @@ def submit(rt: Runtime, *, token: str) -> int:
         # A workshop that closed meanwhile, or a round that did, keeps the answers as a personal assessment only.
         in_workshop = draft.workshop_participant_id is not None and workshop_join.accepts(session, draft)
         cell = None
-        if (draft.round_id is not None and (in_workshop or draft.workshop_participant_id is None)
+        # organisation, team and round are all set or none (attributed_all_or_none)
+        if (draft.organisation_id is not None and draft.team_id is not None and draft.round_id is not None
+                and (in_workshop or draft.workshop_participant_id is None)
                 and invitations.round_is_open(session, draft.round_id, now=now)):
             cell = counting_rules.Cell(draft.organisation_id, draft.team_id, draft.round_id)
             cell = cell if counting_rules.within_headcount(session, cell, at=now) else None
         clean = check_answers(instrument, answers)
-        response, created = repository.add_response(
+        response, created = db_responses.add_response(
             session, submission_token=_submission_token(token), respondent_id=draft.respondent_id,
             instrument_id=instrument.id, instrument_version=instrument.version,
             instrument_hash=instrument.content_hash, language=draft.language,
             intervention=draft.intervention or "", role=draft.role, answers=clean, scores=report.flat(),
-            draft_token=token, organisation_id=cell and cell.organisation_id, team_id=cell and cell.team_id,
-            round_id=cell and cell.round_id)
+            draft_token=token, organisation_id=cell.organisation_id if cell else None,
+            team_id=cell.team_id if cell else None, round_id=cell.round_id if cell else None)
         if cell is not None and created:
             counting_rules.flag_identical_burst(session, rt.settings, cell, response_id=response.id,
                                                 answers=clean, at=now)
@@ -256,10 +265,10 @@ def not_counted_reason(rt: Runtime, *, token: str) -> str | None:
     "late" (its round was not open when it arrived) or "over_headcount" (the team's headcount was
     reached); None when it counts, or was never meant to (a plain start or a browser over its limit)."""
     with rt.sessions.begin() as session:
-        draft = repository.get_draft(session, token=token)
+        draft = db_respondents.get_draft(session, token=token)
         if draft is None or draft.round_id is None or draft.submitted_response_id is None:
             return None
-        response = repository.get_response(session, response_id=draft.submitted_response_id)
+        response = db_responses.get_response(session, response_id=draft.submitted_response_id)
         if response is None or response.team_id is not None:
             return None
         survey_round = session.get(SurveyRound, draft.round_id)
@@ -286,8 +295,8 @@ def resume(rt: Runtime, *, resume_code: str, client_key: str) -> ResumeFound:
     """Everything a resume code opens: unfinished drafts and past results. Misses are slowed down."""
     respondent_id = _authenticate(rt, resume_code, client_key)
     with rt.sessions.begin() as session:
-        drafts = [d.token for d in repository.find_open_drafts(session, respondent_id=respondent_id)]
-        responses = repository.list_responses(session, respondent_id=respondent_id)
+        drafts = [d.token for d in db_respondents.find_open_drafts(session, respondent_id=respondent_id)]
+        responses = db_responses.list_responses(session, respondent_id=respondent_id)
         views = _result_views(rt, session, [r.id for r in responses])
     return ResumeFound(drafts, views)
 
@@ -304,7 +313,7 @@ def _authenticate(rt: Runtime, resume_code: str, client_key: str) -> int:
         wait = throttle.check_allowed(session, _policy(rt), scope=RESUME_SCOPE, client_key=client_key, now=now)
         if wait:
             raise TooManyAttempts(wait)
-        respondent = repository.find_respondent(session, code_hash=code_hash(canonical)) if canonical else None
+        respondent = db_respondents.find_respondent(session, code_hash=code_hash(canonical)) if canonical else None
         if respondent is not None:
             return respondent.id
         throttle.record_miss(session, scope=RESUME_SCOPE, client_key=client_key, now=now)
@@ -313,15 +322,15 @@ def _authenticate(rt: Runtime, resume_code: str, client_key: str) -> int:
 
 def respondent_results(rt: Runtime, session, respondent_id: int) -> list[ResultView]:
     """Every result of one respondent, oldest first, inside the caller's transaction."""
-    responses = repository.list_responses(session, respondent_id=respondent_id)
+    responses = db_responses.list_responses(session, respondent_id=respondent_id)
     return _result_views(rt, session, [r.id for r in responses])
 
 
 def _result_views(rt: Runtime, session, response_ids: list[int]) -> list[ResultView]:
-    loaded = repository.load_answers_and_scores(session, response_ids=response_ids)
+    loaded = db_responses.load_answers_and_scores(session, response_ids=response_ids)
     views = []
     for response_id in response_ids:
-        response = repository.get_response(session, response_id=response_id)
+        response = db_responses.get_response(session, response_id=response_id)
         if response is None:
             continue
         instrument = rt.bank(response.instrument_hash)

@@ -13,7 +13,9 @@ from datetime import UTC, datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db import organisations, repository, workshops
+from db import organisations as db_organisations
+from db import respondents as db_respondents
+from db import workshops as db_workshops
 from db.models import Draft
 from db.workshop_models import WorkshopSession
 from services import throttle
@@ -52,7 +54,7 @@ def effective_k(session: Session, row: WorkshopSession) -> int:
     tied to a survey round at least its organisation's k as it is now (an organisation may raise it later)."""
     if row.organisation_id is None:
         return row.min_group_size
-    organisation = organisations.get_organisation(session, organisation_id=row.organisation_id)
+    organisation = db_organisations.get_organisation(session, organisation_id=row.organisation_id)
     return max(row.min_group_size, organisation.min_group_size if organisation is not None else 0)
 
 
@@ -88,7 +90,7 @@ def join(rt: Runtime, code: str | None, device_key: str, client_key: str, *,
                 wait = throttle.check_allowed(session, _policy(rt), scope=JOIN_SCOPE, client_key=client_key, now=now)
                 if wait:
                     raise TooManyAttempts(wait)
-                row = workshops.find_by_code(session, canonical) if len(canonical) == CODE_LENGTH else None
+                row = db_workshops.find_by_code(session, canonical) if len(canonical) == CODE_LENGTH else None
                 if row is not None:
                     try:
                         return _join(rt, session, row, device_hash(device_key), now)
@@ -106,13 +108,21 @@ def join(rt: Runtime, code: str | None, device_key: str, client_key: str, *,
 def state(rt: Runtime, code: str | None, device_key: str) -> Participation:
     """Where this device stands in the session, without joining (for a waiting phone's polling)."""
     with rt.sessions.begin() as session:
-        row = workshops.find_by_code(session, normalise_code(code))
-        participant = row and workshops.participant_by_device(session, row.id, device_hash(device_key))
+        row = db_workshops.find_by_code(session, normalise_code(code))
+        participant = row and db_workshops.participant_by_device(session, row.id, device_hash(device_key))
         if row is None or participant is None:
             raise NotFound("join_code")
-        results = workshops.entries_of(session, participant.id)
+        results = db_workshops.entries_of(session, participant.id)
         return Participation(row.code, row.title, row.intervention, row.language, row.status, row.current_round,
                              effective_k(session, row), None, results)
+
+
+def round_now(rt: Runtime, code: str | None) -> tuple[str, int] | None:
+    """(status, current round) of the session with this code, or None: one read by the code's unique index,
+    for a phone that asks every few seconds whether a new round has started."""
+    with rt.sessions.begin() as session:
+        row = db_workshops.find_by_code(session, normalise_code(code))
+        return (row.status, row.current_round) if row is not None else None
 
 
 class _Miss(Exception):
@@ -121,23 +131,23 @@ class _Miss(Exception):
 
 def _join(rt: Runtime, session: Session, row: WorkshopSession, device: str, now: datetime) -> Participation:
     # Joins of one session one at a time: the cap holds, and two tabs of one device get one draft.
-    row = workshops.get_session(session, row.id, for_update=True) or row
-    participant = workshops.participant_by_device(session, row.id, device)
+    row = db_workshops.get_session(session, row.id, for_update=True) or row
+    participant = db_workshops.participant_by_device(session, row.id, device)
     if participant is None:
         if row.status == "closed" or now >= row.expires_at:
             raise _Miss()
         if row.status == "locked":
             raise InvalidInput("workshop_locked")
-        if workshops.count_participants(session, row.id) >= row.participant_cap:
+        if db_workshops.count_participants(session, row.id) >= row.participant_cap:
             raise InvalidInput("workshop_full")
         # A resume code nobody is shown: the participant's results stay tied to this device.
-        respondent = repository.create_respondent(session, code_hash=code_hash(new_resume_code()))
-        participant = workshops.add_participant(session, session_id=row.id, device_hash=device,
+        respondent = db_respondents.create_respondent(session, code_hash=code_hash(new_resume_code()))
+        participant = db_workshops.add_participant(session, session_id=row.id, device_hash=device,
                                                 respondent_id=respondent.id, at=now)
-    results = workshops.entries_of(session, participant.id)
+    results = db_workshops.entries_of(session, participant.id)
     token = None
     if row.status != "closed" and row.current_round not in results:
-        draft = workshops.open_draft(session, participant.id, row.current_round)
+        draft = db_workshops.open_draft(session, participant.id, row.current_round)
         token = draft.token if draft is not None else _new_draft(rt, session, row, participant.id,
                                                                  participant.respondent_id)
     return Participation(row.code, row.title, row.intervention, row.language, row.status, row.current_round,
@@ -147,11 +157,11 @@ def _join(rt: Runtime, session: Session, row: WorkshopSession, device: str, now:
 def _new_draft(rt: Runtime, session: Session, row: WorkshopSession, participant_id: int,
                respondent_id: int | None) -> str:
     if respondent_id is None:
-        respondent_id = repository.create_respondent(session, code_hash=code_hash(new_resume_code())).id
+        respondent_id = db_respondents.create_respondent(session, code_hash=code_hash(new_resume_code())).id
     token = secrets.token_urlsafe(32)
     # Only the first round counts toward a tied survey round: the second is the same people again.
     tied = row.round_id is not None and row.current_round == 1
-    draft = repository.create_draft(
+    draft = db_respondents.create_draft(
         session, token=token, respondent_id=respondent_id, instrument_hash=row.instrument_hash,
         language=row.language, intervention=row.intervention, role=None,
         organisation_id=row.organisation_id if tied else None, team_id=row.team_id if tied else None,
@@ -164,29 +174,32 @@ def _new_draft(rt: Runtime, session: Session, row: WorkshopSession, participant_
 
 def accepts(session: Session, draft: Draft) -> bool:
     """Whether a workshop draft's response still goes into its session's round (inside submit)."""
-    participant = workshops.get_participant(session, draft.workshop_participant_id)
-    if participant is None or draft.workshop_round is None:
+    if draft.workshop_participant_id is None or draft.workshop_round is None:
+        return False   # not a workshop draft
+    participant = db_workshops.get_participant(session, draft.workshop_participant_id)
+    if participant is None:
         return False
     # Locked until the response is stored: entries of a session commit in the order of their ids, so
     # the picture's "first n responses" never gains an earlier one later; a close or a new round waits.
-    row = workshops.get_session(session, participant.session_id, for_update=True)
+    row = db_workshops.get_session(session, participant.session_id, for_update=True)
     if row is None or row.status == "closed" or draft.workshop_round != row.current_round:
         return False
-    return draft.workshop_round not in workshops.entries_of(session, participant.id)
+    return draft.workshop_round not in db_workshops.entries_of(session, participant.id)
 
 
 def record(session: Session, draft: Draft, response_id: int) -> None:
     """Put a submitted response into its session's round (after accepts(), same transaction)."""
-    participant = workshops.get_participant(session, draft.workshop_participant_id)
+    assert draft.workshop_participant_id is not None, "record() follows accepts(): a workshop draft"
+    participant = db_workshops.get_participant(session, draft.workshop_participant_id)
     assert participant is not None and draft.workshop_round is not None
-    workshops.add_entry(session, session_id=participant.session_id, participant_id=participant.id,
+    db_workshops.add_entry(session, session_id=participant.session_id, participant_id=participant.id,
                         round_no=draft.workshop_round, response_id=response_id)
 
 
 def counted(rt: Runtime, response_id: int) -> bool:
     """Whether a response is part of a workshop session's picture."""
     with rt.sessions.begin() as session:
-        return workshops.session_of_response(session, response_id) is not None
+        return db_workshops.session_of_response(session, response_id) is not None
 
 
 def _policy(rt: Runtime) -> throttle.ThrottlePolicy:

@@ -336,12 +336,12 @@ def build_all(instrument: Instrument, report: ScoreReport, language: str) -> lis
 
 
 def _gap_summary(report: ScoreReport, names: list[str], language: str) -> str:
-    answered = [(name, g) for name, g in zip(names, report.gaps) if g.gap is not None]
+    answered = [(name, g, g.gap) for name, g in zip(names, report.gaps) if g.gap is not None]
     if not answered:
         return t("chart.value_gap.summary_none", language)
-    name, widest = max(answered, key=lambda row: abs(row[1].gap))
-    if round_half_up(widest.gap) == 0:
+    name, widest, gap = max(answered, key=lambda row: abs(row[2]))
+    if round_half_up(gap) == 0:
         return t("chart.value_gap.summary_even", language)
     return t("chart.value_gap.summary", language, value=name,
              importance=format_score(widest.importance, language), support=format_score(widest.support, language),
-             gap=format_signed(widest.gap, language))
+             gap=format_signed(gap, language))

@@ -18,13 +18,12 @@ from plotly.subplots import make_subplots
 from services.dashboard import charts as dashboard_charts
 from services.dashboard.charts import (
     EMPTY_FILL,
-    decimal,
     rows_height,
     side_label,
     status_figure,
 )
 from services.dashboard.stats import AGREEMENT_SPLIT_BELOW
-from services.formatting import format_score, format_signed
+from services.formatting import format_number, format_percent, format_score, format_signed
 from services.i18n import t
 from services.output.chart_style import (
     COLOURS,
@@ -41,6 +40,8 @@ READING_COLOURS = {"fits": COLOURS["match"], "between": "#9E9E9E", "clashes": CO
 AGREED_COLOUR, SPLIT_COLOUR = "#2D4E9E", "#E08214"      # the dashboard's agreement scale, either side of 0.7
 FIRST_ROUND_COLOUR = "#9E9E9E"
 NOTICEABLE_CHANGE = 5        # points on 0..100: smaller moves are not named in the summary
+LABEL_GAP = 1.5              # points on 0..100 between the end of an interval and its value
+SCORE_AXIS_END = 118         # the score axis runs on past 100, to keep a value right of an interval near 100
 
 
 def round_status(picture: WorkshopPicture, language: str) -> str:
@@ -79,7 +80,7 @@ def _dashboard_chart(picture: WorkshopPicture, language: str, name: str, title: 
 def ws_theme_means(picture: WorkshopPicture, language: str) -> ChartWithTable:
     """The group's average per theme with its likely range (the dashboard's bars)."""
     return _dashboard_chart(picture, language, "theme_means", t("dashboard.theme_means.title", language),
-                            lambda: dashboard_charts.theme_means(picture, language))
+                            lambda: _values_past_intervals(dashboard_charts.theme_means(picture, language)))
 
 
 def ws_alignment_spread(picture: WorkshopPicture, language: str) -> ChartWithTable:
@@ -91,7 +92,7 @@ def ws_alignment_spread(picture: WorkshopPicture, language: str) -> ChartWithTab
 def ws_compassion(picture: WorkshopPicture, language: str) -> ChartWithTable:
     """The five compassion elements as the group sees them (the dashboard's bars)."""
     return _dashboard_chart(picture, language, "compassion", t("dashboard.compassion.title", language),
-                            lambda: dashboard_charts.compassion(picture, language))
+                            lambda: _values_past_intervals(dashboard_charts.compassion(picture, language)))
 
 
 def ws_likert(picture: WorkshopPicture, language: str, side: str) -> ChartWithTable:
@@ -99,6 +100,24 @@ def ws_likert(picture: WorkshopPicture, language: str, side: str) -> ChartWithTa
     title = t("dashboard.likert.title", language, side=side_label(side, language))
     return _dashboard_chart(picture, language, f"likert_{side}", title,
                             lambda: dashboard_charts.likert(picture, language, side))
+
+
+def _values_past_intervals(chart: ChartWithTable) -> ChartWithTable:
+    """The dashboard's bars carry their value inside, at the bar's start. A workshop's group is small, its
+    intervals wide, and an interval's line then runs through the value: here each value stands to the right
+    of its interval's end instead (of its bar's end when it has no interval)."""
+    fig = go.Figure(chart.figure)   # a copy: the dashboard's own figure stays as it is
+    for trace in fig.data:
+        if trace.type != "bar" or trace.text is None:
+            continue
+        above = trace.error_x.array if trace.error_x is not None and trace.error_x.array is not None else ()
+        for index, (x, y, text) in enumerate(zip(trace.x, trace.y, trace.text)):
+            plus = above[index] if index < len(above) and above[index] is not None else 0
+            fig.add_annotation(x=(x or 0) + plus + LABEL_GAP, y=y, text=text, xanchor="left", showarrow=False,
+                               font=dict(size=13, color=COLOURS["ink"]))
+        trace.update(text=None)
+    fig.update_xaxes(range=[0, SCORE_AXIS_END])
+    return replace(chart, figure=fig)
 
 
 # ---------------------------------------------------------------- bands per theme
@@ -121,8 +140,8 @@ def ws_theme_bands(picture: WorkshopPicture, language: str) -> ChartWithTable:
         label = t(f"workshop_report.bands.{reading}", language)
         fig.add_trace(go.Bar(
             x=shares, y=labels, orientation="h", name=label, marker=dict(color=READING_COLOURS[reading]),
-            text=[f"{s:.0f}%" if s >= 10 else "" for s in shares], textposition="inside",
-            insidetextanchor="middle", textangle=0,
+            text=[format_percent(v / picture.n, language) if s >= 10 else "" for v, s in zip(values, shares)],
+            textposition="inside", insidetextanchor="middle", textangle=0,
             textfont=dict(color=COLOURS["ink"] if reading == "not_enough" else "white"),
             customdata=values, hovertemplate=f"%{{y}} · {label}: %{{x:.0f}}% (%{{customdata}})<extra></extra>"))
     base_layout(fig, rows_height(len(rows)), legend=True, margin=dict(l=10, r=20, t=40, b=10))
@@ -134,14 +153,14 @@ def ws_theme_bands(picture: WorkshopPicture, language: str) -> ChartWithTable:
         t("chart.col.theme", language): b.theme.name,
         t("workshop_report.bands.col_high_means", language):
             t("workshop_report.bands." + ("clashes" if b.theme.side == "mismatch" else "fits"), language),
-        **{t(f"workshop_report.bands.{reading}", language): _count_share(values[i], picture.n)
+        **{t(f"workshop_report.bands.{reading}", language): _count_share(values[i], picture.n, language)
            for reading, values in counts.items()},
     } for i, b in enumerate(rows)])
     return ChartWithTable(name, title, fig, table, _bands_summary(rows, picture.n, language))
 
 
-def _count_share(count: int, n: int) -> str:
-    return f"{count} ({100 * count / n:.0f}%)"
+def _count_share(count: int, n: int, language: str) -> str:
+    return f"{count} ({format_percent(count / n, language)})"
 
 
 def _bands_summary(rows, n: int, language: str) -> str:
@@ -189,20 +208,20 @@ def ws_agreement(picture: WorkshopPicture, language: str) -> ChartWithTable:
     table = pd.DataFrame([{
         t("chart.col.theme", language): m.theme.name,
         t("workshop_report.agreement.col_value", language):
-            decimal(m.agreement.value, language) if m.agreement else "–",
+            format_number(m.agreement.value if m.agreement else None, language, 2),
         t("workshop_report.agreement.col_reading", language): _agreement_reading(m.agreement, language),
     } for m in means])
     return ChartWithTable(name, title, fig, table, _agreement_summary(picture, language))
 
 
 def _tick(value: float, language: str) -> str:
-    return decimal(value, language, 2).rstrip("0").rstrip(".,") or "0"
+    return format_number(value, language, 2, trim=True)
 
 
 def _agreement_text(agreement, language: str) -> str:
     if agreement is None:
         return t("report.not_enough", language)
-    value = decimal(agreement.value, language)
+    value = format_number(agreement.value, language, 2)
     return f"{value} · {t('dashboard.agreement.split', language)}" if agreement.split else value
 
 
@@ -231,10 +250,10 @@ def ws_comparison(compared: RoundComparison | None, language: str, *, k: int) ->
     if compared is None:
         return status_chart("ws_comparison", title, t("workshop_report.comparison.status", language, k=k),
                             language)
-    shifts = [s for side in SIDE_ORDER for s in compared.themes if s.theme and s.theme.side == side]
+    shifts = [(s, s.theme) for side in SIDE_ORDER for s in compared.themes if s.theme and s.theme.side == side]
     rounds = [t("workshop_report.round", language, round=r) for r in (compared.first_round, compared.second_round)]
     fig = make_subplots(rows=2, cols=1, row_heights=[0.82, 0.18], vertical_spacing=0.12)
-    for row, rows, axis_range in ((1, [(s, wrap_label(s.theme.name, 24)) for s in shifts], (0, 100)),
+    for row, rows, axis_range in ((1, [(s, wrap_label(theme.name, 24)) for s, theme in shifts], (0, 100)),
                                   (2, [(compared.alignment, t("chart.alignment_index", language))], (-100, 100))):
         _dumbbells(fig, row, rows, rounds, language)
         fig.update_xaxes(range=[axis_range[0] - 4, axis_range[1] + 4], gridcolor=COLOURS["grid"], fixedrange=True,
@@ -243,7 +262,7 @@ def ws_comparison(compared: RoundComparison | None, language: str, *, k: int) ->
     fig.update_xaxes(title=dict(text=t("dashboard.theme_means.axis", language), font=dict(size=13)), row=1, col=1)
     fig.update_xaxes(title=dict(text=t("dashboard.alignment.axis", language), font=dict(size=13)), row=2, col=1)
     base_layout(fig, rows_height(len(shifts) + 2, top=1000), legend=True, margin=dict(l=10, r=20, t=40, b=10))
-    table = pd.DataFrame([_shift_row(s, s.theme.name, s.theme.side, rounds, language) for s in shifts]
+    table = pd.DataFrame([_shift_row(s, theme.name, theme.side, rounds, language) for s, theme in shifts]
                          + [_shift_row(compared.alignment, t("chart.alignment_index", language), None, rounds,
                                        language)])
     return ChartWithTable("ws_comparison", title, fig, table, comparison_summary(compared, language))
@@ -281,13 +300,15 @@ def _shift_row(shift: ThemeShift, name: str, side: str | None, rounds: list[str]
 
 def comparison_summary(compared: RoundComparison, language: str) -> str:
     """Where the group moved most toward a better fit and most away from it, and the alignment index."""
-    moved = [s for s in compared.themes if s.toward_fit is not None and abs(s.toward_fit) >= NOTICEABLE_CHANGE]
+    moved = [(fit, s, s.theme) for s in compared.themes
+             if s.theme is not None and (fit := s.toward_fit) is not None and abs(fit) >= NOTICEABLE_CHANGE]
     parts = []
-    better = max(moved, key=lambda s: s.toward_fit, default=None)
-    worse = min(moved, key=lambda s: s.toward_fit, default=None)
-    for key, shift in (("toward_fit", better), ("away_from_fit", worse)):
-        if shift is not None and (shift.toward_fit > 0) == (key == "toward_fit"):
-            parts.append(t(f"workshop_report.comparison.summary_{key}", language, theme=shift.theme.name,
+    better = max(moved, key=lambda m: m[0], default=None)
+    worse = min(moved, key=lambda m: m[0], default=None)
+    for key, found in (("toward_fit", better), ("away_from_fit", worse)):
+        if found is not None and (found[0] > 0) == (key == "toward_fit"):
+            _fit, shift, theme = found
+            parts.append(t(f"workshop_report.comparison.summary_{key}", language, theme=theme.name,
                            first=format_score(shift.first, language), second=format_score(shift.second, language)))
     if not parts:
         parts.append(t("workshop_report.comparison.summary_little", language, points=NOTICEABLE_CHANGE))

@@ -14,10 +14,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from services.dashboard.charts import decimal, interval_text
+from services.dashboard.charts import interval_text
 from services.dashboard.parts import LEAST_ALIGNED, MISALIGNED, SPLIT_VIEW
 from services.dashboard.stats import Estimate
-from services.formatting import format_score, format_signed
+from services.formatting import (
+    file_datetime,
+    format_datetime,
+    format_number,
+    format_score,
+    format_signed,
+)
 from services.i18n import t
 from services.output.cells import neutralise_cell
 from services.output.chart_style import COLOURS
@@ -67,9 +73,9 @@ def workshop_csv(meta: SessionMeta, pictures: Sequence[WorkshopPicture], compari
     """One header row and one row per number shown, UTF-8 with BOM so Excel reads Dutch characters right."""
     rows: list[dict] = [_row("session", detail=meta.title), _row("intervention", detail=meta.intervention),
                         _row("questionnaire", detail=meta.instrument_label), _row("k", value=meta.k),
-                        _row("started", detail=_when(meta.created_at))]
+                        _row("started", detail=file_datetime(meta.created_at))]
     if meta.closed_at is not None:
-        rows.append(_row("closed", detail=_when(meta.closed_at)))
+        rows.append(_row("closed", detail=file_datetime(meta.closed_at)))
     if meta.facilitator_note:
         rows.append(_row("note", detail=meta.facilitator_note))
     for picture in pictures:
@@ -147,10 +153,6 @@ def _side(side: str, language: str) -> str:
     return t(f"dashboard.side.{side}", language)
 
 
-def _when(moment: datetime) -> str:
-    return f"{moment:%Y-%m-%d %H:%M}"
-
-
 # --- PDF ------------------------------------------------------------------------------------------------
 
 
@@ -170,7 +172,8 @@ def workshop_pdf(meta: SessionMeta, pictures: Sequence[WorkshopPicture], compari
 
 
 def _context(meta: SessionMeta, pictures: Sequence[WorkshopPicture], language: str) -> list[tuple[str, str]]:
-    when = _when(meta.created_at) + (f" – {_when(meta.closed_at)}" if meta.closed_at else "")
+    when = (format_datetime(meta.created_at, language, say_utc=True)
+            + (f" – {format_datetime(meta.closed_at, language, say_utc=True)}" if meta.closed_at else ""))
     lines = [("intervention", meta.intervention), ("questionnaire", meta.instrument_label),
              ("date", when), ("k", t("workshop_report.pdf.k_text", language, k=meta.k))]
     lines.append(("round", "\n".join(
@@ -296,7 +299,7 @@ def _cols(language: str, *keys: str) -> list[str]:
 def _agreement(agreement, language: str) -> str:
     if agreement is None:
         return "–"
-    value = decimal(agreement.value, language)
+    value = format_number(agreement.value, language, 2)
     return f"{value} ({t('dashboard.agreement.split', language)})" if agreement.split else value
 
 

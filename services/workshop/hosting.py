@@ -13,8 +13,9 @@ from datetime import UTC, datetime, timedelta
 import segno
 from sqlalchemy.orm import Session
 
-from db import accounts as account_rows
-from db import organisations, workshops
+from db import accounts as db_accounts
+from db import organisations as db_organisations
+from db import workshops as db_workshops
 from db.org_models import MIN_GROUP_SIZE_FLOOR, RoundTeam, SurveyRound, Team
 from db.workshop_models import ACTION_KINDS, MAX_ROUNDS, WorkshopSession
 from questions import localise
@@ -105,12 +106,12 @@ def tie_choices(rt: Runtime, account: AccountView | None, *, now: datetime | Non
     visible = visible_organisations(account)
     out = []
     with rt.sessions.begin() as session:
-        for organisation in organisations.list_organisations(session, ids=visible):
+        for organisation in db_organisations.list_organisations(session, ids=visible):
             teams_in_scope = visible_teams(account, organisation.id)
-            for survey_round in organisations.list_rounds(session, organisation_id=organisation.id):
+            for survey_round in db_organisations.list_rounds(session, organisation_id=organisation.id):
                 if not survey_round.opens_at <= now < survey_round.closes_at:
                     continue
-                for team in organisations.list_round_teams(session, round_id=survey_round.id):
+                for team in db_organisations.list_round_teams(session, round_id=survey_round.id):
                     if teams_in_scope is None or team.id in teams_in_scope:
                         out.append(TieChoice(organisation.id, team.id, survey_round.id,
                                              f"{organisation.name} / {team.name} / {survey_round.name}"))
@@ -141,16 +142,16 @@ def create_session(rt: Runtime, account: AccountView | None, *, title: str, inte
         organisation_id = team_id = round_id = None
         if tie is not None:
             organisation_id, team_id, round_id = _check_tie(session, account, tie, instrument.content_hash, now)
-            organisation = organisations.get_organisation(session, organisation_id=organisation_id)
+            organisation = db_organisations.get_organisation(session, organisation_id=organisation_id)
             if organisation is not None and min_group_size < organisation.min_group_size:
                 raise GroupSizeBelowOrganisation(organisation.min_group_size)
-        row = workshops.add_session(
+        row = db_workshops.add_session(
             session, code=_new_code(session), facilitator_id=account.id, title=title, intervention=intervention,
             instrument_hash=instrument.content_hash, language=language, min_group_size=min_group_size,
             participant_cap=cap, status="open", results_visible=False, current_round=1,
             organisation_id=organisation_id, team_id=team_id, round_id=round_id, created_at=now,
             expires_at=now + timedelta(hours=rt.settings.workshop_hours))
-        account_rows.add_audit(session, actor_id=account.id, action="workshop_created", at=now,
+        db_accounts.add_audit(session, actor_id=account.id, action="workshop_created", at=now,
                                detail={"session": row.id, "title": title, "tied_round": round_id, "team": team_id})
         return session_info_of(rt, session, row)
 
@@ -160,8 +161,8 @@ def list_sessions(rt: Runtime, account: AccountView | None) -> list[SessionInfo]
     authorise(account, PAGE, "view")
     assert account is not None
     with rt.sessions.begin() as session:
-        rows = workshops.list_sessions(session, facilitator_id=None if account.role == "admin" else account.id)
-        counts = workshops.sessions_with_counts(session, [r.id for r in rows])
+        rows = db_workshops.list_sessions(session, facilitator_id=None if account.role == "admin" else account.id)
+        counts = db_workshops.sessions_with_counts(session, [r.id for r in rows])
         return [session_info_of(rt, session, r, counts[r.id]) for r in rows]
 
 
@@ -177,7 +178,7 @@ def own_session(session: Session, account: AccountView | None, session_id: objec
     assert account is not None
     if isinstance(session_id, bool) or not isinstance(session_id, int):
         raise NotFound("workshop")
-    row = workshops.get_session(session, session_id, for_update=for_update)
+    row = db_workshops.get_session(session, session_id, for_update=for_update)
     if row is None or (account.role != "admin" and row.facilitator_id != account.id):
         raise NotFound("workshop")
     return row
@@ -205,7 +206,7 @@ def start_second_round(rt: Runtime, account: AccountView | None, session_id: int
         if row.current_round >= MAX_ROUNDS:
             raise InvalidInput("workshop_no_more_rounds")
         row.current_round += 1
-        workshops.add_round(session, row.id, row.current_round, at)
+        db_workshops.add_round(session, row.id, row.current_round, at)
     _steer(rt, account, session_id, "workshop_second_round", change, now=now)
 
 
@@ -230,15 +231,15 @@ def add_action(rt: Runtime, account: AccountView | None, session_id: int, *, kin
         if theme is not None and theme not in {d.id for d in instrument.domains}:
             raise InvalidInput("workshop_action_theme")
         if any((noted.kind, noted.theme, noted.text.casefold()) == (kind, theme, text.casefold())
-               for noted in workshops.actions(session, row.id)):
+               for noted in db_workshops.actions(session, row.id)):
             raise InvalidInput("workshop_action_exists")
-        workshops.add_action(session, session_id=row.id, kind=kind, theme=theme, text=text, at=now)
+        db_workshops.add_action(session, session_id=row.id, kind=kind, theme=theme, text=text, at=now)
 
 
 def delete_action(rt: Runtime, account: AccountView | None, session_id: int, action_id: int) -> None:
     with rt.sessions.begin() as session:
         row = own_session(session, account, session_id, "edit")
-        if not workshops.delete_action(session, session_id=row.id, action_id=action_id):
+        if not db_workshops.delete_action(session, session_id=row.id, action_id=action_id):
             raise NotFound("workshop_action")
 
 
@@ -252,7 +253,7 @@ def _steer(rt: Runtime, account: AccountView | None, session_id: int, what: str,
         row = own_session(session, account, session_id, "edit", for_update=True)
         change(session, row, now)
         assert account is not None
-        account_rows.add_audit(session, actor_id=account.id, action=what, at=now,
+        db_accounts.add_audit(session, actor_id=account.id, action=what, at=now,
                                detail={"session": row.id})
 
 
@@ -270,7 +271,7 @@ def _clean_text(text: str | None, limit: int, what: str) -> str:
 def _new_code(session: Session) -> str:
     while True:
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        if not workshops.code_taken(session, code):
+        if not db_workshops.code_taken(session, code):
             return code
 
 
@@ -298,10 +299,11 @@ def _check_tie(session: Session, account: AccountView, tie: tuple[int, int], ins
 def session_info_of(rt: Runtime, session: Session, row: WorkshopSession,
           counts: tuple[int, dict[int, int]] | None = None) -> SessionInfo:
     if counts is None:
-        counts = (workshops.count_participants(session, row.id), workshops.entry_counts(session, row.id))
+        counts = (db_workshops.count_participants(session, row.id), db_workshops.entry_counts(session, row.id))
     tied_to = None
     if row.round_id is not None:
-        organisation = organisations.get_organisation(session, organisation_id=row.organisation_id)
+        organisation = (db_organisations.get_organisation(session, organisation_id=row.organisation_id)
+                        if row.organisation_id is not None else None)
         team = session.get(Team, row.team_id)
         survey_round = session.get(SurveyRound, row.round_id)
         tied_to = " / ".join(x.name for x in (organisation, team, survey_round) if x is not None)

@@ -20,6 +20,7 @@ from assessment.anonymity import (
     ALL,
     EMPTY,
     FEWER_THAN_K,
+    PROTECTS_SMALL_GROUP,
     SHOWN,
     WITHHELD,
     Decision,
@@ -185,7 +186,8 @@ class RoundComparison:
     alignment: ThemeShift
 
 
-def picture(data: RoundAnswers, *, k: int, language: str, families: Collection[str]) -> WorkshopPicture:
+def picture(data: RoundAnswers, *, k: int, language: str, families: Collection[str],
+            withdrawn: bool = False) -> WorkshopPicture:
     """The group's picture of a round: when at least k responded, every figure whose family is in `families`
     (those its contributors allow: services/workshop/presenter.py), else only why not."""
     instrument = data.instrument
@@ -195,6 +197,8 @@ def picture(data: RoundAnswers, *, k: int, language: str, families: Collection[s
     scale = tuple((p, localise(instrument.scale.labels[p], language)) for p in instrument.scale.points)
     if n == 0:
         decision = Decision(EMPTY, n=0)
+    elif withdrawn:
+        decision = Decision(WITHHELD, PROTECTS_SMALL_GROUP)
     elif n < k:
         decision = Decision(WITHHELD, FEWER_THAN_K)
     else:
@@ -251,12 +255,12 @@ def comparison(first: WorkshopPicture, second: WorkshopPicture) -> RoundComparis
 def prompts_for(starts: Sequence[StartingPoint], compassion: Sequence[ElementMean], instrument: Instrument,
                 language: str) -> tuple[Prompt, ...]:
     """Per starting theme: the element its statements touch most, then the one the group rated lowest."""
-    rated = [e for e in compassion if e.estimate is not None]
-    lowest = min(rated, key=lambda e: (e.estimate.mean, e.element)).element if rated else None
+    rated = [(e.estimate.mean, e.element) for e in compassion if e.estimate is not None]
+    lowest = min(rated)[1] if rated else None
     out = []
     for start in starts:
-        touched = Counter(instrument.lens_element(item) for item in instrument.items_in(start.theme.id))
-        touched.pop(None, None)
+        elements = (instrument.lens_element(item) for item in instrument.items_in(start.theme.id))
+        touched = Counter(number for number in elements if number is not None)
         chosen = sorted(touched, key=lambda number: (-touched[number], number))[:1]
         if lowest is not None and lowest not in chosen:
             chosen.append(lowest)

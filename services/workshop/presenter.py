@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from assessment.anonymity.figures import COUNT, contributors, picture_shown
 from assessment.figure_items import FigureParts, figure_parts
-from db import accounts as account_rows
-from db import repository, workshops
+from db import accounts as db_accounts
+from db import responses as db_responses
+from db import workshops as db_workshops
 from db.releases import released_round_ids
 from db.workshop_models import WorkshopSession
 from questions import localise
@@ -70,11 +71,11 @@ def presenter(rt: Runtime, account: AccountView | None, session_id: int, *, lang
     with rt.sessions.begin() as session:
         row = own_session(session, account, session_id, "view")
         info = session_info_of(rt, session, row)
-        shown, pictures = {}, []
+        pictures: list[WorkshopPicture] = []
         if row.results_visible:
             shown, pictures = _pictures(rt, session, row, info, language)
         else:
-            shown = {r.round_no: r.shown_count for r in workshops.rounds(session, row.id)}
+            shown = {r.round_no: r.shown_count for r in db_workshops.rounds(session, row.id)}
     shown_pictures = [p for p in pictures if p.shown]
     compared = comparison(shown_pictures[0], shown_pictures[1]) if len(shown_pictures) == 2 else None
     return PresenterView(info, shown, tuple(pictures), compared)
@@ -113,7 +114,7 @@ def export(rt: Runtime, account: AccountView | None, session_id: int, fmt: str, 
         builder = workshop_csv if fmt == "csv" else workshop_pdf
         data = builder(meta, tuple(pictures), compared, tuple(actions), language)
         assert account is not None
-        account_rows.add_audit(session, actor_id=account.id, action="workshop_exported", at=now,
+        db_accounts.add_audit(session, actor_id=account.id, action="workshop_exported", at=now,
                                detail={"session": row.id, "format": fmt,
                                        "rounds": {str(p.round_no): p.n if p.shown else None for p in pictures}})
     return f"valuematch-workshop-{info.code}-{now:%Y%m%d}.{fmt}", data
@@ -125,50 +126,52 @@ def _pictures(rt: Runtime, session: Session, row: WorkshopSession, info: Session
     parts = figure_parts(instrument)
     # Once the dashboard has published the tied survey round, the first round's picture stays as it was:
     # the dashboard's release was checked against the pictures shown until then (docs/DASHBOARD.md).
-    settled = row.round_id is not None and row.round_id in released_round_ids(
-        session, organisation_id=row.organisation_id)
+    settled = (row.round_id is not None and row.organisation_id is not None
+               and row.round_id in released_round_ids(session, organisation_id=row.organisation_id))
     shown: dict[int, int] = {}
     out = []
-    for workshop_round in workshops.rounds(session, row.id):
+    for workshop_round in db_workshops.rounds(session, row.id):
         round_no = workshop_round.round_no
         submitted = info.submitted.get(round_no, 0)
         target = workshop_round.shown_count
-        if not (settled and round_no == workshops.TIED_ROUND):
+        if not (settled and round_no == db_workshops.TIED_ROUND):
             target = next_snapshot(submitted, workshop_round.shown_count, info.k)
-        if target != workshop_round.shown_count and not workshops.move_shown_count(
+        if target != workshop_round.shown_count and not db_workshops.move_shown_count(
                 session, row.id, round_no, seen=workshop_round.shown_count, to=target):
             session.refresh(workshop_round)   # another screen moved it first: show what it shows
             target = workshop_round.shown_count
         shown[round_no] = target
         # Below k the picture function keeps nothing of them; it only needs to know they are fewer than k.
-        ids = workshops.first_responses(session, row.id, round_no, target or submitted)
-        loaded = repository.load_answers_and_scores(session, response_ids=ids)
+        ids = db_workshops.first_responses(session, row.id, round_no, target or submitted)
+        loaded = db_responses.load_answers_and_scores(session, response_ids=ids)
         responses = tuple((answers, {key: value for key, (value, _status) in scores.items()})
                           for answers, scores in (loaded[i] for i in ids))
         families = _released_families(session, row, round_no, target, ids, responses, parts, info.k)
         out.append(picture(RoundAnswers(round_no, instrument, responses), k=info.k, language=language,
-                           families=families))
+                           families=families or frozenset(), withdrawn=families is None))
     return shown, out
 
 
 def _released_families(session: Session, row: WorkshopSession, round_no: int, target: int, ids: list[int],
-                       responses: tuple, parts: FigureParts, k: int) -> frozenset[str]:
+                       responses: tuple, parts: FigureParts, k: int) -> frozenset[str] | None:
     """The figure families the picture of the first `target` responses shows: as recorded when it was first
-    shown, or decided now against the round's earlier pictures and recorded before it is shown."""
+    shown, or decided now against the round's earlier pictures and recorded before it is shown. None: the
+    picture is withdrawn (its members changed since it was shown)."""
     if target == 0:
         return frozenset()
-    releases = workshops.picture_releases(session, row.id, round_no)
+    releases = db_workshops.picture_releases(session, row.id, round_no)
     found = next((r for r in releases if r.shown_count == target), None)
     if found is None:
-        workshops.get_session(session, row.id, for_update=True)   # one screen records it
-        releases = workshops.picture_releases(session, row.id, round_no)
+        db_workshops.get_session(session, row.id, for_update=True)   # one screen records it
+        releases = db_workshops.picture_releases(session, row.id, round_no)
         found = next((r for r in releases if r.shown_count == target), None)
-    members = workshops.members_hash(ids)
+    members = db_workshops.members_hash(ids)
     if found is not None:
-        # An erased participant leaves the first n responses; the next one would take their place unseen.
-        return frozenset(found.payload["shown"]) if found.payload.get("members", members) == members else frozenset()
-    tied = row.round_id is not None and round_no == workshops.TIED_ROUND
-    counted = workshops.counted_in_round(session, ids) if tied else set()
+        # An erased participant leaves the first n responses: the picture is withdrawn, head count and all (a
+        # count one lower, or the next person taking their place unseen, would tell the room about them).
+        return frozenset(found.payload["shown"]) if found.payload.get("members", members) == members else None
+    tied = row.round_id is not None and round_no == db_workshops.TIED_ROUND
+    counted = db_workshops.counted_in_round(session, ids) if tied else set()
     inside = contributors([r for i, r in zip(ids, responses) if i in counted], parts.items_of)
     outside = contributors([r for i, r in zip(ids, responses) if i not in counted], parts.items_of)
     now = {family: inside.get(family, 0) + outside.get(family, 0) for family in {*inside, *outside}}
@@ -178,7 +181,7 @@ def _released_families(session: Session, row: WorkshopSession, round_no: int, ta
     payload = {"families": {family: [inside.get(family, 0), outside.get(family, 0)] for family in sorted(now)},
                "shown": sorted(families), "members": members,
                "through": max(ids)}   # the last response it showed: the dashboard finds its members again
-    workshops.add_picture_release(session, session_id=row.id, round_no=round_no, shown_count=target, k=k,
+    db_workshops.add_picture_release(session, session_id=row.id, round_no=round_no, shown_count=target, k=k,
                                   payload=payload, at=datetime.now(UTC))
     return families
 
@@ -187,4 +190,4 @@ def _actions(rt: Runtime, session: Session, row: WorkshopSession, language: str)
     instrument = rt.bank(row.instrument_hash)
     names = {d.id: localise(d.name, language) for d in instrument.domains}
     return [ActionView(a.id, a.kind, a.theme, names.get(a.theme) if a.theme else None, a.text, a.created_at)
-            for a in workshops.actions(session, row.id)]
+            for a in db_workshops.actions(session, row.id)]

@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from app_pages import staff
+from app_pages import staff, state_keys
 from db.account_models import Account
 from services.accounts import auth, management
 from services.errors import LoginFailed, Unavailable
@@ -36,7 +36,7 @@ def open_as(app, runtime):
     """The accounts page, signed in as `username`."""
     def opened(username: str, *, language: str = "en"):
         token = auth.login(runtime, username, PASSWORD, "client").token
-        return app(PAGE, query={"lang": language}, state={staff.TOKEN_KEY: token})
+        return app(PAGE, query={"lang": language}, state={state_keys.AUTH_TOKEN: token})
     return opened
 
 
@@ -234,7 +234,7 @@ def test_the_last_admin_cannot_be_deactivated(open_as, runtime, admin, texts):
     no_exceptions(at)
     assert "This is the last active admin account, so it cannot be deactivated." in texts(at)
     assert auth.needs_first_admin(runtime) is False
-    assert staff.TOKEN_KEY in at.session_state
+    assert state_keys.AUTH_TOKEN in at.session_state
 
 
 def test_reset_password_then_the_new_one_signs_in(open_as, runtime, admin, mia, texts):

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app_pages import staff
+from app_pages import staff, state_keys
 from db.account_models import AuditLog
 from db.org_models import Organisation, SurveyRound, Team
 from services.accounts import auth, management
@@ -40,7 +40,7 @@ def admin_token(runtime, monkeypatch):
 @pytest.fixture
 def as_admin(app, admin_token):
     def open_page(page, **options):
-        return app(page, state={staff.TOKEN_KEY: admin_token}, **options)
+        return app(page, state={state_keys.AUTH_TOKEN: admin_token}, **options)
     return open_page
 
 
@@ -78,10 +78,11 @@ def test_admin_adds_an_organisation_with_a_team_and_an_intervention(as_admin, ru
     assert "**Online CBT** was added to the list of interventions." in texts(at)
     assert "- Online CBT" in texts(at)
     organisation_rows, teams = (frame.value for frame in at.dataframe)
-    assert organisation_rows.values.tolist() == [["Zorg Noord", 5, 10, 1]]
+    assert organisation_rows.values.tolist() == [["Zorg Noord", 5, 1]]
+    assert "comment" not in " ".join(organisation_rows.columns).lower()   # ValueMatch asks for no comments
     assert teams.values.tolist() == [["Team A", 12]]
     assert [entry.action for entry in management.audit_log(runtime, auth.current_account(
-        runtime, at.session_state[staff.TOKEN_KEY]))][:3] == ["intervention_added", "team_created",
+        runtime, at.session_state[state_keys.AUTH_TOKEN]))][:3] == ["intervention_added", "team_created",
                                                               "organisation_created"]
 
 
@@ -94,7 +95,7 @@ def test_admin_changes_k_and_a_headcount(as_admin, runtime, north, texts):
     assert "The headcount of **Team A** is now 15." in texts(at)
     at.button(key="org-size-submit").click().run()                    # left empty: the headcount goes
     assert "The headcount of **Team A** was removed." in texts(at)
-    anna = auth.current_account(runtime, at.session_state[staff.TOKEN_KEY])
+    anna = auth.current_account(runtime, at.session_state[state_keys.AUTH_TOKEN])
     assert organisations.list_organisations(runtime, anna)[0].min_group_size == 8
     assert organisations.list_teams(runtime, anna, north)[0].size is None
 
@@ -122,7 +123,8 @@ def test_duplicate_team_name_is_explained_in_dutch(as_admin, runtime, north, tex
     assert count(runtime, Team) == 1
 
 
-def test_admin_starts_a_round_and_sees_each_link_once(as_admin, runtime, north, texts):
+def test_admin_starts_a_round_and_sees_each_link_once(as_admin, runtime, north, texts, monkeypatch):
+    monkeypatch.setenv("VM_DOUBLE_CLICK_SECONDS", "0")   # the same round again below is no double click
     at = as_admin("admin_rounds")
     no_exceptions(at)
     assert "This organisation has no survey rounds yet." in texts(at)
@@ -191,7 +193,7 @@ def test_a_round_that_ends_before_it_starts_is_refused(as_admin, runtime, north,
 def test_without_a_known_address_the_links_say_what_to_put_in_front(app, runtime, north, admin_token,
                                                                     monkeypatch, texts):
     monkeypatch.delenv("VM_PUBLIC_URL")
-    at = app("admin_rounds", state={staff.TOKEN_KEY: admin_token})
+    at = app("admin_rounds", state={state_keys.AUTH_TOKEN: admin_token})
     submit(at, "round-new-submit", **{"round-new-name": "Spring"})
     no_exceptions(at)
     assert "The address of ValueMatch is not known here." in texts(at)
@@ -210,7 +212,7 @@ def test_rounds_page_without_organisations_points_to_the_organisations_page(as_a
 def test_other_roles_get_no_access(app, runtime, north, admin_token, texts, page, role):
     anna = auth.current_account(runtime, admin_token)
     management.create_account(runtime, anna, role=role, username="mia", password=PASSWORD, scope={north: None})
-    at = app(page, state={staff.TOKEN_KEY: auth.login(runtime, "mia", PASSWORD, "client").token})
+    at = app(page, state={state_keys.AUTH_TOKEN: auth.login(runtime, "mia", PASSWORD, "client").token})
     no_exceptions(at)
     assert "You do not have access to this page." in texts(at)
     assert "North" not in texts(at)

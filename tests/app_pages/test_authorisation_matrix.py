@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from app_pages import navigation, paths, staff
-from db import organisations
+from app_pages import navigation, paths, staff, state_keys
+from db import organisations as db_organisations
 from services.accounts import auth, management
 from services.accounts.authorisation import ALLOWED
 
@@ -17,6 +17,7 @@ PAGES = {   # page file -> policy page name (None: any signed-in account)
     paths.ADMIN_ROUNDS: "admin_rounds",
     paths.ADMIN_ACCOUNTS: "admin_accounts",
     paths.WORKSHOP: "workshop_facilitator",
+    paths.ACTION_PLAN: "action_plan",
     paths.ACCOUNT: None,
 }
 NO_ACCESS = "You do not have access to this page."
@@ -28,7 +29,7 @@ def tokens(runtime):
     """A signed-in session token per role (manager and facilitator of one organisation)."""
     admin = auth.create_first_admin(runtime, "anna", PASSWORD)
     with runtime.sessions.begin() as session:
-        organisation_id = organisations.create_organisation(session, name="Zorg Noord").id
+        organisation_id = db_organisations.create_organisation(session, name="Zorg Noord").id
     for role, name in (("manager", "mia"), ("facilitator", "fien")):
         management.create_account(runtime, admin, role=role, username=name, password=PASSWORD,
                                 scope={organisation_id: None})
@@ -43,7 +44,7 @@ def _messages(at) -> list[str]:
 @pytest.mark.parametrize("page", PAGES)
 @pytest.mark.parametrize("role", ["admin", "manager", "facilitator", None])
 def test_page_opens_only_for_roles_the_policy_allows(app, tokens, page, role):
-    state = {staff.TOKEN_KEY: tokens[role]} if role else {}
+    state = {state_keys.AUTH_TOKEN: tokens[role]} if role else {}
     at = app(None, state=state)
     at.switch_page(page).run()
     assert [e.value for e in at.exception] == []

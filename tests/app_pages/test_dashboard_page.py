@@ -6,9 +6,9 @@ from random import Random
 
 import pytest
 
-from app_pages import staff
+from app_pages import staff, state_keys
 from services.accounts import auth, management
-from tests.services.dashboard_fixtures import make_org, make_round, random_answers, respond
+from tests.support.dashboard_data import make_org, make_round, random_answers, respond
 
 PASSWORD = "correct horse battery"
 
@@ -48,11 +48,11 @@ def world(runtime):
 def dashboard_as(app, runtime, world):
     def open_as(username: str, query: dict | None = None):
         token = auth.login(runtime, username, PASSWORD, "test-client").token
-        return app("dashboard", query=query, state={staff.TOKEN_KEY: token})
+        return app("dashboard", query=query, state={state_keys.AUTH_TOKEN: token})
     return open_as
 
 
-LABEL_COLUMNS = {"Team", "Status", "Round", "Opened", "Team size", "Rounds invited to", "Note"}
+LABEL_COLUMNS = {"Team", "Status", "Intervention", "Round", "Opened", "Team size", "Rounds invited to", "Note"}
 
 
 def no_exceptions(at):
@@ -250,7 +250,9 @@ def test_an_open_round_shows_only_whether_enough_answered(dashboard_as, runtime,
     at = dashboard_as("maya", {"round": str(live.id)})
     no_exceptions(at)
     page = texts(at)
-    assert f"Its results appear here when it closes on {now + timedelta(days=10):%d-%m-%Y}" in page
+    closes = now + timedelta(days=10)
+    month = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()[closes.month - 1]
+    assert f"Its results appear here when it closes on {closes.day} {month} {closes.year}" in page   # 7 Dec 2026
     assert "Alpha: enough responses so far" in page and "Beta: fewer than 5 responses so far" in page
     assert metric(at, "Responses in this selection") == "Round still open"
     assert at.get("plotly_chart") == []

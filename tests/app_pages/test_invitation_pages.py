@@ -5,8 +5,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app_pages import paths
-from db import organisations, repository
+from app_pages import paths, state_keys
+from db import interventions as db_interventions
+from db import organisations as db_organisations
 from db.account_models import AuditLog
 from db.models import Draft, Response
 from services.respond import counting_rules, questionnaire
@@ -21,10 +22,10 @@ def link(runtime):
     """Team Noord of GGZ Oost, invited to an open round: ids and the link's token."""
     now = datetime.now(UTC)
     with runtime.sessions.begin() as session:
-        org = organisations.create_organisation(session, name="GGZ Oost")
-        team = organisations.create_team(session, organisation_id=org.id, name="Team Noord")
-        intervention = repository.add_intervention(session, name="Beeldbellen", organisation_id=org.id)
-        survey_round, tokens = organisations.create_round(
+        org = db_organisations.create_organisation(session, name="GGZ Oost")
+        team = db_organisations.create_team(session, organisation_id=org.id, name="Team Noord")
+        intervention = db_interventions.add_intervention(session, name="Beeldbellen", organisation_id=org.id)
+        survey_round, tokens = db_organisations.create_round(
             session, organisation_id=org.id, intervention_id=intervention.id, name="Voorjaar",
             opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=9),
             instrument_hash=runtime.instrument.content_hash, team_ids=[team.id])
@@ -38,7 +39,7 @@ def open_link(app, link, lang="en"):
 
 def the_link_again(at):
     """The same browser tab opens the link again (the person before is done or walked away)."""
-    del at.session_state["vm_draft"]
+    del at.session_state[state_keys.DRAFT]
     at.query_params.pop("draft", None)
     return at.switch_page(paths.QUESTIONNAIRE).run()
 
@@ -57,7 +58,7 @@ def test_a_further_person_on_one_browser_is_asked_first(app, runtime, link, text
     no_exceptions(at)
     assert "different person" not in texts(at)                 # the browser's first answer: no question
     at.button(key="setup-begin").click().run()
-    marker = counting_rules.device_marker(at.session_state["vm_device"], link["round"], link["team"])
+    marker = counting_rules.device_marker(at.session_state[state_keys.DEVICE], link["round"], link["team"])
     assert any(f"vm_links={marker};" in script for script in links_cookie(at))   # kept for a reload too
     at = the_link_again(at)
     no_exceptions(at)
@@ -102,7 +103,7 @@ def test_beyond_the_browsers_limit_the_answers_are_said_not_to_count(app, runtim
 
 def test_an_answer_over_the_teams_headcount_says_so_on_the_results_page(app, runtime, link, texts):
     with runtime.sessions.begin() as session:
-        organisations.set_team_size(session, team_id=link["team"], size=1)
+        db_organisations.set_team_size(session, team_id=link["team"], size=1)
     answers = {item: 3 for item in runtime.instrument.required_ids}
     earlier = questionnaire.start_assessment(runtime, language="en", intervention="", role=None,
                                            invite_token=link["token"])
@@ -110,7 +111,7 @@ def test_an_answer_over_the_teams_headcount_says_so_on_the_results_page(app, run
     questionnaire.submit(runtime, token=earlier.draft_token)              # the team's one place is taken
     at = open_link(app, link)
     at.button(key="setup-begin").click().run()
-    token = at.session_state["vm_draft"]
+    token = at.session_state[state_keys.DRAFT]
     questionnaire.save_answers(runtime, token=token, answers=answers, step=len(runtime.instrument.steps) - 1)
     at = app("assessment", query={"draft": token})
     at.button(key="submit-assessment").click().run()

@@ -1,7 +1,7 @@
 """Issue 15, the professional's journey: History with look-alike assessments, one number per name, one sign."""
 import pytest
 
-from app_pages import paths
+from app_pages import paths, state_keys
 from services import formatting
 from services.respond import questionnaire
 
@@ -69,7 +69,7 @@ def test_one_rounding_and_one_label_per_number_on_results(app, runtime):
     response_id, _code = submit(runtime, answers={"rs1": 4, "rs2": 3})
     view = questionnaire.result(runtime, response_id)
     assert view.report.domain("recognising_suffering").score == 62.5
-    at = app("results", state={"vm_result_id": response_id, "vm_owned_results": [response_id]})
+    at = app("results", state={state_keys.RESULT_ID: response_id, state_keys.OWNED_RESULTS: [response_id]})
     no_exceptions(at)
     labels = [e.label for e in at.expander]
     assert "Recognising suffering: 63 / 100" in labels
@@ -85,7 +85,7 @@ def test_one_rounding_and_one_label_per_number_on_results(app, runtime):
 def test_lens_rows_have_their_own_name_in_dutch(app, runtime, lang, suffix):
     response_id, _code = submit(runtime)
     at = app("results", query={"lang": lang},
-             state={"vm_result_id": response_id, "vm_owned_results": [response_id]})
+             state={state_keys.RESULT_ID: response_id, state_keys.OWNED_RESULTS: [response_id]})
     no_exceptions(at)
     lens_table = next(d.value for d in at.dataframe if "Element van compassie" in d.value.columns)
     assert all(name.endswith(suffix) for name in lens_table["Element van compassie"])
@@ -108,16 +108,16 @@ def test_remembering_on_this_device_is_a_choice_with_forget_now(app, runtime):
     from services.respond import device_pass
     response_id, code = submit(runtime)
     at = open_with_code(app, code)
-    assert keep_way_back.PASS_KEY not in at.session_state
+    assert state_keys.PASS not in at.session_state
     at.toggle(key="remember-device").set_value(True).run()
     no_exceptions(at)
-    token, _ends = at.session_state[keep_way_back.PASS_KEY]
+    token, _ends = at.session_state[state_keys.PASS]
     assert [v.response_id for v in device_pass.results(runtime, token)] == [response_id]
     assert any("remembers your results until" in c.value for c in at.caption)
     assert any(f"vm_remember={token}; path=/; max-age=" in h.proto.body for h in at.get("html"))
     at.button(key="forget-device").click().run()
     no_exceptions(at)
-    assert keep_way_back.PASS_KEY not in at.session_state
+    assert state_keys.PASS not in at.session_state
     assert at.toggle(key="remember-device").value is False
     assert any("vm_remember=; path=/; max-age=0" in h.proto.body for h in at.get("html"))
     assert any("no longer remembers" in s.value for s in at.success)

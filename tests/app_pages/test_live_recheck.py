@@ -10,14 +10,14 @@ import pytest
 from sqlalchemy import delete, update
 from streamlit.testing.v1 import local_script_runner
 
-from app_pages import navigation, paths, staff
+from app_pages import navigation, paths, staff, state_keys
 from db.account_models import Account, AuthSession
 from db.models import utcnow
 from db.organisations import create_organisation
 from services.accounts import auth, management
 from services.workshop import hosting
 from tests.app_pages.test_workshop_pages import a_session, answered
-from tests.services.dashboard_fixtures import (
+from tests.support.dashboard_data import (
     make_org,
     make_round,
     random_answers,
@@ -73,7 +73,7 @@ def big_screen(app, runtime):
     info = a_session(runtime, fien.account)
     hosting.set_results_visible(runtime, fien.account, info.id, True)
     answered(runtime, info, 5)
-    at = app(None, state={staff.TOKEN_KEY: fien.token}, query={"session": str(info.id)})
+    at = app(None, state={state_keys.AUTH_TOKEN: fien.token}, query={"session": str(info.id)})
     at = at.switch_page(paths.WORKSHOP).run()
     return at, fien.account, info
 
@@ -115,7 +115,7 @@ def test_the_dashboard_stops_showing_data_at_its_next_run(app, runtime, texts):
             respond(session, runtime.instrument, north, "Alpha", "R1", random_answers(runtime.instrument, rng))
     maya = management.create_account(runtime, admin, role="manager", username="maya", password=PASSWORD,
                                    scope={north.id: None})
-    at = app("dashboard", state={staff.TOKEN_KEY: auth.login(runtime, "maya", PASSWORD, "test").token})
+    at = app("dashboard", state={state_keys.AUTH_TOKEN: auth.login(runtime, "maya", PASSWORD, "test").token})
     assert shows_data(at) or at.dataframe
     deactivate(runtime, maya.id)
     at.run()

@@ -4,7 +4,7 @@ from datetime import UTC
 import pytest
 from sqlalchemy import func, select
 
-from app_pages import paths
+from app_pages import paths, state_keys
 from db.models import Response
 from services.respond import questionnaire
 
@@ -51,7 +51,7 @@ def test_start_shows_code_first_step_and_keeps_draft_in_url(app, runtime):
     no_exceptions(at)
     first_step = runtime.instrument.steps[0].items
     assert [r.key for r in at.radio] == [f"item-{i}" for i in first_step]
-    code = at.session_state["vm_new_code"]
+    code = at.session_state[state_keys.NEW_CODE]
     assert code in [c.value for c in at.code]
     assert at.query_params["draft"]
 
@@ -62,7 +62,7 @@ def test_answers_survive_a_reload(app, runtime):
     at.button(key="setup-begin").click().run()
     at.radio(key="item-ca1").set_value(5).run()
     at.radio(key="item-fb1").set_value("na").run()
-    token = at.session_state["vm_draft"]
+    token = at.session_state[state_keys.DRAFT]
     reloaded = app("assessment", query={"draft": token})  # a new browser session, same URL
     no_exceptions(reloaded)
     assert reloaded.radio(key="item-ca1").value == 5
@@ -83,7 +83,7 @@ def test_a_double_click_on_next_moves_one_step(app, runtime, monkeypatch, window
     at = app("assessment")
     at.selectbox(key="setup-intervention").set_value("Video consultations").run()
     at.button(key="setup-begin").click().run()
-    token = at.session_state["vm_draft"]
+    token = at.session_state[state_keys.DRAFT]
     at.button(key="step-next-0").click().run()
     reached = [questionnaire.load_draft(runtime, token).step]
     if answer_first:
@@ -161,7 +161,7 @@ def test_bogus_draft_link_gets_a_clear_message(app, texts):
 
 def test_results_page_shows_everything_with_stable_keys(app, submitted, texts):
     response_id, _code = submitted
-    at = app("results", state={"vm_result_id": response_id, "vm_owned_results": [response_id]})
+    at = app("results", state={state_keys.RESULT_ID: response_id, state_keys.OWNED_RESULTS: [response_id]})
     no_exceptions(at)
     page = texts(at)
     assert "tracking app" in page
@@ -179,7 +179,7 @@ def test_results_page_shows_everything_with_stable_keys(app, submitted, texts):
 
 def test_results_are_private_to_the_session(app, submitted, texts):
     response_id, _code = submitted
-    at = app("results", state={"vm_result_id": response_id})  # not owned by this session
+    at = app("results", state={state_keys.RESULT_ID: response_id})  # not owned by this session
     no_exceptions(at)
     assert "no result to show" in texts(at)
     assert not at.metric
@@ -243,13 +243,14 @@ def test_invalid_question_bank_stops_the_app_listing_every_problem(app, tmp_path
 def test_invitation_link_shows_who_invites_and_fixes_the_intervention(app, runtime, texts):
     from datetime import datetime, timedelta, timezone
 
-    from db import organisations, repository
+    from db import interventions as db_interventions
+    from db import organisations as db_organisations
     now = datetime.now(UTC)
     with runtime.sessions.begin() as session:
-        org = organisations.create_organisation(session, name="GGZ Oost", min_group_size=7)
-        team = organisations.create_team(session, organisation_id=org.id, name="Team Noord")
-        intervention = repository.add_intervention(session, name="Beeldbellen", organisation_id=org.id)
-        _, tokens = organisations.create_round(
+        org = db_organisations.create_organisation(session, name="GGZ Oost", min_group_size=7)
+        team = db_organisations.create_team(session, organisation_id=org.id, name="Team Noord")
+        intervention = db_interventions.add_intervention(session, name="Beeldbellen", organisation_id=org.id)
+        _, tokens = db_organisations.create_round(
             session, organisation_id=org.id, intervention_id=intervention.id, name="Voorjaar",
             opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=9),
             instrument_hash=runtime.instrument.content_hash, team_ids=[team.id])
@@ -261,7 +262,7 @@ def test_invitation_link_shows_who_invites_and_fixes_the_intervention(app, runti
     assert not any(s.key == "setup-intervention" for s in at.selectbox)
     at.button(key="setup-begin").click().run()
     no_exceptions(at)
-    draft = questionnaire.load_draft(runtime, at.session_state["vm_draft"])
+    draft = questionnaire.load_draft(runtime, at.session_state[state_keys.DRAFT])
     assert draft.team_id == team.id and draft.intervention == "Beeldbellen"
 
 

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from streamlit.proto.TextInput_pb2 import TextInput as TextInputProto
 from streamlit.testing.v1 import AppTest
 
-from app_pages import paths, staff
-from db import organisations
+from app_pages import paths, staff, state_keys
+from db import organisations as db_organisations
 from db.account_models import Account, AuthSession
 from db.models import utcnow
 from services.accounts import auth, client_address, management, setup_tokens
@@ -104,9 +104,9 @@ def test_first_admin_is_created_and_signed_in(app, menu, runtime, texts):
     at.button(key="setup-submit").click().run()
     no_exceptions(at)
     assert "the admin account **anna** was created and you are signed in" in texts(at)
-    assert auth.current_account(runtime, at.session_state[staff.TOKEN_KEY]).role == "admin"
-    assert shown(menu) == ["Dashboard", "Workshops", "Organisations and teams", "Survey rounds", "Accounts",
-                           "Account"]
+    assert auth.current_account(runtime, at.session_state[state_keys.AUTH_TOKEN]).role == "admin"
+    assert shown(menu) == ["Dashboard", "Workshops", "Action plan", "Organisations and teams", "Survey rounds",
+                           "Accounts", "Account"]
     assert [w.key for w in at.text_input] == []                 # the form is gone for good
     assert [link.label for link in at.get("page_link")] == ["Next: add your organisation"]
 
@@ -124,7 +124,7 @@ def test_set_up_while_the_database_is_away_says_try_again(app, runtime, texts, m
     no_exceptions(at)
     assert "cannot reach its database just now" in texts(at)
     assert count(runtime, Account) == 0
-    assert staff.TOKEN_KEY not in at.session_state
+    assert state_keys.AUTH_TOKEN not in at.session_state
 
 
 @pytest.mark.parametrize("username, password, repeated, message", [
@@ -140,7 +140,7 @@ def test_set_up_refuses_a_weak_or_mistyped_password(app, runtime, texts, usernam
     no_exceptions(at)
     assert message in texts(at)
     assert count(runtime, Account) == 0
-    assert staff.TOKEN_KEY not in at.session_state
+    assert state_keys.AUTH_TOKEN not in at.session_state
     assert at.text_input(key="setup-password").value == ""     # typed again, not kept in the session
     assert at.text_input(key="setup-username").value == username
 
@@ -169,7 +169,7 @@ def test_set_up_refuses_without_the_printed_token(app, runtime, texts, typed, la
     no_exceptions(at)
     assert message in texts(at) and "setup-token" in [w.key for w in at.text_input]
     assert count(runtime, Account) == 0
-    assert staff.TOKEN_KEY not in at.session_state
+    assert state_keys.AUTH_TOKEN not in at.session_state
 
 
 def test_the_token_the_app_prints_sets_it_up(app, runtime, texts, capsys):
@@ -202,7 +202,7 @@ def test_set_up_form_left_open_while_someone_else_finished_set_up(app, runtime, 
     no_exceptions(at)
     assert "already set up" in texts(at)
     assert count(runtime, Account) == 1
-    assert staff.TOKEN_KEY not in at.session_state
+    assert state_keys.AUTH_TOKEN not in at.session_state
 
 
 # --- sign in and out --------------------------------------------------------------------------
@@ -214,7 +214,7 @@ def test_wrong_credentials_get_one_message_and_nothing_is_kept(app, admin, texts
     sign_in(at, username, password)
     no_exceptions(at)
     assert "The username or password is not right." in texts(at)
-    assert staff.TOKEN_KEY not in at.session_state
+    assert state_keys.AUTH_TOKEN not in at.session_state
     assert at.text_input(key=staff.PASSWORD_KEY).value == ""
 
 
@@ -223,9 +223,9 @@ def test_right_password_signs_in_and_opens_the_dashboard(app, menu, runtime, adm
     sign_in(at, "Anna", PASSWORD)
     no_exceptions(at)
     assert at.title[0].value == "Dashboard"
-    assert auth.current_account(runtime, at.session_state[staff.TOKEN_KEY]) == admin
-    assert shown(menu) == ["Dashboard", "Workshops", "Organisations and teams", "Survey rounds", "Accounts",
-                           "Account"]
+    assert auth.current_account(runtime, at.session_state[state_keys.AUTH_TOKEN]) == admin
+    assert shown(menu) == ["Dashboard", "Workshops", "Action plan", "Organisations and teams", "Survey rounds",
+                           "Accounts", "Account"]
     at.switch_page(paths.ACCOUNT).run()
     assert "Signed in as **anna** (admin)." in texts(at)
 
@@ -239,7 +239,7 @@ def test_the_sign_in_cookie_is_written_by_the_page_the_sign_in_opens(app, admin)
     cookie (a new tab or a reload stays signed in), again in each run until one runs to its end."""
     at = app("login")
     sign_in(at, "anna", PASSWORD)
-    token = at.session_state[staff.TOKEN_KEY]
+    token = at.session_state[state_keys.AUTH_TOKEN]
     [script] = cookie_scripts(at)
     assert f"vm_staff={token};" in script and "max-age=28800" in script
     at.switch_page(paths.ACCOUNT).run()   # a page that runs to its end (the empty dashboard stops early)
@@ -263,7 +263,7 @@ def test_the_sign_in_cookie_has_the_flags_a_script_can_set(app, admin, address, 
 
 def test_facilitator_signs_in_to_the_workshops_page(app, menu, runtime, admin, texts):
     with runtime.sessions.begin() as session:
-        organisation_id = organisations.create_organisation(session, name="Zorg Noord").id
+        organisation_id = db_organisations.create_organisation(session, name="Zorg Noord").id
     management.create_account(runtime, admin, role="facilitator", username="fien", password=PASSWORD,
                             scope={organisation_id: None})
     at = app("login")
@@ -276,12 +276,12 @@ def test_facilitator_signs_in_to_the_workshops_page(app, menu, runtime, admin, t
 def test_sign_out_ends_the_session_everywhere(app, menu, runtime, admin, texts):
     at = app("login")
     sign_in(at, "anna", PASSWORD)
-    token = at.session_state[staff.TOKEN_KEY]
+    token = at.session_state[state_keys.AUTH_TOKEN]
     # The browser is on /account now; AppTest keeps asking for the page last given to switch_page.
     at.switch_page(paths.ACCOUNT).run()
     at.button(key="staff-sign-out").click().run()
     no_exceptions(at)
-    assert staff.TOKEN_KEY not in at.session_state
+    assert state_keys.AUTH_TOKEN not in at.session_state
     assert auth.current_account(runtime, token) is None
     assert count(runtime, AuthSession) == 0
     assert "You are signed out." in texts(at)
@@ -302,7 +302,7 @@ def test_a_strangers_wrong_passwords_do_not_keep_the_owner_out(app, runtime, adm
     at = app("login")
     sign_in(at, "anna", PASSWORD)
     no_exceptions(at)
-    assert auth.current_account(runtime, at.session_state[staff.TOKEN_KEY]).username == "anna"
+    assert auth.current_account(runtime, at.session_state[state_keys.AUTH_TOKEN]).username == "anna"
 
 
 @pytest.mark.parametrize("elsewhere, here, free, message", [
@@ -317,15 +317,15 @@ def test_a_browser_that_typed_wrong_passwords_is_told_why_it_waits(app, runtime,
     sign_in(at, "anna", PASSWORD)   # even the right password waits
     no_exceptions(at)
     assert re.search(message, texts(at))
-    assert staff.TOKEN_KEY not in at.session_state
+    assert state_keys.AUTH_TOKEN not in at.session_state
 
 
 def test_expired_sign_in_counts_as_signed_out(app, menu, runtime, admin, texts):
     expired = auth.login(runtime, "anna", PASSWORD, "client",
                          now=utcnow() - timedelta(hours=runtime.settings.session_hours, minutes=1))
-    at = app("account", state={staff.TOKEN_KEY: expired.token})
+    at = app("account", state={state_keys.AUTH_TOKEN: expired.token})
     no_exceptions(at)
-    assert staff.TOKEN_KEY not in at.session_state
+    assert state_keys.AUTH_TOKEN not in at.session_state
     assert shown(menu) == ["Sign in"]
     assert "Your sign-in has ended. Please sign in again." in texts(at)
     assert "Signed in as" not in texts(at)
@@ -387,7 +387,7 @@ def test_sso_identity_on_the_allow_list_signs_in(sso_login_page, runtime, texts)
     assert at.title[0].value == "Dashboard"
     at.switch_page(paths.ACCOUNT).run()
     assert r"Signed in as **mia@zorg\-noord\.nl** (admin)." in texts(at)   # escaped for markdown
-    assert auth.current_account(runtime, at.session_state[staff.TOKEN_KEY]).username == "mia@zorg-noord.nl"
+    assert auth.current_account(runtime, at.session_state[state_keys.AUTH_TOKEN]).username == "mia@zorg-noord.nl"
 
 
 @pytest.mark.parametrize("user", [
@@ -399,7 +399,7 @@ def test_sso_identity_not_admitted_gets_a_message(sso_login_page, runtime, texts
     at.button(key="staff-sso-continue").click().run()
     no_exceptions(at)
     assert "has no access to ValueMatch" in texts(at)
-    assert staff.TOKEN_KEY not in at.session_state
+    assert state_keys.AUTH_TOKEN not in at.session_state
     assert count(runtime, Account) == 0
 
 
@@ -421,7 +421,7 @@ def guarded_page():
 @pytest.fixture
 def facilitator(runtime, admin):
     with runtime.sessions.begin() as session:
-        organisation_id = organisations.create_organisation(session, name="Zorg Noord").id
+        organisation_id = db_organisations.create_organisation(session, name="Zorg Noord").id
     management.create_account(runtime, admin, role="facilitator", username="fenna", password=PASSWORD,
                             scope={organisation_id: None})
     return auth.login(runtime, "fenna", PASSWORD, "client")
@@ -433,7 +433,7 @@ def test_require_account_checks_the_right(isolated_database, runtime, facilitato
     st.cache_resource.clear()
     token = facilitator.token if who == "fenna" else auth.login(runtime, "anna", PASSWORD, "client").token
     at = AppTest.from_function(guarded_page, default_timeout=60)
-    at.session_state[staff.TOKEN_KEY] = token
+    at.session_state[state_keys.AUTH_TOKEN] = token
     at.run()
     no_exceptions(at)
     assert expected in texts(at)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app_pages import navigation, paths, staff
-from db import organisations
+from app_pages import navigation, paths, staff, state_keys
+from db import organisations as db_organisations
 from services.accounts import auth, management
 from services.errors import Unavailable
 from services.respond import questionnaire, workshop_join
@@ -25,7 +25,7 @@ def fien(runtime, monkeypatch):
     monkeypatch.setenv("VM_PUBLIC_URL", ADDRESS)
     admin = auth.create_first_admin(runtime, "anna", PASSWORD)
     with runtime.sessions.begin() as session:
-        organisation_id = organisations.create_organisation(session, name="Zorg Noord").id
+        organisation_id = db_organisations.create_organisation(session, name="Zorg Noord").id
     management.create_account(runtime, admin, role="facilitator", username="fien", password=PASSWORD,
                             scope={organisation_id: None})
     signed_in = auth.login(runtime, "fien", PASSWORD, "test")
@@ -35,7 +35,7 @@ def fien(runtime, monkeypatch):
 @pytest.fixture
 def as_fien(app, fien):
     def open_page(query=None):
-        at = app(None, state={staff.TOKEN_KEY: fien[1]}, query=query)
+        at = app(None, state={state_keys.AUTH_TOKEN: fien[1]}, query=query)
         return at.switch_page(paths.WORKSHOP).run()
     return open_page
 
@@ -76,14 +76,14 @@ def test_a_facilitator_creates_a_session_and_sees_its_code(as_fien, runtime, fie
 def test_a_session_tied_to_a_round_below_the_organisations_k_is_refused_saying_why(as_fien, runtime, fien, texts):
     from datetime import UTC, datetime, timedelta
 
-    from db import repository
+    from db import interventions as db_interventions
     now = datetime.now(UTC)
     with runtime.sessions.begin() as session:
-        [organisation] = organisations.list_organisations(session)
-        organisations.update_min_group_size(session, organisation_id=organisation.id, min_group_size=6)
-        team = organisations.create_team(session, organisation_id=organisation.id, name="West")
-        intervention = repository.add_intervention(session, name="Online CBT", organisation_id=organisation.id)
-        survey_round, _ = organisations.create_round(
+        [organisation] = db_organisations.list_organisations(session)
+        db_organisations.update_min_group_size(session, organisation_id=organisation.id, min_group_size=6)
+        team = db_organisations.create_team(session, organisation_id=organisation.id, name="West")
+        intervention = db_interventions.add_intervention(session, name="Online CBT", organisation_id=organisation.id)
+        survey_round, _ = db_organisations.create_round(
             session, organisation_id=organisation.id, intervention_id=intervention.id, name="Spring",
             opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=9),
             instrument_hash=runtime.form("workshop").content_hash, team_ids=[team.id])   # the form offered first
@@ -208,7 +208,7 @@ def test_a_participant_joins_by_link_and_starts_answering(app, runtime, fien, te
     assert "You joined **Team West**" in texts(at).replace("\\", "")
     at = at.button(key="join-start").click().run()
     no_exceptions(at)
-    assert at.session_state["vm_draft"]
+    assert at.session_state[state_keys.DRAFT]
     assert hosting.session_info(runtime, fien[0], info.id).joined == 1
 
 

@@ -28,6 +28,7 @@ from assessment.anonymity import (
     publishable,
     safe_breakdown,
 )
+from assessment.anonymity.verification import Span, axpy
 
 WARD = Population({("A", 1, "nurse"): 10, ("A", 1, "doctor"): 8, ("B", 1, "nurse"): 4,
                    ("B", 1, "doctor"): 7, ("C", 1, "nurse"): 9, ("C", 1, "doctor"): 9})
@@ -196,14 +197,14 @@ def test_the_elimination_traces_combinations_back_to_the_shown_views(seed):
     rng = Random(seed)
     width = rng.randint(1, 9)
     rows = [rng.sample(range(width), rng.randint(1, width)) for _ in range(rng.randint(1, 12))]
-    span = anonymity._Span(set(rng.sample(range(width), rng.randint(0, width))))
+    span = Span(set(rng.sample(range(width), rng.randint(0, width))))
     for label, row in enumerate(rows):
         span.add(dict.fromkeys(row, 1), label)
 
     def combine(coefficients):
         total = {}
         for label, c in coefficients.items():
-            anonymity._axpy(total, c, dict.fromkeys(rows[label], 1))
+            axpy(total, c, dict.fromkeys(rows[label], 1))
         return total
 
     target = combine({label: rng.randint(-2, 2) for label in range(len(rows))})

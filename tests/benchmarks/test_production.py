@@ -60,4 +60,4 @@ def test_the_bare_sql_aggregate_computes_the_sums_the_tallies_hold(tmp_path):
     for cell, (n, total, total_sq) in summed.items():
         assert (n, total, total_sq) == pytest.approx(tallied[cell], rel=1e-9)
     assert {tuple(row[:5]): row[5] for row in per_answer} == {
-        (c.team_id, c.round_id, c.role, c.item_id, c.value): c.count for c in answers}
+        (c.team_id, c.round_id, c.role, c.item_id, c.value): c.n for c in answers}

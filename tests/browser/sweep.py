@@ -9,12 +9,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from services.accounts import auth
+from services.actions import follow_up, plan
 from services.data_tools import demo_data
 from services.respond import questionnaire, workshop_join
 from services.runtime import build_runtime
@@ -74,7 +76,7 @@ def seed_site(server: StreamlitServer) -> SeededSite:
     rt = build_runtime(Settings(DATABASE_URL=server.database_url))
     try:
         admin = auth.create_first_admin(rt, "anna", PASSWORD)
-        demo_data.create_demo_organisation(rt, responses=60, workers=0)   # the dashboard's charts
+        demo = demo_data.create_demo_organisation(rt, responses=60, workers=0)   # the dashboard's charts
         code = None
         for intervention in ("Online CBT module", "Video consultations"):
             started = questionnaire.start_assessment(rt, language="en", intervention=intervention,
@@ -98,10 +100,25 @@ def seed_site(server: StreamlitServer) -> SeededSite:
             questionnaire.save_answers(rt, token=joined.draft_token, step=0,
                                      answers={i: 1 + n % 5 for i in rt.instrument.required_ids})
             questionnaire.submit(rt, token=joined.draft_token)
+        hosting.add_action(rt, admin, session.id, kind="act", theme="technology_push",
+                           text="Tijd vrijmaken om te leren")
+        seed_plan(rt, admin, demo.organisation_id)
         signed_in = auth.login(rt, "anna", PASSWORD, "sweep")
         return SeededSite(server.url, code, drafts, signed_in.token, session.id)
     finally:
         rt.engine.dispose()
+
+
+def seed_plan(rt, admin, organisation_id: int) -> None:
+    """An action plan with an action, a note, and follow-up rounds (one due, so an admin sees what to start).
+    Typed in Dutch: typed text is shown as it is, in both languages."""
+    today = datetime.now(UTC).date()
+    made = plan.create_action(rt, admin, organisation_id, target="theme:client_autonomy", kind="act",
+                              description="Bij de intake vragen hoe cliënten de app willen gebruiken",
+                              owner="Teamleider", due_on=today + timedelta(days=30))
+    plan.add_note(rt, admin, made.id, text="Besproken met de directie")
+    for days in (5, 40):
+        follow_up.schedule_follow_up(rt, admin, made.id, opens_on=today + timedelta(days=days))
 
 
 def open_page(page, url: str) -> None:
@@ -193,8 +210,8 @@ def pages(context, site: SeededSite, language: str) -> Iterator[tuple[str, objec
         expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=SLOW_PAGE_TIMEOUT_MS)
         wait_for_charts(page)
     yield "dashboard", page
-    for name, path in (("workshops", "workshop"), ("organisations", "organisations"), ("rounds", "rounds"),
-                       ("accounts", "accounts"), ("account", "account")):
+    for name, path in (("workshops", "workshop"), ("action plan", "plan"), ("organisations", "organisations"),
+                       ("rounds", "rounds"), ("accounts", "accounts"), ("account", "account")):
         by_menu(page, path)
         yield name, page
     open_page(page, f"{site.url}/workshop?{lang}&session={site.workshop_id}")

@@ -218,7 +218,7 @@ def other_organisation(rt) -> int:
     """Zorg Zuid, with a closed round of 6 responses that Zorg Noord's manager must never see."""
     from random import Random
 
-    from tests.services.dashboard_fixtures import (
+    from tests.support.dashboard_data import (
         make_org,
         make_round,
         random_answers,

@@ -41,9 +41,9 @@ def test_a_workshop_from_code_to_picture(browser, start_app_server, monkeypatch)
     monkeypatch.setenv("DATABASE_URL", server.database_url)
     rt = build_runtime()
     admin = auth.create_first_admin(rt, "anna", PASSWORD)
-    from db import organisations
+    from db import organisations as db_organisations
     with rt.sessions.begin() as session:
-        organisation_id = organisations.create_organisation(session, name="Zorg Noord").id
+        organisation_id = db_organisations.create_organisation(session, name="Zorg Noord").id
     management.create_account(rt, admin, role="facilitator", username="fien", password=PASSWORD,
                             scope={organisation_id: None})
 

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db import Account, AccountScope, AuditLog, AuthSession, UsernameTaken
-from db import accounts as repo
+from db import accounts as db_accounts
 from db.models import LookupFailure
 from db.org_models import Organisation
 from tests.support.organisations import add_two_organisations
@@ -25,7 +25,7 @@ def orgs(session: Session) -> dict[str, int]:
 
 
 def _account(session: Session, name: str = "anna", role: str = "manager") -> Account:
-    return repo.add_account(session, username=name, password_hash="$argon2id$x", role=role)
+    return db_accounts.add_account(session, username=name, password_hash="$argon2id$x", role=role)
 
 
 # --- accounts -----------------------------------------------------------------------------
@@ -35,12 +35,12 @@ def test_add_and_find_an_account(session: Session) -> None:
     with session.begin():
         account = _account(session)
     with session.begin():
-        found = repo.find_account(session, username="anna")
+        found = db_accounts.find_account(session, username="anna")
         assert found is not None and found.id == account.id
         assert found.active is True and found.last_login_at is None
         assert found.created_at.tzinfo is not None
-        assert repo.get_account(session, account_id=account.id) is found
-        assert repo.find_account(session, username="nobody") is None
+        assert db_accounts.get_account(session, account_id=account.id) is found
+        assert db_accounts.find_account(session, username="nobody") is None
 
 
 def test_a_taken_username_is_refused_and_the_transaction_goes_on(session: Session) -> None:
@@ -50,7 +50,7 @@ def test_a_taken_username_is_refused_and_the_transaction_goes_on(session: Sessio
             _account(session, role="facilitator")
         _account(session, "bert")
     with session.begin():
-        assert [a.username for a in repo.list_accounts(session)] == ["anna", "bert"]
+        assert [a.username for a in db_accounts.list_accounts(session)] == ["anna", "bert"]
 
 
 def test_an_unknown_role_is_refused_by_the_database(session: Session) -> None:
@@ -60,14 +60,14 @@ def test_an_unknown_role_is_refused_by_the_database(session: Session) -> None:
 
 def test_count_active_admins(session: Session) -> None:
     with session.begin():
-        assert repo.count_active_admins(session) == 0
+        assert db_accounts.count_active_admins(session) == 0
         _account(session, "m", "manager")
         first = _account(session, "a1", "admin")
         _account(session, "a2", "admin")
-        assert repo.count_active_admins(session) == 2
+        assert db_accounts.count_active_admins(session) == 2
         first.active = False
         session.flush()
-        assert repo.count_active_admins(session) == 1
+        assert db_accounts.count_active_admins(session) == 1
 
 
 # --- scope --------------------------------------------------------------------------------
@@ -77,9 +77,9 @@ def test_scope_round_trip(session: Session, orgs: dict[str, int]) -> None:
     north, south = orgs["north"], orgs["south"]
     with session.begin():
         anna, bert = _account(session), _account(session, "bert")
-        repo.set_scope(session, account_id=anna.id,
+        db_accounts.set_scope(session, account_id=anna.id,
                        scope={north: None, south: [orgs["south.a"], orgs["south.b"]]})
-        scopes = repo.scopes_of(session, account_ids=[anna.id, bert.id])
+        scopes = db_accounts.scopes_of(session, account_ids=[anna.id, bert.id])
     assert scopes == {
         anna.id: {north: None, south: frozenset({orgs["south.a"], orgs["south.b"]})},
         bert.id: {},
@@ -89,9 +89,9 @@ def test_scope_round_trip(session: Session, orgs: dict[str, int]) -> None:
 def test_set_scope_replaces_the_old_one(session: Session, orgs: dict[str, int]) -> None:
     with session.begin():
         anna = _account(session)
-        repo.set_scope(session, account_id=anna.id, scope={orgs["north"]: None})
-        repo.set_scope(session, account_id=anna.id, scope={orgs["south"]: [orgs["south.b"]]})
-        scope = repo.scopes_of(session, account_ids=[anna.id])[anna.id]
+        db_accounts.set_scope(session, account_id=anna.id, scope={orgs["north"]: None})
+        db_accounts.set_scope(session, account_id=anna.id, scope={orgs["south"]: [orgs["south.b"]]})
+        scope = db_accounts.scopes_of(session, account_ids=[anna.id])[anna.id]
     assert scope == {orgs["south"]: frozenset({orgs["south.b"]})}
 
 
@@ -99,31 +99,31 @@ def test_an_empty_team_list_is_refused(session: Session, orgs: dict[str, int]) -
     with session.begin():
         anna = _account(session)
         with pytest.raises(ValueError, match="at least one team"):
-            repo.set_scope(session, account_id=anna.id, scope={orgs["north"]: []})
+            db_accounts.set_scope(session, account_id=anna.id, scope={orgs["north"]: []})
 
 
 def test_the_whole_organisation_wins_over_single_teams(session: Session, orgs: dict[str, int]) -> None:
     with session.begin():
         anna = _account(session)
-        repo.set_scope(session, account_id=anna.id, scope={orgs["north"]: [orgs["north.a"]]})
+        db_accounts.set_scope(session, account_id=anna.id, scope={orgs["north"]: [orgs["north.a"]]})
         session.add(AccountScope(account_id=anna.id, organisation_id=orgs["north"], team_id=None))
         session.flush()
-        assert repo.scopes_of(session, account_ids=[anna.id])[anna.id] == {orgs["north"]: None}
+        assert db_accounts.scopes_of(session, account_ids=[anna.id])[anna.id] == {orgs["north"]: None}
 
 
 def test_teams_outside_their_organisation(session: Session, orgs: dict[str, int]) -> None:
     with session.begin():
         scope = {orgs["north"]: [orgs["north.a"], orgs["south.b"]], orgs["south"]: None}
-        assert repo.teams_outside_their_organisation(session, scope=scope) == [
+        assert db_accounts.teams_outside_their_organisation(session, scope=scope) == [
             (orgs["north"], orgs["south.b"])
         ]
-        assert repo.teams_outside_their_organisation(session, scope={orgs["north"]: None}) == []
+        assert db_accounts.teams_outside_their_organisation(session, scope={orgs["north"]: None}) == []
 
 
 def test_a_scope_naming_a_missing_organisation_fails(session: Session) -> None:
     with pytest.raises(IntegrityError), session.begin():
         anna = _account(session)
-        repo.set_scope(session, account_id=anna.id, scope={999: None})
+        db_accounts.set_scope(session, account_id=anna.id, scope={999: None})
 
 
 # --- sign-in sessions ---------------------------------------------------------------------
@@ -133,14 +133,14 @@ def test_sessions_found_by_hash_and_deleted(session: Session) -> None:
     with session.begin():
         anna, bert = _account(session), _account(session, "bert")
         for token_hash, account, hours in (("h1", anna, 8), ("h2", anna, -1), ("h3", bert, 8)):
-            repo.add_auth_session(session, token_hash=token_hash, account_id=account.id,
+            db_accounts.add_auth_session(session, token_hash=token_hash, account_id=account.id,
                                   created_at=NOW, expires_at=NOW + timedelta(hours=hours))
     with session.begin():
-        assert repo.find_auth_session(session, token_hash="h1").account_id == anna.id
-        assert repo.find_auth_session(session, token_hash="nope") is None
-        assert repo.delete_expired_sessions(session, now=NOW) == 1          # h2
-        assert repo.delete_auth_session(session, token_hash="h3") == 1
-        assert repo.delete_account_sessions(session, account_id=anna.id) == 1
+        assert db_accounts.find_auth_session(session, token_hash="h1").account_id == anna.id
+        assert db_accounts.find_auth_session(session, token_hash="nope") is None
+        assert db_accounts.delete_expired_sessions(session, now=NOW) == 1          # h2
+        assert db_accounts.delete_auth_session(session, token_hash="h3") == 1
+        assert db_accounts.delete_account_sessions(session, account_id=anna.id) == 1
         assert session.scalars(select(AuthSession)).all() == []
 
 
@@ -148,7 +148,7 @@ def test_a_token_hash_is_unique(session: Session) -> None:
     with pytest.raises(IntegrityError), session.begin():
         anna = _account(session)
         for _ in range(2):
-            repo.add_auth_session(session, token_hash="same", account_id=anna.id,
+            db_accounts.add_auth_session(session, token_hash="same", account_id=anna.id,
                                   created_at=NOW, expires_at=NOW)
 
 
@@ -158,14 +158,14 @@ def test_a_token_hash_is_unique(session: Session) -> None:
 def test_audit_entries_newest_first(session: Session) -> None:
     with session.begin():
         anna = _account(session, role="admin")
-        repo.add_audit(session, actor_id=None, action="first", detail={"n": 1}, at=NOW)
-        repo.add_audit(session, actor_id=anna.id, action="second", detail={"n": 2},
+        db_accounts.add_audit(session, actor_id=None, action="first", detail={"n": 1}, at=NOW)
+        db_accounts.add_audit(session, actor_id=anna.id, action="second", detail={"n": 2},
                        at=NOW + timedelta(seconds=1))
     with session.begin():
-        entries = repo.audit_entries(session, limit=10)
+        entries = db_accounts.audit_entries(session, limit=10)
         assert [(e.action, e.account_id, e.detail) for e in entries] == [
             ("second", anna.id, {"n": 2}), ("first", None, {"n": 1})]
-        assert len(repo.audit_entries(session, limit=1)) == 1
+        assert len(db_accounts.audit_entries(session, limit=1)) == 1
 
 
 def test_deleting_an_account_keeps_its_log_and_drops_its_sessions(
@@ -173,25 +173,25 @@ def test_deleting_an_account_keeps_its_log_and_drops_its_sessions(
 ) -> None:
     with session.begin():
         anna = _account(session)
-        repo.set_scope(session, account_id=anna.id, scope={orgs["north"]: None})
-        repo.add_auth_session(session, token_hash="h", account_id=anna.id, created_at=NOW, expires_at=NOW)
-        repo.add_audit(session, actor_id=anna.id, action="x", detail={})
+        db_accounts.set_scope(session, account_id=anna.id, scope={orgs["north"]: None})
+        db_accounts.add_auth_session(session, token_hash="h", account_id=anna.id, created_at=NOW, expires_at=NOW)
+        db_accounts.add_audit(session, actor_id=anna.id, action="x", detail={})
     with session.begin():
-        session.delete(repo.get_account(session, account_id=anna.id))
+        session.delete(db_accounts.get_account(session, account_id=anna.id))
     with session.begin():
         assert session.scalars(select(AuthSession)).all() == []
-        assert repo.scopes_of(session, account_ids=[anna.id]) == {anna.id: {}}
+        assert db_accounts.scopes_of(session, account_ids=[anna.id]) == {anna.id: {}}
         assert session.scalar(select(AuditLog.account_id)) is None
 
 
 def test_deleting_an_organisation_drops_it_from_scopes(session: Session, orgs: dict[str, int]) -> None:
     with session.begin():
         anna = _account(session)
-        repo.set_scope(session, account_id=anna.id, scope={orgs["north"]: None, orgs["south"]: None})
+        db_accounts.set_scope(session, account_id=anna.id, scope={orgs["north"]: None, orgs["south"]: None})
     with session.begin():
         session.delete(session.get(Organisation, orgs["north"]))
     with session.begin():
-        assert repo.scopes_of(session, account_ids=[anna.id])[anna.id] == {orgs["south"]: None}
+        assert db_accounts.scopes_of(session, account_ids=[anna.id])[anna.id] == {orgs["south"]: None}
 
 
 # --- failed sign-ins ----------------------------------------------------------------------
@@ -199,13 +199,13 @@ def test_deleting_an_organisation_drops_it_from_scopes(session: Session, orgs: d
 
 def test_login_failures_added_taken_back_and_cleared(session: Session) -> None:
     with session.begin():
-        first = repo.add_lookup_failure(session, scope="login", client_key="user:x", at=NOW)
-        repo.add_lookup_failure(session, scope="login", client_key="user:x", at=NOW)
-        repo.add_lookup_failure(session, scope="login", client_key="client:y", at=NOW)
-        repo.add_lookup_failure(session, scope="resume", client_key="user:x", at=NOW)
+        first = db_accounts.add_lookup_failure(session, scope="login", client_key="user:x", at=NOW)
+        db_accounts.add_lookup_failure(session, scope="login", client_key="user:x", at=NOW)
+        db_accounts.add_lookup_failure(session, scope="login", client_key="client:y", at=NOW)
+        db_accounts.add_lookup_failure(session, scope="resume", client_key="user:x", at=NOW)
     with session.begin():
-        assert repo.delete_lookup_failures(session, ids=[first]) == 1
-        assert repo.clear_lookup_failures(session, scope="login", client_key="user:x") == 1
+        assert db_accounts.delete_lookup_failures(session, ids=[first]) == 1
+        assert db_accounts.clear_lookup_failures(session, scope="login", client_key="user:x") == 1
         left = session.execute(select(LookupFailure.scope, LookupFailure.client_key)).all()
     assert sorted(left) == [("login", "client:y"), ("resume", "user:x")]
 

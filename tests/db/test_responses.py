@@ -10,7 +10,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-import db.responses as responses
 from db import (
     DraftNotFound,
     create_draft,

@@ -240,7 +240,7 @@ def test_rebuild_after_a_purge_forgets_the_purged(session_factory, submit, org):
         cell = (org["a"], org["round1"], "psychologist")
         assert count_cells(session, organisation_id=org["id"]) == {cell: 2}
         assert {c.n for c in read_score_cells(session, organisation_id=org["id"])} == {2}
-        assert {c.count for c in read_answer_cells(session, organisation_id=org["id"])} == {2}
+        assert {c.n for c in read_answer_cells(session, organisation_id=org["id"])} == {2}
 
 
 def test_rebuilding_one_organisation_leaves_the_others_alone(

@@ -53,7 +53,7 @@ def aggregates(rt, organisation_id: int) -> tuple:
     counts = sorted((teams[t], rounds[r], role or "", n) for (t, r, role), n in counts.items())
     scores = sorted((teams[c.team_id], rounds[c.round_id], c.role or "", c.key, c.n, round(c.total, 6))
                     for c in scores)
-    answers = sorted((teams[c.team_id], rounds[c.round_id], c.role or "", c.item_id, c.value, c.count)
+    answers = sorted((teams[c.team_id], rounds[c.round_id], c.role or "", c.item_id, c.value, c.n)
                      for c in answers)
     return counts, scores, answers
 

@@ -14,7 +14,7 @@ import pytest
 from assessment import score_answers
 from questions import BANKS_DIR, NOT_APPLICABLE, derive_form, load_banks, load_instrument
 from services.admin import question_banks
-from services.data_tools import offline_scoring
+from services.data_tools import answer_file, offline_scoring
 from services.data_tools.score_output import CsvScores
 from services.data_tools.scoring_plan import ScoringPlan
 from services.runtime import newest
@@ -45,7 +45,7 @@ def test_each_row_is_scored_and_written_before_the_next_is_read():
     def rows():
         for n in range(2, 50):
             pulled.append(n)
-            yield offline_scoring.AnswerRow(n, f"R{n}", [4] * len(BANK.question_ids))
+            yield answer_file.AnswerRow(n, f"R{n}", [4] * len(BANK.question_ids))
 
     class Watching(CsvScores):
         def write(self, row, *rest):
@@ -105,7 +105,7 @@ def test_ids_given_twice_among_many_rows_are_found(tmp_path):
     answers_file(source, WORKSHOP.question_ids, 3000)
     with source.open("a", encoding="utf-8") as out:
         out.write("R1234," + ",".join("3" for _ in WORKSHOP.question_ids) + "\n")
-    with pytest.raises(offline_scoring.AnswerFileError) as refused:
+    with pytest.raises(answer_file.AnswerFileError) as refused:
         offline_scoring.score_file(source, WORKSHOP, io.StringIO())
     assert refused.value.problems == [("respondent id 'R1234' is given 2 times (rows 1236, 3002): each "
                                       "respondent can have one row")]
@@ -176,18 +176,18 @@ def test_each_row_counts_its_answers_and_not_applicable(capsys, tmp_path, change
 def test_a_file_full_of_problems_lists_the_first_and_counts_the_rest(tmp_path):
     source = tmp_path / "answers.csv"
     source.write_text("a1,a2\n" + "7,1\n" * 150, encoding="utf-8")
-    with pytest.raises(offline_scoring.AnswerFileError) as refused:
+    with pytest.raises(answer_file.AnswerFileError) as refused:
         offline_scoring.score_file(source, load_instrument(MINI_BANK), io.StringIO())
     problems = refused.value.problems
-    assert len(problems) == offline_scoring.MAX_PROBLEMS + 1
+    assert len(problems) == answer_file.MAX_PROBLEMS + 1
     assert problems[0].startswith("row 2, column 'a1': '7' is not an answer")
     assert problems[-1] == "... and 50 more problem(s): fix these and run again"
 
 
 def test_an_endless_line_is_refused_without_reading_it_whole(tmp_path):
     source = tmp_path / "answers.csv"
-    source.write_text("a1,a2\n4," + "1" * offline_scoring.MAX_LINE_CHARS, encoding="utf-8")
-    with pytest.raises(offline_scoring.AnswerFileError) as refused:
+    source.write_text("a1,a2\n4," + "1" * answer_file.MAX_LINE_CHARS, encoding="utf-8")
+    with pytest.raises(answer_file.AnswerFileError) as refused:
         offline_scoring.score_file(source, load_instrument(MINI_BANK), io.StringIO())
-    assert refused.value.problems == [f"line 2 is longer than {offline_scoring.MAX_LINE_CHARS:,} characters: "
+    assert refused.value.problems == [f"line 2 is longer than {answer_file.MAX_LINE_CHARS:,} characters: "
                                       "not a file of answers"]

@@ -15,11 +15,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, make_url
-from sqlalchemy.pool import NullPool
 
 from db import make_engine, upgrade_to_head
-from tests.reliability import outages, pg_cluster
+from scripts import pg_cluster
+from tests.reliability import outages
 from tests.support.postgres import BACKENDS
 
 
@@ -27,35 +26,27 @@ class PostgresDatabases:
     """Databases on the outage cluster, each a copy of a migrated template made once."""
 
     def __init__(self, server_url: str):
-        self.server_url = make_url(server_url)
-        # NullPool: no connection is kept that a stop of the server would cut.
-        self.admin = create_engine(self.server_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+        self.server_url = server_url
         self.template = f"vm_rel_template_{uuid.uuid4().hex[:8]}"
-        self._execute(f'CREATE DATABASE "{self.template}"')
-        engine = make_engine(self.url(self.template))
+        pg_cluster.create_database(server_url, self.template)
+        engine = make_engine(pg_cluster.database_url(server_url, self.template))
         try:
             upgrade_to_head(engine)
         finally:
             engine.dispose()   # a template must have no open connections when it is copied
 
-    def url(self, name: str) -> str:
-        return self.server_url.set(database=name).render_as_string(hide_password=False)
-
     def fresh(self) -> str:
         name = f"vm_rel_{uuid.uuid4().hex[:12]}"
-        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
-        return self.url(name)
-
-    def _execute(self, statement: str) -> None:
-        with self.admin.connect() as connection:
-            connection.exec_driver_sql(statement)
+        pg_cluster.create_database(self.server_url, name, template=self.template)
+        return pg_cluster.database_url(self.server_url, name)
 
 
 @pytest.fixture
 def sqlite_url(migrated_database_template: Path) -> Iterator[str]:
     """A copy of the migrated SQLite template, on tmpfs (/dev/shm) when there is one: these tests are
     about locks and transactions, and a disk's flush time would only make them slower."""
-    folder = Path(tempfile.mkdtemp(prefix="vm-reliability-", dir="/dev/shm" if os.access("/dev/shm", os.W_OK) else None))
+    tmpfs = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
+    folder = Path(tempfile.mkdtemp(prefix="vm-reliability-", dir=tmpfs))
     shutil.copyfile(migrated_database_template, folder / "vm.db")
     yield f"sqlite:///{folder / 'vm.db'}"
     shutil.rmtree(folder, ignore_errors=True)
@@ -76,11 +67,9 @@ def outage_cluster() -> Iterator[tuple[pg_cluster.Cluster, PostgresDatabases]]:
     bin_dir = pg_cluster.find_bin_dir()
     if bin_dir is None:
         pytest.skip("PostgreSQL's initdb and pg_ctl are not installed (Debian package 'postgresql')")
-    cluster = pg_cluster.create(bin_dir)
+    cluster = pg_cluster.create(superuser="vm_outage", bin_dir=bin_dir)
     try:
-        databases = PostgresDatabases(cluster.url())
-        yield cluster, databases
-        databases.admin.dispose()
+        yield cluster, PostgresDatabases(cluster.url())
     finally:   # removing the cluster removes its databases
         cluster.remove()
 

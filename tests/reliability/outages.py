@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import make_url
 
-from tests.reliability.pg_cluster import Cluster
+from scripts.pg_cluster import Cluster
 
 # How long the app waits for a locked SQLite file in these tests (db.engine's setting, shortened).
 SQLITE_TEST_BUSY_TIMEOUT_MS = 300

@@ -4,7 +4,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from app_pages import navigation, paths, staff
+from app_pages import navigation, paths, staff, state_keys
 from services.accounts import auth, management
 from services.admin import organisations
 from services.runtime import build_runtime
@@ -42,7 +42,7 @@ def app(runtime, repo_root):
         for key, value in (state or {}).items():
             at.session_state[key] = value
         if token:
-            at.session_state[staff.TOKEN_KEY] = token
+            at.session_state[state_keys.AUTH_TOKEN] = token
         at.run()
         if page:
             at.switch_page(page if page.startswith("app_pages/") else paths.BY_NAME[page]).run()

@@ -13,9 +13,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from db.account_models import AuditLog
+from db.action_models import DESCRIPTION_LENGTH, NOTE_LENGTH, OWNER_LENGTH, ActionItem, ActionNote
 from db.models import Draft, Intervention
 from db.org_models import Organisation, SurveyRound, Team
 from db.workshop_models import WorkshopAction, WorkshopSession
+from services.actions import plan
 from services.admin import organisations, rounds
 from services.respond import questionnaire
 from services.respond.questionnaire import MAX_INTERVENTION_LENGTH
@@ -72,6 +74,19 @@ def _action(rt, people, text):
     return session
 
 
+def _plan_action(rt, people, text, *, field="description"):
+    people["_plan_n"] = people.get("_plan_n", 0) + 1
+    fields = {"description": f"Plan action {people['_plan_n']}", "owner": None} | {field: text}
+    return plan.create_action(rt, people["anna"][0], people["north"], target="theme:client_autonomy", kind="act",
+                              **fields)
+
+
+def _plan_note(rt, people, text):
+    if "_plan_action" not in people:
+        people["_plan_action"] = _plan_action(rt, people, "Notes go here")
+    return plan.add_note(rt, people["anna"][0], people["_plan_action"].id, text=text)
+
+
 def _names(rt, model, column, **where):
     with rt.sessions.begin() as session:
         query = select(column)
@@ -101,6 +116,12 @@ FIELDS = [
           lambda rt, p, row: hosting.session_info(rt, p["fien"][0], row.id).intervention, WorkshopSession),
     Field("workshop action", hosting.MAX_ACTION_LENGTH, _action,
           lambda rt, p, row: _names(rt, WorkshopAction, WorkshopAction.text, session_id=row.id)[-1], WorkshopAction),
+    Field("plan action", DESCRIPTION_LENGTH, _plan_action,
+          lambda rt, p, row: plan.get_action(rt, p["anna"][0], row.id)[0].description, ActionItem),
+    Field("plan action owner", OWNER_LENGTH, lambda rt, p, text: _plan_action(rt, p, text, field="owner"),
+          lambda rt, p, row: plan.get_action(rt, p["anna"][0], row.id)[0].owner, ActionItem),
+    Field("plan action note", NOTE_LENGTH, _plan_note,
+          lambda rt, p, note: _names(rt, ActionNote, ActionNote.text, id=note.id)[0], ActionNote),
 ]
 FIELD_IDS = [f.name for f in FIELDS]
 

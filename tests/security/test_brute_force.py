@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app_pages import staff
+from app_pages import staff, state_keys
 from services.accounts import auth
 from services.errors import LoginFailed, NotFound, TooManyAttempts
 from services.respond import questionnaire, workshop_join
@@ -65,7 +65,7 @@ def test_the_sign_in_page_says_to_wait(app, runtime, people):
         at.text_input(key=staff.PASSWORD_KEY).set_value(f"wrong {n}")
         at = at.button(key="staff-login-submit").click().run()
     messages = " ".join(e.value for e in at.error)
-    assert "wait" in messages.lower() and staff.TOKEN_KEY not in at.session_state
+    assert "wait" in messages.lower() and state_keys.AUTH_TOKEN not in at.session_state
 
 
 def test_the_join_page_says_to_wait(app, runtime, people):

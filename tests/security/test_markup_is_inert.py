@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app_pages import navigation, paths
+from app_pages import navigation, paths, state_keys
 from app_pages.shell import plain
 from services.accounts import management
 from services.admin import organisations
@@ -35,7 +35,8 @@ def payload_orgs(runtime, people):
     return ids
 
 
-def test_team_and_intervention_names_typed_on_the_organisations_page(app, people):
+def test_team_and_intervention_names_typed_on_the_organisations_page(app, people, monkeypatch):
+    monkeypatch.setenv("VM_DOUBLE_CLICK_SECONDS", "0")   # the same name again at once is refused, not a double click
     at = app("admin_organisations", token=people["anna"][1])
     at.session_state["org-choose"] = people["north"]
     for payload in PAYLOADS:
@@ -111,11 +112,11 @@ def test_a_typed_intervention_on_the_assessment_results_and_history_pages(app, r
         at.query_params["draft"] = token
         at.run()
         assert_inert(at, PAYLOADS, shown=[payload])
-    at = app("results", state={"vm_owned_results": list(owned)})
+    at = app("results", state={state_keys.OWNED_RESULTS: list(owned)})
     for payload, response_id in zip(PAYLOADS, owned):
         if payload not in SAMPLE:
             continue
-        at.session_state["vm_result_id"] = response_id
+        at.session_state[state_keys.RESULT_ID] = response_id
         at.run()
         assert_inert(at, PAYLOADS, shown=[payload])
     at.switch_page(paths.HISTORY).run()
@@ -144,4 +145,4 @@ def test_workshop_titles_interventions_and_actions(app, runtime, people):
         at.query_params["join"] = info.code
         at.run()
         assert_inert(at, PAYLOADS, shown=[payload])
-    assert workshop_join.state(runtime, first.code, at.session_state["vm_device"]).code == first.code
+    assert workshop_join.state(runtime, first.code, at.session_state[state_keys.DEVICE]).code == first.code

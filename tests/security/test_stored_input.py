@@ -10,7 +10,7 @@ import pytest
 from db.account_models import Account
 from db.models import Response
 from services.accounts import auth, management
-from services.data_tools import offline_scoring, response_import
+from services.data_tools import answer_file, offline_scoring, response_import
 from services.errors import InvalidInput, LoginFailed, NotFound, TooManyAttempts
 from tests.security.conftest import PASSWORD
 from tests.security.fields import FIELD_IDS, FIELDS, audit_rows, rows
@@ -82,7 +82,7 @@ def test_sql_or_odd_characters_at_sign_in_sign_nobody_in(runtime, people):
 def test_score_files_that_are_not_text_are_refused_and_the_cell_shown_escaped(runtime, tmp_path, entry):
     path = tmp_path / "answers.csv"
     path.write_bytes(bytes.fromhex(entry["hex"]))
-    with pytest.raises(offline_scoring.AnswerFileError) as refused:
+    with pytest.raises(answer_file.AnswerFileError) as refused:
         offline_scoring.score_file(path, runtime.instrument, io.StringIO())
     message = str(refused.value)
     assert entry["says"] in message

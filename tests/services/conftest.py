@@ -14,6 +14,8 @@ import pytest
 from services import runtime as runtime_module
 from services.runtime import build_runtime
 from services.settings import Settings
+from tests.support.accounts import staff_account
+from tests.support.dashboard_data import Shared
 from tests.support.postgres import (
     BACKENDS,
     MIGRATED_DATABASE_FIXTURES,
@@ -61,10 +63,23 @@ def module_database(request: pytest.FixtureRequest, tmp_path_factory) -> Iterato
 
 
 @pytest.fixture
-def runtime(migrated_database):
-    rt = build_runtime(Settings(database_url=migrated_database, resume_free_attempts=3))
-    yield rt
-    rt.engine.dispose()
+def make_runtime(migrated_database):
+    """Build a runtime (one app process) on this test's database, with the given settings; every runtime
+    built closes its connections after the test. Modules that need other limits build theirs with it."""
+    built = []
+
+    def make(**settings):
+        built.append(build_runtime(Settings(database_url=migrated_database, **settings)))
+        return built[-1]
+
+    yield make
+    for rt in built:
+        rt.engine.dispose()
+
+
+@pytest.fixture
+def runtime(make_runtime):
+    return make_runtime(resume_free_attempts=3)
 
 
 @pytest.fixture
@@ -74,15 +89,18 @@ def full_answers(runtime):
 
 
 @pytest.fixture
+def root(runtime):
+    """An admin, made without a password (hashing one is slow and beside the point where nobody signs in)."""
+    return staff_account(runtime, "root", "admin")
+
+
+@pytest.fixture
 def anna(runtime):
     """A facilitator account (the workshop tests)."""
-    from tests.services.workshop_helpers import make_account
-    return make_account(runtime, "anna", "facilitator")
+    return staff_account(runtime, "anna", "facilitator")
 
 
 # --- the dashboard tests' shared read-only database (one per test module) ------------------------
-
-from tests.services.dashboard_fixtures import Shared  # noqa: E402
 
 
 @pytest.fixture(scope="module")

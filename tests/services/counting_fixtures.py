@@ -7,24 +7,20 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from db import organisations, repository, tallies
+from db import tallies
 from db.account_models import AuditLog
 from db.models import Response
 from services.respond import questionnaire
-from services.runtime import build_runtime
-from services.settings import Settings
+from tests.support.organisations import add_open_round
 
 NOW = datetime.now(UTC)
 BROWSER = "browser-key-on-the-ward-pc-0001"
 
 
 @pytest.fixture
-def runtime(migrated_database):
+def runtime(make_runtime):
     """Small limits, so each rule shows within a few responses."""
-    rt = build_runtime(Settings(database_url=migrated_database, link_device_limit=3, identical_burst_count=3,
-                                identical_burst_minutes=10))
-    yield rt
-    rt.engine.dispose()
+    return make_runtime(link_device_limit=3, identical_burst_count=3, identical_burst_minutes=10)
 
 
 @pytest.fixture
@@ -32,16 +28,11 @@ def links(runtime):
     """Organisation North: team West (headcount 3) and team East (no headcount), both invited to the open
     round Spring. Ids and each team's link token."""
     with runtime.sessions.begin() as session:
-        org = organisations.create_organisation(session, name="North")
-        west = organisations.create_team(session, organisation_id=org.id, name="West", size=3)
-        east = organisations.create_team(session, organisation_id=org.id, name="East")
-        intervention = repository.add_intervention(session, name="Online CBT", organisation_id=org.id)
-        survey_round, tokens = organisations.create_round(
-            session, organisation_id=org.id, intervention_id=intervention.id, name="Spring",
-            opens_at=NOW - timedelta(days=1), closes_at=NOW + timedelta(days=10),
-            instrument_hash=runtime.instrument.content_hash, team_ids=[west.id, east.id])
-    return {"org": org.id, "round": survey_round.id, "west": west.id, "east": east.id,
-            "west_link": tokens[west.id], "east_link": tokens[east.id]}
+        north = add_open_round(session, instrument_hash=runtime.instrument.content_hash,
+                               opens_at=NOW - timedelta(days=1), closes_at=NOW + timedelta(days=10),
+                               teams={"West": 3, "East": None})
+    return {"org": north.org, "round": north.round, "west": north.teams["West"], "east": north.teams["East"],
+            "west_link": north.links["West"], "east_link": north.links["East"]}
 
 
 def answers_of(runtime, n: int) -> dict:

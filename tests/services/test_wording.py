@@ -1,5 +1,6 @@
 """Wording rules across every strings file: real plurals (no "statement(s)"), one term per concept, and the
-band names of About the same as the bank's (what Results shows)."""
+band names of About the same as the bank's (what Results shows); on the professional's pages also plain words
+for statistics, one Dutch word per concept and "je" throughout."""
 from __future__ import annotations
 
 import re
@@ -7,6 +8,7 @@ import string
 from pathlib import Path
 
 import pytest
+import yaml
 
 from questions.loader import BANKS_DIR, load_banks
 from services import formatting, i18n
@@ -18,7 +20,22 @@ REJECTED_TERMS = {
     "hervatcode": ("hervattingscode",),
     "reflectietool": ("reflectie-instrument", "reflectie instrument"),
     "reflection tool": ("reflection instrument", "reflective tool"),
+    "meetronde": ("teamronde",),
+    "survey round": ("team round",),
+    "vergelijkingscijfers": ("referentiescore",),
 }
+# What a professional reads (start, questionnaire, results, history, About, the PDF): one Dutch word per
+# concept where the staff pages may say otherwise, plain words instead of statistics, and "je", never "u".
+PROFESSIONAL_PARTS = ("ui", "report", "streamlit")
+PROFESSIONAL_REJECTED = {term: re.compile(pattern, re.IGNORECASE) for term, pattern in {
+    "uitkomst": r"\bresultaa?t(en)?\b(?<!geen resultaten)",   # Streamlit's "Geen resultaten" is a search's
+    "functie": r"\brol\b",
+    "verstuurd": r"\bingestuurd",
+    "je, jij, jouw": r"\b(u|uw)\b",
+}.items()}
+JARGON = ("z-score", "r_wg", "cronbach", "95%", "95 %", "interval", "psychometri", "standard deviation",
+          "standaarddeviatie", "items")
+PLACEHOLDER = re.compile(r"\{[^}]*\}")
 
 
 def wording_files() -> list[Path]:
@@ -37,6 +54,33 @@ def test_one_term_per_concept(term, rejected):
     found = [f"{path.relative_to(REPO)}: {variant}" for path in wording_files()
              for variant in rejected if variant in path.read_text(encoding="utf-8").lower()]
     assert not found, f"say '{term}': {found}"
+
+
+def professional_texts(language: str) -> dict[str, str]:
+    texts = {}
+    for part in PROFESSIONAL_PARTS:
+        texts.update(yaml.safe_load((i18n.STRINGS_DIR / f"{part}.{language}.yaml").read_text(encoding="utf-8")))
+    return texts
+
+
+@pytest.mark.parametrize("term,pattern", PROFESSIONAL_REJECTED.items())
+def test_one_dutch_word_per_concept_on_the_professionals_pages(term, pattern):
+    found = [f"{key}: {match.group()}" for key, text in professional_texts("nl").items()
+             for match in pattern.finditer(text)]
+    assert not found, f"say '{term}': {found}"
+
+
+@pytest.mark.parametrize("language", i18n.LANGUAGES)
+def test_no_statistics_jargon_on_the_professionals_pages(language):
+    found = [f"{key}: {word}" for key, text in professional_texts(language).items()
+             for word in JARGON if word in PLACEHOLDER.sub("", text).lower()]
+    assert not found, f"say it in plain words: {found}"
+
+
+def test_the_word_checks_can_fail():
+    result, formal = PROFESSIONAL_REJECTED["uitkomst"], PROFESSIONAL_REJECTED["je, jij, jouw"]
+    assert result.search("Je resultaten in grafieken") and not result.search("Geen resultaten")
+    assert formal.search("Vult u uw code in?") and not formal.search("Vul je code in, 24 uur")
 
 
 @pytest.mark.parametrize("language", i18n.LANGUAGES)

@@ -10,9 +10,10 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from db import accounts as account_repo
+from db import accounts as db_accounts
 from db import snapshot
 from services.accounts import auth, management
+from services.actions import follow_up, plan
 from services.admin import database, organisations, rounds
 from services.dashboard import view as dashboard
 from services.errors import LoginFailed, NotFound
@@ -54,7 +55,7 @@ def fill(rt: Runtime, *, now: datetime | None = None) -> Filled:
     anna = auth.create_first_admin(rt, "anna", PASSWORD)
     auth.login(rt, "anna", PASSWORD, "client-anna")                          # auth_session
     with rt.sessions.begin() as session:   # setup_token: set-up deletes them; one a server printed meanwhile
-        account_repo.add_setup_token(session, token_hash="a" * 64, created_at=now, expires_at=now + timedelta(hours=1))
+        db_accounts.add_setup_token(session, token_hash="a" * 64, created_at=now, expires_at=now + timedelta(hours=1))
     try:
         auth.login(rt, "anna", "wrong" + PASSWORD, "client-guess")           # lookup_failure
     except LoginFailed:
@@ -88,6 +89,11 @@ def fill(rt: Runtime, *, now: datetime | None = None) -> Filled:
         questionnaire.save_answers(rt, token=joined.draft_token, answers=answers(rt, 1 + n % 5), step=0)
         questionnaire.submit(rt, token=joined.draft_token)
     hosting.add_action(rt, fenna, info.id, kind="act", theme=None, text="Plan a team meeting", now=now)
+    # The action plan: an action about team A with a note and a follow-up round for that team.
+    action = plan.create_action(rt, anna, org.id, target="theme:client_autonomy", kind="act",
+                                description="Ask clients first", team_ids=[team_a.id], now=now)
+    plan.add_note(rt, anna, action.id, text="Agreed with the board", now=now)
+    follow_up.schedule_follow_up(rt, anna, action.id, opens_on=now.date() + timedelta(days=30), now=now)
     presenter.export(rt, fenna, info.id, "csv", language="en", now=now)   # its picture is recorded
     # A second round, closed and shown once: its tallies are frozen and the release is in the ledger.
     autumn = rounds.create_round(rt, anna, org.id, intervention_id=cbt.id, name="Autumn",

@@ -1,10 +1,10 @@
 """Throwaway PostgreSQL databases for the tests, on the server named by VM_TEST_POSTGRES_URL.
 
-scripts/test.sh starts a throwaway server and sets VM_TEST_POSTGRES_URL; without it the tests run
-on SQLite only. The migrations run once, into a template (tests/conftest.py). The many service and
-db tests share one copy of it, emptied before each test (empty_database: one round trip); tests
-that need a database of their own get a copy (`CREATE DATABASE ... TEMPLATE ...`, several times
-the server's work of emptying, measured) that is dropped afterwards.
+scripts/test.sh starts a throwaway server (scripts/pg_cluster.py) and sets VM_TEST_POSTGRES_URL;
+without it the tests run on SQLite only. The migrations run once, into a template (tests/conftest.py).
+The many service and db tests share one copy of it, emptied before each test (empty_database: one
+round trip); tests that need a database of their own get a copy (`CREATE DATABASE ... TEMPLATE ...`,
+several times the server's work of emptying, measured) that is dropped afterwards.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from contextlib import contextmanager
 
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.pool import NullPool
+
+from scripts import pg_cluster
 
 POSTGRES_URL = os.environ.get("VM_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
@@ -34,28 +36,16 @@ def _server_url() -> str:
     return POSTGRES_URL
 
 
-def _execute(statement: str) -> None:
-    # CREATE/DROP DATABASE cannot run inside a transaction; NullPool: no idle connection stays
-    # behind on the server's own database.
-    engine = create_engine(_server_url(), isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    try:
-        with engine.connect() as connection:
-            connection.execute(text(statement))
-    finally:
-        engine.dispose()
-
-
 def create_database(*, template: str | None = None, prefix: str = "vm_test") -> str:
     """Create a database (empty, or a copy of `template`) and return its URL."""
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    copy = f" TEMPLATE {template}" if template else ""
-    _execute(f"CREATE DATABASE {name}{copy}")
-    return make_url(_server_url()).set(database=name).render_as_string(hide_password=False)
+    pg_cluster.create_database(_server_url(), name, template=template)
+    return pg_cluster.database_url(_server_url(), name)
 
 
 def drop_database(url: str) -> None:
     """Drop the database at `url`, closing whatever connections a test left open."""
-    _execute(f"DROP DATABASE IF EXISTS {make_url(url).database} WITH (FORCE)")
+    pg_cluster.drop_database(_server_url(), make_url(url).database or "")
 
 
 @contextmanager

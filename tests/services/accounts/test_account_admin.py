@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from db import accounts as repo
-from db import organisations
+from db import accounts as db_accounts
+from db import organisations as db_organisations
 from services.accounts import auth, management, names
 from services.accounts.auth import AccountView
 from services.accounts.names import OrganisationChoice, ScopeName
@@ -23,7 +23,7 @@ def root(runtime):
 def orgs(runtime):
     with runtime.sessions.begin() as session:
         ids = add_two_organisations(session)
-        ids["empty"] = organisations.create_organisation(session, name="empty").id
+        ids["empty"] = db_organisations.create_organisation(session, name="empty").id
     return ids
 
 
@@ -96,10 +96,10 @@ def test_audit_lines_name_the_actor_and_the_scope(runtime, root, orgs):
 
 def test_audit_lines_keep_ids_that_no_longer_exist_and_odd_details(runtime, root):
     with runtime.sessions.begin() as session:
-        repo.add_audit(session, actor_id=None, action="sso_account_created",
+        db_accounts.add_audit(session, actor_id=None, action="sso_account_created",
                        detail={"username": "x@y.nl", "organisations": [77]})
-        repo.add_audit(session, actor_id=root.id, action="something_else", detail={"scope": "not a mapping"})
-        repo.add_audit(session, actor_id=root.id, action="odd", detail={"scope": {"north": None}})
+        db_accounts.add_audit(session, actor_id=root.id, action="something_else", detail={"scope": "not a mapping"})
+        db_accounts.add_audit(session, actor_id=root.id, action="odd", detail={"scope": {"north": None}})
     lines = names.audit_lines(runtime, root, limit=3)
     assert [(line.action, line.scope) for line in lines] == [
         ("odd", None), ("something_else", None), ("sso_account_created", (ScopeName("#77", None),))]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from argon2 import PasswordHasher
 
-from db import accounts as repo
+from db import accounts as db_accounts
 from services.accounts import auth, management, passwords
 from services.errors import LoginFailed
 from tests.support.organisations import add_two_organisations
@@ -27,7 +27,7 @@ def setting_up(runtime):
 def test_two_admins_changing_a_scope_at_once_leave_one_of_the_two(runtime, monkeypatch):
     """Each change replaces the scope; overlapping, they must not add up to more than either chose."""
     root, orgs, manager = setting_up(runtime)
-    first_is_held, other_done = hold_first_call(monkeypatch, repo, "set_scope")   # replaced, not committed
+    first_is_held, other_done = hold_first_call(monkeypatch, db_accounts, "set_scope")   # replaced, not committed
     first_done = in_background(lambda: management.change_scope(
         runtime, root, manager.id, {orgs["north"]: frozenset({orgs["north.a"]})}))
     assert first_is_held.wait(timeout=30)
@@ -35,7 +35,7 @@ def test_two_admins_changing_a_scope_at_once_leave_one_of_the_two(runtime, monke
     other_done.set()
     first_done()
     with runtime.sessions.begin() as session:
-        scope = repo.scopes_of(session, account_ids=[manager.id])[manager.id]
+        scope = db_accounts.scopes_of(session, account_ids=[manager.id])[manager.id]
     assert scope == {orgs["south"]: None}   # the later change, whole
 
 
@@ -43,7 +43,7 @@ def test_a_sign_in_during_a_password_reset_does_not_outlive_it(runtime, monkeypa
     """The sign-in has checked the old password and is opening its session when the reset comes:
     the reset ends every session, that one included."""
     root, _orgs, manager = setting_up(runtime)
-    first_is_held, other_done = hold_first_call(monkeypatch, repo, "delete_lookup_failures")
+    first_is_held, other_done = hold_first_call(monkeypatch, db_accounts, "delete_lookup_failures")
     signing_in = in_background(lambda: auth.login(runtime, "maria", PASSWORD, "maria's laptop"))
     assert first_is_held.wait(timeout=30)
     management.reset_password(runtime, root, manager.id, NEW_PASSWORD)
@@ -64,7 +64,8 @@ def test_two_sign_ins_while_the_hash_gets_stronger_both_succeed(runtime, monkeyp
     other_done.set()
     assert {first().account.id, second.account.id} == {manager.id}
     with runtime.sessions.begin() as session:
-        assert not passwords._hasher.check_needs_rehash(repo.get_account(session, account_id=manager.id).password_hash)
+        stored = db_accounts.get_account(session, account_id=manager.id).password_hash
+        assert not passwords._hasher.check_needs_rehash(stored)
 
 
 def test_a_sign_in_checking_the_old_password_during_a_reset_is_refused(runtime, monkeypatch):

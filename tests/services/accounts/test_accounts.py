@@ -8,8 +8,6 @@ import pytest
 
 from services.accounts import auth, management
 from services.errors import InvalidInput, LoginFailed, NotAuthorised, NotFound, WeakPassword
-from services.runtime import build_runtime
-from services.settings import Settings
 from tests.support.organisations import add_two_organisations
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -18,10 +16,8 @@ PASSWORD = "manager password 2026"
 
 
 @pytest.fixture
-def rt(migrated_database):
-    runtime = build_runtime(Settings(database_url=migrated_database))
-    yield runtime
-    runtime.engine.dispose()
+def rt(make_runtime):
+    return make_runtime()
 
 
 @pytest.fixture

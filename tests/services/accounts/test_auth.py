@@ -14,33 +14,25 @@ from db import Account, AuthSession
 from db.models import LookupFailure
 from services.accounts import auth, passwords
 from services.errors import AdminExists, InvalidInput, LoginFailed, TooManyAttempts, WeakPassword
-from services.runtime import build_runtime
-from services.settings import Settings
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery staple"
 FREE = 3
 
 
-def make_runtime(database_url):
-    settings = Settings(database_url=database_url, login_free_attempts=FREE, login_shared_free_attempts=2 * FREE,
-                        login_window_minutes=15, login_max_wait_seconds=60, session_hours=8)
-    return build_runtime(settings)
+SETTINGS = {"login_free_attempts": FREE, "login_shared_free_attempts": 2 * FREE, "login_window_minutes": 15,
+            "login_max_wait_seconds": 60, "session_hours": 8}
 
 
 @pytest.fixture
-def rt(migrated_database):
-    runtime = make_runtime(migrated_database)
-    yield runtime
-    runtime.engine.dispose()
+def rt(make_runtime):
+    return make_runtime(**SETTINGS)
 
 
 @pytest.fixture
-def second_server(migrated_database, rt):
+def second_server(make_runtime, rt):
     """Another runtime (another app process) on the same database."""
-    runtime = make_runtime(migrated_database)
-    yield runtime
-    runtime.engine.dispose()
+    return make_runtime(**SETTINGS)
 
 
 @pytest.fixture

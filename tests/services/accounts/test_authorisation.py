@@ -30,6 +30,9 @@ EXPECTED = {
     ("manager", "dashboard"): {"view", "export"},
     ("manager", "workshop_facilitator"): {"view"},
     ("facilitator", "workshop_facilitator"): {"view", "create", "edit", "export"},
+    ("admin", "action_plan"): {"view", "create", "edit", "export"},
+    ("manager", "action_plan"): {"view", "create", "edit", "export"},
+    ("facilitator", "action_plan"): {"create"},   # adding a workshop's agreed action to a plan
 }
 
 NORTH, SOUTH, ELSEWHERE = 1, 2, 3
@@ -45,7 +48,7 @@ MATRIX = list(itertools.product(ROLES, PAGES, ACTIONS))
 
 def test_the_table_covers_every_role_page_and_action_once():
     assert set(ALLOWED) == set(MATRIX)
-    assert len(ALLOWED) == len(ROLES) * len(PAGES) * len(ACTIONS) == 72
+    assert len(ALLOWED) == len(ROLES) * len(PAGES) * len(ACTIONS) == 84
 
 
 @pytest.mark.parametrize("role, page, action", MATRIX, ids=["-".join(c) for c in MATRIX])

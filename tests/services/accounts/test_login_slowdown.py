@@ -8,8 +8,6 @@ import pytest
 
 from services.accounts import auth
 from services.errors import LoginFailed, TooManyAttempts
-from services.runtime import build_runtime
-from services.settings import Settings
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery staple"
@@ -17,13 +15,11 @@ FREE, SHARED_FREE, USERNAME_CAP = 3, 6, 10
 
 
 @pytest.fixture
-def rt(migrated_database):
-    runtime = build_runtime(Settings(
-        database_url=migrated_database, login_free_attempts=FREE, login_shared_free_attempts=SHARED_FREE,
-        login_window_minutes=15, login_max_wait_seconds=60, login_username_max_wait_seconds=USERNAME_CAP))
+def rt(make_runtime):
+    runtime = make_runtime(login_free_attempts=FREE, login_shared_free_attempts=SHARED_FREE, login_window_minutes=15,
+                           login_max_wait_seconds=60, login_username_max_wait_seconds=USERNAME_CAP)
     auth.create_first_admin(runtime, "anna", PASSWORD)
-    yield runtime
-    runtime.engine.dispose()
+    return runtime
 
 
 def guess(rt, now: datetime, username: str, client: str) -> datetime:

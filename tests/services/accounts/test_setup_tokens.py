@@ -5,40 +5,27 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from db.account_models import Account, SetupToken
 from services.accounts import auth, setup_tokens
 from services.accounts.setup_tokens import Announcer, SetupTokenRefused
 from services.errors import AdminExists
-from services.runtime import build_runtime
-from services.settings import Settings
+from tests.support.rows import count_rows
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery staple"
 
 
-def make_runtime(database_url):
-    return build_runtime(Settings(database_url=database_url, setup_token_minutes=60))
+@pytest.fixture
+def rt(make_runtime):
+    return make_runtime(setup_token_minutes=60)
 
 
 @pytest.fixture
-def rt(migrated_database):
-    runtime = make_runtime(migrated_database)
-    yield runtime
-    runtime.engine.dispose()
-
-
-@pytest.fixture
-def second_server(migrated_database, rt):
-    runtime = make_runtime(migrated_database)
-    yield runtime
-    runtime.engine.dispose()
-
-
-def count(rt, model) -> int:
-    with rt.sessions.begin() as session:
-        return session.scalar(select(func.count()).select_from(model))
+def second_server(make_runtime, rt):
+    """Another runtime (another app process) on the same database."""
+    return make_runtime(setup_token_minutes=60)
 
 
 def set_up(rt, token, *, now=T0, username="anna"):
@@ -48,7 +35,7 @@ def set_up(rt, token, *, now=T0, username="anna"):
 def test_the_printed_token_creates_the_first_admin(rt):
     issued = setup_tokens.issue(rt, now=T0)
     assert set_up(rt, issued.token).role == "admin"
-    assert count(rt, SetupToken) == 0                  # every token is gone with set-up
+    assert count_rows(rt, SetupToken) == 0                  # every token is gone with set-up
 
 
 @pytest.mark.parametrize("typed", [
@@ -61,7 +48,7 @@ def test_set_up_without_a_valid_token_is_refused_and_stores_nothing(rt, typed):
     setup_tokens.issue(rt, now=T0)
     with pytest.raises(SetupTokenRefused):
         set_up(rt, typed)
-    assert (count(rt, Account), count(rt, SetupToken)) == (0, 1)
+    assert (count_rows(rt, Account), count_rows(rt, SetupToken)) == (0, 1)
     assert auth.needs_first_admin(rt)
 
 
@@ -105,7 +92,7 @@ def test_only_a_hash_of_the_token_is_stored(rt):
 def test_no_token_once_an_admin_exists(rt):
     auth.create_first_admin(rt, "anna", PASSWORD)       # manage.py create-admin: no token needed
     assert setup_tokens.issue(rt, now=T0) is None
-    assert count(rt, SetupToken) == 0
+    assert count_rows(rt, SetupToken) == 0
 
 
 def test_the_server_prints_a_token_once_and_again_when_it_expired(rt):

@@ -8,11 +8,11 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from db import Account
-from db import accounts as repo
+from db import accounts as db_accounts
 from db.org_models import Organisation
 from services.accounts import auth, management, sso
 from services.errors import InvalidInput, LoginFailed, StartupError
-from services.runtime import build_runtime, load_settings
+from services.runtime import load_settings
 from services.settings import Settings, SsoRule
 from tests.support.overlap import hold_first_call, in_background
 
@@ -24,17 +24,12 @@ ALLOW = [
 ]
 
 
-def make_runtime(database_url, allow):
-    return build_runtime(Settings(database_url=database_url, sso_allow=allow))
-
-
 @pytest.fixture
-def rt(migrated_database):
-    runtime = make_runtime(migrated_database, ALLOW)
+def rt(make_runtime):
+    runtime = make_runtime(sso_allow=ALLOW)
     with runtime.sessions.begin() as session:
         session.add_all([Organisation(id=1, name="north"), Organisation(id=2, name="south")])
-    yield runtime
-    runtime.engine.dispose()
+    return runtime
 
 
 @pytest.mark.parametrize("email, role, scope", [
@@ -100,7 +95,7 @@ def test_a_sign_in_during_a_deactivation_does_not_come_back_with_the_account(rt,
     root = auth.create_first_admin(rt, "root", "admin password of length")
     mia = sso.account_for_sso_identity(rt, "mia@zorg.nl", True)
     # held just after it read the account (still active), before it opens the session
-    first_is_held, other_done = hold_first_call(monkeypatch, repo, "get_account")
+    first_is_held, other_done = hold_first_call(monkeypatch, db_accounts, "get_account")
     signing_in = in_background(lambda: sso.login_with_sso(rt, "mia@zorg.nl", True))
     assert first_is_held.wait(timeout=30)
     management.deactivate_account(rt, root, mia.id)
@@ -110,22 +105,16 @@ def test_a_sign_in_during_a_deactivation_does_not_come_back_with_the_account(rt,
     assert signed_in is not None and auth.current_account(rt, signed_in.token) is None
 
 
-def test_removing_an_address_from_the_list_stops_its_sign_in(rt, migrated_database):
+def test_removing_an_address_from_the_list_stops_its_sign_in(rt, make_runtime):
     assert sso.account_for_sso_identity(rt, "mia@zorg.nl", True) is not None
-    shorter = make_runtime(migrated_database, ALLOW[1:2])
-    try:
-        assert sso.account_for_sso_identity(shorter, "mia@zorg.nl", True) is None
-    finally:
-        shorter.engine.dispose()
+    shorter = make_runtime(sso_allow=ALLOW[1:2])
+    assert sso.account_for_sso_identity(shorter, "mia@zorg.nl", True) is None
 
 
-def test_a_rule_naming_a_missing_organisation_says_so(migrated_database):
-    runtime = make_runtime(migrated_database, [{"email": "a@b.nl", "role": "manager", "organisations": [7]}])
-    try:
-        with pytest.raises(InvalidInput, match="VM_SSO_ALLOW"):
-            sso.account_for_sso_identity(runtime, "a@b.nl", True)
-    finally:
-        runtime.engine.dispose()
+def test_a_rule_naming_a_missing_organisation_says_so(make_runtime):
+    runtime = make_runtime(sso_allow=[{"email": "a@b.nl", "role": "manager", "organisations": [7]}])
+    with pytest.raises(InvalidInput, match="VM_SSO_ALLOW"):
+        sso.account_for_sso_identity(runtime, "a@b.nl", True)
 
 
 def test_the_allow_list_is_read_from_the_environment_as_json(monkeypatch):

@@ -21,11 +21,11 @@ from db import (
     create_organisation,
     create_round,
     create_team,
-    repository,
     retention,
     snapshot,
 )
-from db import organisations as org_repo
+from db import organisations as db_organisations
+from db import responses as db_responses
 from db.org_models import SurveyRound
 from services.admin import data_protection
 from services.errors import InvalidInput, NotFound
@@ -147,9 +147,9 @@ def aged(runtime):
         session.execute(update(Respondent).values(created_at=LONG_AGO))
         first_failure = session.scalar(select(func.min(LookupFailure.id)))
         session.execute(update(LookupFailure).where(LookupFailure.id == first_failure).values(created_at=LONG_AGO))
-        team_id = org_repo.list_teams(session, organisation_id=filled.organisation_id)[0].id
+        team_id = db_organisations.list_teams(session, organisation_id=filled.organisation_id)[0].id
         intervention_id = session.scalar(select(SurveyRound.intervention_id))
-        org_repo.create_round(session, organisation_id=filled.organisation_id, intervention_id=intervention_id,
+        db_organisations.create_round(session, organisation_id=filled.organisation_id, intervention_id=intervention_id,
                               name="Long ago", opens_at=LONG_AGO - timedelta(days=30), closes_at=LONG_AGO,
                               instrument_hash=runtime.instrument.content_hash, team_ids=[team_id])
     return filled, old_responses
@@ -285,7 +285,7 @@ def test_an_erasure_during_the_respondents_submit_leaves_the_tallies_true(runtim
                                          resume_code=started.resume_code, invite_token=tokens[team.id])
     questionnaire.save_answers(runtime, token=draft.draft_token, step=0,
                              answers={item: 4 for item in runtime.instrument.required_ids})
-    first_is_held, other_done = hold_first_call(monkeypatch, repository, "add_response")
+    first_is_held, other_done = hold_first_call(monkeypatch, db_responses, "add_response")
     submitting = in_background(lambda: questionnaire.submit(runtime, token=draft.draft_token))
     assert first_is_held.wait(timeout=30)
     data_protection.erase(runtime, resume_code=started.resume_code)

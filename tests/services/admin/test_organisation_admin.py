@@ -6,23 +6,16 @@ import json
 
 import pytest
 
-from db import repository
+from db import interventions as db_interventions
 from db.account_models import AuditLog
 from db.org_models import Organisation, Team
 from services.accounts import management
 from services.admin import organisations, rounds
 from services.admin.organisations import Refused
 from services.errors import InvalidInput, NotAuthorised, NotFound
-from services.runtime import build_runtime
-from services.settings import Settings
-from tests.services.organisation_fixtures import (
-    T0,
-    count,
-    new_round,
-    north,
-    root,
-    staff_account,
-)
+from tests.support.accounts import staff_account
+from tests.support.organisations import T0, new_round
+from tests.support.rows import count_rows
 
 
 def actions(runtime, root):
@@ -38,7 +31,7 @@ def test_an_admin_sets_up_an_organisation(runtime, root, north):
                                                              organisations.TeamRow(north["b"], "b", None)]
     assert organisations.list_interventions(runtime, root, north["org"]) == [organisations.InterventionRow(north["cbt"], "Online CBT")]
     with runtime.sessions.begin() as session:   # the organisation's own list, not the open list
-        assert repository.list_interventions(session) == []
+        assert db_interventions.list_interventions(session) == []
 
 
 @pytest.mark.parametrize("setting, asked, stored", [
@@ -47,14 +40,11 @@ def test_an_admin_sets_up_an_organisation(runtime, root, north):
     (5, 3, (3, 10)),
     (5, 12, (12, 12)),       # comments never need a smaller group than the rest
 ])
-def test_new_organisation_takes_its_k_from_the_setting(migrated_database, setting, asked, stored):
-    rt = build_runtime(Settings(database_url=migrated_database, min_group_size=setting))
-    try:
-        root = staff_account(rt, "root", "admin")
-        created = organisations.create_organisation(rt, root, name="North", min_group_size=asked)
-        assert (created.min_group_size, created.comment_min_group_size) == stored
-    finally:
-        rt.engine.dispose()
+def test_new_organisation_takes_its_k_from_the_setting(make_runtime, setting, asked, stored):
+    rt = make_runtime(min_group_size=setting)
+    root = staff_account(rt, "root", "admin")
+    created = organisations.create_organisation(rt, root, name="North", min_group_size=asked)
+    assert (created.min_group_size, created.comment_min_group_size) == stored
 
 
 @pytest.mark.parametrize("k", [2, 1, 0, -5])
@@ -82,11 +72,11 @@ def test_raising_k_raises_the_minimum_for_comments_with_it(runtime, root, north)
     ("  North ", "organisation_name_taken"),
 ])
 def test_bad_or_taken_organisation_names_are_refused(runtime, root, north, name, reason):
-    before = count(runtime, AuditLog)
+    before = count_rows(runtime, AuditLog)
     with pytest.raises(Refused) as refused:
         organisations.create_organisation(runtime, root, name=name)
     assert refused.value.reason == reason
-    assert count(runtime, Organisation) == 1 and count(runtime, AuditLog) == before
+    assert count_rows(runtime, Organisation) == 1 and count_rows(runtime, AuditLog) == before
 
 
 def test_team_names_are_unique_within_their_organisation(runtime, root, north):
@@ -104,7 +94,7 @@ def test_headcount_below_one_is_refused(runtime, root, north, size, reason):
     assert refused.value.reason == reason
     with pytest.raises(Refused):
         organisations.set_team_size(runtime, root, north["a"], size)
-    assert count(runtime, Team) == 2
+    assert count_rows(runtime, Team) == 2
 
 
 def test_headcount_can_be_changed_and_cleared(runtime, root, north):
@@ -156,8 +146,9 @@ CALLS = {
 
 
 def everything(runtime, root, org_id):
-    return (count(runtime, AuditLog), organisations.list_organisations(runtime, root), organisations.list_teams(runtime, root, org_id),
-            organisations.list_interventions(runtime, root, org_id), rounds.list_rounds(runtime, root, org_id, now=T0))
+    return (count_rows(runtime, AuditLog), organisations.list_organisations(runtime, root),
+            organisations.list_teams(runtime, root, org_id), organisations.list_interventions(runtime, root, org_id),
+            rounds.list_rounds(runtime, root, org_id, now=T0))
 
 
 @pytest.mark.parametrize("role", ["manager", "facilitator", None])

@@ -11,8 +11,9 @@ from services.admin.organisations import Refused
 from services.errors import NotFound
 from services.respond import invitations
 from services.settings import Settings
-from tests.services.organisation_fixtures import T0, count, new_round, north, root
+from tests.support.organisations import T0, new_round
 from tests.support.overlap import hold_first_call, in_background
+from tests.support.rows import count_rows
 
 
 def test_round_period_runs_from_the_start_of_the_first_day_to_the_end_of_the_last():
@@ -29,7 +30,7 @@ def test_round_dates_that_cannot_work_are_refused(runtime, root, north, days, no
     with pytest.raises(Refused) as refused:
         new_round(runtime, root, north, days=days, now=now)
     assert refused.value.reason == reason
-    assert count(runtime, SurveyRound) == 0
+    assert count_rows(runtime, SurveyRound) == 0
 
 
 @pytest.mark.parametrize("opens_on, closes_on", [(None, date(2026, 3, 1)), (date(2026, 3, 1), None)])
@@ -58,7 +59,7 @@ def test_round_parts_that_do_not_fit_are_refused(runtime, root, north, changes, 
     with pytest.raises(Refused) as refused:
         new_round(runtime, root, north, **changes)
     assert refused.value.reason == reason
-    assert count(runtime, SurveyRound) == 0
+    assert count_rows(runtime, SurveyRound) == 0
 
 
 def test_a_round_name_is_taken_once_per_organisation(runtime, root, north):
@@ -68,12 +69,12 @@ def test_a_round_name_is_taken_once_per_organisation(runtime, root, north):
         with pytest.raises(Refused) as refused:
             new_round(runtime, root, north, name=again)
         assert refused.value.reason == "round_name_taken"
-    assert count(runtime, SurveyRound) == 1
+    assert count_rows(runtime, SurveyRound) == 1
     south = organisations.create_organisation(runtime, root, name="South")
     south_ids = {"org": south.id, "cbt": organisations.add_intervention(runtime, root, south.id, name="App").id,
                  "a": organisations.create_team(runtime, root, south.id, name="Team S").id}
     new_round(runtime, root, south_ids, name="Spring 2026", team_ids=[south_ids["a"]])   # another organisation's own
-    assert count(runtime, SurveyRound) == 2
+    assert count_rows(runtime, SurveyRound) == 2
 
 
 def test_two_creates_of_one_round_at_once_make_one(runtime, root, north, monkeypatch):
@@ -85,7 +86,7 @@ def test_two_creates_of_one_round_at_once_make_one(runtime, root, north, monkeyp
         new_round(runtime, root, north, name="Spring 2026")
     other_done.set()
     first()
-    assert count(runtime, SurveyRound) == 1
+    assert count_rows(runtime, SurveyRound) == 1
 
 
 def test_unknown_intervention_is_not_found(runtime, root, north):

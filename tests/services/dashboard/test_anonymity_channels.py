@@ -19,16 +19,16 @@ import pytest
 import services.dashboard.release as release
 import services.workshop.presenter as presenter_module
 from assessment.scoring import keyed, score_answers, to_100
-from db import Intervention, add_response
-from db import organisations as org_repo
-from db.repository import create_respondent
+from db import add_response
+from db.respondents import create_respondent
 from questions.model import NOT_APPLICABLE
 from services.admin import rounds
 from services.dashboard import view as dashboard
 from services.respond import questionnaire, workshop_join
 from services.workshop import hosting, presenter
-from tests.services.workshop_helpers import NOW, make_account, new_session, participants_answer
+from tests.support.accounts import staff_account
 from tests.support.attacker import Attacker
+from tests.support.workshops import NOW, add_tied_round, new_session, participants_answer
 
 K = 5
 THEME = "client_autonomy"
@@ -37,21 +37,10 @@ THEME = "client_autonomy"
 @pytest.fixture
 def north(runtime):
     """North (k 5): teams West and East invited to a round open now; an admin and a facilitator."""
-    with runtime.sessions.begin() as session:
-        organisation = org_repo.create_organisation(session, name="North", min_group_size=K)
-        west = org_repo.create_team(session, organisation_id=organisation.id, name="West")
-        east = org_repo.create_team(session, organisation_id=organisation.id, name="East")
-        intervention = Intervention(organisation_id=organisation.id, name="Online CBT")
-        session.add(intervention)
-        session.flush()
-        survey_round, _ = org_repo.create_round(
-            session, organisation_id=organisation.id, intervention_id=intervention.id, name="Spring",
-            # Open at NOW (the workshop's clock) and at the real time the answers are sent.
-            opens_at=NOW - timedelta(days=1), closes_at=max(NOW, datetime.now(UTC)) + timedelta(days=30),
-            instrument_hash=runtime.instrument.content_hash, team_ids=[west.id, east.id])
-        ids = {"org": organisation.id, "west": west.id, "east": east.id, "round": survey_round.id}
-    return ids | {"admin": make_account(runtime, "root", "admin"),
-                  "fay": make_account(runtime, "fay", "facilitator", {organisation.id: None})}
+    tied = add_tied_round(runtime, teams=("West", "East"), min_group_size=K)
+    return {"org": tied.org, "west": tied.teams["West"], "east": tied.teams["East"], "round": tied.round,
+            "admin": staff_account(runtime, "root", "admin"),
+            "fay": staff_account(runtime, "fay", "facilitator", {tied.org: None})}
 
 
 def answers_of(instrument, value: int, na: frozenset[str] = frozenset()) -> dict:

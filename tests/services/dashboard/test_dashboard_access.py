@@ -1,5 +1,5 @@
 """The dashboard service on a real database: authorisation before anything is read, and the
-filters it accepts. Shared world and fixtures: dashboard_fixtures.py and conftest.py."""
+filters it accepts. Shared world and fixtures: tests/support/dashboard_data.py and conftest.py."""
 from __future__ import annotations
 
 import pytest
@@ -8,7 +8,7 @@ import services.dashboard.view as dashboard_module
 from services.accounts.auth import AccountView
 from services.dashboard.view import Filters, dashboard
 from services.errors import InvalidInput, NotAuthorised, NotFound
-from tests.services.dashboard_fixtures import ADMIN
+from tests.support.dashboard_data import ADMIN
 
 # --- authorisation --------------------------------------------------------------------------------
 

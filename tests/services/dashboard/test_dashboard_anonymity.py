@@ -1,5 +1,5 @@
 """The dashboard service on a real database: anonymity in every part of the view and its export.
-Shared world and fixtures: dashboard_fixtures.py and conftest.py."""
+Shared world and fixtures: tests/support/dashboard_data.py and conftest.py."""
 from __future__ import annotations
 
 import itertools
@@ -16,7 +16,7 @@ import services.dashboard.view as dashboard_module
 from assessment.anonymity import EMPTY, FEWER_THAN_K, PROTECTS_SMALL_GROUP, SHOWN, WITHHELD, Selector
 from db import AnswerTally, ResponseTally, ScoreTally, count_cells
 from services.dashboard.view import EXPORT_COLUMNS, DashboardView, Filters, Group, dashboard, export_rows
-from tests.services.dashboard_fixtures import ADMIN, NORTH, make_org, make_round, random_answers, respond
+from tests.support.dashboard_data import ADMIN, NORTH, make_org, make_round, random_answers, respond
 
 NUMBERS = ("n", "mean", "low", "high", "value")
 

@@ -1,4 +1,4 @@
-"""The dashboard's charts on real views of the shared North world (dashboard_fixtures.py): every chart
+"""The dashboard's charts on real views of the shared North world (tests/support/dashboard_data.py): every chart
 has a summary and a table in every language, and a withheld group gives no number anywhere."""
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from services.dashboard import charts as dashboard_charts
 from services.dashboard import team_charts as dashboard_team_charts
 from services.dashboard.view import Filters, dashboard
 from services.i18n import LANGUAGES, t
-from tests.services.dashboard_fixtures import ADMIN
+from tests.support.dashboard_data import ADMIN
 
 SELECTION_CHARTS = ("theme_means", "alignment", "compassion", "likert_match", "likert_mismatch",
                     "likert_value", "likert_compassion")
@@ -126,6 +126,22 @@ def test_withheld_rounds_are_gaps_in_the_trend_and_named_in_the_summary(shared):
         assert (y is None) == (not point.group.shown or point.alignment is None)
     hidden = [p.round_name for p in view.trends if not p.group.shown or p.alignment is None]
     assert hidden and all(name in chart.summary for name in hidden)
+
+
+def test_a_trend_line_never_joins_rounds_of_different_interventions(shared):
+    """All interventions: one line per intervention, and the summary speaks of one intervention at a time."""
+    north = shared.world["north"]
+    view = dashboard(shared.runtime, ADMIN, Filters(north.id, team_id=north.teams["Large"]))
+    assert {p.intervention for p in view.trends} == {"Mood app", "Video"}
+    chart = dashboard_team_charts.trend_alignment(view, "en")
+    lines = {trace.name: list(trace.x) for trace in chart.figure.data}
+    by_intervention = {name: [i for i, p in enumerate(view.trends) if p.intervention == name]
+                       for name in ("Mood app", "Video")}
+    assert lines == by_intervention
+    assert "Mood app: the alignment index went from" in chart.summary
+    assert "Video: only R3 can be shown" in chart.summary
+    assert "in R3." not in chart.summary.split("Video:")[0]       # no sentence runs from Mood app into Video
+    assert set(chart.table["Intervention"]) == {"Mood app", "Video"}
 
 
 def test_reliability_says_why_it_is_missing_below_30(views):

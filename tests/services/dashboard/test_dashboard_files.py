@@ -26,7 +26,7 @@ from services.i18n import t
 from services.output.cells import FORMULA_STARTS
 from services.runtime import build_runtime
 from services.settings import Settings
-from tests.services.dashboard_fixtures import Org, Shared, make_round, random_answers, respond
+from tests.support.dashboard_data import Org, Shared, make_round, random_answers, respond
 
 WHEN = datetime(2026, 5, 1, 9, 30, tzinfo=UTC)
 NUMBERS = ("n", "mean", "low", "high", "value")
@@ -34,7 +34,7 @@ TWO_DECIMALS = {"agreement r_wg(J)", "within-team agreement r_wg(J)", "Cronbach'
 ODD_NAMES = ('=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "\tx", "\rx")
 
 
-# --- the world: North and South (dashboard_fixtures), an organisation with odd names, accounts -----------
+# --- the world: North and South (tests/support/dashboard_data.py), an organisation with odd names, accounts -----------
 
 @dataclass
 class World:
@@ -204,7 +204,7 @@ def test_xlsx_has_the_context_and_the_same_rows_as_numbers(files):
     assert summary["Organisation"] == "North"
     assert summary["Selection (team · rounds · role)"] == "Mid · all rounds · Nurse or nurse specialist"
     assert summary["Minimum group size (k)"] == "5"
-    assert summary["Generated at"] == "2026-05-01 09:30 UTC"
+    assert summary["Generated at"] == "1 May 2026, 09:30 UTC"
     assert summary["Responses in the selection"] == str(rows[0]["n"])
     assert "fewer than 5 responses" in summary["Withheld cells"]
 
@@ -351,6 +351,17 @@ def test_an_export_that_cannot_be_audited_is_not_given_out(files):
 ])
 def test_filenames_are_ascii_slugs(name, moment, expected):
     assert export_filename(name, moment, "csv") == expected
+
+
+@pytest.mark.parametrize("chosen, expected", [
+    ((), "valuematch-dashboard-north-20260501-0930.xlsx"),
+    (("Mid",), "valuematch-dashboard-north-mid-20260501-0930.xlsx"),
+    (("Mid", "Online CBT", "Baseline 2026", "Nurse"), "valuematch-dashboard-north-mid-online-cbt-baseline-2026-nurse-20260501-0930.xlsx"),
+    (("情報",), "valuematch-dashboard-north-filter-20260501-0930.xlsx"),
+    (("=cmd|' /C calc'!A0",), "valuematch-dashboard-north-cmd-c-calc-a0-20260501-0930.xlsx"),
+])
+def test_filenames_name_the_chosen_filters(chosen, expected):
+    assert export_filename("North", WHEN, "xlsx", chosen) == expected
 
 
 def test_now_is_written_in_utc(files):

@@ -16,7 +16,7 @@ from questions.model import NOT_APPLICABLE, localise
 from services.dashboard.charts import likert
 from services.dashboard.stats import TOO_FEW_FOR_ALPHA, t_critical_95
 from services.dashboard.view import LEAST_ALIGNED, MISALIGNED, SPLIT_VIEW, Filters, dashboard, export_rows
-from tests.services.dashboard_fixtures import ADMIN, make_org, make_round, random_answers, respond
+from tests.support.dashboard_data import ADMIN, make_org, make_round, random_answers, respond
 
 # --- numbers --------------------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ import pytest
 
 from services.accounts.auth import AccountView
 from services.dashboard.view import Filters, dashboard, default_team, export_rows, organisations_for
-from tests.services.dashboard_fixtures import ADMIN, OPENS, make_org, make_round, random_answers, respond
+from tests.support.dashboard_data import ADMIN, OPENS, make_org, make_round, random_answers, respond
 
 WHILE_OPEN = OPENS + timedelta(weeks=1)       # make_round's round 0 runs OPENS .. OPENS + 3 weeks
 AFTER_CLOSE = OPENS + timedelta(weeks=4)

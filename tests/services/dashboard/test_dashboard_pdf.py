@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from services.dashboard.file_words import note_text
 from services.dashboard.files import export_dashboard
 from services.dashboard.view import Filters, dashboard, export_rows
+from services.formatting import format_number
 from services.i18n import t
 from tests.services.dashboard.test_dashboard_files import ODD_NAMES, WHEN, build_world
 
@@ -40,18 +41,29 @@ def pdf_text(files, filters: Filters, language: str = "en", account=None) -> tup
     return text_of(export.data), export_rows(view), view
 
 
+GENERATED = {"en": "1 May 2026, 09:30 UTC", "nl": "1 mei 2026, 09:30 UTC"}
+
+
 def one_decimal(value: float, language: str) -> str:
-    text = f"{abs(round(value, 1) + 0.0):.1f}"
-    return ("−" if round(value, 1) < 0 else "") + (text.replace(".", ",") if language == "nl" else text)
+    return format_number(value, language, 1)
 
 
 @pytest.mark.parametrize("language", ["en", "nl"])
 def test_summary_of_a_shown_selection(files, language):
     text, rows, view = pdf_text(files, Filters(files.north.id), language)
-    for key in ("title", "themes", "heatmap", "trends", "participation", "agreement", "reliability",
-                "where_to_start"):
+    order = ("title", "where_to_start", "themes", "heatmap", "trends", "participation", "agreement", "reliability")
+    for key in order:
         assert t(f"dashboard_export.pdf.{key}", language) in text, key
-    assert "North" in text and "2026-05-01 09:30 UTC" in text
+    # "Where to start" comes first, as on the page, and on one page with all its starters
+    positions = [text.index(t(f"dashboard_export.pdf.{key}", language)) for key in order]
+    assert positions == sorted(positions)
+    view_now = dashboard(files.runtime, files.admin, Filters(files.north.id), language=language)
+    pages = [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(
+        export_dashboard(files.runtime, files.admin, view_now, "pdf", now=WHEN).data)).pages]
+    heading = t("dashboard_export.pdf.where_to_start", language)
+    page = next(p for p in pages if heading in p)
+    assert all(" ".join(r["detail"].split()) in page for r in rows if r["what"] == "where to start")
+    assert "North" in text and GENERATED[language] in text
     assert t("dashboard_export.context.k", language) in text
     # n of the selection, and every theme mean with its interval, rounded to one decimal
     assert str(view.selection.n) in text
@@ -72,8 +84,7 @@ def test_summary_of_a_shown_selection(files, language):
         assert " ".join(row["detail"].split()) in text
     # reliability: alpha with two decimals (the North selection has 47 responses)
     alpha = next(r for r in rows if r["what"] == "Cronbach's alpha" and r["value"] is not None)
-    two = f"{abs(alpha['value']):.2f}"
-    assert (two.replace(".", ",") if language == "nl" else two) in text
+    assert format_number(alpha["value"], language, 2) in text
 
 
 def test_dutch_summary_uses_dutch_words_and_the_decimal_comma(files):
@@ -94,7 +105,7 @@ def test_a_withheld_selection_says_so_and_shows_no_numbers(files, language):
     assert " ".join(said.split()) in text
     assert t("dashboard_export.pdf.themes", language) not in text
     # What is left once the context is taken out: k (5) and the page number, nothing of the data.
-    rest = text.replace("2026-05-01 09:30", "")
+    rest = text.replace(GENERATED[language], "")
     for label in view.instruments:
         rest = rest.replace(label, "")
     assert set(re.findall(r"\d+", rest)) <= {"5", "1"}, re.findall(r"\d+", rest)

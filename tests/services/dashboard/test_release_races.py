@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from db.release_models import Release, ReleasedRound
 from services.dashboard import release as dashboard_release
 from services.dashboard.view import Filters, dashboard
-from tests.services.dashboard_fixtures import ADMIN, make_org, make_round, random_answers, respond
+from tests.support.dashboard_data import ADMIN, make_org, make_round, random_answers, respond
 from tests.support.overlap import hold_first_call, in_background
 
 

@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 from sqlalchemy import func, select, update
 
-from db import organisations
+from db import organisations as db_organisations
 from db.models import Draft, Response
 from services.admin import rounds
 from services.errors import InvalidInput, NotAuthorised
@@ -23,7 +23,7 @@ from tests.services.counting_fixtures import (
     runtime,
     start,
 )
-from tests.services.organisation_fixtures import staff_account
+from tests.support.accounts import staff_account
 
 # --- headcount ----------------------------------------------------------------------------------------
 
@@ -57,7 +57,7 @@ def test_a_lowered_headcount_counts_no_further_responses(runtime, links):
     respond(runtime, links["west_link"], 0)
     respond(runtime, links["west_link"], 1)
     with runtime.sessions.begin() as session:
-        organisations.set_team_size(session, team_id=links["west"], size=1)
+        db_organisations.set_team_size(session, team_id=links["west"], size=1)
     assert respond(runtime, links["west_link"], 2).team_id is None
     assert counted(runtime, links) == 2   # what counted stays counted
 
@@ -143,7 +143,7 @@ def test_identical_answers_in_a_burst_are_flagged_to_admins(runtime, links, arri
 
 def test_identical_answers_that_do_not_count_are_not_flagged(runtime, links):
     with runtime.sessions.begin() as session:
-        organisations.set_team_size(session, team_id=links["west"], size=1)
+        db_organisations.set_team_size(session, team_id=links["west"], size=1)
     for _ in range(3):
         respond(runtime, links["west_link"], SAME)
     assert audit(runtime, counting_rules.IDENTICAL_BURST) == []

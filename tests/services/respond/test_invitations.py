@@ -4,7 +4,8 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from db import organisations, repository
+from db import interventions as db_interventions
+from db import organisations as db_organisations
 from db.models import Response
 from services.errors import InvalidInput, NotFound
 from services.respond import invitations, questionnaire
@@ -16,14 +17,14 @@ NOW = datetime.now(UTC)
 def invite(runtime):
     """An organisation with one team invited to an open round and one to a closed round."""
     with runtime.sessions.begin() as session:
-        org = organisations.create_organisation(session, name="GGZ Oost", min_group_size=6)
-        team = organisations.create_team(session, organisation_id=org.id, name="Team Noord")
-        intervention = repository.add_intervention(session, name="Online CBT module", organisation_id=org.id)
-        _, open_tokens = organisations.create_round(
+        org = db_organisations.create_organisation(session, name="GGZ Oost", min_group_size=6)
+        team = db_organisations.create_team(session, organisation_id=org.id, name="Team Noord")
+        intervention = db_interventions.add_intervention(session, name="Online CBT module", organisation_id=org.id)
+        _, open_tokens = db_organisations.create_round(
             session, organisation_id=org.id, intervention_id=intervention.id, name="Spring",
             opens_at=NOW - timedelta(days=1), closes_at=NOW + timedelta(days=10),
             instrument_hash=runtime.instrument.content_hash, team_ids=[team.id])
-        _, closed_tokens = organisations.create_round(
+        _, closed_tokens = db_organisations.create_round(
             session, organisation_id=org.id, intervention_id=intervention.id, name="Last year",
             opens_at=NOW - timedelta(days=400), closes_at=NOW - timedelta(days=300),
             instrument_hash=runtime.instrument.content_hash, team_ids=[team.id])

@@ -10,8 +10,6 @@ from services import throttle
 from services.accounts import auth
 from services.errors import LoginFailed, NotFound, TooManyAttempts
 from services.respond import questionnaire, workshop_join
-from services.runtime import build_runtime
-from services.settings import Settings
 from tests.support.overlap import hold_first_call, in_background
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -31,12 +29,9 @@ def wrong_join_code(rt):
 
 
 @pytest.fixture
-def rt(migrated_database, monkeypatch):
+def rt(make_runtime, monkeypatch):
     monkeypatch.setattr(questionnaire, "_now", lambda: T0)
-    runtime = build_runtime(Settings(database_url=migrated_database, login_free_attempts=1,
-                                     resume_free_attempts=1))
-    yield runtime
-    runtime.engine.dispose()
+    return make_runtime(login_free_attempts=1, resume_free_attempts=1)
 
 
 @pytest.mark.parametrize("guess, miss", [

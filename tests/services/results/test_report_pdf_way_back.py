@@ -23,7 +23,7 @@ def pdf_text(language: str, **options) -> str:
 
 @pytest.mark.parametrize("language, promise, truth", [
     ("en", "change your answers", "Submitted answers cannot be changed"),
-    ("nl", "bekijken of aanpassen", "Ingestuurde antwoorden kun je niet meer aanpassen"),
+    ("nl", "bekijken of aanpassen", "Verstuurde antwoorden kun je niet meer aanpassen"),
 ])
 def test_the_report_does_not_promise_answers_can_be_changed(language, promise, truth):
     text = pdf_text(language)

@@ -4,40 +4,26 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
 
-from db import Intervention, WorkshopSession
-from db import organisations as org_repo
+from db import WorkshopSession
+from db import organisations as db_organisations
 from db.account_models import AuditLog
 from services import i18n
 from services.respond import workshop_join
 from services.workshop import hosting, presenter
-from tests.services.workshop_helpers import NOW, make_account, new_session, participants_answer
+from tests.support.accounts import staff_account
+from tests.support.rows import count_rows
+from tests.support.workshops import NOW, add_tied_round, new_session, participants_answer
 
 
 @pytest.fixture
 def tied(runtime):
     """Organisation North (k 6) with team West invited to a round open at NOW; a facilitator of North."""
-    with runtime.sessions.begin() as session:
-        organisation = org_repo.create_organisation(session, name="North", min_group_size=6)
-        team = org_repo.create_team(session, organisation_id=organisation.id, name="West")
-        intervention = Intervention(organisation_id=organisation.id, name="Online CBT")
-        session.add(intervention)
-        session.flush()
-        survey_round, _ = org_repo.create_round(
-            session, organisation_id=organisation.id, intervention_id=intervention.id, name="Spring",
-            opens_at=NOW - timedelta(days=1), closes_at=NOW + timedelta(days=30),
-            instrument_hash=runtime.instrument.content_hash, team_ids=[team.id])
-        ids = {"org": organisation.id, "tie": (team.id, survey_round.id)}
-    return ids | {"fay": make_account(runtime, "fay", "facilitator", {organisation.id: None})}
-
-
-def count(runtime, model, *where) -> int:
-    with runtime.sessions.begin() as session:
-        return session.scalar(select(func.count()).select_from(model).where(*where))
+    round_ = add_tied_round(runtime, min_group_size=6)
+    return {"org": round_.org, "tie": (round_.teams["West"], round_.round),
+            "fay": staff_account(runtime, "fay", "facilitator", {round_.org: None})}
 
 
 def test_a_tied_session_below_the_organisations_k_is_refused_saying_what_to_choose(runtime, tied):
@@ -45,8 +31,8 @@ def test_a_tied_session_below_the_organisations_k_is_refused_saying_what_to_choo
     with pytest.raises(hosting.GroupSizeBelowOrganisation) as refused:
         new_session(runtime, tied["fay"], tie=tied["tie"], min_group_size=5)
     assert refused.value.k == 6 and str(refused.value) == "workshop_k_below_organisation"
-    assert count(runtime, WorkshopSession) == 0
-    assert count(runtime, AuditLog, AuditLog.action == "workshop_created") == 0
+    assert count_rows(runtime, WorkshopSession) == 0
+    assert count_rows(runtime, AuditLog, AuditLog.action == "workshop_created") == 0
     assert "Choose at least 6, the organisation's smallest group" in i18n.t(
         "ws.error.workshop_k_below_organisation", "en", k=refused.value.k)
     assert "Kies minstens 6, de kleinste groep van de organisatie" in i18n.t(
@@ -63,7 +49,7 @@ def test_a_raised_organisation_k_raises_a_tied_sessions_k_everywhere(runtime, ti
     info = new_session(runtime, fay, tie=tied["tie"], min_group_size=6)
     new_session(runtime, fay, title="Untied", min_group_size=5)
     with runtime.sessions.begin() as session:
-        org_repo.update_min_group_size(session, organisation_id=tied["org"], min_group_size=8)
+        db_organisations.update_min_group_size(session, organisation_id=tied["org"], min_group_size=8)
     assert hosting.session_info(runtime, fay, info.id).k == 8
     assert {s.title: s.k for s in hosting.list_sessions(runtime, fay)} == {"Team West": 8, "Untied": 5}
 

@@ -2,11 +2,11 @@
 one action is held half-way while the other runs, and what the group sees must not depend on it."""
 from __future__ import annotations
 
-from db import workshops as workshop_rows
+from db import workshops as db_workshops
 from services.respond import questionnaire, workshop_join
 from services.workshop import hosting
-from tests.services.workshop_helpers import NOW, new_session
 from tests.support.overlap import hold_first_call, in_background
+from tests.support.workshops import NOW, new_session
 
 
 def ready_to_submit(runtime, info, device: str) -> str:
@@ -19,7 +19,7 @@ def ready_to_submit(runtime, info, device: str) -> str:
 def stored_entries(runtime, info) -> list[int]:
     """The response ids of round 1 as the picture orders them."""
     with runtime.sessions.begin() as session:
-        return workshop_rows.first_responses(session, info.id, 1, 100)
+        return db_workshops.first_responses(session, info.id, 1, 100)
 
 
 def test_responses_join_the_picture_in_the_order_of_their_ids(runtime, anna, monkeypatch):
@@ -43,7 +43,7 @@ def test_two_tabs_rejoining_at_once_share_one_draft(runtime, anna, monkeypatch):
     device = "device-key-number-0001"
     workshop_join.join(runtime, info.code, device, "client", now=NOW)
     hosting.start_second_round(runtime, anna, info.id)   # the phone has no draft for round 2 yet
-    first_is_held, other_done = hold_first_call(monkeypatch, workshop_rows, "open_draft")   # found none
+    first_is_held, other_done = hold_first_call(monkeypatch, db_workshops, "open_draft")   # found none
     # Other client keys: the slow-down's lock on one key would line the two tabs up by itself.
     first_tab = in_background(lambda: workshop_join.join(runtime, info.code, device, "tab-1", now=NOW))
     assert first_is_held.wait(timeout=30)

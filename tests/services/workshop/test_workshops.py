@@ -2,18 +2,18 @@
 snapshot rule of the group's picture, counting toward a survey round, actions, export and access."""
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from db import Intervention, Response, WorkshopEntry, WorkshopParticipant, tallies
-from db import organisations as org_repo
+from db import Response, WorkshopEntry, WorkshopParticipant, tallies
 from services.errors import InvalidInput, NotAuthorised, NotFound, TooManyAttempts
 from services.respond import questionnaire, workshop_join
 from services.workshop import hosting, presenter
 from services.workshop.presenter import next_snapshot
-from tests.services.workshop_helpers import NOW, answer_all, make_account, new_session, participants_answer
+from tests.support.accounts import staff_account
+from tests.support.workshops import NOW, add_tied_round, answer_all, new_session, participants_answer
 
 # --- rules ---------------------------------------------------------------------------------------
 
@@ -68,7 +68,7 @@ def test_bad_session_settings_are_refused_with_a_reason(runtime, anna, overrides
 
 
 def test_only_facilitators_and_admins_create_sessions(runtime):
-    manager = make_account(runtime, "mark", "manager")
+    manager = staff_account(runtime, "mark", "manager")
     with pytest.raises(NotAuthorised):
         new_session(runtime, manager)
     with pytest.raises(NotAuthorised):
@@ -77,8 +77,8 @@ def test_only_facilitators_and_admins_create_sessions(runtime):
 
 def test_another_facilitators_session_is_not_found_and_admins_see_all(runtime, anna):
     info = new_session(runtime, anna)
-    bob = make_account(runtime, "bob", "facilitator")
-    admin = make_account(runtime, "root", "admin")
+    bob = staff_account(runtime, "bob", "facilitator")
+    admin = staff_account(runtime, "root", "admin")
     for call in (lambda a: hosting.session_info(runtime, a, info.id),
                  lambda a: hosting.close_session(runtime, a, info.id),
                  lambda a: presenter.presenter(runtime, a, info.id, language="en")):
@@ -239,7 +239,7 @@ def test_export_holds_nothing_of_a_round_below_k_and_is_audited(runtime, anna):
     assert name.endswith(".csv") and data.startswith("\ufeff".encode())
     text = data.decode("utf-8-sig")
     assert "Team West" in text or "withheld" in text.lower()
-    admin = make_account(runtime, "root", "admin")
+    admin = staff_account(runtime, "root", "admin")
     assert any(e.action == "workshop_exported" for e in management.audit_log(runtime, admin))
     with pytest.raises(InvalidInput):
         presenter.export(runtime, anna, info.id, "xlsx", language="en")
@@ -249,20 +249,10 @@ def test_export_holds_nothing_of_a_round_below_k_and_is_audited(runtime, anna):
 
 
 def test_a_tied_session_counts_its_first_round_on_the_dashboard(runtime):
-    with runtime.sessions.begin() as session:
-        organisation = org_repo.create_organisation(session, name="North")
-        team = org_repo.create_team(session, organisation_id=organisation.id, name="West")
-        intervention = Intervention(organisation_id=organisation.id, name="Online CBT")
-        session.add(intervention)
-        session.flush()
-        survey_round, _ = org_repo.create_round(
-            session, organisation_id=organisation.id, intervention_id=intervention.id, name="Spring",
-            # Open at NOW (the workshop's clock) and still open at the real time the answers are sent.
-            opens_at=NOW - timedelta(days=1), closes_at=max(NOW, datetime.now(UTC)) + timedelta(days=30),
-            instrument_hash=runtime.instrument.content_hash, team_ids=[team.id])
-        ids = organisation.id, team.id, survey_round.id
-    facilitator = make_account(runtime, "fay", "facilitator", {ids[0]: None})
-    outsider = make_account(runtime, "otto", "facilitator", {})
+    tied = add_tied_round(runtime)
+    ids = tied.org, tied.teams["West"], tied.round
+    facilitator = staff_account(runtime, "fay", "facilitator", {ids[0]: None})
+    outsider = staff_account(runtime, "otto", "facilitator", {})
     choices = hosting.tie_choices(runtime, facilitator, now=NOW)
     assert [(c.team_id, c.round_id) for c in choices] == [(ids[1], ids[2])]
     assert hosting.tie_choices(runtime, outsider, now=NOW) == []

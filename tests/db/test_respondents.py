@@ -1,24 +1,17 @@
-"""Repository: respondents, drafts, interventions and lookup failures on a real database."""
+"""Respondents and their drafts (db/respondents.py) on a real database."""
 
 from __future__ import annotations
-
-from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy.exc import IntegrityError
 
 from db import (
     DraftNotFound,
-    add_intervention,
     create_draft,
     create_respondent,
-    delete_lookup_failures_before,
     find_open_drafts,
     find_respondent,
     get_draft,
-    list_interventions,
-    recent_failures,
-    record_lookup_failure,
     save_draft_answers,
 )
 
@@ -127,99 +120,3 @@ def test_deleting_a_respondent_deletes_their_drafts(session) -> None:
         session.delete(respondent)
     with session.begin():
         assert get_draft(session, token="draft-1") is None
-
-
-# --- interventions ------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "name",
-    ["Online CBT module", "Beeldbellen", "Stemmings-app “Mood” ✓", "Zelfhulp – e-health ü é ß 心"],
-)
-def test_unicode_intervention_names_round_trip(session_factory, name: str) -> None:
-    with session_factory.begin() as session:
-        add_intervention(session, name=name)
-    with session_factory() as session:
-        assert list_interventions(session) == [name]
-
-
-def test_adding_an_existing_intervention_returns_it(session) -> None:
-    with session.begin():
-        first = add_intervention(session, name="Mood app")
-    with session.begin():
-        again = add_intervention(session, name="  Mood app ")
-        assert again.id == first.id
-        assert list_interventions(session) == ["Mood app"]
-
-
-def test_intervention_list_is_sorted_and_can_hide_inactive(session) -> None:
-    with session.begin():
-        for name in ("video calls", "Online CBT", "app"):
-            add_intervention(session, name=name)
-        add_intervention(session, name="Old portal").active = False
-    with session.begin():
-        assert list_interventions(session) == ["app", "Online CBT", "video calls"]
-        assert list_interventions(session, active_only=False) == [
-            "app",
-            "Old portal",
-            "Online CBT",
-            "video calls",
-        ]
-
-
-@pytest.mark.parametrize("name", ["", "   "])
-def test_intervention_needs_a_name(session, name: str) -> None:
-    with pytest.raises(ValueError), session.begin():
-        add_intervention(session, name=name)
-
-
-# --- lookup failures ----------------------------------------------------------------------
-
-NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
-
-
-@pytest.mark.parametrize(
-    ("since_minutes_ago", "expected_minutes_ago"),
-    [
-        (60, [30, 10, 0]),
-        (30, [30, 10, 0]),  # the window includes its start
-        (15, [10, 0]),
-        (0, [0]),
-    ],
-)
-def test_failures_are_queried_by_time_window(
-    session_factory, since_minutes_ago: int, expected_minutes_ago: list[int]
-) -> None:
-    with session_factory.begin() as session:
-        for minutes in (0, 90, 30, 10):  # out of order on purpose
-            at = NOW - timedelta(minutes=minutes)
-            record_lookup_failure(session, scope="resume", client_key="ip:1", at=at)
-        record_lookup_failure(session, scope="resume", client_key="ip:2", at=NOW)
-        record_lookup_failure(session, scope="admin", client_key="ip:1", at=NOW)
-    with session_factory() as session:
-        since = NOW - timedelta(minutes=since_minutes_ago)
-        times = recent_failures(session, scope="resume", client_key="ip:1", since=since)
-    assert times == [NOW - timedelta(minutes=m) for m in expected_minutes_ago]
-
-
-def test_failure_without_time_is_recorded_now(session) -> None:
-    before = datetime.now(UTC)
-    with session.begin():
-        record_lookup_failure(session, scope="resume", client_key="ip:1")
-    with session.begin():
-        times = recent_failures(session, scope="resume", client_key="ip:1", since=before)
-    assert len(times) == 1
-    assert before <= times[0] <= datetime.now(UTC)
-
-
-def test_old_failures_can_be_forgotten(session) -> None:
-    with session.begin():
-        for minutes in (120, 61, 5):
-            at = NOW - timedelta(minutes=minutes)
-            record_lookup_failure(session, scope="resume", client_key="ip:1", at=at)
-    with session.begin():
-        assert delete_lookup_failures_before(session, before=NOW - timedelta(hours=1)) == 2
-    with session.begin():
-        since = NOW - timedelta(days=1)
-        times = recent_failures(session, scope="resume", client_key="ip:1", since=since)
-    assert times == [NOW - timedelta(minutes=5)]

@@ -1,22 +1,24 @@
-"""What the workshop service tests share: accounts, a session, and participants who answer."""
+"""Workshop sessions for the workshop and dashboard service tests: a session, and participants who
+answer (accounts: tests/support/accounts.py)."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from db import Account
-from services.accounts.auth import AccountView
 from services.respond import questionnaire, workshop_join
 from services.workshop import hosting
+from tests.support.organisations import OpenRound, add_open_round
 
-NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)   # the workshops' clock
 
 
-def make_account(rt, username: str, role: str, scope=None) -> AccountView:
-    with rt.sessions.begin() as session:
-        row = Account(username=username, password_hash=None, role=role, active=True)
-        session.add(row)
-        session.flush()
-        return AccountView(row.id, username, role, scope or {})
+def add_tied_round(runtime, *, teams: tuple[str, ...] = ("West",), min_group_size: int | None = None) -> OpenRound:
+    """Organisation North with `teams` invited to the round Spring, open at NOW (the workshops' clock) and
+    still open at the real time the answers are sent: a round a workshop can be tied to."""
+    with runtime.sessions.begin() as session:
+        return add_open_round(session, instrument_hash=runtime.instrument.content_hash,
+                              opens_at=NOW - timedelta(days=1),
+                              closes_at=max(NOW, datetime.now(UTC)) + timedelta(days=30),
+                              teams=dict.fromkeys(teams), min_group_size=min_group_size)
 
 
 def new_session(rt, account, **overrides):

@@ -68,7 +68,7 @@ def random_answers(instrument: Instrument, rng: Random, *, lean: int = 3, na_rat
     return answers
 
 
-# --- the shared read-only world of the dashboard tests (used by the fixtures in conftest.py) ---------
+# --- the shared read-only world of the dashboard tests (fixtures in tests/services/conftest.py) -----
 
 from services.accounts.auth import AccountView  # noqa: E402
 

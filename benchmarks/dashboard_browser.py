@@ -1,0 +1,302 @@
+"""The manager's dashboard in the real browser: sign-in to a fully drawn dashboard, a filter change to fully drawn.
+
+    python benchmarks/dashboard_browser.py                        # SQLite and PostgreSQL, 100,000 responses
+    python benchmarks/dashboard_browser.py --backends sqlite --runs 3
+    python benchmarks/dashboard_browser.py --keep /tmp/vm-dash    # keep the databases for the next run
+
+Per backend: one database with the demo organisation (`create_demo_organisation`, seed 11, as the
+production benchmark builds it), a manager of that organisation, and a manager of an organisation with two
+teams and no rounds (the baseline). `streamlit run app.py` on a free loopback port, driven by headless
+Chromium (Playwright, /usr/bin/chromium). Timed inside the page (performance.now) from the click's
+pointerdown until the page is *fully drawn*:
+
+- the script run the click started has finished (`data-test-script-state` back at notRunning, no running
+  indicator in the status widget, no stale element left from the run before);
+- no Streamlit placeholder (`stSkeleton`, shown while Plotly's JavaScript loads) is left;
+- every Plotly chart on the page has its SVG (`.main-svg`), and the page holds as many charts and tables
+  (`stDataFrame`, drawn or in a closed "Show as table") as the same state held in the untimed warm-up,
+  where the page was first left to stand still for 2 s;
+- and it stays so for 0.5 s (a rerun starting in that time restarts the wait, so a second run counts).
+
+Each run, for the manager of the empty organisation and then for the demo organisation's manager:
+*sign-in, first visit*: in a new browser context (an empty cache: Plotly's JavaScript, 4.7 MB, is fetched
+and compiled afresh); *sign-in, returning*: in one context kept over the runs with its cookies cleared (a
+new session, signed out, with the browser's cache warm, as for a manager signing in every day); then in
+that session *filter change*: a fixed cycle of five team and intervention choices; *detail tab chosen*:
+the dashboard's detail tabs in turn (skipped when the page has none). One untimed warm-up run first.
+Baseline, same run and server: the same actions by the empty organisation's manager, the same page with
+no chart or table to draw. Targets (issue 17): sign-in under 2 s, a filter change under 1 s (medians).
+A row "until the last script run ended" splits the server's part (and the transport) from the drawing.
+Prints one markdown table (progress on stderr).
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shutil
+import sys
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.production_browser import app_server, chromium
+from benchmarks.production_data import Backends, log, runtime_for
+from benchmarks.timing import Row, Summary, markdown_table
+
+RESPONSES = 100_000
+SIGN_IN_TARGET = 2.0
+CHANGE_TARGET = 1.0
+PASSWORD = "a long benchmark password"
+MANAGER, EMPTY_MANAGER = "bench-manager", "bench-empty-manager"
+EMPTY_ORGANISATION, EMPTY_TEAMS = "Benchmark organisation without rounds", ("Team one", "Team two")
+SETTLE_MS = 500           # the page must stay drawn this long, or a later rerun counts
+WARM_STILL_MS = 2000      # warm-up: the page stood still this long, then its charts and tables are counted
+TIMEOUT_MS = 180_000
+VIEWPORT = {"width": 1280, "height": 900}
+# (filter key, option) in turn; the cycle ends where it began (all teams, all interventions).
+CHANGES = (("dash-team", "Ambulant team Noord"), ("dash-intervention", "Online CBT module"),
+           ("dash-team", "Kliniek Het Baken"), ("dash-intervention", "All interventions"),
+           ("dash-team", "All teams"))
+EMPTY_CHANGES = (("dash-team", EMPTY_TEAMS[0]), ("dash-team", "All teams"))
+# Then the detail tabs in turn, ending on the first.
+TABS = ("Statements", "Over time", "Teams")
+FIRST, RETURNING, CHANGE, TAB = "sign-in, first visit", "sign-in, returning", "filter change", "detail tab chosen"
+
+
+# Before a click: note the time of the next pointerdown and every script run that starts after it.
+_WATCH = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const w = window.__vmDash = {down: null, runs: 0, ended: null};
+  document.addEventListener('pointerdown', () => { if (w.down === null) w.down = performance.now(); },
+                            {capture: true, once: true});
+  if (window.__vmDashObserver) window.__vmDashObserver.disconnect();
+  window.__vmDashObserver = new MutationObserver(() => {
+    const state = app.getAttribute('data-test-script-state');
+    if (state === 'running') w.runs += 1;
+    else if (state === 'notRunning' && w.runs > 0) w.ended = performance.now();
+  });
+  window.__vmDashObserver.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+
+# Resolves with {ms, charts, tables} once the page is fully drawn (module docstring) and has stayed so
+# for `settle` ms; `expected` (null in the warm-up) is {charts, tables} the drawn page must hold.
+_DRAWN = """([expected, settle, timeout]) => new Promise((resolve, reject) => {
+  const w = window.__vmDash;
+  let since = null, runsThen = -1;
+  const began = performance.now();
+  const look = () => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+    const tables = document.querySelectorAll('[data-testid="stDataFrame"]').length;
+    const checks = {
+      clicked: w.down !== null && w.runs > 0,
+      ran: app !== null && app.getAttribute('data-test-script-state') === 'notRunning',
+      idle: !document.querySelector('[data-testid="stStatusWidgetRunningIcon"]'),
+      fresh: !document.querySelector('[data-stale="true"]'),
+      loaded: !document.querySelector('[data-testid="stSkeleton"]'),
+      page: document.querySelector('.st-key-dash-team') !== null,
+      svg: charts.every(c => c.querySelector('.main-svg') !== null),
+      counted: expected === null || (charts.length === expected.charts && tables === expected.tables)};
+    const drawn = Object.values(checks).every(Boolean);
+    const now = performance.now();
+    if (!drawn) since = null;
+    else if (since === null || w.runs !== runsThen) since = now;   // a new run: its drawing counts
+    runsThen = w.runs;
+    if (since !== null && now - since >= settle)
+      resolve({ms: since - w.down, script: (w.ended === null ? since : w.ended) - w.down, runs: w.runs,
+               charts: charts.length, tables: tables});
+    else if (now - began > timeout)
+      reject(new Error(`not drawn after ${timeout} ms: ${charts.length} charts, ${tables} tables, `
+                       + `expected ${JSON.stringify(expected)}, ${w.runs} runs, ${JSON.stringify(checks)}`));
+    else setTimeout(look, 20);
+  };
+  look();
+})"""
+
+
+@dataclass(frozen=True)
+class Drawn:
+    seconds: float            # pointerdown to fully drawn
+    script_seconds: float     # pointerdown to the end of the last script run (the server's part, the transport)
+    counts: tuple[int, int]   # charts and tables on the drawn page
+    runs: int                 # script runs the action started
+
+
+@dataclass
+class Measured:
+    """Per action (FIRST, RETURNING, CHANGE, TAB): what each timed one took; and each state's counts."""
+
+    drawn: dict[str, list[Drawn]] = field(default_factory=lambda: defaultdict(list))
+    counts: dict[str, tuple[int, int]] = field(default_factory=dict)   # state -> (charts, tables), from the warm-up
+
+    def summary(self, action: str, script: bool = False) -> Summary | None:
+        found = self.drawn.get(action)
+        return Summary(tuple(d.script_seconds if script else d.seconds for d in found)) if found else None
+
+
+def prepare_accounts(url: str, organisation_id: int) -> None:
+    """The manager of the demo organisation and, for the baseline, of an organisation without rounds."""
+    from services.accounts import auth, management
+    from services.accounts.management import UsernameTaken
+    from services.admin import organisations
+    from services.errors import AdminExists
+    rt = runtime_for(url)
+    try:
+        try:
+            admin = auth.create_first_admin(rt, "bench-admin", PASSWORD)
+        except AdminExists:
+            admin = auth.login(rt, "bench-admin", PASSWORD, "benchmark").account
+        existing = {o.name: o.id for o in organisations.list_organisations(rt, admin)}
+        empty_id = existing.get(EMPTY_ORGANISATION)
+        if empty_id is None:
+            empty_id = organisations.create_organisation(rt, admin, name=EMPTY_ORGANISATION).id
+            for team in EMPTY_TEAMS:
+                organisations.create_team(rt, admin, empty_id, name=team, size=10)
+        for username, org in ((MANAGER, organisation_id), (EMPTY_MANAGER, empty_id)):
+            with contextlib.suppress(UsernameTaken):
+                management.create_account(rt, admin, role="manager", username=username, password=PASSWORD,
+                                          scope={org: None})
+    finally:
+        rt.engine.dispose()
+
+
+def wait_idle(page) -> None:
+    app = '[data-testid="stApp"]'
+    page.wait_for_selector(f'{app}[data-test-connection-state="CONNECTED"]', state="attached", timeout=TIMEOUT_MS)
+    page.wait_for_timeout(250)
+    page.wait_for_selector(f'{app}[data-test-script-state="notRunning"]', state="attached", timeout=TIMEOUT_MS)
+
+
+def drawn(page, expected: tuple[int, int] | None) -> Drawn:
+    """Waits until the page is fully drawn (module docstring); `expected` None: the warm-up's count."""
+    wanted = None if expected is None else {"charts": expected[0], "tables": expected[1]}
+    found = page.evaluate(_DRAWN, [wanted, WARM_STILL_MS if expected is None else SETTLE_MS, TIMEOUT_MS])
+    return Drawn(found["ms"] / 1000, found["script"] / 1000, (found["charts"], found["tables"]), found["runs"])
+
+
+def sign_in(page, url: str, username: str, expected: tuple[int, int] | None) -> Drawn:
+    """Open the sign-in page (a new session), sign in, until the dashboard is fully drawn."""
+    page.goto(f"{url}/login?lang=en")
+    page.locator(".st-key-staff-login-username input").wait_for(timeout=TIMEOUT_MS)
+    wait_idle(page)
+    page.locator(".st-key-staff-login-username input").fill(username)
+    page.locator(".st-key-staff-login-password input").fill(PASSWORD)
+    page.evaluate(_WATCH)
+    page.locator(".st-key-staff-login-submit button").click()
+    return drawn(page, expected)
+
+
+def change_filter(page, key: str, option: str, expected: tuple[int, int] | None) -> Drawn:
+    page.locator(f".st-key-{key} input").first.click()
+    choice = page.get_by_role("option", name=option, exact=True)
+    choice.wait_for(timeout=TIMEOUT_MS)
+    page.evaluate(_WATCH)
+    choice.click()
+    return drawn(page, expected)
+
+
+def choose_tab(page, label: str, expected: tuple[int, int] | None) -> Drawn | None:
+    """Choose a detail tab; None when the page has no such tab."""
+    tab = page.get_by_role("tab", name=label, exact=True)
+    if not tab.count():
+        return None
+    page.evaluate(_WATCH)
+    tab.click()
+    return drawn(page, expected)
+
+
+def one_run(browser, kept_context, url: str, username: str, changes, measured: Measured, *, warm: bool) -> None:
+    """First visit, returning sign-in, the filter cycle and the tabs; the warm-up (`warm`) learns the counts."""
+
+    def note(action: str, state: str, done: Drawn | None) -> None:
+        if done is None:
+            return
+        if warm:
+            measured.counts[state] = done.counts
+        else:
+            measured.drawn[action].append(done)
+
+    def expected(state: str) -> tuple[int, int] | None:
+        return None if warm else measured.counts.get(state)
+
+    fresh = browser.new_context(viewport=VIEWPORT, locale="en-GB")
+    try:
+        note(FIRST, "start", sign_in(fresh.new_page(), url, username, expected("start")))
+    finally:
+        fresh.close()
+    kept_context.clear_cookies()
+    page = kept_context.new_page()
+    try:
+        note(RETURNING, "start", sign_in(page, url, username, expected("start")))
+        for key, option in changes:
+            note(CHANGE, f"{key}={option}", change_filter(page, key, option, expected(f"{key}={option}")))
+        for label in TABS:
+            note(TAB, f"tab={label}", choose_tab(page, label, expected(f"tab={label}")))
+    finally:
+        page.close()
+
+
+def backend_rows(backends: Backends, backend: str, responses: int, runs: int, folder: Path) -> list[Row]:
+    built = backends.responses(backend, responses)
+    prepare_accounts(built.url, built.organisation_id)
+    log(f"{backend}: starting the app and Chromium ...")
+    empty, full = Measured(), Measured()
+    with app_server(built.url, folder / f"server-{backend}.log") as (_process, address, _began), \
+            chromium() as browser:
+        kept = {name: browser.new_context(viewport=VIEWPORT, locale="en-GB") for name in (EMPTY_MANAGER, MANAGER)}
+        # Each run measures both managers in turn, so a change in the machine's load touches both alike.
+        for number in range(runs + 1):
+            for username, changes, measured in ((EMPTY_MANAGER, EMPTY_CHANGES, empty), (MANAGER, CHANGES, full)):
+                one_run(browser, kept[username], address, username, changes, measured, warm=number == 0)
+            log(f"  {backend}: {'warm-up' if number == 0 else f'run {number} of {runs}'} done")
+    log(f"{backend}: charts and tables per state: {full.counts}")
+    charts, tables = full.counts["start"]
+    baseline = "same page, organisation without rounds"
+    size = f"{backend}, {responses:,} responses"
+    rows = [
+        Row(f"{FIRST} to dashboard fully drawn, {size} ({charts} charts, {tables} tables)",
+            full.summary(FIRST), SIGN_IN_TARGET, empty.summary(FIRST), baseline),
+        Row(f"{RETURNING} (browser cache warm) to dashboard fully drawn, {size}",
+            full.summary(RETURNING), SIGN_IN_TARGET, empty.summary(RETURNING), baseline),
+        Row(f"{CHANGE} to dashboard fully drawn, {size} ({len(CHANGES)} changes per run)",
+            full.summary(CHANGE), CHANGE_TARGET, empty.summary(CHANGE), baseline),
+        Row(f"{TAB} to fully drawn, {size} ({', '.join(TABS)} in turn)",
+            full.summary(TAB), CHANGE_TARGET, empty.summary(TAB), baseline, note="" if full.summary(TAB)
+            else "the page has no detail tabs"),
+    ]
+    for action in (RETURNING, CHANGE):
+        runs_seen = [d.runs for d in full.drawn[action]]
+        rows.append(Row(f"{action}, until the last script run ended (server, transport), {size}",
+                        full.summary(action, script=True), None, empty.summary(action, script=True), baseline,
+                        note=f"script runs per action: {min(runs_seen)} to {max(runs_seen)}"))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per manager (default %(default)s)")
+    parser.add_argument("--backends", default="sqlite,postgresql", help="sqlite, postgresql or both (default both)")
+    parser.add_argument("--responses", type=int, default=RESPONSES, help="demo responses (default %(default)s)")
+    parser.add_argument("--keep", metavar="DIR", type=Path, help="keep the databases in DIR and use them next time")
+    args = parser.parse_args()
+    keep = args.keep is not None
+    folder = args.keep.resolve() if keep else Path(tempfile.mkdtemp(prefix="vm-dash-browser-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    backends = Backends(folder, keep=keep, postgres_url=os.environ.get("VM_BENCH_POSTGRES_URL"))
+    rows: list[Row] = []
+    try:
+        for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
+            rows += backend_rows(backends, backend, args.responses, args.runs, folder)
+    finally:
+        backends.close()
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
+    print(markdown_table(rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""The action plan as other parts of the app read it: the dashboard's timeline of actions (for "what changed":
+the trend of a theme with its actions on the time axis) and, in History, the organisation's actions on the
+themes a professional scored low. Read-only, one transaction each.
+
+Neither adds a figure: a mark is a date and a text an organisation wrote, never a count of people.
+"""
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from db import actions as db_actions
+from services.accounts.auth import AccountView
+from services.accounts.authorisation import authorise, visible_teams
+from services.actions.rows import PAGE, sees, visible_organisation
+from services.actions.rules import Target
+from services.runtime import Runtime
+
+__all__ = ["ActionMark", "PublicAction", "respondent_actions", "timeline"]
+
+# What a professional is shown: what was planned, is being done or was done (dropped actions are left out).
+SHOWN_TO_RESPONDENTS = ("planned", "doing", "done")
+
+
+@dataclass(frozen=True)
+class ActionMark:
+    """An action on the dashboard's time axis: when it was made, started and finished, and the survey rounds
+    started as its follow-ups (their ids, in the order they were scheduled)."""
+
+    action_id: int
+    target: Target
+    kind: str
+    status: str
+    description: str
+    team_ids: tuple[int, ...]        # empty: the whole organisation
+    intervention_id: int | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    due_on: date | None
+    follow_up_round_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class PublicAction:
+    """An organisation-wide action as a professional sees it: no owner, no notes, nobody's name."""
+
+    target: Target
+    kind: str
+    status: str
+    description: str
+    due_on: date | None
+    instrument_hash: str
+
+
+def timeline(rt: Runtime, actor: AccountView | None, organisation_id: int, *,
+             intervention_id: int | None = None) -> tuple[ActionMark, ...]:
+    """The actions of the organisation the account may see, oldest first, with their follow-up rounds; with
+    `intervention_id`, those about that intervention and those about none. Three queries, whatever the count."""
+    authorise(actor, PAGE, "view")
+    with rt.sessions.begin() as session:
+        organisation = visible_organisation(session, actor, organisation_id)
+        rows = [row for row in db_actions.list_actions(session, organisation_id=organisation.id)
+                if intervention_id is None or row.intervention_id in (None, intervention_id)]
+        ids = [row.id for row in rows]
+        teams = db_actions.teams_of(session, ids)
+        follow_ups = db_actions.follow_ups_of(session, ids)
+        in_scope = visible_teams(actor, organisation.id)
+        return tuple(
+            ActionMark(row.id, Target(row.theme, row.element), row.kind, row.status, row.description, teams[row.id],
+                       row.intervention_id, row.created_at, row.started_at, row.finished_at, row.due_on,
+                       tuple(f.round_id for f in follow_ups[row.id] if f.round_id is not None))
+            for row in sorted(rows, key=lambda r: (r.created_at, r.id)) if sees(in_scope, teams[row.id]))
+
+
+def respondent_actions(rt: Runtime, organisation_id: int, *, themes: Collection[str] = (),
+                       elements: Collection[int] = ()) -> tuple[PublicAction, ...]:
+    """The organisation-level actions (about the whole organisation, not a team) on these themes or compassion
+    elements, open ones first. No account: the caller must have the organisation from the person's own response
+    that came in through an invitation link, and pass only the themes that person scored low."""
+    if not themes and not elements:
+        return ()
+    with rt.sessions.begin() as session:
+        rows = db_actions.list_actions(session, organisation_id=organisation_id, statuses=SHOWN_TO_RESPONDENTS,
+                                       organisation_wide=True)
+        chosen = [row for row in rows if row.theme in set(themes) or row.element in set(elements)]
+        order = {status: rank for rank, status in enumerate(("doing", "planned", "done"))}
+        chosen.sort(key=lambda r: (order[r.status], r.due_on is None, r.due_on or date.max, r.id))
+        return tuple(PublicAction(Target(row.theme, row.element), row.kind, row.status, row.description, row.due_on,
+                                  row.instrument_hash) for row in chosen)
