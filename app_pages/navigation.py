@@ -3,6 +3,7 @@
 Hiding a page here is only tidiness: every staff page checks the account itself
 (staff.require_account), because a hidden page is still reachable by its URL.
 """
+
 from __future__ import annotations
 
 from typing import Literal
@@ -16,7 +17,7 @@ from services.accounts.auth import AccountView
 from services.errors import Unavailable
 from services.runtime import Runtime
 
-Visibility = Literal["visible", "hidden"]   # st.Page's visibility
+Visibility = Literal["visible", "hidden"]  # st.Page's visibility
 
 
 def pages(runtime: Runtime, account: AccountView | None) -> list[st.Page]:
@@ -49,17 +50,33 @@ def staff_pages(runtime: Runtime, account: AccountView | None) -> list[st.Page]:
     """
     try:
         first_admin_needed = auth.needs_first_admin(runtime)
-    except Unavailable:   # the database is away: the page itself says so (the set-up page can wait)
+    except Unavailable:  # the database is away: the page itself says so (the set-up page can wait)
         first_admin_needed = False
     signed_in = account is not None
     return [
-        st.Page(paths.SETUP, title=t("staff.nav_setup"), icon=":material/key:", url_path="setup",
-                visibility=_shown(first_admin_needed)),
-        st.Page(paths.LOGIN, title=t("staff.nav_sign_in"), icon=":material/login:", url_path="login",
-                visibility=_shown(not signed_in and not first_admin_needed), help=t("staff.nav_sign_in_help")),
+        st.Page(
+            paths.SETUP,
+            title=t("staff.nav_setup"),
+            icon=":material/key:",
+            url_path="setup",
+            visibility=_shown(first_admin_needed),
+        ),
+        st.Page(
+            paths.LOGIN,
+            title=t("staff.nav_sign_in"),
+            icon=":material/login:",
+            url_path="login",
+            visibility=_shown(not signed_in and not first_admin_needed),
+            help=t("staff.nav_sign_in_help"),
+        ),
         *work_pages(account),
-        st.Page(paths.ACCOUNT, title=t("staff.nav_account"), icon=":material/person:", url_path="account",
-                visibility=_shown(signed_in)),
+        st.Page(
+            paths.ACCOUNT,
+            title=t("staff.nav_account"),
+            icon=":material/person:",
+            url_path="account",
+            visibility=_shown(signed_in),
+        ),
     ]
 
 
@@ -69,22 +86,53 @@ def work_pages(account: AccountView | None) -> list[st.Page]:
     Always registered, so that a bookmarked or reloaded page asks to sign in and then opens; each
     page checks the account itself (staff.require_account), as a hidden page is still reachable.
     """
+
     def allowed(page: str) -> Visibility:
         return _shown(authorisation.can(account, page, "view"))
 
     return [
-        st.Page(paths.DASHBOARD, title=t("nav.dashboard"), icon=":material/monitoring:",
-                url_path="dashboard", visibility=allowed("dashboard")),
-        st.Page(paths.WORKSHOP, title=t("nav.workshop"), icon=":material/co_present:",
-                url_path="workshop", visibility=allowed("workshop_facilitator")),
-        st.Page(paths.ACTION_PLAN, title=t("nav.action_plan"), icon=":material/checklist:",
-                url_path="plan", visibility=allowed("action_plan")),
-        st.Page(paths.ADMIN_ORGANISATIONS, title=t("nav.admin_organisations"), icon=":material/domain:",
-                url_path="organisations", visibility=allowed("admin_organisations")),
-        st.Page(paths.ADMIN_ROUNDS, title=t("nav.admin_rounds"), icon=":material/event:",
-                url_path="rounds", visibility=allowed("admin_rounds")),
-        st.Page(paths.ADMIN_ACCOUNTS, title=t("nav.admin_accounts"), icon=":material/group:",
-                url_path="accounts", visibility=allowed("admin_accounts")),
+        st.Page(
+            paths.DASHBOARD,
+            title=t("nav.dashboard"),
+            icon=":material/monitoring:",
+            url_path="dashboard",
+            visibility=allowed("dashboard"),
+        ),
+        st.Page(
+            paths.WORKSHOP,
+            title=t("nav.workshop"),
+            icon=":material/co_present:",
+            url_path="workshop",
+            visibility=allowed("workshop_facilitator"),
+        ),
+        st.Page(
+            paths.ACTION_PLAN,
+            title=t("nav.action_plan"),
+            icon=":material/checklist:",
+            url_path="plan",
+            visibility=allowed("action_plan"),
+        ),
+        st.Page(
+            paths.ADMIN_ORGANISATIONS,
+            title=t("nav.admin_organisations"),
+            icon=":material/domain:",
+            url_path="organisations",
+            visibility=allowed("admin_organisations"),
+        ),
+        st.Page(
+            paths.ADMIN_ROUNDS,
+            title=t("nav.admin_rounds"),
+            icon=":material/event:",
+            url_path="rounds",
+            visibility=allowed("admin_rounds"),
+        ),
+        st.Page(
+            paths.ADMIN_ACCOUNTS,
+            title=t("nav.admin_accounts"),
+            icon=":material/group:",
+            url_path="accounts",
+            visibility=allowed("admin_accounts"),
+        ),
     ]
 
 

@@ -2,6 +2,7 @@
 
 The keys of BY_NAME are the short names the tests open pages by (mostly the page's URL path).
 """
+
 from __future__ import annotations
 
 START = "app_pages/respond/start.py"
@@ -21,10 +22,21 @@ ADMIN_ACCOUNTS = "app_pages/admin/accounts.py"
 ACTION_PLAN = "app_pages/actions/plan.py"
 
 BY_NAME = {
-    "start": START, "assessment": QUESTIONNAIRE, "join": JOIN, "about": ABOUT, "results": RESULTS,
-    "history": HISTORY, "dashboard": DASHBOARD, "workshop": WORKSHOP, "setup": SETUP, "login": LOGIN,
-    "account": ACCOUNT, "admin_organisations": ADMIN_ORGANISATIONS, "admin_rounds": ADMIN_ROUNDS,
-    "admin_accounts": ADMIN_ACCOUNTS, "plan": ACTION_PLAN,
+    "start": START,
+    "assessment": QUESTIONNAIRE,
+    "join": JOIN,
+    "about": ABOUT,
+    "results": RESULTS,
+    "history": HISTORY,
+    "dashboard": DASHBOARD,
+    "workshop": WORKSHOP,
+    "setup": SETUP,
+    "login": LOGIN,
+    "account": ACCOUNT,
+    "admin_organisations": ADMIN_ORGANISATIONS,
+    "admin_rounds": ADMIN_ROUNDS,
+    "admin_accounts": ADMIN_ACCOUNTS,
+    "plan": ACTION_PLAN,
 }
 
 

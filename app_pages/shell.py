@@ -1,4 +1,5 @@
 """What every page shares: the runtime, the language (kept in the URL) and small display helpers."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -17,7 +18,7 @@ DEVICE_COOKIE = "vm_device"
 # Markers of the team links this browser started answering through (services.respond.counting_rules.device_marker).
 LINKS_COOKIE = "vm_links"
 MAX_REMEMBERED_LINKS = 40
-COOKIE_AGE_SECONDS = 2592000   # 30 days: longer than a survey round or a workshop
+COOKIE_AGE_SECONDS = 2592000  # 30 days: longer than a survey round or a workshop
 
 
 @st.cache_resource(show_spinner=False)
@@ -38,8 +39,9 @@ def runtime_or_stop() -> Runtime:
 def current_language() -> str:
     """The language from the URL (?lang=nl), else this session's, else the default; kept in the URL."""
     asked = st.query_params.get("lang")
-    language = i18n.normalise_language(asked or st.session_state.get(state_keys.LANG)
-                                       or _runtime().settings.default_language)
+    language = i18n.normalise_language(
+        asked or st.session_state.get(state_keys.LANG) or _runtime().settings.default_language
+    )
     if asked and asked != language:
         st.session_state[state_keys.LANG_WARNING] = asked
     st.session_state[state_keys.LANG] = language
@@ -101,9 +103,12 @@ def page_style() -> None:
 
 def scroll_to_top(marker: str) -> None:
     """Bring the page back to its top after a step change (Streamlit keeps the scroll position)."""
-    st.html(f"<script>/* {marker} */ for (const el of [document.scrollingElement, "
-            "...document.querySelectorAll('[data-testid=\"stMain\"], [data-testid=\"stAppViewContainer\"]')])"
-            " { if (el) el.scrollTop = 0; }</script>", unsafe_allow_javascript=True)
+    st.html(
+        f"<script>/* {marker} */ for (const el of [document.scrollingElement, "
+        '...document.querySelectorAll(\'[data-testid="stMain"], [data-testid="stAppViewContainer"]\')])'
+        " { if (el) el.scrollTop = 0; }</script>",
+        unsafe_allow_javascript=True,
+    )
 
 
 def t(key: str, **values: object) -> str:
@@ -113,8 +118,12 @@ def t(key: str, **values: object) -> str:
 def language_switch() -> None:
     with st.sidebar:
         chosen = st.segmented_control(
-            "Language / Taal", options=list(i18n.LANGUAGES), format_func=i18n.LANGUAGE_NAMES.__getitem__,
-            default=st.session_state[state_keys.LANG], key="language-switch")
+            "Language / Taal",
+            options=list(i18n.LANGUAGES),
+            format_func=i18n.LANGUAGE_NAMES.__getitem__,
+            default=st.session_state[state_keys.LANG],
+            key="language-switch",
+        )
         st.caption(t("shell.privacy_note"))
     if chosen and chosen != st.session_state[state_keys.LANG]:
         st.session_state[state_keys.LANG] = chosen
@@ -131,8 +140,9 @@ def client_key() -> str:
     peer = getattr(st.context, "ip_address", None)
     headers = st.context.headers
     forwarded = headers.get_all("X-Forwarded-For") if headers is not None else []
-    address = client_address.client_address(peer if isinstance(peer, str) and peer else None, forwarded,
-                                            _runtime().settings.trusted_proxies)
+    address = client_address.client_address(
+        peer if isinstance(peer, str) and peer else None, forwarded, _runtime().settings.trusted_proxies
+    )
     return client_address.client_key(address)
 
 
@@ -140,20 +150,28 @@ def device_key() -> str:
     """This browser's key: from its cookie, else made now and stored in a cookie for the next visit.
     Workshops know a participant's device by it, team links a browser that answered before."""
     from services.respond import workshop_join
+
     from_cookie = st.context.cookies.get(DEVICE_COOKIE)
-    if isinstance(from_cookie, str) and len(from_cookie) in workshop_join.DEVICE_KEY_LENGTHS \
-            and from_cookie.replace("-", "").replace("_", "").isalnum():
+    if (
+        isinstance(from_cookie, str)
+        and len(from_cookie) in workshop_join.DEVICE_KEY_LENGTHS
+        and from_cookie.replace("-", "").replace("_", "").isalnum()
+    ):
         st.session_state[state_keys.DEVICE] = from_cookie
         return from_cookie
     key = st.session_state.setdefault(state_keys.DEVICE, workshop_join.new_device_key())
     # Read again by the server when this device next opens the app (reload, second tab, QR code).
-    st.html(f"<script>document.cookie = '{DEVICE_COOKIE}={key}; path=/; max-age={COOKIE_AGE_SECONDS}; "
-            "SameSite=Lax';</script>", unsafe_allow_javascript=True)
+    st.html(
+        f"<script>document.cookie = '{DEVICE_COOKIE}={key}; path=/; max-age={COOKIE_AGE_SECONDS}; "
+        "SameSite=Lax';</script>",
+        unsafe_allow_javascript=True,
+    )
     return key
 
 
 def _links_in_cookie() -> list[str]:
     from services.respond.counting_rules import MARKER_LENGTH
+
     value = st.context.cookies.get(LINKS_COOKIE)
     if not isinstance(value, str) or len(value) > MAX_REMEMBERED_LINKS * (MARKER_LENGTH + 1):
         return []
@@ -179,16 +197,20 @@ def write_links_cookie() -> None:
     new = [m for m in st.session_state.get(state_keys.LINKS, []) if m not in in_cookie]
     if not new:
         return
-    links = ".".join([*in_cookie, *new][-MAX_REMEMBERED_LINKS:])   # hex markers only, checked above
-    st.html(f"<script>document.cookie = '{LINKS_COOKIE}={links}; path=/; max-age={COOKIE_AGE_SECONDS}; "
-            "SameSite=Lax';</script>", unsafe_allow_javascript=True)
+    links = ".".join([*in_cookie, *new][-MAX_REMEMBERED_LINKS:])  # hex markers only, checked above
+    st.html(
+        f"<script>document.cookie = '{LINKS_COOKIE}={links}; path=/; max-age={COOKIE_AGE_SECONDS}; "
+        "SameSite=Lax';</script>",
+        unsafe_allow_javascript=True,
+    )
 
 
 def show_chart(chart) -> None:
     """A chart with its plain-language summary and a table alternative."""
     st.markdown(f"**{chart.title}**")
-    st.plotly_chart(chart.figure, key=f"chart-{chart.name}", width="stretch",
-                    config={"displayModeBar": False}, alt=chart.title)
+    st.plotly_chart(
+        chart.figure, key=f"chart-{chart.name}", width="stretch", config={"displayModeBar": False}, alt=chart.title
+    )
     st.caption(chart.summary)
     with st.expander(t("shell.show_table")):
         st.dataframe(chart.table, hide_index=True, width="stretch")
@@ -235,6 +257,7 @@ def invitation(runtime: Runtime):
     A wrong or closed link is said once; the person can still answer for themselves.
     """
     from services.respond import invitations
+
     token = st.query_params.get("invite") or st.session_state.get(state_keys.INVITE)
     if not token:
         return None
@@ -249,8 +272,13 @@ def invitation(runtime: Runtime):
         st.session_state.pop(state_keys.INVITE, None)
         st.query_params.pop("invite", None)
         language = st.session_state.get(state_keys.LANG, "en")
-        st.warning(t("invite.not_open", opens=formatting.format_date(found.opens_at, language),
-                     closes=formatting.format_date(found.closes_at, language)))
+        st.warning(
+            t(
+                "invite.not_open",
+                opens=formatting.format_date(found.opens_at, language),
+                closes=formatting.format_date(found.closes_at, language),
+            )
+        )
         return None
     st.session_state[state_keys.INVITE] = token
     return found

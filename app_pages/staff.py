@@ -5,6 +5,7 @@ or a second tab (and whichever app server answers); every run checks it again wi
 services.accounts.auth.current_account, so an expired, ended or deactivated sign-in counts as signed out
 at once. Failed tries are counted in the database by the service, never here.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -30,7 +31,6 @@ from services.runtime import Runtime
 COOKIE = "vm_staff"
 USERNAME_KEY = "staff-login-username"
 PASSWORD_KEY = "staff-login-password"
-
 
 
 def signed_in_account(runtime: Runtime) -> AccountView | None:
@@ -70,8 +70,10 @@ def write_cookie(runtime: Runtime) -> None:
         return
     secure = "; Secure" if (st.context.url or "").startswith("https:") else ""
     age = runtime.settings.session_hours * 3600 if token else 0
-    st.html(f"<script>document.cookie = '{COOKIE}={token}; path=/; max-age={age}; SameSite=Strict{secure}';</script>",
-            unsafe_allow_javascript=True)
+    st.html(
+        f"<script>document.cookie = '{COOKIE}={token}; path=/; max-age={age}; SameSite=Strict{secure}';</script>",
+        unsafe_allow_javascript=True,
+    )
 
 
 @st.cache_resource(show_spinner=False)
@@ -151,10 +153,12 @@ def login_form(runtime: Runtime) -> None:
     """Username and password; the check runs in the button's callback (see _sign_in)."""
     with st.form("staff-login", enter_to_submit=True):
         st.text_input(t("staff.username"), key=USERNAME_KEY, max_chars=100, autocomplete="username")
-        st.text_input(t("staff.password"), key=PASSWORD_KEY, type="password", max_chars=1024,
-                      autocomplete="current-password")
-        st.form_submit_button(t("staff.login_button"), type="primary", key="staff-login-submit",
-                              on_click=_sign_in, args=(runtime,))
+        st.text_input(
+            t("staff.password"), key=PASSWORD_KEY, type="password", max_chars=1024, autocomplete="current-password"
+        )
+        st.form_submit_button(
+            t("staff.login_button"), type="primary", key="staff-login-submit", on_click=_sign_in, args=(runtime,)
+        )
 
 
 def _sign_in(runtime: Runtime) -> None:
@@ -216,7 +220,7 @@ def sso_available(runtime: Runtime) -> bool:
         return False
     try:
         return "auth" in st.secrets
-    except FileNotFoundError:   # no secrets file, or one that cannot be read (StreamlitSecretNotFoundError)
+    except FileNotFoundError:  # no secrets file, or one that cannot be read (StreamlitSecretNotFoundError)
         return False
 
 
@@ -241,18 +245,24 @@ def sso_section(runtime: Runtime) -> None:
             st.login()
         return
     email = str(st.user.get("email") or "")
-    st.button(t("staff.sso_continue", email=plain(email)), key="staff-sso-continue", type="primary",
-              on_click=_sign_in_with_sso, args=(runtime,))
+    st.button(
+        t("staff.sso_continue", email=plain(email)),
+        key="staff-sso-continue",
+        type="primary",
+        on_click=_sign_in_with_sso,
+        args=(runtime,),
+    )
     if st.button(t("staff.sso_other"), key="staff-sso-other"):
         st.logout()
 
 
 def _sign_in_with_sso(runtime: Runtime) -> None:
-    email = st.user.get("email")   # a claim of the provider's: only a str is an address
+    email = st.user.get("email")  # a claim of the provider's: only a str is an address
     try:
-        signed_in = sso.login_with_sso(runtime, email if isinstance(email, str) else None,
-                                       st.user.get("email_verified"))
-    except InvalidInput:   # the allow-list names an organisation that does not exist
+        signed_in = sso.login_with_sso(
+            runtime, email if isinstance(email, str) else None, st.user.get("email_verified")
+        )
+    except InvalidInput:  # the allow-list names an organisation that does not exist
         notify("error", "staff.sso_misconfigured")
         return
     except Unavailable:

@@ -5,6 +5,7 @@ the page replaces them, in accessible names, tooltips, placeholders and short te
 The words are the streamlit.* strings (services/strings/streamlit.<lang>.yaml). On an English page the
 script puts back whatever it changed, so switching languages works both ways.
 """
+
 from __future__ import annotations
 
 import json
@@ -94,8 +95,11 @@ _SCRIPT = """<script>
 def words(language: str) -> list[tuple[str, str]]:
     """(Streamlit's English phrase, the phrase in `language`) for every phrase that differs."""
     english, local = i18n.catalogue("en"), i18n.catalogue(i18n.normalise_language(language))
-    return [(english[key], local[key]) for key in english
-            if key.startswith(PREFIX) and local.get(key, english[key]) != english[key]]
+    return [
+        (english[key], local[key])
+        for key in english
+        if key.startswith(PREFIX) and local.get(key, english[key]) != english[key]
+    ]
 
 
 def relabel(language: str) -> None:

@@ -4,6 +4,7 @@ Scores are computed on fractions (scoring.py), so an index of exactly +25 is 25,
 A float that arrives from elsewhere (a stored score, a mean over people) is first read at a fixed precision
 of nine decimals, which removes binary noise without changing any number a person could see.
 """
+
 from __future__ import annotations
 
 import math

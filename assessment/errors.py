@@ -1,4 +1,5 @@
 """Errors of the scoring core."""
+
 from __future__ import annotations
 
 

@@ -1,10 +1,11 @@
 """Scoring: the same steps for every instrument (validate, reverse-key, aggregate). Pure functions."""
+
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Mapping, Sequence
 
 from questions.model import NOT_APPLICABLE, Instrument, Item
 
@@ -15,18 +16,18 @@ Answer = int | str | None
 Answers = Mapping[str, Answer]
 
 HIGH_FROM = 62.5  # mean >= 3.5 on a 1..5 scale
-LOW_UPTO = 37.5   # mean <= 2.5
+LOW_UPTO = 37.5  # mean <= 2.5
 
 
 @dataclass(frozen=True)
 class DomainScore:
     domain: str
     side: str
-    score: float | None       # 0..100, None when not enough answers
+    score: float | None  # 0..100, None when not enough answers
     n_items: int
     answered: int
     not_applicable: int
-    band: str | None          # "high" | "middle" | "low"
+    band: str | None  # "high" | "middle" | "low"
 
     @property
     def status(self) -> str:
@@ -36,7 +37,7 @@ class DomainScore:
 @dataclass(frozen=True)
 class ElementScore:
     element: int
-    score: float | None       # 0..100, high = the intervention supports this element
+    score: float | None  # 0..100, high = the intervention supports this element
     n_items: int
     answered: int
     band: str | None
@@ -50,8 +51,8 @@ class ElementScore:
 class ValueGap:
     domain: str
     importance: float | None  # 0..100
-    support: float | None     # 0..100
-    gap: float | None         # support - importance; negative = less support than it matters to you
+    support: float | None  # 0..100
+    gap: float | None  # support - importance; negative = less support than it matters to you
 
 
 @dataclass(frozen=True)
@@ -60,8 +61,8 @@ class ScoreReport:
     domains: tuple[DomainScore, ...]
     match_score: float | None
     mismatch_score: float | None
-    alignment_index: float | None   # -100..+100
-    alignment_band: str | None      # "aligned" | "mixed" | "misaligned"
+    alignment_index: float | None  # -100..+100
+    alignment_band: str | None  # "aligned" | "mixed" | "misaligned"
     elements: tuple[ElementScore, ...]
     gaps: tuple[ValueGap, ...]
     answered: int
@@ -72,8 +73,10 @@ class ScoreReport:
 
     def flat(self) -> dict[str, tuple[float | None, str]]:
         """Every score as key -> (value, status), the shape stored with a response."""
+
         def entry(value: float | None) -> tuple[float | None, str]:
             return (value, "ok" if value is not None else "not_enough")
+
         out = {f"domain:{d.domain}": entry(d.score) for d in self.domains}
         out["match"] = entry(self.match_score)
         out["mismatch"] = entry(self.mismatch_score)
@@ -100,8 +103,10 @@ def check_answers(instrument: Instrument, answers: Answers) -> dict[str, int | s
         elif value == NOT_APPLICABLE or (type(value) is int and value in points):
             clean[question_id] = value
         else:
-            problems.append(f"item '{question_id}': {value!r} is not on the scale "
-                            f"{instrument.scale.min}..{instrument.scale.max} or '{NOT_APPLICABLE}'")
+            problems.append(
+                f"item '{question_id}': {value!r} is not on the scale "
+                f"{instrument.scale.min}..{instrument.scale.max} or '{NOT_APPLICABLE}'"
+            )
     if problems:
         raise AnswerError(problems)
     return clean
@@ -146,8 +151,13 @@ def alignment_band(instrument: Instrument, index: Fraction | float | None) -> st
         return None
     bands = instrument.alignment_bands
     index = exact(index)
-    return ("aligned" if index >= exact(bands.aligned_min)
-            else "misaligned" if index <= exact(bands.misaligned_max) else "mixed")
+    return (
+        "aligned"
+        if index >= exact(bands.aligned_min)
+        else "misaligned"
+        if index <= exact(bands.misaligned_max)
+        else "mixed"
+    )
 
 
 def enough(answered: int, n_items: int) -> bool:
@@ -177,8 +187,9 @@ def score_answers(instrument: Instrument, answers: Answers) -> ScoreReport:
     )
 
 
-def _domain_score(instrument: Instrument, domain_id: str, side: str,
-                  given: dict) -> tuple[DomainScore, Fraction | None]:
+def _domain_score(
+    instrument: Instrument, domain_id: str, side: str, given: dict
+) -> tuple[DomainScore, Fraction | None]:
     """The theme's score, and its exact value for the side means."""
     items = instrument.items_in(domain_id)
     values = [keyed(instrument, i, given[i.id]) for i in items if isinstance(given.get(i.id), int)]

@@ -17,6 +17,7 @@ click's pointerdown to:
 
 Targets (issue 15): p95 of a click under 300 ms, submit under 1.5 s. Prints one markdown table.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -82,10 +83,12 @@ _RESULTS_DRAWN = """() => new Promise(resolve => {
 
 def new_draft(database_url: str) -> str:
     from services.respond import questionnaire
+
     rt = runtime_for(database_url)
     try:
-        return questionnaire.start_assessment(rt, language="en", intervention="Online CBT module",
-                                            role=None).draft_token
+        return questionnaire.start_assessment(
+            rt, language="en", intervention="Online CBT module", role=None
+        ).draft_token
     finally:
         rt.engine.dispose()
 
@@ -99,7 +102,7 @@ def wait_idle(page) -> None:
 
 def item_ids(page) -> list[str]:
     names = page.locator('[class*="st-key-item-"]').evaluate_all("els => els.map(e => e.className)")
-    return [next(c[len("st-key-item-"):] for c in n.split() if c.startswith("st-key-item-")) for n in names]
+    return [next(c[len("st-key-item-") :] for c in n.split() if c.startswith("st-key-item-")) for n in names]
 
 
 def answer_one(page, item: str, option: int) -> tuple[float, float]:
@@ -111,8 +114,15 @@ def answer_one(page, item: str, option: int) -> tuple[float, float]:
     return shown, page.evaluate(_RERUN_MS)
 
 
-def one_run(browser, url: str, database_url: str, shown: list[float], saved: list[float],
-            pages: list[float], submits: list[float]) -> None:
+def one_run(
+    browser,
+    url: str,
+    database_url: str,
+    shown: list[float],
+    saved: list[float],
+    pages: list[float],
+    submits: list[float],
+) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     try:
         page = context.new_page()
@@ -137,9 +147,12 @@ def one_run(browser, url: str, database_url: str, shown: list[float], saved: lis
                 return
             before = item_ids(page)
             page.locator('[class*="st-key-step-next-"] button').first.click()
-            page.wait_for_function("""old => { const el = document.querySelector('[class*="st-key-item-"]');
+            page.wait_for_function(
+                """old => { const el = document.querySelector('[class*="st-key-item-"]');
                 return el && !old.some(id => el.classList.contains('st-key-item-' + id)); }""",
-                                   arg=before, timeout=60_000)
+                arg=before,
+                timeout=60_000,
+            )
             wait_idle(page)
     finally:
         context.close()
@@ -155,18 +168,17 @@ def main() -> None:
     submits: list[float] = []
     with tempfile.TemporaryDirectory(prefix="vm-answer-click-") as folder:
         url = f"sqlite:///{Path(folder) / 'bench.db'}"
-        runtime_for(url).engine.dispose()   # created and migrated before the server starts
+        runtime_for(url).engine.dispose()  # created and migrated before the server starts
         with app_server(url, Path(folder) / "server.log") as (_process, address, _began), chromium() as browser:
             for run in range(runs):
                 log(f"run {run + 1} of {runs} ...")
                 one_run(browser, address, url, shown, saved, pages, submits)
     rows = [
-        Row("click to option shown chosen", Summary(tuple(shown)), target=CLICK_TARGET,
-            target_on="tail"),
-        Row("click to answer saved and page redrawn", Summary(tuple(saved)),
-            target=CLICK_TARGET, target_on="tail"),
-        Row("submit to the results page's first chart frame (script done, charts still drawing)",
-            Summary(tuple(pages))),
+        Row("click to option shown chosen", Summary(tuple(shown)), target=CLICK_TARGET, target_on="tail"),
+        Row("click to answer saved and page redrawn", Summary(tuple(saved)), target=CLICK_TARGET, target_on="tail"),
+        Row(
+            "submit to the results page's first chart frame (script done, charts still drawing)", Summary(tuple(pages))
+        ),
         Row("submit to results fully drawn", Summary(tuple(submits)), target=SUBMIT_TARGET),
     ]
     print(markdown_table(rows))

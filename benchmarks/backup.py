@@ -10,6 +10,7 @@ PostgreSQL restore, in the same run: the same restore writing every table with a
 INSERT per row, how it wrote before COPY). Each figure is one sample: a restore of a large file is one
 long transaction, not something to repeat many times.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -61,7 +62,7 @@ def measure(backends: Backends, folder: Path, size: int) -> list[Row]:
 
     def restore(backend: str, name: str) -> Summary:
         url = backends.url(backend, name, fresh=True)
-        runtime_for(url).engine.dispose()   # migrated, empty
+        runtime_for(url).engine.dispose()  # migrated, empty
         log(f"import-all into {backend} ({name}) ...")
         seconds, _ = timed(lambda: backup.import_all(Settings(database_url=url), file))
         return seconds
@@ -80,8 +81,14 @@ def measure(backends: Backends, folder: Path, size: int) -> list[Row]:
         per_row = restore("postgresql", "vm_restore_rows")
     finally:
         snapshot.insert_rows = plain
-    rows.append(Row(f"import-all into PostgreSQL (COPY per table batch); {total / copy.median:,.0f} rows/s", copy,
-                    baseline=per_row, baseline_name="the same restore with one INSERT per row"))
+    rows.append(
+        Row(
+            f"import-all into PostgreSQL (COPY per table batch); {total / copy.median:,.0f} rows/s",
+            copy,
+            baseline=per_row,
+            baseline_name="the same restore with one INSERT per row",
+        )
+    )
     return rows
 
 

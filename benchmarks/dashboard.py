@@ -2,6 +2,7 @@
 against a naive baseline over the raw rows (pandas). `python benchmarks/run.py --dashboard` adds these
 rows to the one table; `python benchmarks/dashboard.py` prints them alone.
 """
+
 from __future__ import annotations
 
 import os
@@ -37,17 +38,33 @@ def naive_aggregates(engine, organisation_id: int) -> dict:
 
     from db.models import Response, ResponseAnswer, ResponseScore
     from db.org_models import SurveyRound, Team
-    place = (select(Team.name.label("team"), SurveyRound.name.label("round"), Response.role)
-             .join(Team, Team.id == Response.team_id).join(SurveyRound, SurveyRound.id == Response.round_id)
-             .where(Response.organisation_id == organisation_id))
+
+    place = (
+        select(Team.name.label("team"), SurveyRound.name.label("round"), Response.role)
+        .join(Team, Team.id == Response.team_id)
+        .join(SurveyRound, SurveyRound.id == Response.round_id)
+        .where(Response.organisation_id == organisation_id)
+    )
     with engine.connect() as connection:
-        scores = pd.read_sql(place.add_columns(ResponseScore.key, ResponseScore.value)
-                             .join(ResponseScore, ResponseScore.response_id == Response.id), connection)
-        answers = pd.read_sql(place.add_columns(ResponseAnswer.item_id, ResponseAnswer.value)
-                              .join(ResponseAnswer, ResponseAnswer.response_id == Response.id), connection)
+        scores = pd.read_sql(
+            place.add_columns(ResponseScore.key, ResponseScore.value).join(
+                ResponseScore, ResponseScore.response_id == Response.id
+            ),
+            connection,
+        )
+        answers = pd.read_sql(
+            place.add_columns(ResponseAnswer.item_id, ResponseAnswer.value).join(
+                ResponseAnswer, ResponseAnswer.response_id == Response.id
+            ),
+            connection,
+        )
     themes = scores[scores["key"].str.startswith("domain:")]
-    distribution = (answers.assign(value=answers["value"].fillna(0).astype(int))
-                    .groupby(["item_id", "value"]).size().unstack(fill_value=0))
+    distribution = (
+        answers.assign(value=answers["value"].fillna(0).astype(int))
+        .groupby(["item_id", "value"])
+        .size()
+        .unstack(fill_value=0)
+    )
     return {
         "overall": themes.groupby("key")["value"].agg(["mean", "std", "count"]),
         "per_team": themes.groupby(["team", "key"])["value"].agg(["mean", "std", "count"]),
@@ -62,10 +79,16 @@ def dashboard_rows(rt) -> list[Row]:
     from services.accounts.auth import AccountView
     from services.dashboard.view import Filters, dashboard
     from services.data_tools import demo_data
+
     log(f"demo-data: building {RESPONSES:,} responses ...")
     made: list = []
-    build = time_call(lambda: made.append(demo_data.create_demo_organisation(
-        rt, responses=RESPONSES, seed=SEED, organisation="Benchmark organisation")))
+    build = time_call(
+        lambda: made.append(
+            demo_data.create_demo_organisation(
+                rt, responses=RESPONSES, seed=SEED, organisation="Benchmark organisation"
+            )
+        )
+    )
     organisation_id = made[0].organisation_id
     admin = AccountView(1, "benchmark", "admin", {})
     filters = Filters(organisation_id=organisation_id)
@@ -78,11 +101,15 @@ def dashboard_rows(rt) -> list[Row]:
     log("naive baseline: raw rows into pandas ...")
     naive = repeat(lambda: naive_aggregates(rt.engine, organisation_id), times=NAIVE_RUNS, warmup=1)
     return [
-        Row(f"demo-data: build {RESPONSES:,} responses (create_demo_organisation)", Summary((build,)),
-            BUILD_TARGET),
-        Row(f"dashboard page data at {RESPONSES:,} responses (services.dashboard.view.dashboard)", page,
-            DASHBOARD_TARGET, naive, "naive pandas over raw rows",
-            note=f"{view.selection.n:,} responses in closed rounds shown"),
+        Row(f"demo-data: build {RESPONSES:,} responses (create_demo_organisation)", Summary((build,)), BUILD_TARGET),
+        Row(
+            f"dashboard page data at {RESPONSES:,} responses (services.dashboard.view.dashboard)",
+            page,
+            DASHBOARD_TARGET,
+            naive,
+            "naive pandas over raw rows",
+            note=f"{view.selection.n:,} responses in closed rounds shown",
+        ),
     ]
 
 
@@ -91,6 +118,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="vm-bench-dashboard-") as folder:
         os.environ["DATABASE_URL"] = f"sqlite:///{Path(folder) / 'bench.db'}"
         from services.runtime import build_runtime
+
         rt = build_runtime()
         try:
             rows = dashboard_rows(rt)

@@ -29,6 +29,7 @@ no chart or table to draw. Targets (issue 17): sign-in under 2 s, a filter chang
 A row "until the last script run ended" splits the server's part (and the transport) from the drawing.
 Prints one markdown table (progress on stderr).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,14 +54,18 @@ CHANGE_TARGET = 1.0
 PASSWORD = "a long benchmark password"
 MANAGER, EMPTY_MANAGER = "bench-manager", "bench-empty-manager"
 EMPTY_ORGANISATION, EMPTY_TEAMS = "Benchmark organisation without rounds", ("Team one", "Team two")
-SETTLE_MS = 500           # the page must stay drawn this long, or a later rerun counts
-WARM_STILL_MS = 2000      # warm-up: the page stood still this long, then its charts and tables are counted
+SETTLE_MS = 500  # the page must stay drawn this long, or a later rerun counts
+WARM_STILL_MS = 2000  # warm-up: the page stood still this long, then its charts and tables are counted
 TIMEOUT_MS = 180_000
 VIEWPORT = {"width": 1280, "height": 900}
 # (filter key, option) in turn; the cycle ends where it began (all teams, all interventions).
-CHANGES = (("dash-team", "Ambulant team Noord"), ("dash-intervention", "Online CBT module"),
-           ("dash-team", "Kliniek Het Baken"), ("dash-intervention", "All interventions"),
-           ("dash-team", "All teams"))
+CHANGES = (
+    ("dash-team", "Ambulant team Noord"),
+    ("dash-intervention", "Online CBT module"),
+    ("dash-team", "Kliniek Het Baken"),
+    ("dash-intervention", "All interventions"),
+    ("dash-team", "All teams"),
+)
 EMPTY_CHANGES = (("dash-team", EMPTY_TEAMS[0]), ("dash-team", "All teams"))
 # Then the detail tabs in turn, ending on the first.
 TABS = ("Statements", "Over time", "Teams")
@@ -120,10 +125,10 @@ _DRAWN = """([expected, settle, timeout]) => new Promise((resolve, reject) => {
 
 @dataclass(frozen=True)
 class Drawn:
-    seconds: float            # pointerdown to fully drawn
-    script_seconds: float     # pointerdown to the end of the last script run (the server's part, the transport)
-    counts: tuple[int, int]   # charts and tables on the drawn page
-    runs: int                 # script runs the action started
+    seconds: float  # pointerdown to fully drawn
+    script_seconds: float  # pointerdown to the end of the last script run (the server's part, the transport)
+    counts: tuple[int, int]  # charts and tables on the drawn page
+    runs: int  # script runs the action started
 
 
 @dataclass
@@ -131,7 +136,7 @@ class Measured:
     """Per action (FIRST, RETURNING, CHANGE, TAB): what each timed one took; and each state's counts."""
 
     drawn: dict[str, list[Drawn]] = field(default_factory=lambda: defaultdict(list))
-    counts: dict[str, tuple[int, int]] = field(default_factory=dict)   # state -> (charts, tables), from the warm-up
+    counts: dict[str, tuple[int, int]] = field(default_factory=dict)  # state -> (charts, tables), from the warm-up
 
     def summary(self, action: str, script: bool = False) -> Summary | None:
         found = self.drawn.get(action)
@@ -144,6 +149,7 @@ def prepare_accounts(url: str, organisation_id: int) -> None:
     from services.accounts.management import UsernameTaken
     from services.admin import organisations
     from services.errors import AdminExists
+
     rt = runtime_for(url)
     try:
         try:
@@ -158,8 +164,9 @@ def prepare_accounts(url: str, organisation_id: int) -> None:
                 organisations.create_team(rt, admin, empty_id, name=team, size=10)
         for username, org in ((MANAGER, organisation_id), (EMPTY_MANAGER, empty_id)):
             with contextlib.suppress(UsernameTaken):
-                management.create_account(rt, admin, role="manager", username=username, password=PASSWORD,
-                                          scope={org: None})
+                management.create_account(
+                    rt, admin, role="manager", username=username, password=PASSWORD, scope={org: None}
+                )
     finally:
         rt.engine.dispose()
 
@@ -245,8 +252,7 @@ def backend_rows(backends: Backends, backend: str, responses: int, runs: int, fo
     prepare_accounts(built.url, built.organisation_id)
     log(f"{backend}: starting the app and Chromium ...")
     empty, full = Measured(), Measured()
-    with app_server(built.url, folder / f"server-{backend}.log") as (_process, address, _began), \
-            chromium() as browser:
+    with app_server(built.url, folder / f"server-{backend}.log") as (_process, address, _began), chromium() as browser:
         kept = {name: browser.new_context(viewport=VIEWPORT, locale="en-GB") for name in (EMPTY_MANAGER, MANAGER)}
         # Each run measures both managers in turn, so a change in the machine's load touches both alike.
         for number in range(runs + 1):
@@ -258,21 +264,48 @@ def backend_rows(backends: Backends, backend: str, responses: int, runs: int, fo
     baseline = "same page, organisation without rounds"
     size = f"{backend}, {responses:,} responses"
     rows = [
-        Row(f"{FIRST} to dashboard fully drawn, {size} ({charts} charts, {tables} tables)",
-            full.summary(FIRST), SIGN_IN_TARGET, empty.summary(FIRST), baseline),
-        Row(f"{RETURNING} (browser cache warm) to dashboard fully drawn, {size}",
-            full.summary(RETURNING), SIGN_IN_TARGET, empty.summary(RETURNING), baseline),
-        Row(f"{CHANGE} to dashboard fully drawn, {size} ({len(CHANGES)} changes per run)",
-            full.summary(CHANGE), CHANGE_TARGET, empty.summary(CHANGE), baseline),
-        Row(f"{TAB} to fully drawn, {size} ({', '.join(TABS)} in turn)",
-            full.summary(TAB), CHANGE_TARGET, empty.summary(TAB), baseline, note="" if full.summary(TAB)
-            else "the page has no detail tabs"),
+        Row(
+            f"{FIRST} to dashboard fully drawn, {size} ({charts} charts, {tables} tables)",
+            full.summary(FIRST),
+            SIGN_IN_TARGET,
+            empty.summary(FIRST),
+            baseline,
+        ),
+        Row(
+            f"{RETURNING} (browser cache warm) to dashboard fully drawn, {size}",
+            full.summary(RETURNING),
+            SIGN_IN_TARGET,
+            empty.summary(RETURNING),
+            baseline,
+        ),
+        Row(
+            f"{CHANGE} to dashboard fully drawn, {size} ({len(CHANGES)} changes per run)",
+            full.summary(CHANGE),
+            CHANGE_TARGET,
+            empty.summary(CHANGE),
+            baseline,
+        ),
+        Row(
+            f"{TAB} to fully drawn, {size} ({', '.join(TABS)} in turn)",
+            full.summary(TAB),
+            CHANGE_TARGET,
+            empty.summary(TAB),
+            baseline,
+            note="" if full.summary(TAB) else "the page has no detail tabs",
+        ),
     ]
     for action in (RETURNING, CHANGE):
         runs_seen = [d.runs for d in full.drawn[action]]
-        rows.append(Row(f"{action}, until the last script run ended (server, transport), {size}",
-                        full.summary(action, script=True), None, empty.summary(action, script=True), baseline,
-                        note=f"script runs per action: {min(runs_seen)} to {max(runs_seen)}"))
+        rows.append(
+            Row(
+                f"{action}, until the last script run ended (server, transport), {size}",
+                full.summary(action, script=True),
+                None,
+                empty.summary(action, script=True),
+                baseline,
+                note=f"script runs per action: {min(runs_seen)} to {max(runs_seen)}",
+            )
+        )
     return rows
 
 

@@ -9,6 +9,7 @@ it, and "with the rule" when the dashboard shows it (assessment/anonymity/figure
 the partial answerers of its theme and element may be shown; the alignment index only where its own partial
 answerers may be and every theme it combines is shown). Printed: one markdown table on stdout, progress on stderr.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)   # fixed, so the same rounds are closed every run
+NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)  # fixed, so the same rounds are closed every run
 
 
 def options(argv: list[str] | None) -> argparse.Namespace:
@@ -49,6 +50,7 @@ def shares(responses: int, seed: int) -> Counter:
     from services.dashboard.view import Filters
     from services.data_tools import demo_data
     from services.runtime import build_runtime
+
     with tempfile.TemporaryDirectory(prefix="vm-bench-figures-") as folder:
         os.environ["DATABASE_URL"] = f"sqlite:///{Path(folder) / 'demo.db'}"
         rt = build_runtime()
@@ -56,7 +58,7 @@ def shares(responses: int, seed: int) -> Counter:
             made = demo_data.create_demo_organisation(rt, responses=responses, seed=seed, now=NOW)
             with rt.sessions.begin() as session:
                 ctx = load_context(rt, session, Filters(made.organisation_id), "en", NOW)
-                release = ctx.sums._shown.__self__          # the ReleasedData whose shown() the sums use
+                release = ctx.sums._shown.__self__  # the ReleasedData whose shown() the sums use
         finally:
             rt.engine.dispose()
     counted: Counter = Counter()
@@ -75,16 +77,20 @@ def shares(responses: int, seed: int) -> Counter:
 
 def main(argv: list[str] | None = None) -> None:
     args = options(argv)
-    print("| responses | figures | view-figures with contributors | shown by own contributors | "
-          "shown with the partial-answerer rule | rule / own |")
+    print(
+        "| responses | figures | view-figures with contributors | shown by own contributors | "
+        "shown with the partial-answerer rule | rule / own |"
+    )
     print("|---:|---|---:|---:|---:|---:|")
     for size in (int(s) for s in args.responses.split(",")):
         print(f"building the demo organisation with {size:,} responses", file=sys.stderr, flush=True)
         counted = shares(size, args.seed)
         for kind in ("theme means", "compassion elements", "alignment index", "statement distributions"):
             views, own, rule = counted[kind, "views"], counted[kind, "own"], counted[kind, "rule"]
-            print(f"| {size:,} | {kind} | {views:,} | {own:,} ({own / views:.1%}) | {rule:,} ({rule / views:.1%}) | "
-                  f"{rule / own if own else float('nan'):.2f} |")
+            print(
+                f"| {size:,} | {kind} | {views:,} | {own:,} ({own / views:.1%}) | {rule:,} ({rule / views:.1%}) | "
+                f"{rule / own if own else float('nan'):.2f} |"
+            )
 
 
 if __name__ == "__main__":

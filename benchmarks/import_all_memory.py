@@ -12,6 +12,7 @@ database; its peak resident memory is the child's ru_maxrss (os.wait4). Rows:
   cap), refused later as damaged.
 Prints one markdown table; everything is made in a temporary folder and removed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -68,15 +69,17 @@ def measure(folder: Path, line_mb: int) -> list[tuple[str, int, str, int, float]
     upgrade_to_head(engine)
     engine.dispose()
     shutil.copyfile(template, folder / "source.db")
-    good = Path(backup.export_all(Settings(database_url=f"sqlite:///{folder / 'source.db'}", backup_key=KEY),
-                                  folder / "good.zip").path)
+    good = Path(
+        backup.export_all(
+            Settings(database_url=f"sqlite:///{folder / 'source.db'}", backup_key=KEY), folder / "good.zip"
+        ).path
+    )
     long = with_long_line(good, folder / "long.zip", line_mb << 20, Settings(backup_key=KEY))
     cap = f"cap {MAX_LINE_BYTES / 2**20:.0f} MB"
     return [
         ("a good backup (empty database)", good.stat().st_size, *run(folder, template, good, lift=False)),
         (f"one {line_mb} MB line, {cap}", long.stat().st_size, *run(folder, template, long, lift=False)),
-        (f"baseline: one {line_mb} MB line, cap lifted", long.stat().st_size,
-         *run(folder, template, long, lift=True)),
+        (f"baseline: one {line_mb} MB line, cap lifted", long.stat().st_size, *run(folder, template, long, lift=True)),
     ]
 
 
@@ -110,11 +113,16 @@ def run(folder: Path, template: Path, file: Path, *, lift: bool) -> tuple[str, i
     shutil.copyfile(template, target)
     environment = {**os.environ, "DATABASE_URL": f"sqlite:///{target}", "VM_BACKUP_KEY": KEY}
     began = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-c", CHILD, "lift" if lift else "cap", "import-all", str(file)],
-                             cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, "lift" if lift else "cap", "import-all", str(file)],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     _pid, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - began
-    _out, err = child.stdout.read().decode(), child.stderr.read().decode()   # small: one line each
+    _out, err = child.stdout.read().decode(), child.stderr.read().decode()  # small: one line each
     child.returncode = os.waitstatus_to_exitcode(status)
     outcome = "restored" if child.returncode == 0 else "refused: " + _reason(err)
     return outcome, usage.ru_maxrss * 1024, seconds

@@ -7,6 +7,7 @@ a temporary folder, default settings with fsync on) unless VM_BENCH_POSTGRES_URL
 in temporary files. Everything is removed afterwards unless --keep DIR is given (then built databases
 are used again by the next run with the same DIR). See README.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,33 +22,51 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.production_data import Backends, log  # noqa: E402
-from benchmarks.timing import Row, markdown_table  # noqa: E402
+from benchmarks.production_data import Backends, log
+from benchmarks.timing import Row, markdown_table
 
 SUBMIT_P99_TARGET = 0.100
 WRITERS = 16
-PACE_SECONDS = 0.5        # mean pause between one writer's submissions in the paced run
+PACE_SECONDS = 0.5  # mean pause between one writer's submissions in the paced run
 SIZES = (10_000, 100_000, 1_000_000)
 BACKENDS = ("sqlite", "postgresql")
-SQLITE_MAX = 100_000      # above this SQLite is skipped unless --sqlite-max says otherwise
-NAIVE_MAX = 100_000       # the naive pandas baseline reads every raw row into memory
+SQLITE_MAX = 100_000  # above this SQLite is skipped unless --sqlite-max says otherwise
+NAIVE_MAX = 100_000  # the naive pandas baseline reads every raw row into memory
 
 
 def options(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="ValueMatch production benchmarks: one markdown table on stdout.")
-    parser.add_argument("--sizes", help="responses per dashboard database, comma-separated "
-                                        f"(default {','.join(map(str, SIZES))}; 10000 with --quick)")
+    parser.add_argument(
+        "--sizes",
+        help="responses per dashboard database, comma-separated "
+        f"(default {','.join(map(str, SIZES))}; 10000 with --quick)",
+    )
     parser.add_argument("--backends", default=",".join(BACKENDS), help="sqlite, postgresql or both (default both)")
-    parser.add_argument("--quick", action="store_true",
-                        help="fewer samples, sizes 10000 only, 3 extra sessions, 1 cold start each: a smoke run")
-    parser.add_argument("--keep", metavar="DIR", type=Path,
-                        help="keep the databases (and the PostgreSQL cluster) in DIR and use them again next time")
-    parser.add_argument("--sqlite-max", type=int, default=SQLITE_MAX,
-                        help="largest size also run on SQLite (default %(default)s)")
-    parser.add_argument("--naive-max", type=int, default=NAIVE_MAX,
-                        help="largest size the naive pandas baseline runs at (default %(default)s)")
-    parser.add_argument("--only", default="submit,dashboard,memory,coldstart",
-                        help="which parts to run, comma-separated (default all: %(default)s)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="fewer samples, sizes 10000 only, 3 extra sessions, 1 cold start each: a smoke run",
+    )
+    parser.add_argument(
+        "--keep",
+        metavar="DIR",
+        type=Path,
+        help="keep the databases (and the PostgreSQL cluster) in DIR and use them again next time",
+    )
+    parser.add_argument(
+        "--sqlite-max", type=int, default=SQLITE_MAX, help="largest size also run on SQLite (default %(default)s)"
+    )
+    parser.add_argument(
+        "--naive-max",
+        type=int,
+        default=NAIVE_MAX,
+        help="largest size the naive pandas baseline runs at (default %(default)s)",
+    )
+    parser.add_argument(
+        "--only",
+        default="submit,dashboard,memory,coldstart",
+        help="which parts to run, comma-separated (default all: %(default)s)",
+    )
     parser.add_argument("--writers", type=int, default=WRITERS, help="concurrent writer processes (default 16)")
     args = parser.parse_args(argv)
     if args.sizes is None:
@@ -62,9 +81,11 @@ def options(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def submission_rows(backends: Backends, backend: str, *, writers: int, per_writer: int,
-                    paces: tuple[float, ...] = (0.0, PACE_SECONDS)) -> list[Row]:
+def submission_rows(
+    backends: Backends, backend: str, *, writers: int, per_writer: int, paces: tuple[float, ...] = (0.0, PACE_SECONDS)
+) -> list[Row]:
     from benchmarks.production_submit import concurrent_latency, prepare_organisation
+
     rows = []
     for pace in paces:
         measured = {}
@@ -72,16 +93,26 @@ def submission_rows(backends: Backends, backend: str, *, writers: int, per_write
             # A database of its own for each, so neither writes into the other's tables.
             url = backends.url(backend, f"vm_bench_submit_{'bare' if bare else 'ours'}", fresh=True)
             invitations = prepare_organisation(url)
-            log(f"submission latency, {backend}: {writers} writers x {per_writer}, pause {pace} s "
-                f"({'bare core' if bare else 'submit'}) ...")
-            measured[bare] = concurrent_latency(url, invitations, writers=writers, per_writer=per_writer, bare=bare,
-                                                pace=pace)
+            log(
+                f"submission latency, {backend}: {writers} writers x {per_writer}, pause {pace} s "
+                f"({'bare core' if bare else 'submit'}) ..."
+            )
+            measured[bare] = concurrent_latency(
+                url, invitations, writers=writers, per_writer=per_writer, bare=bare, pace=pace
+            )
         (ours, rate), (floor, floor_rate) = measured[False], measured[True]
-        how = ("back to back" if not pace
-               else f"each pausing {pace:g} s on average between submissions")
-        rows.append(Row(f"submit latency, {backend}, {writers} concurrent writer processes, {how}", ours,
-                        SUBMIT_P99_TARGET, floor, f"bare core INSERTs + tally upserts, {writers} processes",
-                        target_on="tail", note=f"{rate:.0f} submissions/s in all (bare: {floor_rate:.0f}/s)"))
+        how = "back to back" if not pace else f"each pausing {pace:g} s on average between submissions"
+        rows.append(
+            Row(
+                f"submit latency, {backend}, {writers} concurrent writer processes, {how}",
+                ours,
+                SUBMIT_P99_TARGET,
+                floor,
+                f"bare core INSERTs + tally upserts, {writers} processes",
+                target_on="tail",
+                note=f"{rate:.0f} submissions/s in all (bare: {floor_rate:.0f}/s)",
+            )
+        )
     return rows
 
 
@@ -101,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
             rows += dashboard_part(backends, args)
         if "memory" in args.only or "coldstart" in args.only:
             from benchmarks import production_browser
+
             browser_folder = Path(tempfile.mkdtemp(prefix="vm-prod-browser-"))
             try:
                 if "memory" in args.only:
@@ -120,17 +152,29 @@ def main(argv: list[str] | None = None) -> int:
 
 def dashboard_part(backends: Backends, args: argparse.Namespace) -> list[Row]:
     from benchmarks.production_dashboard import build_row, dashboard_rows
+
     build_rows, rows = [], []
     for backend in args.backends:
         for size in args.sizes:
             if backend == "sqlite" and size > args.sqlite_max:
-                rows.append(Row(f"dashboard data, sqlite, {size:,} responses", None,
-                                note=f"SQLite above --sqlite-max {args.sqlite_max:,}"))
+                rows.append(
+                    Row(
+                        f"dashboard data, sqlite, {size:,} responses",
+                        None,
+                        note=f"SQLite above --sqlite-max {args.sqlite_max:,}",
+                    )
+                )
                 continue
             built = backends.responses(backend, size)
             build_rows.append(build_row(backend, size, built))
-            rows += dashboard_rows(backend, size, built, runs=2 if args.quick else 5,
-                                   baseline_runs=1 if args.quick else 3, naive=size <= args.naive_max)
+            rows += dashboard_rows(
+                backend,
+                size,
+                built,
+                runs=2 if args.quick else 5,
+                baseline_runs=1 if args.quick else 3,
+                naive=size <= args.naive_max,
+            )
     return build_rows + rows
 
 

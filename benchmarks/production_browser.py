@@ -4,6 +4,7 @@
 (Playwright, /usr/bin/chromium with the browser tests' arguments). The server's memory is its resident
 set size from /proc/<pid>/status (VmRSS), so no extra package is needed.
 """
+
 from __future__ import annotations
 
 import os
@@ -20,12 +21,19 @@ from benchmarks.timing import Row, Summary
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 START_TEXT = "How well does your organisation's adoption of technology match your values?"
 RESULTS_TEXT = "Your value match"
-FIRST_PAGE_TIMEOUT = 120.0     # seconds
-SETTLE_SECONDS = 3.0           # after the last page rendered, before reading the server's memory
+FIRST_PAGE_TIMEOUT = 120.0  # seconds
+SETTLE_SECONDS = 3.0  # after the last page rendered, before reading the server's memory
 DEMO_RESPONSES = 2000
 
 
@@ -47,13 +55,34 @@ def app_server(database_url: str, log_path: Path):
     """`streamlit run app.py` in its own process group; yields (process, url, started at perf_counter)."""
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": database_url}
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-               "--server.port", str(port), "--server.address", "127.0.0.1",
-               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "app.py"),
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
     with open(log_path, "wb") as output:
         began = time.perf_counter()
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=output,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         yield process, f"http://127.0.0.1:{port}", began
     finally:
@@ -68,6 +97,7 @@ def app_server(database_url: str, log_path: Path):
 @contextmanager
 def chromium():
     from playwright.sync_api import sync_playwright
+
     if not os.access(CHROMIUM, os.X_OK):
         raise RuntimeError(f"{CHROMIUM} not found (apt-get install chromium)")
     playwright = sync_playwright().start()
@@ -84,6 +114,7 @@ def chromium():
 def _open_when_up(browser, url: str, text: str, deadline: float):
     """A new browser session on `url`, retried until the server answers; returns it once `text` shows."""
     from playwright.sync_api import Error
+
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
     while True:
@@ -94,8 +125,9 @@ def _open_when_up(browser, url: str, text: str, deadline: float):
             if time.perf_counter() > deadline:
                 raise
             time.sleep(0.05)
-    page.get_by_text(text, exact=True).first.wait_for(state="visible",
-                                                      timeout=max(1.0, deadline - time.perf_counter()) * 1000)
+    page.get_by_text(text, exact=True).first.wait_for(
+        state="visible", timeout=max(1.0, deadline - time.perf_counter()) * 1000
+    )
     return context, page
 
 
@@ -113,6 +145,7 @@ def _personal_result(url: str) -> str:
     """One submitted assessment with a resume code (its results page is what the sessions open)."""
     from benchmarks.run import answer_sets
     from services.respond import questionnaire
+
     rt = runtime_for(url)
     try:
         started = questionnaire.start_assessment(rt, language="en", intervention="Online CBT module", role=None)
@@ -126,15 +159,19 @@ def _personal_result(url: str) -> str:
 def memory_rows(folder: Path, *, extra_sessions: int) -> list[Row]:
     """The server's RSS after one session, then after `extra_sessions` more: MB per extra session."""
     from benchmarks.production_data import build
+
     url = f"sqlite:///{folder / 'memory.db'}"
     build(url, DEMO_RESPONSES)
     resume_code = _personal_result(url)
     rows = []
     with chromium() as browser:
         for label, open_one in (
-                ("start page", lambda u: _open_when_up(browser, u, START_TEXT,
-                                                       time.perf_counter() + FIRST_PAGE_TIMEOUT)[0]),
-                ("results page (every chart)", lambda u: _open_results(browser, u, resume_code))):
+            (
+                "start page",
+                lambda u: _open_when_up(browser, u, START_TEXT, time.perf_counter() + FIRST_PAGE_TIMEOUT)[0],
+            ),
+            ("results page (every chart)", lambda u: _open_results(browser, u, resume_code)),
+        ):
             log(f"memory per session: {label} ...")
             with app_server(url, folder / "memory-server.log") as (process, address, _began):
                 sessions = [open_one(address)]
@@ -146,8 +183,14 @@ def memory_rows(folder: Path, *, extra_sessions: int) -> list[Row]:
                 for context in sessions:
                     context.close()
             per_session = (more - one) / extra_sessions
-            rows.append(Row(f"memory per extra browser session, {label} (server RSS {one:.0f} MB with 1 session, "
-                            f"{more:.0f} MB with {1 + extra_sessions})", Summary((per_session,)), unit="MB"))
+            rows.append(
+                Row(
+                    f"memory per extra browser session, {label} (server RSS {one:.0f} MB with 1 session, "
+                    f"{more:.0f} MB with {1 + extra_sessions})",
+                    Summary((per_session,)),
+                    unit="MB",
+                )
+            )
     return rows
 
 
@@ -157,9 +200,13 @@ def cold_start_rows(folder: Path, *, runs: int) -> list[Row]:
     rows = []
     with chromium() as browser:
         existing = f"sqlite:///{folder / 'cold-existing.db'}"
-        for label, database in (("empty database (includes creating and migrating it)",
-                                 lambda n: f"sqlite:///{folder / f'cold-empty-{n}.db'}"),
-                                ("existing database", lambda n: existing)):
+        for label, database in (
+            (
+                "empty database (includes creating and migrating it)",
+                lambda n: f"sqlite:///{folder / f'cold-empty-{n}.db'}",
+            ),
+            ("existing database", lambda n: existing),
+        ):
             samples = []
             for number in range(runs + (1 if database(0) == existing else 0)):
                 with app_server(database(number), folder / "cold-server.log") as (_process, address, began):
@@ -167,7 +214,7 @@ def cold_start_rows(folder: Path, *, runs: int) -> list[Row]:
                     seconds = time.perf_counter() - began
                     context.close()
                 if database(0) == existing and number == 0:
-                    continue   # the first run created the existing database
+                    continue  # the first run created the existing database
                 samples.append(seconds)
             log(f"cold start, {label}: median {statistics.median(samples):.2f} s")
             rows.append(Row(f"cold start to first page, {label}", Summary(tuple(samples))))

@@ -6,6 +6,7 @@ Built by services.data_tools.demo_data.create_demo_organisation (db/bulk.py, one
 folder, a database built before is used again (its build time was recorded beside it); without
 one, everything lives in a temporary folder and is removed afterwards.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,7 +31,7 @@ def log(message: str) -> None:
 class Built:
     url: str
     organisation_id: int
-    seconds: float            # how long building took (when it was built, perhaps in an earlier run)
+    seconds: float  # how long building took (when it was built, perhaps in an earlier run)
     reused: bool
 
 
@@ -103,12 +104,14 @@ class Backends:
 def runtime_for(url: str, *, migrate: bool = True):
     from services.runtime import build_runtime
     from services.settings import Settings
+
     return build_runtime(Settings(DATABASE_URL=url), migrate=migrate)
 
 
 def build(url: str, size: int) -> tuple[int, float]:
     """create_demo_organisation with `size` responses; (organisation id, seconds)."""
     from services.data_tools import demo_data
+
     rt = runtime_for(url)
     step = max(1, size // 10)
     last = [0]
@@ -121,10 +124,11 @@ def build(url: str, size: int) -> tuple[int, float]:
     log(f"demo-data: building {size:,} responses in {rt.engine.dialect.name} ...")
     began = time.perf_counter()
     try:
-        made = demo_data.create_demo_organisation(rt, responses=size, seed=SEED, organisation=ORGANISATION,
-                                                  progress=progress)
+        made = demo_data.create_demo_organisation(
+            rt, responses=size, seed=SEED, organisation=ORGANISATION, progress=progress
+        )
         if rt.engine.dialect.name == "postgresql":
-            _analyze(rt.engine)   # what autovacuum would do soon after; plans need the statistics
+            _analyze(rt.engine)  # what autovacuum would do soon after; plans need the statistics
     finally:
         rt.engine.dispose()
     seconds = time.perf_counter() - began
@@ -141,14 +145,19 @@ def _analyze(engine) -> None:
 def _organisation_exists(url: str, organisation_id: int) -> bool:
     from sqlalchemy import create_engine, text
     from sqlalchemy.exc import DBAPIError
-    if url.startswith("sqlite:///") and not os.path.exists(url[len("sqlite:///"):]):
+
+    if url.startswith("sqlite:///") and not os.path.exists(url[len("sqlite:///") :]):
         return False
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
-            return bool(connection.scalar(text("SELECT count(*) FROM organisation WHERE id = :i AND name = :n"),
-                                          {"i": organisation_id, "n": ORGANISATION}))
-    except DBAPIError:   # no such table yet: not built
+            return bool(
+                connection.scalar(
+                    text("SELECT count(*) FROM organisation WHERE id = :i AND name = :n"),
+                    {"i": organisation_id, "n": ORGANISATION},
+                )
+            )
+    except DBAPIError:  # no such table yet: not built
         return False
     finally:
         engine.dispose()

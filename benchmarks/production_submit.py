@@ -6,6 +6,7 @@ writer is ready, then submits its drafts one after another and times each `submi
 the same rows (response, answers, scores and the tally upserts of the team's cell) with bare SQLAlchemy
 core, one transaction per response, from as many processes started the same way.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -20,32 +21,41 @@ from benchmarks.production_data import runtime_for
 from benchmarks.timing import Summary
 
 TEAMS = 4
-WARMUP = 2           # untimed submissions per writer before the start signal (connections, caches)
+WARMUP = 2  # untimed submissions per writer before the start signal (connections, caches)
 START_TIMEOUT = 600  # seconds for every writer to get ready
 
 
 def prepare_organisation(url: str) -> list[str]:
     """A migrated database with an organisation, its teams and an open round; the invitation tokens."""
     from db import add_intervention, create_organisation, create_round, create_team
+
     rt = runtime_for(url)
     try:
         now = datetime.now(UTC)
         with rt.sessions.begin() as session:
             org = create_organisation(session, name="Submission benchmark")
-            teams = [create_team(session, organisation_id=org.id, name=f"Team {n + 1}", size=100).id
-                     for n in range(TEAMS)]
+            teams = [
+                create_team(session, organisation_id=org.id, name=f"Team {n + 1}", size=100).id for n in range(TEAMS)
+            ]
             intervention = add_intervention(session, name="Online CBT module", organisation_id=org.id)
             _round, tokens = create_round(
-                session, organisation_id=org.id, intervention_id=intervention.id, name="Open round",
-                opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=30),
-                instrument_hash=rt.instrument.content_hash, team_ids=teams)
+                session,
+                organisation_id=org.id,
+                intervention_id=intervention.id,
+                name="Open round",
+                opens_at=now - timedelta(days=1),
+                closes_at=now + timedelta(days=30),
+                instrument_hash=rt.instrument.content_hash,
+                team_ids=teams,
+            )
         return [tokens[team] for team in teams]
     finally:
         rt.engine.dispose()
 
 
-def concurrent_latency(url: str, invitations: list[str], *, writers: int, per_writer: int, bare: bool,
-                       pace: float = 0.0) -> tuple[Summary, float]:
+def concurrent_latency(
+    url: str, invitations: list[str], *, writers: int, per_writer: int, bare: bool, pace: float = 0.0
+) -> tuple[Summary, float]:
     """Seconds per submit (or bare write) over all writers, and the submissions per second of the timed
     phase (all writers together).
 
@@ -56,8 +66,12 @@ def concurrent_latency(url: str, invitations: list[str], *, writers: int, per_wr
     context = multiprocessing.get_context("spawn")
     ready = context.Barrier(writers + 1)
     results = context.Queue()
-    processes = [context.Process(target=_writer, args=(url, invitations[n % len(invitations)], n, per_writer,
-                                                       bare, ready, results, pace)) for n in range(writers)]
+    processes = [
+        context.Process(
+            target=_writer, args=(url, invitations[n % len(invitations)], n, per_writer, bare, ready, results, pace)
+        )
+        for n in range(writers)
+    ]
     for process in processes:
         process.start()
     try:
@@ -80,10 +94,10 @@ def concurrent_latency(url: str, invitations: list[str], *, writers: int, per_wr
     return Summary(tuple(samples)), len(samples) / elapsed
 
 
-def _writer(url: str, invitation: str, number: int, count: int, bare: bool, ready, results,
-            pace: float = 0.0) -> None:
+def _writer(url: str, invitation: str, number: int, count: int, bare: bool, ready, results, pace: float = 0.0) -> None:
     """One writer process: prepare `count` submissions untimed, wait for the others, time each one."""
     from benchmarks.run import answer_sets
+
     try:
         rt = runtime_for(url, migrate=False)
         answers = answer_sets(rt.instrument, count + WARMUP, seed=1000 + number)
@@ -108,10 +122,10 @@ def _writer(url: str, invitation: str, number: int, count: int, bare: bool, read
 
 def _submits(rt, invitation: str, answers: list[dict]) -> list:
     from services.respond import questionnaire
+
     actions = []
     for one in answers:
-        started = questionnaire.start_assessment(rt, language="en", intervention="", role=None,
-                                               invite_token=invitation)
+        started = questionnaire.start_assessment(rt, language="en", intervention="", role=None, invite_token=invitation)
         questionnaire.save_answers(rt, token=started.draft_token, answers=one, step=0)
         actions.append(lambda token=started.draft_token: questionnaire.submit(rt, token=token))
     return actions
@@ -129,6 +143,7 @@ def _bare_writes(rt, invitation: str, answers: list[dict]) -> list:
     from db.org_models import AnswerTally, ResponseTally, ScoreTally
     from db.tallies import NOT_APPLICABLE_VALUE, tallied_scores
     from services.respond import invitations
+
     found = invitations.check_invitation(rt, invitation)
     instrument = rt.instrument
     cell = {"organisation_id": found.organisation_id, "team_id": found.team_id, "round_id": found.round_id}
@@ -136,23 +151,55 @@ def _bare_writes(rt, invitation: str, answers: list[dict]) -> list:
     def write(one: dict) -> None:
         scores = score_answers(instrument, one).flat()
         with rt.engine.begin() as connection:
-            response_id = connection.execute(insert(Response.__table__).values(
-                submission_token=secrets.token_hex(32), respondent_id=None, instrument_id=instrument.id,
-                instrument_version=instrument.version, instrument_hash=instrument.content_hash, language="en",
-                intervention=found.intervention, role=None, **cell)).inserted_primary_key[0]
-            insert_rows(connection, ResponseAnswer.__table__, [
-                {"response_id": response_id, "item_id": q, "value": None if v == "na" else v,
-                 "not_applicable": v == "na"} for q, v in one.items()])
-            insert_rows(connection, ResponseScore.__table__, [
-                {"response_id": response_id, "key": k, "value": value, "status": status}
-                for k, (value, status) in scores.items()])
+            response_id = connection.execute(
+                insert(Response.__table__).values(
+                    submission_token=secrets.token_hex(32),
+                    respondent_id=None,
+                    instrument_id=instrument.id,
+                    instrument_version=instrument.version,
+                    instrument_hash=instrument.content_hash,
+                    language="en",
+                    intervention=found.intervention,
+                    role=None,
+                    **cell,
+                )
+            ).inserted_primary_key[0]
+            insert_rows(
+                connection,
+                ResponseAnswer.__table__,
+                [
+                    {
+                        "response_id": response_id,
+                        "item_id": q,
+                        "value": None if v == "na" else v,
+                        "not_applicable": v == "na",
+                    }
+                    for q, v in one.items()
+                ],
+            )
+            insert_rows(
+                connection,
+                ResponseScore.__table__,
+                [
+                    {"response_id": response_id, "key": k, "value": value, "status": status}
+                    for k, (value, status) in scores.items()
+                ],
+            )
             tally_cell = {**cell, "role": ""}
             add_counts(connection, ResponseTally.__table__, [{**tally_cell, "n": 1}])
-            add_counts(connection, ScoreTally.__table__, [
-                {**tally_cell, "key": k, "n": 1, "total": v, "total_sq": v * v} for k, v in tallied_scores(scores)])
-            add_counts(connection, AnswerTally.__table__, [
-                {**tally_cell, "item_id": q, "value": NOT_APPLICABLE_VALUE if v == "na" else v, "count": 1}
-                for q, v in sorted(one.items())])
+            add_counts(
+                connection,
+                ScoreTally.__table__,
+                [{**tally_cell, "key": k, "n": 1, "total": v, "total_sq": v * v} for k, v in tallied_scores(scores)],
+            )
+            add_counts(
+                connection,
+                AnswerTally.__table__,
+                [
+                    {**tally_cell, "item_id": q, "value": NOT_APPLICABLE_VALUE if v == "na" else v, "count": 1}
+                    for q, v in sorted(one.items())
+                ],
+            )
 
     return [lambda one=one: write(one) for one in answers]
 

@@ -4,6 +4,7 @@
 Every figure is compared with a baseline taken in the same run on the same machine, so the ratio says
 how much ValueMatch adds on top of the floor (the database, or Streamlit itself). See README.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.timing import Row, Summary, markdown_table, repeat, time_call  # noqa: E402
+from benchmarks.timing import Row, Summary, markdown_table, repeat, time_call
 
 SUBMISSIONS = 200
 WARMUP_SUBMISSIONS = 5
@@ -30,7 +31,7 @@ SCORE_STORE_TARGET = 0.010
 ASSESSMENT_PAGE_TARGET = 0.150
 RESULTS_PAGE_TARGET = 0.500
 PDF_TARGET = 3.0
-NA_SHARE = 0.1               # about one answer in ten is "not applicable"
+NA_SHARE = 0.1  # about one answer in ten is "not applicable"
 TRIVIAL_SCRIPT = "import streamlit as st\nst.write('ValueMatch')\n"
 RESULTS_NEEDS = ("charts", "report_pdf", "exports")
 
@@ -42,12 +43,18 @@ def log(message: str) -> None:
 def answer_sets(instrument, count: int, seed: int = 7) -> list[dict]:
     """Complete, varied answers (fixed seed, so runs are comparable)."""
     rng = random.Random(seed)
-    return [{q: "na" if rng.random() < NA_SHARE else rng.randint(instrument.scale.min, instrument.scale.max)
-             for q in instrument.question_ids} for _ in range(count)]
+    return [
+        {
+            q: "na" if rng.random() < NA_SHARE else rng.randint(instrument.scale.min, instrument.scale.max)
+            for q in instrument.question_ids
+        }
+        for _ in range(count)
+    ]
 
 
 def start_with_answers(rt, answers: dict) -> str:
     from services.respond import questionnaire
+
     started = questionnaire.start_assessment(rt, language="en", intervention="Benchmark app", role=None)
     questionnaire.save_answers(rt, token=started.draft_token, answers=answers, step=0)
     return started.draft_token
@@ -56,6 +63,7 @@ def start_with_answers(rt, answers: dict) -> str:
 def score_and_store(rt, answers: list[dict]) -> tuple[Summary, list[int]]:
     """Time submit (score + store) only; starting the draft and saving the answers are set-up."""
     from services.respond import questionnaire
+
     for warm in answers[:WARMUP_SUBMISSIONS]:
         questionnaire.submit(rt, token=start_with_answers(rt, warm))
     samples, ids = [], []
@@ -73,24 +81,41 @@ def bare_insert(rt, answers: list[dict]) -> Summary:
 
     from assessment import score_answers
     from db.models import Response, ResponseAnswer, ResponseScore
+
     instrument = rt.instrument
     prepared = []
     for one in answers:
         scores = score_answers(instrument, one).flat()
-        prepared.append((
-            [{"item_id": q, "value": None if v == "na" else v, "not_applicable": v == "na"} for q, v in one.items()],
-            [{"key": k, "value": value, "status": status} for k, (value, status) in scores.items()]))
+        prepared.append(
+            (
+                [
+                    {"item_id": q, "value": None if v == "na" else v, "not_applicable": v == "na"}
+                    for q, v in one.items()
+                ],
+                [{"key": k, "value": value, "status": status} for k, (value, status) in scores.items()],
+            )
+        )
 
     def write(answer_rows: list[dict], score_rows: list[dict]) -> None:
         with rt.engine.begin() as connection:
-            response_id = connection.execute(insert(Response.__table__).values(
-                submission_token=secrets.token_hex(32), respondent_id=None, instrument_id=instrument.id,
-                instrument_version=instrument.version, instrument_hash=instrument.content_hash, language="en",
-                intervention="Benchmark app", role=None)).inserted_primary_key[0]
-            connection.execute(insert(ResponseAnswer.__table__),
-                               [{"response_id": response_id, **row} for row in answer_rows])
-            connection.execute(insert(ResponseScore.__table__),
-                               [{"response_id": response_id, **row} for row in score_rows])
+            response_id = connection.execute(
+                insert(Response.__table__).values(
+                    submission_token=secrets.token_hex(32),
+                    respondent_id=None,
+                    instrument_id=instrument.id,
+                    instrument_version=instrument.version,
+                    instrument_hash=instrument.content_hash,
+                    language="en",
+                    intervention="Benchmark app",
+                    role=None,
+                )
+            ).inserted_primary_key[0]
+            connection.execute(
+                insert(ResponseAnswer.__table__), [{"response_id": response_id, **row} for row in answer_rows]
+            )
+            connection.execute(
+                insert(ResponseScore.__table__), [{"response_id": response_id, **row} for row in score_rows]
+            )
 
     for answer_rows, score_rows in prepared[:WARMUP_SUBMISSIONS]:
         write(answer_rows, score_rows)
@@ -99,12 +124,14 @@ def bare_insert(rt, answers: list[dict]) -> Summary:
 
 def scoring_alone(rt, answers: list[dict]) -> Summary:
     from assessment import score_answers
+
     return Summary(tuple(time_call(lambda: score_answers(rt.instrument, one)) for one in answers))
 
 
 def page_test(page: str | None = None, *, query: dict | None = None, state: dict | None = None):
     """The real app in AppTest, opened once (untimed) on `page`."""
     from streamlit.testing.v1 import AppTest
+
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     for key, value in (query or {}).items():
         at.query_params[key] = value
@@ -120,6 +147,7 @@ def page_test(page: str | None = None, *, query: dict | None = None, state: dict
 
 def streamlit_floor() -> Summary:
     from streamlit.testing.v1 import AppTest
+
     at = AppTest.from_string(TRIVIAL_SCRIPT, default_timeout=60)
     return repeat(at.run, times=PAGE_RUNS, warmup=2)
 
@@ -139,8 +167,11 @@ def assessment_page(rt, answers: dict) -> Summary:
 def results_page(response_id: int) -> Summary:
     """The results page of a submitted response, with every chart, re-run as on every click."""
     from app_pages import state_keys
-    at = page_test("app_pages/results/your_results.py",
-                   state={state_keys.RESULT_ID: response_id, state_keys.OWNED_RESULTS: [response_id]})
+
+    at = page_test(
+        "app_pages/results/your_results.py",
+        state={state_keys.RESULT_ID: response_id, state_keys.OWNED_RESULTS: [response_id]},
+    )
     if not at.get("plotly_chart"):
         raise RuntimeError("the results page showed no charts")
     summary = repeat(at.run, times=PAGE_RUNS, warmup=1)
@@ -152,10 +183,20 @@ def results_page(response_id: int) -> Summary:
 def pdf_report(rt, response_id: int) -> Summary:
     from services.respond import questionnaire
     from services.results import report_pdf
+
     view = questionnaire.result(rt, response_id)
-    return repeat(lambda: report_pdf.build_pdf(view.instrument, view.report, "en", intervention=view.intervention,
-                                               role_name=None, created_at=view.created_at),
-                  times=PDF_RUNS, warmup=1)
+    return repeat(
+        lambda: report_pdf.build_pdf(
+            view.instrument,
+            view.report,
+            "en",
+            intervention=view.intervention,
+            role_name=None,
+            created_at=view.created_at,
+        ),
+        times=PDF_RUNS,
+        warmup=1,
+    )
 
 
 def missing_modules(names: tuple[str, ...]) -> list[str]:
@@ -164,8 +205,11 @@ def missing_modules(names: tuple[str, ...]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     options = argparse.ArgumentParser(description="ValueMatch benchmarks: one markdown table on stdout.")
-    options.add_argument("--dashboard", action="store_true",
-                         help="also build 100,000 demo responses and time the dashboard (a few minutes more)")
+    options.add_argument(
+        "--dashboard",
+        action="store_true",
+        help="also build 100,000 demo responses and time the dashboard (a few minutes more)",
+    )
     args = options.parse_args(argv)
     began = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="vm-bench-") as folder:
@@ -175,11 +219,13 @@ def main(argv: list[str] | None = None) -> int:
         # server: that is the point); keep stderr for progress. Streamlit resets log levels, not this flag.
         logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").disabled = True
         from services.runtime import build_runtime
+
         rt = build_runtime()
         try:
             rows = run_all(rt)
             if args.dashboard:
                 from benchmarks.dashboard import dashboard_rows
+
                 rows += dashboard_rows(rt)
         finally:
             rt.engine.dispose()
@@ -199,26 +245,48 @@ def run_all(rt) -> list[Row]:
     ]
     log("Streamlit floor and assessment page ...")
     floor = streamlit_floor()
-    rows.append(Row("assessment page run (AppTest)", assessment_page(rt, answers[0]), ASSESSMENT_PAGE_TARGET,
-                    floor, "one-line script"))
+    rows.append(
+        Row(
+            "assessment page run (AppTest)",
+            assessment_page(rt, answers[0]),
+            ASSESSMENT_PAGE_TARGET,
+            floor,
+            "one-line script",
+        )
+    )
     log("results page ...")
-    rows.append(optional_row("results page run with all charts (AppTest)", RESULTS_NEEDS, RESULTS_PAGE_TARGET,
-                             lambda: results_page(response_ids[0]), floor, "one-line script"))
+    rows.append(
+        optional_row(
+            "results page run with all charts (AppTest)",
+            RESULTS_NEEDS,
+            RESULTS_PAGE_TARGET,
+            lambda: results_page(response_ids[0]),
+            floor,
+            "one-line script",
+        )
+    )
     log("PDF report ...")
-    rows.append(optional_row("PDF report (build_pdf)", ("report_pdf",), PDF_TARGET,
-                             lambda: pdf_report(rt, response_ids[0])))
+    rows.append(
+        optional_row("PDF report (build_pdf)", ("report_pdf",), PDF_TARGET, lambda: pdf_report(rt, response_ids[0]))
+    )
     return rows
 
 
-def optional_row(figure: str, needs: tuple[str, ...], target: float, measure, baseline: Summary | None = None,
-                 baseline_name: str = "") -> Row:
+def optional_row(
+    figure: str,
+    needs: tuple[str, ...],
+    target: float,
+    measure,
+    baseline: Summary | None = None,
+    baseline_name: str = "",
+) -> Row:
     """A row for code that may not be there yet: said in the table instead of stopping the run."""
     missing = missing_modules(needs)
     if missing:
         return Row(figure, None, target, note=f"{', '.join(missing)} missing")
     try:
         return Row(figure, measure(), target, baseline, baseline_name)
-    except (ImportError, RuntimeError) as exc:   # RuntimeError: the page itself raised (see page_test)
+    except (ImportError, RuntimeError) as exc:  # RuntimeError: the page itself raised (see page_test)
         log(f"{figure}: {exc}")
         return Row(figure, None, target, note=str(exc).replace("|", "/"))
 

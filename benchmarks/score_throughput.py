@@ -13,6 +13,7 @@ Baseline, in the same run: a child that only reads and parses the same file with
 any Python reading the file pays); the ratio is score time / baseline time.
 Prints one markdown table on stdout; progress goes to stderr.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,7 +33,9 @@ sys.path.insert(0, str(ROOT))
 TARGET_ROWS_PER_SECOND = 10_000
 TARGET_PEAK_MB = 300
 CELLS = ("1", "2", "3", "4", "5", "na", "")
-BASELINE = "import csv, sys\nwith open(sys.argv[1], encoding='utf-8', newline='') as f:\n    for _ in csv.reader(f): pass\n"
+BASELINE = (
+    "import csv, sys\nwith open(sys.argv[1], encoding='utf-8', newline='') as f:\n    for _ in csv.reader(f): pass\n"
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,17 +63,29 @@ def measure(folder: Path, size: int) -> list[dict]:
     workshop = derive_form(bank, bank.form("workshop"))
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'unused.db'}", "PYTHONPATH": str(ROOT)}
     results = []
-    for label, instrument, extra in ((f"{bank.label}, CSV out", bank, []),
-                                     (f"{workshop.label}, CSV out (--form workshop)", workshop,
-                                      ["--form", "workshop"])):
+    for label, instrument, extra in (
+        (f"{bank.label}, CSV out", bank, []),
+        (f"{workshop.label}, CSV out (--form workshop)", workshop, ["--form", "workshop"]),
+    ):
         source = folder / f"{instrument.form_id or 'bank'}.csv"
         count = generate(source, instrument.question_ids, size)
         mb = source.stat().st_size / 1e6
         log(f"{label}: {count:,} rows, {mb:.1f} MB; csv baseline ...")
         base = run([sys.executable, "-c", BASELINE, str(source)], env)
         log("manage.py score ...")
-        scored = run([sys.executable, str(ROOT / "manage.py"), "score", str(source), "--output",
-                      str(folder / "scores.csv"), "--quiet", *extra], env)
+        scored = run(
+            [
+                sys.executable,
+                str(ROOT / "manage.py"),
+                "score",
+                str(source),
+                "--output",
+                str(folder / "scores.csv"),
+                "--quiet",
+                *extra,
+            ],
+            env,
+        )
         results.append({"figure": f"score: {label}", "rows": count, "mb": mb, **scored, "baseline": base})
         results.append({"figure": "  baseline: csv.reader read + parse only", "rows": count, "mb": mb, **base})
         (folder / "scores.csv").unlink(missing_ok=True)
@@ -98,24 +113,30 @@ def run(argv: list[str], env: dict) -> dict:
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(argv[:4])} failed: {child.stderr.read().decode()[-2000:]}")
     child.stderr.close()
-    return {"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime,
-            "peak_mb": usage.ru_maxrss / 1024}   # ru_maxrss is in kB on Linux
+    return {
+        "seconds": seconds,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "peak_mb": usage.ru_maxrss / 1024,
+    }  # ru_maxrss is in kB on Linux
 
 
 def table(results: list[dict]) -> str:
-    lines = ["| figure | rows | MB | seconds | rows/s | CPU s | rows/CPU s | peak MB | target | ratio to baseline |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|"]
+    lines = [
+        "| figure | rows | MB | seconds | rows/s | CPU s | rows/CPU s | peak MB | target | ratio to baseline |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|",
+    ]
     for r in results:
         rate = r["rows"] / r["seconds"]
         if "baseline" in r:
             met = rate >= TARGET_ROWS_PER_SECOND and r["peak_mb"] < TARGET_PEAK_MB
-            target = (f"≥ {TARGET_ROWS_PER_SECOND:,} rows/s, < {TARGET_PEAK_MB} MB: "
-                      + ("met" if met else "**MISSED**"))
+            target = f"≥ {TARGET_ROWS_PER_SECOND:,} rows/s, < {TARGET_PEAK_MB} MB: " + ("met" if met else "**MISSED**")
             ratio = f"{r['seconds'] / r['baseline']['seconds']:.1f}×"
         else:
             target = ratio = ""
-        lines.append(f"| {r['figure']} | {r['rows']:,} | {r['mb']:.1f} | {r['seconds']:.1f} | {rate:,.0f} | "
-                     f"{r['cpu']:.1f} | {r['rows'] / r['cpu']:,.0f} | {r['peak_mb']:.0f} | {target} | {ratio} |")
+        lines.append(
+            f"| {r['figure']} | {r['rows']:,} | {r['mb']:.1f} | {r['seconds']:.1f} | {rate:,.0f} | "
+            f"{r['cpu']:.1f} | {r['rows'] / r['cpu']:,.0f} | {r['peak_mb']:.0f} | {target} | {ratio} |"
+        )
     return "\n".join(lines)
 
 

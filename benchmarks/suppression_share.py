@@ -12,6 +12,7 @@ total is shown, for how many cells with at least k responses one more response w
 withheld in the overview, and the time publishable() takes (median of interleaved runs, cache cleared)
 with the ratio current / previous.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,13 +32,20 @@ if str(ROOT) not in sys.path:
 
 from benchmarks.timing import Summary, format_duration, time_call
 
-OLD_REV = "a769792ce7f01389b89142095369cdbb372388e6"   # the last commit with the previous rule
-NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)           # fixed, so the same rounds are closed every run
+OLD_REV = "a769792ce7f01389b89142095369cdbb372388e6"  # the last commit with the previous rule
+NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)  # fixed, so the same rounds are closed every run
 RUNS = 15
 # The package's former private names, as an older suppression.py imports them.
-RENAMED = {"_Lattice": "Lattice", "_round_groups": "checked_round_groups", "_find_leaks": "find_leaks",
-           "_revealed_groups": "revealed_groups", "_Span": "Span", "_axpy": "axpy", "_Leak": "Leak",
-           "_order": "coordinate_order"}
+RENAMED = {
+    "_Lattice": "Lattice",
+    "_round_groups": "checked_round_groups",
+    "_find_leaks": "find_leaks",
+    "_revealed_groups": "revealed_groups",
+    "_Span": "Span",
+    "_axpy": "axpy",
+    "_Leak": "Leak",
+    "_order": "coordinate_order",
+}
 
 
 def log(message: str) -> None:
@@ -46,8 +54,9 @@ def log(message: str) -> None:
 
 def options(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--responses", default="500,2000,5000",
-                        help="demo responses, comma-separated sizes (default 500,2000,5000)")
+    parser.add_argument(
+        "--responses", default="500,2000,5000", help="demo responses, comma-separated sizes (default 500,2000,5000)"
+    )
     parser.add_argument("--seed", type=int, default=1, help="demo-data seed (default 1, as manage.py)")
     parser.add_argument("--old-rev", default=OLD_REV, help="git revision holding the previous rule")
     parser.add_argument("--runs", type=int, default=RUNS, help=f"timed calls per rule (default {RUNS})")
@@ -56,9 +65,14 @@ def options(argv: list[str] | None) -> argparse.Namespace:
 
 def previous_rule(rev: str) -> types.ModuleType:
     """suppression.py as of `rev`, as a module of the package (its relative imports resolve there)."""
-    source = subprocess.run(["git", "show", f"{rev}:assessment/anonymity/suppression.py"], cwd=ROOT,
-                            capture_output=True, text=True, check=True).stdout
-    for old, new in RENAMED.items():   # names the package has made public since
+    source = subprocess.run(
+        ["git", "show", f"{rev}:assessment/anonymity/suppression.py"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for old, new in RENAMED.items():  # names the package has made public since
         source = re.sub(rf"\b{old}\b", new, source)
     module = types.ModuleType("assessment.anonymity._previous_suppression")
     module.__package__ = "assessment.anonymity"
@@ -74,6 +88,7 @@ def demo_counts(responses: int, seed: int) -> tuple[dict, dict, int, dict]:
     from services.dashboard.data import aware
     from services.data_tools import demo_data
     from services.runtime import build_runtime
+
     with tempfile.TemporaryDirectory(prefix="vm-bench-suppression-") as folder:
         os.environ["DATABASE_URL"] = f"sqlite:///{Path(folder) / 'demo.db'}"
         rt = build_runtime()
@@ -82,8 +97,9 @@ def demo_counts(responses: int, seed: int) -> tuple[dict, dict, int, dict]:
             with rt.sessions() as session:
                 k = get_organisation(session, organisation_id=made.organisation_id).min_group_size
                 counts = count_cells(session, organisation_id=made.organisation_id)
-                rounds = [r for r in list_rounds(session, organisation_id=made.organisation_id)
-                          if aware(r.closes_at) <= NOW]
+                rounds = [
+                    r for r in list_rounds(session, organisation_id=made.organisation_id) if aware(r.closes_at) <= NOW
+                ]
                 names = {t.id: t.name for t in list_teams(session, organisation_id=made.organisation_id)}
         finally:
             rt.engine.dispose()
@@ -97,6 +113,7 @@ def demo_counts(responses: int, seed: int) -> tuple[dict, dict, int, dict]:
 
 def overview_withheld(rule, population, k: int, groups: dict) -> frozenset:
     from assessment.anonymity import Selector
+
     decisions = rule.publishable(population, k, groups)
     return frozenset(team for team in population.teams if decisions[Selector(team)].withheld)
 
@@ -105,10 +122,12 @@ def changed_by_one_response(rule, counts: dict, k: int, groups: dict) -> tuple[i
     """(cells with >= k responses where one more response changes the teams withheld in the overview,
     such cells)."""
     from assessment.anonymity import Population
+
     before = overview_withheld(rule, Population(counts), k, groups)
     large = [cell for cell, n in counts.items() if n >= k]
-    changed = sum(overview_withheld(rule, Population({**counts, cell: counts[cell] + 1}), k, groups) != before
-                  for cell in large)
+    changed = sum(
+        overview_withheld(rule, Population({**counts, cell: counts[cell] + 1}), k, groups) != before for cell in large
+    )
     return changed, len(large)
 
 
@@ -119,13 +138,14 @@ def timings(rules: dict, population, k: int, groups: dict, runs: int) -> dict[st
         for name, rule in rules.items():
             rule._decisions.cache_clear()
             seconds = time_call(lambda rule=rule: rule.publishable(population, k, groups))
-            if run:                      # the first round warms up
+            if run:  # the first round warms up
                 samples[name].append(seconds)
     return {name: Summary(tuple(values)) for name, values in samples.items()}
 
 
 def rows(responses: int, counts: dict, groups: dict, k: int, rules: dict, runs: int) -> list[str]:
     from assessment.anonymity import Population, Selector
+
     population = Population(counts)
     timed = timings(rules, population, k, groups, runs)
     baseline = timed["previous"].median
@@ -138,30 +158,39 @@ def rows(responses: int, counts: dict, groups: dict, k: int, rules: dict, runs: 
         teams_shown = sum(decisions[Selector(team)].shown for team in teams)
         changed, large = changed_by_one_response(rule, counts, k, groups)
         median = timed[name].median
-        lines.append(f"| {responses:,} | {name} | {len(decisions):,} | {empty:,} | {shown:,} | "
-                     f"{len(decisions) - empty - shown:,} | {shown / (len(decisions) - empty):.1%} | "
-                     f"{teams_shown} of {len(teams)} | {'shown' if decisions[Selector()].shown else 'withheld'} | "
-                     f"{changed} of {large} | {format_duration(median)} | {median / baseline:.2f} |")
+        lines.append(
+            f"| {responses:,} | {name} | {len(decisions):,} | {empty:,} | {shown:,} | "
+            f"{len(decisions) - empty - shown:,} | {shown / (len(decisions) - empty):.1%} | "
+            f"{teams_shown} of {len(teams)} | {'shown' if decisions[Selector()].shown else 'withheld'} | "
+            f"{changed} of {large} | {format_duration(median)} | {median / baseline:.2f} |"
+        )
     return lines
 
 
 def main(argv: list[str] | None = None) -> int:
     args = options(argv)
     from assessment.anonymity import Population, suppression
+
     rules = {"previous": previous_rule(args.old_rev), "current": suppression}
-    table = [("| responses | rule | views offered | empty | shown | withheld | share shown (of non-empty) "
-              "| teams shown in the overview | organisation total | overview changed by one more response "
-              "(cells with >= k) | publishable() median | ratio to previous |"),
-             "|---:|---|---:|---:|---:|---:|---:|---|---|---|---:|---:|"]
+    table = [
+        (
+            "| responses | rule | views offered | empty | shown | withheld | share shown (of non-empty) "
+            "| teams shown in the overview | organisation total | overview changed by one more response "
+            "(cells with >= k) | publishable() median | ratio to previous |"
+        ),
+        "|---:|---|---:|---:|---:|---:|---:|---|---|---|---:|---:|",
+    ]
     notes = []
     for responses in (int(size) for size in args.responses.split(",")):
         log(f"demo-data: {responses:,} responses, seed {args.seed} ...")
         counts, groups, k, names = demo_counts(responses, args.seed)
         log(f"deciding {len(counts):,} cells, k = {k} ...")
         table += rows(responses, counts, groups, k, rules, args.runs)
-        notes += [f"{responses:,} responses, {name}: withheld in the overview: " + ", ".join(
-            sorted(names[team] for team in overview_withheld(rule, Population(counts), k, groups)))
-                  for name, rule in rules.items()]
+        notes += [
+            f"{responses:,} responses, {name}: withheld in the overview: "
+            + ", ".join(sorted(names[team] for team in overview_withheld(rule, Population(counts), k, groups)))
+            for name, rule in rules.items()
+        ]
     print("\n".join(table))
     print()
     print("\n".join(notes))

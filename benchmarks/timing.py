@@ -1,4 +1,5 @@
 """Timing helpers shared by the benchmarks: time calls, summarise samples, print one markdown table."""
+
 from __future__ import annotations
 
 import math
@@ -48,13 +49,13 @@ class Row:
 
     figure: str
     measured: Summary | None
-    target: float | None = None          # seconds; the median (or `target_on`) must stay below it
+    target: float | None = None  # seconds; the median (or `target_on`) must stay below it
     baseline: Summary | None = None
     baseline_name: str = ""
     note: str = ""
-    target_on: str = "median"            # or "tail": the table's tail percentile (p95, p99)
-    max_ratio: float | None = None       # a second target: median ÷ baseline median at most this
-    unit: str = "s"                      # "s" (durations) or "MB"
+    target_on: str = "median"  # or "tail": the table's tail percentile (p95, p99)
+    max_ratio: float | None = None  # a second target: median ÷ baseline median at most this
+    unit: str = "s"  # "s" (durations) or "MB"
 
 
 def format_value(value: float, unit: str = "s") -> str:
@@ -71,21 +72,22 @@ def format_duration(seconds: float) -> str:
 
 def markdown_table(rows: Sequence[Row], *, tail: int = 95) -> str:
     """figure | median | p<tail> | target | baseline (same run) | ratio, one line per row."""
-    lines = [f"| figure | median | p{tail} | target | baseline (same run) | ratio |",
-             "|---|---:|---:|---|---|---:|"]
+    lines = [f"| figure | median | p{tail} | target | baseline (same run) | ratio |", "|---|---:|---:|---|---|---:|"]
     for row in rows:
         if row.measured is None:
-            lines.append(f"| {row.figure} | not run: {row.note} | | "
-                         f"{_target(row, None, None)} | | |")
+            lines.append(f"| {row.figure} | not run: {row.note} | | {_target(row, None, None)} | | |")
             continue
         median, high = row.measured.median, row.measured.percentile(tail)
         ratio = median / row.baseline.median if row.baseline is not None else None
-        baseline = (f"{row.baseline_name}: {format_value(row.baseline.median, row.unit)}"
-                    if row.baseline is not None else "—")
+        baseline = (
+            f"{row.baseline_name}: {format_value(row.baseline.median, row.unit)}" if row.baseline is not None else "—"
+        )
         figure = f"{row.figure} (n={len(row.measured.samples)})" + (f"; {row.note}" if row.note else "")
         checked = high if row.target_on == "tail" else median
-        lines.append(f"| {figure} | {format_value(median, row.unit)} | {format_value(high, row.unit)} | "
-                     f"{_target(row, checked, ratio, tail)} | {baseline} | {_ratio(ratio) if ratio is not None else '—'} |")
+        lines.append(
+            f"| {figure} | {format_value(median, row.unit)} | {format_value(high, row.unit)} | "
+            f"{_target(row, checked, ratio, tail)} | {baseline} | {_ratio(ratio) if ratio is not None else '—'} |"
+        )
     return "\n".join(lines)
 
 
@@ -101,7 +103,8 @@ def _target(row: Row, value: float | None, ratio: float | None, tail: int = 95) 
     if value is None:
         return " and ".join(parts)
     met = (row.target is None or value < row.target) and (
-        row.max_ratio is None or (ratio is not None and ratio <= row.max_ratio))
+        row.max_ratio is None or (ratio is not None and ratio <= row.max_ratio)
+    )
     return " and ".join(parts) + (" met" if met else " **MISSED**")
 
 

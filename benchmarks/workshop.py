@@ -7,6 +7,7 @@ screen refreshes every 3 s meanwhile. Then: responses stored, duplicates, errors
 refresh at 200 responses against the bare read of the same rows. `python benchmarks/run.py --workshop`
 adds these rows to the one table.
 """
+
 from __future__ import annotations
 
 import os
@@ -22,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.timing import Row, Summary, markdown_table, repeat, time_call  # noqa: E402
+from benchmarks.timing import Row, Summary, markdown_table, repeat, time_call
 
 PARTICIPANTS = 200
 ARRIVAL_SECONDS = 60.0
@@ -39,13 +40,21 @@ def facilitator_and_session(rt):
     from db import Account
     from services.accounts.auth import AccountView
     from services.workshop import hosting
+
     with rt.sessions.begin() as session:
         row = Account(username="bench-facilitator", password_hash=None, role="facilitator", active=True)
         session.add(row)
         session.flush()
         account = AccountView(row.id, row.username, "facilitator", {})
-    info = hosting.create_session(rt, account, title="Benchmark workshop", intervention="Online CBT",
-                                    form_id=None, language="en", min_group_size=5)
+    info = hosting.create_session(
+        rt,
+        account,
+        title="Benchmark workshop",
+        intervention="Online CBT",
+        form_id=None,
+        language="en",
+        min_group_size=5,
+    )
     hosting.set_results_visible(rt, account, info.id, True)
     return account, info
 
@@ -53,6 +62,7 @@ def facilitator_and_session(rt):
 def participant(rt, code: str, number: int, start_at: float, submit_times: list, errors: list) -> None:
     """One phone: join, answer item by item, step by step, submit twice."""
     from services.respond import questionnaire, workshop_join
+
     rng = random.Random(number)
     time.sleep(max(0.0, start_at - time.monotonic()))
     try:
@@ -64,7 +74,7 @@ def participant(rt, code: str, number: int, start_at: float, submit_times: list,
                 value = rng.randint(instrument.scale.min, instrument.scale.max)
                 questionnaire.save_answers(rt, token=joined.draft_token, answers={item: value}, step=index)
         submit_times.append(time_call(lambda: questionnaire.submit(rt, token=joined.draft_token)))
-        questionnaire.submit(rt, token=joined.draft_token)   # the double tap
+        questionnaire.submit(rt, token=joined.draft_token)  # the double tap
     except Exception as exc:  # counted and reported: the benchmark's point is that there are none
         errors.append(f"participant {number}: {type(exc).__name__}: {exc}")
 
@@ -74,6 +84,7 @@ def run_workshop(rt) -> tuple[list[Row], dict]:
 
     from db import Response, WorkshopEntry
     from services.workshop import presenter
+
     account, info = facilitator_and_session(rt)
     submit_times: list[float] = []
     errors: list[str] = []
@@ -101,9 +112,15 @@ def run_workshop(rt) -> tuple[list[Row], dict]:
         entries = session.scalar(select(func.count()).select_from(WorkshopEntry))
         distinct = session.scalar(select(func.count(func.distinct(WorkshopEntry.participant_id))))
     facts = {"elapsed": elapsed, "stored": stored, "entries": entries, "distinct": distinct, "errors": errors}
-    rows = [Row(f"submit during the workshop ({PARTICIPANTS} phones over {ARRIVAL_SECONDS:.0f} s, each its own "
-                "thread, one app process)", Summary(tuple(submit_times)), None),
-            Row("presenter refresh while answers arrive (every 3 s)", Summary(tuple(refreshes)), REFRESH_TARGET)]
+    rows = [
+        Row(
+            f"submit during the workshop ({PARTICIPANTS} phones over {ARRIVAL_SECONDS:.0f} s, each its own "
+            "thread, one app process)",
+            Summary(tuple(submit_times)),
+            None,
+        ),
+        Row("presenter refresh while answers arrive (every 3 s)", Summary(tuple(refreshes)), REFRESH_TARGET),
+    ]
     rows.extend(refresh_rows(rt, account, info))
     return rows, facts
 
@@ -121,14 +138,27 @@ def refresh_rows(rt, account, info) -> list[Row]:
             db_responses.load_answers_and_scores(session, response_ids=ids)
 
     floor = repeat(bare_read, times=PRESENTER_RUNS)
-    service = repeat(lambda: presenter.presenter(rt, account, info.id, language="en"),
-                     times=PRESENTER_RUNS)
-    rows = [Row(f"presenter data at {PARTICIPANTS} responses (service)", service, REFRESH_TARGET, floor,
-                "bare read of their answers and scores")]
+    service = repeat(lambda: presenter.presenter(rt, account, info.id, language="en"), times=PRESENTER_RUNS)
+    rows = [
+        Row(
+            f"presenter data at {PARTICIPANTS} responses (service)",
+            service,
+            REFRESH_TARGET,
+            floor,
+            "bare read of their answers and scores",
+        )
+    ]
     screen = screen_run(rt, info)
     if screen is not None:
-        rows.append(Row(f"presenter screen at {PARTICIPANTS} responses (whole page, AppTest)", screen,
-                        REFRESH_TARGET, floor, "bare read of their answers and scores"))
+        rows.append(
+            Row(
+                f"presenter screen at {PARTICIPANTS} responses (whole page, AppTest)",
+                screen,
+                REFRESH_TARGET,
+                floor,
+                "bare read of their answers and scores",
+            )
+        )
     return rows
 
 
@@ -137,6 +167,7 @@ def screen_run(rt, info) -> Summary | None:
 
     from app_pages import paths, state_keys
     from services.accounts import auth
+
     auth.create_first_admin(rt, "bench-admin", "a long benchmark password")
     token = auth.login(rt, "bench-admin", "a long benchmark password", "bench").token
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
@@ -154,13 +185,16 @@ def main() -> int:
     folder = tempfile.mkdtemp(prefix="vm-workshop-bench-")
     os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.db"
     from services.runtime import build_runtime
+
     rt = build_runtime()
     rows, facts = run_workshop(rt)
     print(markdown_table(rows))
     print()
     print(f"- participants: {PARTICIPANTS}; all done after {facts['elapsed']:.1f} s")
-    print(f"- responses stored: {facts['stored']}; workshop entries: {facts['entries']} "
-          f"({facts['distinct']} distinct participants); every participant submitted twice")
+    print(
+        f"- responses stored: {facts['stored']}; workshop entries: {facts['entries']} "
+        f"({facts['distinct']} distinct participants); every participant submitted twice"
+    )
     print(f"- errors: {len(facts['errors'])}")
     for error in facts["errors"][:10]:
         print(f"  - {error}")

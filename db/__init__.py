@@ -143,16 +143,16 @@ __all__ = [
 ]
 
 # Accounts, their scope, sign-in sessions and the audit log (db/account_models.py, db/accounts.py).
-from db.account_models import ROLES, Account, AccountScope, AuditLog, AuthSession  # noqa: E402
-from db.accounts import Scope, UsernameTaken  # noqa: E402
+from db.account_models import ROLES, Account, AccountScope, AuditLog, AuthSession
+from db.accounts import Scope, UsernameTaken
 
 __all__ += ["ROLES", "Account", "AccountScope", "AuditLog", "AuthSession", "Scope", "UsernameTaken"]
 
 # Releases: frozen tallies and the ledger of what the dashboard published (db/release_models.py).
-import db.release_models  # noqa: E402,F401
+import db.release_models  # noqa: F401
 
 # Workshop sessions (db/workshop_models.py, db/workshops.py).
-from db.workshop_models import (  # noqa: E402
+from db.workshop_models import (
     WorkshopAction,
     WorkshopEntry,
     WorkshopParticipant,
@@ -161,10 +161,16 @@ from db.workshop_models import (  # noqa: E402
     WorkshopSession,
 )
 
-__all__ += ["WorkshopAction", "WorkshopEntry", "WorkshopParticipant", "WorkshopRelease", "WorkshopRound",
-            "WorkshopSession"]
+__all__ += [
+    "WorkshopAction",
+    "WorkshopEntry",
+    "WorkshopParticipant",
+    "WorkshopRelease",
+    "WorkshopRound",
+    "WorkshopSession",
+]
 
 # Action plans: actions, their teams and notes, follow-up rounds (db/action_models.py, db/actions.py).
-from db.action_models import ActionFollowUp, ActionItem, ActionNote, ActionTeam, FollowUpTeam  # noqa: E402
+from db.action_models import ActionFollowUp, ActionItem, ActionNote, ActionTeam, FollowUpTeam
 
 __all__ += ["ActionFollowUp", "ActionItem", "ActionNote", "ActionTeam", "FollowUpTeam"]

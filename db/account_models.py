@@ -20,9 +20,7 @@ class Account(Base):
     """Someone who signs in: by password, or by single sign-on (then password_hash is NULL)."""
 
     __tablename__ = "account"
-    __table_args__ = (
-        CheckConstraint("role IN ('admin', 'manager', 'facilitator')", name="known_role"),
-    )
+    __table_args__ = (CheckConstraint("role IN ('admin', 'manager', 'facilitator')", name="known_role"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # Stored normalised (trimmed, case-folded), so "Anna" and "anna" cannot both exist.
@@ -44,12 +42,8 @@ class AccountScope(Base):
     __tablename__ = "account_scope"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    account_id: Mapped[int] = mapped_column(
-        ForeignKey("account.id", ondelete="CASCADE"), index=True
-    )
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
-    )
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"))
 
 
@@ -60,9 +54,7 @@ class AuthSession(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    account_id: Mapped[int] = mapped_column(
-        ForeignKey("account.id", ondelete="CASCADE"), index=True
-    )
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(index=True)
 
@@ -78,9 +70,7 @@ class AuditLog(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     # SET NULL: the log outlives the account it names.
-    account_id: Mapped[int | None] = mapped_column(
-        ForeignKey("account.id", ondelete="SET NULL"), index=True
-    )
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"), index=True)
     action: Mapped[str] = mapped_column(String(64))
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
 

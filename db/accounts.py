@@ -46,9 +46,7 @@ def lock_accounts(session: Session) -> None:
         session.execute(text("LOCK TABLE account IN SHARE ROW EXCLUSIVE MODE"))
 
 
-def add_account(
-    session: Session, *, username: str, password_hash: str | None, role: str
-) -> Account:
+def add_account(session: Session, *, username: str, password_hash: str | None, role: str) -> Account:
     """Add an active account. Raises UsernameTaken (the transaction stays usable)."""
     account = Account(username=username, password_hash=password_hash, role=role, active=True)
     try:
@@ -88,9 +86,7 @@ def count_active_admins(session: Session) -> int:
 # --- scope --------------------------------------------------------------------------------
 
 
-def set_scope(
-    session: Session, *, account_id: int, scope: Mapping[int, Collection[int] | None]
-) -> None:
+def set_scope(session: Session, *, account_id: int, scope: Mapping[int, Collection[int] | None]) -> None:
     """Replace the account's organisations: None = the whole organisation, else only those teams.
 
     Raises ValueError for an empty team list (it would open nothing; None opens everything).
@@ -100,9 +96,7 @@ def set_scope(
     session.execute(delete(AccountScope).where(AccountScope.account_id == account_id))
     for organisation_id, team_ids in scope.items():
         for team_id in [None] if team_ids is None else sorted(team_ids):
-            session.add(
-                AccountScope(account_id=account_id, organisation_id=organisation_id, team_id=team_id)
-            )
+            session.add(AccountScope(account_id=account_id, organisation_id=organisation_id, team_id=team_id))
     session.flush()
 
 
@@ -114,9 +108,7 @@ def teams_outside_their_organisation(
     if not pairs:
         return []
     owners = dict(
-        session.execute(
-            select(Team.id, Team.organisation_id).where(Team.id.in_([t for _, t in pairs]))
-        ).all()
+        session.execute(select(Team.id, Team.organisation_id).where(Team.id.in_([t for _, t in pairs]))).all()
     )
     return sorted((org, team) for org, team in pairs if owners.get(team) != org)
 
@@ -126,15 +118,16 @@ def scopes_of(session: Session, *, account_ids: Iterable[int]) -> dict[int, Scop
     ids = list(account_ids)
     result: dict[int, dict[int, set[int] | None]] = {account_id: {} for account_id in ids}
     rows = session.execute(
-        select(AccountScope.account_id, AccountScope.organisation_id, AccountScope.team_id)
-        .where(AccountScope.account_id.in_(ids))
+        select(AccountScope.account_id, AccountScope.organisation_id, AccountScope.team_id).where(
+            AccountScope.account_id.in_(ids)
+        )
     )
     for account_id, organisation_id, team_id in rows:
         organisations = result[account_id]
         if team_id is None:
             organisations[organisation_id] = None  # the whole organisation wins over teams
         elif (teams := organisations.setdefault(organisation_id, set())) is not None:
-            teams.add(team_id)   # (None: the whole organisation, which wins over teams)
+            teams.add(team_id)  # (None: the whole organisation, which wins over teams)
     return {
         account_id: {org: None if teams is None else frozenset(teams) for org, teams in scope.items()}
         for account_id, scope in result.items()
@@ -148,9 +141,7 @@ def add_auth_session(
     session: Session, *, token_hash: str, account_id: int, created_at: datetime, expires_at: datetime
 ) -> AuthSession:
     """Remember a signed-in session by the sha256 hex of its token."""
-    row = AuthSession(
-        token_hash=token_hash, account_id=account_id, created_at=created_at, expires_at=expires_at
-    )
+    row = AuthSession(token_hash=token_hash, account_id=account_id, created_at=created_at, expires_at=expires_at)
     session.add(row)
     session.flush()
     return row
@@ -242,8 +233,6 @@ def delete_lookup_failures(session: Session, *, ids: Collection[int]) -> int:
 def clear_lookup_failures(session: Session, *, scope: str, client_key: str) -> int:
     """Forget the failures of one key in one scope (a successful sign-in); returns how many."""
     result = session.execute(
-        delete(LookupFailure).where(
-            LookupFailure.scope == scope, LookupFailure.client_key == client_key
-        )
+        delete(LookupFailure).where(LookupFailure.scope == scope, LookupFailure.client_key == client_key)
     )
     return changed_rows(result)

@@ -22,10 +22,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models import Base, utcnow
 
-ACTION_KINDS = ("act", "influence", "monitor")          # as in workshops
+ACTION_KINDS = ("act", "influence", "monitor")  # as in workshops
 ACTION_STATUSES = ("planned", "doing", "done", "dropped")
 FOLLOW_UP_STATUSES = ("scheduled", "started", "cancelled")
-DESCRIPTION_LENGTH = 500    # a workshop action's text fits
+DESCRIPTION_LENGTH = 500  # a workshop action's text fits
 OWNER_LENGTH = 120
 NOTE_LENGTH = 1000
 
@@ -61,14 +61,15 @@ class ActionItem(Base):
     instrument_hash: Mapped[str] = mapped_column(String(64))
     # Promoted from a workshop: the agreed action and its session (SET NULL: the plan outlives them).
     origin_workshop_action_id: Mapped[int | None] = mapped_column(
-        ForeignKey("workshop_action.id", ondelete="SET NULL"), unique=True)
+        ForeignKey("workshop_action.id", ondelete="SET NULL"), unique=True
+    )
     origin_session_id: Mapped[int | None] = mapped_column(ForeignKey("workshop_session.id", ondelete="SET NULL"))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
-    started_at: Mapped[datetime | None] = mapped_column()    # first moved to doing (or straight to done)
-    finished_at: Mapped[datetime | None] = mapped_column()   # done or dropped; cleared when reopened
+    started_at: Mapped[datetime | None] = mapped_column()  # first moved to doing (or straight to done)
+    finished_at: Mapped[datetime | None] = mapped_column()  # done or dropped; cleared when reopened
     version: Mapped[int] = mapped_column(Integer, default=1)
 
 
@@ -107,7 +108,7 @@ class ActionFollowUp(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("action_item.id", ondelete="CASCADE"), index=True)
     intervention_id: Mapped[int | None] = mapped_column(ForeignKey("intervention.id", ondelete="SET NULL"))
-    form_id: Mapped[str | None] = mapped_column(String(64))   # the bank's short form; None = the full questionnaire
+    form_id: Mapped[str | None] = mapped_column(String(64))  # the bank's short form; None = the full questionnaire
     opens_on: Mapped[date] = mapped_column(Date)
     closes_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="scheduled")

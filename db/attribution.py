@@ -22,8 +22,8 @@ __all__ = [
     "audit_lines_of_round",
     "count_audit_lines",
     "count_counted",
-    "lock_invitation",
     "count_identical_recent",
+    "lock_invitation",
     "set_fingerprint",
 ]
 
@@ -41,12 +41,14 @@ def count_counted(session: Session, *, round_id: int, team_id: int) -> int:
     return session.scalar(query) or 0
 
 
-def count_identical_recent(session: Session, *, round_id: int, team_id: int, fingerprint: str,
-                           since: datetime) -> int:
+def count_identical_recent(session: Session, *, round_id: int, team_id: int, fingerprint: str, since: datetime) -> int:
     """How many responses counted for the team in the round since `since` have this answer fingerprint."""
     query = select(func.count(Response.id)).where(
-        Response.round_id == round_id, Response.team_id == team_id, Response.answer_fingerprint == fingerprint,
-        Response.created_at >= since)
+        Response.round_id == round_id,
+        Response.team_id == team_id,
+        Response.answer_fingerprint == fingerprint,
+        Response.created_at >= since,
+    )
     return session.scalar(query) or 0
 
 
@@ -55,9 +57,7 @@ def set_fingerprint(session: Session, *, response_id: int, fingerprint: str) -> 
     session.execute(update(Response).where(Response.id == response_id).values(answer_fingerprint=fingerprint))
 
 
-def count_audit_lines(
-    session: Session, *, action: str, round_id: int, team_id: int, device: str | None = None
-) -> int:
+def count_audit_lines(session: Session, *, action: str, round_id: int, team_id: int, device: str | None = None) -> int:
     """How many audit lines of `action` name this round and team (and this device marker, when given)."""
     query = select(func.count(AuditLog.id)).where(
         AuditLog.action == action,
@@ -69,9 +69,7 @@ def count_audit_lines(
     return session.scalar(query) or 0
 
 
-def audit_lines_of_round(
-    session: Session, *, round_id: int, actions: Collection[str]
-) -> list[AuditLog]:
+def audit_lines_of_round(session: Session, *, round_id: int, actions: Collection[str]) -> list[AuditLog]:
     """The audit lines of these actions that name the round, oldest first."""
     query = (
         select(AuditLog)

@@ -22,8 +22,7 @@ from db.multirow import add_counts, copy_rows
 from db.org_models import AnswerTally, ResponseTally, ScoreTally
 from db.tallies import NOT_APPLICABLE_VALUE, tallied_scores
 
-__all__ = ["NewResponse", "TallySums", "add_tallies", "count_responses", "existing_tokens",
-           "insert_responses"]
+__all__ = ["NewResponse", "TallySums", "add_tallies", "count_responses", "existing_tokens", "insert_responses"]
 
 NOT_APPLICABLE = "na"
 _NO_ROLE = ""  # how db/tallies.py stores "no role" in the tallies' key
@@ -50,7 +49,7 @@ class NewResponse:
     round_id: int
     answers: Mapping[str, int | str | None]
     scores: Mapping[str, tuple[float | None, str]]
-    created_at: datetime | None = None   # None: now, as for a submission
+    created_at: datetime | None = None  # None: now, as for a submission
 
     @property
     def cell(self) -> Cell:
@@ -84,8 +83,7 @@ class TallySums:
                 answers[item_id, NOT_APPLICABLE_VALUE if answer == NOT_APPLICABLE else answer] += 1
 
 
-def insert_responses(session: Session, *, responses: Sequence[NewResponse],
-                     tallies: TallySums) -> list[int]:
+def insert_responses(session: Session, *, responses: Sequence[NewResponse], tallies: TallySums) -> list[int]:
     """Store the responses with their answers and scores; returns their ids in the same order.
 
     Each response is also added to `tallies`; the caller writes those with add_tallies in the same
@@ -95,20 +93,39 @@ def insert_responses(session: Session, *, responses: Sequence[NewResponse],
         return []
     answer_rows = [_answers_of(r) for r in responses]  # check every value before writing anything
     table: Table = Response.__table__
-    rows = [{"submission_token": r.submission_token, "respondent_id": None, "instrument_id": r.instrument_id,
-             "instrument_version": r.instrument_version, "instrument_hash": r.instrument_hash,
-             "language": r.language, "intervention": r.intervention, "role": r.role,
-             "organisation_id": r.organisation_id, "team_id": r.team_id, "round_id": r.round_id,
-             **({"created_at": r.created_at} if r.created_at is not None else {})} for r in responses]
+    rows = [
+        {
+            "submission_token": r.submission_token,
+            "respondent_id": None,
+            "instrument_id": r.instrument_id,
+            "instrument_version": r.instrument_version,
+            "instrument_hash": r.instrument_hash,
+            "language": r.language,
+            "intervention": r.intervention,
+            "role": r.role,
+            "organisation_id": r.organisation_id,
+            "team_id": r.team_id,
+            "round_id": r.round_id,
+            **({"created_at": r.created_at} if r.created_at is not None else {}),
+        }
+        for r in responses
+    ]
     # RETURNING the token too: insertmanyvalues batches rows per statement but promises no order.
     returned = session.execute(insert(table).returning(table.c.id, table.c.submission_token), rows)
     id_of = {token: response_id for response_id, token in returned}
     ids = [id_of[r.submission_token] for r in responses]
-    _insert_many(session, ResponseAnswer.__table__, _ANSWER_COLUMNS,
-                 [(rid, *row) for rid, answers in zip(ids, answer_rows) for row in answers])
-    _insert_many(session, ResponseScore.__table__, _SCORE_COLUMNS,
-                 [(rid, key, value, status) for rid, r in zip(ids, responses)
-                  for key, (value, status) in r.scores.items()])
+    _insert_many(
+        session,
+        ResponseAnswer.__table__,
+        _ANSWER_COLUMNS,
+        [(rid, *row) for rid, answers in zip(ids, answer_rows) for row in answers],
+    )
+    _insert_many(
+        session,
+        ResponseScore.__table__,
+        _SCORE_COLUMNS,
+        [(rid, key, value, status) for rid, r in zip(ids, responses) for key, (value, status) in r.scores.items()],
+    )
     for response in responses:
         tallies.add(response)
     return ids
@@ -120,23 +137,33 @@ def add_tallies(session: Session, *, tallies: TallySums) -> None:
         return
     cells = sorted(tallies.cells.items())
     keys = ("organisation_id", "team_id", "round_id", "role")
-    add_counts(session, ResponseTally.__table__,
-               [{**dict(zip(keys, cell)), "n": sums[0]} for cell, sums in cells])
-    add_counts(session, ScoreTally.__table__,
-               [{**dict(zip(keys, cell)), "key": key, "n": n, "total": total, "total_sq": total_sq}
-                for cell, sums in cells for key, (n, total, total_sq) in sorted(sums[1].items())])
-    add_counts(session, AnswerTally.__table__,
-               [{**dict(zip(keys, cell)), "item_id": item, "value": value, "count": n}
-                for cell, sums in cells for (item, value), n in sorted(sums[2].items())])
+    add_counts(session, ResponseTally.__table__, [{**dict(zip(keys, cell)), "n": sums[0]} for cell, sums in cells])
+    add_counts(
+        session,
+        ScoreTally.__table__,
+        [
+            {**dict(zip(keys, cell)), "key": key, "n": n, "total": total, "total_sq": total_sq}
+            for cell, sums in cells
+            for key, (n, total, total_sq) in sorted(sums[1].items())
+        ],
+    )
+    add_counts(
+        session,
+        AnswerTally.__table__,
+        [
+            {**dict(zip(keys, cell)), "item_id": item, "value": value, "count": n}
+            for cell, sums in cells
+            for (item, value), n in sorted(sums[2].items())
+        ],
+    )
 
 
 def existing_tokens(session: Session, *, tokens: Sequence[str]) -> set[str]:
     """Which of these submission tokens are stored already."""
     found: set[str] = set()
     for start in range(0, len(tokens), _TOKEN_CHUNK):
-        chunk = list(tokens[start:start + _TOKEN_CHUNK])
-        found.update(session.scalars(select(Response.submission_token)
-                                     .where(Response.submission_token.in_(chunk))))
+        chunk = list(tokens[start : start + _TOKEN_CHUNK])
+        found.update(session.scalars(select(Response.submission_token).where(Response.submission_token.in_(chunk))))
     return found
 
 
@@ -155,7 +182,7 @@ def _answers_of(response: NewResponse) -> list[tuple[str, int | None, bool]]:
             continue
         if value == NOT_APPLICABLE:
             rows.append((item_id, None, True))
-        elif type(value) is int:   # not bool, which is an int too
+        elif type(value) is int:  # not bool, which is an int too
             rows.append((item_id, value, False))
         else:
             raise InvalidRecord(f"answer to item '{item_id}' must be an int or 'na', got {value!r}")

@@ -20,9 +20,9 @@ from sqlalchemy.pool import StaticPool
 from db.errors import DatabaseError, DatabasePathError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-SQLITE_BUSY_TIMEOUT_MS = 15000   # a person would rather wait a few seconds than be told to try again
+SQLITE_BUSY_TIMEOUT_MS = 15000  # a person would rather wait a few seconds than be told to try again
 _SQLITE_BUSY = 5
-_SQLITE_WRITE_LOCK_MAX_PAUSE_S = 0.004   # longest pause between tries for the write lock
+_SQLITE_WRITE_LOCK_MAX_PAUSE_S = 0.004  # longest pause between tries for the write lock
 # Any constant works; it only has to be the same for every process migrating one database.
 _PG_MIGRATION_LOCK_ID = 7_301_944_213
 
@@ -63,9 +63,7 @@ def upgrade_to_head(engine: Engine) -> None:
             with connection.begin():
                 if connection.dialect.name == "postgresql":
                     # Two app processes starting together must not both create the tables.
-                    connection.execute(
-                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK_ID}
-                    )
+                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK_ID})
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
                 if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():

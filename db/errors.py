@@ -13,10 +13,7 @@ class DatabasePathError(DatabaseError):
     def __init__(self, path: str, reason: str) -> None:
         self.path = path
         self.reason = reason
-        super().__init__(
-            f"Cannot write the database file '{path}': {reason}. "
-            "Set DATABASE_URL to a writable location."
-        )
+        super().__init__(f"Cannot write the database file '{path}': {reason}. Set DATABASE_URL to a writable location.")
 
 
 class DraftNotFound(DatabaseError):

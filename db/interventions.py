@@ -10,9 +10,7 @@ from sqlalchemy.orm import Session
 from db.models import Intervention
 
 
-def list_interventions(
-    session: Session, *, active_only: bool = True, organisation_id: int | None = None
-) -> list[str]:
+def list_interventions(session: Session, *, active_only: bool = True, organisation_id: int | None = None) -> list[str]:
     """Intervention names, sorted case-insensitively (the same on every backend).
 
     Without organisation_id: the open list offered on the plain start page; with it, that
@@ -24,9 +22,7 @@ def list_interventions(
     return sorted(session.scalars(query), key=lambda name: (name.casefold(), name))
 
 
-def add_intervention(
-    session: Session, *, name: str, organisation_id: int | None = None
-) -> Intervention:
+def add_intervention(session: Session, *, name: str, organisation_id: int | None = None) -> Intervention:
     """Add an intervention to the open list, or to an organisation's own list.
 
     An existing name in the same list (active or not) returns the existing row. Names are
@@ -57,10 +53,6 @@ def _of_organisation(organisation_id: int | None) -> ColumnElement[bool]:
     return Intervention.organisation_id == organisation_id
 
 
-def _intervention_by_name(
-    session: Session, name: str, organisation_id: int | None
-) -> Intervention | None:
-    query = select(Intervention).where(
-        Intervention.name == name, _of_organisation(organisation_id)
-    )
+def _intervention_by_name(session: Session, name: str, organisation_id: int | None) -> Intervention | None:
+    query = select(Intervention).where(Intervention.name == name, _of_organisation(organisation_id))
     return session.scalar(query)

@@ -1,4 +1,5 @@
 """The row lock of transactions that read, then write (docs/ARCHITECTURE.md, "Transactions that read, then write")."""
+
 from __future__ import annotations
 
 from sqlalchemy import Select

@@ -12,9 +12,7 @@ from db.engine import changed_rows
 from db.models import LookupFailure, utcnow
 
 
-def record_lookup_failure(
-    session: Session, *, scope: str, client_key: str, at: datetime | None = None
-) -> None:
+def record_lookup_failure(session: Session, *, scope: str, client_key: str, at: datetime | None = None) -> None:
     """Remember one failed lookup by `client_key` in `scope` (now, unless `at` is given)."""
     session.add(LookupFailure(scope=scope, client_key=client_key, created_at=at or utcnow()))
 
@@ -24,13 +22,12 @@ def lock_failures_of(session: Session, *, scope: str, client_key: str) -> None:
     transaction ends: otherwise tries sent at the same moment all see the count before any of them.
     PostgreSQL takes an advisory lock; SQLite's BEGIN IMMEDIATE already lets one writer in at a time."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
-                        {"key": f"{scope}/{client_key}"})
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": f"{scope}/{client_key}"}
+        )
 
 
-def recent_failures(
-    session: Session, *, scope: str, client_key: str, since: datetime
-) -> list[datetime]:
+def recent_failures(session: Session, *, scope: str, client_key: str, since: datetime) -> list[datetime]:
     """Times of the failures of `client_key` in `scope` at or after `since`, oldest first."""
     query = (
         select(LookupFailure.created_at)

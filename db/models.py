@@ -36,9 +36,7 @@ NAMING_CONVENTION = {
 
 
 # A draft or response came through an invitation (all three set) or did not (none set).
-ATTRIBUTED_ALL_OR_NONE = (
-    "(organisation_id IS NULL) = (team_id IS NULL) AND (team_id IS NULL) = (round_id IS NULL)"
-)
+ATTRIBUTED_ALL_OR_NONE = "(organisation_id IS NULL) = (team_id IS NULL) AND (team_id IS NULL) = (round_id IS NULL)"
 
 
 def utcnow() -> datetime:
@@ -108,9 +106,7 @@ class Intervention(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # NULL = the open list offered on the plain start page; else the organisation's own.
-    organisation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organisation.id", ondelete="CASCADE")
-    )
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -124,9 +120,7 @@ class Draft(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)
-    respondent_id: Mapped[int] = mapped_column(
-        ForeignKey("respondent.id", ondelete="CASCADE"), index=True
-    )
+    respondent_id: Mapped[int] = mapped_column(ForeignKey("respondent.id", ondelete="CASCADE"), index=True)
     instrument_hash: Mapped[str] = mapped_column(String(64))
     language: Mapped[str] = mapped_column(String(8))
     intervention: Mapped[str | None] = mapped_column(String(200))
@@ -136,9 +130,7 @@ class Draft(Base):
     step: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    submitted_response_id: Mapped[int | None] = mapped_column(
-        ForeignKey("response.id", ondelete="SET NULL")
-    )
+    submitted_response_id: Mapped[int | None] = mapped_column(ForeignKey("response.id", ondelete="SET NULL"))
     # Set together when the draft was started from a round's team invitation (docs/DASHBOARD.md).
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
@@ -154,16 +146,16 @@ class Response(Base):
     """One submitted assessment; its answers and scores live in their own tables."""
 
     __tablename__ = "response"
-    __table_args__ = (CheckConstraint(ATTRIBUTED_ALL_OR_NONE, name="attributed_all_or_none"),
-                      Index("ix_response_round_team_fingerprint", "round_id", "team_id", "answer_fingerprint"))
+    __table_args__ = (
+        CheckConstraint(ATTRIBUTED_ALL_OR_NONE, name="attributed_all_or_none"),
+        Index("ix_response_round_team_fingerprint", "round_id", "team_id", "answer_fingerprint"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # Chosen by the client before submitting, so a double submit is recognised.
     submission_token: Mapped[str] = mapped_column(String(64), unique=True)
     # SET NULL: forgetting a respondent keeps their anonymous responses in the aggregates.
-    respondent_id: Mapped[int | None] = mapped_column(
-        ForeignKey("respondent.id", ondelete="SET NULL"), index=True
-    )
+    respondent_id: Mapped[int | None] = mapped_column(ForeignKey("respondent.id", ondelete="SET NULL"), index=True)
     instrument_id: Mapped[str] = mapped_column(String(64))
     instrument_version: Mapped[str] = mapped_column(String(32))
     instrument_hash: Mapped[str] = mapped_column(String(64))
@@ -190,9 +182,7 @@ class ResponseAnswer(Base):
     __tablename__ = "response_answer"
     __table_args__ = (CheckConstraint("(value IS NULL) = not_applicable", name="answered_or_na"),)
 
-    response_id: Mapped[int] = mapped_column(
-        ForeignKey("response.id", ondelete="CASCADE"), primary_key=True
-    )
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), primary_key=True)
     item_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[int | None] = mapped_column(SmallInteger)
     not_applicable: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -203,9 +193,7 @@ class ResponseScore(Base):
 
     __tablename__ = "response_score"
 
-    response_id: Mapped[int] = mapped_column(
-        ForeignKey("response.id", ondelete="CASCADE"), primary_key=True
-    )
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), primary_key=True)
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[float | None] = mapped_column(Float)
     status: Mapped[str] = mapped_column(String(16))  # "ok" | "not_enough"
@@ -215,9 +203,7 @@ class LookupFailure(Base):
     """A failed resume-code lookup, kept to slow down guessing."""
 
     __tablename__ = "lookup_failure"
-    __table_args__ = (
-        Index("ix_lookup_failure_scope_client_key_created_at", "scope", "client_key", "created_at"),
-    )
+    __table_args__ = (Index("ix_lookup_failure_scope_client_key_created_at", "scope", "client_key", "created_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     scope: Mapped[str] = mapped_column(String(32))

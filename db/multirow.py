@@ -73,15 +73,15 @@ def copy_rows(connection: Connection, table: Table, columns: Sequence[str], rows
     if driver is None:
         raise DatabaseError("the database connection is closed")
     try:
-        with driver.cursor() as cursor:
-            with cursor.copy(statement) as copy:
-                if not any(processors):
-                    for row in rows:
-                        copy.write_row(row)
-                    return
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            if not any(processors):
                 for row in rows:
-                    copy.write_row([value if process is None else process(value)
-                                    for value, process in zip(row, processors)])
+                    copy.write_row(row)
+                return
+            for row in rows:
+                copy.write_row(
+                    [value if process is None else process(value) for value, process in zip(row, processors)]
+                )
     except driver_error as exc:
         raise sa_exc.DBAPIError.instance(statement, None, exc, driver_error, dialect=dialect) from exc
 
@@ -117,8 +117,9 @@ def _pg_statement(table: Table, columns: tuple[str, ...], *, add: bool) -> Any:
     sql = f"INSERT INTO {target} ({', '.join(map(quote, columns))}) SELECT * FROM unnest({arrays})"
     if add:
         key = ", ".join(quote(column.name) for column in table.primary_key.columns)
-        sums = ", ".join(f"{quote(name)} = {target}.{quote(name)} + EXCLUDED.{quote(name)}"
-                         for name in _counters(table))
+        sums = ", ".join(
+            f"{quote(name)} = {target}.{quote(name)} + EXCLUDED.{quote(name)}" for name in _counters(table)
+        )
         sql += f" ON CONFLICT ({key}) DO UPDATE SET {sums}"
     return text(sql)
 

@@ -53,9 +53,7 @@ class Team(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
-    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     size: Mapped[int | None] = mapped_column(Integer)
 
@@ -66,9 +64,7 @@ class SurveyRound(Base):
     __tablename__ = "survey_round"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
-    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
     intervention_id: Mapped[int] = mapped_column(ForeignKey("intervention.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     opens_at: Mapped[datetime]
@@ -81,9 +77,7 @@ class RoundTeam(Base):
     """A team invited to a round: its invitation link. Only the token's sha256 hex is stored."""
 
     __tablename__ = "round_team"
-    __table_args__ = (
-        UniqueConstraint("round_id", "team_id", name="uq_round_team_round_id_team_id"),
-    )
+    __table_args__ = (UniqueConstraint("round_id", "team_id", name="uq_round_team_round_id_team_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("survey_round.id", ondelete="CASCADE"))

@@ -63,16 +63,12 @@ def create_organisation(
     """
     name = _required_name(name, "organisation")
     _check_group_sizes(min_group_size, comment_min_group_size)
-    organisation = Organisation(
-        name=name, min_group_size=min_group_size, comment_min_group_size=comment_min_group_size
-    )
+    organisation = Organisation(name=name, min_group_size=min_group_size, comment_min_group_size=comment_min_group_size)
     _add_unique(session, organisation, kind="organisation", name=name)
     return organisation
 
 
-def list_organisations(
-    session: Session, *, ids: Collection[int] | None = None
-) -> list[Organisation]:
+def list_organisations(session: Session, *, ids: Collection[int] | None = None) -> list[Organisation]:
     """Organisations sorted by name; only those in `ids` when given (a manager's scope)."""
     query = select(Organisation).order_by(Organisation.name, Organisation.id)
     if ids is not None:
@@ -111,9 +107,7 @@ def update_min_group_size(
 # --- teams --------------------------------------------------------------------------------
 
 
-def create_team(
-    session: Session, *, organisation_id: int, name: str, size: int | None = None
-) -> Team:
+def create_team(session: Session, *, organisation_id: int, name: str, size: int | None = None) -> Team:
     """Add a team to an organisation; `size` is its headcount, if known.
 
     Raises RecordNotFound for an unknown organisation, DuplicateName when the organisation
@@ -129,9 +123,7 @@ def create_team(
 
 def list_teams(session: Session, *, organisation_id: int) -> list[Team]:
     """The organisation's teams sorted by name."""
-    query = (
-        select(Team).where(Team.organisation_id == organisation_id).order_by(Team.name, Team.id)
-    )
+    query = select(Team).where(Team.organisation_id == organisation_id).order_by(Team.name, Team.id)
     return list(session.scalars(query))
 
 
@@ -206,11 +198,7 @@ def create_round(
         raise RecordNotFound("intervention", intervention_id)
     if intervention.organisation_id not in (None, organisation_id):
         raise InvalidRecord(f"intervention {intervention_id} belongs to another organisation")
-    own_teams = set(
-        session.scalars(
-            select(Team.id).where(Team.organisation_id == organisation_id, Team.id.in_(teams))
-        )
-    )
+    own_teams = set(session.scalars(select(Team.id).where(Team.organisation_id == organisation_id, Team.id.in_(teams))))
     strangers = [team_id for team_id in teams if team_id not in own_teams]
     if strangers:
         raise InvalidRecord(f"teams {strangers} are not teams of organisation {organisation_id}")
@@ -274,9 +262,7 @@ def list_round_teams(session: Session, *, round_id: int) -> list[Team]:
     return list(session.scalars(query))
 
 
-def find_invitation(
-    session: Session, *, token: str
-) -> tuple[SurveyRound, Team, Organisation] | None:
+def find_invitation(session: Session, *, token: str) -> tuple[SurveyRound, Team, Organisation] | None:
     """The round, team and organisation an invitation token belongs to, if any.
 
     Whether the round is open now is for the caller to check (opens_at, closes_at).
@@ -297,9 +283,7 @@ def regenerate_invitation(session: Session, *, round_id: int, team_id: int) -> s
 
     Raises RecordNotFound when the team was not invited to the round.
     """
-    invitation = session.scalar(
-        select(RoundTeam).where(RoundTeam.round_id == round_id, RoundTeam.team_id == team_id)
-    )
+    invitation = session.scalar(select(RoundTeam).where(RoundTeam.round_id == round_id, RoundTeam.team_id == team_id))
     if invitation is None:
         raise RecordNotFound(f"invitation of team {team_id} to round", round_id)
     token = _new_token()
@@ -331,9 +315,7 @@ def _required_name(name: str, kind: str) -> str:
 
 def _check_group_sizes(min_group_size: int, comment_min_group_size: int) -> None:
     if min_group_size < MIN_GROUP_SIZE_FLOOR:
-        raise GroupSizeTooSmall(
-            f"the minimum group size must be at least {MIN_GROUP_SIZE_FLOOR}, got {min_group_size}"
-        )
+        raise GroupSizeTooSmall(f"the minimum group size must be at least {MIN_GROUP_SIZE_FLOOR}, got {min_group_size}")
     if comment_min_group_size < min_group_size:
         raise GroupSizeTooSmall(
             f"the minimum group size for comments ({comment_min_group_size}) must be at least "
@@ -362,7 +344,5 @@ def _name_taken(session: Session, row: Organisation | Team) -> bool:
     if isinstance(row, Organisation):
         query = select(Organisation.id).where(Organisation.name == row.name)
     else:
-        query = select(Team.id).where(
-            Team.organisation_id == row.organisation_id, Team.name == row.name
-        )
+        query = select(Team.id).where(Team.organisation_id == row.organisation_id, Team.name == row.name)
     return session.scalar(query) is not None

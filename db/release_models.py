@@ -5,6 +5,7 @@ after it closed; from then on the dashboard reads only the copies, so an erasure
 never changes a published cell (docs/DASHBOARD.md, "Releases"). `release` is the ledger: every set of
 decisions the dashboard made, with the counts behind them, kept after the rounds themselves are purged.
 """
+
 from __future__ import annotations
 
 from datetime import datetime

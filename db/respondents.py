@@ -74,9 +74,7 @@ def get_draft(session: Session, *, token: str, for_update: bool = False) -> Draf
     return session.scalar(locked(query) if for_update else query)
 
 
-def save_draft_answers(
-    session: Session, *, token: str, answers: Mapping[str, AnswerValue | None], step: int
-) -> Draft:
+def save_draft_answers(session: Session, *, token: str, answers: Mapping[str, AnswerValue | None], step: int) -> Draft:
     """Replace the draft's answers (None values are dropped: unanswered) and its step.
 
     Raises DraftNotFound when no draft has this token.

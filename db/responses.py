@@ -125,11 +125,7 @@ def get_response(session: Session, *, response_id: int) -> Response | None:
 
 def list_responses(session: Session, *, respondent_id: int) -> list[Response]:
     """The respondent's responses, oldest first."""
-    query = (
-        select(Response)
-        .where(Response.respondent_id == respondent_id)
-        .order_by(Response.created_at, Response.id)
-    )
+    query = select(Response).where(Response.respondent_id == respondent_id).order_by(Response.created_at, Response.id)
     return list(session.scalars(query))
 
 
@@ -143,9 +139,7 @@ def response_scores(session: Session, *, response_id: int) -> Scores:
     return load_answers_and_scores(session, response_ids=[response_id])[response_id][1]
 
 
-def load_answers_and_scores(
-    session: Session, *, response_ids: Iterable[int]
-) -> dict[int, tuple[Answers, Scores]]:
+def load_answers_and_scores(session: Session, *, response_ids: Iterable[int]) -> dict[int, tuple[Answers, Scores]]:
     """Answers and scores of many responses in two queries per chunk of ids.
 
     Every requested id is a key, with empty dicts when it has no rows.
@@ -174,9 +168,7 @@ def load_answers_and_scores(
 def _response_by_token(session: Session, submission_token: str) -> Response | None:
     # Selecting the id alone is about twice as fast as loading the object, and the usual
     # answer is "no such response".
-    response_id = session.scalar(
-        select(Response.id).where(Response.submission_token == submission_token)
-    )
+    response_id = session.scalar(select(Response.id).where(Response.submission_token == submission_token))
     return None if response_id is None else session.get(Response, response_id)
 
 

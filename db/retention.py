@@ -41,14 +41,27 @@ from db.workshop_models import (
 __all__ = ["KINDS", "erase_respondent", "purge_before"]
 
 # What the functions count, in the order they report it.
-KINDS = ("responses", "answers", "scores", "drafts", "workshop_sessions", "workshop_participants",
-         "workshop_entries", "workshop_actions", "survey_rounds", "invitations", "respondents",
-         "lookup_failures", "sign_in_sessions")
-PURGE_STEPS = 12   # the statements of purge_before before the tallies are rebuilt (one step per organisation)
+KINDS = (
+    "responses",
+    "answers",
+    "scores",
+    "drafts",
+    "workshop_sessions",
+    "workshop_participants",
+    "workshop_entries",
+    "workshop_actions",
+    "survey_rounds",
+    "invitations",
+    "respondents",
+    "lookup_failures",
+    "sign_in_sessions",
+)
+PURGE_STEPS = 12  # the statements of purge_before before the tallies are rebuilt (one step per organisation)
 
 
-def purge_before(session: Session, *, cutoff: datetime,
-                 progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+def purge_before(
+    session: Session, *, cutoff: datetime, progress: Callable[[int, int], None] | None = None
+) -> dict[str, int]:
     """Delete what is older than `cutoff`; returns how many rows of each kind (KINDS) went.
 
     Responses created before it (answers, scores, workshop entries and the drafts they were
@@ -60,10 +73,14 @@ def purge_before(session: Session, *, cutoff: datetime,
     """
     # A released round goes whole or not at all: its published figures are fixed (docs/DASHBOARD.md), so its
     # responses stay until the round itself closed before the cut-off, and then its frozen tallies go too.
-    kept_rounds = select(ReleasedRound.round_id).join(SurveyRound, SurveyRound.id == ReleasedRound.round_id).where(
-        SurveyRound.closes_at >= cutoff)
-    old_responses = select(Response.id).where(Response.created_at < cutoff, or_(
-        Response.round_id.is_(None), Response.round_id.not_in(kept_rounds)))
+    kept_rounds = (
+        select(ReleasedRound.round_id)
+        .join(SurveyRound, SurveyRound.id == ReleasedRound.round_id)
+        .where(SurveyRound.closes_at >= cutoff)
+    )
+    old_responses = select(Response.id).where(
+        Response.created_at < cutoff, or_(Response.round_id.is_(None), Response.round_id.not_in(kept_rounds))
+    )
     old_sessions = select(WorkshopSession.id).where(WorkshopSession.created_at < cutoff)
     old_participants = select(WorkshopParticipant.id).where(WorkshopParticipant.session_id.in_(old_sessions))
     organisations = _organisations_of(session, Response.created_at < cutoff)
@@ -76,17 +93,27 @@ def purge_before(session: Session, *, cutoff: datetime,
         if progress:
             progress(done, steps)
 
-    counts["drafts"] = _delete(session, Draft, or_(
-        Draft.updated_at < cutoff, Draft.submitted_response_id.in_(old_responses),
-        Draft.workshop_participant_id.in_(old_participants)))
+    counts["drafts"] = _delete(
+        session,
+        Draft,
+        or_(
+            Draft.updated_at < cutoff,
+            Draft.submitted_response_id.in_(old_responses),
+            Draft.workshop_participant_id.in_(old_participants),
+        ),
+    )
     tick()
-    counts["workshop_entries"] = _delete(session, WorkshopEntry, or_(
-        WorkshopEntry.response_id.in_(old_responses), WorkshopEntry.session_id.in_(old_sessions)))
+    counts["workshop_entries"] = _delete(
+        session,
+        WorkshopEntry,
+        or_(WorkshopEntry.response_id.in_(old_responses), WorkshopEntry.session_id.in_(old_sessions)),
+    )
     tick()
     counts["workshop_actions"] = _delete(session, WorkshopAction, WorkshopAction.session_id.in_(old_sessions))
     tick()
-    counts["workshop_participants"] = _delete(session, WorkshopParticipant,
-                                              WorkshopParticipant.session_id.in_(old_sessions))
+    counts["workshop_participants"] = _delete(
+        session, WorkshopParticipant, WorkshopParticipant.session_id.in_(old_sessions)
+    )
     tick()
     _delete(session, WorkshopRound, WorkshopRound.session_id.in_(old_sessions))
     tick()
@@ -94,9 +121,16 @@ def purge_before(session: Session, *, cutoff: datetime,
     tick()
     counts |= _delete_responses(session, old_responses)
     tick()
-    withdraw_rounds(session, round_ids=list(session.scalars(
-        select(ReleasedRound.round_id).join(SurveyRound, SurveyRound.id == ReleasedRound.round_id).where(
-            SurveyRound.closes_at < cutoff))))
+    withdraw_rounds(
+        session,
+        round_ids=list(
+            session.scalars(
+                select(ReleasedRound.round_id)
+                .join(SurveyRound, SurveyRound.id == ReleasedRound.round_id)
+                .where(SurveyRound.closes_at < cutoff)
+            )
+        ),
+    )
     tick()
     counts |= _delete_unused_rounds(session, cutoff, organisations)
     tick()
@@ -122,14 +156,24 @@ def erase_respondent(session: Session, *, respondent_id: int) -> dict[str, int]:
     counts = dict.fromkeys(KINDS, 0)
     # Drafts first: a submit of one of them holds its row, so this waits for it to finish, and the
     # organisations read next include that response's (its tallies are rebuilt below).
-    counts["drafts"] = _delete(session, Draft, or_(Draft.respondent_id == respondent_id,
-                                                   Draft.submitted_response_id.in_(theirs),
-                                                   Draft.workshop_participant_id.in_(participants)))
+    counts["drafts"] = _delete(
+        session,
+        Draft,
+        or_(
+            Draft.respondent_id == respondent_id,
+            Draft.submitted_response_id.in_(theirs),
+            Draft.workshop_participant_id.in_(participants),
+        ),
+    )
     organisations = _organisations_of(session, Response.respondent_id == respondent_id)
-    counts["workshop_entries"] = _delete(session, WorkshopEntry, or_(
-        WorkshopEntry.response_id.in_(theirs), WorkshopEntry.participant_id.in_(participants)))
-    counts["workshop_participants"] = _delete(session, WorkshopParticipant,
-                                              WorkshopParticipant.respondent_id == respondent_id)
+    counts["workshop_entries"] = _delete(
+        session,
+        WorkshopEntry,
+        or_(WorkshopEntry.response_id.in_(theirs), WorkshopEntry.participant_id.in_(participants)),
+    )
+    counts["workshop_participants"] = _delete(
+        session, WorkshopParticipant, WorkshopParticipant.respondent_id == respondent_id
+    )
     counts |= _delete_responses(session, theirs)
     counts["respondents"] = _delete(session, Respondent, Respondent.id == respondent_id)
     for organisation_id in sorted(organisations):
@@ -138,9 +182,11 @@ def erase_respondent(session: Session, *, respondent_id: int) -> dict[str, int]:
 
 
 def _delete_responses(session: Session, ids: Select[Any]) -> dict[str, int]:
-    return {"answers": _delete(session, ResponseAnswer, ResponseAnswer.response_id.in_(ids)),
-            "scores": _delete(session, ResponseScore, ResponseScore.response_id.in_(ids)),
-            "responses": _delete(session, Response, Response.id.in_(ids))}
+    return {
+        "answers": _delete(session, ResponseAnswer, ResponseAnswer.response_id.in_(ids)),
+        "scores": _delete(session, ResponseScore, ResponseScore.response_id.in_(ids)),
+        "responses": _delete(session, Response, Response.id.in_(ids)),
+    }
 
 
 def _delete_unused_rounds(session: Session, cutoff: datetime, organisations: set[int]) -> dict[str, int]:
@@ -149,22 +195,28 @@ def _delete_unused_rounds(session: Session, cutoff: datetime, organisations: set
         SurveyRound.closes_at < cutoff,
         ~exists().where(Response.round_id == SurveyRound.id),
         ~exists().where(Draft.round_id == SurveyRound.id),
-        ~exists().where(WorkshopSession.round_id == SurveyRound.id))
+        ~exists().where(WorkshopSession.round_id == SurveyRound.id),
+    )
     round_ids = list(session.scalars(unused))
     if not round_ids:
         return {"survey_rounds": 0, "invitations": 0}
-    organisations |= set(session.scalars(
-        select(SurveyRound.organisation_id).where(SurveyRound.id.in_(round_ids)).distinct()))
+    organisations |= set(
+        session.scalars(select(SurveyRound.organisation_id).where(SurveyRound.id.in_(round_ids)).distinct())
+    )
     for tally in (AnswerTally, ScoreTally, ResponseTally):
         _delete(session, tally, tally.round_id.in_(round_ids))
-    return {"invitations": _delete(session, RoundTeam, RoundTeam.round_id.in_(round_ids)),
-            "survey_rounds": _delete(session, SurveyRound, SurveyRound.id.in_(round_ids))}
+    return {
+        "invitations": _delete(session, RoundTeam, RoundTeam.round_id.in_(round_ids)),
+        "survey_rounds": _delete(session, SurveyRound, SurveyRound.id.in_(round_ids)),
+    }
 
 
 def _respondent_in_use() -> ColumnElement[bool]:
-    return or_(exists().where(Response.respondent_id == Respondent.id),
-               exists().where(Draft.respondent_id == Respondent.id),
-               exists().where(WorkshopParticipant.respondent_id == Respondent.id))
+    return or_(
+        exists().where(Response.respondent_id == Respondent.id),
+        exists().where(Draft.respondent_id == Respondent.id),
+        exists().where(WorkshopParticipant.respondent_id == Respondent.id),
+    )
 
 
 def _organisations_of(session: Session, condition: ColumnElement[bool]) -> set[int]:
@@ -174,5 +226,6 @@ def _organisations_of(session: Session, condition: ColumnElement[bool]) -> set[i
 
 
 def _delete(session: Session, model: type, *conditions: ColumnElement[bool]) -> int:
-    return changed_rows(session.execute(delete(model).where(*conditions),
-                                        execution_options={"synchronize_session": False}))
+    return changed_rows(
+        session.execute(delete(model).where(*conditions), execution_options={"synchronize_session": False})
+    )

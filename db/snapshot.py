@@ -16,8 +16,15 @@ from db.engine import MIGRATIONS_DIR
 from db.models import Base
 from db.multirow import copy_rows
 
-__all__ = ["data_tables", "foreign_tables", "head_revision", "insert_rows", "reset_sequences",
-           "row_count", "stream_rows"]
+__all__ = [
+    "data_tables",
+    "foreign_tables",
+    "head_revision",
+    "insert_rows",
+    "reset_sequences",
+    "row_count",
+    "stream_rows",
+]
 
 # Tables of the database that are not application data: Alembic's bookkeeping, SQLite's own.
 _NOT_DATA = ("alembic_version",)
@@ -39,8 +46,11 @@ def data_tables() -> list[Table]:
 def foreign_tables(connection: Connection) -> list[str]:
     """Tables in the database that the models do not know (a backup would leave them out)."""
     known = {table.name for table in data_tables()}
-    return sorted(name for name in inspect(connection).get_table_names()
-                  if name not in known and name not in _NOT_DATA and not name.startswith(_NOT_DATA_PREFIXES))
+    return sorted(
+        name
+        for name in inspect(connection).get_table_names()
+        if name not in known and name not in _NOT_DATA and not name.startswith(_NOT_DATA_PREFIXES)
+    )
 
 
 def row_count(connection: Connection, table: Table) -> int:
@@ -82,11 +92,14 @@ def reset_sequences(connection: Connection) -> None:
         keys = list(table.primary_key.columns)
         if len(keys) != 1 or not keys[0].autoincrement or keys[0].type.python_type is not int:
             continue
-        sequence = connection.scalar(text("SELECT pg_get_serial_sequence(:table, :column)"),
-                                     {"table": table.name, "column": keys[0].name})
+        sequence = connection.scalar(
+            text("SELECT pg_get_serial_sequence(:table, :column)"), {"table": table.name, "column": keys[0].name}
+        )
         if sequence is None:
             continue
         highest = connection.scalar(select(func.max(keys[0])))
         # is_called false: the next id is exactly 1 on an empty table; true: one past the highest.
-        connection.execute(text("SELECT setval(:sequence, :value, :called)"),
-                           {"sequence": sequence, "value": highest or 1, "called": highest is not None})
+        connection.execute(
+            text("SELECT setval(:sequence, :value, :called)"),
+            {"sequence": sequence, "value": highest or 1, "called": highest is not None},
+        )

@@ -62,6 +62,8 @@ def tallied_scores(scores: Mapping[str, tuple[float | None, str]]) -> list[tuple
     if alignment is not None:
         out.append((alignment_bin_key(alignment), alignment))
     return out
+
+
 # How a missing role is stored in the tallies' primary key.
 _NO_ROLE = ""
 
@@ -88,7 +90,7 @@ class AnswerCell(NamedTuple):
     role: str | None
     item_id: str
     value: int
-    n: int   # not "count", which would hide tuple.count
+    n: int  # not "count", which would hide tuple.count
 
 
 _CELL_COLUMNS = ("organisation_id", "team_id", "round_id", "role")
@@ -126,12 +128,10 @@ def add_to_tallies(
         "role": role or _NO_ROLE,
     }
     score_rows = [
-        {**cell, "key": key, "n": 1, "total": value, "total_sq": value * value}
-        for key, value in tallied_scores(scores)
+        {**cell, "key": key, "n": 1, "total": value, "total_sq": value * value} for key, value in tallied_scores(scores)
     ]
     answer_rows = [
-        {**cell, "item_id": item_id, "value": value, "count": 1}
-        for item_id, value in sorted(answer_values.items())
+        {**cell, "item_id": item_id, "value": value, "count": 1} for item_id, value in sorted(answer_values.items())
     ]
     add_counts(session, ResponseTally.__table__, [{**cell, "n": 1}])
     add_counts(session, ScoreTally.__table__, score_rows)
@@ -173,9 +173,7 @@ def rebuild_tallies(session: Session, *, organisation_id: int | None = None) -> 
         .where(attributed, score.is_not(None))
         .group_by(*cell, ResponseScore.key)
     )
-    session.execute(
-        insert(ScoreTally).from_select([*_CELL_COLUMNS, "key", "n", "total", "total_sq"], scores)
-    )
+    session.execute(insert(ScoreTally).from_select([*_CELL_COLUMNS, "key", "n", "total", "total_sq"], scores))
     _insert_alignment_bins(session, cell, attributed)
 
     # value is NULL exactly when the answer is "not applicable" (a check constraint says so).
@@ -186,9 +184,7 @@ def rebuild_tallies(session: Session, *, organisation_id: int | None = None) -> 
         .where(attributed)
         .group_by(*cell, ResponseAnswer.item_id, value)
     )
-    session.execute(
-        insert(AnswerTally).from_select([*_CELL_COLUMNS, "item_id", "value", "count"], answers)
-    )
+    session.execute(insert(AnswerTally).from_select([*_CELL_COLUMNS, "item_id", "value", "count"], answers))
 
     total = select(func.coalesce(func.sum(ResponseTally.n), 0))
     if organisation_id is not None:
@@ -200,8 +196,7 @@ def _alignment_bin_of(value: SQLColumnExpression[float | None]) -> ColumnElement
     # A CASE ladder rather than arithmetic: CAST rounds on PostgreSQL and truncates on SQLite.
     upper_edges = ALIGNMENT_BIN_EDGES[1:]
     return case(
-        *((value < edge, f"{ALIGNMENT_BIN_PREFIX}{lower}")
-          for lower, edge in zip(ALIGNMENT_BIN_EDGES, upper_edges)),
+        *((value < edge, f"{ALIGNMENT_BIN_PREFIX}{lower}") for lower, edge in zip(ALIGNMENT_BIN_EDGES, upper_edges)),
         else_=f"{ALIGNMENT_BIN_PREFIX}{ALIGNMENT_BIN_EDGES[-1]}",
     )
 
@@ -216,9 +211,7 @@ def _insert_alignment_bins(session: Session, cell: tuple, attributed: ColumnElem
         .where(attributed, ResponseScore.key == ALIGNMENT_KEY, value.is_not(None))
         .group_by(*cell, bin_key)
     )
-    session.execute(
-        insert(ScoreTally).from_select([*_CELL_COLUMNS, "key", "n", "total", "total_sq"], bins)
-    )
+    session.execute(insert(ScoreTally).from_select([*_CELL_COLUMNS, "key", "n", "total", "total_sq"], bins))
 
 
 def count_cells(session: Session, *, organisation_id: int, released: bool = False) -> dict[Cell, int]:
@@ -226,7 +219,8 @@ def count_cells(session: Session, *, organisation_id: int, released: bool = Fals
     released rounds, as frozen when they were released)."""
     tally = ReleasedResponseTally if released else ResponseTally
     query = select(tally.team_id, tally.round_id, _role_given(tally), tally.n).where(
-        tally.organisation_id == organisation_id)
+        tally.organisation_id == organisation_id
+    )
     return {(team, round_id, role): n for team, round_id, role, n in session.execute(query)}
 
 
@@ -250,9 +244,9 @@ def read_answer_cells(session: Session, *, organisation_id: int, released: bool 
     (200 cells at 34 items) costs PostgreSQL more than reading them.
     """
     tally = ReleasedAnswerTally if released else AnswerTally
-    query = select(
-        tally.team_id, tally.round_id, _role_given(tally), tally.item_id, tally.value, tally.count
-    ).where(tally.organisation_id == organisation_id)
+    query = select(tally.team_id, tally.round_id, _role_given(tally), tally.item_id, tally.value, tally.count).where(
+        tally.organisation_id == organisation_id
+    )
     return list(map(AnswerCell._make, _plain_rows(session, query)))
 
 

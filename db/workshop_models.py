@@ -46,9 +46,7 @@ class WorkshopSession(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(6), unique=True)
     # SET NULL: deleting an account keeps its sessions (admins still see them).
-    facilitator_id: Mapped[int | None] = mapped_column(
-        ForeignKey("account.id", ondelete="SET NULL"), index=True
-    )
+    facilitator_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     intervention: Mapped[str] = mapped_column(String(200))
     instrument_hash: Mapped[str] = mapped_column(String(64))
@@ -58,9 +56,7 @@ class WorkshopSession(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")
     results_visible: Mapped[bool] = mapped_column(Boolean, default=False)
     current_round: Mapped[int] = mapped_column(SmallInteger, default=1)
-    organisation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organisation.id", ondelete="SET NULL"), index=True
-    )
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="SET NULL"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", ondelete="SET NULL"))
     round_id: Mapped[int | None] = mapped_column(ForeignKey("survey_round.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -144,10 +140,8 @@ class WorkshopAction(Base):
     __table_args__ = (CheckConstraint("kind IN ('act', 'influence', 'monitor')", name="known_kind"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    session_id: Mapped[int] = mapped_column(
-        ForeignKey("workshop_session.id", ondelete="CASCADE"), index=True
-    )
+    session_id: Mapped[int] = mapped_column(ForeignKey("workshop_session.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
-    theme: Mapped[str | None] = mapped_column(String(64))   # a domain id of the instrument, or none
+    theme: Mapped[str | None] = mapped_column(String(64))  # a domain id of the instrument, or none
     text: Mapped[str] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,5 +1,6 @@
 """Data access for workshop sessions. Functions take a session and never commit (the caller's
 transaction is the user's action)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -76,21 +77,28 @@ def move_shown_count(session: Session, session_id: int, round_no: int, *, seen: 
     """Advance the picture's snapshot from `seen` to `to`; False when another screen moved it first."""
     result = session.execute(
         update(WorkshopRound)
-        .where(WorkshopRound.session_id == session_id, WorkshopRound.round_no == round_no,
-               WorkshopRound.shown_count == seen)
-        .values(shown_count=to))
+        .where(
+            WorkshopRound.session_id == session_id,
+            WorkshopRound.round_no == round_no,
+            WorkshopRound.shown_count == seen,
+        )
+        .values(shown_count=to)
+    )
     return changed_rows(result) == 1
 
 
 def participant_by_device(session: Session, session_id: int, device_hash: str) -> WorkshopParticipant | None:
-    return session.scalar(select(WorkshopParticipant).where(
-        WorkshopParticipant.session_id == session_id, WorkshopParticipant.device_hash == device_hash))
+    return session.scalar(
+        select(WorkshopParticipant).where(
+            WorkshopParticipant.session_id == session_id, WorkshopParticipant.device_hash == device_hash
+        )
+    )
 
 
-def add_participant(session: Session, *, session_id: int, device_hash: str, respondent_id: int,
-                    at: datetime) -> WorkshopParticipant:
-    row = WorkshopParticipant(session_id=session_id, device_hash=device_hash, respondent_id=respondent_id,
-                              joined_at=at)
+def add_participant(
+    session: Session, *, session_id: int, device_hash: str, respondent_id: int, at: datetime
+) -> WorkshopParticipant:
+    row = WorkshopParticipant(session_id=session_id, device_hash=device_hash, respondent_id=respondent_id, joined_at=at)
     session.add(row)
     session.flush()
     return row
@@ -103,29 +111,37 @@ def count_participants(session: Session, session_id: int) -> int:
 
 def entry_counts(session: Session, session_id: int) -> dict[int, int]:
     """Responses per round of the session."""
-    query = (select(WorkshopEntry.round_no, func.count()).where(WorkshopEntry.session_id == session_id)
-             .group_by(WorkshopEntry.round_no))
+    query = (
+        select(WorkshopEntry.round_no, func.count())
+        .where(WorkshopEntry.session_id == session_id)
+        .group_by(WorkshopEntry.round_no)
+    )
     return {int(r): int(n) for r, n in session.execute(query)}
 
 
 def entries_of(session: Session, participant_id: int) -> dict[int, int]:
     """The participant's response id per round."""
     query = select(WorkshopEntry.round_no, WorkshopEntry.response_id).where(
-        WorkshopEntry.participant_id == participant_id)
+        WorkshopEntry.participant_id == participant_id
+    )
     return {int(r): int(response_id) for r, response_id in session.execute(query)}
 
 
 def add_entry(session: Session, *, session_id: int, participant_id: int, round_no: int, response_id: int) -> None:
-    session.add(WorkshopEntry(session_id=session_id, participant_id=participant_id, round_no=round_no,
-                              response_id=response_id))
+    session.add(
+        WorkshopEntry(session_id=session_id, participant_id=participant_id, round_no=round_no, response_id=response_id)
+    )
     session.flush()
 
 
 def first_responses(session: Session, session_id: int, round_no: int, limit: int | None) -> list[int]:
     """The round's first `limit` response ids (all with None), in the order they were stored."""
-    query = (select(WorkshopEntry.response_id)
-             .where(WorkshopEntry.session_id == session_id, WorkshopEntry.round_no == round_no)
-             .order_by(WorkshopEntry.response_id).limit(limit))
+    query = (
+        select(WorkshopEntry.response_id)
+        .where(WorkshopEntry.session_id == session_id, WorkshopEntry.round_no == round_no)
+        .order_by(WorkshopEntry.response_id)
+        .limit(limit)
+    )
     return list(session.scalars(query))
 
 
@@ -135,10 +151,16 @@ def members_hash(response_ids: Collection[int]) -> str:
 
 
 def open_draft(session: Session, participant_id: int, round_no: int) -> Draft | None:
-    query = (select(Draft)
-             .where(Draft.workshop_participant_id == participant_id, Draft.workshop_round == round_no,
-                    Draft.submitted_response_id.is_(None))
-             .order_by(Draft.id.desc()).limit(1))
+    query = (
+        select(Draft)
+        .where(
+            Draft.workshop_participant_id == participant_id,
+            Draft.workshop_round == round_no,
+            Draft.submitted_response_id.is_(None),
+        )
+        .order_by(Draft.id.desc())
+        .limit(1)
+    )
     return session.scalar(query)
 
 
@@ -146,8 +168,9 @@ def get_participant(session: Session, participant_id: int) -> WorkshopParticipan
     return session.get(WorkshopParticipant, participant_id)
 
 
-def add_action(session: Session, *, session_id: int, kind: str, theme: str | None, text: str,
-               at: datetime) -> WorkshopAction:
+def add_action(
+    session: Session, *, session_id: int, kind: str, theme: str | None, text: str, at: datetime
+) -> WorkshopAction:
     row = WorkshopAction(session_id=session_id, kind=kind, theme=theme, text=text, created_at=at)
     session.add(row)
     session.flush()
@@ -173,12 +196,18 @@ def sessions_with_counts(session: Session, ids: Iterable[int]) -> dict[int, tupl
     out: dict[int, tuple[int, dict[int, int]]] = {i: (0, {}) for i in ids}
     if not ids:
         return out
-    joined = select(WorkshopParticipant.session_id, func.count()).where(
-        WorkshopParticipant.session_id.in_(ids)).group_by(WorkshopParticipant.session_id)
+    joined = (
+        select(WorkshopParticipant.session_id, func.count())
+        .where(WorkshopParticipant.session_id.in_(ids))
+        .group_by(WorkshopParticipant.session_id)
+    )
     for sid, n in session.execute(joined):
         out[sid] = (int(n), out[sid][1])
-    answered = select(WorkshopEntry.session_id, WorkshopEntry.round_no, func.count()).where(
-        WorkshopEntry.session_id.in_(ids)).group_by(WorkshopEntry.session_id, WorkshopEntry.round_no)
+    answered = (
+        select(WorkshopEntry.session_id, WorkshopEntry.round_no, func.count())
+        .where(WorkshopEntry.session_id.in_(ids))
+        .group_by(WorkshopEntry.session_id, WorkshopEntry.round_no)
+    )
     for sid, round_no, n in session.execute(answered):
         out[sid][1][int(round_no)] = int(n)
     return out
@@ -191,16 +220,20 @@ def session_of_response(session: Session, response_id: int) -> int | None:
 
 def picture_releases(session: Session, session_id: int, round_no: int) -> list[WorkshopRelease]:
     """What each picture of a round showed, in the order shown (snapshots only grow)."""
-    query = (select(WorkshopRelease).where(WorkshopRelease.session_id == session_id,
-                                           WorkshopRelease.round_no == round_no)
-             .order_by(WorkshopRelease.shown_count))
+    query = (
+        select(WorkshopRelease)
+        .where(WorkshopRelease.session_id == session_id, WorkshopRelease.round_no == round_no)
+        .order_by(WorkshopRelease.shown_count)
+    )
     return list(session.scalars(query))
 
 
-def add_picture_release(session: Session, *, session_id: int, round_no: int, shown_count: int, k: int,
-                        payload: dict[str, Any], at: datetime) -> WorkshopRelease:
-    row = WorkshopRelease(session_id=session_id, round_no=round_no, shown_count=shown_count, k=k, payload=payload,
-                          created_at=at)
+def add_picture_release(
+    session: Session, *, session_id: int, round_no: int, shown_count: int, k: int, payload: dict[str, Any], at: datetime
+) -> WorkshopRelease:
+    row = WorkshopRelease(
+        session_id=session_id, round_no=round_no, shown_count=shown_count, k=k, payload=payload, created_at=at
+    )
     session.add(row)
     session.flush()
     return row
@@ -214,18 +247,21 @@ def counted_in_round(session: Session, response_ids: Collection[int]) -> set[int
     return set(session.scalars(query))
 
 
-def tied_pictures(session: Session, *, organisation_id: int, round_ids: Collection[int]
-                  ) -> list[tuple[int, tuple[int, int, None], list[WorkshopRelease]]]:
+def tied_pictures(
+    session: Session, *, organisation_id: int, round_ids: Collection[int]
+) -> list[tuple[int, tuple[int, int, None], list[WorkshopRelease]]]:
     """The pictures of the first round of every session tied to one of the survey rounds: (session id, the
     cell its counted responses lie in, the picture releases in the order shown)."""
     if not round_ids:
         return []
-    tied = session.execute(select(WorkshopSession.id, WorkshopSession.team_id, WorkshopSession.round_id).where(
-        WorkshopSession.organisation_id == organisation_id, WorkshopSession.round_id.in_(sorted(round_ids)))
-        .order_by(WorkshopSession.id)).all()
+    tied = session.execute(
+        select(WorkshopSession.id, WorkshopSession.team_id, WorkshopSession.round_id)
+        .where(WorkshopSession.organisation_id == organisation_id, WorkshopSession.round_id.in_(sorted(round_ids)))
+        .order_by(WorkshopSession.id)
+    ).all()
     out: list[tuple[int, tuple[int, int, None], list[WorkshopRelease]]] = []
     for session_id, team_id, round_id in tied:
-        if team_id is None or round_id is None:   # the tied_all_or_none check rules this out
+        if team_id is None or round_id is None:  # the tied_all_or_none check rules this out
             raise DatabaseError(f"workshop session {session_id} is tied to a round without a team")
         releases = picture_releases(session, session_id, TIED_ROUND)
         if releases:

@@ -1,4 +1,5 @@
 """Errors of the question bank."""
+
 from __future__ import annotations
 
 

@@ -1,4 +1,5 @@
 """Short forms: instruments derived from a bank by keeping only a form's items."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -9,8 +10,7 @@ from .model import Form, Instrument
 
 def form_as_data(form: Form) -> dict:
     """The form entry as written in the bank file (every key is required there, so nothing is lost)."""
-    return {"id": form.id, "name": dict(form.name), "description": dict(form.description),
-            "items": list(form.items)}
+    return {"id": form.id, "name": dict(form.name), "description": dict(form.description), "items": list(form.items)}
 
 
 def form_hash(bank_hash: str, form: Form) -> str:

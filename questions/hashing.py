@@ -1,4 +1,5 @@
 """Content hashes: what a stored response names to find the exact questions it was answered on."""
+
 from __future__ import annotations
 
 import hashlib

@@ -1,9 +1,10 @@
 """The question bank as immutable Python objects (built only from a validated file)."""
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
 
 SIDES = ("match", "mismatch", "value", "compassion")
 ELEMENTS = (1, 2, 3, 4, 5)
@@ -133,8 +134,8 @@ class Instrument:
     content_hash: str
     source: str = ""
     forms: tuple[Form, ...] = ()
-    form_id: str | None = None          # set on an instrument derived from one of its bank's forms
-    parent_hash: str | None = None      # content hash of that bank
+    form_id: str | None = None  # set on an instrument derived from one of its bank's forms
+    parent_hash: str | None = None  # content hash of that bank
     _items_by_id: Mapping[str, Item] = field(init=False, repr=False, compare=False)
     _domains_by_id: Mapping[str, Domain] = field(init=False, repr=False, compare=False)
     _items_by_domain: Mapping[str, tuple[Item, ...]] = field(init=False, repr=False, compare=False)
@@ -144,10 +145,18 @@ class Instrument:
         # Looked up many times per scored response: built once per instrument.
         object.__setattr__(self, "_items_by_id", MappingProxyType({i.id: i for i in self.items}))
         object.__setattr__(self, "_domains_by_id", MappingProxyType({d.id: d for d in self.domains}))
-        object.__setattr__(self, "_items_by_domain", MappingProxyType(
-            {d.id: tuple(i for i in self.items if i.domain == d.id) for d in self.domains}))
-        object.__setattr__(self, "_lens_items", MappingProxyType(
-            {number: tuple(i for i in self.items if self.lens_element(i) == number) for number in self.elements}))
+        object.__setattr__(
+            self,
+            "_items_by_domain",
+            MappingProxyType({d.id: tuple(i for i in self.items if i.domain == d.id) for d in self.domains}),
+        )
+        object.__setattr__(
+            self,
+            "_lens_items",
+            MappingProxyType(
+                {number: tuple(i for i in self.items if self.lens_element(i) == number) for number in self.elements}
+            ),
+        )
 
     @property
     def label(self) -> str:

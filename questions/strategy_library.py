@@ -19,6 +19,7 @@ File format:
         text: {en: ..., nl: ...}     # the suggestion, one sentence
         basis: {en: ..., nl: ...}    # how the sources ground it
 """
+
 from __future__ import annotations
 
 import re
@@ -49,7 +50,7 @@ class StrategyFileError(QuestionBankError):
 @dataclass(frozen=True)
 class Source:
     id: str
-    short: str          # "van Lotringen et al. (2025)": how a suggestion names it
+    short: str  # "van Lotringen et al. (2025)": how a suggestion names it
     citation: str
     relied_on: str
 
@@ -101,8 +102,9 @@ def parse_strategies(text: str, source: str = "<text>") -> StrategyLibrary:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
-        raise StrategyFileError(source, [f"{source}: not valid YAML at {where}: {getattr(exc, 'problem', exc)}"]) \
-            from None
+        raise StrategyFileError(
+            source, [f"{source}: not valid YAML at {where}: {getattr(exc, 'problem', exc)}"]
+        ) from None
     problems = check_strategies(raw, source)
     if problems:
         raise StrategyFileError(source, problems)
@@ -143,7 +145,7 @@ def check_strategies(raw: Any, source: str) -> list[str]:
         if not (isinstance(raw.get(key), str) and pattern.match(raw[key])):
             c.add("top level", key, "must be lower-case letters, digits, '-' or '_'")
     if not isinstance(raw.get("version"), str) or not raw.get("version", "").strip():
-        c.add("top level", "version", "must be a quoted text such as \"1.0\"")
+        c.add("top level", "version", 'must be a quoted text such as "1.0"')
     sources = _check_sources(c, raw.get("sources"))
     _check_strategy_list(c, raw.get("strategies"), sources)
     return c.problems
@@ -160,11 +162,15 @@ def check_against_bank(library: StrategyLibrary, instrument: Instrument) -> list
     for strategy in library.strategies:
         for theme in strategy.themes:
             if theme not in sides:
-                problems.append(f"{source}: strategy '{strategy.id}', field 'themes': "
-                                f"'{theme}' is not a theme of {instrument.label}")
+                problems.append(
+                    f"{source}: strategy '{strategy.id}', field 'themes': "
+                    f"'{theme}' is not a theme of {instrument.label}"
+                )
             elif sides[theme] == "compassion":
-                problems.append(f"{source}: strategy '{strategy.id}', field 'themes': "
-                                f"'{theme}' is a compassion element: list it under 'elements'")
+                problems.append(
+                    f"{source}: strategy '{strategy.id}', field 'themes': "
+                    f"'{theme}' is a compassion element: list it under 'elements'"
+                )
     return problems
 
 
@@ -228,10 +234,21 @@ def _text(value: dict) -> MappingProxyType:
 
 def _build(raw: dict, source: str) -> StrategyLibrary:
     sources = {s["id"]: Source(s["id"], s["short"], s["citation"], s["relied_on"]) for s in raw["sources"]}
-    strategies = tuple(Strategy(s["id"], tuple(s.get("themes", [])), tuple(s.get("elements", [])), s["our_design"],
-                                tuple(s["sources"]), _text(s["text"]), _text(s["basis"])) for s in raw["strategies"])
-    return StrategyLibrary(raw["id"], raw["version"], raw["bank"], tuple(raw["languages"]),
-                           MappingProxyType(sources), strategies, source)
+    strategies = tuple(
+        Strategy(
+            s["id"],
+            tuple(s.get("themes", [])),
+            tuple(s.get("elements", [])),
+            s["our_design"],
+            tuple(s["sources"]),
+            _text(s["text"]),
+            _text(s["basis"]),
+        )
+        for s in raw["strategies"]
+    )
+    return StrategyLibrary(
+        raw["id"], raw["version"], raw["bank"], tuple(raw["languages"]), MappingProxyType(sources), strategies, source
+    )
 
 
 def _version_key(version: str) -> tuple:

@@ -1,4 +1,5 @@
 """Strict checks of a raw question bank: every problem at once, each naming where it is."""
+
 from __future__ import annotations
 
 import re
@@ -8,13 +9,28 @@ from typing import Any, TypeGuard
 from .model import ELEMENTS, SIDES
 
 MIN_ITEMS_PER_DOMAIN = 2
-MIN_FORM_ITEMS = 6    # a short form still needs enough items for an alignment index worth discussing
-MAX_FORM_ITEMS = 20   # beyond this a "short" form is no shorter than the full instrument
+MIN_FORM_ITEMS = 6  # a short form still needs enough items for an alignment index worth discussing
+MAX_FORM_ITEMS = 20  # beyond this a "short" form is no shorter than the full instrument
 ID_PATTERN = re.compile(r"^[a-z0-9_]+$")
 INSTRUMENT_ID_PATTERN = re.compile(r"^[a-z0-9_-]+$")
 
-TOP_KEYS = {"id", "version", "languages", "title", "intro", "scale", "sides", "elements", "domains",
-            "steps", "items", "value_pairs", "roles", "alignment_bands", "forms"}
+TOP_KEYS = {
+    "id",
+    "version",
+    "languages",
+    "title",
+    "intro",
+    "scale",
+    "sides",
+    "elements",
+    "domains",
+    "steps",
+    "items",
+    "value_pairs",
+    "roles",
+    "alignment_bands",
+    "forms",
+}
 TOP_OPTIONAL = {"value_pairs", "roles", "forms"}
 SCALE_KEYS = {"min", "max", "labels", "not_applicable"}
 DOMAIN_KEYS = {"id", "side", "element", "name", "description", "interpretation"}
@@ -47,8 +63,7 @@ class Checker:
             return {}
         return value
 
-    def keys(self, data: dict, allowed: AbstractSet[str], where: str, optional: AbstractSet[str] = frozenset()
-             ) -> None:
+    def keys(self, data: dict, allowed: AbstractSet[str], where: str, optional: AbstractSet[str] = frozenset()) -> None:
         for key in data:
             if key not in allowed:
                 self.add(where, str(key), f"unknown key (allowed: {', '.join(sorted(allowed))})")
@@ -103,7 +118,7 @@ def check_bank(raw: Any, source: str) -> list[str]:
     if not (isinstance(raw.get("id"), str) and INSTRUMENT_ID_PATTERN.match(raw["id"])):
         c.add("top level", "id", "must be lower-case letters, digits, '-' or '_'")
     if not isinstance(raw.get("version"), str) or not raw.get("version", "").strip():
-        c.add("top level", "version", "must be a quoted text such as \"1.0\"")
+        c.add("top level", "version", 'must be a quoted text such as "1.0"')
     c.text(raw, "title", "top level")
     c.text(raw, "intro", "top level")
     _check_scale(c, raw.get("scale"))
@@ -326,8 +341,11 @@ def _check_forms(c: Checker, value: Any, items: Any, pairs: Any, domains: dict[s
     if not isinstance(value, list):
         c.add("top level", "forms", "must be a list")
         return
-    item_domain = {i["id"]: i.get("domain") for i in (items if isinstance(items, list) else [])
-                   if isinstance(i, dict) and isinstance(i.get("id"), str)}
+    item_domain = {
+        i["id"]: i.get("domain")
+        for i in (items if isinstance(items, list) else [])
+        if isinstance(i, dict) and isinstance(i.get("id"), str)
+    }
     partner = _pair_partners(pairs)
     seen: set[str] = set()
     for index, entry in enumerate(value, 1):
@@ -364,8 +382,9 @@ def _pair_partners(pairs: Any) -> dict[str, str]:
     return partner
 
 
-def _check_form_items(c: Checker, where: str, listed: list, item_domain: dict[str, Any],
-                      partner: dict[str, str], domains: dict[str, str]) -> None:
+def _check_form_items(
+    c: Checker, where: str, listed: list, item_domain: dict[str, Any], partner: dict[str, str], domains: dict[str, str]
+) -> None:
     counts = {d: 0 for d, side in domains.items() if side in ("match", "mismatch")}
     seen: set = set()
     for item_id in listed:
@@ -385,5 +404,6 @@ def _check_form_items(c: Checker, where: str, listed: list, item_domain: dict[st
         c.add(where, "items", f"has {scored} item(s); a form needs {MIN_FORM_ITEMS} to {MAX_FORM_ITEMS}")
     for domain_id, count in counts.items():
         if count < MIN_ITEMS_PER_DOMAIN:
-            c.add(where, "items", f"keeps {count} item(s) of domain '{domain_id}'; "
-                                  f"at least {MIN_ITEMS_PER_DOMAIN} needed")
+            c.add(
+                where, "items", f"keeps {count} item(s) of domain '{domain_id}'; at least {MIN_ITEMS_PER_DOMAIN} needed"
+            )

@@ -15,6 +15,7 @@ thrown away. The benchmark keeps PostgreSQL's defaults (fast=False), as producti
 
 Standard library only, but for SQLAlchemy (imported when a database is created or dropped).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,8 +29,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-DEBIAN_ROOT = Path("/usr/lib/postgresql")   # one <major version>/bin folder per installed server
-SERVER_USER = "postgres"                    # owns the cluster when we run as root
+DEBIAN_ROOT = Path("/usr/lib/postgresql")  # one <major version>/bin folder per installed server
+SERVER_USER = "postgres"  # owns the cluster when we run as root
 DEFAULT_SUPERUSER = "vm_test"
 FAST_SETTINGS = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 
@@ -40,6 +41,7 @@ class PostgresMissing(RuntimeError):
 
 def find_bin_dir() -> Path | None:
     """The newest installed /usr/lib/postgresql/<version>/bin holding initdb and pg_ctl, if any."""
+
     def version(folder: Path) -> int:
         return int(folder.parent.name) if folder.parent.name.isdigit() else 0
 
@@ -71,8 +73,9 @@ def _as_owner(command: list[str]) -> list[str]:
 
 
 def _run(command: list[str], *, timeout: float = 120) -> None:
-    done = subprocess.run(_as_owner(command), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                          timeout=timeout, check=False)
+    done = subprocess.run(
+        _as_owner(command), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=timeout, check=False
+    )
     if done.returncode:
         raise RuntimeError(f"{Path(command[0]).name} failed ({done.returncode}): {done.stderr.strip()}")
 
@@ -83,8 +86,9 @@ def _hand_to_server_user(folder: Path) -> None:
     try:
         user = pwd.getpwnam(SERVER_USER)
     except KeyError:
-        raise RuntimeError(f"running as root, but there is no '{SERVER_USER}' user to own the cluster "
-                           "(initdb refuses root)") from None
+        raise RuntimeError(
+            f"running as root, but there is no '{SERVER_USER}' user to own the cluster (initdb refuses root)"
+        ) from None
     os.chown(folder, user.pw_uid, user.pw_gid)
     parent = folder.parent
     if not os.stat(parent).st_mode & 0o001:
@@ -113,8 +117,20 @@ class Cluster:
 
     def init(self) -> None:
         """initdb: trust authentication on loopback, UTF-8, the C locale (a fast cluster's files unsynced)."""
-        _run([str(self.bin_dir / "initdb"), "-D", str(self.data), "-U", self.superuser, "--auth=trust",
-              "--encoding=UTF8", "--no-locale", "--no-instructions", *(["--no-sync"] if self.fast else [])])
+        _run(
+            [
+                str(self.bin_dir / "initdb"),
+                "-D",
+                str(self.data),
+                "-U",
+                self.superuser,
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--no-locale",
+                "--no-instructions",
+                *(["--no-sync"] if self.fast else []),
+            ]
+        )
 
     def start(self) -> None:
         options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder}"
@@ -132,9 +148,14 @@ class Cluster:
     def running(self) -> bool:
         if not self.data.exists():
             return False
-        status = subprocess.run(_as_owner([str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "status"]),
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30, check=False)
-        return status.returncode == 0   # 3: not running
+        status = subprocess.run(
+            _as_owner([str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "status"]),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=30,
+            check=False,
+        )
+        return status.returncode == 0  # 3: not running
 
     def remove(self) -> None:
         remove(self.folder, self.bin_dir)
@@ -151,8 +172,9 @@ class Cluster:
         _run([str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-w", *args], timeout=60)
 
 
-def create(folder: Path | None = None, *, superuser: str = DEFAULT_SUPERUSER, fast: bool = True,
-           bin_dir: Path | None = None) -> Cluster:
+def create(
+    folder: Path | None = None, *, superuser: str = DEFAULT_SUPERUSER, fast: bool = True, bin_dir: Path | None = None
+) -> Cluster:
     """A started cluster on a free port, in `folder` (a new temporary folder when None). A folder that
     already holds a cluster is started as it is (no initdb). On failure nothing is left running."""
     bin_dir = bin_dir or require_bin_dir()
@@ -192,6 +214,7 @@ def remove(folder: Path, bin_dir: Path | None = None) -> None:
 def database_url(server_url: str, name: str) -> str:
     """`server_url` with its database replaced by `name`."""
     from sqlalchemy import make_url
+
     return make_url(server_url).set(database=name).render_as_string(hide_password=False)
 
 
@@ -200,6 +223,7 @@ def _execute(server_url: str, statement: str, parameters: dict | None = None) ->
     # CREATE/DROP DATABASE cannot run inside a transaction; NullPool: no idle connection stays behind.
     from sqlalchemy import create_engine, text
     from sqlalchemy.pool import NullPool
+
     engine = create_engine(server_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
     try:
         with engine.connect() as connection:
@@ -255,11 +279,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         cluster = create(args.folder, superuser=args.user)
         url = cluster.create_database(args.database)
-    except Exception as error:   # told in one line; the caller removes the folder
+    except Exception as error:  # told in one line; the caller removes the folder
         say(f"error: {error}")
         return 1
-    version = subprocess.run([str(cluster.bin_dir / "pg_ctl"), "--version"], capture_output=True, text=True,
-                             check=False).stdout.split()[2:3]   # pg_ctl (PostgreSQL) 15.18 (Debian ...)
+    version = subprocess.run(
+        [str(cluster.bin_dir / "pg_ctl"), "--version"], capture_output=True, text=True, check=False
+    ).stdout.split()[2:3]  # pg_ctl (PostgreSQL) 15.18 (Debian ...)
     say(f"PostgreSQL {' '.join(version)} started in {cluster.folder} on port {cluster.port}")
     print(url)
     return 0

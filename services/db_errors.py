@@ -6,6 +6,7 @@ connections, and an SQLite file locked past its busy timeout. Other database err
 constraint, a missing table) stay what they are: retrying would not help. The transaction of the
 failed call is rolled back as usual, so a retry starts from what was committed before.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import Engine, event
@@ -46,7 +47,11 @@ def _translate(context: ExceptionContext) -> None:
     if context.is_pre_ping:
         return
     dialect = context.dialect
-    if is_outage(context.original_exception, dialect=dialect.name, is_disconnect=context.is_disconnect,
-                 dbapi_operational=dialect.loaded_dbapi.OperationalError):
+    if is_outage(
+        context.original_exception,
+        dialect=dialect.name,
+        is_disconnect=context.is_disconnect,
+        dbapi_operational=dialect.loaded_dbapi.OperationalError,
+    ):
         # Raised from here, SQLAlchemy still invalidates a dropped connection (and its pool) first.
         raise Unavailable()

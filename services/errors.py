@@ -1,4 +1,5 @@
 """Errors the pages turn into plain messages (one small family for the service layer)."""
+
 from __future__ import annotations
 
 

@@ -8,6 +8,7 @@ converted it (the device pass is shown in the browser's zone). Numbers use the l
 File cells a spreadsheet computes with stay machine-readable: real numbers, and ISO moments (`file_datetime`).
 Plurals live in services.plurals (services.i18n needs them, and this module needs services.i18n).
 """
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
@@ -25,16 +26,30 @@ from questions.model import Instrument, localise
 from services.i18n import t
 from services.plurals import babel_locale, format_count, plural_category
 
-__all__ = ["CLI_LANGUAGE", "MINUS", "MISSING", "file_datetime", "format_count", "format_date", "format_datetime",
-           "format_number", "format_percent", "format_score", "format_signed", "format_time", "plural_category",
-           "round_half_up", "side_name"]
+__all__ = [
+    "CLI_LANGUAGE",
+    "MINUS",
+    "MISSING",
+    "file_datetime",
+    "format_count",
+    "format_date",
+    "format_datetime",
+    "format_number",
+    "format_percent",
+    "format_score",
+    "format_signed",
+    "format_time",
+    "plural_category",
+    "round_half_up",
+    "side_name",
+]
 
-DATE_PATTERN = "d MMM y"            # 7 Dec 2026 / 7 dec 2026
-TIME_PATTERN = "HH:mm"              # 14:05, 00:00 at midnight
+DATE_PATTERN = "d MMM y"  # 7 Dec 2026 / 7 dec 2026
+TIME_PATTERN = "HH:mm"  # 14:05, 00:00 at midnight
 DATETIME_PATTERN = f"{DATE_PATTERN}, {TIME_PATTERN}"
-MINUS = "\u2212"                    # the true minus sign, as signed_text writes it
-MISSING = "–"                       # an empty table cell: no date, no number
-CLI_LANGUAGE = "en"                 # manage.py and the server log speak English
+MINUS = "\u2212"  # the true minus sign, as signed_text writes it
+MISSING = "–"  # an empty table cell: no date, no number
+CLI_LANGUAGE = "en"  # manage.py and the server log speak English
 
 
 # --- rounding ----------------------------------------------------------------------------------------------
@@ -47,7 +62,7 @@ def round_half_up(value: float) -> int:
 
 def _quantised(value: Fraction | float, places: int) -> Decimal:
     """`value` at `places` decimals by the display rounding (0.125 -> 0.13, -0.05 -> -0.1), never -0."""
-    return Decimal(display_round(exact(value) * 10 ** places)).scaleb(-places)
+    return Decimal(display_round(exact(value) * 10**places)).scaleb(-places)
 
 
 # --- numbers -----------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ may be defined in one part only. A counted word is written `{count:# statement|#
 is chosen by the language's plural rule (CLDR, through Babel), never as "statement(s)". Item texts are
 not here: they belong to the question bank.
 """
+
 from __future__ import annotations
 
 import numbers
@@ -68,7 +69,7 @@ class _Texts(string.Formatter):
     def format_field(self, value: object, format_spec: str) -> str:
         if "|" not in format_spec or isinstance(value, bool) or not isinstance(value, numbers.Real):
             return super().format_field(value, format_spec)
-        value = int(value) if isinstance(value, numbers.Integral) else float(value)   # numpy's too
+        value = int(value) if isinstance(value, numbers.Integral) else float(value)  # numpy's too
         one, other = format_spec.split("|", 1)
         form = one if plural_category(value, self.language) == "one" else other
         return form.replace("#", format_count(value, self.language))

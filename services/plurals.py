@@ -1,5 +1,6 @@
 """Counts as a language writes them, and which plural form a count takes (Babel's CLDR rules). Imports
 nothing of the app, so both the strings (services/i18n.py) and the formatting of numbers can use it."""
+
 from __future__ import annotations
 
 from functools import cache

@@ -1,4 +1,5 @@
 """What every page and command needs once per process: settings, database, question banks."""
+
 from __future__ import annotations
 
 import re
@@ -21,8 +22,8 @@ class Runtime:
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
-    banks: dict[str, Instrument]     # by content hash, the banks' derived forms included
-    instrument: Instrument           # offered for new assessments
+    banks: dict[str, Instrument]  # by content hash, the banks' derived forms included
+    instrument: Instrument  # offered for new assessments
     # Set once this process has seen an active admin in the database (services.accounts.auth.needs_first_admin).
     admin_seen: threading.Event = field(default_factory=threading.Event, repr=False, compare=False)
 
@@ -31,8 +32,10 @@ class Runtime:
         try:
             return self.banks[content_hash]
         except KeyError:
-            raise StartupError(f"The question bank version {content_hash[:12]} is no longer installed; "
-                               "keep old bank files in the banks folder.") from None
+            raise StartupError(
+                f"The question bank version {content_hash[:12]} is no longer installed; "
+                "keep old bank files in the banks folder."
+            ) from None
 
     def form(self, form_id: str | None) -> Instrument:
         """The full instrument (None) or one of its short forms by id; InvalidInput when there is none."""
@@ -54,8 +57,10 @@ def newest(banks: dict[str, Instrument], instrument_id: str) -> Instrument:
     """The newest version of a full bank (never one of its short forms)."""
     candidates = [b for b in banks.values() if b.id == instrument_id and b.form_id is None]
     if not candidates:
-        raise StartupError(f"No question bank with id '{instrument_id}' (setting VM_INSTRUMENT); "
-                           f"found: {', '.join(sorted({b.id for b in banks.values()})) or 'none'}")
+        raise StartupError(
+            f"No question bank with id '{instrument_id}' (setting VM_INSTRUMENT); "
+            f"found: {', '.join(sorted({b.id for b in banks.values()})) or 'none'}"
+        )
     return max(candidates, key=lambda b: version_key(b.version))
 
 
@@ -84,6 +89,7 @@ def build_runtime(settings: Settings | None = None, *, migrate: bool = True) -> 
     except DatabaseError as exc:
         raise StartupError(str(exc)) from None
     except Unavailable:
-        raise StartupError("The database (DATABASE_URL) cannot be reached or is busy; "
-                           "the app starts once it answers.") from None
+        raise StartupError(
+            "The database (DATABASE_URL) cannot be reached or is busy; the app starts once it answers."
+        ) from None
     return Runtime(settings, engine, make_session_factory(engine), banks, instrument)

@@ -6,6 +6,7 @@ read differently from what it is), and runs of more than MAX_COMBINING_RUN combi
 (stacked accents that spill over the lines around them). Letters of every script, emoji and
 the ordinary format characters (zero-width joiner, left-to-right mark) are accepted.
 """
+
 from __future__ import annotations
 
 import unicodedata

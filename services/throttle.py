@@ -1,4 +1,5 @@
 """Slowing down guessing: misses are recorded in the database, so every app server sees them."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,8 +19,11 @@ class ThrottlePolicy:
 
 def code_guess_policy(settings) -> ThrottlePolicy:
     """The slow-down for guessed codes (resume codes and workshop join codes), from the VM_RESUME_* settings."""
-    return ThrottlePolicy(settings.resume_free_attempts, timedelta(minutes=settings.resume_window_minutes),
-                          settings.resume_max_wait_seconds)
+    return ThrottlePolicy(
+        settings.resume_free_attempts,
+        timedelta(minutes=settings.resume_window_minutes),
+        settings.resume_max_wait_seconds,
+    )
 
 
 def wait_seconds(policy: ThrottlePolicy, failures: list[datetime], now: datetime) -> int:
@@ -50,8 +54,9 @@ def shared_wait_seconds(policy: ThrottlePolicy, shared: list[datetime], own: lis
     return max(0, int(remaining + 0.999))
 
 
-def recent_misses(session: Session, policy: ThrottlePolicy, *, scope: str, client_key: str,
-                  now: datetime) -> list[datetime]:
+def recent_misses(
+    session: Session, policy: ThrottlePolicy, *, scope: str, client_key: str, now: datetime
+) -> list[datetime]:
     """The key's misses within the window; the key stays locked until the caller's transaction ends
     (as in check_allowed)."""
     db_lookup_failures.lock_failures_of(session, scope=scope, client_key=client_key)
@@ -62,8 +67,9 @@ def check_allowed(session: Session, policy: ThrottlePolicy, *, scope: str, clien
     """Seconds this key must still wait; the key's count stays locked until the caller's transaction ends,
     so the caller records its miss in that transaction before the next try counts."""
     db_lookup_failures.lock_failures_of(session, scope=scope, client_key=client_key)
-    failures = db_lookup_failures.recent_failures(session, scope=scope, client_key=client_key,
-                                                  since=now - policy.window)
+    failures = db_lookup_failures.recent_failures(
+        session, scope=scope, client_key=client_key, since=now - policy.window
+    )
     return wait_seconds(policy, failures, now)
 
 

@@ -30,6 +30,7 @@ def quick_password_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.M
     from argon2 import PasswordHasher
 
     from services.accounts import passwords
+
     monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
@@ -68,8 +69,7 @@ def migrated_database_template(tmp_path_factory: pytest.TempPathFactory) -> Path
 
 
 @pytest.fixture
-def sqlite_migrated_database(tmp_path: Path, migrated_database_template: Path,
-                             monkeypatch: pytest.MonkeyPatch) -> str:
+def sqlite_migrated_database(tmp_path: Path, migrated_database_template: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """Like isolated_database, but the file already holds the empty, migrated schema: a copy of one
     template, so that tests about pages and services do not each run every migration again (the
     migrations themselves are tested in tests/db/test_migrations.py)."""
@@ -117,8 +117,9 @@ def postgres_shared_schema(postgres_shared_database: str) -> tuple[str, ...]:
 
 
 @pytest.fixture
-def postgresql_emptied_database(postgres_shared_database: str, postgres_shared_schema: tuple[str, ...],
-                                monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def postgresql_emptied_database(
+    postgres_shared_database: str, postgres_shared_schema: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
     """The session's shared migrated PostgreSQL database, emptied for this test (every row deleted,
     every sequence restarted): the cheap database of the service and db tests, which neither
     change the schema nor keep connections open past their fixtures. Tests that do get
@@ -130,13 +131,15 @@ def postgresql_emptied_database(postgres_shared_database: str, postgres_shared_s
     left = schema_fingerprint(postgres_shared_database)
     if left != postgres_shared_schema:
         changed = sorted(set(left) ^ set(postgres_shared_schema))
-        pytest.fail(f"this test changed the shared PostgreSQL database's schema ({', '.join(changed)}); "
-                    "use postgresql_migrated_database (a copy of its own)", pytrace=False)
+        pytest.fail(
+            f"this test changed the shared PostgreSQL database's schema ({', '.join(changed)}); "
+            "use postgresql_migrated_database (a copy of its own)",
+            pytrace=False,
+        )
 
 
 @pytest.fixture
-def postgresql_migrated_database(postgres_template: str,
-                                 monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def postgresql_migrated_database(postgres_template: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A PostgreSQL database of this test only, copied from the migrated template; dropped after."""
     with throwaway_database(template=postgres_template) as url:
         monkeypatch.setenv("DATABASE_URL", url)

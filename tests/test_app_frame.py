@@ -1,5 +1,6 @@
 """app.py only frames and routes. The layers between packages are import-linter contracts (pyproject.toml),
 checked by scripts/test.sh before the tests run."""
+
 import ast
 from pathlib import Path
 

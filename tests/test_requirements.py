@@ -3,6 +3,7 @@
 The imports are read from the source (ast), functions' own imports included; a module name is mapped
 to its distribution through the installed packages' metadata (`yaml` is PyYAML's).
 """
+
 from __future__ import annotations
 
 import ast
@@ -14,10 +15,30 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ["app.py", "manage.py", "app_pages", "services", "db", "assessment", "questions", "scripts", "tests",
-           "benchmarks"]
-FIRST_PARTY = {"app", "manage", "app_pages", "services", "db", "assessment", "questions", "scripts", "tests",
-               "benchmarks"}
+SOURCES = [
+    "app.py",
+    "manage.py",
+    "app_pages",
+    "services",
+    "db",
+    "assessment",
+    "questions",
+    "scripts",
+    "tests",
+    "benchmarks",
+]
+FIRST_PARTY = {
+    "app",
+    "manage",
+    "app_pages",
+    "services",
+    "db",
+    "assessment",
+    "questions",
+    "scripts",
+    "tests",
+    "benchmarks",
+}
 REQUIREMENT_FILES = ["requirements.txt", "requirements-dev.txt", "requirements-sso.txt"]
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?==\S+$")
 
@@ -64,11 +85,18 @@ def third_party_imports() -> dict[str, set[str]]:
     return found
 
 
-@pytest.mark.parametrize("text, names, loose", [
-    ("# comment\n-r requirements.txt\nstreamlit==1.0\npsycopg[binary]==3.3.9  # why\n", {"streamlit", "psycopg"}, []),
-    ("Pydantic_Settings==2.0\n", {"pydantic-settings"}, []),
-    ("pandas>=2\nnumpy\n", set(), ["pandas>=2", "numpy"]),
-])
+@pytest.mark.parametrize(
+    "text, names, loose",
+    [
+        (
+            "# comment\n-r requirements.txt\nstreamlit==1.0\npsycopg[binary]==3.3.9  # why\n",
+            {"streamlit", "psycopg"},
+            [],
+        ),
+        ("Pydantic_Settings==2.0\n", {"pydantic-settings"}, []),
+        ("pandas>=2\nnumpy\n", set(), ["pandas>=2", "numpy"]),
+    ],
+)
 def test_pins_are_read_and_loose_lines_are_told(text, names, loose):
     assert pinned(text) == (names, loose)
 

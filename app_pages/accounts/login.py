@@ -1,4 +1,5 @@
 """Sign in: username and password (slowed down after failures), or an organisation account."""
+
 import streamlit as st
 
 from app_pages import navigation, shell, staff

@@ -1,4 +1,5 @@
 """Account: who is signed in, for how long a sign-in lasts, and signing out."""
+
 import streamlit as st
 
 from app_pages import paths, shell, staff

@@ -5,6 +5,7 @@ way to sign in. It asks for the one-time set-up token the server printed (servic
 so reaching the page is not enough. create_first_admin checks the token and that no admin exists
 inside its transaction, so it can never make a second admin, even when two people submit at once.
 """
+
 import streamlit as st
 
 from app_pages import paths, shell, staff
@@ -56,7 +57,7 @@ def create_admin_and_sign_in() -> None:
         return
     try:
         staff.keep_session(auth.login(runtime, username, password, shell.client_key()))
-    except (LoginFailed, TooManyAttempts, Unavailable):   # e.g. this address failed to sign in many times just now
+    except (LoginFailed, TooManyAttempts, Unavailable):  # e.g. this address failed to sign in many times just now
         staff.notify("success", "staff.setup_done_sign_in", username=plain(admin.username))
         return
     staff.notify("success", "staff.setup_done", username=plain(admin.username))
@@ -68,25 +69,46 @@ if not auth.needs_first_admin(runtime):
     staff.show_notice()
     account = staff.signed_in_account(runtime)
     if account is not None:
-        st.page_link(paths.ADMIN_ORGANISATIONS, label=t("admin.setup_next"), icon=":material/domain:",
-                     query_params={"lang": language})
+        st.page_link(
+            paths.ADMIN_ORGANISATIONS,
+            label=t("admin.setup_next"),
+            icon=":material/domain:",
+            query_params={"lang": language},
+        )
     else:
         st.info(t("staff.setup_closed"))
-        st.page_link(paths.LOGIN, label=t("staff.go_sign_in"), icon=":material/login:",
-                     query_params={"lang": language})
+        st.page_link(paths.LOGIN, label=t("staff.go_sign_in"), icon=":material/login:", query_params={"lang": language})
     st.stop()
 
 st.markdown(t("staff.setup_lead"))
 staff.show_notice()
 with st.form("staff-setup", enter_to_submit=False):
-    st.text_input(t("staff.setup_token"), key=TOKEN_KEY, max_chars=setup_tokens.MAX_TOKEN_LENGTH,
-                  autocomplete="off", placeholder="XXXX-XXXX-XXXX-XXXX-XXXX")
+    st.text_input(
+        t("staff.setup_token"),
+        key=TOKEN_KEY,
+        max_chars=setup_tokens.MAX_TOKEN_LENGTH,
+        autocomplete="off",
+        placeholder="XXXX-XXXX-XXXX-XXXX-XXXX",
+    )
     st.caption(t("staff.setup_token_help"))
-    st.text_input(t("staff.username"), key=USERNAME_KEY, max_chars=100, autocomplete="username",
-                  help=t("staff.username_help"))
-    st.text_input(t("staff.password"), key=PASSWORD_KEY, type="password", max_chars=passwords.MAX_PASSWORD_LENGTH,
-                  autocomplete="new-password")
-    st.text_input(t("staff.password_repeat"), key=REPEAT_KEY, type="password",
-                  max_chars=passwords.MAX_PASSWORD_LENGTH, autocomplete="new-password")
+    st.text_input(
+        t("staff.username"), key=USERNAME_KEY, max_chars=100, autocomplete="username", help=t("staff.username_help")
+    )
+    st.text_input(
+        t("staff.password"),
+        key=PASSWORD_KEY,
+        type="password",
+        max_chars=passwords.MAX_PASSWORD_LENGTH,
+        autocomplete="new-password",
+    )
+    st.text_input(
+        t("staff.password_repeat"),
+        key=REPEAT_KEY,
+        type="password",
+        max_chars=passwords.MAX_PASSWORD_LENGTH,
+        autocomplete="new-password",
+    )
     st.caption(t("staff.password_help", min=passwords.MIN_PASSWORD_LENGTH))
-    st.form_submit_button(t("staff.setup_button"), type="primary", key="setup-submit", on_click=create_admin_and_sign_in)
+    st.form_submit_button(
+        t("staff.setup_button"), type="primary", key="setup-submit", on_click=create_admin_and_sign_in
+    )

@@ -1,6 +1,7 @@
 """For admins, at the top of the action plan: the follow-up rounds that are due (their first day is within two
 weeks, or has passed), each with a button that makes its survey round; the invitation links are then shown
 once, as on the rounds page."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -25,14 +26,25 @@ def due_section(runtime, account, language: str) -> None:
     for planned in due:
         with st.container(border=True):
             about = target_label(runtime, planned.target, language)
-            st.markdown(t("actions.due_line", organisation=plain(planned.organisation), target=plain(about),
-                          action=plain(planned.action), opens=format_date(planned.opens_on, language),
-                          closes=format_date(planned.closes_on, language), teams=plain(", ".join(planned.teams))))
+            st.markdown(
+                t(
+                    "actions.due_line",
+                    organisation=plain(planned.organisation),
+                    target=plain(about),
+                    action=plain(planned.action),
+                    opens=format_date(planned.opens_on, language),
+                    closes=format_date(planned.closes_on, language),
+                    teams=plain(", ".join(planned.teams)),
+                )
+            )
             n = forms.number(f"due-{planned.id}")
             left, right = st.columns([3, 1], vertical_alignment="bottom")
-            name = left.text_input(t("actions.due_round_name"), max_chars=organisations.MAX_NAME_LENGTH,
-                                   value=t("actions.due_round_default", date=format_date(planned.opens_on, language)),
-                                   key=f"plan-due-name-{planned.id}-{n}")
+            name = left.text_input(
+                t("actions.due_round_name"),
+                max_chars=organisations.MAX_NAME_LENGTH,
+                value=t("actions.due_round_default", date=format_date(planned.opens_on, language)),
+                key=f"plan-due-name-{planned.id}-{n}",
+            )
             if right.button(t("actions.due_start"), key=f"plan-due-start-{planned.id}-{n}", type="primary"):
                 try:
                     started = follow_up.start_follow_up(runtime, account, planned.id, name=name)
@@ -40,7 +52,9 @@ def due_section(runtime, account, language: str) -> None:
                     forms.refused(exc)
                 else:
                     st.session_state[state_keys.PLAN_LINKS] = (
-                        started.created.round.name, [(i.team, i.token) for i in started.created.invitations])
+                        started.created.round.name,
+                        [(i.team, i.token) for i in started.created.invitations],
+                    )
                     forms.succeeded(f"due-{planned.id}", "actions.due_started", name=plain(started.created.round.name))
 
 
@@ -53,14 +67,22 @@ def new_links(runtime) -> None:
         st.warning(t("actions.links_once"))
         if address is None:
             st.info(t("admin.links_address_unknown"))
-        links = [(team, rounds.invitation_url(address or t("admin.links_placeholder_base"), token))
-                 for team, token in invitations]
+        links = [
+            (team, rounds.invitation_url(address or t("admin.links_placeholder_base"), token))
+            for team, token in invitations
+        ]
         for team, link in links:
             st.markdown(f"**{plain(team)}**")
             st.code(link, language=None)
-        st.download_button(t("admin.links_download"), key="plan-links-csv", on_click="ignore",
-                           data=rounds.invitation_csv(links, header=(t("admin.col_team"), t("admin.col_link"))),
-                           file_name="invitation-links.csv", mime="text/csv", icon=":material/download:")
+        st.download_button(
+            t("admin.links_download"),
+            key="plan-links-csv",
+            on_click="ignore",
+            data=rounds.invitation_csv(links, header=(t("admin.col_team"), t("admin.col_link"))),
+            file_name="invitation-links.csv",
+            mime="text/csv",
+            icon=":material/download:",
+        )
         if st.button(t("admin.links_hide"), key="plan-links-hide"):
             del st.session_state[state_keys.PLAN_LINKS]
             st.rerun()

@@ -4,6 +4,7 @@ Each form's key and its widgets' keys carry a number (state_keys.PLAN_FORMS). A 
 run draws a new, empty form, and a second click on the old submit button (a double click) submits a form that
 no longer exists, so nothing is done twice. A refusal keeps the number: what was typed stays in the form.
 """
+
 from __future__ import annotations
 
 import streamlit as st
@@ -32,7 +33,7 @@ def refused(exc: Exception) -> None:
     """Why a plan action was refused, in plain words (what was typed stays in the form)."""
     if isinstance(exc, PlanRefused):
         st.error(t(f"actions.error.{exc.reason}", **_plain(exc.values)))
-    elif isinstance(exc, Refused):   # a follow-up round refused as the rounds page refuses a round
+    elif isinstance(exc, Refused):  # a follow-up round refused as the rounds page refuses a round
         st.error(t(f"admin.error.{exc.reason}", **_plain(exc.values)))
     elif isinstance(exc, NotFound):
         st.error(t("actions.error.not_found"))

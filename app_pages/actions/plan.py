@@ -5,6 +5,7 @@ A link can open it on a theme (?org=&theme=<theme id> or &element=<1..5>, as "wh
 action's form then starts on that theme, with suggestions for it. The link's values are only questions: the
 service checks each one.
 """
+
 from datetime import UTC, datetime
 from functools import partial
 
@@ -60,33 +61,72 @@ def new_action(context: plan.PlanContext, targets: dict[str, plan.TargetChoice])
         st.warning(t("actions.link_unusable"))
     if "plan-new-target" not in st.session_state and key in targets:
         st.session_state["plan-new-target"] = key
-    chosen = st.selectbox(t("actions.target_label"), list(targets), format_func=lambda k: targets[k].label,
-                          key="plan-new-target", help=t("actions.target_help"))
+    chosen = st.selectbox(
+        t("actions.target_label"),
+        list(targets),
+        format_func=lambda k: targets[k].label,
+        key="plan-new-target",
+        help=t("actions.target_help"),
+    )
     n = forms.number("new")
     ideas(Target.parse(chosen), f"plan-new-desc-{n}")
     teams = dict(context.teams)
     interventions = {None: t("actions.intervention_any")} | dict(context.interventions)
     with st.form(f"plan-new-{n}", enter_to_submit=False):
-        kind = st.radio(t("actions.kind_label"), ACTION_KINDS, format_func=lambda k: t(f"actions.kind_{k}"),
-                        horizontal=True, key=f"plan-new-kind-{n}", help=t("actions.kind_help"))
-        description = st.text_area(t("actions.description_label"), max_chars=DESCRIPTION_LENGTH, height=90,
-                                   key=f"plan-new-desc-{n}", placeholder=t("actions.description_placeholder"))
+        kind = st.radio(
+            t("actions.kind_label"),
+            ACTION_KINDS,
+            format_func=lambda k: t(f"actions.kind_{k}"),
+            horizontal=True,
+            key=f"plan-new-kind-{n}",
+            help=t("actions.kind_help"),
+        )
+        description = st.text_area(
+            t("actions.description_label"),
+            max_chars=DESCRIPTION_LENGTH,
+            height=90,
+            key=f"plan-new-desc-{n}",
+            placeholder=t("actions.description_placeholder"),
+        )
         left, right = st.columns(2)
-        owner = left.text_input(t("actions.owner_label"), max_chars=OWNER_LENGTH, key=f"plan-new-owner-{n}",
-                                help=t("actions.owner_help"))
-        due_on = right.date_input(t("actions.due_label"), value=None, min_value=datetime.now(UTC).date(),
-                                  format="DD-MM-YYYY", key=f"plan-new-due-{n}")
-        team_ids = st.multiselect(t("actions.teams_label" if context.whole_organisation else "actions.teams_required"),
-                                  options=list(teams), format_func=teams.__getitem__, key=f"plan-new-teams-{n}",
-                                  help=t("actions.teams_help"))
-        intervention = st.selectbox(t("actions.intervention_label"), options=list(interventions),
-                                    format_func=interventions.__getitem__, key=f"plan-new-intervention-{n}")
+        owner = left.text_input(
+            t("actions.owner_label"), max_chars=OWNER_LENGTH, key=f"plan-new-owner-{n}", help=t("actions.owner_help")
+        )
+        due_on = right.date_input(
+            t("actions.due_label"),
+            value=None,
+            min_value=datetime.now(UTC).date(),
+            format="DD-MM-YYYY",
+            key=f"plan-new-due-{n}",
+        )
+        team_ids = st.multiselect(
+            t("actions.teams_label" if context.whole_organisation else "actions.teams_required"),
+            options=list(teams),
+            format_func=teams.__getitem__,
+            key=f"plan-new-teams-{n}",
+            help=t("actions.teams_help"),
+        )
+        intervention = st.selectbox(
+            t("actions.intervention_label"),
+            options=list(interventions),
+            format_func=interventions.__getitem__,
+            key=f"plan-new-intervention-{n}",
+        )
         create = st.form_submit_button(t("actions.create"), type="primary")
     if create:
         try:
-            made = plan.create_action(runtime, account, context.organisation_id, target=chosen, kind=kind,
-                                      description=description, owner=owner, due_on=due_on, team_ids=team_ids,
-                                      intervention_id=intervention)
+            made = plan.create_action(
+                runtime,
+                account,
+                context.organisation_id,
+                target=chosen,
+                kind=kind,
+                description=description,
+                owner=owner,
+                due_on=due_on,
+                team_ids=team_ids,
+                intervention_id=intervention,
+            )
         except forms.REFUSALS as exc:
             forms.refused(exc)
         else:
@@ -104,11 +144,17 @@ def ideas(target: Target, description_key: str) -> None:
         for suggestion in found:
             left, right = st.columns([5, 1], vertical_alignment="center")
             origin = t("actions.idea_our_design") if suggestion.our_design else t("actions.idea_from_source")
-            left.markdown(f"{plain(suggestion.text)}  \n"
-                          f"*{plain(origin)} {t('actions.idea_based_on')} {plain('; '.join(suggestion.sources))}.*",
-                          help=plain(suggestion.basis))
-            right.button(t("actions.idea_use"), key=f"plan-idea-{suggestion.id}", on_click=use_idea,
-                         args=(description_key, suggestion.text))
+            left.markdown(
+                f"{plain(suggestion.text)}  \n"
+                f"*{plain(origin)} {t('actions.idea_based_on')} {plain('; '.join(suggestion.sources))}.*",
+                help=plain(suggestion.basis),
+            )
+            right.button(
+                t("actions.idea_use"),
+                key=f"plan-idea-{suggestion.id}",
+                on_click=use_idea,
+                args=(description_key, suggestion.text),
+            )
 
 
 def use_idea(description_key: str, text: str) -> None:
@@ -120,11 +166,17 @@ def plan_list(context: plan.PlanContext, targets: dict[str, plan.TargetChoice]) 
     """The plan as a table, narrowed by status and theme, with its files."""
     st.subheader(t("actions.plan_heading"))
     left, right = st.columns(2)
-    statuses = left.multiselect(t("actions.filter_status"), ACTION_STATUSES, default=list(ACTION_STATUSES),
-                                format_func=lambda s: t(f"actions.status_{s}"), key="plan-filter-status")
+    statuses = left.multiselect(
+        t("actions.filter_status"),
+        ACTION_STATUSES,
+        default=list(ACTION_STATUSES),
+        format_func=lambda s: t(f"actions.status_{s}"),
+        key="plan-filter-status",
+    )
     choices = {"": t("actions.filter_all")} | {key: choice.label for key, choice in targets.items()}
-    target_key = right.selectbox(t("actions.filter_target"), options=list(choices), format_func=choices.__getitem__,
-                                 key="plan-filter-target")
+    target_key = right.selectbox(
+        t("actions.filter_target"), options=list(choices), format_func=choices.__getitem__, key="plan-filter-target"
+    )
     target = Target.parse(target_key) if target_key else None
     rows = plan.list_actions(runtime, account, context.organisation_id, statuses=statuses, target=target)
     if not rows:
@@ -133,31 +185,45 @@ def plan_list(context: plan.PlanContext, targets: dict[str, plan.TargetChoice]) 
     counts = {status: sum(1 for r in rows if r.status == status) for status in ACTION_STATUSES}
     st.markdown(t("actions.summary", total=len(rows), **counts))
     teams = dict(context.teams)
-    st.dataframe([{t("actions.col_target"): action_detail.target_text(runtime, row, language),
-                   t("actions.col_kind"): t(f"actions.kind_{row.kind}"),
-                   t("actions.col_action"): row.description,
-                   t("actions.col_owner"): row.owner or "",
-                   t("actions.col_due"): format_date(row.due_on, language) if row.due_on else "",
-                   t("actions.col_status"): t(f"actions.status_{row.status}"),
-                   t("actions.col_teams"): ", ".join(teams.get(i, "…") for i in row.team_ids)
-                   or t("actions.whole_organisation"),
-                   t("actions.col_notes"): row.notes}
-                  for row in rows], hide_index=True, width="stretch", key="plan-table")
+    st.dataframe(
+        [
+            {
+                t("actions.col_target"): action_detail.target_text(runtime, row, language),
+                t("actions.col_kind"): t(f"actions.kind_{row.kind}"),
+                t("actions.col_action"): row.description,
+                t("actions.col_owner"): row.owner or "",
+                t("actions.col_due"): format_date(row.due_on, language) if row.due_on else "",
+                t("actions.col_status"): t(f"actions.status_{row.status}"),
+                t("actions.col_teams"): ", ".join(teams.get(i, "…") for i in row.team_ids)
+                or t("actions.whole_organisation"),
+                t("actions.col_notes"): row.notes,
+            }
+            for row in rows
+        ],
+        hide_index=True,
+        width="stretch",
+        key="plan-table",
+    )
     if authorisation.can(account, plan.PAGE, "export"):
         columns = st.columns([1, 1, 3])
         for column, file_format in zip(columns, files.FORMATS):
             column.download_button(
-                t(f"actions.export_{file_format}"), key=f"plan-export-{file_format}", on_click="ignore",
+                t(f"actions.export_{file_format}"),
+                key=f"plan-export-{file_format}",
+                on_click="ignore",
                 data=partial(export, context.organisation_id, file_format, statuses, target),
                 file_name=files.filename(context.organisation, datetime.now(UTC), file_format, language),
-                mime=files.FORMATS[file_format], icon=":material/download:")
+                mime=files.FORMATS[file_format],
+                icon=":material/download:",
+            )
     return rows
 
 
 def export(organisation_id: int, file_format: str, statuses, target) -> bytes:
     """The file's bytes, made (and audited) only when the download is clicked."""
-    return files.export_plan(runtime, account, organisation_id, file_format, language=language,
-                             statuses=statuses, target=target).data
+    return files.export_plan(
+        runtime, account, organisation_id, file_format, language=language, statuses=statuses, target=target
+    ).data
 
 
 # --- the page ------------------------------------------------------------------------------------------------
@@ -171,8 +237,9 @@ if not organisations:
 names = dict(organisations)
 if "plan-org" not in st.session_state and whole_number(st.query_params.get("org")) in names:
     st.session_state["plan-org"] = whole_number(st.query_params.get("org"))
-organisation_id: int = st.selectbox(t("actions.organisation"), options=list(names), format_func=names.__getitem__,
-                                    key="plan-org")
+organisation_id: int = st.selectbox(
+    t("actions.organisation"), options=list(names), format_func=names.__getitem__, key="plan-org"
+)
 try:
     context = plan.plan_context(runtime, account, organisation_id, language=language)
 except NotFound:

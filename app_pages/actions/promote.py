@@ -2,6 +2,7 @@
 the action came from (services/actions/plan.py promote_workshop_action). An action already in the plan says so
 instead. A session tied to a survey round adds to that round's organisation (and team); any other session to
 the organisation chosen once above the list, when the facilitator has more than one."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,9 +18,9 @@ from services.workshop import hosting
 
 @dataclass(frozen=True)
 class Promotion:
-    promoted: dict[int, int]          # plan action id by agreed action id
-    organisation_id: int | None       # for a session not tied to a round
-    ready: bool                       # an organisation to add to is known
+    promoted: dict[int, int]  # plan action id by agreed action id
+    organisation_id: int | None  # for a session not tied to a round
+    ready: bool  # an organisation to add to is known
 
 
 def promotion(runtime, account, session_id: int) -> Promotion | None:
@@ -34,8 +35,12 @@ def promotion(runtime, account, session_id: int) -> Promotion | None:
         return Promotion(promoted, None, False)
     if len(choices) == 1:
         return Promotion(promoted, next(iter(choices)), True)
-    chosen = st.selectbox(t("actions.promote_organisation"), options=list(choices), format_func=choices.__getitem__,
-                          key=f"ws-plan-org-{session_id}")
+    chosen = st.selectbox(
+        t("actions.promote_organisation"),
+        options=list(choices),
+        format_func=choices.__getitem__,
+        key=f"ws-plan-org-{session_id}",
+    )
     return Promotion(promoted, chosen, True)
 
 
@@ -48,8 +53,12 @@ def button(runtime, account, chosen: Promotion | None, action, column) -> None:
         return
     if not chosen.ready:
         return
-    if column.button(t("actions.promote"), key=f"ws-plan-add-{action.id}", help=t("actions.promote_help"),
-                     icon=":material/playlist_add:"):
+    if column.button(
+        t("actions.promote"),
+        key=f"ws-plan-add-{action.id}",
+        help=t("actions.promote_help"),
+        icon=":material/playlist_add:",
+    ):
         try:
             plan.promote_workshop_action(runtime, account, action.id, organisation_id=chosen.organisation_id)
         except forms.REFUSALS as exc:

@@ -4,6 +4,7 @@ Every action runs in its button's callback, before the rerun draws the page: one
 (authorised there, for the account signed in at that moment) whose outcome becomes the notice at
 the top. Typed passwords are wiped from the session before the call, whatever its outcome.
 """
+
 from collections.abc import Callable, Mapping
 
 import streamlit as st
@@ -50,10 +51,16 @@ def scope_text(scope: tuple[ScopeName, ...], shown: Callable[[str], str] = str) 
     """
     if not scope:
         return t("accounts.scope_everything")
-    return "; ".join(shown(name.organisation) if name.teams is None
-                     else t("accounts.scope_teams", organisation=shown(name.organisation),
-                            teams=", ".join(shown(team) for team in name.teams))
-                     for name in scope)
+    return "; ".join(
+        shown(name.organisation)
+        if name.teams is None
+        else t(
+            "accounts.scope_teams",
+            organisation=shown(name.organisation),
+            teams=", ".join(shown(team) for team in name.teams),
+        )
+        for name in scope
+    )
 
 
 # Numbers in the counting rules' audit lines (services/respond/counting_rules.py), each with its own words.
@@ -78,7 +85,7 @@ def detail_text(line: names.AuditLine) -> str:
     parts = [t(f"accounts.detail_{what}", name=name) for what, name in line.places]
     named = {key for key, what in names.NAMED_IDS if what in dict(line.places)}
     for key, value in line.detail.items():
-        if key in ("account_id", "device") or key in named:   # a browser's marker means nothing to a reader
+        if key in ("account_id", "device") or key in named:  # a browser's marker means nothing to a reader
             continue
         if key in LABELLED_DETAILS:
             parts.append(t(f"accounts.detail_{key}", value=value))
@@ -93,8 +100,9 @@ def detail_text(line: names.AuditLine) -> str:
     return " · ".join(parts)
 
 
-def refusal(exc: InvalidInput, *, password: str = "", username: str | None = None,
-            role: str = "", scope: Mapping | None = None) -> tuple[str, dict]:
+def refusal(
+    exc: InvalidInput, *, password: str = "", username: str | None = None, role: str = "", scope: Mapping | None = None
+) -> tuple[str, dict]:
     """The message key for a refused create / change: asks the service's own checks which rule failed."""
     if isinstance(exc, WeakPassword):
         return staff.weak_password_message(password)
@@ -166,28 +174,38 @@ def _create_account() -> None:
         return
     seen, outcome = form_actions.fingerprint(NEW, (NEW_ROLE, NEW_USERNAME)), form_actions.last_outcome()
     scope = {} if role == "admin" else scope_from_state(NEW)
-    role_label = role_name(role)   # before the work: after it, the outcome is kept first (form_actions.done)
-    if perform(lambda actor: management.create_account(runtime, actor, role=role, username=username,
-                                                     password=password, scope=scope),
-               lambda exc: refusal(exc, password=password, username=username, role=role, scope=scope)):
-        form_actions.done(outcome, seen, ("accounts.created", {"username": plain(auth.normalise_username(username)),
-                                                               "role": role_label}),
-                          {NEW_USERNAME: "", f"{NEW}-orgs": []})
+    role_label = role_name(role)  # before the work: after it, the outcome is kept first (form_actions.done)
+    if perform(
+        lambda actor: management.create_account(
+            runtime, actor, role=role, username=username, password=password, scope=scope
+        ),
+        lambda exc: refusal(exc, password=password, username=username, role=role, scope=scope),
+    ):
+        form_actions.done(
+            outcome,
+            seen,
+            ("accounts.created", {"username": plain(auth.normalise_username(username)), "role": role_label}),
+            {NEW_USERNAME: "", f"{NEW}-orgs": []},
+        )
 
 
 def change_scope(row: AccountRow) -> None:
     scope = scope_from_state(f"acct-edit-{row.account.id}")
-    if perform(lambda actor: management.change_scope(runtime, actor, row.account.id, scope),
-               lambda exc: refusal(exc, role=row.account.role, scope=scope)):
+    if perform(
+        lambda actor: management.change_scope(runtime, actor, row.account.id, scope),
+        lambda exc: refusal(exc, role=row.account.role, scope=scope),
+    ):
         staff.notify("success", "accounts.scope_changed", username=plain(row.account.username))
 
 
 def set_active(row: AccountRow, active: bool) -> None:
     change = management.reactivate_account if active else management.deactivate_account
-    if perform(lambda actor: change(runtime, actor, row.account.id),
-               lambda exc: ("accounts.last_admin", {})):
-        staff.notify("success", "accounts.reactivated" if active else "accounts.deactivated",
-                     username=plain(row.account.username))
+    if perform(lambda actor: change(runtime, actor, row.account.id), lambda exc: ("accounts.last_admin", {})):
+        staff.notify(
+            "success",
+            "accounts.reactivated" if active else "accounts.deactivated",
+            username=plain(row.account.username),
+        )
 
 
 def reset_password(row: AccountRow) -> None:
@@ -195,8 +213,10 @@ def reset_password(row: AccountRow) -> None:
     if password != repeated:
         staff.notify("error", "staff.passwords_differ")
         return
-    if perform(lambda actor: management.reset_password(runtime, actor, row.account.id, password),
-               lambda exc: refusal(exc, password=password)):
+    if perform(
+        lambda actor: management.reset_password(runtime, actor, row.account.id, password),
+        lambda exc: refusal(exc, password=password),
+    ):
         staff.notify("success", "accounts.password_reset", username=plain(row.account.username))
 
 
@@ -204,64 +224,114 @@ def reset_password(row: AccountRow) -> None:
 
 
 def accounts_table(listing: list[names.AccountListing]) -> None:
-    st.dataframe([{t("accounts.col_username"): item.row.account.username,
-                   t("accounts.col_role"): role_name(item.row.account.role),
-                   t("accounts.col_sees"): scope_text(item.scope),
-                   t("accounts.col_status"): t("accounts.active" if item.row.active else "accounts.inactive"),
-                   t("accounts.col_sign_in"): t("accounts.by_password" if item.row.has_password else "accounts.by_sso"),
-                   t("accounts.col_created"): when_or_never(item.row.created_at),
-                   t("accounts.col_last_sign_in"): when_or_never(item.row.last_login_at)}
-                  for item in listing], hide_index=True, width="stretch")
+    st.dataframe(
+        [
+            {
+                t("accounts.col_username"): item.row.account.username,
+                t("accounts.col_role"): role_name(item.row.account.role),
+                t("accounts.col_sees"): scope_text(item.scope),
+                t("accounts.col_status"): t("accounts.active" if item.row.active else "accounts.inactive"),
+                t("accounts.col_sign_in"): t("accounts.by_password" if item.row.has_password else "accounts.by_sso"),
+                t("accounts.col_created"): when_or_never(item.row.created_at),
+                t("accounts.col_last_sign_in"): when_or_never(item.row.last_login_at),
+            }
+            for item in listing
+        ],
+        hide_index=True,
+        width="stretch",
+    )
 
 
 def scope_inputs(prefix: str, choices: list[OrganisationChoice], current: Mapping) -> None:
     """Organisations, and for each chosen one optionally only some of its teams."""
     if not choices:
         st.info(t("accounts.no_organisations"))
-        st.page_link(paths.ADMIN_ORGANISATIONS, label=t("nav.admin_organisations"),
-                     icon=":material/domain:", query_params={"lang": language})
+        st.page_link(
+            paths.ADMIN_ORGANISATIONS,
+            label=t("nav.admin_organisations"),
+            icon=":material/domain:",
+            query_params={"lang": language},
+        )
         return
     by_id = {choice.id: choice for choice in choices}
-    chosen = st.multiselect(t("accounts.organisations"), options=list(by_id), format_func=lambda o: by_id[o].name,
-                            default=[o for o in current if o in by_id] or None, key=f"{prefix}-orgs",
-                            placeholder=t("accounts.organisations_placeholder"))
+    chosen = st.multiselect(
+        t("accounts.organisations"),
+        options=list(by_id),
+        format_func=lambda o: by_id[o].name,
+        default=[o for o in current if o in by_id] or None,
+        key=f"{prefix}-orgs",
+        placeholder=t("accounts.organisations_placeholder"),
+    )
     for org_id in chosen:
         name, teams = plain(by_id[org_id].name), dict(by_id[org_id].teams)
-        if st.checkbox(t("accounts.limit_teams", organisation=name), value=current.get(org_id) is not None,
-                       key=f"{prefix}-limit-{org_id}", disabled=not teams, help=t("accounts.limit_teams_help")):
-            st.multiselect(t("accounts.teams_of", organisation=name), options=list(teams),
-                           format_func=teams.__getitem__,
-                           default=sorted(t_id for t_id in current.get(org_id) or () if t_id in teams) or None,
-                           key=f"{prefix}-teams-{org_id}", placeholder=t("accounts.teams_placeholder"))
+        if st.checkbox(
+            t("accounts.limit_teams", organisation=name),
+            value=current.get(org_id) is not None,
+            key=f"{prefix}-limit-{org_id}",
+            disabled=not teams,
+            help=t("accounts.limit_teams_help"),
+        ):
+            st.multiselect(
+                t("accounts.teams_of", organisation=name),
+                options=list(teams),
+                format_func=teams.__getitem__,
+                default=sorted(t_id for t_id in current.get(org_id) or () if t_id in teams) or None,
+                key=f"{prefix}-teams-{org_id}",
+                placeholder=t("accounts.teams_placeholder"),
+            )
 
 
 def password_inputs(key: str, repeat_key: str) -> None:
-    st.text_input(t("staff.password"), key=key, type="password", max_chars=passwords.MAX_PASSWORD_LENGTH,
-                  autocomplete="new-password")
-    st.text_input(t("staff.password_repeat"), key=repeat_key, type="password",
-                  max_chars=passwords.MAX_PASSWORD_LENGTH, autocomplete="new-password")
+    st.text_input(
+        t("staff.password"),
+        key=key,
+        type="password",
+        max_chars=passwords.MAX_PASSWORD_LENGTH,
+        autocomplete="new-password",
+    )
+    st.text_input(
+        t("staff.password_repeat"),
+        key=repeat_key,
+        type="password",
+        max_chars=passwords.MAX_PASSWORD_LENGTH,
+        autocomplete="new-password",
+    )
     st.caption(t("staff.password_help", min=passwords.MIN_PASSWORD_LENGTH))
 
 
 def new_account_form(choices: list[OrganisationChoice]) -> None:
     # No st.form: the organisations chosen decide which team choices appear.
-    role = st.radio(t("accounts.role"), options=ROLES, format_func=lambda r: role_name(r).capitalize(),
-                    captions=[t(f"accounts.role_{r}_help") for r in ROLES], key=NEW_ROLE)
-    st.text_input(t("staff.username"), key=NEW_USERNAME, max_chars=100, autocomplete="off",
-                  help=t("staff.username_help"))
+    role = st.radio(
+        t("accounts.role"),
+        options=ROLES,
+        format_func=lambda r: role_name(r).capitalize(),
+        captions=[t(f"accounts.role_{r}_help") for r in ROLES],
+        key=NEW_ROLE,
+    )
+    st.text_input(
+        t("staff.username"), key=NEW_USERNAME, max_chars=100, autocomplete="off", help=t("staff.username_help")
+    )
     if role != "admin":
         scope_inputs(NEW, choices, {})
     # The passwords in a form: outside one, leaving a password box by Tab reaches its show-password
     # eye first and Streamlit never receives the typed text.
     with st.form("acct-new-password-form", border=False, enter_to_submit=False):
         password_inputs(NEW_PASSWORD, NEW_REPEAT)
-        st.form_submit_button(t("accounts.create_button"), type="primary", key="acct-new-submit",
-                              on_click=create_account)
+        st.form_submit_button(
+            t("accounts.create_button"), type="primary", key="acct-new-submit", on_click=create_account
+        )
 
 
 def edit_account(row: AccountRow, scope: tuple[ScopeName, ...], choices: list[OrganisationChoice]) -> None:
-    st.markdown(t("accounts.edit_status", username=plain(row.account.username), role=role_name(row.account.role),
-                  status=t("accounts.active" if row.active else "accounts.inactive"), sees=scope_text(scope, plain)))
+    st.markdown(
+        t(
+            "accounts.edit_status",
+            username=plain(row.account.username),
+            role=role_name(row.account.role),
+            status=t("accounts.active" if row.active else "accounts.inactive"),
+            sees=scope_text(scope, plain),
+        )
+    )
     if row.account.role != "admin":
         with st.container(border=True):
             st.markdown(f"**{t('accounts.scope_heading')}**")
@@ -273,8 +343,9 @@ def edit_account(row: AccountRow, scope: tuple[ScopeName, ...], choices: list[Or
         st.caption(t("accounts.reset_help"))
         with st.form(f"acct-reset-form-{row.account.id}", border=False, enter_to_submit=False):
             password_inputs(RESET_PASSWORD, RESET_REPEAT)
-            st.form_submit_button(t("accounts.reset_button"), key="acct-reset-submit", on_click=reset_password,
-                                  args=(row,))
+            st.form_submit_button(
+                t("accounts.reset_button"), key="acct-reset-submit", on_click=reset_password, args=(row,)
+            )
     with st.container(border=True):
         if row.active:
             st.markdown(f"**{t('accounts.deactivate_heading')}**")
@@ -287,27 +358,43 @@ def edit_account(row: AccountRow, scope: tuple[ScopeName, ...], choices: list[Or
 
 def audit_table(lines: list[names.AuditLine]) -> None:
     st.caption(t("accounts.audit_lead"))
-    st.dataframe([{t("accounts.col_when"): when_or_never(line.at),
-                   t("accounts.col_who"): line.actor or t("accounts.audit_system"),
-                   t("accounts.col_what"): action_label(line.action),
-                   t("accounts.col_details"): detail_text(line)}
-                  for line in lines], hide_index=True, width="stretch")
+    st.dataframe(
+        [
+            {
+                t("accounts.col_when"): when_or_never(line.at),
+                t("accounts.col_who"): line.actor or t("accounts.audit_system"),
+                t("accounts.col_what"): action_label(line.action),
+                t("accounts.col_details"): detail_text(line),
+            }
+            for line in lines
+        ],
+        hide_index=True,
+        width="stretch",
+    )
 
 
 listing = names.account_listing(runtime, account)
 choices = names.scope_choices(runtime, account)
 # Keyed, so a message shown after an action does not send the admin back to the first tab.
-overview, new, change, audit = st.tabs([t("accounts.tab_all"), t("accounts.tab_new"), t("accounts.tab_change"),
-                                       t("accounts.tab_audit")], key="acct-tabs", on_change="rerun")
+overview, new, change, audit = st.tabs(
+    [t("accounts.tab_all"), t("accounts.tab_new"), t("accounts.tab_change"), t("accounts.tab_audit")],
+    key="acct-tabs",
+    on_change="rerun",
+)
 with overview:
     accounts_table(listing)
 with new:
     new_account_form(choices)
 with change:
     by_id = {item.row.account.id: item for item in listing}
-    chosen = st.selectbox(t("accounts.edit_choose"), options=list(by_id), index=None, key="acct-edit-account",
-                          format_func=lambda i: account_label(by_id[i].row),
-                          placeholder=t("accounts.edit_placeholder"))
+    chosen = st.selectbox(
+        t("accounts.edit_choose"),
+        options=list(by_id),
+        index=None,
+        key="acct-edit-account",
+        format_func=lambda i: account_label(by_id[i].row),
+        placeholder=t("accounts.edit_placeholder"),
+    )
     if chosen is not None:
         edit_account(by_id[chosen].row, by_id[chosen].scope, choices)
 with audit:

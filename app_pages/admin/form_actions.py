@@ -15,6 +15,7 @@ again, the first one's outcome is applied (again) and its message said.
 A success is said at the top of the page (staff.show_notice); a refusal right under its form (refusal()),
 with what was typed kept to correct it.
 """
+
 from __future__ import annotations
 
 import threading
@@ -31,9 +32,9 @@ from services.accounts.auth import AccountView
 from services.admin.organisations import Refused
 from services.errors import NotAuthorised, NotFound, Unavailable
 
-Message = tuple[str, dict[str, Any]]   # (string key, values)
+Message = tuple[str, dict[str, Any]]  # (string key, values)
 _MAKING_A_TURN = threading.Lock()
-LONGEST_WAIT_SECONDS = 30   # for the other submission's turn; then this one goes ahead
+LONGEST_WAIT_SECONDS = 30  # for the other submission's turn; then this one goes ahead
 
 
 @contextmanager
@@ -49,8 +50,13 @@ def one_at_a_time() -> Iterator[None]:
             turn.release()
 
 
-def submit(form: str, typed: Sequence[str], work: Callable[[AccountView | None], Any],
-           success: Callable[[Any], Message], after: Callable[[Any], Mapping[str, Any]] | None = None) -> None:
+def submit(
+    form: str,
+    typed: Sequence[str],
+    work: Callable[[AccountView | None], Any],
+    success: Callable[[Any], Message],
+    after: Callable[[Any], Mapping[str, Any]] | None = None,
+) -> None:
     """As a button's callback: `work` as the account signed in now; on success set the session values
     `after(result)` (the form emptied, what to show next) and say `success(result)`; on refusal say why.
 
@@ -64,8 +70,11 @@ def submit(form: str, typed: Sequence[str], work: Callable[[AccountView | None],
         try:
             result = work(actor)
         except Refused as exc:
-            _refused(form, f"admin.error.{exc.reason}", {k: plain(v) if isinstance(v, str) else v
-                                                         for k, v in exc.values.items()})
+            _refused(
+                form,
+                f"admin.error.{exc.reason}",
+                {k: plain(v) if isinstance(v, str) else v for k, v in exc.values.items()},
+            )
         except NotFound:
             _refused(form, "admin.error.not_found", {})
         except NotAuthorised:

@@ -3,6 +3,7 @@
 The filters in the link (?org=&team=&intervention=&round=&role=) are only questions: each is parsed
 here and checked by the service, and a value that cannot be used is named and dropped, never shown.
 """
+
 import streamlit as st
 
 from app_pages import shell, staff
@@ -42,7 +43,7 @@ def read_filters(organisations, problems: list[str]) -> dashboard.Filters:
     """The filters asked for, each parsed on its own; a part that cannot be used is noted and dropped."""
     org_ids = [o.id for o in organisations]
     org_id = whole_number(asked("org")) if asked("org") is not None else org_ids[0]
-    foreign = org_id not in org_ids   # also when the link's org is no whole number (None)
+    foreign = org_id not in org_ids  # also when the link's org is no whole number (None)
     if foreign or org_id is None:
         # Another organisation's team or round ids would only lead to more refusals: drop them too.
         problems.append(t("dashboard.link.organisation"))
@@ -59,8 +60,9 @@ def read_filters(organisations, problems: list[str]) -> dashboard.Filters:
     if role is not None and role not in {r.id for r in runtime.instrument.roles}:
         problems.append(t("dashboard.link.unusable", what=t("dashboard.filter.role")))
         role = None
-    return dashboard.Filters(org_id, team_id=values["team"], intervention_id=values["intervention"],
-                           role=role, round_id=values["round"])
+    return dashboard.Filters(
+        org_id, team_id=values["team"], intervention_id=values["intervention"], role=role, round_id=values["round"]
+    )
 
 
 @st.cache_resource(show_spinner=False)
@@ -79,8 +81,9 @@ def load(filters: dashboard.Filters, problems: list[str]) -> dashboard.Dashboard
         problems.append(t("dashboard.link.no_access"))
     except (NotFound, InvalidInput):
         problems.append(t("dashboard.link.nothing"))
-    fallback = dashboard.Filters(filters.organisation_id,
-                               team_id=dashboard.default_team(runtime, account, filters.organisation_id))
+    fallback = dashboard.Filters(
+        filters.organisation_id, team_id=dashboard.default_team(runtime, account, filters.organisation_id)
+    )
     try:
         return dashboard.dashboard(runtime, account, fallback, language=language, reuse=reuse)
     except (NotAuthorised, NotFound, InvalidInput):
@@ -104,8 +107,13 @@ def intervention_changed(round_interventions: dict[int, int]) -> None:
 def filter_row(view: dashboard.DashboardView, organisations) -> None:
     """The filters in one row, showing the filters of `view` (what is actually shown)."""
     options, filters = view.options, view.filters
-    chosen = {"org": filters.organisation_id, "team": filters.team_id, "intervention": filters.intervention_id,
-              "round": filters.round_id, "role": filters.role}
+    chosen = {
+        "org": filters.organisation_id,
+        "team": filters.team_id,
+        "intervention": filters.intervention_id,
+        "round": filters.round_id,
+        "role": filters.role,
+    }
     for param, value in chosen.items():
         st.session_state[KEYS[param]] = ALL if value is None else value
     rounds = [r for r in options.rounds if filters.intervention_id in (None, r.intervention_id)]
@@ -115,27 +123,53 @@ def filter_row(view: dashboard.DashboardView, organisations) -> None:
     columns = st.columns(5 if len(organisations) > 1 else 4)
     if len(organisations) > 1:
         names = {o.id: o.label for o in organisations}
-        columns[0].selectbox(t("dashboard.filter.org"), list(names), format_func=names.__getitem__, key=KEYS["org"],
-                             on_change=organisation_changed)
+        columns[0].selectbox(
+            t("dashboard.filter.org"),
+            list(names),
+            format_func=names.__getitem__,
+            key=KEYS["org"],
+            on_change=organisation_changed,
+        )
     team_col, intervention_col, round_col, role_col = columns[-4:]
-    team_col.selectbox(t("dashboard.filter.team"), team_ids, key=KEYS["team"],
-                       format_func=lambda v: t("dashboard.filter.all_teams") if v == ALL else teams[v])
+    team_col.selectbox(
+        t("dashboard.filter.team"),
+        team_ids,
+        key=KEYS["team"],
+        format_func=lambda v: t("dashboard.filter.all_teams") if v == ALL else teams[v],
+    )
     interventions = {o.id: o.label for o in options.interventions}
     intervention_col.selectbox(
-        t("dashboard.filter.intervention"), [ALL, *interventions], key=KEYS["intervention"],
+        t("dashboard.filter.intervention"),
+        [ALL, *interventions],
+        key=KEYS["intervention"],
         format_func=lambda v: t("dashboard.filter.all_interventions") if v == ALL else interventions[v],
-        on_change=intervention_changed, args=({r.id: r.intervention_id for r in options.rounds},))
-    round_col.selectbox(t("dashboard.filter.round"), [ALL, *round_names], key=KEYS["round"],
-                        format_func=lambda v: t("dashboard.filter.all_rounds") if v == ALL else round_names[v])
+        on_change=intervention_changed,
+        args=({r.id: r.intervention_id for r in options.rounds},),
+    )
+    round_col.selectbox(
+        t("dashboard.filter.round"),
+        [ALL, *round_names],
+        key=KEYS["round"],
+        format_func=lambda v: t("dashboard.filter.all_rounds") if v == ALL else round_names[v],
+    )
     roles = {o.id: o.label for o in options.roles}
-    role_col.selectbox(t("dashboard.filter.role"), [ALL, *roles], key=KEYS["role"],
-                       format_func=lambda v: t("dashboard.filter.all_roles") if v == ALL else roles[v])
+    role_col.selectbox(
+        t("dashboard.filter.role"),
+        [ALL, *roles],
+        key=KEYS["role"],
+        format_func=lambda v: t("dashboard.filter.all_roles") if v == ALL else roles[v],
+    )
 
 
 def keep_in_link(filters: dashboard.Filters) -> None:
     """The filters shown, in the URL, so the view can be bookmarked or shared."""
-    wanted = {"org": filters.organisation_id, "team": filters.team_id, "intervention": filters.intervention_id,
-              "round": filters.round_id, "role": filters.role}
+    wanted = {
+        "org": filters.organisation_id,
+        "team": filters.team_id,
+        "intervention": filters.intervention_id,
+        "round": filters.round_id,
+        "role": filters.role,
+    }
     for param, value in wanted.items():
         if value is None:
             st.query_params.pop(param, None)

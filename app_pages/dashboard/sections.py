@@ -6,6 +6,7 @@ no responses shows its status in words and never a number.
 The detail is in tabs of which only the chosen one is built and drawn (a dashboard drawing every chart at
 once took seconds in the browser); choosing a tab reruns only that part of the page (a fragment).
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -41,8 +42,13 @@ def render(runtime, account, view, language: str) -> None:
         status = charts.group_status(view.selection, view.k, language)
         if view.team_not_invited:
             team = chosen_name(view.options.teams, view.filters.team_id)
-            st.info(t("dashboard.selection.not_invited", team=plain(team),
-                      round=plain(chosen_name(view.options.rounds, view.filters.round_id))))
+            st.info(
+                t(
+                    "dashboard.selection.not_invited",
+                    team=plain(team),
+                    round=plain(chosen_name(view.options.rounds, view.filters.round_id)),
+                )
+            )
         elif view.selection.decision.empty:
             st.info(t("dashboard.selection.empty"))
         else:
@@ -61,8 +67,13 @@ DETAIL_TABS = ("teams", "statements", "over_time", "participation", "agreement")
 def details(runtime, view, language: str) -> None:
     """The detail, one tab at a time: only the chosen tab's charts are built and sent to the browser."""
     still_allowed(runtime, view)
-    draw = {"teams": heatmap, "statements": statements, "over_time": trends, "participation": participation,
-            "agreement": agreement_and_reliability}
+    draw = {
+        "teams": heatmap,
+        "statements": statements,
+        "over_time": trends,
+        "participation": participation,
+        "agreement": agreement_and_reliability,
+    }
     tabs = st.tabs([t(f"dashboard.tabs.{name}") for name in DETAIL_TABS], key="dash-tab", on_change="rerun")
     for tab, name in zip(tabs, DETAIL_TABS):
         if tab.open:
@@ -138,8 +149,11 @@ def overview(view, language: str) -> None:
             responses.metric(t("dashboard.overview.responses"), short)
             responses.caption(charts.group_status(selection, view.k, language))
         k.metric(t("dashboard.overview.k"), view.k, help=t("dashboard.overview.k_help", k=view.k))
-        instrument.metric(t("dashboard.overview.instrument"), ", ".join(view.instruments),
-                          help=t("dashboard.overview.instrument_help"))
+        instrument.metric(
+            t("dashboard.overview.instrument"),
+            ", ".join(view.instruments),
+            help=t("dashboard.overview.instrument_help"),
+        )
         st.caption(t("dashboard.overview.privacy", k=view.k))
 
 
@@ -150,11 +164,16 @@ def exports(runtime, account, view) -> None:
     columns = st.columns([1, 1, 1, 3])
     for column, file_format in zip(columns, ("csv", "xlsx", "pdf")):
         column.download_button(
-            t(f"dashboard.export.{file_format}"), key=f"dash-export-{file_format}", on_click="ignore",
-            file_name=dashboard_files.export_filename(view.organisation_name, datetime.now(UTC), file_format,
-                                                       dashboard_files.chosen_filters(view)),
-            mime=dashboard_files.FORMATS[file_format], icon=":material/download:",
-            data=partial(_export_data, runtime, account, view, file_format))
+            t(f"dashboard.export.{file_format}"),
+            key=f"dash-export-{file_format}",
+            on_click="ignore",
+            file_name=dashboard_files.export_filename(
+                view.organisation_name, datetime.now(UTC), file_format, dashboard_files.chosen_filters(view)
+            ),
+            mime=dashboard_files.FORMATS[file_format],
+            icon=":material/download:",
+            data=partial(_export_data, runtime, account, view, file_format),
+        )
 
 
 def _export_data(runtime, account, view, file_format: str) -> bytes:
@@ -171,8 +190,13 @@ def where_to_start(view, language: str) -> None:
     for column, point in zip(st.columns(len(view.where_to_start)), view.where_to_start):
         with column.container(border=True):
             st.markdown(f"**{plain(point.theme.name)}** · {plain(charts.side_label(point.theme.side, language))}")
-            st.markdown(t("dashboard.start.score", score=format_score(point.estimate.mean, language),
-                          interval=charts.interval_text(point.estimate, language)))
+            st.markdown(
+                t(
+                    "dashboard.start.score",
+                    score=format_score(point.estimate.mean, language),
+                    interval=charts.interval_text(point.estimate, language),
+                )
+            )
             for reason in point.reasons:
                 st.markdown("- " + _reason(reason, point.theme.side))
             st.markdown(f"*{t('dashboard.start.ask')}* {plain(point.question)}")
@@ -270,9 +294,17 @@ def open_rounds(view) -> None:
     st.caption(t("dashboard.open.how_to_read", k=view.k))
     for survey_round in view.open_rounds:
         enough = t("dashboard.open.enough" if survey_round.enough else "dashboard.open.not_enough", k=view.k)
-        lines = [t("dashboard.open.round", round=plain(survey_round.name),
-                   date=format_date(survey_round.closes_at, view.language), status=enough)]
-        lines += [f"- {plain(team.name)}: "
-                  + t("dashboard.open.enough" if team.enough else "dashboard.open.not_enough", k=view.k)
-                  for team in survey_round.teams]
+        lines = [
+            t(
+                "dashboard.open.round",
+                round=plain(survey_round.name),
+                date=format_date(survey_round.closes_at, view.language),
+                status=enough,
+            )
+        ]
+        lines += [
+            f"- {plain(team.name)}: "
+            + t("dashboard.open.enough" if team.enough else "dashboard.open.not_enough", k=view.k)
+            for team in survey_round.teams
+        ]
         st.markdown("\n".join(lines))

@@ -1,5 +1,6 @@
 """Join a workshop: a participant types the code from the screen (or opens ?join=CODE from the QR code),
 answers on their phone, and sees their own result. No account; the device is known by a cookie."""
+
 import streamlit as st
 
 from app_pages import paths, shell, state_keys
@@ -9,7 +10,6 @@ from services.respond import workshop_join
 
 runtime = shell.runtime_or_stop()
 language = shell.current_language()
-
 
 
 def code_form() -> None:
@@ -33,8 +33,7 @@ def joined(participation) -> None:
         round_text = t("join.round_two") if participation.current_round > 1 else t("join.start")
         if st.button(round_text, type="primary", key="join-start", width="stretch"):
             st.session_state[state_keys.DRAFT] = participation.draft_token
-            st.switch_page(paths.QUESTIONNAIRE,
-                           query_params={"lang": language, "draft": participation.draft_token})
+            st.switch_page(paths.QUESTIONNAIRE, query_params={"lang": language, "draft": participation.draft_token})
     elif participation.answered_now:
         st.success(t("join.answered"))
         waiting_for_next_round(participation)

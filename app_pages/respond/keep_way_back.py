@@ -3,6 +3,7 @@
 A shared clinic computer is the case to design for: nothing is remembered unless the person turns it on,
 the pass ends after a day (services.respond.device_pass), and "Forget now" deletes it at once.
 """
+
 from __future__ import annotations
 
 import json
@@ -62,8 +63,10 @@ def write_cookie() -> None:
         token, age = "", 0
     else:
         return
-    st.html(f"<script>document.cookie = '{COOKIE}={token}; path=/; max-age={age}; SameSite=Strict{secure}';"
-            "</script>", unsafe_allow_javascript=True)
+    st.html(
+        f"<script>document.cookie = '{COOKIE}={token}; path=/; max-age={age}; SameSite=Strict{secure}';</script>",
+        unsafe_allow_javascript=True,
+    )
 
 
 def _remember_changed(runtime: Runtime, response_id: int) -> None:
@@ -93,9 +96,11 @@ def _local(moment: datetime) -> datetime:
 def copy_button(code: str) -> None:
     """A labelled button that copies the code (the code block's own icon shows only on hover)."""
     # json.dumps escapes nothing HTML-special on its own: "</" would end the script early.
-    texts = json.dumps({"code": code, "done": t("results.code_copied"),
-                        "failed": t("results.code_copy_failed")}).replace("</", "<\\/")
-    st.html(f"""<div class="vm-copy"><button type="button" id="vm-copy-code">{t("results.code_copy")}</button>
+    texts = json.dumps(
+        {"code": code, "done": t("results.code_copied"), "failed": t("results.code_copy_failed")}
+    ).replace("</", "<\\/")
+    st.html(
+        f"""<div class="vm-copy"><button type="button" id="vm-copy-code">{t("results.code_copy")}</button>
 <span id="vm-copy-status" role="status" aria-live="polite"></span></div>
 <style>.vm-copy button {{ font: inherit; padding: 0.3rem 0.8rem; border-radius: 0.5rem; cursor: pointer;
  border: 1px solid #767676; background: #fff; color: #1f1f1f; }}
@@ -106,7 +111,9 @@ def copy_button(code: str) -> None:
  if (!button || button.dataset.ready) return; button.dataset.ready = "1";
  button.addEventListener("click", async () => {{
    try {{ await navigator.clipboard.writeText(texts.code); status.textContent = texts.done; }}
-   catch (e) {{ status.textContent = texts.failed; }} }}); }})();</script>""", unsafe_allow_javascript=True)
+   catch (e) {{ status.textContent = texts.failed; }} }}); }})();</script>""",
+        unsafe_allow_javascript=True,
+    )
 
 
 def panel(runtime: Runtime, view) -> None:
@@ -120,20 +127,31 @@ def panel(runtime: Runtime, view) -> None:
             copy, save = st.columns([1, 3])
             with copy:
                 copy_button(code)
-            save.download_button(t("results.code_download"), data=t("results.code_file", code=code),
-                                 file_name="valuematch-resume-code.txt", mime="text/plain",
-                                 key="download-code", on_click="ignore")
+            save.download_button(
+                t("results.code_download"),
+                data=t("results.code_file", code=code),
+                file_name="valuematch-resume-code.txt",
+                mime="text/plain",
+                key="download-code",
+                on_click="ignore",
+            )
         else:
             st.caption(t("results.code_not_shown"))
         if state_keys.PASS in st.session_state and TOGGLE_KEY not in st.session_state:
             st.session_state[TOGGLE_KEY] = True
-        st.toggle(t("results.remember"), key=TOGGLE_KEY, help=t("results.remember_help"),
-                  on_change=_remember_changed, args=(runtime, view.response_id))
+        st.toggle(
+            t("results.remember"),
+            key=TOGGLE_KEY,
+            help=t("results.remember_help"),
+            on_change=_remember_changed,
+            args=(runtime, view.response_id),
+        )
         kept = st.session_state.get(state_keys.PASS)
         if kept:
             ends, language = _local(kept[1]), st.session_state.get(state_keys.LANG, "en")
-            st.caption(t("results.remembered_until", time=format_time(ends, language),
-                         date=format_date(ends, language)))
+            st.caption(
+                t("results.remembered_until", time=format_time(ends, language), date=format_date(ends, language))
+            )
             st.button(t("results.forget"), key="forget-device", on_click=_forget)
         elif st.session_state.pop(state_keys.PASS_FORGOTTEN, False):
             st.success(t("results.forgotten"))

@@ -1,4 +1,5 @@
 """Assessment: choose the intervention, then answer the items step by step; every answer is saved at once."""
+
 import time
 
 import streamlit as st
@@ -34,10 +35,18 @@ def someone_else(marker: str) -> bool:
         return True
     st.markdown(t("invite.device_question"))
     other, same = st.columns(2)
-    other.button(t("invite.device_someone_else"), key="device-someone-else", on_click=st.session_state.update,
-                 args=({state_keys.DEVICE_ANSWER: (marker, "someone_else")},))
-    same.button(t("invite.device_same_person"), key="device-same-person", on_click=st.session_state.update,
-                args=({state_keys.DEVICE_ANSWER: (marker, "same")},))
+    other.button(
+        t("invite.device_someone_else"),
+        key="device-someone-else",
+        on_click=st.session_state.update,
+        args=({state_keys.DEVICE_ANSWER: (marker, "someone_else")},),
+    )
+    same.button(
+        t("invite.device_same_person"),
+        key="device-same-person",
+        on_click=st.session_state.update,
+        args=({state_keys.DEVICE_ANSWER: (marker, "same")},),
+    )
     if answer == (marker, "same"):
         same_person()
     return False
@@ -48,16 +57,18 @@ def same_person() -> None:
     owned = shell.owned_results()
     if owned:
         st.session_state[state_keys.RESULT_ID] = owned[-1]
-        st.page_link(paths.your_results_or_history(len(owned)),
-                     label=t("invite.device_open_result"), query_params={"lang": language})
+        st.page_link(
+            paths.your_results_or_history(len(owned)),
+            label=t("invite.device_open_result"),
+            query_params={"lang": language},
+        )
     found = shell.resume_form(runtime, "device-resume-code")
     if found and found.open_drafts:
         keep_draft_in_url(found.open_drafts[0])
         st.rerun()
     if found:
         st.session_state[state_keys.RESULT_ID] = found.results[-1].response_id if found.results else None
-        st.switch_page(paths.your_results_or_history(len(found.results)),
-                       query_params={"lang": language})
+        st.switch_page(paths.your_results_or_history(len(found.results)), query_params={"lang": language})
 
 
 def setup_form() -> None:
@@ -78,15 +89,28 @@ def setup_form() -> None:
     else:
         st.markdown(t("assess.setup_lead"))
         known = questionnaire.list_interventions(runtime) or t("assess.intervention_examples").split("|")
-        intervention = st.selectbox(t("assess.intervention_label"), known, index=None, accept_new_options=True,
-                                    placeholder=t("assess.intervention_placeholder"),
-                                    help=t("assess.intervention_help"), key="setup-intervention")
+        intervention = st.selectbox(
+            t("assess.intervention_label"),
+            known,
+            index=None,
+            accept_new_options=True,
+            placeholder=t("assess.intervention_placeholder"),
+            help=t("assess.intervention_help"),
+            key="setup-intervention",
+        )
     roles = {r.id: localise(r.name, language) for r in runtime.instrument.roles}
-    role = st.selectbox(t("assess.role_label"), list(roles), format_func=roles.__getitem__, index=None,
-                        placeholder=t("assess.role_placeholder"), key="setup-role")
+    role = st.selectbox(
+        t("assess.role_label"),
+        list(roles),
+        format_func=roles.__getitem__,
+        index=None,
+        placeholder=t("assess.role_placeholder"),
+        key="setup-role",
+    )
     with st.expander(t("assess.have_code")):
-        code = st.text_input(t("assess.have_code_label"), key="setup-code", max_chars=40,
-                             placeholder="XXXX-XXXX-XXXX-XXXX")
+        code = st.text_input(
+            t("assess.have_code_label"), key="setup-code", max_chars=40, placeholder="XXXX-XXXX-XXXX-XXXX"
+        )
     pending = st.session_state.get(state_keys.NEAR_INTERVENTION)
     if pending and pending[0] != (intervention or ""):
         # The name was changed meanwhile: asked afresh on the next Begin.
@@ -115,12 +139,17 @@ def begin(intervention, role, code, invitation, device, marker, again) -> None:
     """Open the draft (issuing a resume code when none was given) and go to the first step."""
     st.session_state.pop(state_keys.NEAR_INTERVENTION, None)
     try:
-        started = questionnaire.start_assessment(runtime, language=language, intervention=intervention or "",
-                                               role=role, resume_code=code.strip() or None,
-                                               client_key=shell.client_key(),
-                                               invite_token=invitation.token if invitation else None,
-                                               device_key=device,
-                                               again_on_device=again)
+        started = questionnaire.start_assessment(
+            runtime,
+            language=language,
+            intervention=intervention or "",
+            role=role,
+            resume_code=code.strip() or None,
+            client_key=shell.client_key(),
+            invite_token=invitation.token if invitation else None,
+            device_key=device,
+            again_on_device=again,
+        )
     except InvalidInput as exc:
         st.error(t(f"error.{exc}"))
     except TooManyAttempts as exc:
@@ -133,7 +162,7 @@ def begin(intervention, role, code, invitation, device, marker, again) -> None:
         st.session_state[state_keys.NEW_CODE] = started.resume_code
         if marker:
             shell.remember_link(marker)
-            st.session_state.pop(state_keys.DEVICE_ANSWER, None)   # whoever comes next is asked again
+            st.session_state.pop(state_keys.DEVICE_ANSWER, None)  # whoever comes next is asked again
         if started.device_limit_reached:
             st.session_state[state_keys.NOT_COUNTED] = (started.draft_token, "device_limit")
         if code.strip():
@@ -204,12 +233,18 @@ def go_to_step(token: str, step: int, leaving: tuple[str, ...] = (), stored: dic
     # would skip a step unseen. A Next this soon after the Next that opened the step, with nothing
     # answered on it, is ignored.
     opened = st.session_state.get(state_keys.STEP_OPENED)
-    double_click = (opened is not None and opened[:2] == (token, step - 1)
-                    and time.monotonic() - opened[2] < runtime.settings.double_click_seconds
-                    and bool(leaving) and all(st.session_state.get(f"item-{item}") is None for item in leaving))
+    double_click = (
+        opened is not None
+        and opened[:2] == (token, step - 1)
+        and time.monotonic() - opened[2] < runtime.settings.double_click_seconds
+        and bool(leaving)
+        and all(st.session_state.get(f"item-{item}") is None for item in leaving)
+    )
     try:
-        st.session_state[state_keys.UNSAVED_ANSWERS] = {**st.session_state.get(state_keys.UNSAVED_ANSWERS, {}),
-                                                        **choices_not_saved(token, leaving, stored or {})}
+        st.session_state[state_keys.UNSAVED_ANSWERS] = {
+            **st.session_state.get(state_keys.UNSAVED_ANSWERS, {}),
+            **choices_not_saved(token, leaving, stored or {}),
+        }
         keep_for_this_run(save_unsaved(token, None if double_click else step))
     except Unavailable:
         st.session_state[state_keys.TRY_AGAIN] = True
@@ -220,7 +255,7 @@ def go_to_step(token: str, step: int, leaving: tuple[str, ...] = (), stored: dic
 
 
 def go_to_statement(token: str, step: int, item_id: str) -> None:
-    """"Go to step" after a missing answer: open its step and bring the statement itself into view."""
+    """ "Go to step" after a missing answer: open its step and bring the statement itself into view."""
     go_to_step(token, step)
     if st.session_state.pop(state_keys.SCROLL_TOP, False):
         st.session_state[state_keys.SCROLL_TO] = item_id
@@ -228,10 +263,9 @@ def go_to_statement(token: str, step: int, item_id: str) -> None:
 
 def try_again_later(token: str) -> None:
     """The database is away: say so plainly; what was saved stays saved, and a click tries again."""
-    st.session_state.pop(state_keys.TRY_AGAIN, None)   # said now
+    st.session_state.pop(state_keys.TRY_AGAIN, None)  # said now
     st.error(t("error.try_again"))
-    st.button(t("error.try_again_button"), key="try-again", type="primary", on_click=send_kept_answers,
-              args=(token,))
+    st.button(t("error.try_again_button"), key="try-again", type="primary", on_click=send_kept_answers, args=(token,))
 
 
 def send_kept_answers(token: str) -> None:
@@ -242,12 +276,14 @@ def send_kept_answers(token: str) -> None:
 
 def scroll_to_statement(key: str) -> None:
     """Bring the widget with `key` to the middle of the screen and put the keyboard on it (once it is drawn)."""
-    st.html(f"""<script>(() => {{ let tries = 0; const go = () => {{
+    st.html(
+        f"""<script>(() => {{ let tries = 0; const go = () => {{
   const el = document.querySelector(".st-key-{key}");
   if (!el) {{ if (tries++ < 40) setTimeout(go, 50); return; }}
   el.scrollIntoView({{block: "center"}});
   const first = el.querySelector("input"); if (first) first.focus({{preventScroll: true}}); }}; go(); }})();</script>""",
-            unsafe_allow_javascript=True)
+        unsafe_allow_javascript=True,
+    )
 
 
 def code_banner() -> None:
@@ -267,9 +303,16 @@ def question(draft, number: int, item_id: str, missing: set[str]) -> None:
     if item_id in missing and answer is None and st.session_state.get(f"item-{item_id}") is None:
         st.markdown(f":orange[**{t('assess.not_answered_marker')}**]")
     # Plain text: Streamlit also uses the label as the group's aria-label, where Markdown is read out.
-    st.radio(f"{number}. {localise(instrument.question_text(item_id), language)}", options,
-             index=options.index(answer) if answer in options else None, format_func=labels.get,
-             horizontal=True, key=f"item-{item_id}", on_change=save_answer, args=(draft.token, item_id))
+    st.radio(
+        f"{number}. {localise(instrument.question_text(item_id), language)}",
+        options,
+        index=options.index(answer) if answer in options else None,
+        format_func=labels.get,
+        horizontal=True,
+        key=f"item-{item_id}",
+        on_change=save_answer,
+        args=(draft.token, item_id),
+    )
 
 
 def show_questionnaire(draft) -> None:
@@ -290,8 +333,10 @@ def show_questionnaire(draft) -> None:
     code_banner()
     if st.session_state.get(state_keys.NOT_COUNTED, (None,))[0] == draft.token:
         st.warning(t("invite.device_limit", limit=runtime.settings.link_device_limit))
-    st.progress(answered / len(required), text=t("assess.progress", step=step_index + 1, steps=len(steps),
-                                                 answered=answered, total=len(required)))
+    st.progress(
+        answered / len(required),
+        text=t("assess.progress", step=step_index + 1, steps=len(steps), answered=answered, total=len(required)),
+    )
     if step_index == 0:
         st.info(localise(instrument.intro, language))
     st.subheader(localise(step.title, language))
@@ -312,11 +357,20 @@ def show_questionnaire(draft) -> None:
     # Keys per step: a second click on "Next" that lands after the first one's run must not skip a step.
     back, forward = st.columns(2)
     if step_index > 0:
-        back.button(t("assess.back"), key=f"step-back-{step_index}", on_click=go_to_step,
-                    args=(draft.token, step_index - 1, step.items, draft.answers))
+        back.button(
+            t("assess.back"),
+            key=f"step-back-{step_index}",
+            on_click=go_to_step,
+            args=(draft.token, step_index - 1, step.items, draft.answers),
+        )
     if step_index < len(steps) - 1:
-        forward.button(t("assess.next"), type="primary", key=f"step-next-{step_index}",
-                       on_click=go_to_step, args=(draft.token, step_index + 1, step.items, draft.answers))
+        forward.button(
+            t("assess.next"),
+            type="primary",
+            key=f"step-next-{step_index}",
+            on_click=go_to_step,
+            args=(draft.token, step_index + 1, step.items, draft.answers),
+        )
     else:
         if forward.button(t("assess.submit"), type="primary", key="submit-assessment"):
             submit(draft)
@@ -344,8 +398,9 @@ def submit(draft) -> None:
         st.session_state[state_keys.WORKSHOP_LATE] = not workshop_join.counted(runtime, response_id)
     else:
         kept, reason = st.session_state.get(state_keys.NOT_COUNTED, (None, None))
-        st.session_state[state_keys.LATE] = reason if kept == draft.token else questionnaire.not_counted_reason(
-            runtime, token=draft.token)
+        st.session_state[state_keys.LATE] = (
+            reason if kept == draft.token else questionnaire.not_counted_reason(runtime, token=draft.token)
+        )
         st.session_state.pop(state_keys.WORKSHOP_LATE, None)
         st.session_state.pop(state_keys.WORKSHOP_CODE, None)
     st.session_state.pop(state_keys.DRAFT, None)
@@ -366,8 +421,12 @@ def show_missing(draft, missing: list[str]) -> None:
         if numbers:
             first_missing = next(item_id for item_id in step.items if item_id in missing)
             st.markdown(t("assess.missing_step", step=localise(step.title, language), numbers=", ".join(numbers)))
-            st.button(t("assess.go_to_step", step=index + 1), key=f"goto-step-{index}",
-                      on_click=go_to_statement, args=(draft.token, index, first_missing))
+            st.button(
+                t("assess.go_to_step", step=index + 1),
+                key=f"goto-step-{index}",
+                on_click=go_to_statement,
+                args=(draft.token, index, first_missing),
+            )
 
 
 shell.write_links_cookie()

@@ -1,4 +1,5 @@
 """Start: what the tool is, who sees what, start an assessment or come back with a resume code."""
+
 import streamlit as st
 
 from app_pages import paths, shell, state_keys
@@ -7,8 +8,7 @@ from app_pages.shell import plain, t
 runtime = shell.runtime_or_stop()
 if st.query_params.get("join"):
     # The QR code on a workshop's screen opens /?join=CODE.
-    st.switch_page(paths.JOIN, query_params={"join": st.query_params["join"],
-                                                      "lang": shell.current_language()})
+    st.switch_page(paths.JOIN, query_params={"join": st.query_params["join"], "lang": shell.current_language()})
 
 st.title(t("start.title"))
 st.markdown(t("start.lead"))
@@ -17,9 +17,16 @@ invitation = shell.invitation(runtime)
 if invitation:
     with st.container(border=True):
         st.markdown(f"**{t('invite.heading')}**")
-        st.markdown(t("invite.body", organisation=plain(invitation.organisation), team=plain(invitation.team),
-                      intervention=plain(invitation.intervention), round=plain(invitation.round_name),
-                      k=invitation.min_group_size))
+        st.markdown(
+            t(
+                "invite.body",
+                organisation=plain(invitation.organisation),
+                team=plain(invitation.team),
+                intervention=plain(invitation.intervention),
+                round=plain(invitation.round_name),
+                k=invitation.min_group_size,
+            )
+        )
 
 st.subheader(t("start.privacy_heading"))
 st.markdown(t("start.privacy_body", k=runtime.settings.min_group_size))
@@ -38,8 +45,8 @@ found = shell.resume_form(runtime, "resume-code")
 if found:
     if found.open_drafts:
         st.session_state[state_keys.DRAFT] = found.open_drafts[0]
-        st.switch_page(paths.QUESTIONNAIRE,
-                       query_params={"lang": shell.current_language(), "draft": found.open_drafts[0]})
+        st.switch_page(
+            paths.QUESTIONNAIRE, query_params={"lang": shell.current_language(), "draft": found.open_drafts[0]}
+        )
     st.session_state[state_keys.RESULT_ID] = found.results[-1].response_id if found.results else None
-    st.switch_page(paths.your_results_or_history(len(found.results)),
-                   query_params={"lang": shell.current_language()})
+    st.switch_page(paths.your_results_or_history(len(found.results)), query_params={"lang": shell.current_language()})

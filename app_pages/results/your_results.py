@@ -1,5 +1,6 @@
 """Results: the person's own value match, private to this browser session (or, when they chose it, to this
 device for a day), with downloads and their way back (the resume code)."""
+
 import streamlit as st
 
 from app_pages import paths, shell, state_keys
@@ -30,15 +31,24 @@ def no_result_yet() -> None:
 def headline(view, reading) -> None:
     st.title(t("results.title"))
     role = next((localise(r.name, language) for r in view.instrument.roles if r.id == view.role), None)
-    st.markdown(t("results.about", intervention=plain(view.intervention),
-                  date=formatting.format_date(view.created_at, language), role=role or t("results.role_none")))
+    st.markdown(
+        t(
+            "results.about",
+            intervention=plain(view.intervention),
+            date=formatting.format_date(view.created_at, language),
+            role=role or t("results.role_none"),
+        )
+    )
     with st.container(border=True):
         if reading.index is None:
             st.metric(t("results.alignment_index"), t("results.not_enough"))
             st.markdown(t("results.alignment_not_enough"))
         else:
-            st.metric(t("results.alignment_index"), formatting.format_signed(reading.index, language),
-                      help=t("results.alignment_help"))
+            st.metric(
+                t("results.alignment_index"),
+                formatting.format_signed(reading.index, language),
+                help=t("results.alignment_help"),
+            )
             st.markdown(f"**{reading.label}.** {reading.text}")
         st.caption(t("results.bands_note"))
 
@@ -56,8 +66,11 @@ def themes(view) -> None:
         if side == "compassion":
             st.caption(t("results.compassion_note"))
         for reading in (r for r in readings if r.side == side):
-            score = (t("results.not_enough") if reading.score is None
-                     else f"{formatting.format_score(reading.score, language)} / 100")
+            score = (
+                t("results.not_enough")
+                if reading.score is None
+                else f"{formatting.format_score(reading.score, language)} / 100"
+            )
             with st.expander(f"{reading.name}: {score}", expanded=side in ("match", "mismatch")):
                 st.caption(reading.description)
                 st.markdown(reading.text or t("results.theme_not_enough"))
@@ -67,25 +80,53 @@ def themes(view) -> None:
 def downloads(view) -> None:
     st.subheader(t("results.downloads"))
     code = keep_way_back.known_code()
-    in_pdf = code is not None and st.checkbox(t("results.code_in_pdf"), value=False, key="code-in-pdf",
-                                              help=t("results.code_in_pdf_help"))
+    in_pdf = code is not None and st.checkbox(
+        t("results.code_in_pdf"), value=False, key="code-in-pdf", help=t("results.code_in_pdf_help")
+    )
     stem = f"valuematch-{view.created_at:%Y%m%d}-{view.response_id}"
     role = next((localise(r.name, language) for r in view.instrument.roles if r.id == view.role), None)
     pdf, csv, json = st.columns(3)
-    pdf.download_button(t("results.download_pdf"), key="download-pdf", mime="application/pdf",
-                        file_name=f"{stem}.pdf", on_click="ignore",
-                        data=lambda: report_pdf.build_pdf(view.instrument, view.report, language,
-                                                          intervention=view.intervention, role_name=role,
-                                                          created_at=view.created_at,
-                                                          resume_code=code if in_pdf else None))
-    csv.download_button(t("results.download_csv"), key="download-csv", mime="text/csv",
-                        file_name=f"{stem}-answers.csv", on_click="ignore",
-                        data=answer_files.answers_csv(view.instrument, view.answers, language,
-                                                 intervention=view.intervention, created_at=view.created_at))
-    json.download_button(t("results.download_json"), key="download-json", mime="application/json",
-                         file_name=f"{stem}-answers.json", on_click="ignore",
-                         data=answer_files.answers_json(view.instrument, view.answers, language, report=view.report,
-                                                   intervention=view.intervention, created_at=view.created_at))
+    pdf.download_button(
+        t("results.download_pdf"),
+        key="download-pdf",
+        mime="application/pdf",
+        file_name=f"{stem}.pdf",
+        on_click="ignore",
+        data=lambda: report_pdf.build_pdf(
+            view.instrument,
+            view.report,
+            language,
+            intervention=view.intervention,
+            role_name=role,
+            created_at=view.created_at,
+            resume_code=code if in_pdf else None,
+        ),
+    )
+    csv.download_button(
+        t("results.download_csv"),
+        key="download-csv",
+        mime="text/csv",
+        file_name=f"{stem}-answers.csv",
+        on_click="ignore",
+        data=answer_files.answers_csv(
+            view.instrument, view.answers, language, intervention=view.intervention, created_at=view.created_at
+        ),
+    )
+    json.download_button(
+        t("results.download_json"),
+        key="download-json",
+        mime="application/json",
+        file_name=f"{stem}-answers.json",
+        on_click="ignore",
+        data=answer_files.answers_json(
+            view.instrument,
+            view.answers,
+            language,
+            report=view.report,
+            intervention=view.intervention,
+            created_at=view.created_at,
+        ),
+    )
 
 
 def not_counted(reason: str | None) -> None:
@@ -114,8 +155,9 @@ def workshop_link() -> None:
             watch_for_new_round(code, participation.current_round)
         else:
             new_round(code, participation.current_round)
-    st.page_link(paths.JOIN, label=t("join.back"), icon=":material/groups:",
-                 query_params={"lang": language, "join": code})
+    st.page_link(
+        paths.JOIN, label=t("join.back"), icon=":material/groups:", query_params={"lang": language, "join": code}
+    )
 
 
 @st.fragment(run_every=NEW_ROUND_CHECK_SECONDS)
@@ -132,8 +174,13 @@ def new_round(code: str, current_round: int) -> None:
     """A round this phone has not answered is open: said on the page, and once as a toast (the person may
     be far down the page), with the way to answer it."""
     st.info(t("join.new_round", round=current_round), icon=":material/notifications_active:")
-    if st.button(t("join.new_round_link", round=current_round), key="join-new-round", type="primary",
-                 icon=":material/edit_note:", width="stretch"):
+    if st.button(
+        t("join.new_round_link", round=current_round),
+        key="join-new-round",
+        type="primary",
+        icon=":material/edit_note:",
+        width="stretch",
+    ):
         st.switch_page(paths.JOIN, query_params={"lang": language, "join": code})
     if st.session_state.get(state_keys.WORKSHOP_ROUND_TOLD) != (code, current_round):
         st.session_state[state_keys.WORKSHOP_ROUND_TOLD] = (code, current_round)

@@ -3,6 +3,7 @@
 The screen itself (join code, QR code, the group's picture, controls, actions, export) is drawn by
 app_pages/workshop/screen.py when the URL names a session (?session=ID).
 """
+
 import streamlit as st
 
 from app_pages import shell, staff
@@ -22,33 +23,71 @@ FORM_KEYS = ("ws-title", "ws-intervention", "ws-form", "ws-language", "ws-k", "w
 def create_form() -> None:
     st.subheader(t("ws.new_heading"))
     forms = dict(hosting.form_choices(runtime, language))
-    ties = {None: t("ws.tie_none")} | {
-        (c.team_id, c.round_id): c.label for c in hosting.tie_choices(runtime, account)}
+    ties = {None: t("ws.tie_none")} | {(c.team_id, c.round_id): c.label for c in hosting.tie_choices(runtime, account)}
     floor = max(3, runtime.settings.min_group_size)
     with st.form("ws-new", enter_to_submit=False):
-        title = st.text_input(t("ws.title_label"), max_chars=hosting.MAX_TITLE_LENGTH, key="ws-title",
-                              placeholder=t("ws.title_placeholder"))
-        intervention = st.text_input(t("ws.intervention_label"), max_chars=200, key="ws-intervention",
-                                     placeholder=t("ws.intervention_placeholder"))
-        form_id = st.radio(t("ws.form_label"), list(forms), format_func=forms.get, key="ws-form",
-                           index=len(forms) - 1, help=t("ws.form_help"))
+        title = st.text_input(
+            t("ws.title_label"),
+            max_chars=hosting.MAX_TITLE_LENGTH,
+            key="ws-title",
+            placeholder=t("ws.title_placeholder"),
+        )
+        intervention = st.text_input(
+            t("ws.intervention_label"),
+            max_chars=200,
+            key="ws-intervention",
+            placeholder=t("ws.intervention_placeholder"),
+        )
+        form_id = st.radio(
+            t("ws.form_label"),
+            list(forms),
+            format_func=forms.get,
+            key="ws-form",
+            index=len(forms) - 1,
+            help=t("ws.form_help"),
+        )
         left, middle, right = st.columns(3)
-        session_language = left.selectbox(t("ws.language_label"), list(runtime.instrument.languages),
-                                          format_func=lambda code: t(f"ws.language_{code}"), key="ws-language",
-                                          index=list(runtime.instrument.languages).index(language))
-        k = middle.number_input(t("ws.k_label"), min_value=floor, max_value=hosting.MAX_MIN_GROUP_SIZE,
-                                value=max(5, floor), step=1, key="ws-k", help=t("ws.k_help", floor=floor))
-        cap = right.number_input(t("ws.cap_label"), min_value=floor,
-                                 max_value=runtime.settings.workshop_participant_cap,
-                                 value=runtime.settings.workshop_participant_cap, step=1, key="ws-cap")
-        tie = st.selectbox(t("ws.tie_label"), list(ties), format_func=ties.__getitem__, key="ws-tie",
-                           help=t("ws.tie_help"))
+        session_language = left.selectbox(
+            t("ws.language_label"),
+            list(runtime.instrument.languages),
+            format_func=lambda code: t(f"ws.language_{code}"),
+            key="ws-language",
+            index=list(runtime.instrument.languages).index(language),
+        )
+        k = middle.number_input(
+            t("ws.k_label"),
+            min_value=floor,
+            max_value=hosting.MAX_MIN_GROUP_SIZE,
+            value=max(5, floor),
+            step=1,
+            key="ws-k",
+            help=t("ws.k_help", floor=floor),
+        )
+        cap = right.number_input(
+            t("ws.cap_label"),
+            min_value=floor,
+            max_value=runtime.settings.workshop_participant_cap,
+            value=runtime.settings.workshop_participant_cap,
+            step=1,
+            key="ws-cap",
+        )
+        tie = st.selectbox(
+            t("ws.tie_label"), list(ties), format_func=ties.__getitem__, key="ws-tie", help=t("ws.tie_help")
+        )
         created = st.form_submit_button(t("ws.create"), type="primary")
     if created:
         try:
-            info = hosting.create_session(runtime, account, title=title, intervention=intervention,
-                                            form_id=form_id, language=session_language, min_group_size=int(k),
-                                            participant_cap=int(cap), tie=tie)
+            info = hosting.create_session(
+                runtime,
+                account,
+                title=title,
+                intervention=intervention,
+                form_id=form_id,
+                language=session_language,
+                min_group_size=int(k),
+                participant_cap=int(cap),
+                tie=tie,
+            )
         except hosting.GroupSizeBelowOrganisation as exc:
             st.error(t("ws.error.workshop_k_below_organisation", k=exc.k))
         except InvalidInput as exc:
@@ -71,9 +110,18 @@ def session_list() -> None:
     for info in sessions:
         with st.container(border=True):
             left, right = st.columns([4, 1], vertical_alignment="center")
-            left.markdown(t("ws.list_line", title=plain(info.title), intervention=plain(info.intervention),
-                            date=format_date(info.created_at, language), status=t(f"ws.status_{info.status}"),
-                            joined=info.joined, answered=info.submitted_now, code=info.code))
+            left.markdown(
+                t(
+                    "ws.list_line",
+                    title=plain(info.title),
+                    intervention=plain(info.intervention),
+                    date=format_date(info.created_at, language),
+                    status=t(f"ws.status_{info.status}"),
+                    joined=info.joined,
+                    answered=info.submitted_now,
+                    code=info.code,
+                )
+            )
             if right.button(t("ws.open"), key=f"ws-open-{info.id}", width="stretch"):
                 st.query_params["session"] = str(info.id)
                 st.rerun()

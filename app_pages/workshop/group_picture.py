@@ -1,6 +1,7 @@
 """The group's picture of a workshop session as the screens draw it: the counts, each round's charts and
 where to start. The facilitator's screen (screen.py) draws each chart with its table; the presenter view
 (presenter_view.py), made for the room, without the tables' expanders."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -21,8 +22,11 @@ def counts(view, *, explained: bool = True) -> None:
     joined, answered, shown = st.columns(3)
     joined.metric(t("ws.joined"), info.joined)
     answered.metric(t("ws.answered", round=info.current_round), info.submitted_now)
-    shown.metric(t("ws.in_picture"), view.shown.get(info.current_round, 0) if info.results_visible else "–",
-                 help=t("ws.in_picture_help", k=info.k) if explained else None)
+    shown.metric(
+        t("ws.in_picture"),
+        view.shown.get(info.current_round, 0) if info.results_visible else "–",
+        help=t("ws.in_picture_help", k=info.k) if explained else None,
+    )
 
 
 def pictures(view, language: str, *, tables: bool = True) -> None:
@@ -77,12 +81,17 @@ def show(chart, tables: bool = True) -> None:
         shell.show_chart(chart)
         return
     st.markdown(f"**{chart.title}**")
-    st.plotly_chart(for_the_room(chart.figure), key=f"chart-{chart.name}", width="stretch",
-                    config={"displayModeBar": False}, alt=chart.title)
+    st.plotly_chart(
+        for_the_room(chart.figure),
+        key=f"chart-{chart.name}",
+        width="stretch",
+        config={"displayModeBar": False},
+        alt=chart.title,
+    )
     st.caption(chart.summary)
 
 
-ROOM_FONT_SIZE = 16   # the charts' own are made for a desk (11-13)
+ROOM_FONT_SIZE = 16  # the charts' own are made for a desk (11-13)
 
 
 def for_the_room(figure):

@@ -5,6 +5,7 @@ the counts and the group's picture. All of it is read anew every few seconds, so
 results shown or a close, made on the facilitator's own page (screen.py, on their device or in another
 tab), appear here by themselves. Also the join text and QR code that page shows.
 """
+
 from __future__ import annotations
 
 import streamlit as st
@@ -15,7 +16,7 @@ from app_pages.workshop import group_picture
 from services.errors import NotAuthorised, NotFound
 from services.workshop import hosting, presenter
 
-VIEW = "present"            # ?view=present
+VIEW = "present"  # ?view=present
 REFRESH_SECONDS = 3
 
 # Fixed CSS (no value from outside): no sidebar, header or toolbar (nor the full-screen buttons Streamlit puts on
@@ -73,7 +74,7 @@ def live(runtime, session_id: int, language: str) -> None:
         return
     info = view.info
     join_panel(runtime, info, compact=info.results_visible)
-    group_picture.counts(view, explained=False)   # no help icon to point at on a projector
+    group_picture.counts(view, explained=False)  # no help icon to point at on a projector
     if not info.results_visible:
         st.info(t("ws.present_results_hidden"))
         return
@@ -91,15 +92,19 @@ def join_panel(runtime, info, *, compact: bool) -> None:
     with left:
         st.title(plain(info.title))
         if not compact:
-            st.markdown(t("ws.screen_about", intervention=plain(info.intervention),
-                          form=plain(info.instrument_label), k=info.k))
+            st.markdown(
+                t("ws.screen_about", intervention=plain(info.intervention), form=plain(info.instrument_label), k=info.k)
+            )
         join_text(runtime, info)
         if compact:
-            st.markdown(f"<div class='vm-join-code-small' aria-label='{t('ws.code_aria')}'>{info.code}</div>",
-                        unsafe_allow_html=True)
+            st.markdown(
+                f"<div class='vm-join-code-small' aria-label='{t('ws.code_aria')}'>{info.code}</div>",
+                unsafe_allow_html=True,
+            )
         else:
-            st.markdown(f"<div class='vm-join-code' aria-label='{t('ws.code_aria')}'>{info.code}</div>",
-                        unsafe_allow_html=True)
+            st.markdown(
+                f"<div class='vm-join-code' aria-label='{t('ws.code_aria')}'>{info.code}</div>", unsafe_allow_html=True
+            )
         if info.status == "locked":
             st.warning(t("ws.screen_locked"))
     right.image(qr_code(join_url(runtime, info)), caption=t("ws.qr_caption"), width="stretch", alt=t("ws.qr_alt"))

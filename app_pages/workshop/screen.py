@@ -5,6 +5,7 @@ With ?view=present it is the presenter view instead: the big screen for the room
 
 Not a page of its own: app_pages/workshop/facilitator.py calls render() for ?session=ID.
 """
+
 from __future__ import annotations
 
 import time
@@ -38,8 +39,12 @@ def render(runtime, account, session_id: int, language: str) -> None:
     with st.container(horizontal=True):
         back_link()
         # Relative: the same page and session, in a new tab, whatever address the app is reached by.
-        st.link_button(t("ws.present_open"), f"?session={info.id}&view={presenter_view.VIEW}&lang={language}",
-                       icon=":material/present_to_all:", help=t("ws.present_help"))
+        st.link_button(
+            t("ws.present_open"),
+            f"?session={info.id}&view={presenter_view.VIEW}&lang={language}",
+            icon=":material/present_to_all:",
+            help=t("ws.present_help"),
+        )
     can_edit = authorisation.can(account, hosting.PAGE, "edit")
     if can_edit:
         controls(runtime, account, info)
@@ -61,23 +66,31 @@ def header(runtime, info) -> None:
     left, right = st.columns([3, 1], vertical_alignment="center")
     with left:
         st.title(plain(info.title))
-        st.markdown(t("ws.screen_about", intervention=plain(info.intervention), form=plain(info.instrument_label),
-                      k=info.k))
+        st.markdown(
+            t("ws.screen_about", intervention=plain(info.intervention), form=plain(info.instrument_label), k=info.k)
+        )
         if info.status == "closed":
             st.info(t("ws.screen_closed"))
         else:
             presenter_view.join_text(runtime, info)
-            st.markdown(f"<div class='vm-join-code' aria-label='{t('ws.code_aria')}'>{info.code}</div>",
-                        unsafe_allow_html=True)
+            st.markdown(
+                f"<div class='vm-join-code' aria-label='{t('ws.code_aria')}'>{info.code}</div>", unsafe_allow_html=True
+            )
             if info.status == "locked":
                 st.warning(t("ws.screen_locked"))
         if info.tied_to:
             st.caption(t("ws.tied_to", tie=plain(info.tied_to)))
     if info.status != "closed":
-        right.image(presenter_view.qr_code(presenter_view.join_url(runtime, info)), caption=t("ws.qr_caption"),
-                    width="stretch", alt=t("ws.qr_alt"))
-    st.html("<style>.vm-join-code { font-size: 3.4rem; font-weight: 700; letter-spacing: 0.35rem; "
-            "font-family: monospace; line-height: 1.1; }</style>")
+        right.image(
+            presenter_view.qr_code(presenter_view.join_url(runtime, info)),
+            caption=t("ws.qr_caption"),
+            width="stretch",
+            alt=t("ws.qr_alt"),
+        )
+    st.html(
+        "<style>.vm-join-code { font-size: 3.4rem; font-weight: 700; letter-spacing: 0.35rem; "
+        "font-family: monospace; line-height: 1.1; }</style>"
+    )
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
@@ -108,21 +121,42 @@ def controls(runtime, account, info) -> None:
         # One key per state, and a toggle's second click within the double-click window is ignored: it lands
         # on the other state's button, in the same place, and would undo the first click.
         toggle = "hide" if info.results_visible else "show"
-        st.button(t(f"ws.{toggle}_results"), key=f"ws-results-{toggle}", type="primary", width="stretch",
-                  on_click=steer_once, args=("results", hosting.set_results_visible, runtime, account, info.id,
-                                             toggle == "show"))
+        st.button(
+            t(f"ws.{toggle}_results"),
+            key=f"ws-results-{toggle}",
+            type="primary",
+            width="stretch",
+            on_click=steer_once,
+            args=("results", hosting.set_results_visible, runtime, account, info.id, toggle == "show"),
+        )
         if info.status != "closed":
             lock = "unlock" if info.status == "locked" else "lock"
-            st.button(t(f"ws.{lock}"), key=f"ws-{lock}", width="stretch", help=t("ws.lock_help"),
-                      on_click=steer_once, args=("lock", hosting.set_locked, runtime, account, info.id,
-                                                 lock == "lock"))
+            st.button(
+                t(f"ws.{lock}"),
+                key=f"ws-{lock}",
+                width="stretch",
+                help=t("ws.lock_help"),
+                on_click=steer_once,
+                args=("lock", hosting.set_locked, runtime, account, info.id, lock == "lock"),
+            )
             if info.current_round == 1:
-                st.button(t("ws.second_round"), key="ws-round-2", width="stretch", help=t("ws.second_round_help"),
-                          on_click=steer_on_click, args=(hosting.start_second_round, runtime, account, info.id))
+                st.button(
+                    t("ws.second_round"),
+                    key="ws-round-2",
+                    width="stretch",
+                    help=t("ws.second_round_help"),
+                    on_click=steer_on_click,
+                    args=(hosting.start_second_round, runtime, account, info.id),
+                )
             with st.popover(t("ws.close"), width="stretch"):
                 st.markdown(t("ws.close_confirm"))
-                st.button(t("ws.close_yes"), key="ws-close-yes", type="primary", on_click=steer_on_click,
-                          args=(hosting.close_session, runtime, account, info.id))
+                st.button(
+                    t("ws.close_yes"),
+                    key="ws-close-yes",
+                    type="primary",
+                    on_click=steer_on_click,
+                    args=(hosting.close_session, runtime, account, info.id),
+                )
 
 
 def steer_once(control: str, change, runtime, account, session_id: int, *args) -> None:
@@ -131,7 +165,7 @@ def steer_once(control: str, change, runtime, account, session_id: int, *args) -
     now = time.monotonic()
     if last is not None and last[:2] == (session_id, control) and now - last[2] < runtime.settings.double_click_seconds:
         return
-    if steer(change, runtime, account, session_id, *args):   # a refused click may be tried again at once
+    if steer(change, runtime, account, session_id, *args):  # a refused click may be tried again at once
         st.session_state[state_keys.WORKSHOP_TOGGLE] = (session_id, control, now)
 
 
@@ -142,9 +176,9 @@ def steer_on_click(change, runtime, account, session_id: int, *args) -> None:
 
 def steer(change, runtime, account, session_id: int, *args) -> bool:
     """Make the change; True when it was made, else the reason is kept for the next run to show."""
-    account = staff.signed_in_account(runtime)   # as it is now: the click may come from a screen left open
+    account = staff.signed_in_account(runtime)  # as it is now: the click may come from a screen left open
     if account is None:
-        return False   # the run after this click asks to sign in
+        return False  # the run after this click asks to sign in
     try:
         change(runtime, account, session_id, *args)
     except InvalidInput as exc:
@@ -168,12 +202,18 @@ def actions(runtime, account, session_id: int, language: str) -> None:
     themes = {None: t("ws.action_theme_none")} | dict(theme_names)
     with st.form("ws-action", clear_on_submit=True, enter_to_submit=False):
         kind_col, theme_col = st.columns(2)
-        kind = kind_col.radio(t("ws.action_kind"), hosting.ACTION_KINDS, format_func=lambda k: t(f"ws.kind_{k}"),
-                              horizontal=True, key="ws-action-kind", help=t("ws.action_kind_help"))
-        theme = theme_col.selectbox(t("ws.action_theme"), list(themes), format_func=themes.__getitem__,
-                                    key="ws-action-theme")
-        text = st.text_area(t("ws.action_text"), max_chars=hosting.MAX_ACTION_LENGTH, key="ws-action-text",
-                            height=80)
+        kind = kind_col.radio(
+            t("ws.action_kind"),
+            hosting.ACTION_KINDS,
+            format_func=lambda k: t(f"ws.kind_{k}"),
+            horizontal=True,
+            key="ws-action-kind",
+            help=t("ws.action_kind_help"),
+        )
+        theme = theme_col.selectbox(
+            t("ws.action_theme"), list(themes), format_func=themes.__getitem__, key="ws-action-theme"
+        )
+        text = st.text_area(t("ws.action_text"), max_chars=hosting.MAX_ACTION_LENGTH, key="ws-action-text", height=80)
         if st.form_submit_button(t("ws.action_add")):
             try:
                 hosting.add_action(runtime, account, session_id, kind=kind, theme=theme, text=text)
@@ -190,7 +230,7 @@ def actions(runtime, account, session_id: int, language: str) -> None:
         if right.button(t("ws.action_delete"), key=f"ws-action-del-{action.id}"):
             try:
                 hosting.delete_action(runtime, account, session_id, action.id)
-            except NotFound:   # removed meanwhile (a double click, another screen): nothing to do
+            except NotFound:  # removed meanwhile (a double click, another screen): nothing to do
                 pass
             st.rerun()
 
@@ -201,9 +241,14 @@ def exports(runtime, account, session_id: int, language: str) -> None:
     left, right = st.columns(2)
     for column, fmt, mime in ((left, "pdf", "application/pdf"), (right, "csv", "text/csv")):
         column.download_button(
-            t(f"ws.export_{fmt}"), key=f"ws-export-{fmt}", mime=mime, on_click="ignore", icon=":material/download:",
+            t(f"ws.export_{fmt}"),
+            key=f"ws-export-{fmt}",
+            mime=mime,
+            on_click="ignore",
+            icon=":material/download:",
             file_name=f"valuematch-workshop.{fmt}",
-            data=partial(_export_data, runtime, account, session_id, fmt, language))
+            data=partial(_export_data, runtime, account, session_id, fmt, language),
+        )
 
 
 def _export_data(runtime, account, session_id: int, fmt: str, language: str) -> bytes:

@@ -43,12 +43,48 @@ bins follow the data), and differences between snapshots of one view taken befor
 arrived (an open round must not be shown growing response by response). Differences between moments are
 the job of ``history.publishable_after``, which checks a new release against every earlier one.
 """
+
 from .lattice import offered_sets
-from .model import (ALL, DEFAULT_K, EMPTY, FEWER_THAN_K, MIN_K, NOT_OFFERED, PROTECTS_SMALL_GROUP,
-                   SHOWN, WITHHELD, AnonymityError, Cell, Decision, Population, Role, Round,
-                   Selector, Team)
+from .model import (
+    ALL,
+    DEFAULT_K,
+    EMPTY,
+    FEWER_THAN_K,
+    MIN_K,
+    NOT_OFFERED,
+    PROTECTS_SMALL_GROUP,
+    SHOWN,
+    WITHHELD,
+    AnonymityError,
+    Cell,
+    Decision,
+    Population,
+    Role,
+    Round,
+    Selector,
+    Team,
+)
 from .suppression import publishable, safe_breakdown
 
-__all__ = ["ALL", "DEFAULT_K", "EMPTY", "FEWER_THAN_K", "MIN_K", "NOT_OFFERED", "PROTECTS_SMALL_GROUP", "SHOWN",
-           "WITHHELD", "AnonymityError", "Cell", "Decision", "Population", "Role", "Round", "Selector", "Team",
-           "offered_sets", "publishable", "safe_breakdown"]
+__all__ = [
+    "ALL",
+    "DEFAULT_K",
+    "EMPTY",
+    "FEWER_THAN_K",
+    "MIN_K",
+    "NOT_OFFERED",
+    "PROTECTS_SMALL_GROUP",
+    "SHOWN",
+    "WITHHELD",
+    "AnonymityError",
+    "Cell",
+    "Decision",
+    "Population",
+    "Role",
+    "Round",
+    "Selector",
+    "Team",
+    "offered_sets",
+    "publishable",
+    "safe_breakdown",
+]

@@ -22,6 +22,7 @@ pictures of one family differ by the contributors that arrived between them: ``p
 family only when its contributors are at least k and differ from the last picture that showed it by none
 or at least k, and a relation only when its partial answerers do the same since it was last published. Pure.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -58,8 +59,7 @@ def is_partial(answers: Answers, items: Iterable[str]) -> bool:
     return 0 < answered < len(items)
 
 
-def contributors(responses: Iterable[tuple[Answers, Scores]], items_of: Mapping[str, frozenset[str]]
-                 ) -> dict[str, int]:
+def contributors(responses: Iterable[tuple[Answers, Scores]], items_of: Mapping[str, frozenset[str]]) -> dict[str, int]:
     """Contributors per family over `responses` ((answers, scores) each; a score of None has none), and
     the partial answerers of each score of several statements (`items_of`: assessment/figure_items.py)."""
     out: dict[str, int] = {COUNT: 0}
@@ -89,9 +89,13 @@ def covering(items_of: Mapping[str, Iterable[str]]) -> dict[str, tuple[str, ...]
     return {item: tuple(keys) for item, keys in out.items()}
 
 
-def picture_shown(now: Mapping[str, int], earlier: Sequence[tuple[Mapping[str, int], Iterable[str]]], k: int,
-                  items_of: Mapping[str, frozenset[str]], alignment_of: frozenset[str] = frozenset()
-                  ) -> frozenset[str]:
+def picture_shown(
+    now: Mapping[str, int],
+    earlier: Sequence[tuple[Mapping[str, int], Iterable[str]]],
+    k: int,
+    items_of: Mapping[str, frozenset[str]],
+    alignment_of: frozenset[str] = frozenset(),
+) -> frozenset[str]:
     """The families a new picture may show, given the contributors of its families and, oldest first, each
     earlier picture's contributors and the families it showed. Pictures are nested (each shows the first n
     responses), so a family's new contributors since its last shown picture are a group of their own, and so
@@ -103,27 +107,37 @@ def picture_shown(now: Mapping[str, int], earlier: Sequence[tuple[Mapping[str, i
             last[family] = counts
         for key in related(shown, counts, items_of):
             last[partial_family(key)] = counts
-    own = {family for family, n in now.items()
-           if not family.startswith("partial:") and _fits(n, last.get(family, {}).get(family, 0), k)}
+    own = {
+        family
+        for family, n in now.items()
+        if not family.startswith("partial:") and _fits(n, last.get(family, {}).get(family, 0), k)
+    }
 
     def relation_may_show(key: str) -> bool:
         partial = partial_family(key)
         return _fits(now.get(partial, 0), last.get(partial, {}).get(partial, 0), k, empty_ok=True)
 
     covers = covering(items_of)
-    shown_now = {family for family in own if not family.startswith("item:")
-                 or all(relation_may_show(key) for key in covers.get(family.removeprefix("item:"), ()))}
+    shown_now = {
+        family
+        for family in own
+        if not family.startswith("item:")
+        or all(relation_may_show(key) for key in covers.get(family.removeprefix("item:"), ()))
+    }
     if not alignment_complete(lambda family: family in shown_now or not now.get(family), alignment_of):
         shown_now.discard(score_family(ALIGNMENT))
     return frozenset(shown_now)
 
 
-def related(shown: Collection[str], counts: Mapping[str, int], items_of: Mapping[str, Iterable[str]]
-            ) -> list[str]:
+def related(shown: Collection[str], counts: Mapping[str, int], items_of: Mapping[str, Iterable[str]]) -> list[str]:
     """The scores whose relation with their statements a picture published: the score and all its statements
     shown (a statement nobody answered is known to be empty)."""
-    return [key for key, items in items_of.items() if score_family(key) in shown
-            and all(item_family(item) in shown or not counts.get(item_family(item)) for item in items)]
+    return [
+        key
+        for key, items in items_of.items()
+        if score_family(key) in shown
+        and all(item_family(item) in shown or not counts.get(item_family(item)) for item in items)
+    ]
 
 
 def alignment_complete(shown: Callable[[str], bool], alignment_of: Iterable[str]) -> bool:
@@ -140,6 +154,17 @@ def _fits(n: int, before: int, k: int, *, empty_ok: bool = False) -> bool:
     return n >= k and (n == before or n - before >= k)
 
 
-__all__ = ["ALIGNMENT", "COUNT", "alignment_complete", "contributors", "covering", "is_partial",
-           "item_family", "on_scale", "partial_family", "picture_shown", "related",
-           "score_family"]
+__all__ = [
+    "ALIGNMENT",
+    "COUNT",
+    "alignment_complete",
+    "contributors",
+    "covering",
+    "is_partial",
+    "item_family",
+    "on_scale",
+    "partial_family",
+    "picture_shown",
+    "related",
+    "score_family",
+]

@@ -11,11 +11,12 @@ Cells must mean the same responses in every release that names them: the caller 
 when it first releases them (services/dashboard/release.py). A cell that left (a purged round) stays in
 the old rows with the weight it had, so old rows keep all they told.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Hashable, Iterable, Mapping, Sequence
 
 from .model import ALL, PROTECTS_SMALL_GROUP, WITHHELD, Cell, Decision, Population, Round, Selector
 from .suppression import publishable
@@ -29,7 +30,7 @@ class PastRelease:
     """What one earlier release showed of one figure: its contributors per cell then, and the cell sets of
     the views it showed."""
 
-    weights: Mapping[Hashable, int]   # cells, and parts of cells another channel showed
+    weights: Mapping[Hashable, int]  # cells, and parts of cells another channel showed
     shown: tuple[frozenset, ...]
 
 
@@ -51,9 +52,13 @@ def view_cells(population: Population, selectors: Iterable[Selector]) -> dict[Se
     return {selector: frozenset(cells) for selector, cells in found.items()}
 
 
-def publishable_after(population: Population, k: int, round_groups: Mapping[str, Iterable[Round]] | None,
-                      past: Sequence[PastRelease], parts: Mapping[Cell, Mapping[Hashable, int]] | None = None
-                      ) -> dict[Selector, Decision]:
+def publishable_after(
+    population: Population,
+    k: int,
+    round_groups: Mapping[str, Iterable[Round]] | None,
+    past: Sequence[PastRelease],
+    parts: Mapping[Cell, Mapping[Hashable, int]] | None = None,
+) -> dict[Selector, Decision]:
     """``publishable`` for this moment, with more views withheld where they and the views of ``past``
     together would reveal a small group that ``past`` alone did not.
 
@@ -79,15 +84,16 @@ def publishable_after(population: Population, k: int, round_groups: Mapping[str,
         old_rows = {row for row in (_with_parts(row, parts, weight) for row in old_rows) if row}
         cells_of = {selector: _with_parts(row, parts, weight) for selector, row in cells_of.items()}
     if old_rows <= set(cells_of.values()):
-        return decisions          # nothing old that is not shown again: the new rows alone were verified
+        return decisions  # nothing old that is not shown again: the new rows alone were verified
     withheld = _withheld_over_time(sorted(old_rows, key=_row_key), cells_of, weight, k)
     for selector in withheld:
         decisions[selector] = _WITHHELD_OVER_TIME
     return decisions
 
 
-def _with_parts(row: frozenset, parts: Mapping[Cell, Mapping[Hashable, int]], weight: Mapping[Hashable, int]
-                ) -> frozenset:
+def _with_parts(
+    row: frozenset, parts: Mapping[Cell, Mapping[Hashable, int]], weight: Mapping[Hashable, int]
+) -> frozenset:
     """The row with the parts of its cells, without what holds nobody."""
     whole = row | {part for cell in row if cell in parts for part in parts[cell]}
     return frozenset(cell for cell in whole if weight.get(cell, 0) > 0)
@@ -98,8 +104,12 @@ def _row_key(cells: frozenset[Hashable]) -> tuple:
     return tuple(sorted(map(repr, cells)))
 
 
-def _withheld_over_time(old_rows: list[frozenset[Hashable]], cells_of: Mapping[Selector, frozenset[Hashable]],
-                        weight: Mapping[Hashable, int], k: int) -> set[Selector]:
+def _withheld_over_time(
+    old_rows: list[frozenset[Hashable]],
+    cells_of: Mapping[Selector, frozenset[Hashable]],
+    weight: Mapping[Hashable, int],
+    k: int,
+) -> set[Selector]:
     """The new views to withhold, chosen one leak at a time (the smallest view each leak needs)."""
     old = set(old_rows)
     candidates: dict[frozenset[Hashable], list[Selector]] = defaultdict(list)
@@ -108,8 +118,10 @@ def _withheld_over_time(old_rows: list[frozenset[Hashable]], cells_of: Mapping[S
             candidates[cells].append(selector)
     withheld: set[Selector] = set()
     while True:
-        new_rows = sorted((row for row, selectors in candidates.items() if not withheld.issuperset(selectors)),
-                          key=lambda row: (sum(weight[c] for c in row), _row_key(row)))
+        new_rows = sorted(
+            (row for row, selectors in candidates.items() if not withheld.issuperset(selectors)),
+            key=lambda row: (sum(weight[c] for c in row), _row_key(row)),
+        )
         leak = _first_new_leak(old_rows, new_rows, weight, k)
         if leak is None:
             return withheld
@@ -117,8 +129,9 @@ def _withheld_over_time(old_rows: list[frozenset[Hashable]], cells_of: Mapping[S
         withheld.update(candidates[victim])
 
 
-def _first_new_leak(old_rows: list[frozenset[Hashable]], new_rows: list[frozenset[Hashable]],
-                    weight: Mapping[Hashable, int], k: int) -> list[frozenset[Hashable]] | None:
+def _first_new_leak(
+    old_rows: list[frozenset[Hashable]], new_rows: list[frozenset[Hashable]], weight: Mapping[Hashable, int], k: int
+) -> list[frozenset[Hashable]] | None:
     """The new rows that one subtraction revealing a new small group uses, or None when there is none."""
     rows = old_rows + new_rows
     signature: dict[Hashable, list[int]] = defaultdict(list)
@@ -148,7 +161,7 @@ def _first_new_leak(old_rows: list[frozenset[Hashable]], new_rows: list[frozense
     for group in revealed_groups(span, atom_weight, k, accept=new_knowledge):
         combination = span.origin({atom: 1 for atom in group if atom in span.pivot_rows})
         used = [rows[label] for label in combination if label >= len(old_rows)]
-        if used:          # always, as the group is not in the old rows' span
+        if used:  # always, as the group is not in the old rows' span
             return used
     return None
 

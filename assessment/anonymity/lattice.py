@@ -1,11 +1,13 @@
 """The offered views as a lattice: every view the dashboard offers, the distinct cell sets behind them,
 and the additive relations total = sum(children) ("lines") between them."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from itertools import chain, product
-from typing import Iterable, Mapping
 
 from .model import ALL, AnonymityError, Population, Round, Selector, coordinate_order
+
 
 def checked_round_groups(round_groups: Mapping[str, Iterable[Round]] | None) -> dict[str, frozenset]:
     """The round groups (name -> rounds) as frozensets; AnonymityError for a group without rounds."""
@@ -25,12 +27,11 @@ def _coordinates(population: Population, groups: dict[str, frozenset]):
     for rounds_of_group in groups.values():
         if len(rounds_of_group) > 1 and rounds_of_group not in unions:
             unions.append(rounds_of_group)
-    unions.sort(key=lambda g: sorted((coordinate_order(r) for r in g)))
+    unions.sort(key=lambda g: sorted(coordinate_order(r) for r in g))
     return ([ALL, *population.teams], [ALL, *singles, *unions], [ALL, *population.roles], rounds, unions)
 
 
-def offered_sets(population: Population, round_groups: Mapping[str, Iterable[Round]] | None = None
-                 ) -> list[Selector]:
+def offered_sets(population: Population, round_groups: Mapping[str, Iterable[Round]] | None = None) -> list[Selector]:
     """Every view the dashboard can show: ALL or each team x ALL, each round or each intervention's rounds
     x ALL or each role observed (None = "not given")."""
     teams, round_coords, roles, _, _ = _coordinates(population, checked_round_groups(round_groups))
@@ -52,10 +53,14 @@ class Lattice:
         team_index = {t: i for i, t in enumerate(teams[1:], 1)}
         role_index = {o: i for i, o in enumerate(roles[1:], 1)}
         round_index = {r: i for i, r in enumerate(rounds, 1)}
-        self.round_members = [list(range(1, n_singles + 1)), *([i] for i in range(1, n_singles + 1)),
-                              *(sorted(round_index[r] for r in g) for g in unions)]
-        indexed = sorted((team_index[t], round_index[r], role_index[o], n)
-                         for (t, r, o), n in population.counts.items() if n > 0)
+        self.round_members = [
+            list(range(1, n_singles + 1)),
+            *([i] for i in range(1, n_singles + 1)),
+            *(sorted(round_index[r] for r in g) for g in unions),
+        ]
+        indexed = sorted(
+            (team_index[t], round_index[r], role_index[o], n) for (t, r, o), n in population.counts.items() if n > 0
+        )
         self.weight = [n for *_, n in indexed]
         # The cells and n of every view, built from the atomic cells upwards. Cells are numbered in
         # (team, round, role) order, so every concatenation below stays sorted.
@@ -77,8 +82,10 @@ class Lattice:
                 gather(base, range(base + 1, base + n_roles))
             for o in range(n_roles):
                 for coord in (0, *range(n_singles + 1, n_rounds)):
-                    gather((t * n_rounds + coord) * n_roles + o,
-                           ((t * n_rounds + r) * n_roles + o for r in self.round_members[coord]))
+                    gather(
+                        (t * n_rounds + coord) * n_roles + o,
+                        ((t * n_rounds + r) * n_roles + o for r in self.round_members[coord]),
+                    )
         block = n_rounds * n_roles
         for view in range(block):
             gather(view, range(view + block, size, block))
@@ -86,7 +93,7 @@ class Lattice:
         self.id_of_cells: dict[tuple[int, ...], int] = {}
         self.cells_of: list[tuple[int, ...]] = []
         self.n: list[int] = []
-        self.view_set: list[int | None] = []          # view number -> canonical set (None when empty)
+        self.view_set: list[int | None] = []  # view number -> canonical set (None when empty)
         for view in range(size):
             key = tuple(cells[view])
             if not key:
@@ -125,7 +132,7 @@ class Lattice:
 
         def add(total: int | None, children: Iterable[int | None]) -> None:
             child_ids = tuple(c for c in children if c is not None)
-            if total is not None and total not in child_ids:   # else empty, or one child = the total
+            if total is not None and total not in child_ids:  # else empty, or one child = the total
                 found[total, child_ids] = None
 
         # Round coordinates that partition a wider one: the single rounds, and (greedily) the widest
@@ -134,9 +141,10 @@ class Lattice:
         for parent in (0, *range(n_singles + 1, n_rounds)):
             inside = set(self.round_members[parent])
             partitions.append((parent, sorted(inside)))
-            nested = sorted((c for c in range(n_singles + 1, n_rounds)
-                             if c != parent and set(self.round_members[c]) < inside),
-                            key=lambda c: (-len(self.round_members[c]), c))
+            nested = sorted(
+                (c for c in range(n_singles + 1, n_rounds) if c != parent and set(self.round_members[c]) < inside),
+                key=lambda c: (-len(self.round_members[c]), c),
+            )
             chosen: list[int] = []
             covered: set[int] = set()
             for coord in nested:
@@ -147,12 +155,12 @@ class Lattice:
                 partitions.append((parent, chosen + sorted(inside - covered)))
 
         block = n_rounds * n_roles
-        for view in range(block):                        # teams within (rounds, role)
-            add(view_set[view], view_set[view + block::block])
-        for t, r in product(range(n_teams), range(n_rounds)):   # roles within (team, rounds)
+        for view in range(block):  # teams within (rounds, role)
+            add(view_set[view], view_set[view + block :: block])
+        for t, r in product(range(n_teams), range(n_rounds)):  # roles within (team, rounds)
             base = (t * n_rounds + r) * n_roles
-            add(view_set[base], view_set[base + 1:base + n_roles])
-        for t, o in product(range(n_teams), range(n_roles)):    # rounds within (team, role)
+            add(view_set[base], view_set[base + 1 : base + n_roles])
+        for t, o in product(range(n_teams), range(n_roles)):  # rounds within (team, role)
             base = t * block + o
             for parent, parts in partitions:
                 add(view_set[base + parent * n_roles], (view_set[base + r * n_roles] for r in parts))

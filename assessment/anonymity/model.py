@@ -1,11 +1,13 @@
 """The anonymity rule's vocabulary: cells, the views offered over them (selectors), the counts per cell
 (population), the decision per view, and the rule's constants and error. Pure, standard library only."""
+
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from types import MappingProxyType
-from typing import Final, Hashable, Mapping
+from typing import Final
 
 DEFAULT_K = 5
 MIN_K = 3
@@ -39,7 +41,7 @@ ALL: Final = _All.ALL
 
 Team = Hashable
 Round = Hashable
-Role = Hashable          # None means "not given"
+Role = Hashable  # None means "not given"
 Cell = tuple[Team, Round, Role]
 
 
@@ -70,9 +72,11 @@ class Selector:
 
     def contains(self, cell: Cell) -> bool:
         team, round_, role = cell
-        return ((self.team is ALL or self.team == team)
-                and (self.rounds is ALL or round_ in self.rounds)
-                and (self.role is ALL or self.role == role))
+        return (
+            (self.team is ALL or self.team == team)
+            and (self.rounds is ALL or round_ in self.rounds)
+            and (self.role is ALL or self.role == role)
+        )
 
     @property
     def label(self) -> str:
@@ -154,4 +158,3 @@ class Decision:
     @property
     def empty(self) -> bool:
         return self.status == EMPTY
-

@@ -1,14 +1,29 @@
 """Primary and secondary suppression (the lines kept balanced to a fixpoint), repeated with exact
 verification until nothing small is revealed; ``publishable`` is the entry point."""
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from heapq import heappop, heappush
-from typing import Callable, Iterable, Mapping
 
 from .lattice import Lattice, checked_round_groups
-from .model import (ALL, DEFAULT_K, EMPTY, FEWER_THAN_K, MIN_K, NOT_OFFERED, PROTECTS_SMALL_GROUP,
-                   SHOWN, WITHHELD, AnonymityError, Decision, Population, Round, Selector)
+from .model import (
+    ALL,
+    DEFAULT_K,
+    EMPTY,
+    FEWER_THAN_K,
+    MIN_K,
+    NOT_OFFERED,
+    PROTECTS_SMALL_GROUP,
+    SHOWN,
+    WITHHELD,
+    AnonymityError,
+    Decision,
+    Population,
+    Round,
+    Selector,
+)
 from .verification import find_leaks
 
 # Choosing what to withhold (``_Suppression._pick``). A headline view counts as this many more lines to
@@ -36,7 +51,7 @@ class _Suppression:
         # Finest lines first (fewest cells in the total): a coarser line then sees the choices made
         # below it and can reuse them rather than withhold a team total of its own.
         self.rank = [len(lattice.cells_of[total]) for total, _ in lattice.lines]
-        self.level = [0] * len(lattice.n)          # ALL coordinates of the set's widest view
+        self.level = [0] * len(lattice.n)  # ALL coordinates of the set's widest view
         for selector, set_id in zip(lattice.selectors, lattice.view_set):
             if set_id is not None:
                 width = (selector.team is ALL) + (selector.rounds is ALL) + (selector.role is ALL)
@@ -133,14 +148,15 @@ class _Suppression:
         lattice, unknown, withheld = self.lattice, self.unknown, self.withheld
         changed: dict[int, int] = {}
         cells = lattice.cells_of[set_id]
-        if len(cells) == 1:      # its cell is no longer shown on its own: every set holding it hides more
+        if len(cells) == 1:  # its cell is no longer shown on its own: every set holding it hides more
             changed = {s: unknown[s] + lattice.weight[cells[0]] for s in lattice.sets_of_cell[cells[0]]}
         touched = {set_id, *(s for s in changed if withheld[s])}
         unknown_after = lambda s: changed.get(s, unknown[s])
         hidden_after = lambda s: (s == set_id or withheld[s]) and unknown_after(s) > 0
-        return sum(self.balanced(line, self.hidden, unknown.__getitem__)
-                   - self.balanced(line, hidden_after, unknown_after)
-                   for line in {line for s in touched for line in lattice.lines_of[s]})
+        return sum(
+            self.balanced(line, self.hidden, unknown.__getitem__) - self.balanced(line, hidden_after, unknown_after)
+            for line in {line for s in touched for line in lattice.lines_of[s]}
+        )
 
 
 def _suppress(lattice: Lattice, k: int) -> _Suppression:
@@ -167,8 +183,9 @@ def _check_k(k: int) -> None:
         raise AnonymityError(f"the minimum group size k must be a whole number >= {MIN_K}, not {k!r}")
 
 
-def publishable(population: Population, k: int = DEFAULT_K,
-                round_groups: Mapping[str, Iterable[Round]] | None = None) -> dict[Selector, Decision]:
+def publishable(
+    population: Population, k: int = DEFAULT_K, round_groups: Mapping[str, Iterable[Round]] | None = None
+) -> dict[Selector, Decision]:
     """The decision for every offered view (see ``offered_sets``): shown, withheld or empty.
 
     The shown views together reveal no group of respondents with 0 < n < k by any addition or subtraction
@@ -186,16 +203,23 @@ def _decisions(counts: frozenset, k: int, unions: frozenset) -> dict[Selector, D
     lattice = Lattice(Population(dict(counts)), {f"group {i}": rounds for i, rounds in enumerate(unions)})
     suppression = _suppress(lattice, k)
     primary, withheld = suppression.primary, suppression.withheld
-    empty, small, protecting = Decision(EMPTY, n=0), Decision(WITHHELD, FEWER_THAN_K), Decision(
-        WITHHELD, PROTECTS_SMALL_GROUP)
-    by_set = [small if primary[i] else protecting if withheld[i] else Decision(SHOWN, n=n)
-              for i, n in enumerate(lattice.n)]
-    return {selector: empty if set_id is None else by_set[set_id]
-            for selector, set_id in zip(lattice.selectors, lattice.view_set)}
+    empty, small, protecting = (
+        Decision(EMPTY, n=0),
+        Decision(WITHHELD, FEWER_THAN_K),
+        Decision(WITHHELD, PROTECTS_SMALL_GROUP),
+    )
+    by_set = [
+        small if primary[i] else protecting if withheld[i] else Decision(SHOWN, n=n) for i, n in enumerate(lattice.n)
+    ]
+    return {
+        selector: empty if set_id is None else by_set[set_id]
+        for selector, set_id in zip(lattice.selectors, lattice.view_set)
+    }
 
 
-def safe_breakdown(decisions: Mapping[Selector, Decision], selectors: Iterable[Selector]
-                   ) -> list[tuple[Selector, Decision]]:
+def safe_breakdown(
+    decisions: Mapping[Selector, Decision], selectors: Iterable[Selector]
+) -> list[tuple[Selector, Decision]]:
     """The decisions for a page showing a parent and its children, in the order asked.
 
     Fails closed: a view that ``publishable`` did not decide on (not offered, e.g. a made-up round set)

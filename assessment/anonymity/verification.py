@@ -1,17 +1,18 @@
 """Verification by exact linear algebra over the rationals: a sparse fully reduced elimination of the
 shown views, an exhaustive search for any small group in their span, and the shown views each leak needs."""
+
 from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Callable, Iterator, Mapping
 
 from .lattice import Lattice
 
-Number = int | Fraction   # exact coefficients: whole numbers stay ints
+Number = int | Fraction  # exact coefficients: whole numbers stay ints
 
 
 def axpy(target: dict, factor, source: dict) -> None:
@@ -46,7 +47,7 @@ class Span:
 
     def __init__(self, preferred_pivots: AbstractSet[int] = frozenset()):
         self.preferred = preferred_pivots
-        self.pivot_rows: dict[int, dict] = {}          # pivot column -> row (1 at the pivot, 0 at other pivots)
+        self.pivot_rows: dict[int, dict] = {}  # pivot column -> row (1 at the pivot, 0 at other pivots)
         self.users: dict[int, set[int]] = defaultdict(set)  # free column -> pivots whose row uses it
         self.log: list[tuple] = []
 
@@ -54,7 +55,7 @@ class Span:
         row = dict(row)
         steps = []
         for column in [c for c in row if c in self.pivot_rows]:
-            factor = -row[column]   # unchanged by earlier steps: pivot rows are zero at other pivots
+            factor = -row[column]  # unchanged by earlier steps: pivot rows are zero at other pivots
             axpy(row, factor, self.pivot_rows[column])
             steps.append((column, factor))
         if not row:
@@ -84,24 +85,25 @@ class Span:
             if column != pivot:
                 self.users[column].add(pivot)
 
-    def origin(self, final: Mapping[int, Number], dependency_weight: Callable[[int], int] | None = None
-               ) -> dict[int, Number]:
+    def origin(
+        self, final: Mapping[int, Number], dependency_weight: Callable[[int], int] | None = None
+    ) -> dict[int, Number]:
         """The input rows (label -> coefficient) whose combination equals sum(final[p] * pivot row p);
         with ``dependency_weight(label)``, plus that weighted sum of the combinations found to be zero."""
         coefficient = {p: c for p, c in final.items() if c}
         result: dict[int, Number] = {}
         for event in reversed(self.log):
-            if event[0] == _UPDATED:              # row[other] (after) = row[other] (before) + factor * row[pivot]
+            if event[0] == _UPDATED:  # row[other] (after) = row[other] (before) + factor * row[pivot]
                 _, other, pivot, factor = event
                 if coefficient.get(other):
                     axpy(coefficient, coefficient[other] * factor, {pivot: 1})
                 continue
-            if event[0] == _CREATED:              # row[pivot] = (input + sum(factor * row[q])) / scale
+            if event[0] == _CREATED:  # row[pivot] = (input + sum(factor * row[q])) / scale
                 _, label, steps, pivot, scale = event
                 weight = coefficient.pop(pivot, 0)
                 if weight and scale != 1:
                     weight = _normalised(Fraction(weight) / scale)
-            else:                                 # 0 = input + sum(factor * row[q])
+            else:  # 0 = input + sum(factor * row[q])
                 _, label, steps = event
                 weight = dependency_weight(label) if dependency_weight else 0
             if weight:
@@ -111,8 +113,9 @@ class Span:
         return result
 
 
-def revealed_groups(span: Span, weight: list[int], k: int,
-                     accept: Callable[[frozenset[int]], bool] | None = None) -> Iterator[frozenset[int]]:
+def revealed_groups(
+    span: Span, weight: list[int], k: int, accept: Callable[[frozenset[int]], bool] | None = None
+) -> Iterator[frozenset[int]]:
     """Sets of atoms with 0 < n < k whose indicator is in the span: one for each pivot that is the first
     atom of such a set. The search is exhaustive: nothing is yielded only if no such set exists.
 
@@ -167,7 +170,7 @@ def revealed_groups(span: Span, weight: list[int], k: int,
                 candidates = able[column]
                 first = bisect_right(candidates, start)
                 if cheapest[column][first] > budget:
-                    return None          # no atom after the start that fits the budget can balance it
+                    return None  # no atom after the start that fits the budget can balance it
                 if best is None or len(candidates) - first < len(best) - best_from:
                     best, best_from = candidates, first
             assert best is not None, "residual is non-empty, so some column set best"
@@ -189,27 +192,30 @@ def revealed_groups(span: Span, weight: list[int], k: int,
 @dataclass
 class Leak:
     cells: list[int]
-    used_sets: list[int]        # the shown sets one subtraction revealing the cells uses
-    essential_sets: list[int]   # those among them that every such subtraction needs
+    used_sets: list[int]  # the shown sets one subtraction revealing the cells uses
+    essential_sets: list[int]  # those among them that every such subtraction needs
 
 
 def find_leaks(lattice: Lattice, withheld: list[bool], k: int) -> list[Leak]:
     """Small groups that the shown sets reveal, each with the shown sets one subtraction revealing it uses."""
     if not any(withheld):
-        return []   # every cell is shown on its own and holds at least k responses
+        return []  # every cell is shown on its own and holds at least k responses
     shown_alone = {cell for cell, set_id in lattice.singleton.items() if not withheld[set_id]}
     atoms_by_signature: dict[tuple[int, ...], list[int]] = defaultdict(list)
     for cell, sets in enumerate(lattice.sets_of_cell):
         if cell not in shown_alone:
             signature = tuple(s for s in sets if not withheld[s])
-            if signature:   # a cell in no shown set cannot be part of a revealed group
+            if signature:  # a cell in no shown set cannot be part of a revealed group
                 atoms_by_signature[signature].append(cell)
     atoms = list(atoms_by_signature.values())
     weight = [sum(lattice.weight[cell] for cell in cells) for cells in atoms]
     # A shown total whose children in some line are all shown adds nothing to the span (by induction on
     # size: the children are smaller), so only the other shown sets become rows.
-    fully_shown = [(total, children) for total, children in lattice.lines
-                   if not withheld[total] and True not in map(withheld.__getitem__, children)]
+    fully_shown = [
+        (total, children)
+        for total, children in lattice.lines
+        if not withheld[total] and True not in map(withheld.__getitem__, children)
+    ]
     redundant = {total for total, _ in fully_shown}
     atoms_of_set: dict[int, list[int]] = defaultdict(list)
     for atom, signature in enumerate(atoms_by_signature):
@@ -239,6 +245,11 @@ def find_leaks(lattice: Lattice, withheld: list[bool], k: int) -> list[Leak]:
     for group in groups:
         combination = span.origin({atom: 1 for atom in group if atom in span.pivot_rows})
         used = sorted({set_id for index in combination for set_id in rows[ordered[index]]})
-        leaks.append(Leak(cells=sorted(cell for atom in group for cell in atoms[atom]), used_sets=used,
-                           essential_sets=[set_id for set_id in used if set_id not in replaceable]))
+        leaks.append(
+            Leak(
+                cells=sorted(cell for atom in group for cell in atoms[atom]),
+                used_sets=used,
+                essential_sets=[set_id for set_id in used if set_id not in replaceable],
+            )
+        )
     return leaks

@@ -4,6 +4,7 @@ Nothing here lives in Streamlit's session state: failed tries are rows of lookup
 app server sees them) and a session is a row of auth_session found by the sha256 of its token.
 The page keeps only the token.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -39,7 +40,7 @@ class AccountView:
 
     id: int
     username: str
-    role: str   # admin | manager | facilitator
+    role: str  # admin | manager | facilitator
     # organisation id -> None (every team) or the team ids the account is limited to; empty for admins
     scope: Mapping[int, frozenset[int] | None] = field(default_factory=dict)
 
@@ -90,8 +91,9 @@ def needs_first_admin(rt: Runtime) -> bool:
     return needed
 
 
-def create_first_admin(rt: Runtime, username: str, password: str, *, setup_token: str | None = None,
-                       now: datetime | None = None) -> AccountView:
+def create_first_admin(
+    rt: Runtime, username: str, password: str, *, setup_token: str | None = None, now: datetime | None = None
+) -> AccountView:
     """Create the first admin. AdminExists once any active admin exists (checked and inserted in
     one locked transaction, so two racing set-ups make one admin); InvalidInput/WeakPassword for a
     bad username or password.
@@ -102,7 +104,7 @@ def create_first_admin(rt: Runtime, username: str, password: str, *, setup_token
     """
     name = normalise_username(username)
     passwords.check_strength(password, username=name)
-    password_hash = passwords.hash_password(password)   # slow: before the write lock is taken
+    password_hash = passwords.hash_password(password)  # slow: before the write lock is taken
     now = now or utcnow()
     with rt.sessions.begin() as session:
         db_accounts.lock_accounts(session)
@@ -113,9 +115,16 @@ def create_first_admin(rt: Runtime, username: str, password: str, *, setup_token
         else:
             db_accounts.delete_setup_tokens(session)
         account = _add_account(session, name, password_hash, "admin")
-        db_accounts.add_audit(session, actor_id=None, action="first_admin_created",
-                       detail={"account_id": account.id, "username": name,
-                               "by": "console" if setup_token is None else "setup_token"})
+        db_accounts.add_audit(
+            session,
+            actor_id=None,
+            action="first_admin_created",
+            detail={
+                "account_id": account.id,
+                "username": name,
+                "by": "console" if setup_token is None else "setup_token",
+            },
+        )
         return AccountView(account.id, account.username, account.role, {})
 
 
@@ -138,9 +147,9 @@ class UsernameSlowedDown(TooManyAttempts):
 class LoginPolicies:
     """The three slow-downs of password sign-in (OWASP: count per account and source, never lock out)."""
 
-    pair: throttle.ThrottlePolicy       # one username from one client
-    client: throttle.ThrottlePolicy     # one client, every username
-    username: throttle.ThrottlePolicy   # one username, every client: only slows a client with misses
+    pair: throttle.ThrottlePolicy  # one username from one client
+    client: throttle.ThrottlePolicy  # one client, every username
+    username: throttle.ThrottlePolicy  # one username, every client: only slows a client with misses
 
 
 def login_policies(rt: Runtime) -> LoginPolicies:
@@ -149,7 +158,8 @@ def login_policies(rt: Runtime) -> LoginPolicies:
     return LoginPolicies(
         pair=throttle.ThrottlePolicy(s.login_free_attempts, window, s.login_max_wait_seconds),
         client=throttle.ThrottlePolicy(s.login_shared_free_attempts, window, s.login_max_wait_seconds),
-        username=throttle.ThrottlePolicy(s.login_shared_free_attempts, window, s.login_username_max_wait_seconds))
+        username=throttle.ThrottlePolicy(s.login_shared_free_attempts, window, s.login_username_max_wait_seconds),
+    )
 
 
 @dataclass(frozen=True)
@@ -165,12 +175,17 @@ class LoginKeys:
         def digest(text: str) -> str:
             # surrogatepass: a lone surrogate (never from a browser, possible from code) is a miss, not a crash
             return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-        return cls(username="user:" + digest(name), pair="pair:" + digest(f"{len(name)}:{name}{client_key}"),
-                   client="client:" + digest(client_key))
+
+        return cls(
+            username="user:" + digest(name),
+            pair="pair:" + digest(f"{len(name)}:{name}{client_key}"),
+            client="client:" + digest(client_key),
+        )
 
 
-def login_wait(policies: LoginPolicies, *, pair: list[datetime], client: list[datetime],
-               username: list[datetime], now: datetime) -> TooManyAttempts | None:
+def login_wait(
+    policies: LoginPolicies, *, pair: list[datetime], client: list[datetime], username: list[datetime], now: datetime
+) -> TooManyAttempts | None:
     """Why this try must wait, or None. This client's own misses (for this username, or for any) hold
     it as long as the slow-down says; everyone's misses for the username only slow a client that
     missed itself lately, counted from its own last miss, so a stranger can never hold the owner."""
@@ -181,8 +196,7 @@ def login_wait(policies: LoginPolicies, *, pair: list[datetime], client: list[da
     return UsernameSlowedDown(shared) if shared else None
 
 
-def login(rt: Runtime, username: str, password: str, client_key: str, *,
-          now: datetime | None = None) -> SessionToken:
+def login(rt: Runtime, username: str, password: str, client_key: str, *, now: datetime | None = None) -> SessionToken:
     """Sign in with a password and open a session.
 
     LoginFailed (one message for an unknown user and a wrong password), or TooManyAttempts (its
@@ -196,22 +210,30 @@ def login(rt: Runtime, username: str, password: str, client_key: str, *,
     policies = login_policies(rt)
     with rt.sessions.begin() as session:
         # Locked always in this order (username, pair, client), so two tries cannot wait on each other.
-        misses = {kind: throttle.recent_misses(session, getattr(policies, kind), scope=LOGIN_SCOPE,
-                                               client_key=getattr(keys, kind), now=now)
-                  for kind in ("username", "pair", "client")}
+        misses = {
+            kind: throttle.recent_misses(
+                session, getattr(policies, kind), scope=LOGIN_SCOPE, client_key=getattr(keys, kind), now=now
+            )
+            for kind in ("username", "pair", "client")
+        }
         refusal = login_wait(policies, now=now, **misses)
         if refusal is not None:
             raise refusal
-        attempt_ids = [db_accounts.add_lookup_failure(session, scope=LOGIN_SCOPE, client_key=key, at=now)
-                       for key in (keys.username, keys.pair, keys.client)]
+        attempt_ids = [
+            db_accounts.add_lookup_failure(session, scope=LOGIN_SCOPE, client_key=key, at=now)
+            for key in (keys.username, keys.pair, keys.client)
+        ]
         account = db_accounts.find_account(session, username=name) if name and _utf8(name) else None
         stored_hash = account.password_hash if account is not None and account.active else None
         account_id = account.id if account is not None else None
     # The hash can change while the password is checked: a reset (the password typed then fails the
     # new hash) or another sign-in storing it with stronger parameters (it passes): checked once more.
     for _check in range(2):
-        matches, new_hash = (passwords.verify(stored_hash, password)   # slow: outside the transaction
-                             if _utf8(password) else (False, None))
+        matches, new_hash = (
+            passwords.verify(stored_hash, password)  # slow: outside the transaction
+            if _utf8(password)
+            else (False, None)
+        )
         if not matches or account_id is None:
             raise LoginFailed()
         with rt.sessions.begin() as session:
@@ -219,14 +241,14 @@ def login(rt: Runtime, username: str, password: str, client_key: str, *,
             # waits, and then ends the session opened here.
             account = db_accounts.get_account(session, account_id=account_id, for_update=True)
             if account is None or not account.active:
-                raise LoginFailed()   # deactivated while the password was being checked
+                raise LoginFailed()  # deactivated while the password was being checked
             if account.password_hash == stored_hash:
                 db_accounts.delete_lookup_failures(session, ids=attempt_ids)
                 # The client's count stays: one's own account must not wash away guesses at others.
                 for key in (keys.username, keys.pair):
                     db_accounts.clear_lookup_failures(session, scope=LOGIN_SCOPE, client_key=key)
                 if new_hash is not None:
-                    account.password_hash = new_hash   # parameters got stronger since it was hashed
+                    account.password_hash = new_hash  # parameters got stronger since it was hashed
                 return open_session(rt, session, account, now=now)
             stored_hash = account.password_hash
     raise LoginFailed()
@@ -245,8 +267,9 @@ def open_session(rt: Runtime, session: Session, account: Account, *, now: dateti
     db_accounts.delete_expired_sessions(session, now=now)
     token = secrets.token_urlsafe(32)
     expires_at = now + timedelta(hours=rt.settings.session_hours)
-    db_accounts.add_auth_session(session, token_hash=token_hash(token), account_id=account.id,
-                          created_at=now, expires_at=expires_at)
+    db_accounts.add_auth_session(
+        session, token_hash=token_hash(token), account_id=account.id, created_at=now, expires_at=expires_at
+    )
     account.last_login_at = now
     return SessionToken(token, expires_at, account_view(session, account))
 

@@ -3,14 +3,22 @@
 Every check runs on the server with the AccountView from auth.current_account; an organisation or
 team id that arrived in a URL or a widget is only a question asked here, never an answer.
 """
+
 from __future__ import annotations
 
 from services.accounts.auth import AccountView
 from services.errors import NotAuthorised
 
 ROLES = ("admin", "manager", "facilitator")
-PAGES = ("setup", "admin_organisations", "admin_accounts", "admin_rounds", "dashboard",
-         "workshop_facilitator", "action_plan")
+PAGES = (
+    "setup",
+    "admin_organisations",
+    "admin_accounts",
+    "admin_rounds",
+    "dashboard",
+    "workshop_facilitator",
+    "action_plan",
+)
 ACTIONS = ("view", "create", "edit", "export")
 
 # The set-up page belongs to no role: it opens, without an account, only while
@@ -18,28 +26,28 @@ ACTIONS = ("view", "create", "edit", "export")
 _Y, _N = True, False
 _TABLE: dict[tuple[str, str], tuple[bool, bool, bool, bool]] = {
     #  role          page                        view create edit export
-    ("admin",       "setup"):                   (_N, _N, _N, _N),
-    ("admin",       "admin_organisations"):     (_Y, _Y, _Y, _Y),
-    ("admin",       "admin_accounts"):          (_Y, _Y, _Y, _Y),
-    ("admin",       "admin_rounds"):            (_Y, _Y, _Y, _Y),
-    ("admin",       "dashboard"):               (_Y, _N, _N, _Y),
-    ("admin",       "workshop_facilitator"):    (_Y, _Y, _Y, _Y),
-    ("admin",       "action_plan"):             (_Y, _Y, _Y, _Y),
-    ("manager",     "setup"):                   (_N, _N, _N, _N),
-    ("manager",     "admin_organisations"):     (_N, _N, _N, _N),
-    ("manager",     "admin_accounts"):          (_N, _N, _N, _N),
-    ("manager",     "admin_rounds"):            (_N, _N, _N, _N),
-    ("manager",     "dashboard"):               (_Y, _N, _N, _Y),
-    ("manager",     "workshop_facilitator"):    (_Y, _N, _N, _N),
-    ("manager",     "action_plan"):             (_Y, _Y, _Y, _Y),
-    ("facilitator", "setup"):                   (_N, _N, _N, _N),
-    ("facilitator", "admin_organisations"):     (_N, _N, _N, _N),
-    ("facilitator", "admin_accounts"):          (_N, _N, _N, _N),
-    ("facilitator", "admin_rounds"):            (_N, _N, _N, _N),
-    ("facilitator", "dashboard"):               (_N, _N, _N, _N),
-    ("facilitator", "workshop_facilitator"):    (_Y, _Y, _Y, _Y),
+    ("admin", "setup"): (_N, _N, _N, _N),
+    ("admin", "admin_organisations"): (_Y, _Y, _Y, _Y),
+    ("admin", "admin_accounts"): (_Y, _Y, _Y, _Y),
+    ("admin", "admin_rounds"): (_Y, _Y, _Y, _Y),
+    ("admin", "dashboard"): (_Y, _N, _N, _Y),
+    ("admin", "workshop_facilitator"): (_Y, _Y, _Y, _Y),
+    ("admin", "action_plan"): (_Y, _Y, _Y, _Y),
+    ("manager", "setup"): (_N, _N, _N, _N),
+    ("manager", "admin_organisations"): (_N, _N, _N, _N),
+    ("manager", "admin_accounts"): (_N, _N, _N, _N),
+    ("manager", "admin_rounds"): (_N, _N, _N, _N),
+    ("manager", "dashboard"): (_Y, _N, _N, _Y),
+    ("manager", "workshop_facilitator"): (_Y, _N, _N, _N),
+    ("manager", "action_plan"): (_Y, _Y, _Y, _Y),
+    ("facilitator", "setup"): (_N, _N, _N, _N),
+    ("facilitator", "admin_organisations"): (_N, _N, _N, _N),
+    ("facilitator", "admin_accounts"): (_N, _N, _N, _N),
+    ("facilitator", "admin_rounds"): (_N, _N, _N, _N),
+    ("facilitator", "dashboard"): (_N, _N, _N, _N),
+    ("facilitator", "workshop_facilitator"): (_Y, _Y, _Y, _Y),
     # Facilitators add their workshops' agreed actions to a plan (create) but do not see the plan itself.
-    ("facilitator", "action_plan"):             (_N, _Y, _N, _N),
+    ("facilitator", "action_plan"): (_N, _Y, _N, _N),
 }
 
 ALLOWED: dict[tuple[str, str, str], bool] = {
@@ -49,8 +57,9 @@ ALLOWED: dict[tuple[str, str, str], bool] = {
 }
 
 
-def authorise(account: AccountView | None, page: str, action: str,
-              organisation_id: int | None = None, team_id: int | None = None) -> None:
+def authorise(
+    account: AccountView | None, page: str, action: str, organisation_id: int | None = None, team_id: int | None = None
+) -> None:
     """Return quietly when `account` may do `action` on `page` for this organisation and team.
 
     Raises NotAuthorised otherwise (also when nobody is signed in). Admins may act on every
@@ -79,8 +88,9 @@ def authorise(account: AccountView | None, page: str, action: str,
         raise NotAuthorised("this team is outside your account's scope")
 
 
-def can(account: AccountView | None, page: str, action: str,
-        organisation_id: int | None = None, team_id: int | None = None) -> bool:
+def can(
+    account: AccountView | None, page: str, action: str, organisation_id: int | None = None, team_id: int | None = None
+) -> bool:
     """authorise() as a yes/no, for showing or hiding a page or a button."""
     try:
         authorise(account, page, action, organisation_id, team_id)

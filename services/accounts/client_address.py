@@ -6,6 +6,7 @@ the right: each trusted proxy appends the address it saw, and the first address 
 proxy is the client (anything further left was written by the client itself). Only a hash of the
 result is ever stored.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -3,6 +3,7 @@
 Every function checks the actor first (authorisation.authorise) and writes one audit_log row in
 the same transaction as its change. Details in the log never hold a password or a token.
 """
+
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
@@ -21,7 +22,7 @@ from services.accounts.authorisation import authorise
 from services.errors import InvalidInput, NotFound
 from services.runtime import Runtime
 
-ScopeInput = Mapping[int, Collection[int] | None]   # organisation id -> None (all teams) or team ids
+ScopeInput = Mapping[int, Collection[int] | None]  # organisation id -> None (all teams) or team ids
 
 
 class UsernameTaken(InvalidInput):
@@ -34,7 +35,7 @@ class AccountRow:
 
     account: AccountView
     active: bool
-    has_password: bool   # False: signs in by single sign-on only
+    has_password: bool  # False: signs in by single sign-on only
     created_at: datetime
     last_login_at: datetime | None
 
@@ -59,12 +60,12 @@ def check_scope(role: str, scope: ScopeInput) -> dict[int, frozenset[int] | None
         raise InvalidInput(f"a {role} needs at least one organisation")
     if any(teams is not None and not teams for teams in scope.values()):
         raise InvalidInput("choose at least one team, or the whole organisation")
-    return {int(org): None if teams is None else frozenset(int(t) for t in teams)
-            for org, teams in scope.items()}
+    return {int(org): None if teams is None else frozenset(int(t) for t in teams) for org, teams in scope.items()}
 
 
-def create_account(rt: Runtime, actor: AccountView | None, *, role: str, username: str, password: str,
-                   scope: ScopeInput) -> AccountView:
+def create_account(
+    rt: Runtime, actor: AccountView | None, *, role: str, username: str, password: str, scope: ScopeInput
+) -> AccountView:
     """Add an account with a password. InvalidInput/WeakPassword say what to change."""
     authorise(actor, "admin_accounts", "create")
     name = normalise_username(username)
@@ -77,9 +78,12 @@ def create_account(rt: Runtime, actor: AccountView | None, *, role: str, usernam
         except db_accounts.UsernameTaken:
             raise UsernameTaken(f"the username '{name}' is taken") from None
         _store_scope(session, account.id, stored_scope)
-        db_accounts.add_audit(session, actor_id=_actor_id(actor), action="account_created",
-                       detail={"account_id": account.id, "username": name, "role": role,
-                               "scope": _scope_detail(stored_scope)})
+        db_accounts.add_audit(
+            session,
+            actor_id=_actor_id(actor),
+            action="account_created",
+            detail={"account_id": account.id, "username": name, "role": role, "scope": _scope_detail(stored_scope)},
+        )
         return account_view(session, account)
 
 
@@ -90,9 +94,12 @@ def change_scope(rt: Runtime, actor: AccountView | None, account_id: int, scope:
         account = _account(session, account_id)
         stored_scope = check_scope(account.role, scope)
         _store_scope(session, account.id, stored_scope)
-        db_accounts.add_audit(session, actor_id=_actor_id(actor), action="scope_changed",
-                       detail={"account_id": account.id, "username": account.username,
-                               "scope": _scope_detail(stored_scope)})
+        db_accounts.add_audit(
+            session,
+            actor_id=_actor_id(actor),
+            action="scope_changed",
+            detail={"account_id": account.id, "username": account.username, "scope": _scope_detail(stored_scope)},
+        )
         return account_view(session, account)
 
 
@@ -101,14 +108,18 @@ def deactivate_account(rt: Runtime, actor: AccountView | None, account_id: int) 
     (that would reopen the set-up page to anyone)."""
     authorise(actor, "admin_accounts", "edit")
     with rt.sessions.begin() as session:
-        account = _account(session, account_id)   # the row before the table: as a sign-in does
+        account = _account(session, account_id)  # the row before the table: as a sign-in does
         db_accounts.lock_accounts(session)
         if account.role == "admin" and account.active and db_accounts.count_active_admins(session) <= 1:
             raise InvalidInput("the last active admin cannot be deactivated")
         account.active = False
         db_accounts.delete_account_sessions(session, account_id=account.id)
-        db_accounts.add_audit(session, actor_id=_actor_id(actor), action="account_deactivated",
-                       detail={"account_id": account.id, "username": account.username})
+        db_accounts.add_audit(
+            session,
+            actor_id=_actor_id(actor),
+            action="account_deactivated",
+            detail={"account_id": account.id, "username": account.username},
+        )
 
 
 def reactivate_account(rt: Runtime, actor: AccountView | None, account_id: int) -> None:
@@ -117,8 +128,12 @@ def reactivate_account(rt: Runtime, actor: AccountView | None, account_id: int) 
     with rt.sessions.begin() as session:
         account = _account(session, account_id)
         account.active = True
-        db_accounts.add_audit(session, actor_id=_actor_id(actor), action="account_reactivated",
-                       detail={"account_id": account.id, "username": account.username})
+        db_accounts.add_audit(
+            session,
+            actor_id=_actor_id(actor),
+            action="account_reactivated",
+            detail={"account_id": account.id, "username": account.username},
+        )
 
 
 def reset_password(rt: Runtime, actor: AccountView | None, account_id: int, new_password: str) -> None:
@@ -127,13 +142,17 @@ def reset_password(rt: Runtime, actor: AccountView | None, account_id: int, new_
     with rt.sessions.begin() as session:
         username = _account(session, account_id).username
     passwords.check_strength(new_password, username=username)
-    password_hash = passwords.hash_password(new_password)   # slow: outside the transaction
+    password_hash = passwords.hash_password(new_password)  # slow: outside the transaction
     with rt.sessions.begin() as session:
         account = _account(session, account_id)
         account.password_hash = password_hash
         db_accounts.delete_account_sessions(session, account_id=account.id)
-        db_accounts.add_audit(session, actor_id=_actor_id(actor), action="password_reset",
-                       detail={"account_id": account.id, "username": account.username})
+        db_accounts.add_audit(
+            session,
+            actor_id=_actor_id(actor),
+            action="password_reset",
+            detail={"account_id": account.id, "username": account.username},
+        )
 
 
 def list_accounts(rt: Runtime, actor: AccountView | None) -> list[AccountRow]:
@@ -142,17 +161,26 @@ def list_accounts(rt: Runtime, actor: AccountView | None) -> list[AccountRow]:
     with rt.sessions.begin() as session:
         accounts = db_accounts.list_accounts(session)
         scopes = db_accounts.scopes_of(session, account_ids=[a.id for a in accounts])
-        return [AccountRow(AccountView(a.id, a.username, a.role, scopes[a.id]), a.active,
-                           a.password_hash is not None, a.created_at, a.last_login_at)
-                for a in accounts]
+        return [
+            AccountRow(
+                AccountView(a.id, a.username, a.role, scopes[a.id]),
+                a.active,
+                a.password_hash is not None,
+                a.created_at,
+                a.last_login_at,
+            )
+            for a in accounts
+        ]
 
 
 def audit_log(rt: Runtime, actor: AccountView | None, *, limit: int = 100) -> list[AuditEntry]:
     """The newest administrative actions first."""
     authorise(actor, "admin_accounts", "view")
     with rt.sessions.begin() as session:
-        return [AuditEntry(row.at, row.account_id, row.action, dict(row.detail))
-                for row in db_accounts.audit_entries(session, limit=limit)]
+        return [
+            AuditEntry(row.at, row.account_id, row.action, dict(row.detail))
+            for row in db_accounts.audit_entries(session, limit=limit)
+        ]
 
 
 def _account(session: Session, account_id: int) -> Account:

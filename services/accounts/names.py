@@ -4,6 +4,7 @@ audit log with organisation, team and account names instead of ids.
 Read-only; each function checks the actor first and reads in one transaction. The changes
 themselves are services.accounts.management.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -21,17 +22,49 @@ from services.accounts.management import AccountRow
 from services.runtime import Runtime
 
 # Every action name a service writes to the audit log (the accounts page labels each).
-AUDIT_ACTIONS = ("first_admin_created", "sso_account_created", "account_created", "scope_changed",
-                 "account_deactivated", "account_reactivated", "password_reset", "organisation_created",
-                 "min_group_size_changed", "team_created", "team_size_changed", "intervention_added",
-                 "round_created", "invitation_renewed", "round_closed", "dashboard_exported",
-                 "workshop_created", "workshop_results_shown", "workshop_results_hidden", "workshop_locked",
-                 "workshop_unlocked", "workshop_second_round", "workshop_closed", "workshop_exported",
-                 "responses_imported", "backup_exported", "backup_imported", "data_purged", "respondent_erased",
-                 "response_over_headcount", "response_repeat_device", "response_device_limit",
-                 "response_identical_burst", "plan_action_created", "plan_action_updated",
-                 "plan_action_status_changed", "plan_action_note_added", "plan_action_promoted",
-                 "plan_follow_up_scheduled", "plan_follow_up_cancelled", "plan_exported")
+AUDIT_ACTIONS = (
+    "first_admin_created",
+    "sso_account_created",
+    "account_created",
+    "scope_changed",
+    "account_deactivated",
+    "account_reactivated",
+    "password_reset",
+    "organisation_created",
+    "min_group_size_changed",
+    "team_created",
+    "team_size_changed",
+    "intervention_added",
+    "round_created",
+    "invitation_renewed",
+    "round_closed",
+    "dashboard_exported",
+    "workshop_created",
+    "workshop_results_shown",
+    "workshop_results_hidden",
+    "workshop_locked",
+    "workshop_unlocked",
+    "workshop_second_round",
+    "workshop_closed",
+    "workshop_exported",
+    "responses_imported",
+    "backup_exported",
+    "backup_imported",
+    "data_purged",
+    "respondent_erased",
+    "response_over_headcount",
+    "response_repeat_device",
+    "response_device_limit",
+    "response_identical_burst",
+    "plan_action_created",
+    "plan_action_updated",
+    "plan_action_status_changed",
+    "plan_action_note_added",
+    "plan_action_promoted",
+    "plan_follow_up_scheduled",
+    "plan_follow_up_cancelled",
+    "plan_exported",
+)
 # Ids an audit detail may hold that the log shows by name: (detail key, what it names).
 NAMED_IDS = (("organisation_id", "organisation"), ("team_id", "team"), ("round_id", "round"))
 
@@ -71,7 +104,7 @@ class AuditLine:
     action: str
     detail: dict[str, Any]
     scope: tuple[ScopeName, ...] | None
-    places: tuple[tuple[str, str], ...] = ()   # (organisation | team | round, its name) the detail names
+    places: tuple[tuple[str, str], ...] = ()  # (organisation | team | round, its name) the detail names
 
 
 def scope_choices(rt: Runtime, actor: AccountView | None) -> list[OrganisationChoice]:
@@ -88,10 +121,19 @@ def account_listing(rt: Runtime, actor: AccountView | None) -> list[AccountListi
         names = _Names(_choices(session))
         accounts = db_accounts.list_accounts(session)
         scopes = db_accounts.scopes_of(session, account_ids=[a.id for a in accounts])
-        return [AccountListing(AccountRow(AccountView(a.id, a.username, a.role, scopes[a.id]), a.active,
-                                          a.password_hash is not None, a.created_at, a.last_login_at),
-                               names.scope(scopes[a.id].items()))
-                for a in accounts]
+        return [
+            AccountListing(
+                AccountRow(
+                    AccountView(a.id, a.username, a.role, scopes[a.id]),
+                    a.active,
+                    a.password_hash is not None,
+                    a.created_at,
+                    a.last_login_at,
+                ),
+                names.scope(scopes[a.id].items()),
+            )
+            for a in accounts
+        ]
 
 
 def audit_lines(rt: Runtime, actor: AccountView | None, *, limit: int = 100) -> list[AuditLine]:
@@ -99,19 +141,33 @@ def audit_lines(rt: Runtime, actor: AccountView | None, *, limit: int = 100) -> 
     authorise(actor, "admin_accounts", "view")
     with rt.sessions.begin() as session:
         choices = _choices(session)
-        names = _Names(choices, {r.id: r.name for c in choices
-                                 for r in db_organisations.list_rounds(session, organisation_id=c.id)})
+        names = _Names(
+            choices,
+            {r.id: r.name for c in choices for r in db_organisations.list_rounds(session, organisation_id=c.id)},
+        )
         usernames = {a.id: a.username for a in db_accounts.list_accounts(session)}
-        return [AuditLine(row.at, usernames.get(row.account_id) if row.account_id is not None else None,
-                          row.action, dict(row.detail), names.detail_scope(row.detail), names.places(row.detail))
-                for row in db_accounts.audit_entries(session, limit=limit)]
+        return [
+            AuditLine(
+                row.at,
+                usernames.get(row.account_id) if row.account_id is not None else None,
+                row.action,
+                dict(row.detail),
+                names.detail_scope(row.detail),
+                names.places(row.detail),
+            )
+            for row in db_accounts.audit_entries(session, limit=limit)
+        ]
 
 
 def _choices(session: Session) -> list[OrganisationChoice]:
-    return [OrganisationChoice(org.id, org.name,
-                               tuple((team.id, team.name)
-                                     for team in db_organisations.list_teams(session, organisation_id=org.id)))
-            for org in db_organisations.list_organisations(session)]
+    return [
+        OrganisationChoice(
+            org.id,
+            org.name,
+            tuple((team.id, team.name) for team in db_organisations.list_teams(session, organisation_id=org.id)),
+        )
+        for org in db_organisations.list_organisations(session)
+    ]
 
 
 class _Names:
@@ -126,14 +182,21 @@ class _Names:
     def places(self, detail: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
         """The organisation, team and round a detail names by id, by name."""
         known = {"organisation": self._organisations, "team": self._teams, "round": self._rounds}
-        return tuple((what, known[what].get(detail[key], f"#{detail[key]}"))
-                     for key, what in NAMED_IDS if isinstance(detail.get(key), int))
+        return tuple(
+            (what, known[what].get(detail[key], f"#{detail[key]}"))
+            for key, what in NAMED_IDS
+            if isinstance(detail.get(key), int)
+        )
 
     def scope(self, scope: Iterable[tuple[int, Iterable[int] | None]]) -> tuple[ScopeName, ...]:
         pairs = sorted(scope, key=lambda pair: (self._order.get(pair[0], len(self._order)), pair[0]))
-        return tuple(ScopeName(self._organisations.get(org, f"#{org}"),
-                               None if teams is None else tuple(sorted(self._teams.get(t, f"#{t}") for t in teams)))
-                     for org, teams in pairs)
+        return tuple(
+            ScopeName(
+                self._organisations.get(org, f"#{org}"),
+                None if teams is None else tuple(sorted(self._teams.get(t, f"#{t}") for t in teams)),
+            )
+            for org, teams in pairs
+        )
 
     def detail_scope(self, detail: Mapping[str, Any]) -> tuple[ScopeName, ...] | None:
         # accounts.py logs {"scope": {"<org id>": None | [team ids]}}; sso.py logs {"organisations": [ids]}
@@ -142,6 +205,6 @@ class _Names:
                 return self.scope((int(org), teams) for org, teams in detail["scope"].items())
             if isinstance(detail.get("organisations"), list):
                 return self.scope((int(org), None) for org in detail["organisations"])
-        except (TypeError, ValueError):   # an entry written in another shape: shown as it is
+        except (TypeError, ValueError):  # an entry written in another shape: shown as it is
             return None
         return None

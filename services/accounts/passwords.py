@@ -1,4 +1,5 @@
 """Password rules and Argon2id hashing (argon2-cffi with its RFC 9106 defaults)."""
+
 from __future__ import annotations
 
 import secrets
@@ -10,9 +11,9 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from services.errors import WeakPassword
 
 MIN_PASSWORD_LENGTH = 12
-MAX_PASSWORD_LENGTH = 1024   # long enough for any passphrase, short enough to hash quickly
+MAX_PASSWORD_LENGTH = 1024  # long enough for any passphrase, short enough to hash quickly
 
-_hasher = PasswordHasher()   # argon2id, time_cost 3, memory 64 MiB, parallelism 4
+_hasher = PasswordHasher()  # argon2id, time_cost 3, memory 64 MiB, parallelism 4
 
 
 def check_strength(password: str, *, username: str = "") -> None:

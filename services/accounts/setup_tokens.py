@@ -6,6 +6,7 @@ serves its first page, and again once that token has expired while set-up is sti
 Tokens are kept in the shared database as sha256 hashes, so a token printed by one server works on
 every other; each expires after VM_SETUP_TOKEN_MINUTES, and creating the first admin deletes them all.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -34,8 +35,10 @@ class SetupTokenRefused(ServiceError):
     """The set-up token is missing, mistyped, already used or expired."""
 
     def __init__(self) -> None:
-        super().__init__("the set-up token is not valid (mistyped, used or expired); "
-                         "get a new one with: python manage.py setup-token")
+        super().__init__(
+            "the set-up token is not valid (mistyped, used or expired); "
+            "get a new one with: python manage.py setup-token"
+        )
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,7 @@ def issue(rt: Runtime, *, now: datetime | None = None) -> IssuedToken | None:
     """A new set-up token, valid for VM_SETUP_TOKEN_MINUTES; None once an active admin exists."""
     now = now or utcnow()
     raw = "".join(secrets.choice(ALPHABET) for _ in range(GROUPS * GROUP_LENGTH))
-    token = "-".join(raw[i:i + GROUP_LENGTH] for i in range(0, len(raw), GROUP_LENGTH))
+    token = "-".join(raw[i : i + GROUP_LENGTH] for i in range(0, len(raw), GROUP_LENGTH))
     expires_at = now + timedelta(minutes=rt.settings.setup_token_minutes)
     with rt.sessions.begin() as session:
         if db_accounts.count_active_admins(session):
@@ -78,10 +81,12 @@ def use(session: Session, token: str, *, now: datetime) -> None:
 def announcement(issued: IssuedToken) -> str:
     """What a server prints: the token, where it is used, until when."""
     rule, until = "=" * 72, format_datetime(issued.expires_at, CLI_LANGUAGE, say_utc=True)
-    return (f"{rule}\nValueMatch has no admin account yet. To create it, open the 'Set up' page and enter\n"
-            f"this one-time set-up token:\n\n    {issued.token}\n\n"
-            f"It works once, on any ValueMatch server using this database, until "
-            f"{until}.\nA new one: python manage.py setup-token\n{rule}\n")
+    return (
+        f"{rule}\nValueMatch has no admin account yet. To create it, open the 'Set up' page and enter\n"
+        f"this one-time set-up token:\n\n    {issued.token}\n\n"
+        f"It works once, on any ValueMatch server using this database, until "
+        f"{until}.\nA new one: python manage.py setup-token\n{rule}\n"
+    )
 
 
 class Announcer:

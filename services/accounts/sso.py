@@ -3,6 +3,7 @@
 Who may come in, and as what, is the allow-list VM_SSO_ALLOW (settings.SsoRule); see docs/SSO.md.
 The page reads st.user and passes the plain values here, so the mapping is tested without a provider.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -52,32 +53,42 @@ def account_for_sso_identity(rt: Runtime, email: str | None, email_verified: obj
     if rule is None:
         return None
     with rt.sessions.begin() as session:
-        db_accounts.lock_accounts(session)   # two tabs signing in at once make one account
+        db_accounts.lock_accounts(session)  # two tabs signing in at once make one account
         account = db_accounts.find_account(session, username=address)
         if account is None:
             account = db_accounts.add_account(session, username=address, password_hash=None, role=rule.role)
             try:
                 with session.begin_nested():
-                    db_accounts.set_scope(session, account_id=account.id,
-                                   scope={org: None for org in rule.organisations})
+                    db_accounts.set_scope(
+                        session, account_id=account.id, scope={org: None for org in rule.organisations}
+                    )
             except IntegrityError:
                 raise InvalidInput("VM_SSO_ALLOW names an organisation id that does not exist") from None
-            db_accounts.add_audit(session, actor_id=None, action="sso_account_created",
-                           detail={"account_id": account.id, "username": address, "role": rule.role,
-                                   "organisations": list(rule.organisations)})
+            db_accounts.add_audit(
+                session,
+                actor_id=None,
+                action="sso_account_created",
+                detail={
+                    "account_id": account.id,
+                    "username": address,
+                    "role": rule.role,
+                    "organisations": list(rule.organisations),
+                },
+            )
         elif not account.active:
             return None
         return account_view(session, account)
 
 
-def login_with_sso(rt: Runtime, email: str | None, email_verified: object, *,
-                   now: datetime | None = None) -> SessionToken | None:
+def login_with_sso(
+    rt: Runtime, email: str | None, email_verified: object, *, now: datetime | None = None
+) -> SessionToken | None:
     """Open a session for a signed-in identity (see account_for_sso_identity); None when refused."""
     view = account_for_sso_identity(rt, email, email_verified)
     if view is None:
         return None
     with rt.sessions.begin() as session:
-        account = db_accounts.get_account(session, account_id=view.id, for_update=True)   # as auth.login
+        account = db_accounts.get_account(session, account_id=view.id, for_update=True)  # as auth.login
         if account is None or not account.active:
             return None
         return open_session(rt, session, account, now=now or utcnow())

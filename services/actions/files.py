@@ -4,6 +4,7 @@ Every text cell goes through neutralise_cell (a description or note starting wit
 formula); dates are ISO days and UTC minutes, so a spreadsheet can sort them. The export is audited
 ("plan_exported") before the file is handed out. The words come from the `actions.file.*` strings.
 """
+
 from __future__ import annotations
 
 import csv
@@ -30,10 +31,25 @@ from services.i18n import t
 from services.output.cells import neutralise_cell
 from services.runtime import Runtime
 
-FORMATS = {"csv": "text/csv; charset=utf-8",
-           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-COLUMNS = ("id", "target", "kind", "description", "owner", "due", "status", "teams", "intervention", "origin",
-           "created", "changed", "notes")
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+COLUMNS = (
+    "id",
+    "target",
+    "kind",
+    "description",
+    "owner",
+    "due",
+    "status",
+    "teams",
+    "intervention",
+    "origin",
+    "created",
+    "changed",
+    "notes",
+)
 NOTE_COLUMNS = ("id", "when", "note")
 
 
@@ -45,9 +61,17 @@ class PlanFile:
     rows: int
 
 
-def export_plan(rt: Runtime, actor: AccountView | None, organisation_id: int, file_format: str, *, language: str,
-                statuses: Collection[str] | None = None, target: Target | None = None,
-                now: datetime | None = None) -> PlanFile:
+def export_plan(
+    rt: Runtime,
+    actor: AccountView | None,
+    organisation_id: int,
+    file_format: str,
+    *,
+    language: str,
+    statuses: Collection[str] | None = None,
+    target: Target | None = None,
+    now: datetime | None = None,
+) -> PlanFile:
     """The plan (filtered as the page shows it) as "csv" or "xlsx", logged as "plan_exported" first."""
     authorise(actor, PAGE, "export")
     assert actor is not None
@@ -58,20 +82,32 @@ def export_plan(rt: Runtime, actor: AccountView | None, organisation_id: int, fi
         organisation = visible_organisation(session, actor, organisation_id)
         actions = visible_actions(session, actor, organisation, statuses=statuses, target=target)
         teams = {team.id: team.name for team in db_organisations.list_teams(session, organisation_id=organisation.id)}
-        interventions = {row.id: row.name for row in session.query(Intervention).filter(
-            Intervention.id.in_(sorted({a.intervention_id for a in actions if a.intervention_id})))}
+        interventions = {
+            row.id: row.name
+            for row in session.query(Intervention).filter(
+                Intervention.id.in_(sorted({a.intervention_id for a in actions if a.intervention_id}))
+            )
+        }
         rows = [plan_row(rt, action, teams, interventions, language) for action in actions]
-        note_rows = [{"id": note.action_id, "when": file_datetime(note.created_at), "note": note.text}
-                     for note in db_actions.notes_of_actions(session, [a.id for a in actions])]
-        db_accounts.add_audit(session, actor_id=actor.id, action="plan_exported", at=now, detail={
-            "organisation_id": organisation.id, "format": file_format, "rows": len(rows)})
+        note_rows = [
+            {"id": note.action_id, "when": file_datetime(note.created_at), "note": note.text}
+            for note in db_actions.notes_of_actions(session, [a.id for a in actions])
+        ]
+        db_accounts.add_audit(
+            session,
+            actor_id=actor.id,
+            action="plan_exported",
+            at=now,
+            detail={"organisation_id": organisation.id, "format": file_format, "rows": len(rows)},
+        )
         name = organisation.name
     data = plan_csv(rows, language) if file_format == "csv" else plan_xlsx(rows, note_rows, language)
     return PlanFile(data, filename(name, now, file_format, language), FORMATS[file_format], len(rows))
 
 
-def plan_row(rt: Runtime, action: ActionRow, teams: dict[int, str], interventions: dict[int, str],
-             language: str) -> dict[str, object]:
+def plan_row(
+    rt: Runtime, action: ActionRow, teams: dict[int, str], interventions: dict[int, str], language: str
+) -> dict[str, object]:
     """One action as the files write it (also what the dashboard's PDF can show): words in `language`."""
     return {
         "id": action.id,
@@ -83,7 +119,8 @@ def plan_row(rt: Runtime, action: ActionRow, teams: dict[int, str], intervention
         "status": t(f"actions.status_{action.status}", language),
         "teams": ", ".join(teams.get(i, f"#{i}") for i in action.team_ids) or t("actions.whole_organisation", language),
         "intervention": interventions.get(action.intervention_id or -1, ""),
-        "origin": t("actions.origin_workshop", language) if action.origin_session_id or action.origin_workshop_action_id
+        "origin": t("actions.origin_workshop", language)
+        if action.origin_session_id or action.origin_workshop_action_id
         else "",
         "created": file_datetime(action.created_at),
         "changed": file_datetime(action.updated_at),

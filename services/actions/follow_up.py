@@ -7,6 +7,7 @@ which are due and starts each: that makes the survey round and its invitation li
 on the rounds page (services/admin/rounds.py add_round). Every function is one transaction, authorised first,
 with one audit row for a change.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -40,8 +41,16 @@ from services.admin.rounds import CreatedRound, add_round, round_period
 from services.errors import InvalidInput, NotFound
 from services.runtime import Runtime
 
-__all__ = ["FollowUpRow", "StartedFollowUp", "cancel_follow_up", "due_follow_ups", "follow_up_form",
-           "list_follow_ups", "schedule_follow_up", "start_follow_up"]
+__all__ = [
+    "FollowUpRow",
+    "StartedFollowUp",
+    "cancel_follow_up",
+    "due_follow_ups",
+    "follow_up_form",
+    "list_follow_ups",
+    "schedule_follow_up",
+    "start_follow_up",
+]
 
 
 @dataclass(frozen=True)
@@ -53,10 +62,10 @@ class FollowUpRow:
     organisation_id: int
     organisation: str
     target: Target
-    action: str                      # the action's description
+    action: str  # the action's description
     intervention_id: int | None
     intervention: str | None
-    form_id: str | None              # None: the full questionnaire
+    form_id: str | None  # None: the full questionnaire
     opens_on: date
     closes_on: date
     team_ids: tuple[int, ...]
@@ -65,13 +74,13 @@ class FollowUpRow:
     round_id: int | None
     round_name: str | None
     created_at: datetime
-    due: bool                        # scheduled, and its first day is near or has passed
+    due: bool  # scheduled, and its first day is near or has passed
 
 
 @dataclass(frozen=True)
 class StartedFollowUp:
     follow_up: FollowUpRow
-    created: CreatedRound            # the round and each team's invitation token: shown once
+    created: CreatedRound  # the round and each team's invitation token: shown once
 
 
 def follow_up_form(rt: Runtime, target: Target) -> str | None:
@@ -83,9 +92,17 @@ def follow_up_form(rt: Runtime, target: Target) -> str | None:
     return FOLLOW_UP_FORM if covers(form, target) else None
 
 
-def schedule_follow_up(rt: Runtime, actor: AccountView | None, action_id: int, *, opens_on: date,
-                       closes_on: date | None = None, team_ids: Iterable[int] | None = None,
-                       intervention_id: int | None = None, now: datetime | None = None) -> FollowUpRow:
+def schedule_follow_up(
+    rt: Runtime,
+    actor: AccountView | None,
+    action_id: int,
+    *,
+    opens_on: date,
+    closes_on: date | None = None,
+    team_ids: Iterable[int] | None = None,
+    intervention_id: int | None = None,
+    now: datetime | None = None,
+) -> FollowUpRow:
     """Plan a follow-up round of the action from `opens_on` (tomorrow at the earliest) to `closes_on` (default:
     two weeks). Teams: those given, else the action's, else every team of the organisation the account sees.
     Intervention: the one given, else the action's, else that of the organisation's latest round, else the
@@ -105,17 +122,38 @@ def schedule_follow_up(rt: Runtime, actor: AccountView | None, action_id: int, *
         if any(other.status == "scheduled" and other.opens_on == opens_on for other in follow_ups):
             raise PlanRefused("follow_up_exists")
         form_id = follow_up_form(rt, Target(action.theme, action.element))
-        row = db_actions.add_follow_up(session, action_id=action.id, intervention_id=intervention, form_id=form_id,
-                                       opens_on=opens_on, closes_on=closes_on, team_ids=teams, by=actor.id, at=now)
-        db_accounts.add_audit(session, actor_id=actor.id, action="plan_follow_up_scheduled", at=now, detail={
-            "organisation_id": action.organisation_id, "action_id": action.id, "follow_up_id": row.id,
-            "opens_on": opens_on.isoformat(), "closes_on": closes_on.isoformat(), "team_ids": list(teams),
-            "form": form_id})
+        row = db_actions.add_follow_up(
+            session,
+            action_id=action.id,
+            intervention_id=intervention,
+            form_id=form_id,
+            opens_on=opens_on,
+            closes_on=closes_on,
+            team_ids=teams,
+            by=actor.id,
+            at=now,
+        )
+        db_accounts.add_audit(
+            session,
+            actor_id=actor.id,
+            action="plan_follow_up_scheduled",
+            at=now,
+            detail={
+                "organisation_id": action.organisation_id,
+                "action_id": action.id,
+                "follow_up_id": row.id,
+                "opens_on": opens_on.isoformat(),
+                "closes_on": closes_on.isoformat(),
+                "team_ids": list(teams),
+                "form": form_id,
+            },
+        )
         return _rows(session, [(row, action)], now.date())[0]
 
 
-def cancel_follow_up(rt: Runtime, actor: AccountView | None, follow_up_id: int, *,
-                     now: datetime | None = None) -> FollowUpRow:
+def cancel_follow_up(
+    rt: Runtime, actor: AccountView | None, follow_up_id: int, *, now: datetime | None = None
+) -> FollowUpRow:
     """Cancel a follow-up that has not been started (a started one is a survey round: close it there)."""
     authorise(actor, PAGE, "edit")
     assert actor is not None
@@ -125,14 +163,20 @@ def cancel_follow_up(rt: Runtime, actor: AccountView | None, follow_up_id: int, 
         if row.status != "scheduled":
             raise PlanRefused("follow_up_not_scheduled")
         row.status = "cancelled"
-        db_accounts.add_audit(session, actor_id=actor.id, action="plan_follow_up_cancelled", at=now, detail={
-            "organisation_id": action.organisation_id, "action_id": action.id, "follow_up_id": row.id})
+        db_accounts.add_audit(
+            session,
+            actor_id=actor.id,
+            action="plan_follow_up_cancelled",
+            at=now,
+            detail={"organisation_id": action.organisation_id, "action_id": action.id, "follow_up_id": row.id},
+        )
         session.flush()
         return _rows(session, [(row, action)], now.date())[0]
 
 
-def list_follow_ups(rt: Runtime, actor: AccountView | None, action_id: int, *,
-                    today: date | None = None) -> list[FollowUpRow]:
+def list_follow_ups(
+    rt: Runtime, actor: AccountView | None, action_id: int, *, today: date | None = None
+) -> list[FollowUpRow]:
     """The action's follow-ups, by first day."""
     authorise(actor, PAGE, "view")
     with rt.sessions.begin() as session:
@@ -141,20 +185,23 @@ def list_follow_ups(rt: Runtime, actor: AccountView | None, action_id: int, *,
         return _rows(session, [(row, action) for row in rows], today or datetime.now(UTC).date())
 
 
-def due_follow_ups(rt: Runtime, actor: AccountView | None, *, today: date | None = None,
-                   within_days: int = DUE_SOON_DAYS) -> list[FollowUpRow]:
+def due_follow_ups(
+    rt: Runtime, actor: AccountView | None, *, today: date | None = None, within_days: int = DUE_SOON_DAYS
+) -> list[FollowUpRow]:
     """For admins: scheduled follow-ups whose first day is within `within_days` or has passed, earliest first,
     in every organisation the account may see."""
     authorise(actor, ROUNDS_PAGE, "view")
     today = today or datetime.now(UTC).date()
     with rt.sessions.begin() as session:
-        pairs = db_actions.scheduled_follow_ups(session, organisation_ids=visible_organisations(actor),
-                                                opens_by=today + timedelta(days=within_days))
+        pairs = db_actions.scheduled_follow_ups(
+            session, organisation_ids=visible_organisations(actor), opens_by=today + timedelta(days=within_days)
+        )
         return _rows(session, pairs, today)
 
 
-def start_follow_up(rt: Runtime, actor: AccountView | None, follow_up_id: int, *, name: str,
-                    now: datetime | None = None) -> StartedFollowUp:
+def start_follow_up(
+    rt: Runtime, actor: AccountView | None, follow_up_id: int, *, name: str, now: datetime | None = None
+) -> StartedFollowUp:
     """Make the follow-up's survey round (admins): named `name`, for its teams, on its questionnaire, from its
     first to its last day (moved on as a whole when its first day has passed). Its invitation tokens are in
     the result, once. Refused (the rounds page's reasons) as a round would be; PlanRefused when it is not
@@ -163,8 +210,9 @@ def start_follow_up(rt: Runtime, actor: AccountView | None, follow_up_id: int, *
     now = as_utc(now)
     with rt.sessions.begin() as session, db_refusals():
         # Locked: two admins starting it at once make one round.
-        row = db_actions.get_follow_up(session, follow_up_id, for_update=True) if isinstance(follow_up_id, int) \
-            else None
+        row = (
+            db_actions.get_follow_up(session, follow_up_id, for_update=True) if isinstance(follow_up_id, int) else None
+        )
         action = db_actions.get_action(session, row.action_id) if row is not None else None
         if row is None or action is None:
             raise NotFound("follow_up")
@@ -177,13 +225,22 @@ def start_follow_up(rt: Runtime, actor: AccountView | None, follow_up_id: int, *
         opens_at, closes_at = round_period(opens_on, closes_on)
         try:
             instrument = rt.form(row.form_id)
-        except InvalidInput:   # the current bank no longer has that form: the full questionnaire
+        except InvalidInput:  # the current bank no longer has that form: the full questionnaire
             instrument = rt.instrument
         teams = db_actions.follow_up_teams(session, [row.id])[row.id]
-        created = add_round(session, actor, action.organisation_id, intervention_id=row.intervention_id, name=name,
-                            opens_at=opens_at, closes_at=closes_at, team_ids=teams,
-                            instrument_hash=instrument.content_hash, now=now,
-                            origin={"action_id": action.id, "follow_up_id": row.id})
+        created = add_round(
+            session,
+            actor,
+            action.organisation_id,
+            intervention_id=row.intervention_id,
+            name=name,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            team_ids=teams,
+            instrument_hash=instrument.content_hash,
+            now=now,
+            origin={"action_id": action.id, "follow_up_id": row.id},
+        )
         row.status, row.round_id, row.started_at = "started", created.round.id, now
         session.flush()
         return StartedFollowUp(_rows(session, [(row, action)], now.date())[0], created)
@@ -192,17 +249,20 @@ def start_follow_up(rt: Runtime, actor: AccountView | None, follow_up_id: int, *
 # --- helpers ------------------------------------------------------------------------------------------------
 
 
-def _follow_up(session: Session, actor: AccountView | None, follow_up_id: object,
-               action: str) -> tuple[ActionFollowUp, ActionItem]:
-    row = (db_actions.get_follow_up(session, follow_up_id, for_update=True)
-           if isinstance(follow_up_id, int) and not isinstance(follow_up_id, bool) else None)
+def _follow_up(
+    session: Session, actor: AccountView | None, follow_up_id: object, action: str
+) -> tuple[ActionFollowUp, ActionItem]:
+    row = (
+        db_actions.get_follow_up(session, follow_up_id, for_update=True)
+        if isinstance(follow_up_id, int) and not isinstance(follow_up_id, bool)
+        else None
+    )
     if row is None:
         raise NotFound("follow_up")
     return row, visible_action(session, actor, row.action_id, action)
 
 
-def _teams(session: Session, actor: AccountView, action: ActionItem, team_ids: Iterable[int] | None
-           ) -> tuple[int, ...]:
+def _teams(session: Session, actor: AccountView, action: ActionItem, team_ids: Iterable[int] | None) -> tuple[int, ...]:
     own = {team.id for team in db_organisations.list_teams(session, organisation_id=action.organisation_id)}
     if team_ids is not None:
         teams = tuple(dict.fromkeys(team_ids))
@@ -237,18 +297,35 @@ def _intervention(session: Session, action: ActionItem, intervention_id: int | N
 
 def _rows(session: Session, pairs: list[tuple[ActionFollowUp, ActionItem]], today: date) -> list[FollowUpRow]:
     teams = db_actions.follow_up_teams(session, [row.id for row, _action in pairs])
-    names = {team.id: team.name for team in session.query(Team).filter(
-        Team.id.in_(sorted({t for ids in teams.values() for t in ids})))}
+    names = {
+        team.id: team.name
+        for team in session.query(Team).filter(Team.id.in_(sorted({t for ids in teams.values() for t in ids})))
+    }
     out = []
     for row, action in pairs:
         organisation = db_organisations.get_organisation(session, organisation_id=action.organisation_id)
         intervention = session.get(Intervention, row.intervention_id) if row.intervention_id else None
         survey_round = session.get(SurveyRound, row.round_id) if row.round_id else None
-        out.append(FollowUpRow(
-            row.id, action.id, action.organisation_id, organisation.name if organisation else "",
-            Target(action.theme, action.element), action.description, row.intervention_id,
-            intervention.name if intervention else None, row.form_id, row.opens_on, row.closes_on, teams[row.id],
-            tuple(names.get(t, f"#{t}") for t in teams[row.id]), row.status, row.round_id,
-            survey_round.name if survey_round else None, row.created_at,
-            row.status == "scheduled" and is_due(row.opens_on, today=today)))
+        out.append(
+            FollowUpRow(
+                row.id,
+                action.id,
+                action.organisation_id,
+                organisation.name if organisation else "",
+                Target(action.theme, action.element),
+                action.description,
+                row.intervention_id,
+                intervention.name if intervention else None,
+                row.form_id,
+                row.opens_on,
+                row.closes_on,
+                teams[row.id],
+                tuple(names.get(t, f"#{t}") for t in teams[row.id]),
+                row.status,
+                row.round_id,
+                survey_round.name if survey_round else None,
+                row.created_at,
+                row.status == "scheduled" and is_due(row.opens_on, today=today),
+            )
+        )
     return out

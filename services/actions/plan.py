@@ -8,6 +8,7 @@ account limited to some teams sees (and changes) the actions about those teams o
 Two people changing one action at once: each change names the version it saw; the later one changes nothing
 and raises ChangedMeanwhile with the action as it is now (db/actions.py update_action), on both backends.
 """
+
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
@@ -57,9 +58,25 @@ from services.errors import NotFound, ServiceError
 from services.runtime import Runtime
 from services.workshop import hosting
 
-__all__ = ["PAGE", "ActionRow", "ChangedMeanwhile", "NoteRow", "PlanContext", "TargetChoice", "add_note",
-           "change_status", "create_action", "get_action", "list_actions", "organisations", "plan_context",
-           "promote_workshop_action", "promoted_in_session", "promotion_organisations", "update_action"]
+__all__ = [
+    "PAGE",
+    "ActionRow",
+    "ChangedMeanwhile",
+    "NoteRow",
+    "PlanContext",
+    "TargetChoice",
+    "add_note",
+    "change_status",
+    "create_action",
+    "get_action",
+    "list_actions",
+    "organisations",
+    "plan_context",
+    "promote_workshop_action",
+    "promoted_in_session",
+    "promotion_organisations",
+    "update_action",
+]
 
 
 @dataclass(frozen=True)
@@ -69,7 +86,7 @@ class PlanContext:
 
     organisation_id: int
     organisation: str
-    whole_organisation: bool                     # the account may act on the organisation as a whole
+    whole_organisation: bool  # the account may act on the organisation as a whole
     teams: tuple[tuple[int, str], ...]
     interventions: tuple[tuple[int, str], ...]
     targets: tuple[TargetChoice, ...]
@@ -100,23 +117,40 @@ def plan_context(rt: Runtime, actor: AccountView | None, organisation_id: int, *
     with rt.sessions.begin() as session:
         organisation = visible_organisation(session, actor, organisation_id)
         in_scope = visible_teams(actor, organisation.id)
-        teams = tuple((team.id, team.name)
-                      for team in db_organisations.list_teams(session, organisation_id=organisation.id)
-                      if in_scope is None or team.id in in_scope)
-        interventions = tuple((row.id, row.name) for row in db_organisations.list_organisation_interventions(
-            session, organisation_id=organisation.id))
-        return PlanContext(organisation.id, organisation.name, in_scope is None, teams, interventions,
-                           target_choices(rt, known_themes(rt, session, organisation.id), language))
+        teams = tuple(
+            (team.id, team.name)
+            for team in db_organisations.list_teams(session, organisation_id=organisation.id)
+            if in_scope is None or team.id in in_scope
+        )
+        interventions = tuple(
+            (row.id, row.name)
+            for row in db_organisations.list_organisation_interventions(session, organisation_id=organisation.id)
+        )
+        return PlanContext(
+            organisation.id,
+            organisation.name,
+            in_scope is None,
+            teams,
+            interventions,
+            target_choices(rt, known_themes(rt, session, organisation.id), language),
+        )
 
 
-def list_actions(rt: Runtime, actor: AccountView | None, organisation_id: int, *,
-                 statuses: Collection[str] | None = None, target: Target | None = None) -> list[ActionRow]:
+def list_actions(
+    rt: Runtime,
+    actor: AccountView | None,
+    organisation_id: int,
+    *,
+    statuses: Collection[str] | None = None,
+    target: Target | None = None,
+) -> list[ActionRow]:
     """The organisation's actions the account may see: doing, planned, done, dropped; within each the nearest
     due date first (none last)."""
     authorise(actor, PAGE, "view")
     with rt.sessions.begin() as session:
-        return visible_actions(session, actor, visible_organisation(session, actor, organisation_id),
-                               statuses=statuses, target=target)
+        return visible_actions(
+            session, actor, visible_organisation(session, actor, organisation_id), statuses=statuses, target=target
+        )
 
 
 def get_action(rt: Runtime, actor: AccountView | None, action_id: int) -> tuple[ActionRow, tuple[NoteRow, ...]]:
@@ -126,8 +160,10 @@ def get_action(rt: Runtime, actor: AccountView | None, action_id: int) -> tuple[
         row = visible_action(session, actor, action_id, "view")
         notes = db_actions.notes_of(session, row.id)
         names = db_actions.usernames(session, (note.created_by for note in notes))
-        return (action_rows(session, [row])[0],
-                tuple(NoteRow(n.id, n.text, n.created_at, names.get(n.created_by or -1)) for n in notes))
+        return (
+            action_rows(session, [row])[0],
+            tuple(NoteRow(n.id, n.text, n.created_at, names.get(n.created_by or -1)) for n in notes),
+        )
 
 
 def promotion_organisations(rt: Runtime, actor: AccountView | None) -> list[tuple[int, str]]:
@@ -136,8 +172,11 @@ def promotion_organisations(rt: Runtime, actor: AccountView | None) -> list[tupl
     authorise(actor, PAGE, "create")
     visible = visible_organisations(actor)
     with rt.sessions.begin() as session:
-        return [(o.id, o.name) for o in db_organisations.list_organisations(session, ids=visible)
-                if visible_teams(actor, o.id) is None]
+        return [
+            (o.id, o.name)
+            for o in db_organisations.list_organisations(session, ids=visible)
+            if visible_teams(actor, o.id) is None
+        ]
 
 
 def promoted_in_session(rt: Runtime, actor: AccountView | None, session_id: int) -> dict[int, int]:
@@ -151,14 +190,24 @@ def promoted_in_session(rt: Runtime, actor: AccountView | None, session_id: int)
 # --- changing ----------------------------------------------------------------------------------------------
 
 
-def create_action(rt: Runtime, actor: AccountView | None, organisation_id: int, *, target: Target | str | None,
-                  kind: str, description: str, owner: str | None = None, due_on: date | None = None,
-                  team_ids: Iterable[int] = (), intervention_id: int | None = None,
-                  now: datetime | None = None) -> ActionRow:
+def create_action(
+    rt: Runtime,
+    actor: AccountView | None,
+    organisation_id: int,
+    *,
+    target: Target | str | None,
+    kind: str,
+    description: str,
+    owner: str | None = None,
+    due_on: date | None = None,
+    team_ids: Iterable[int] = (),
+    intervention_id: int | None = None,
+    now: datetime | None = None,
+) -> ActionRow:
     """A new planned action. Refused (PlanRefused): a theme not in the question bank the organisation uses or
     the current one, a due date in the past, texts too long or holding control characters, and an open
     action with the same kind, target and description (a double click, two tabs)."""
-    authorise(actor, PAGE, "view")   # facilitators add to a plan only from their workshops (promote)
+    authorise(actor, PAGE, "view")  # facilitators add to a plan only from their workshops (promote)
     teams = _ids(team_ids)
     authorise_teams(actor, "create", organisation_id, teams)
     assert actor is not None
@@ -177,23 +226,57 @@ def create_action(rt: Runtime, actor: AccountView | None, organisation_id: int, 
         _check_teams(session, organisation.id, teams)
         _check_intervention(session, organisation.id, intervention_id)
         chosen, instrument_hash = resolve_target(rt, known_themes(rt, session, organisation.id), chosen)
-        for other in db_actions.list_actions(session, organisation_id=organisation.id, statuses=OPEN_STATUSES,
-                                             theme=chosen.theme, element=chosen.element):
-            if (other.kind, other.description.casefold()) == (kind, text.casefold()) and \
-                    Target(other.theme, other.element) == chosen:
+        for other in db_actions.list_actions(
+            session, organisation_id=organisation.id, statuses=OPEN_STATUSES, theme=chosen.theme, element=chosen.element
+        ):
+            if (other.kind, other.description.casefold()) == (kind, text.casefold()) and Target(
+                other.theme, other.element
+            ) == chosen:
                 raise PlanRefused("action_exists")
         row = db_actions.add_action(
-            session, organisation_id=organisation.id, intervention_id=intervention_id, theme=chosen.theme,
-            element=chosen.element, kind=kind, description=text, owner=who, due_on=due, status="planned",
-            instrument_hash=instrument_hash, team_ids=teams, by=actor.id, at=now)
-        db_accounts.add_audit(session, actor_id=actor.id, action="plan_action_created", at=now, detail={
-            "organisation_id": organisation.id, "action_id": row.id, "kind": kind, "target": chosen.key,
-            "team_ids": list(teams)})
+            session,
+            organisation_id=organisation.id,
+            intervention_id=intervention_id,
+            theme=chosen.theme,
+            element=chosen.element,
+            kind=kind,
+            description=text,
+            owner=who,
+            due_on=due,
+            status="planned",
+            instrument_hash=instrument_hash,
+            team_ids=teams,
+            by=actor.id,
+            at=now,
+        )
+        db_accounts.add_audit(
+            session,
+            actor_id=actor.id,
+            action="plan_action_created",
+            at=now,
+            detail={
+                "organisation_id": organisation.id,
+                "action_id": row.id,
+                "kind": kind,
+                "target": chosen.key,
+                "team_ids": list(teams),
+            },
+        )
         return action_rows(session, [row])[0]
 
 
-def update_action(rt: Runtime, actor: AccountView | None, action_id: int, *, seen_version: int, description: str,
-                  owner: str | None, due_on: date | None, status: str, now: datetime | None = None) -> ActionRow:
+def update_action(
+    rt: Runtime,
+    actor: AccountView | None,
+    action_id: int,
+    *,
+    seen_version: int,
+    description: str,
+    owner: str | None,
+    due_on: date | None,
+    status: str,
+    now: datetime | None = None,
+) -> ActionRow:
     """Change an action's description, owner, due date and status together, if nobody changed it since
     `seen_version` (else ChangedMeanwhile). Nothing changed: nothing is written."""
     authorise(actor, PAGE, "edit")
@@ -202,20 +285,35 @@ def update_action(rt: Runtime, actor: AccountView | None, action_id: int, *, see
     status = check_status(status)
     if due_on is not None and (isinstance(due_on, datetime) or not isinstance(due_on, date)):
         raise PlanRefused("due_not_a_date")
-    return _change(rt, actor, action_id, seen_version, now, "plan_action_updated",
-                   {"description": text, "owner": who, "status": status, "due_on": due_on})
+    return _change(
+        rt,
+        actor,
+        action_id,
+        seen_version,
+        now,
+        "plan_action_updated",
+        {"description": text, "owner": who, "status": status, "due_on": due_on},
+    )
 
 
-def change_status(rt: Runtime, actor: AccountView | None, action_id: int, *, seen_version: int, status: str,
-                  now: datetime | None = None) -> ActionRow:
+def change_status(
+    rt: Runtime,
+    actor: AccountView | None,
+    action_id: int,
+    *,
+    seen_version: int,
+    status: str,
+    now: datetime | None = None,
+) -> ActionRow:
     """Move an action to another status (planned, doing, done, dropped), if nobody changed it since `seen_version`."""
     authorise(actor, PAGE, "edit")
     status = check_status(status)
     return _change(rt, actor, action_id, seen_version, now, "plan_action_status_changed", {"status": status})
 
 
-def add_note(rt: Runtime, actor: AccountView | None, action_id: int, *, text: str,
-             now: datetime | None = None) -> NoteRow:
+def add_note(
+    rt: Runtime, actor: AccountView | None, action_id: int, *, text: str, now: datetime | None = None
+) -> NoteRow:
     """A dated note on an action (notes are added, never changed); the version of the action stays."""
     authorise(actor, PAGE, "edit")
     assert actor is not None
@@ -225,13 +323,24 @@ def add_note(rt: Runtime, actor: AccountView | None, action_id: int, *, text: st
     with rt.sessions.begin() as session:
         row = visible_action(session, actor, action_id, "edit")
         added = db_actions.add_note(session, action_id=row.id, text=note, by=actor.id, at=now)
-        db_accounts.add_audit(session, actor_id=actor.id, action="plan_action_note_added", at=now, detail={
-            "organisation_id": row.organisation_id, "action_id": row.id, "note_id": added.id})
+        db_accounts.add_audit(
+            session,
+            actor_id=actor.id,
+            action="plan_action_note_added",
+            at=now,
+            detail={"organisation_id": row.organisation_id, "action_id": row.id, "note_id": added.id},
+        )
         return NoteRow(added.id, added.text, added.created_at, actor.username)
 
 
-def promote_workshop_action(rt: Runtime, actor: AccountView | None, workshop_action_id: int, *,
-                            organisation_id: int | None = None, now: datetime | None = None) -> ActionRow:
+def promote_workshop_action(
+    rt: Runtime,
+    actor: AccountView | None,
+    workshop_action_id: int,
+    *,
+    organisation_id: int | None = None,
+    now: datetime | None = None,
+) -> ActionRow:
     """Add an agreed action of the account's workshop to an organisation's plan, keeping where it came from: the
     session's organisation (and its team) when the session is tied to a survey round, else `organisation_id`.
     Promoting it again gives the plan's action (nothing new is written)."""
@@ -260,21 +369,51 @@ def promote_workshop_action(rt: Runtime, actor: AccountView | None, workshop_act
         themes = {domain.id: bank for domain in bank.domains}
         chosen, instrument_hash = resolve_target(rt, themes, Target(theme=agreed.theme))
         row = db_actions.add_action(
-            session, organisation_id=target_organisation, intervention_id=None, theme=chosen.theme,
-            element=chosen.element, kind=agreed.kind, description=agreed.text, owner=None, due_on=None,
-            status="planned", instrument_hash=instrument_hash, team_ids=teams, by=actor.id, at=now,
-            origin_workshop_action_id=agreed.id, origin_session_id=workshop.id)
-        db_accounts.add_audit(session, actor_id=actor.id, action="plan_action_promoted", at=now, detail={
-            "organisation_id": target_organisation, "action_id": row.id, "workshop_session": workshop.id,
-            "workshop_action": agreed.id, "team_ids": list(teams)})
+            session,
+            organisation_id=target_organisation,
+            intervention_id=None,
+            theme=chosen.theme,
+            element=chosen.element,
+            kind=agreed.kind,
+            description=agreed.text,
+            owner=None,
+            due_on=None,
+            status="planned",
+            instrument_hash=instrument_hash,
+            team_ids=teams,
+            by=actor.id,
+            at=now,
+            origin_workshop_action_id=agreed.id,
+            origin_session_id=workshop.id,
+        )
+        db_accounts.add_audit(
+            session,
+            actor_id=actor.id,
+            action="plan_action_promoted",
+            at=now,
+            detail={
+                "organisation_id": target_organisation,
+                "action_id": row.id,
+                "workshop_session": workshop.id,
+                "workshop_action": agreed.id,
+                "team_ids": list(teams),
+            },
+        )
         return action_rows(session, [row])[0]
 
 
 # --- helpers -----------------------------------------------------------------------------------------------
 
 
-def _change(rt: Runtime, actor: AccountView | None, action_id: int, seen_version: int, now: datetime | None,
-            audit_action: str, asked: dict[str, Any]) -> ActionRow:
+def _change(
+    rt: Runtime,
+    actor: AccountView | None,
+    action_id: int,
+    seen_version: int,
+    now: datetime | None,
+    audit_action: str,
+    asked: dict[str, Any],
+) -> ActionRow:
     """Store what was `asked` if the action is still at `seen_version`. Asked for what it already holds: nothing
     to do, whatever the version (a double click, or two people setting the same status). Otherwise a change
     made since `seen_version` wins and ChangedMeanwhile says what it holds now."""
@@ -292,16 +431,21 @@ def _change(rt: Runtime, actor: AccountView | None, action_id: int, seen_version
         before = row.status
         if "status" in changed:
             changed["started_at"], changed["finished_at"] = status_times(
-                before, changed["status"], started_at=row.started_at, finished_at=row.finished_at, now=now)
+                before, changed["status"], started_at=row.started_at, finished_at=row.finished_at, now=now
+            )
         organisation_id = row.organisation_id
-        if not db_actions.update_action(session, action_id=row.id, seen_version=seen_version, values=changed,
-                                        by=actor.id, at=now):
+        if not db_actions.update_action(
+            session, action_id=row.id, seen_version=seen_version, values=changed, by=actor.id, at=now
+        ):
             current = db_actions.get_action(session, action_id)
             if current is None:
                 raise NotFound("action")
             raise ChangedMeanwhile(action_rows(session, [current])[0])
-        detail: dict[str, Any] = {"organisation_id": organisation_id, "action_id": action_id,
-                                  "changed": sorted(k for k in changed if k not in ("started_at", "finished_at"))}
+        detail: dict[str, Any] = {
+            "organisation_id": organisation_id,
+            "action_id": action_id,
+            "changed": sorted(k for k in changed if k not in ("started_at", "finished_at")),
+        }
         if "status" in changed:
             detail |= {"before": before, "after": changed["status"]}
         db_accounts.add_audit(session, actor_id=actor.id, action=audit_action, at=now, detail=detail)

@@ -4,6 +4,7 @@ themes a professional scored low. Read-only, one transaction each.
 
 Neither adds a figure: a mark is a date and a text an organisation wrote, never a count of people.
 """
+
 from __future__ import annotations
 
 from collections.abc import Collection
@@ -33,7 +34,7 @@ class ActionMark:
     kind: str
     status: str
     description: str
-    team_ids: tuple[int, ...]        # empty: the whole organisation
+    team_ids: tuple[int, ...]  # empty: the whole organisation
     intervention_id: int | None
     created_at: datetime
     started_at: datetime | None
@@ -54,38 +55,61 @@ class PublicAction:
     instrument_hash: str
 
 
-def timeline(rt: Runtime, actor: AccountView | None, organisation_id: int, *,
-             intervention_id: int | None = None) -> tuple[ActionMark, ...]:
+def timeline(
+    rt: Runtime, actor: AccountView | None, organisation_id: int, *, intervention_id: int | None = None
+) -> tuple[ActionMark, ...]:
     """The actions of the organisation the account may see, oldest first, with their follow-up rounds; with
     `intervention_id`, those about that intervention and those about none. Three queries, whatever the count."""
     authorise(actor, PAGE, "view")
     with rt.sessions.begin() as session:
         organisation = visible_organisation(session, actor, organisation_id)
-        rows = [row for row in db_actions.list_actions(session, organisation_id=organisation.id)
-                if intervention_id is None or row.intervention_id in (None, intervention_id)]
+        rows = [
+            row
+            for row in db_actions.list_actions(session, organisation_id=organisation.id)
+            if intervention_id is None or row.intervention_id in (None, intervention_id)
+        ]
         ids = [row.id for row in rows]
         teams = db_actions.teams_of(session, ids)
         follow_ups = db_actions.follow_ups_of(session, ids)
         in_scope = visible_teams(actor, organisation.id)
         return tuple(
-            ActionMark(row.id, Target(row.theme, row.element), row.kind, row.status, row.description, teams[row.id],
-                       row.intervention_id, row.created_at, row.started_at, row.finished_at, row.due_on,
-                       tuple(f.round_id for f in follow_ups[row.id] if f.round_id is not None))
-            for row in sorted(rows, key=lambda r: (r.created_at, r.id)) if sees(in_scope, teams[row.id]))
+            ActionMark(
+                row.id,
+                Target(row.theme, row.element),
+                row.kind,
+                row.status,
+                row.description,
+                teams[row.id],
+                row.intervention_id,
+                row.created_at,
+                row.started_at,
+                row.finished_at,
+                row.due_on,
+                tuple(f.round_id for f in follow_ups[row.id] if f.round_id is not None),
+            )
+            for row in sorted(rows, key=lambda r: (r.created_at, r.id))
+            if sees(in_scope, teams[row.id])
+        )
 
 
-def respondent_actions(rt: Runtime, organisation_id: int, *, themes: Collection[str] = (),
-                       elements: Collection[int] = ()) -> tuple[PublicAction, ...]:
+def respondent_actions(
+    rt: Runtime, organisation_id: int, *, themes: Collection[str] = (), elements: Collection[int] = ()
+) -> tuple[PublicAction, ...]:
     """The organisation-level actions (about the whole organisation, not a team) on these themes or compassion
     elements, open ones first. No account: the caller must have the organisation from the person's own response
     that came in through an invitation link, and pass only the themes that person scored low."""
     if not themes and not elements:
         return ()
     with rt.sessions.begin() as session:
-        rows = db_actions.list_actions(session, organisation_id=organisation_id, statuses=SHOWN_TO_RESPONDENTS,
-                                       organisation_wide=True)
+        rows = db_actions.list_actions(
+            session, organisation_id=organisation_id, statuses=SHOWN_TO_RESPONDENTS, organisation_wide=True
+        )
         chosen = [row for row in rows if row.theme in set(themes) or row.element in set(elements)]
         order = {status: rank for rank, status in enumerate(("doing", "planned", "done"))}
         chosen.sort(key=lambda r: (order[r.status], r.due_on is None, r.due_on or date.max, r.id))
-        return tuple(PublicAction(Target(row.theme, row.element), row.kind, row.status, row.description, row.due_on,
-                                  row.instrument_hash) for row in chosen)
+        return tuple(
+            PublicAction(
+                Target(row.theme, row.element), row.kind, row.status, row.description, row.due_on, row.instrument_hash
+            )
+            for row in chosen
+        )

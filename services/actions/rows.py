@@ -3,6 +3,7 @@ address (named from the question bank), and the scope rule every use case shares
 organisation in scope sees every action of it; an account limited to some teams sees (and changes) the actions
 about those teams only. Read inside the caller's transaction; nothing here writes.
 """
+
 from __future__ import annotations
 
 from collections.abc import Collection
@@ -41,9 +42,9 @@ class ActionRow:
     owner: str | None
     due_on: date | None
     status: str
-    team_ids: tuple[int, ...]          # empty: the whole organisation
+    team_ids: tuple[int, ...]  # empty: the whole organisation
     intervention_id: int | None
-    instrument_hash: str               # the question bank whose words name the theme
+    instrument_hash: str  # the question bank whose words name the theme
     origin_workshop_action_id: int | None
     origin_session_id: int | None
     created_at: datetime
@@ -54,7 +55,7 @@ class ActionRow:
     finished_at: datetime | None
     version: int
     notes: int
-    origin_title: str | None = None    # the workshop's title, while the session is kept
+    origin_title: str | None = None  # the workshop's title, while the session is kept
 
 
 @dataclass(frozen=True)
@@ -78,19 +79,26 @@ class TargetChoice:
 def visible_organisation(session: Session, actor: AccountView | None, organisation_id: object) -> Organisation:
     """The organisation if the account may see (part of) it; NotFound otherwise (no hint it exists)."""
     visible = visible_organisations(actor)
-    organisation = (db_organisations.get_organisation(session, organisation_id=organisation_id)
-                    if isinstance(organisation_id, int) and not isinstance(organisation_id, bool) else None)
+    organisation = (
+        db_organisations.get_organisation(session, organisation_id=organisation_id)
+        if isinstance(organisation_id, int) and not isinstance(organisation_id, bool)
+        else None
+    )
     if organisation is None or (visible is not None and organisation.id not in visible):
         raise NotFound("organisation")
     return organisation
 
 
-def visible_action(session: Session, actor: AccountView | None, action_id: object, action: str, *,
-                   for_update: bool = False) -> ActionItem:
+def visible_action(
+    session: Session, actor: AccountView | None, action_id: object, action: str, *, for_update: bool = False
+) -> ActionItem:
     """The action if the account may `action` on it (its organisation, and all its teams or the whole
     organisation); NotFound for anything else, also an action the account may see but not change."""
-    row = (db_actions.get_action(session, action_id, for_update=for_update)
-           if isinstance(action_id, int) and not isinstance(action_id, bool) else None)
+    row = (
+        db_actions.get_action(session, action_id, for_update=for_update)
+        if isinstance(action_id, int) and not isinstance(action_id, bool)
+        else None
+    )
     if row is None:
         raise NotFound("action")
     try:
@@ -112,13 +120,23 @@ def sees(in_scope: frozenset[int] | None, team_ids: tuple[int, ...]) -> bool:
     return in_scope is None or (bool(team_ids) and set(team_ids) <= in_scope)
 
 
-def visible_actions(session: Session, actor: AccountView | None, organisation: Organisation, *,
-                    statuses: Collection[str] | None = None, target: Target | None = None) -> list[ActionRow]:
+def visible_actions(
+    session: Session,
+    actor: AccountView | None,
+    organisation: Organisation,
+    *,
+    statuses: Collection[str] | None = None,
+    target: Target | None = None,
+) -> list[ActionRow]:
     """The organisation's actions the account sees, narrowed to `statuses` and `target`: doing, planned, done,
     dropped; within each the nearest due date first (none last)."""
-    rows = db_actions.list_actions(session, organisation_id=organisation.id, statuses=statuses,
-                                   theme=target.theme if target else None,
-                                   element=target.element if target else None)
+    rows = db_actions.list_actions(
+        session,
+        organisation_id=organisation.id,
+        statuses=statuses,
+        theme=target.theme if target else None,
+        element=target.element if target else None,
+    )
     if target is not None and target.theme is None and target.element is None:
         rows = [row for row in rows if row.theme is None and row.element is None]
     in_scope = visible_teams(actor, organisation.id)
@@ -136,12 +154,33 @@ def action_rows(session: Session, rows: list[ActionItem]) -> list[ActionRow]:
     if sessions:
         query = select(WorkshopSession.id, WorkshopSession.title).where(WorkshopSession.id.in_(sessions))
         titles = {session_id: title for session_id, title in session.execute(query)}
-    return [ActionRow(r.id, r.organisation_id, Target(r.theme, r.element), r.kind, r.description, r.owner, r.due_on,
-                      r.status, teams[r.id], r.intervention_id, r.instrument_hash, r.origin_workshop_action_id,
-                      r.origin_session_id, r.created_at, names.get(r.created_by or -1), r.updated_at,
-                      names.get(r.updated_by or -1), r.started_at, r.finished_at, r.version, notes[r.id],
-                      titles.get(r.origin_session_id or -1))
-            for r in rows]
+    return [
+        ActionRow(
+            r.id,
+            r.organisation_id,
+            Target(r.theme, r.element),
+            r.kind,
+            r.description,
+            r.owner,
+            r.due_on,
+            r.status,
+            teams[r.id],
+            r.intervention_id,
+            r.instrument_hash,
+            r.origin_workshop_action_id,
+            r.origin_session_id,
+            r.created_at,
+            names.get(r.created_by or -1),
+            r.updated_at,
+            names.get(r.updated_by or -1),
+            r.started_at,
+            r.finished_at,
+            r.version,
+            notes[r.id],
+            titles.get(r.origin_session_id or -1),
+        )
+        for r in rows
+    ]
 
 
 def known_themes(rt: Runtime, session: Session, organisation_id: int) -> dict[str, Instrument]:
@@ -151,7 +190,7 @@ def known_themes(rt: Runtime, session: Session, organisation_id: int) -> dict[st
     for survey_round in db_organisations.list_rounds(session, organisation_id=organisation_id):
         try:
             bank = rt.bank(survey_round.instrument_hash)
-        except StartupError:   # an uninstalled bank version: its themes cannot be named
+        except StartupError:  # an uninstalled bank version: its themes cannot be named
             continue
         for domain in bank.domains:
             found.setdefault(domain.id, bank)
@@ -185,19 +224,27 @@ def target_label(rt: Runtime, target: Target, language: str, instrument_hash: st
                 return localise(bank.domain(target.theme).name, language)
         return target.theme
     if target.element is not None and target.element in rt.instrument.elements:
-        return t("actions.target_element", language,
-                 name=localise(rt.instrument.elements[target.element].name, language))
+        return t(
+            "actions.target_element", language, name=localise(rt.instrument.elements[target.element].name, language)
+        )
     return t("actions.target_general", language)
 
 
 def target_choices(rt: Runtime, themes: dict[str, Instrument], language: str) -> tuple[TargetChoice, ...]:
     """Themes in bank order (match and mismatch first), the five elements, then "as a whole"."""
     order = {"match": 0, "mismatch": 1, "value": 2, "compassion": 3}
-    domains = sorted(((bank.domain(theme_id), bank) for theme_id, bank in themes.items()),
-                     key=lambda pair: (order.get(pair[0].side, 9), pair[1] is not rt.instrument))
-    out = [TargetChoice(Target(theme=domain.id), localise(domain.name, language), domain.side)
-           for domain, _bank in domains if domain.side != "compassion"]
-    out += [TargetChoice(Target(element=number), target_label(rt, Target(element=number), language), "element")
-            for number in rt.instrument.elements]
+    domains = sorted(
+        ((bank.domain(theme_id), bank) for theme_id, bank in themes.items()),
+        key=lambda pair: (order.get(pair[0].side, 9), pair[1] is not rt.instrument),
+    )
+    out = [
+        TargetChoice(Target(theme=domain.id), localise(domain.name, language), domain.side)
+        for domain, _bank in domains
+        if domain.side != "compassion"
+    ]
+    out += [
+        TargetChoice(Target(element=number), target_label(rt, Target(element=number), language), "element")
+        for number in rt.instrument.elements
+    ]
     out.append(TargetChoice(Target(), t("actions.target_general", language), "general"))
     return tuple(out)

@@ -1,6 +1,7 @@
 """The rules of an action plan as pure functions: what an action may address, the limits of its texts, its
 due date, how its status moves, and the dates of a follow-up round. No database, no Streamlit.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,17 +18,38 @@ from questions.model import Instrument
 from services.errors import InvalidInput
 from services.text_rules import has_odd_characters
 
-__all__ = ["ACTION_KINDS", "ACTION_STATUSES", "DESCRIPTION_LENGTH", "DUE_SOON_DAYS", "FOLLOW_UP_DAYS",
-           "FOLLOW_UP_FORM", "MAX_AHEAD_DAYS", "MAX_FOLLOW_UP_DAYS", "NOTE_LENGTH", "OPEN_STATUSES", "OWNER_LENGTH",
-           "PlanRefused", "Target", "as_utc", "check_due_date", "check_follow_up_dates", "check_kind", "check_status",
-           "clean_text", "covers", "follow_up_window", "is_due", "status_times"]
+__all__ = [
+    "ACTION_KINDS",
+    "ACTION_STATUSES",
+    "DESCRIPTION_LENGTH",
+    "DUE_SOON_DAYS",
+    "FOLLOW_UP_DAYS",
+    "FOLLOW_UP_FORM",
+    "MAX_AHEAD_DAYS",
+    "MAX_FOLLOW_UP_DAYS",
+    "NOTE_LENGTH",
+    "OPEN_STATUSES",
+    "OWNER_LENGTH",
+    "PlanRefused",
+    "Target",
+    "as_utc",
+    "check_due_date",
+    "check_follow_up_dates",
+    "check_kind",
+    "check_status",
+    "clean_text",
+    "covers",
+    "follow_up_window",
+    "is_due",
+    "status_times",
+]
 
 OPEN_STATUSES = ("planned", "doing")
-MAX_AHEAD_DAYS = 5 * 366        # a due date or follow-up further away than about five years is a typing slip
-FOLLOW_UP_DAYS = 14             # a follow-up round's usual length: two weeks
-MAX_FOLLOW_UP_DAYS = 12 * 7     # and its longest
-DUE_SOON_DAYS = 14              # a scheduled follow-up is listed as due this many days before its first day
-FOLLOW_UP_FORM = "workshop"     # the bank's short form, used when it measures what the action addresses
+MAX_AHEAD_DAYS = 5 * 366  # a due date or follow-up further away than about five years is a typing slip
+FOLLOW_UP_DAYS = 14  # a follow-up round's usual length: two weeks
+MAX_FOLLOW_UP_DAYS = 12 * 7  # and its longest
+DUE_SOON_DAYS = 14  # a scheduled follow-up is listed as due this many days before its first day
+FOLLOW_UP_FORM = "workshop"  # the bank's short form, used when it measures what the action addresses
 
 
 class PlanRefused(InvalidInput):
@@ -148,8 +170,9 @@ def check_follow_up_dates(opens_on: object, closes_on: object, *, today: date) -
     return opens_on, closes_on
 
 
-def status_times(before: str, after: str, *, started_at: datetime | None, finished_at: datetime | None,
-                 now: datetime) -> tuple[datetime | None, datetime | None]:
+def status_times(
+    before: str, after: str, *, started_at: datetime | None, finished_at: datetime | None, now: datetime
+) -> tuple[datetime | None, datetime | None]:
     """When the action first started (kept once set) and when it finished (done or dropped; cleared when it
     is reopened), after its status moved from `before` to `after`."""
     if after == before:

@@ -5,6 +5,7 @@ validated by questions/strategy_library.py). Each names its sources and says whe
 Which themes get suggestions is our design, like the bands (there are no norms): a match theme below the
 middle of the scale, a mismatch theme above it, a compassion element below it.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -16,19 +17,27 @@ from questions.strategy_library import StrategyLibrary, newest_strategies
 from services.actions.rules import Target
 from services.runtime import Runtime
 
-__all__ = ["MIDPOINT", "Suggestion", "TargetSuggestions", "for_target", "library", "needs_attention",
-           "suggested_targets", "suggestions"]
+__all__ = [
+    "MIDPOINT",
+    "Suggestion",
+    "TargetSuggestions",
+    "for_target",
+    "library",
+    "needs_attention",
+    "suggested_targets",
+    "suggestions",
+]
 
-MIDPOINT = 50.0   # the middle of the 0..100 scale
+MIDPOINT = 50.0  # the middle of the 0..100 scale
 
 
 @dataclass(frozen=True)
 class Suggestion:
     id: str
     text: str
-    basis: str                      # how the sources ground it, in the page's language
-    sources: tuple[str, ...]        # short names, e.g. "ERIC (Powell et al., 2015)"
-    citations: tuple[str, ...]      # the full references, same order
+    basis: str  # how the sources ground it, in the page's language
+    sources: tuple[str, ...]  # short names, e.g. "ERIC (Powell et al., 2015)"
+    citations: tuple[str, ...]  # the full references, same order
     our_design: bool
 
 
@@ -61,10 +70,17 @@ def for_target(rt: Runtime, target: Target, language: str) -> tuple[Suggestion, 
         found = strategies.for_element(target.element)
     else:
         found = ()
-    return tuple(Suggestion(s.id, localise(s.text, language), localise(s.basis, language),
-                            tuple(strategies.sources[i].short for i in s.sources),
-                            tuple(strategies.sources[i].citation for i in s.sources), s.our_design)
-                 for s in found)
+    return tuple(
+        Suggestion(
+            s.id,
+            localise(s.text, language),
+            localise(s.basis, language),
+            tuple(strategies.sources[i].short for i in s.sources),
+            tuple(strategies.sources[i].citation for i in s.sources),
+            s.our_design,
+        )
+        for s in found
+    )
 
 
 def needs_attention(side: str, score: float | None) -> bool:
@@ -79,18 +95,28 @@ def needs_attention(side: str, score: float | None) -> bool:
     return False
 
 
-def suggested_targets(rt: Runtime, *, theme_scores: Mapping[str, float | None],
-                      element_scores: Mapping[int, float | None]) -> tuple[Target, ...]:
+def suggested_targets(
+    rt: Runtime, *, theme_scores: Mapping[str, float | None], element_scores: Mapping[int, float | None]
+) -> tuple[Target, ...]:
     """The match and mismatch themes (in the bank's order) and compassion elements (1..5) that need attention."""
-    themes = tuple(Target(theme=d.id) for d in rt.instrument.domains
-                   if d.side in ("match", "mismatch") and needs_attention(d.side, theme_scores.get(d.id)))
-    elements = tuple(Target(element=number) for number in sorted(rt.instrument.elements)
-                     if needs_attention("element", element_scores.get(number)))
+    themes = tuple(
+        Target(theme=d.id)
+        for d in rt.instrument.domains
+        if d.side in ("match", "mismatch") and needs_attention(d.side, theme_scores.get(d.id))
+    )
+    elements = tuple(
+        Target(element=number)
+        for number in sorted(rt.instrument.elements)
+        if needs_attention("element", element_scores.get(number))
+    )
     return themes + elements
 
 
-def suggestions(rt: Runtime, *, theme_scores: Mapping[str, float | None], element_scores: Mapping[int, float | None],
-                language: str) -> tuple[TargetSuggestions, ...]:
+def suggestions(
+    rt: Runtime, *, theme_scores: Mapping[str, float | None], element_scores: Mapping[int, float | None], language: str
+) -> tuple[TargetSuggestions, ...]:
     """For the dashboard: each theme and element that needs attention, with its strategies."""
-    return tuple(TargetSuggestions(target, for_target(rt, target, language))
-                 for target in suggested_targets(rt, theme_scores=theme_scores, element_scores=element_scores))
+    return tuple(
+        TargetSuggestions(target, for_target(rt, target, language))
+        for target in suggested_targets(rt, theme_scores=theme_scores, element_scores=element_scores)
+    )

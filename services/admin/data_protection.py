@@ -5,6 +5,7 @@ rebuilt from what remains, and one audit row records the counts (never a resume 
 the same work and rolls it back, so its counts are exactly what a real run would delete.
 Nothing here prints.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -24,8 +25,7 @@ from services.runtime import Runtime
 
 UNITS = {"d": "days", "w": "weeks", "m": "months", "y": "years"}
 MAX_YEARS = 100
-DURATION_HINT = ("a whole number and a unit without a space: 365d (days), 26w (weeks), 18m (months) or "
-                 "2y (years)")
+DURATION_HINT = "a whole number and a unit without a space: 365d (days), 26w (weeks), 18m (months) or 2y (years)"
 _DURATION = re.compile(r"([0-9]{1,6})([dwmy])")
 
 
@@ -34,7 +34,7 @@ class RetentionPeriod:
     """How old data may get, e.g. 18 months; `text` as it was given ("18m")."""
 
     amount: int
-    unit: str   # d, w, m or y
+    unit: str  # d, w, m or y
     text: str
 
     def cutoff(self, now: datetime) -> datetime:
@@ -73,16 +73,22 @@ class Deleted:
 
     counts: dict[str, int]
     dry_run: bool
-    cutoff: datetime | None = None   # purge only
+    cutoff: datetime | None = None  # purge only
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
 
 
-def purge(rt: Runtime, *, older_than: str | RetentionPeriod, dry_run: bool = False,
-          now: datetime | None = None, actor_id: int | None = None,
-          progress: Callable[[int, int], None] | None = None) -> Deleted:
+def purge(
+    rt: Runtime,
+    *,
+    older_than: str | RetentionPeriod,
+    dry_run: bool = False,
+    now: datetime | None = None,
+    actor_id: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Deleted:
     """Delete responses, drafts, workshop data, invitations of old rounds and more older than the period.
 
     See db/retention.py purge_before for what exactly goes. Logged as "data_purged" with the counts.
@@ -93,8 +99,12 @@ def purge(rt: Runtime, *, older_than: str | RetentionPeriod, dry_run: bool = Fal
 
     def work(session: Session) -> dict[str, int]:
         counts = retention.purge_before(session, cutoff=cutoff, progress=progress)
-        db_accounts.add_audit(session, actor_id=actor_id, action="data_purged",
-                               detail={"older_than": period.text, "cutoff": cutoff.isoformat(), **counts})
+        db_accounts.add_audit(
+            session,
+            actor_id=actor_id,
+            action="data_purged",
+            detail={"older_than": period.text, "cutoff": cutoff.isoformat(), **counts},
+        )
         return counts
 
     return Deleted(_one_transaction(rt, work, keep=not dry_run), dry_run, cutoff)

@@ -3,6 +3,7 @@
 Every function raises the usual families (StartupError, DatabaseError, InvalidInput); manage.py turns
 them into messages. Nothing here prints.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ def database_location(url: str) -> str:
         if database in ("", ":memory:") or parsed.query.get("mode") == "memory":
             return "SQLite in memory (nothing is kept)"
         if database.startswith("file:"):
-            database = database[len("file:"):]
+            database = database[len("file:") :]
         return str(Path(database).expanduser().absolute())
     return parsed.render_as_string(hide_password=True)
 
@@ -39,7 +40,7 @@ def database_location(url: str) -> str:
 @dataclass(frozen=True)
 class DatabaseSetup:
     location: str
-    revision_before: str | None   # None: the database was empty
+    revision_before: str | None  # None: the database was empty
     revision_after: str | None
 
 
@@ -123,8 +124,12 @@ def add_intervention(sessions: sessionmaker[Session], name: str) -> tuple[str, s
         stored = db_interventions.add_intervention(session, name=name)
         if name not in known:
             session.flush()
-            add_audit(session, actor_id=None, action="intervention_added",
-                      detail={"intervention_id": stored.id, "name": stored.name})
+            add_audit(
+                session,
+                actor_id=None,
+                action="intervention_added",
+                detail={"intervention_id": stored.id, "name": stored.name},
+            )
             return stored.name, "added"
         offered = name in db_interventions.list_interventions(session, active_only=True)
         return stored.name, "exists" if offered else "inactive"

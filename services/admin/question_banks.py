@@ -4,6 +4,7 @@ to score with.
 QuestionBankError problems are returned (check_banks) or become a StartupError (default_bank); nothing
 here prints.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from services.settings import Settings
 
 @dataclass(frozen=True)
 class BankCheck:
-    valid: list[Instrument]      # each valid bank followed by its derived short forms
+    valid: list[Instrument]  # each valid bank followed by its derived short forms
     problems: list[str]
 
 
@@ -38,7 +39,7 @@ def check_banks(path: str | Path) -> BankCheck:
         except QuestionBankError as exc:
             problems.extend(exc.problems)
     try:
-        load_banks(path)   # the app's own loading: adds what only shows across files (same version twice)
+        load_banks(path)  # the app's own loading: adds what only shows across files (same version twice)
     except QuestionBankError as exc:
         problems.extend(p for p in exc.problems if p not in problems)
     valid = [i for i in loaded if not any(p.startswith(f"{i.source}:") for p in problems)]

@@ -4,6 +4,7 @@ Every function checks the actor first (authorisation.authorise), runs in one tra
 one audit_log row with each change. Invitation tokens are returned once, by create_round and
 regenerate_invitation, and never written to the log: only their hashes are stored.
 """
+
 from __future__ import annotations
 
 import csv
@@ -47,7 +48,7 @@ class RoundRow:
     opens_at: datetime
     closes_at: datetime
     status: RoundStatus
-    teams: tuple[TeamRow, ...]   # invited, by name
+    teams: tuple[TeamRow, ...]  # invited, by name
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ class TeamInvitation:
 @dataclass(frozen=True)
 class CreatedRound:
     round: RoundRow
-    invitations: tuple[TeamInvitation, ...]   # by team name
+    invitations: tuple[TeamInvitation, ...]  # by team name
 
 
 @dataclass(frozen=True)
@@ -72,10 +73,10 @@ class CountingNote:
 
     team_id: int
     team: str
-    over_headcount: int = 0    # not counted: the team's headcount was reached
-    repeat_device: int = 0     # started by a further person on a browser that answered through the link
-    device_limit: int = 0      # not counted: the browser had given its most through the link
-    identical_burst: int = 0   # the most identical answer sets flagged in one burst (0: none)
+    over_headcount: int = 0  # not counted: the team's headcount was reached
+    repeat_device: int = 0  # started by a further person on a browser that answered through the link
+    device_limit: int = 0  # not counted: the browser had given its most through the link
+    identical_burst: int = 0  # the most identical answer sets flagged in one burst (0: none)
 
 
 def round_period(opens_on: date | None, closes_on: date | None) -> tuple[datetime, datetime]:
@@ -88,23 +89,52 @@ def round_period(opens_on: date | None, closes_on: date | None) -> tuple[datetim
     return start, end
 
 
-def create_round(rt: Runtime, actor: AccountView | None, organisation_id: int, *, intervention_id: int,
-                 name: str, opens_at: datetime, closes_at: datetime, team_ids: Iterable[int],
-                 now: datetime | None = None) -> CreatedRound:
+def create_round(
+    rt: Runtime,
+    actor: AccountView | None,
+    organisation_id: int,
+    *,
+    intervention_id: int,
+    name: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    team_ids: Iterable[int],
+    now: datetime | None = None,
+) -> CreatedRound:
     """Add a survey round on the current question bank, inviting these teams of the organisation.
 
     Returns each invited team's token: the only time it exists in clear (see invitation_url).
     """
     authorise(actor, ROUNDS_PAGE, "create", organisation_id)
     with rt.sessions.begin() as session, db_refusals():
-        return add_round(session, actor, organisation_id, intervention_id=intervention_id, name=name,
-                         opens_at=opens_at, closes_at=closes_at, team_ids=team_ids,
-                         instrument_hash=rt.instrument.content_hash, now=now)
+        return add_round(
+            session,
+            actor,
+            organisation_id,
+            intervention_id=intervention_id,
+            name=name,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            team_ids=team_ids,
+            instrument_hash=rt.instrument.content_hash,
+            now=now,
+        )
 
 
-def add_round(session: Session, actor: AccountView | None, organisation_id: int, *, intervention_id: int,
-              name: str, opens_at: datetime, closes_at: datetime, team_ids: Iterable[int], instrument_hash: str,
-              now: datetime | None = None, origin: dict[str, object] | None = None) -> CreatedRound:
+def add_round(
+    session: Session,
+    actor: AccountView | None,
+    organisation_id: int,
+    *,
+    intervention_id: int,
+    name: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    team_ids: Iterable[int],
+    instrument_hash: str,
+    now: datetime | None = None,
+    origin: dict[str, object] | None = None,
+) -> CreatedRound:
     """create_round's checks and writes inside the caller's transaction, on the bank or short form
     `instrument_hash`; the caller authorised the actor (a follow-up round of an action, services/actions).
     `origin` (ids only) goes into the round's audit row: what the round was made for."""
@@ -120,59 +150,92 @@ def add_round(session: Session, actor: AccountView | None, organisation_id: int,
     if db_organisations.get_organisation(session, organisation_id=organisation_id, for_update=True) is None:
         raise NotFound("organisation")
     _check_round_parts(session, organisation_id, intervention_id, teams)
-    if any(same.name.casefold() == name.casefold()
-           for same in db_organisations.list_rounds(session, organisation_id=organisation_id)):
+    if any(
+        same.name.casefold() == name.casefold()
+        for same in db_organisations.list_rounds(session, organisation_id=organisation_id)
+    ):
         raise Refused("round_name_taken", f"there is already a round named '{name}'", name=name)
     survey_round, tokens = db_organisations.create_round(
-        session, organisation_id=organisation_id, intervention_id=intervention_id, name=name,
-        opens_at=opens_at, closes_at=closes_at, instrument_hash=instrument_hash, team_ids=teams)
-    record_change(session, actor, "round_created", organisation_id=organisation_id,
-                  round_id=survey_round.id, name=name, intervention_id=intervention_id,
-                  opens_at=opens_at.isoformat(), closes_at=closes_at.isoformat(), team_ids=teams,
-                  **({"origin": origin} if origin else {}))
+        session,
+        organisation_id=organisation_id,
+        intervention_id=intervention_id,
+        name=name,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        instrument_hash=instrument_hash,
+        team_ids=teams,
+    )
+    record_change(
+        session,
+        actor,
+        "round_created",
+        organisation_id=organisation_id,
+        round_id=survey_round.id,
+        name=name,
+        intervention_id=intervention_id,
+        opens_at=opens_at.isoformat(),
+        closes_at=closes_at.isoformat(),
+        team_ids=teams,
+        **({"origin": origin} if origin else {}),
+    )
     row = _round_row(session, survey_round, now)
     return CreatedRound(row, tuple(TeamInvitation(team.id, team.name, tokens[team.id]) for team in row.teams))
 
 
-def list_rounds(rt: Runtime, actor: AccountView | None, organisation_id: int, *,
-                now: datetime | None = None) -> list[RoundRow]:
+def list_rounds(
+    rt: Runtime, actor: AccountView | None, organisation_id: int, *, now: datetime | None = None
+) -> list[RoundRow]:
     """The organisation's rounds in the order they open, with their status now and invited teams."""
     authorise(actor, ROUNDS_PAGE, "view", organisation_id)
     with rt.sessions.begin() as session:
-        return [_round_row(session, survey_round, now)
-                for survey_round in db_organisations.list_rounds(session, organisation_id=organisation_id)]
+        return [
+            _round_row(session, survey_round, now)
+            for survey_round in db_organisations.list_rounds(session, organisation_id=organisation_id)
+        ]
 
 
-def regenerate_invitation(rt: Runtime, actor: AccountView | None, round_id: int,
-                          team_id: int) -> TeamInvitation:
+def regenerate_invitation(rt: Runtime, actor: AccountView | None, round_id: int, team_id: int) -> TeamInvitation:
     """A new invitation token for a team of a round; the old link stops working at once."""
     authorise(actor, ROUNDS_PAGE, "edit")
     with rt.sessions.begin() as session, db_refusals():
         survey_round = _round(session, round_id)
         authorise(actor, ROUNDS_PAGE, "edit", survey_round.organisation_id)
         token = db_organisations.regenerate_invitation(session, round_id=round_id, team_id=team_id)
-        team = next(team for team in db_organisations.list_round_teams(session, round_id=round_id)
-                    if team.id == team_id)
-        record_change(session, actor, "invitation_renewed", organisation_id=survey_round.organisation_id,
-                      round_id=round_id, team_id=team_id)
+        team = next(
+            team for team in db_organisations.list_round_teams(session, round_id=round_id) if team.id == team_id
+        )
+        record_change(
+            session,
+            actor,
+            "invitation_renewed",
+            organisation_id=survey_round.organisation_id,
+            round_id=round_id,
+            team_id=team_id,
+        )
         return TeamInvitation(team_id, team.name, token)
 
 
-def close_round_now(rt: Runtime, actor: AccountView | None, round_id: int, *,
-                    now: datetime | None = None) -> RoundRow:
+def close_round_now(rt: Runtime, actor: AccountView | None, round_id: int, *, now: datetime | None = None) -> RoundRow:
     """End a round now: its invitation links stop taking answers. A closed round stays closed."""
     authorise(actor, ROUNDS_PAGE, "edit")
     now = now or datetime.now(UTC)
     with rt.sessions.begin() as session, db_refusals():
         survey_round = _round(session, round_id)
         authorise(actor, ROUNDS_PAGE, "edit", survey_round.organisation_id)
-        if survey_round.closes_at <= now:   # closing "now" must never reopen or extend a round
+        if survey_round.closes_at <= now:  # closing "now" must never reopen or extend a round
             raise Refused("round_already_closed", "this round has closed already", name=survey_round.name)
         before = survey_round.closes_at
         db_organisations.close_round(session, round_id=round_id, at=now)
-        record_change(session, actor, "round_closed", organisation_id=survey_round.organisation_id,
-                      round_id=round_id, name=survey_round.name, closes_at_before=before.isoformat(),
-                      closes_at=now.isoformat())
+        record_change(
+            session,
+            actor,
+            "round_closed",
+            organisation_id=survey_round.organisation_id,
+            round_id=round_id,
+            name=survey_round.name,
+            closes_at_before=before.isoformat(),
+            closes_at=now.isoformat(),
+        )
         return _round_row(session, survey_round, now)
 
 
@@ -195,8 +258,10 @@ def counting_notes(rt: Runtime, actor: AccountView | None, round_id: int) -> tup
                 counts[field] = max(counts.get(field, 0), int(line.detail.get("identical_answers", 0)))
             else:
                 counts[field] = counts.get(field, 0) + 1
-    return tuple(CountingNote(team_id, teams[team_id], **found[team_id])
-                 for team_id in sorted(found, key=lambda team_id: (teams[team_id], team_id)))
+    return tuple(
+        CountingNote(team_id, teams[team_id], **found[team_id])
+        for team_id in sorted(found, key=lambda team_id: (teams[team_id], team_id))
+    )
 
 
 def round_status(opens_at: datetime, closes_at: datetime, now: datetime | None = None) -> RoundStatus:
@@ -228,8 +293,7 @@ def _round(session: Session, round_id: int) -> SurveyRound:
     return survey_round
 
 
-def _check_round_parts(session: Session, organisation_id: int, intervention_id: int,
-                       team_ids: list[int]) -> None:
+def _check_round_parts(session: Session, organisation_id: int, intervention_id: int, team_ids: list[int]) -> None:
     # The db checks these too; here they get a message an admin can act on.
     intervention = session.get(Intervention, intervention_id)
     if intervention is None:
@@ -244,6 +308,13 @@ def _check_round_parts(session: Session, organisation_id: int, intervention_id: 
 def _round_row(session: Session, survey_round: SurveyRound, now: datetime | None) -> RoundRow:
     intervention = session.get(Intervention, survey_round.intervention_id)
     teams = tuple(team_row(team) for team in db_organisations.list_round_teams(session, round_id=survey_round.id))
-    return RoundRow(survey_round.id, survey_round.organisation_id, survey_round.name,
-                    intervention.name if intervention else "", survey_round.opens_at, survey_round.closes_at,
-                    round_status(survey_round.opens_at, survey_round.closes_at, now), teams)
+    return RoundRow(
+        survey_round.id,
+        survey_round.organisation_id,
+        survey_round.name,
+        intervention.name if intervention else "",
+        survey_round.opens_at,
+        survey_round.closes_at,
+        round_status(survey_round.opens_at, survey_round.closes_at, now),
+        teams,
+    )

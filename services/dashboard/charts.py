@@ -5,6 +5,7 @@ no number anywhere (figure, table or summary): only its status ("withheld: fewer
 "withheld to protect a smaller group", "no responses yet"). The team charts (heatmap, trends,
 participation, agreement, reliability) are in dashboard_team_charts.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -25,7 +26,7 @@ from services.output.chart_style import (
 )
 
 SIDES = ("match", "mismatch", "value", "compassion")
-MEAN_SIDES = ("match", "mismatch", "value")     # compassion has its own chart: the five elements
+MEAN_SIDES = ("match", "mismatch", "value")  # compassion has its own chart: the five elements
 # Diverging answer colours (ColorBrewer PuOr, colour-blind safe): disagree orange, agree purple.
 ANSWER_COLOURS = ("#B35806", "#F1A340", "#D9D9D9", "#998EC3", "#542788")
 WITHHELD_FILL = "#BDBDBD"
@@ -53,7 +54,7 @@ def short_status(group: Group, language: str) -> str:
 
 
 def interval_text(estimate: Estimate | None, language: str, signed: bool = False) -> str:
-    """"47–57" for a 95% interval; "–" when there is a single answer."""
+    """ "47–57" for a 95% interval; "–" when there is a single answer."""
     if estimate is None or estimate.low is None or estimate.high is None:
         return "–"
     fmt = format_signed if signed else format_score
@@ -71,8 +72,15 @@ def rows_height(n_rows: int, per_row: int = 44, extra: int = 110, top: int = 900
 def status_figure(text: str) -> go.Figure:
     """An empty figure that only says why there is nothing to draw."""
     fig = go.Figure()
-    fig.add_annotation(x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, text=wrap_label(text, 60),
-                       font=dict(size=15, color=COLOURS["muted"]))
+    fig.add_annotation(
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        showarrow=False,
+        text=wrap_label(text, 60),
+        font=dict(size=15, color=COLOURS["muted"]),
+    )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return base_layout(fig, 160, margin=dict(l=10, r=20, t=30, b=10))
@@ -81,13 +89,20 @@ def status_figure(text: str) -> go.Figure:
 def _withheld_chart(name: str, title: str, view, language: str, what: str) -> ChartWithTable:
     status = group_status(view.selection, view.k, language)
     table = pd.DataFrame([{t("dashboard.col.what", language): what, t("dashboard.col.status", language): status}])
-    return ChartWithTable(name, title, status_figure(status), table,
-                          t("dashboard.summary.withheld", language, status=status))
+    return ChartWithTable(
+        name, title, status_figure(status), table, t("dashboard.summary.withheld", language, status=status)
+    )
 
 
 def _score_axis(fig: go.Figure, title: str) -> None:
-    fig.update_xaxes(range=[0, 104], tickvals=[0, 25, 50, 75, 100], gridcolor=COLOURS["grid"], zeroline=False,
-                     fixedrange=True, title=dict(text=title, font=dict(size=13)))
+    fig.update_xaxes(
+        range=[0, 104],
+        tickvals=[0, 25, 50, 75, 100],
+        gridcolor=COLOURS["grid"],
+        zeroline=False,
+        fixedrange=True,
+        title=dict(text=title, font=dict(size=13)),
+    )
     fig.add_vline(x=50, line=dict(color=COLOURS["muted"], width=1, dash="dot"))
 
 
@@ -97,13 +112,17 @@ def _error_x(estimates: Sequence[Estimate | None]) -> dict:
     return dict(type="data", array=plus, arrayminus=minus, color=COLOURS["ink"], thickness=1.5, width=6)
 
 
-def _estimate_row(name_col: str, name: str, estimate: Estimate | None, language: str,
-                  extra: dict | None = None) -> dict:
+def _estimate_row(
+    name_col: str, name: str, estimate: Estimate | None, language: str, extra: dict | None = None
+) -> dict:
     missing = t("report.not_enough", language)
-    return {name_col: name, **(extra or {}),
-            t("dashboard.col.mean", language): format_score(estimate.mean, language) if estimate else missing,
-            t("dashboard.col.interval", language): interval_text(estimate, language) if estimate else "–",
-            t("dashboard.col.n", language): estimate.n if estimate else 0}
+    return {
+        name_col: name,
+        **(extra or {}),
+        t("dashboard.col.mean", language): format_score(estimate.mean, language) if estimate else missing,
+        t("dashboard.col.interval", language): interval_text(estimate, language) if estimate else "–",
+        t("dashboard.col.n", language): estimate.n if estimate else 0,
+    }
 
 
 # ---------------------------------------------------------------- the charts
@@ -121,21 +140,39 @@ def theme_means(view, language: str) -> ChartWithTable:
         if not rows:
             continue
         estimates = [m.estimate for m in rows]
-        fig.add_trace(go.Bar(
-            x=[e.mean if e else None for e in estimates], y=[wrap_label(m.theme.name, 24) for m in rows],
-            orientation="h", name=side_label(side, language), marker=dict(color=COLOURS[side]),
-            error_x=_error_x(estimates), customdata=[interval_text(e, language) for e in estimates],
-            text=[format_score(e.mean, language) if e else t("report.not_enough", language) for e in estimates],
-            textposition="inside", insidetextanchor="start", textfont=dict(color="white"),
-            hovertemplate="%{y}: %{x:.0f} (%{customdata})<extra></extra>"))
+        fig.add_trace(
+            go.Bar(
+                x=[e.mean if e else None for e in estimates],
+                y=[wrap_label(m.theme.name, 24) for m in rows],
+                orientation="h",
+                name=side_label(side, language),
+                marker=dict(color=COLOURS[side]),
+                error_x=_error_x(estimates),
+                customdata=[interval_text(e, language) for e in estimates],
+                text=[format_score(e.mean, language) if e else t("report.not_enough", language) for e in estimates],
+                textposition="inside",
+                insidetextanchor="start",
+                textfont=dict(color="white"),
+                hovertemplate="%{y}: %{x:.0f} (%{customdata})<extra></extra>",
+            )
+        )
     base_layout(fig, rows_height(len(means)), legend=True, margin=dict(l=10, r=20, t=40, b=10))
     fig.update_layout(bargap=0.3)
     _score_axis(fig, t("dashboard.theme_means.axis", language))
     fig.update_yaxes(autorange="reversed", automargin=True, fixedrange=True)
     name_col = t("chart.col.theme", language)
-    table = pd.DataFrame([_estimate_row(name_col, m.theme.name, m.estimate, language,
-                                        {t("chart.col.side", language): side_label(m.theme.side, language)})
-                          for m in means])
+    table = pd.DataFrame(
+        [
+            _estimate_row(
+                name_col,
+                m.theme.name,
+                m.estimate,
+                language,
+                {t("chart.col.side", language): side_label(m.theme.side, language)},
+            )
+            for m in means
+        ]
+    )
     return ChartWithTable("dash_theme_means", title, fig, table, _theme_summary(means, language))
 
 
@@ -145,8 +182,14 @@ def _theme_summary(means, language: str) -> str:
         scored = [m for m in means if m.theme.side == side and m.estimate is not None]
         if scored:
             top = max(scored, key=lambda m: m.estimate.mean)
-            parts.append(t(f"dashboard.theme_means.summary_{side}", language, theme=top.theme.name,
-                           score=format_score(top.estimate.mean, language)))
+            parts.append(
+                t(
+                    f"dashboard.theme_means.summary_{side}",
+                    language,
+                    theme=top.theme.name,
+                    score=format_score(top.estimate.mean, language),
+                )
+            )
     missing = [m.theme.name for m in means if m.estimate is None]
     if missing:
         parts.append(t("chart.summary_missing", language, names=", ".join(missing)))
@@ -159,42 +202,80 @@ def alignment(view, language: str, bands) -> ChartWithTable:
     if not view.selection.shown:
         return _withheld_chart("dash_alignment", title, view, language, title)
     estimate = view.alignment
-    spans = (("misaligned", -100.0, bands.misaligned_max), ("mixed", bands.misaligned_max, bands.aligned_min),
-             ("aligned", bands.aligned_min, 100.0))
+    spans = (
+        ("misaligned", -100.0, bands.misaligned_max),
+        ("mixed", bands.misaligned_max, bands.aligned_min),
+        ("aligned", bands.aligned_min, 100.0),
+    )
     fills = {"misaligned": "#F6D0BB", "mixed": "#E6E6E6", "aligned": "#C4DFF0"}
     fig = go.Figure()
     for band_id, low, high in spans:
-        fig.add_shape(type="rect", x0=low, x1=high, y0=0.3, y1=0.7, line=dict(width=0), fillcolor=fills[band_id],
-                      layer="below")
-        fig.add_annotation(x=(low + high) / 2, y=0.74, yanchor="bottom", showarrow=False, font=dict(size=13),
-                           text=t(f"dashboard.alignment.band_{band_id}", language))
+        fig.add_shape(
+            type="rect", x0=low, x1=high, y0=0.3, y1=0.7, line=dict(width=0), fillcolor=fills[band_id], layer="below"
+        )
+        fig.add_annotation(
+            x=(low + high) / 2,
+            y=0.74,
+            yanchor="bottom",
+            showarrow=False,
+            font=dict(size=13),
+            text=t(f"dashboard.alignment.band_{band_id}", language),
+        )
     if estimate is not None:
-        fig.add_trace(go.Scatter(
-            x=[estimate.mean], y=[0.5], mode="markers", error_x=_error_x([estimate]),
-            marker=dict(symbol="diamond", size=18, color=COLOURS["ink"], line=dict(color="white", width=2)),
-            hovertemplate=f"{format_signed(estimate.mean, language)} ({interval_text(estimate, language, True)})"
-                          "<extra></extra>"))
-        fig.add_annotation(x=estimate.mean, y=0.24, yanchor="top", showarrow=False, font=dict(size=15),
-                           text=f"<b>{format_signed(estimate.mean, language)}</b>")
+        fig.add_trace(
+            go.Scatter(
+                x=[estimate.mean],
+                y=[0.5],
+                mode="markers",
+                error_x=_error_x([estimate]),
+                marker=dict(symbol="diamond", size=18, color=COLOURS["ink"], line=dict(color="white", width=2)),
+                hovertemplate=f"{format_signed(estimate.mean, language)} ({interval_text(estimate, language, True)})"
+                "<extra></extra>",
+            )
+        )
+        fig.add_annotation(
+            x=estimate.mean,
+            y=0.24,
+            yanchor="top",
+            showarrow=False,
+            font=dict(size=15),
+            text=f"<b>{format_signed(estimate.mean, language)}</b>",
+        )
     else:
         fig.add_annotation(x=0, y=0.5, showarrow=False, text=t("report.not_enough", language), bgcolor="white")
     ticks = [-100.0, bands.misaligned_max, 0.0, bands.aligned_min, 100.0]
     base_layout(fig, 220, margin=dict(l=20, r=20, t=10, b=10))
-    fig.update_xaxes(range=[-104, 104], tickvals=ticks, ticktext=[format_signed(v, language) for v in ticks],
-                     title=dict(text=t("dashboard.alignment.axis", language), font=dict(size=13)),
-                     showgrid=False, zeroline=False, fixedrange=True)
+    fig.update_xaxes(
+        range=[-104, 104],
+        tickvals=ticks,
+        ticktext=[format_signed(v, language) for v in ticks],
+        title=dict(text=t("dashboard.alignment.axis", language), font=dict(size=13)),
+        showgrid=False,
+        zeroline=False,
+        fixedrange=True,
+    )
     fig.update_yaxes(range=[0, 1.05], visible=False, fixedrange=True)
     measure = t("chart.col.measure", language)
-    table = pd.DataFrame([{measure: t("chart.alignment_index", language) + " (−100 … +100)",
-                           t("dashboard.col.mean", language): format_signed(estimate.mean if estimate else None,
-                                                                            language),
-                           t("dashboard.col.interval", language): interval_text(estimate, language, True),
-                           t("dashboard.col.n", language): estimate.n if estimate else 0}])
+    table = pd.DataFrame(
+        [
+            {
+                measure: t("chart.alignment_index", language) + " (−100 … +100)",
+                t("dashboard.col.mean", language): format_signed(estimate.mean if estimate else None, language),
+                t("dashboard.col.interval", language): interval_text(estimate, language, True),
+                t("dashboard.col.n", language): estimate.n if estimate else 0,
+            }
+        ]
+    )
     if estimate is None:
         summary = t("dashboard.alignment.summary_none", language)
     else:
-        summary = t("dashboard.alignment.summary", language, index=format_signed(estimate.mean, language),
-                    interval=interval_text(estimate, language, True), n=estimate.n)
+        summary = t(
+            "dashboard.alignment.summary",
+            language,
+            index=format_signed(estimate.mean, language),
+            interval=interval_text(estimate, language, True),
+            n=estimate.n,
+        )
     return ChartWithTable("dash_alignment", title, fig, table, summary)
 
 
@@ -205,13 +286,21 @@ def compassion(view, language: str) -> ChartWithTable:
         return _withheld_chart("dash_compassion", title, view, language, title)
     elements = list(view.compassion)
     estimates = [e.estimate for e in elements]
-    fig = go.Figure(go.Bar(
-        x=[e.mean if e else None for e in estimates], y=[wrap_label(e.name, 24) for e in elements], orientation="h",
-        marker=dict(color=COLOURS["compassion"]), error_x=_error_x(estimates),
-        customdata=[interval_text(e, language) for e in estimates],
-        text=[format_score(e.mean, language) if e else t("report.not_enough", language) for e in estimates],
-        textposition="inside", insidetextanchor="start", textfont=dict(color="white"),
-        hovertemplate="%{y}: %{x:.0f} (%{customdata})<extra></extra>"))
+    fig = go.Figure(
+        go.Bar(
+            x=[e.mean if e else None for e in estimates],
+            y=[wrap_label(e.name, 24) for e in elements],
+            orientation="h",
+            marker=dict(color=COLOURS["compassion"]),
+            error_x=_error_x(estimates),
+            customdata=[interval_text(e, language) for e in estimates],
+            text=[format_score(e.mean, language) if e else t("report.not_enough", language) for e in estimates],
+            textposition="inside",
+            insidetextanchor="start",
+            textfont=dict(color="white"),
+            hovertemplate="%{y}: %{x:.0f} (%{customdata})<extra></extra>",
+        )
+    )
     base_layout(fig, rows_height(len(elements)), margin=dict(l=10, r=20, t=20, b=10))
     fig.update_layout(bargap=0.3)
     _score_axis(fig, t("chart.compassion_lens.axis", language))
@@ -222,9 +311,14 @@ def compassion(view, language: str) -> ChartWithTable:
     if len(scored) >= 2:
         top = max(scored, key=lambda e: e.estimate.mean)
         low = min(scored, key=lambda e: e.estimate.mean)
-        summary = t("dashboard.compassion.summary", language, top=top.name, low=low.name,
-                    top_score=format_score(top.estimate.mean, language),
-                    low_score=format_score(low.estimate.mean, language))
+        summary = t(
+            "dashboard.compassion.summary",
+            language,
+            top=top.name,
+            low=low.name,
+            top_score=format_score(top.estimate.mean, language),
+            low_score=format_score(low.estimate.mean, language),
+        )
     else:
         summary = t("chart.compassion_lens.summary_none", language)
     return ChartWithTable("dash_compassion", title, fig, table, summary)
@@ -245,7 +339,7 @@ def likert(view, language: str, side: str) -> ChartWithTable:
     points = [p for p, _ in view.scale]
     middle = (points[0] + points[-1]) / 2
     fig = go.Figure()
-    segments = []     # (point, factor, part): middle halves first, so each side stacks outward from 0
+    segments = []  # (point, factor, part): middle halves first, so each side stacks outward from 0
     for point, _ in view.scale:
         if point == middle:
             segments += [(point, -0.5, "left"), (point, 0.5, "right")]
@@ -258,30 +352,66 @@ def likert(view, language: str, side: str) -> ChartWithTable:
         colour = ANSWER_COLOURS[round(index * (len(ANSWER_COLOURS) - 1) / max(len(points) - 1, 1))]
         shares = [i.distribution.percentages.get(point) if i.distribution.answered else None for i in items]
         x = [factor * s if s is not None else None for s in shares]
-        fig.add_trace(go.Bar(
-            x=x, y=labels, orientation="h", name=label, marker=dict(color=colour), legendrank=index,
-            legendgroup=str(point), showlegend=part != "right", customdata=shares,
-            text=[format_percent(s / 100, language) if s is not None and v is not None and abs(v) >= 10 else ""
-                  for s, v in zip(shares, x)]
-            if part == "" else None,
-            textposition="inside", insidetextanchor="middle", textangle=0,
-            hovertemplate=f"{label}: " + "%{customdata:.0f}%<extra></extra>"))
+        fig.add_trace(
+            go.Bar(
+                x=x,
+                y=labels,
+                orientation="h",
+                name=label,
+                marker=dict(color=colour),
+                legendrank=index,
+                legendgroup=str(point),
+                showlegend=part != "right",
+                customdata=shares,
+                text=[
+                    format_percent(s / 100, language) if s is not None and v is not None and abs(v) >= 10 else ""
+                    for s, v in zip(shares, x)
+                ]
+                if part == ""
+                else None,
+                textposition="inside",
+                insidetextanchor="middle",
+                textangle=0,
+                hovertemplate=f"{label}: " + "%{customdata:.0f}%<extra></extra>",
+            )
+        )
     for item, y in zip(items, labels):
         d = item.distribution
-        note = (t("dashboard.cell.withheld", language) if item.withheld
-                else t("dashboard.likert.na_note", language, rate=format_number(d.na_rate, language, 0))
-                if d.na_rate is not None
-                else t("dashboard.cell.no_data", language))
-        fig.add_annotation(x=1.0, xref="paper", xanchor="left", xshift=6, y=y, showarrow=False, text=note,
-                           font=dict(size=12, color=COLOURS["muted"]))
+        note = (
+            t("dashboard.cell.withheld", language)
+            if item.withheld
+            else t("dashboard.likert.na_note", language, rate=format_number(d.na_rate, language, 0))
+            if d.na_rate is not None
+            else t("dashboard.cell.no_data", language)
+        )
+        fig.add_annotation(
+            x=1.0,
+            xref="paper",
+            xanchor="left",
+            xshift=6,
+            y=y,
+            showarrow=False,
+            text=note,
+            font=dict(size=12, color=COLOURS["muted"]),
+        )
     lines = max((label.count("<br>") + 1 for label in labels), default=1)
-    base_layout(fig, rows_height(len(items), per_row=max(44, 20 + 17 * lines), extra=120, top=1400), legend=True,
-                margin=dict(l=10, r=80, t=40, b=10))
+    base_layout(
+        fig,
+        rows_height(len(items), per_row=max(44, 20 + 17 * lines), extra=120, top=1400),
+        legend=True,
+        margin=dict(l=10, r=80, t=40, b=10),
+    )
     fig.update_layout(barmode="relative", bargap=0.3, legend=dict(traceorder="normal"))
-    fig.update_xaxes(range=[-102, 102], tickvals=[-100, -50, 0, 50, 100],
-                     ticktext=["100%", "50%", "0", "50%", "100%"], zeroline=True, zerolinecolor=COLOURS["ink"],
-                     gridcolor=COLOURS["grid"], fixedrange=True,
-                     title=dict(text=t("dashboard.likert.axis", language), font=dict(size=13)))
+    fig.update_xaxes(
+        range=[-102, 102],
+        tickvals=[-100, -50, 0, 50, 100],
+        ticktext=["100%", "50%", "0", "50%", "100%"],
+        zeroline=True,
+        zerolinecolor=COLOURS["ink"],
+        gridcolor=COLOURS["grid"],
+        fixedrange=True,
+        title=dict(text=t("dashboard.likert.axis", language), font=dict(size=13)),
+    )
     fig.update_yaxes(autorange="reversed", automargin=True, fixedrange=True)
     rows = []
     for item in items:
@@ -289,13 +419,14 @@ def likert(view, language: str, side: str) -> ChartWithTable:
         row = {t("dashboard.col.statement", language): item.text}
         for point, label in view.scale:
             row[label] = format_percent(d.percentages[point] / 100, language) if d.answered else "–"
-        row[t("dashboard.col.na_rate", language)] = format_percent(None if d.na_rate is None else d.na_rate / 100,
-                                                                   language)
-        row[t("dashboard.col.answers", language)] = (t("dashboard.likert.withheld_note", language, k=view.k)
-                                                     if item.withheld else d.n)
+        row[t("dashboard.col.na_rate", language)] = format_percent(
+            None if d.na_rate is None else d.na_rate / 100, language
+        )
+        row[t("dashboard.col.answers", language)] = (
+            t("dashboard.likert.withheld_note", language, k=view.k) if item.withheld else d.n
+        )
         rows.append(row)
-    return ChartWithTable(name, title, fig, pd.DataFrame(rows),
-                          _likert_summary(items, view.scale, language, view.k))
+    return ChartWithTable(name, title, fig, pd.DataFrame(rows), _likert_summary(items, view.scale, language, view.k))
 
 
 def _likert_summary(items, scale, language: str, k: int) -> str:
@@ -335,24 +466,45 @@ def alignment_distribution(view, language: str, bands) -> ChartWithTable:
         return "aligned" if middle >= bands.aligned_min else "misaligned" if middle <= bands.misaligned_max else "mixed"
 
     colours = {"misaligned": COLOURS["mismatch"], "mixed": "#9E9E9E", "aligned": COLOURS["match"]}
-    fig = go.Figure(go.Bar(
-        x=labels, y=share, marker=dict(color=[colours[band(b)] for b in bins]),
-        text=[format_percent(value / 100, language) for value in share], textposition="outside", cliponaxis=False,
-        hovertemplate="%{x}: %{y:.0f}%<extra></extra>"))
+    fig = go.Figure(
+        go.Bar(
+            x=labels,
+            y=share,
+            marker=dict(color=[colours[band(b)] for b in bins]),
+            text=[format_percent(value / 100, language) for value in share],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{x}: %{y:.0f}%<extra></extra>",
+        )
+    )
     base_layout(fig, 260, margin=dict(l=10, r=10, t=20, b=10))
-    fig.update_yaxes(title=dict(text=t("dashboard.spread.axis_share", language), font=dict(size=13)),
-                     range=[0, max(share + [10]) * 1.2], fixedrange=True)
+    fig.update_yaxes(
+        title=dict(text=t("dashboard.spread.axis_share", language), font=dict(size=13)),
+        range=[0, max(share + [10]) * 1.2],
+        fixedrange=True,
+    )
     fig.update_xaxes(title=dict(text=t("dashboard.alignment.axis", language), font=dict(size=13)), fixedrange=True)
-    table = pd.DataFrame([{t("dashboard.spread.col_range", language): label,
-                           t("dashboard.spread.col_band", language): t(f"dashboard.alignment.band_{band(b)}", language),
-                           t("dashboard.col.responses", language): b.count,
-                           t("dashboard.spread.col_share", language): format_percent(value / 100, language)}
-                          for label, b, value in zip(labels, bins, share)])
+    table = pd.DataFrame(
+        [
+            {
+                t("dashboard.spread.col_range", language): label,
+                t("dashboard.spread.col_band", language): t(f"dashboard.alignment.band_{band(b)}", language),
+                t("dashboard.col.responses", language): b.count,
+                t("dashboard.spread.col_share", language): format_percent(value / 100, language),
+            }
+            for label, b, value in zip(labels, bins, share)
+        ]
+    )
     if not scored:
         summary = t("dashboard.alignment.summary_none", language)
     else:
         by_band = {name: sum(v for b, v in zip(bins, share) if band(b) == name) for name in colours}
-        summary = t("dashboard.spread.summary", language, aligned=format_number(by_band["aligned"], language, 0),
-                    mixed=format_number(by_band["mixed"], language, 0),
-                    misaligned=format_number(by_band["misaligned"], language, 0), n=scored)
+        summary = t(
+            "dashboard.spread.summary",
+            language,
+            aligned=format_number(by_band["aligned"], language, 0),
+            mixed=format_number(by_band["mixed"], language, 0),
+            misaligned=format_number(by_band["misaligned"], language, 0),
+            n=scored,
+        )
     return ChartWithTable("dash_alignment_spread", title, fig, table, summary)

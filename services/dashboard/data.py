@@ -2,6 +2,7 @@
 (never an individual response), the anonymity decision for every view it offers, and the tallies held
 as arrays so any view's sums are one masked sum away.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -42,20 +43,19 @@ class DashboardContext:
     language: str
     organisation: Organisation
     teams: list[Team]
-    rounds: list[SurveyRound]                       # closed rounds: the only ones with results
-    open_rounds: list[SurveyRound]                  # not closed yet (open or upcoming): counts only
-    open_counts: dict[tuple[int, int], int]         # (team id, open round id) -> responses so far
+    rounds: list[SurveyRound]  # closed rounds: the only ones with results
+    open_rounds: list[SurveyRound]  # not closed yet (open or upcoming): counts only
+    open_counts: dict[tuple[int, int], int]  # (team id, open round id) -> responses so far
     now: datetime
     intervention_names: dict[int, str]
-    invited: dict[int, set[int]]                    # round id -> team ids invited
+    invited: dict[int, set[int]]  # round id -> team ids invited
     population: Population
     decisions: dict[Selector, Decision]
     round_groups: dict[str, frozenset[int]]
     sums: TallySums
 
 
-def load_context(rt: Runtime, session: Session, filters: Filters, language: str, now: datetime
-                 ) -> DashboardContext:
+def load_context(rt: Runtime, session: Session, filters: Filters, language: str, now: datetime) -> DashboardContext:
     """Check the filters against the organisation, read its tallies once and decide every offered view.
 
     Only rounds closed at `now` have results: a view of an open round would grow one response at a
@@ -101,8 +101,23 @@ def load_context(rt: Runtime, session: Session, filters: Filters, language: str,
     population = Population(release.counts)
     decisions = release.decisions
     sums = TallySums(release.score_cells, release.answer_cells, release.shown)
-    return DashboardContext(rt, filters, language, organisation, teams, rounds, open_rounds, dict(open_counts),
-                            now, intervention_names, invited, population, decisions, dict(round_groups), sums)
+    return DashboardContext(
+        rt,
+        filters,
+        language,
+        organisation,
+        teams,
+        rounds,
+        open_rounds,
+        dict(open_counts),
+        now,
+        intervention_names,
+        invited,
+        population,
+        decisions,
+        dict(round_groups),
+        sums,
+    )
 
 
 def check_filters(filters: Filters, teams: Sequence[Team], rounds: Sequence[SurveyRound]) -> None:
@@ -133,14 +148,17 @@ class TallySums:
     and a page sums them for the selection and for every team.
     """
 
-    def __init__(self, score_cells: Sequence[ScoreCell], answer_cells: Sequence[AnswerCell],
-                 shown: Callable[[str, Selector], bool]):
+    def __init__(
+        self,
+        score_cells: Sequence[ScoreCell],
+        answer_cells: Sequence[AnswerCell],
+        shown: Callable[[str, Selector], bool],
+    ):
         # A figure of a view is given only when its own family is shown there (its contributors, N/A
         # excluded, may be fewer than the view's responses): `shown(family, selector)`.
         self._shown = shown
         # Columns at once (zip in C), then one index lookup per row and column.
-        s_team, s_round, s_role, s_key, s_n, s_total, s_total_sq = (
-            zip(*score_cells) if score_cells else ((),) * 7)
+        s_team, s_round, s_role, s_key, s_n, s_total, s_total_sq = zip(*score_cells) if score_cells else ((),) * 7
         a_team, a_round, a_role, a_item, a_value, a_count = zip(*answer_cells) if answer_cells else ((),) * 6
         s_cells, a_cells = list(zip(s_team, s_round, s_role)), list(zip(a_team, a_round, a_role))
         self.cells = sorted(set(s_cells) | set(a_cells), key=repr)
@@ -148,15 +166,19 @@ class TallySums:
         self.keys = sorted(set(s_key))
         key_index = {key: i for i, key in enumerate(self.keys)}
         self._scores = np.zeros((len(self.cells), len(self.keys), 3))
-        self._scores[list(map(cell_index.__getitem__, s_cells)), list(map(key_index.__getitem__, s_key))] = (
-            np.array([s_n, s_total, s_total_sq], dtype=float).T.reshape(-1, 3))
+        self._scores[list(map(cell_index.__getitem__, s_cells)), list(map(key_index.__getitem__, s_key))] = np.array(
+            [s_n, s_total, s_total_sq], dtype=float
+        ).T.reshape(-1, 3)
         self.items = sorted(set(a_item))
         self.values = sorted(set(a_value))
         item_index = {item: i for i, item in enumerate(self.items)}
         value_index = {value: i for i, value in enumerate(self.values)}
         self._answers = np.zeros((len(self.cells), len(self.items), len(self.values)), dtype=np.int64)
-        self._answers[list(map(cell_index.__getitem__, a_cells)), list(map(item_index.__getitem__, a_item)),
-                      list(map(value_index.__getitem__, a_value))] = a_count
+        self._answers[
+            list(map(cell_index.__getitem__, a_cells)),
+            list(map(item_index.__getitem__, a_item)),
+            list(map(value_index.__getitem__, a_value)),
+        ] = a_count
         self._score_cache: dict[Selector, dict[str, Moments]] = {}
         self._answer_cache: dict[Selector, dict[str, dict[int, int]]] = {}
 
@@ -170,15 +192,19 @@ class TallySums:
             self._score_cache[selector] = {
                 key: Moments(int(n), float(total), float(total_sq))
                 for key, (n, total, total_sq) in zip(self.keys, summed.tolist())
-                if n and self._shown(score_family(key), selector)}
+                if n and self._shown(score_family(key), selector)
+            }
         return self._score_cache[selector]
 
     def withheld_items(self, selector: Selector) -> set[str]:
         """Items answered on the scale in the view whose own figure is not shown (too few answered them)."""
         summed = self._answers[self._mask(selector)].sum(axis=0)
         scale = [i for i, value in enumerate(self.values) if value != NOT_APPLICABLE_VALUE]
-        return {item for item, counts in zip(self.items, summed[:, scale].tolist() if scale else [])
-                if any(counts) and not self._shown(item_family(item), selector)}
+        return {
+            item
+            for item, counts in zip(self.items, summed[:, scale].tolist() if scale else [])
+            if any(counts) and not self._shown(item_family(item), selector)
+        }
 
     def answers(self, selector: Selector) -> dict[str, dict[int, int]]:
         """item id -> {value: count} over the view's responses (value 0 = not applicable)."""
@@ -186,7 +212,9 @@ class TallySums:
             summed = self._answers[self._mask(selector)].sum(axis=0).tolist()
             self._answer_cache[selector] = {
                 item: {value: count for value, count in zip(self.values, counts) if count}
-                for item, counts in zip(self.items, summed) if any(counts) and self._shown(item_family(item), selector)}
+                for item, counts in zip(self.items, summed)
+                if any(counts) and self._shown(item_family(item), selector)
+            }
         return self._answer_cache[selector]
 
 

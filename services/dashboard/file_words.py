@@ -1,5 +1,6 @@
 """The words and numbers the dashboard's CSV, XLSX and PDF share: what a row is, its group and note in
 the file's language, how many decimals a number keeps, and the lines saying what the file is about."""
+
 from __future__ import annotations
 
 import re
@@ -30,27 +31,50 @@ TWO_DECIMALS = frozenset({"agreement r_wg(J)", "within-team agreement r_wg(J)", 
 
 # export_rows' English vocabulary -> the strings key that says it in the file's language
 WHAT_KEYS = {
-    "responses": "responses", "theme mean": "theme_mean", "agreement r_wg(J)": "agreement",
-    "alignment index": "alignment", "alignment distribution": "alignment_distribution",
+    "responses": "responses",
+    "theme mean": "theme_mean",
+    "agreement r_wg(J)": "agreement",
+    "alignment index": "alignment",
+    "alignment distribution": "alignment_distribution",
     "answer distribution": "answer_distribution",
-    "not applicable rate": "not_applicable_rate", "compassion element": "compassion_element",
-    "Cronbach's alpha": "alpha", "where to start": "where_to_start", "team theme mean": "team_theme_mean",
-    "team alignment index": "team_alignment", "within-team agreement r_wg(J)": "team_agreement",
-    "trend: alignment index": "trend_alignment", "trend: theme mean": "trend_theme_mean",
+    "not applicable rate": "not_applicable_rate",
+    "compassion element": "compassion_element",
+    "Cronbach's alpha": "alpha",
+    "where to start": "where_to_start",
+    "team theme mean": "team_theme_mean",
+    "team alignment index": "team_alignment",
+    "within-team agreement r_wg(J)": "team_agreement",
+    "trend: alignment index": "trend_alignment",
+    "trend: theme mean": "trend_theme_mean",
     "participation": "participation",
 }
 NOTE_KEYS = {
-    "no data": "no_data", PROTECTS_SMALL_GROUP: "protects_small_group", NOT_OFFERED: "not_offered",
-    NOT_ENOUGH_ANSWERS: "not_enough_answers", "this team's view is split": "team_view_split",
-    "view is split": "view_split", MORE_SPREAD_THAN_UNIFORM: "more_spread_than_uniform",
-    "reverse-keyed item": "reverse_keyed", TOO_FEW_FOR_ALPHA: "too_few_for_alpha", TOO_FEW_ITEMS: "too_few_items",
-    NO_SCORE_VARIANCE: "no_score_variance", ITEMS_DIFFER: "items_differ", MISALIGNED: "misaligned",
-    LEAST_ALIGNED: "least_aligned", SPLIT_VIEW: "split_view", "team size not entered": "size_not_entered",
-    "not invited": "not_invited", "headcount is not per role": "not_per_role",
+    "no data": "no_data",
+    PROTECTS_SMALL_GROUP: "protects_small_group",
+    NOT_OFFERED: "not_offered",
+    NOT_ENOUGH_ANSWERS: "not_enough_answers",
+    "this team's view is split": "team_view_split",
+    "view is split": "view_split",
+    MORE_SPREAD_THAN_UNIFORM: "more_spread_than_uniform",
+    "reverse-keyed item": "reverse_keyed",
+    TOO_FEW_FOR_ALPHA: "too_few_for_alpha",
+    TOO_FEW_ITEMS: "too_few_items",
+    NO_SCORE_VARIANCE: "no_score_variance",
+    ITEMS_DIFFER: "items_differ",
+    MISALIGNED: "misaligned",
+    LEAST_ALIGNED: "least_aligned",
+    SPLIT_VIEW: "split_view",
+    "team size not entered": "size_not_entered",
+    "not invited": "not_invited",
+    "headcount is not per role": "not_per_role",
     "low participation": "low_participation",
 }
-GROUP_KEYS = {"all teams": "all_teams", "all rounds": "all_rounds", "all roles": "all_roles",
-              "role not given": "role_not_given"}
+GROUP_KEYS = {
+    "all teams": "all_teams",
+    "all rounds": "all_rounds",
+    "all roles": "all_roles",
+    "role not given": "role_not_given",
+}
 GROUP_SEPARATOR = " · "
 _FEWER_THAN_K = re.compile(r"withheld: fewer than (\d+) responses")
 _FEWER_ANSWERS = re.compile(r"withheld: fewer than (\d+) answers, or a small group answered only part of its theme")
@@ -59,10 +83,7 @@ _WITHHELD = "withheld: "
 _PHRASES = re.compile("|".join(re.escape(p) for p in sorted(NOTE_KEYS, key=len, reverse=True)))
 
 
-
-
-def export_filename(organisation_name: str, generated_at: datetime, extension: str,
-                    chosen: Sequence[str] = ()) -> str:
+def export_filename(organisation_name: str, generated_at: datetime, extension: str, chosen: Sequence[str] = ()) -> str:
     """valuematch-dashboard-<organisation>[-<each chosen filter>]-<YYYYMMDD-HHMM>.<extension>, ASCII only,
     so files of different filters saved side by side keep apart."""
     parts = [slug(organisation_name), *(slug(name, "filter")[:30].strip("-") for name in chosen)]
@@ -72,11 +93,17 @@ def export_filename(organisation_name: str, generated_at: datetime, extension: s
 def chosen_filters(view: DashboardView) -> tuple[str, ...]:
     """The names of the filters the view was made with (team, intervention, round, role), in that order."""
     options, filters = view.options, view.filters
+
     def name_of(choices, wanted) -> list[str]:
         return [choice.label for choice in choices if choice.id == wanted] if wanted is not None else []
+
     rounds = [r.name for r in options.rounds if r.id == filters.round_id] if filters.round_id is not None else []
-    return (*name_of(options.teams, filters.team_id), *name_of(options.interventions, filters.intervention_id),
-            *rounds, *name_of(options.roles, filters.role))
+    return (
+        *name_of(options.teams, filters.team_id),
+        *name_of(options.interventions, filters.intervention_id),
+        *rounds,
+        *name_of(options.roles, filters.role),
+    )
 
 
 def slug(name: str, fallback: str = "organisation") -> str:
@@ -100,8 +127,9 @@ def note_text(note: str | None, language: str) -> str | None:
     if match := _FEWER_ANSWERS.fullmatch(note):
         return t("dashboard_export.note.fewer_answers_than_k", language, k=match[1])
     if note.startswith(_WITHHELD):
-        return t("dashboard_export.note.withheld_because", language,
-                 reason=_phrases(note.removeprefix(_WITHHELD), language))
+        return t(
+            "dashboard_export.note.withheld_because", language, reason=_phrases(note.removeprefix(_WITHHELD), language)
+        )
     return _phrases(note, language)
 
 
@@ -111,8 +139,10 @@ def _phrases(text: str, language: str) -> str:
 
 def group_text(label: str, language: str) -> str:
     """A group label ("Mid · all rounds · all roles") with its generic parts in the file's language."""
-    return GROUP_SEPARATOR.join(t(f"dashboard_export.group.{GROUP_KEYS[part]}", language) if part in GROUP_KEYS
-                                else part for part in label.split(GROUP_SEPARATOR))
+    return GROUP_SEPARATOR.join(
+        t(f"dashboard_export.group.{GROUP_KEYS[part]}", language) if part in GROUP_KEYS else part
+        for part in label.split(GROUP_SEPARATOR)
+    )
 
 
 def decimals(column: str, what: str) -> int:
@@ -130,13 +160,16 @@ def rounded(row: Mapping[str, Any], column: str) -> int | float | None:
     places = decimals(column, row["what"])
     if places == 0:
         return int(value)
-    return round(float(value), places) + 0.0   # + 0.0 turns -0.0 into 0.0
+    return round(float(value), places) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
 def file_row(row: Mapping[str, Any], language: str) -> dict[str, Any]:
     """An export row as a file writes it: words translated and neutralised, numbers rounded."""
-    words = {"what": what_text(row["what"], language), "group": group_text(row["group"], language),
-             "note": note_text(row["note"], language)}
+    words = {
+        "what": what_text(row["what"], language),
+        "group": group_text(row["group"], language),
+        "note": note_text(row["note"], language),
+    }
     out: dict[str, Any] = {}
     for column in EXPORT_COLUMNS:
         if column in NUMBER_COLUMNS:
@@ -146,11 +179,10 @@ def file_row(row: Mapping[str, Any], language: str) -> dict[str, Any]:
     return out
 
 
-def context_lines(view: DashboardView, rows: list[dict[str, Any]], generated_at: datetime
-                  ) -> list[tuple[str, str]]:
+def context_lines(view: DashboardView, rows: list[dict[str, Any]], generated_at: datetime) -> list[tuple[str, str]]:
     """(label, text) pairs saying what the file is about; names neutralised."""
     language = view.language
-    responses = rows[0]   # export_rows starts with the selection's responses
+    responses = rows[0]  # export_rows starts with the selection's responses
     n = str(responses["n"]) if responses["n"] is not None else note_text(responses["note"], language)
     pairs = [
         ("organisation", view.organisation_name),
@@ -158,10 +190,12 @@ def context_lines(view: DashboardView, rows: list[dict[str, Any]], generated_at:
         ("instruments", ", ".join(view.instruments)),
         ("responses", n or ""),
         ("k", str(view.k)),
-        ("generated", t("dashboard_export.context.generated_value", language,
-                        when=format_datetime(generated_at, language))),
+        (
+            "generated",
+            t("dashboard_export.context.generated_value", language, when=format_datetime(generated_at, language)),
+        ),
         ("withheld", t("dashboard_export.context.withheld_text", language, k=view.k)),
     ]
-    if view.selection.shown:   # a selection without numbers needs no word on how they are rounded
+    if view.selection.shown:  # a selection without numbers needs no word on how they are rounded
         pairs.append(("numbers", t("dashboard_export.context.numbers_text", language)))
     return [(t(f"dashboard_export.context.{key}", language), neutralise_cell(text)) for key, text in pairs]

@@ -6,6 +6,7 @@ handed out only once that audit row is stored. Every text cell goes through `neu
 team and organisation names are typed by people and a spreadsheet would run `=...` as a formula.
 The words of the files come from the `dashboard_export.*` strings; the PDF is built in dashboard_pdf.
 """
+
 from __future__ import annotations
 
 import csv
@@ -43,6 +44,8 @@ FORMATS = {
     "pdf": "application/pdf",
 }
 AUDIT_ACTION = "dashboard_exported"
+
+
 @dataclass(frozen=True)
 class ExportFile:
     """A file ready to hand out: its bytes, a download name, its MIME type and how many data rows it has."""
@@ -53,8 +56,9 @@ class ExportFile:
     rows: int
 
 
-def export_dashboard(rt: Runtime, account: AccountView | None, view: DashboardView, file_format: str, *,
-                     now: datetime | None = None) -> ExportFile:
+def export_dashboard(
+    rt: Runtime, account: AccountView | None, view: DashboardView, file_format: str, *, now: datetime | None = None
+) -> ExportFile:
     """The aggregates `view` shows as a "csv", "xlsx" or "pdf" file, logged as "dashboard_exported".
 
     Raises NotAuthorised (nothing built, nothing logged) when the account may not export this
@@ -75,10 +79,24 @@ def export_dashboard(rt: Runtime, account: AccountView | None, view: DashboardVi
         data = dashboard_pdf(view, rows, generated_at)
     filters = {key: value for key, value in asdict(view.filters).items() if key != "organisation_id"}
     with rt.sessions.begin() as session:
-        db_accounts.add_audit(session, actor_id=account.id, action=AUDIT_ACTION, at=generated_at, detail={
-            "organisation_id": view.organisation_id, "filters": filters, "format": file_format, "rows": len(rows)})
-    return ExportFile(data, export_filename(view.organisation_name, generated_at, file_format, chosen_filters(view)),
-                      FORMATS[file_format], len(rows))
+        db_accounts.add_audit(
+            session,
+            actor_id=account.id,
+            action=AUDIT_ACTION,
+            at=generated_at,
+            detail={
+                "organisation_id": view.organisation_id,
+                "filters": filters,
+                "format": file_format,
+                "rows": len(rows),
+            },
+        )
+    return ExportFile(
+        data,
+        export_filename(view.organisation_name, generated_at, file_format, chosen_filters(view)),
+        FORMATS[file_format],
+        len(rows),
+    )
 
 
 def _utc(now: datetime | None) -> datetime:
@@ -97,13 +115,21 @@ def dashboard_csv(view: DashboardView, rows: list[dict[str, Any]]) -> bytes:
     writer.writerow([neutralise_cell(t(f"dashboard_export.column.{c}", view.language)) for c in EXPORT_COLUMNS])
     for row in rows:
         cells = file_row(row, view.language)
-        writer.writerow([_csv_number(cells[c], decimals(c, row["what"])) if c in NUMBER_COLUMNS
-                         else "" if cells[c] is None else cells[c] for c in EXPORT_COLUMNS])
+        writer.writerow(
+            [
+                _csv_number(cells[c], decimals(c, row["what"]))
+                if c in NUMBER_COLUMNS
+                else ""
+                if cells[c] is None
+                else cells[c]
+                for c in EXPORT_COLUMNS
+            ]
+        )
     return out.getvalue().encode("utf-8-sig")
 
 
 def _csv_number(value: float | None, places: int) -> str:
-    return "" if value is None else f"{value:.{places}f}"   # always a dot, whatever the locale
+    return "" if value is None else f"{value:.{places}f}"  # always a dot, whatever the locale
 
 
 COLUMN_WIDTH_MAX = {"theme": 50, "group": 40, "note": 45, "detail": 70}

@@ -3,6 +3,7 @@
 Everything here is already scoped: an account limited to some teams is offered only those teams, and
 an open round reports per team only whether k responses are in yet, never a count or an answer.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ class RoundOption:
     intervention_id: int
     opens_at: datetime
     closes_at: datetime
-    is_open: bool            # not closed yet: no results until it closes
+    is_open: bool  # not closed yet: no results until it closes
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class FilterOptions:
 class OpenRoundTeam:
     id: int
     name: str
-    enough: bool             # at least k responses so far
+    enough: bool  # at least k responses so far
 
 
 @dataclass(frozen=True)
@@ -76,26 +77,33 @@ def default_team(rt: Runtime, account: AccountView | None, organisation_id: int)
     with rt.sessions.begin() as session:
         if get_organisation(session, organisation_id=organisation_id) is None:
             return None
-        teams = sorted((t for t in list_teams(session, organisation_id=organisation_id) if t.id in allowed),
-                       key=lambda t: (t.name.casefold(), t.id))
+        teams = sorted(
+            (t for t in list_teams(session, organisation_id=organisation_id) if t.id in allowed),
+            key=lambda t: (t.name.casefold(), t.id),
+        )
     return teams[0].id if teams else None
 
 
 def filter_options(ctx: DashboardContext, account: AccountView | None) -> FilterOptions:
     """The choices of each filter for this organisation, as far as `account` may see."""
     allowed = visible_teams(account, ctx.organisation.id)
-    teams = tuple(Option(t.id, t.name) for t in sorted(ctx.teams, key=lambda t: (t.name.casefold(), t.id))
-                  if allowed is None or t.id in allowed)
+    teams = tuple(
+        Option(t.id, t.name)
+        for t in sorted(ctx.teams, key=lambda t: (t.name.casefold(), t.id))
+        if allowed is None or t.id in allowed
+    )
     rounds = sorted([*ctx.rounds, *ctx.open_rounds], key=lambda r: (r.opens_at, r.id))
     open_ids = {r.id for r in ctx.open_rounds}
-    interventions = tuple(Option(i, ctx.intervention_names[i])
-                          for i in dict.fromkeys(r.intervention_id for r in rounds))
+    interventions = tuple(
+        Option(i, ctx.intervention_names[i]) for i in dict.fromkeys(r.intervention_id for r in rounds)
+    )
     roles = tuple(Option(role.id, localise(role.name, ctx.language)) for role in ctx.rt.instrument.roles)
     return FilterOptions(
         teams=teams,
         interventions=interventions,
-        rounds=tuple(RoundOption(r.id, r.name, r.intervention_id, r.opens_at, r.closes_at, r.id in open_ids)
-                     for r in rounds),
+        rounds=tuple(
+            RoundOption(r.id, r.name, r.intervention_id, r.opens_at, r.closes_at, r.id in open_ids) for r in rounds
+        ),
         roles=roles,
         all_teams_allowed=allowed is None,
     )
@@ -125,13 +133,15 @@ def open_round_status(ctx: DashboardContext, account: AccountView | None) -> tup
         if aware(survey_round.opens_at) > ctx.now:
             continue
         if chosen_round in open_ids and survey_round.id != chosen_round:
-            continue     # an open round chosen: that one only
+            continue  # an open round chosen: that one only
         if intervention not in (None, survey_round.intervention_id):
             continue
         invited = sorted(ctx.invited.get(survey_round.id, set()), key=lambda t: (names.get(t, "").casefold(), t))
-        teams = tuple(OpenRoundTeam(t, names.get(t, str(t)), ctx.open_counts.get((t, survey_round.id), 0) >= k)
-                      for t in invited
-                      if (allowed is None or t in allowed) and (chosen_team is None or t == chosen_team))
+        teams = tuple(
+            OpenRoundTeam(t, names.get(t, str(t)), ctx.open_counts.get((t, survey_round.id), 0) >= k)
+            for t in invited
+            if (allowed is None or t in allowed) and (chosen_team is None or t == chosen_team)
+        )
         if not teams:
             continue
         # The whole round only for accounts that may see the whole organisation.

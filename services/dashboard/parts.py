@@ -2,6 +2,7 @@
 with their decisions, means, heatmap rows, item distributions, trends, participation, agreement,
 reliability, where to start) and the functions that build them from the tallies' sums.
 """
+
 from __future__ import annotations
 
 import math
@@ -28,13 +29,13 @@ from services.dashboard.stats import (
     t_critical_95,
 )
 
-LOW_PARTICIPATION_BELOW = 0.5     # share of a team's headcount (per round invited) that answered
+LOW_PARTICIPATION_BELOW = 0.5  # share of a team's headcount (per round invited) that answered
 WHERE_TO_START_MAX = 3
 
 # Reasons for "where to start"; pages translate them.
-MISALIGNED = "misaligned"         # a match theme in the low band, or a mismatch theme in the high band
-LEAST_ALIGNED = "least aligned"   # among the themes furthest toward misalignment, though not in that band
-SPLIT_VIEW = "split view"         # within-group agreement r_wg(J) below 0.7
+MISALIGNED = "misaligned"  # a match theme in the low band, or a mismatch theme in the high band
+LEAST_ALIGNED = "least aligned"  # among the themes furthest toward misalignment, though not in that band
+SPLIT_VIEW = "split view"  # within-group agreement r_wg(J) below 0.7
 ITEMS_DIFFER = "the theme's items differ between instrument versions"
 
 
@@ -127,7 +128,7 @@ class TrendPoint:
     alignment: Estimate | None
     means: tuple[ThemeMean, ...]
     intervention_id: int = 0
-    intervention: str = ""     # a trend line joins rounds of one intervention only
+    intervention: str = ""  # a trend line joins rounds of one intervention only
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ class Participation:
     group: Group
     size: int | None
     invited_rounds: int
-    rate: float | None      # 0..1 (above 1 when the headcount is out of date); None if unknown or by role
+    rate: float | None  # 0..1 (above 1 when the headcount is out of date); None if unknown or by role
 
     @property
     def low(self) -> bool:
@@ -149,7 +150,7 @@ class Participation:
 @dataclass(frozen=True)
 class ThemeAgreement:
     theme: Theme
-    agreement: Agreement | None     # None: no item of the theme has two answers
+    agreement: Agreement | None  # None: no item of the theme has two answers
 
     @property
     def split(self) -> bool:
@@ -179,9 +180,9 @@ class StartingPoint:
 
     theme: Theme
     estimate: Estimate
-    misalignment: float            # 0..100: 100 - mean for a match theme, the mean for a mismatch one
+    misalignment: float  # 0..100: 100 - mean for a match theme, the mean for a mismatch one
     agreement: Agreement | None
-    reasons: tuple[str, ...]       # MISALIGNED or LEAST_ALIGNED, and/or SPLIT_VIEW
+    reasons: tuple[str, ...]  # MISALIGNED or LEAST_ALIGNED, and/or SPLIT_VIEW
     question: str
 
 
@@ -194,8 +195,7 @@ def group_for(ctx: DashboardContext, selector: Selector) -> Group:
     if decision is None:
         # Not an offered view: a team, round or role without any response (known to be empty), or
         # something the rule never decided on, which fails closed.
-        decision = (Decision(EMPTY, n=0) if ctx.population.n(selector) == 0
-                    else Decision(WITHHELD, NOT_OFFERED))
+        decision = Decision(EMPTY, n=0) if ctx.population.n(selector) == 0 else Decision(WITHHELD, NOT_OFFERED)
     return Group(selector, _label(ctx, selector), decision)
 
 
@@ -206,8 +206,10 @@ def _label(ctx: DashboardContext, selector: Selector) -> str:
         rounds = "all rounds"
     else:
         names = {r.id: r.name for r in ctx.rounds}
-        intervention = next((name for name, members in ctx.round_groups.items()
-                             if members == selector.rounds and len(members) > 1), None)
+        intervention = next(
+            (name for name, members in ctx.round_groups.items() if members == selector.rounds and len(members) > 1),
+            None,
+        )
         if intervention is not None:
             rounds = ctx.intervention_names[int(intervention.split(":", 1)[1])]
         else:
@@ -229,20 +231,22 @@ def _role_name(ctx: DashboardContext, role: Hashable) -> str:
     return str(role)
 
 
-def common_themes_and_items(instruments: Sequence[Instrument], language: str
-                             ) -> tuple[tuple[Theme, ...], tuple]:
+def common_themes_and_items(instruments: Sequence[Instrument], language: str) -> tuple[tuple[Theme, ...], tuple]:
     """The domains (same id and side) and items (same id and domain) of every version, in the newest's
     order and words."""
     newest = instruments[-1]
     themes = tuple(
         Theme(d.id, d.side, localise(d.name, language), d.element)
         for d in newest.domains
-        if all(any(o.id == d.id and o.side == d.side for o in i.domains) for i in instruments))
+        if all(any(o.id == d.id and o.side == d.side for o in i.domains) for i in instruments)
+    )
     theme_ids = {t.id for t in themes}
     items = tuple(
-        item for item in newest.items
+        item
+        for item in newest.items
         if item.domain in theme_ids
-        and all(item.id in {o.id for o in i.items if o.domain == item.domain} for i in instruments))
+        and all(item.id in {o.id for o in i.items if o.domain == item.domain} for i in instruments)
+    )
     return themes, items
 
 
@@ -260,8 +264,11 @@ def group_alignment(themes: Sequence[Theme], scores: Mapping[str, Moments]) -> E
     sides = []
     for side in ("match", "mismatch"):
         on_side = [theme for theme in themes if theme.side == side]
-        means = [scores[theme.key].total / scores[theme.key].n for theme in on_side
-                 if theme.key in scores and scores[theme.key].n]
+        means = [
+            scores[theme.key].total / scores[theme.key].n
+            for theme in on_side
+            if theme.key in scores and scores[theme.key].n
+        ]
         if not on_side or 2 * len(means) < len(on_side):
             return None
         sides.append(sum(means) / len(means))
@@ -273,21 +280,32 @@ def group_alignment(themes: Sequence[Theme], scores: Mapping[str, Moments]) -> E
     return Estimate(own.n, mean, own.sd, max(lowest, mean - half), min(highest, mean + half))
 
 
-def theme_means_of(themes: Sequence[Theme], items: Sequence, scores: Mapping[str, Moments],
-                 answers: Mapping[str, Mapping[int, int]], instrument: Instrument) -> tuple[ThemeMean, ...]:
+def theme_means_of(
+    themes: Sequence[Theme],
+    items: Sequence,
+    scores: Mapping[str, Moments],
+    answers: Mapping[str, Mapping[int, int]],
+    instrument: Instrument,
+) -> tuple[ThemeMean, ...]:
     """Each theme's mean score with its interval, and the agreement on its items."""
     options = len(instrument.scale.points)
     out = []
     for theme in themes:
         item_counts = [answers.get(i.id, {}) for i in items if i.domain == theme.id]
-        out.append(ThemeMean(theme, mean_interval(scores.get(theme.key, Moments())),
-                             group_agreement(item_counts, options)))
+        out.append(
+            ThemeMean(theme, mean_interval(scores.get(theme.key, Moments())), group_agreement(item_counts, options))
+        )
     return tuple(out)
 
 
-def domain_reliability(themes: Sequence[Theme], items: Sequence, instruments: Sequence[Instrument],
-                 scores: Mapping[str, Moments], answers: Mapping[str, Mapping[int, int]],
-                 newest: Instrument) -> tuple[DomainReliability, ...]:
+def domain_reliability(
+    themes: Sequence[Theme],
+    items: Sequence,
+    instruments: Sequence[Instrument],
+    scores: Mapping[str, Moments],
+    answers: Mapping[str, Mapping[int, int]],
+    newest: Instrument,
+) -> tuple[DomainReliability, ...]:
     """Cronbach's alpha per theme; not computed when the theme's items differ between versions."""
     out = []
     for theme in themes:
@@ -297,14 +315,19 @@ def domain_reliability(themes: Sequence[Theme], items: Sequence, instruments: Se
         if len(versions) > 1:
             result = Reliability(domain_scores.n, len(theme_items), None, ITEMS_DIFFER)
         else:
-            result = domain_alpha([answers.get(i.id, {}) for i in theme_items], domain_scores,
-                                  scale_min=newest.scale.min, scale_max=newest.scale.max)
+            result = domain_alpha(
+                [answers.get(i.id, {}) for i in theme_items],
+                domain_scores,
+                scale_min=newest.scale.min,
+                scale_max=newest.scale.max,
+            )
         out.append(DomainReliability(theme, result))
     return tuple(out)
 
 
-def team_participation(ctx: DashboardContext, team: Team, group: Group, rounds: Sequence[SurveyRound], *,
-                   by_role: bool) -> Participation:
+def team_participation(
+    ctx: DashboardContext, team: Team, group: Group, rounds: Sequence[SurveyRound], *, by_role: bool
+) -> Participation:
     """The team's responses against its headcount over the `rounds` it was invited to."""
     invited = sum(1 for r in rounds if team.id in ctx.invited.get(r.id, set()))
     rate = None
@@ -319,8 +342,9 @@ def rounds_for_trend(ctx: DashboardContext) -> list[SurveyRound]:
     """The rounds a trend runs over: the chosen intervention's (or the chosen round's), else all."""
     intervention_id = ctx.filters.intervention_id
     if intervention_id is None and ctx.filters.round_id is not None:
-        intervention_id = next(r.intervention_id for r in [*ctx.rounds, *ctx.open_rounds]
-                               if r.id == ctx.filters.round_id)
+        intervention_id = next(
+            r.intervention_id for r in [*ctx.rounds, *ctx.open_rounds] if r.id == ctx.filters.round_id
+        )
     return [r for r in ctx.rounds if intervention_id is None or r.intervention_id == intervention_id]
 
 
@@ -329,17 +353,22 @@ def _misalignment(mean: ThemeMean) -> float:
     return mean.estimate.mean if mean.theme.side == "mismatch" else 100 - mean.estimate.mean
 
 
-def where_to_start(theme_means: Sequence[ThemeMean], newest: Instrument, language: str
-                    ) -> tuple[StartingPoint, ...]:
+def where_to_start(theme_means: Sequence[ThemeMean], newest: Instrument, language: str) -> tuple[StartingPoint, ...]:
     """The two themes furthest toward misalignment, and the theme with the widest disagreement
     (lowest r_wg(J) below 0.7) if another; failing that a third misaligned one."""
-    ranked = sorted((m for m in theme_means if m.estimate is not None and m.theme.side in ("match", "mismatch")),
-                    key=lambda m: (-_misalignment(m), m.theme.id))
+    ranked = sorted(
+        (m for m in theme_means if m.estimate is not None and m.theme.side in ("match", "mismatch")),
+        key=lambda m: (-_misalignment(m), m.theme.id),
+    )
     chosen = ranked[:2]
-    split = sorted((m for m in theme_means
-                    if m.estimate is not None and m.agreement is not None and m.agreement.split
-                    and m not in chosen),
-                   key=lambda m: (m.agreement.value if m.agreement else 0, m.theme.id))
+    split = sorted(
+        (
+            m
+            for m in theme_means
+            if m.estimate is not None and m.agreement is not None and m.agreement.split and m not in chosen
+        ),
+        key=lambda m: (m.agreement.value if m.agreement else 0, m.theme.id),
+    )
     if split:
         chosen.append(split[0])
     elif len(ranked) > 2 and _is_misaligned(ranked[2]):
@@ -352,11 +381,9 @@ def where_to_start(theme_means: Sequence[ThemeMean], newest: Instrument, languag
             reasons.append(MISALIGNED if _is_misaligned(mean) else LEAST_ALIGNED)
         if mean.agreement is not None and mean.agreement.split:
             reasons.append(SPLIT_VIEW)
-        misalignment = _misalignment(mean) if mean.theme.side in ("match", "mismatch") else (
-            100 - mean.estimate.mean)
+        misalignment = _misalignment(mean) if mean.theme.side in ("match", "mismatch") else (100 - mean.estimate.mean)
         question = localise(newest.domain(mean.theme.id).interpretation.question, language)
-        out.append(StartingPoint(mean.theme, mean.estimate, misalignment, mean.agreement, tuple(reasons),
-                                 question))
+        out.append(StartingPoint(mean.theme, mean.estimate, misalignment, mean.agreement, tuple(reasons), question))
     return tuple(out)
 
 

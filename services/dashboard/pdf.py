@@ -7,6 +7,7 @@ handling come from pdf_page, the bars from pdf_charts, the tables from pdf_summa
 people are neutralised as in the spreadsheets, so text copied out of the PDF cannot become a formula
 either.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -44,7 +45,7 @@ from services.output.pdf_summary import (
 
 Row = dict[str, Any]
 SIDES = ("match", "mismatch", "value", "compassion")
-TEAM_SPLIT = "this team's view is split"     # the note export_rows gives a split team's theme
+TEAM_SPLIT = "this team's view is split"  # the note export_rows gives a split team's theme
 
 
 def dashboard_pdf(view: DashboardView, rows: list[Row], generated_at: datetime) -> bytes:
@@ -52,18 +53,23 @@ def dashboard_pdf(view: DashboardView, rows: list[Row], generated_at: datetime) 
     language = view.language
     pdf = SummaryPDF(language, "dashboard_export.pdf.title", "dashboard_export.pdf.footer")
     pdf.add_page()
-    context_block(pdf, t("dashboard_export.pdf.title", language), neutralise_cell(view.organisation_name),
-                  context_lines(view, rows, generated_at))
+    context_block(
+        pdf,
+        t("dashboard_export.pdf.title", language),
+        neutralise_cell(view.organisation_name),
+        context_lines(view, rows, generated_at),
+    )
     if not view.selection.shown:
         key = "selection_empty" if view.selection.decision.empty else "selection_withheld"
         pdf.ln(3)
-        draw_box(pdf, t(f"dashboard_export.pdf.{key}", language, reason=note_text(rows[0]["note"], language)), 10,
-             fill=NOTE)
+        draw_box(
+            pdf, t(f"dashboard_export.pdf.{key}", language, reason=note_text(rows[0]["note"], language)), 10, fill=NOTE
+        )
         return bytes(pdf.output())
     by_what: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
         by_what[row["what"]].append(row)
-    _where_to_start(pdf, view, by_what)     # first, as on the page: what a manager came for
+    _where_to_start(pdf, view, by_what)  # first, as on the page: what a manager came for
     _themes(pdf, view, by_what)
     _heatmap(pdf, view, by_what)
     _trends(pdf, view, by_what)
@@ -80,10 +86,20 @@ def _themes(pdf: SummaryPDF, view: DashboardView, by_what: dict[str, list[Row]])
     language = view.language
     _section(pdf, "themes", language, note=True)
     (alignment,) = by_what["alignment index"]
-    pdf.para(t("dashboard_export.pdf.alignment", language, mean=_number(alignment, "mean", language),
-               low=_number(alignment, "low", language), high=_number(alignment, "high", language),
-               n=alignment["n"]) if alignment["mean"] is not None
-             else t("dashboard_export.pdf.alignment_none", language), size=10, bold=True)
+    pdf.para(
+        t(
+            "dashboard_export.pdf.alignment",
+            language,
+            mean=_number(alignment, "mean", language),
+            low=_number(alignment, "low", language),
+            high=_number(alignment, "high", language),
+            n=alignment["n"],
+        )
+        if alignment["mean"] is not None
+        else t("dashboard_export.pdf.alignment_none", language),
+        size=10,
+        bold=True,
+    )
     means = {row["theme"]: row for row in by_what["theme mean"]}
     for side in SIDES:
         on_side = [theme.name for theme in view.themes if theme.side == side and theme.name in means]
@@ -93,9 +109,15 @@ def _themes(pdf: SummaryPDF, view: DashboardView, by_what: dict[str, list[Row]])
         pdf.keep(bars_height(pdf, chart) + 6)
         pdf.para(t(f"dashboard_export.pdf.side.{side}", language), size=9.5, bold=True)
         bars(pdf, chart, rgb(COLOURS[side]), language)
-    draw_table(pdf, _cols(language, "theme", "n", "mean", "interval"),
-           [[row["theme"], str(row["n"]), _number(row, "mean", language), _interval(row, language)]
-            for row in by_what["theme mean"]], column_widths(pdf, 4, first=70))
+    draw_table(
+        pdf,
+        _cols(language, "theme", "n", "mean", "interval"),
+        [
+            [row["theme"], str(row["n"]), _number(row, "mean", language), _interval(row, language)]
+            for row in by_what["theme mean"]
+        ],
+        column_widths(pdf, 4, first=70),
+    )
 
 
 def _heatmap(pdf: SummaryPDF, view: DashboardView, by_what: dict[str, list[Row]]) -> None:
@@ -112,13 +134,23 @@ def _heatmap(pdf: SummaryPDF, view: DashboardView, by_what: dict[str, list[Row]]
             first = next(row for row in by_what["team theme mean"] if row["group"] == label)
             table.append([neutralise_cell(team.team_name), note_text(first["note"], language) or ""])
             continue
-        table.append([neutralise_cell(team.team_name),
-                      *(_number(means[(label, theme)], "mean", language) if (label, theme) in means
-                        else _missing(language) for theme in themes),
-                      _number(alignments[label], "mean", language) if label in alignments else _missing(language)])
+        table.append(
+            [
+                neutralise_cell(team.team_name),
+                *(
+                    _number(means[(label, theme)], "mean", language) if (label, theme) in means else _missing(language)
+                    for theme in themes
+                ),
+                _number(alignments[label], "mean", language) if label in alignments else _missing(language),
+            ]
+        )
     _section(pdf, "heatmap", language, note=True)
-    draw_table(pdf, [*_cols(language, "team"), *themes, *_cols(language, "alignment")], table,
-           column_widths(pdf, len(themes) + 2, first=30))
+    draw_table(
+        pdf,
+        [*_cols(language, "team"), *themes, *_cols(language, "alignment")],
+        table,
+        column_widths(pdf, len(themes) + 2, first=30),
+    )
 
 
 def _trends(pdf: SummaryPDF, view: DashboardView, by_what: dict[str, list[Row]]) -> None:
@@ -149,8 +181,12 @@ def _trends(pdf: SummaryPDF, view: DashboardView, by_what: dict[str, list[Row]])
         cells = [theme.name]
         for point in view.trends:
             if not point.group.shown:
-                cells.append(t("dashboard_export.pdf.cell_" + ("no_data" if point.group.decision.empty
-                                                                else "withheld"), language))
+                cells.append(
+                    t(
+                        "dashboard_export.pdf.cell_" + ("no_data" if point.group.decision.empty else "withheld"),
+                        language,
+                    )
+                )
             else:
                 mean_row = means.get((point.group.label, theme.name))
                 cells.append(_number(mean_row, "mean", language) if mean_row else _missing(language))
@@ -171,38 +207,71 @@ def _participation(pdf: SummaryPDF, view: DashboardView, by_what: dict[str, list
             table.append([name, _said(row, language)])
             continue
         rate = _number(row, "value", language)
-        table.append([name, str(row["n"]), str(team.size) if team.size else _missing(language),
-                      rate + "%" if row["value"] is not None else _missing(language),
-                      _said(row, language)])
+        table.append(
+            [
+                name,
+                str(row["n"]),
+                str(team.size) if team.size else _missing(language),
+                rate + "%" if row["value"] is not None else _missing(language),
+                _said(row, language),
+            ]
+        )
     _section(pdf, "participation", language, note=True)
-    draw_table(pdf, _cols(language, "team", "n", "size", "rate", "note"), table,
-           [NAME_W, 14, 26, 26, pdf.content_width - NAME_W - 66], align="LRRRL")
+    draw_table(
+        pdf,
+        _cols(language, "team", "n", "size", "rate", "note"),
+        table,
+        [NAME_W, 14, 26, 26, pdf.content_width - NAME_W - 66],
+        align="LRRRL",
+    )
 
 
 def _agreement(pdf: SummaryPDF, view: DashboardView, by_what: dict[str, list[Row]]) -> None:
     language = view.language
     _section(pdf, "agreement", language, note=True)
     widths = [70, 20, pdf.content_width - 90]
-    draw_table(pdf, _cols(language, "theme", "rwg", "note"),
-           [[row["theme"], _number(row, "value", language), _said(row, language)]
-            for row in by_what["agreement r_wg(J)"]], widths, align="LRL")
+    draw_table(
+        pdf,
+        _cols(language, "theme", "rwg", "note"),
+        [[row["theme"], _number(row, "value", language), _said(row, language)] for row in by_what["agreement r_wg(J)"]],
+        widths,
+        align="LRL",
+    )
     teams = {team.group.label: neutralise_cell(team.team_name) for team in view.agreement}
     splits = [row for row in by_what["within-team agreement r_wg(J)"] if TEAM_SPLIT in (row["note"] or "")]
     _section(pdf, "team_splits", language, size=11)
     if not splits:
         pdf.para(t("dashboard_export.pdf.no_team_splits", language), size=9)
         return
-    draw_table(pdf, _cols(language, "team", "theme", "rwg"),
-           [[teams.get(row["group"], neutralise_cell(group_text(row["group"], language))), row["theme"],
-             _number(row, "value", language)] for row in splits], [NAME_W, 70, 20], align="LLR")
+    draw_table(
+        pdf,
+        _cols(language, "team", "theme", "rwg"),
+        [
+            [
+                teams.get(row["group"], neutralise_cell(group_text(row["group"], language))),
+                row["theme"],
+                _number(row, "value", language),
+            ]
+            for row in splits
+        ],
+        [NAME_W, 70, 20],
+        align="LLR",
+    )
 
 
 def _reliability(pdf: SummaryPDF, view: DashboardView, by_what: dict[str, list[Row]]) -> None:
     language = view.language
     _section(pdf, "reliability", language, note=True)
-    draw_table(pdf, _cols(language, "theme", "n", "alpha", "note"),
-           [[row["theme"], str(row["n"]), _number(row, "value", language), _said(row, language)]
-            for row in by_what["Cronbach's alpha"]], [70, 14, 18, pdf.content_width - 102], align="LRRL")
+    draw_table(
+        pdf,
+        _cols(language, "theme", "n", "alpha", "note"),
+        [
+            [row["theme"], str(row["n"]), _number(row, "value", language), _said(row, language)]
+            for row in by_what["Cronbach's alpha"]
+        ],
+        [70, 14, 18, pdf.content_width - 102],
+        align="LRRL",
+    )
 
 
 def _where_to_start(pdf: SummaryPDF, view: DashboardView, by_what: dict[str, list[Row]]) -> None:
@@ -212,13 +281,19 @@ def _where_to_start(pdf: SummaryPDF, view: DashboardView, by_what: dict[str, lis
     language = view.language
     entries = []
     for row in starts:
-        line = t("dashboard_export.pdf.start_line", language, mean=_number(row, "mean", language),
-                 low=_number(row, "low", language), high=_number(row, "high", language), n=row["n"],
-                 reasons=_said(row, language))
+        line = t(
+            "dashboard_export.pdf.start_line",
+            language,
+            mean=_number(row, "mean", language),
+            low=_number(row, "low", language),
+            high=_number(row, "high", language),
+            n=row["n"],
+            reasons=_said(row, language),
+        )
         question = [(t("dashboard_export.pdf.starter", language) + " ", True), (row["detail"] or "", False)]
         height = 6 + pdf.text_height(line, pdf.content_width, size=8.5) + box_height(pdf, question, 9.5) + 4
         entries.append((row, line, question, height))
-    pdf.keep(20 + sum(height for *_rest, height in entries))   # the section on one page, not split
+    pdf.keep(20 + sum(height for *_rest, height in entries))  # the section on one page, not split
     _section(pdf, "where_to_start", language)
     for row, line, question, height in entries:
         pdf.keep(height)

@@ -11,6 +11,7 @@ of its team's cell: those pictures are earlier rows of the same ledger, over par
 decisions are stored in the ledger before the page shows any of them: a release that cannot be recorded is
 not shown.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -72,8 +73,8 @@ from db.workshops import TIED_ROUND, counted_in_round, first_responses, members_
 COUNT_FAMILY = "count"
 ALIGNMENT_FAMILY = "score:alignment_index"
 _PAYLOAD_VERSION = 1
-CHANNELS = "channels"             # release payload: the other channels' parts and rows it was checked against
-PICTURE_PARTS = "picture_parts"   # release payload: tied pictures' parts as at the freeze
+CHANNELS = "channels"  # release payload: the other channels' parts and rows it was checked against
+PICTURE_PARTS = "picture_parts"  # release payload: tied pictures' parts as at the freeze
 _CODES = {(SHOWN, None): "s", (WITHHELD, FEWER_THAN_K): "k", (WITHHELD, PROTECTS_SMALL_GROUP): "p", (EMPTY, None): "e"}
 _STATUS = {code: status for status, code in _CODES.items()}
 
@@ -98,11 +99,11 @@ class ReleasedData:
     counts: dict[tuple, int]
     score_cells: list[ScoreCell]
     answer_cells: list[AnswerCell]
-    decisions: dict[Selector, Decision]          # of the response count, every offered view
-    codes: dict[str, str]                        # family -> one decision code per offered view
-    index: dict[Selector, int]                   # offered view -> its position in the codes
-    alignment_of: frozenset[str] = frozenset()   # the theme scores the alignment index combines
-    covers: dict[str, tuple[str, ...]] = field(default_factory=dict)   # item -> the scores it is part of
+    decisions: dict[Selector, Decision]  # of the response count, every offered view
+    codes: dict[str, str]  # family -> one decision code per offered view
+    index: dict[Selector, int]  # offered view -> its position in the codes
+    alignment_of: frozenset[str] = frozenset()  # the theme scores the alignment index combines
+    covers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # item -> the scores it is part of
 
     def shown(self, family: str, selector: Selector) -> bool:
         """Whether `family`'s figure of the view may be shown (never for a view or family not decided): by its
@@ -112,8 +113,10 @@ class ReleasedData:
         if position is None or not self._code_is(family, position, "s"):
             return False
         if family.startswith("item:"):
-            return all(self._code_is(partial_family(key), position, "se")
-                       for key in self.covers.get(family.removeprefix("item:"), ()))
+            return all(
+                self._code_is(partial_family(key), position, "se")
+                for key in self.covers.get(family.removeprefix("item:"), ())
+            )
         if family == score_family(ALIGNMENT):
             # A theme with nobody in the view is no secret; one withheld would follow from the index and the rest.
             return alignment_complete(lambda theme: self._code_is(theme, position, "se"), self.alignment_of)
@@ -125,9 +128,14 @@ class ReleasedData:
         return (codes[position] if codes is not None else "e") in allowed
 
 
-def load_release(session: Session, organisation: Organisation, closed_round_ids: set[int],
-                 round_groups: Mapping[str, frozenset[int]], now: datetime,
-                 parts_of: Callable[[int], FigureParts]) -> ReleasedData:
+def load_release(
+    session: Session,
+    organisation: Organisation,
+    closed_round_ids: set[int],
+    round_groups: Mapping[str, frozenset[int]],
+    now: datetime,
+    parts_of: Callable[[int], FigureParts],
+) -> ReleasedData:
     """Freeze the rounds closed since the last visit, read the frozen tallies and the release deciding them
     (made and recorded now when the state is new). `parts_of(round id)`: what the scores of the round's
     questionnaire rest on."""
@@ -143,16 +151,20 @@ def load_release(session: Session, organisation: Organisation, closed_round_ids:
         # Rounds frozen by a version that did not count partial answerers yet are counted now, once.
         for round_id in sorted(partial_uncounted(session, organisation_id=organisation_id) & closed_round_ids):
             parts = parts_of(round_id)
-            count_partial_answerers(session, organisation_id=organisation_id, round_id=round_id,
-                                    items_of=parts.items_of)
+            count_partial_answerers(
+                session, organisation_id=organisation_id, round_id=round_id, items_of=parts.items_of
+            )
         released |= closed_round_ids
     rounds = released & closed_round_ids
-    counts = {c: n for c, n in count_cells(session, organisation_id=organisation_id, released=True).items()
-              if c[1] in rounds}
-    scores = [c for c in read_score_cells(session, organisation_id=organisation_id, released=True)
-              if c.round_id in rounds]
-    answers = [c for c in read_answer_cells(session, organisation_id=organisation_id, released=True)
-               if c.round_id in rounds]
+    counts = {
+        c: n for c, n in count_cells(session, organisation_id=organisation_id, released=True).items() if c[1] in rounds
+    }
+    scores = [
+        c for c in read_score_cells(session, organisation_id=organisation_id, released=True) if c.round_id in rounds
+    ]
+    answers = [
+        c for c in read_answer_cells(session, organisation_id=organisation_id, released=True) if c.round_id in rounds
+    ]
     groups = {name: frozenset(r for r in ids if r in rounds) for name, ids in round_groups.items()}
     groups = {name: ids for name, ids in groups.items() if ids}
     pictures = tied_pictures(session, organisation_id=organisation_id, round_ids=rounds)
@@ -171,8 +183,7 @@ def load_release(session: Session, organisation: Organisation, closed_round_ids:
             payload = decide(families, k, groups, [r.payload for r in past], channels)
             payload[PICTURE_PARTS] = _encode_changes(changed, pictures)
             payload[CHANNELS] = _encode_channels(channels)
-            release = add_release(session, organisation_id=organisation_id, state=state, k=k, payload=payload,
-                                  at=now)
+            release = add_release(session, organisation_id=organisation_id, state=state, k=k, payload=payload, at=now)
     selectors = [_decode(s) for s in release.payload["selectors"]]
     codes = {family: entry["codes"] for family, entry in release.payload["families"].items()}
     shown_scores = [c for c in scores if not c.key.startswith(PARTIAL_PREFIX)]
@@ -181,20 +192,35 @@ def load_release(session: Session, organisation: Organisation, closed_round_ids:
     for round_id in rounds:
         for item, keys in covering(parts_of(round_id).items_of).items():
             covers[item].update(keys)
-    return ReleasedData(counts, shown_scores, answers, decode_counts(release.payload, selectors), codes,
-                        {selector: i for i, selector in enumerate(selectors)}, alignment_of,
-                        {item: tuple(sorted(keys)) for item, keys in covers.items()})
+    return ReleasedData(
+        counts,
+        shown_scores,
+        answers,
+        decode_counts(release.payload, selectors),
+        codes,
+        {selector: i for i, selector in enumerate(selectors)},
+        alignment_of,
+        {item: tuple(sorted(keys)) for item, keys in covers.items()},
+    )
 
 
 def _state(k: int, counts: Mapping[tuple, int], groups: Mapping[str, frozenset[int]], pictures: list) -> str:
-    text = json.dumps([k, sorted(([*cell, n] for cell, n in counts.items()), key=repr),
-                       sorted([name, sorted(ids)] for name, ids in groups.items()), sorted(pictures)], default=str)
+    text = json.dumps(
+        [
+            k,
+            sorted(([*cell, n] for cell, n in counts.items()), key=repr),
+            sorted([name, sorted(ids)] for name, ids in groups.items()),
+            sorted(pictures),
+        ],
+        default=str,
+    )
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def channel_rows(pictures: Sequence[tuple[int, tuple, Sequence[Any]]],
-                 changed: Mapping[tuple[int, int], Mapping[str, tuple[int, int]]] | None = None
-                 ) -> dict[str, ChannelRows]:
+def channel_rows(
+    pictures: Sequence[tuple[int, tuple, Sequence[Any]]],
+    changed: Mapping[tuple[int, int], Mapping[str, tuple[int, int]]] | None = None,
+) -> dict[str, ChannelRows]:
     """Per family, the pictures of tied workshops as rows over parts of their team's cell.
 
     `pictures`: (session id, the cell its counted responses lie in, its first round's picture releases in
@@ -213,8 +239,9 @@ def channel_rows(pictures: Sequence[tuple[int, tuple, Sequence[Any]]],
             for number, release in enumerate(releases):
                 counted, other = release.payload["families"].get(family, (0, 0))
                 recorded = (max(0, counted - before[0]), max(0, other - before[1]))
-                present = (changed[session_id, number].get(family, (0, 0)) if (session_id, number) in changed
-                           else recorded)
+                present = (
+                    changed[session_id, number].get(family, (0, 0)) if (session_id, number) in changed else recorded
+                )
                 inside_part = ("workshop", session_id, number, "counted")
                 outside_part = ("workshop", session_id, number, "other")
                 parts[family].setdefault(cell, {})[inside_part] = present[0]
@@ -228,12 +255,12 @@ def channel_rows(pictures: Sequence[tuple[int, tuple, Sequence[Any]]],
                 before = (counted, other)
                 if family in release.payload["shown"]:
                     rows[family].append(frozenset(so_far))
-    return {family: ChannelRows(parts[family], PastRelease(outside[family], tuple(rows[family])))
-            for family in parts}
+    return {family: ChannelRows(parts[family], PastRelease(outside[family], tuple(rows[family]))) for family in parts}
 
 
-def with_past_channels(channels: Mapping[str, ChannelRows], past_payloads: Sequence[Mapping[str, Any]]
-                       ) -> dict[str, ChannelRows]:
+def with_past_channels(
+    channels: Mapping[str, ChannelRows], past_payloads: Sequence[Mapping[str, Any]]
+) -> dict[str, ChannelRows]:
     """The channels now, with the parts and rows of those earlier releases were checked against and that are
     gone since (a workshop purged with its round): shown once, a picture stays known to whoever saw it."""
     parts: dict[str, dict[Cell, dict[Hashable, int]]] = defaultdict(lambda: defaultdict(dict))
@@ -246,23 +273,33 @@ def with_past_channels(channels: Mapping[str, ChannelRows], past_payloads: Seque
             for part, weight in entry["outside"]:
                 outside[family][tuple(part)] = weight
             rows[family] |= {frozenset(tuple(part) for part in row) for row in entry["rows"]}
-    for family, channel in channels.items():      # what is known now wins over an earlier record
+    for family, channel in channels.items():  # what is known now wins over an earlier record
         for cell, split in channel.parts.items():
             parts[family][cell].update(split)
         outside[family].update(channel.past.weights)
         rows[family] |= set(channel.past.shown)
-    return {family: ChannelRows({cell: dict(split) for cell, split in parts[family].items()},
-                                PastRelease(dict(outside[family]),
-                                            tuple(sorted(rows[family], key=lambda row: sorted(map(repr, row))))))
-            for family in {*parts, *outside, *rows}}
+    return {
+        family: ChannelRows(
+            {cell: dict(split) for cell, split in parts[family].items()},
+            PastRelease(dict(outside[family]), tuple(sorted(rows[family], key=lambda row: sorted(map(repr, row))))),
+        )
+        for family in {*parts, *outside, *rows}
+    }
 
 
 def _encode_channels(channels: Mapping[str, ChannelRows]) -> dict[str, dict[str, list]]:
-    return {family: {"parts": [[list(cell), _part_list(part), weight] for cell, split in channel.parts.items()
-                               for part, weight in split.items()],
-                     "outside": [[_part_list(part), weight] for part, weight in channel.past.weights.items()],
-                     "rows": [[list(part) for part in sorted(row, key=repr)] for row in channel.past.shown]}
-            for family, channel in channels.items()}
+    return {
+        family: {
+            "parts": [
+                [list(cell), _part_list(part), weight]
+                for cell, split in channel.parts.items()
+                for part, weight in split.items()
+            ],
+            "outside": [[_part_list(part), weight] for part, weight in channel.past.weights.items()],
+            "rows": [[list(part) for part in sorted(row, key=repr)] for row in channel.past.shown],
+        }
+        for family, channel in channels.items()
+    }
 
 
 def _part_list(part: Hashable) -> list:
@@ -272,18 +309,27 @@ def _part_list(part: Hashable) -> list:
     return list(part)
 
 
-def frozen_changes(past_payloads: Sequence[Mapping[str, Any]], session: Session,
-                   pictures: Sequence[tuple[int, tuple, Sequence[Any]]], parts_of: Callable[[int], FigureParts]
-                   ) -> dict[tuple[int, int], dict[str, tuple[int, int]]]:
+def frozen_changes(
+    past_payloads: Sequence[Mapping[str, Any]],
+    session: Session,
+    pictures: Sequence[tuple[int, tuple, Sequence[Any]]],
+    parts_of: Callable[[int], FigureParts],
+) -> dict[tuple[int, int], dict[str, tuple[int, int]]]:
     """`changed_parts` as they were when the tied round was frozen: the first release after the freeze (same
     transaction) records them, and later releases read that record. The frozen tallies keep someone erased
     after the freeze, so their picture's part is unchanged for the dashboard, whatever the live rows say."""
     recorded: dict[int, dict[tuple[int, int], dict[str, tuple[int, int]]]] = {}
-    for payload in past_payloads:             # oldest first: the record made at the freeze wins
+    for payload in past_payloads:  # oldest first: the record made at the freeze wins
         for session_id, parts in payload.get(PICTURE_PARTS, {}).items():
-            recorded.setdefault(int(session_id), {
-                (int(session_id), int(number)): {family: (counts[0], counts[1]) for family, counts in families.items()}
-                for number, families in parts.items()})
+            recorded.setdefault(
+                int(session_id),
+                {
+                    (int(session_id), int(number)): {
+                        family: (counts[0], counts[1]) for family, counts in families.items()
+                    }
+                    for number, families in parts.items()
+                },
+            )
     new = [picture for picture in pictures if picture[0] not in recorded]
     out = changed_parts(session, new, parts_of)
     for changes in recorded.values():
@@ -291,8 +337,10 @@ def frozen_changes(past_payloads: Sequence[Mapping[str, Any]], session: Session,
     return out
 
 
-def _encode_changes(changed: Mapping[tuple[int, int], Mapping[str, tuple[int, int]]],
-                    pictures: Sequence[tuple[int, tuple, Sequence[Any]]]) -> dict[str, dict[str, Any]]:
+def _encode_changes(
+    changed: Mapping[tuple[int, int], Mapping[str, tuple[int, int]]],
+    pictures: Sequence[tuple[int, tuple, Sequence[Any]]],
+) -> dict[str, dict[str, Any]]:
     """Every tied session's record, also an empty one (checked, nothing changed)."""
     out: dict[str, dict[str, Any]] = {str(session_id): {} for session_id, _cell, _releases in pictures}
     for (session_id, number), families in changed.items():
@@ -300,8 +348,9 @@ def _encode_changes(changed: Mapping[tuple[int, int], Mapping[str, tuple[int, in
     return out
 
 
-def changed_parts(session: Session, pictures: Sequence[tuple[int, tuple, Sequence[Any]]],
-                  parts_of: Callable[[int], FigureParts]) -> dict[tuple[int, int], dict[str, tuple[int, int]]]:
+def changed_parts(
+    session: Session, pictures: Sequence[tuple[int, tuple, Sequence[Any]]], parts_of: Callable[[int], FigureParts]
+) -> dict[tuple[int, int], dict[str, tuple[int, int]]]:
     """(session id, picture number) -> the present contributors per family of that picture's part, for the
     pictures whose members changed since shown (someone in them was erased). A picture recorded without
     its last response ("through", before this version) is taken as shown (docs/SECURITY.md)."""
@@ -323,24 +372,30 @@ def changed_parts(session: Session, pictures: Sequence[tuple[int, tuple, Sequenc
 
 def _contributions(session: Session, ids: list[int], parts: FigureParts) -> dict[str, tuple[int, int]]:
     loaded = load_answers_and_scores(session, response_ids=ids)
-    responses = [(answers, {key: value for key, (value, _status) in scores.items()})
-                 for answers, scores in (loaded[i] for i in ids)]
+    responses = [
+        (answers, {key: value for key, (value, _status) in scores.items()})
+        for answers, scores in (loaded[i] for i in ids)
+    ]
     counted = counted_in_round(session, ids)
     inside = contributors([r for i, r in zip(ids, responses) if i in counted], parts.items_of)
     other = contributors([r for i, r in zip(ids, responses) if i not in counted], parts.items_of)
     return {family: (inside.get(family, 0), other.get(family, 0)) for family in {*inside, *other}}
 
 
-def family_counts(counts: Mapping[tuple, int], scores: Sequence[ScoreCell], answers: Sequence[AnswerCell]
-                  ) -> dict[str, dict[tuple, int]]:
+def family_counts(
+    counts: Mapping[tuple, int], scores: Sequence[ScoreCell], answers: Sequence[AnswerCell]
+) -> dict[str, dict[tuple, int]]:
     """Contributors per cell of every figure family: responses, each score, each item (N/A excluded), each
     score's partial answerers."""
     families: dict[str, dict[tuple, int]] = {COUNT_FAMILY: dict(counts)}
     for score in scores:
         if score.key.startswith(ALIGNMENT_BIN_PREFIX):
             continue
-        family = (partial_family(score.key.removeprefix(PARTIAL_PREFIX)) if score.key.startswith(PARTIAL_PREFIX)
-                  else score_family(score.key))
+        family = (
+            partial_family(score.key.removeprefix(PARTIAL_PREFIX))
+            if score.key.startswith(PARTIAL_PREFIX)
+            else score_family(score.key)
+        )
         families.setdefault(family, dict.fromkeys(counts, 0))[(score.team_id, score.round_id, score.role)] = score.n
     for answer in answers:
         if answer.value != NOT_APPLICABLE_VALUE:
@@ -350,9 +405,13 @@ def family_counts(counts: Mapping[tuple, int], scores: Sequence[ScoreCell], answ
     return families
 
 
-def decide(families: Mapping[str, Mapping[tuple, int]], k: int, groups: Mapping[str, frozenset[int]],
-           past_payloads: Sequence[dict[str, Any]], channels: Mapping[str, ChannelRows] | None = None
-           ) -> dict[str, Any]:
+def decide(
+    families: Mapping[str, Mapping[tuple, int]],
+    k: int,
+    groups: Mapping[str, frozenset[int]],
+    past_payloads: Sequence[dict[str, Any]],
+    channels: Mapping[str, ChannelRows] | None = None,
+) -> dict[str, Any]:
     """The payload of a new release: per family, its contributors per cell and one decision code per view,
     checked against the earlier releases and the rows other channels showed (`channels`)."""
     cells = sorted(families[COUNT_FAMILY], key=repr)
@@ -361,24 +420,36 @@ def decide(families: Mapping[str, Mapping[tuple, int]], k: int, groups: Mapping[
     by_signature: dict[str, str] = {}
     for family, weights in families.items():
         vector = [int(weights.get(cell, 0)) for cell in cells]
-        past = [release for release in (_past_release(payload, family) for payload in past_payloads)
-                if release is not None]
+        past = [
+            release for release in (_past_release(payload, family) for payload in past_payloads) if release is not None
+        ]
         channel = (channels or {}).get(family)
         if channel is not None:
             past.append(channel.past)
-        signature = json.dumps([vector, [sorted(map(repr, r.shown)) for r in past],
-                                repr(sorted((repr(c), sorted(map(repr, p.items()))) for c, p in channel.parts.items()))
-                                if channel else None, repr(sorted(map(repr, channel.past.weights.items())))
-                                if channel else None])
+        signature = json.dumps(
+            [
+                vector,
+                [sorted(map(repr, r.shown)) for r in past],
+                repr(sorted((repr(c), sorted(map(repr, p.items()))) for c, p in channel.parts.items()))
+                if channel
+                else None,
+                repr(sorted(map(repr, channel.past.weights.items()))) if channel else None,
+            ]
+        )
         if signature not in by_signature:
             population = Population(dict(zip(cells, vector)))
             decisions = publishable_after(population, k, groups, past, channel.parts if channel else None)
             selectors = selectors or list(decisions)
-            by_signature[signature] = "".join(_CODES[d.status, d.reason if d.withheld else None]
-                                              for d in (decisions[s] for s in selectors))
+            by_signature[signature] = "".join(
+                _CODES[d.status, d.reason if d.withheld else None] for d in (decisions[s] for s in selectors)
+            )
         decided[family] = {"weights": vector, "codes": by_signature[signature]}
-    return {"version": _PAYLOAD_VERSION, "cells": [list(cell) for cell in cells],
-            "selectors": [_encode(s) for s in selectors or []], "families": decided}
+    return {
+        "version": _PAYLOAD_VERSION,
+        "cells": [list(cell) for cell in cells],
+        "selectors": [_encode(s) for s in selectors or []],
+        "families": decided,
+    }
 
 
 def decode_counts(payload: Mapping[str, Any], selectors: Sequence[Selector]) -> dict[Selector, Decision]:
@@ -402,7 +473,7 @@ def _past_release(payload: Mapping[str, Any], family: str) -> PastRelease | None
     weights: dict[Cell, int] = dict(zip(cells, entry["weights"]))
     shown = [_decode(s) for s, code in zip(payload["selectors"], entry["codes"]) if code == "s"]
     rows = tuple(frozenset(v) for v in view_cells(Population(weights), shown).values() if v)
-    return PastRelease(dict(weights.items()), rows)   # a copy: a release's weights may hold parts besides cells
+    return PastRelease(dict(weights.items()), rows)  # a copy: a release's weights may hold parts besides cells
 
 
 def _encode(selector: Selector) -> list:
@@ -412,9 +483,21 @@ def _encode(selector: Selector) -> list:
 
 def _decode(encoded: Sequence) -> Selector:
     team, rounds, role = encoded
-    return Selector(ALL if team == "*" else team, ALL if rounds == "*" else frozenset(rounds),
-                    ALL if role == "*" else role)
+    return Selector(
+        ALL if team == "*" else team, ALL if rounds == "*" else frozenset(rounds), ALL if role == "*" else role
+    )
 
 
-__all__ = ["ALIGNMENT_FAMILY", "COUNT_FAMILY", "ChannelRows", "ReleasedData", "channel_rows", "decide",
-           "decode_counts", "family_counts", "item_family", "load_release", "score_family"]
+__all__ = [
+    "ALIGNMENT_FAMILY",
+    "COUNT_FAMILY",
+    "ChannelRows",
+    "ReleasedData",
+    "channel_rows",
+    "decide",
+    "decode_counts",
+    "family_counts",
+    "item_family",
+    "load_release",
+    "score_family",
+]

@@ -1,4 +1,5 @@
 """Flattening a dashboard view into the rows the exports module writes (CSV, XLSX, PDF)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -36,30 +37,63 @@ def export_rows(view: DashboardView) -> list[dict[str, Any]]:
         rows.append(_estimate_row("alignment index", selection.label, None, view.alignment))
         scored = sum(b.count for b in view.alignment_distribution)
         for b in view.alignment_distribution:
-            rows.append(_row("alignment distribution", selection.label, option=_range_text(b.lower, b.upper),
-                             n=b.count, value=100 * b.count / scored if scored else None))
+            rows.append(
+                _row(
+                    "alignment distribution",
+                    selection.label,
+                    option=_range_text(b.lower, b.upper),
+                    n=b.count,
+                    value=100 * b.count / scored if scored else None,
+                )
+            )
         labels = dict(view.scale)
         for item in view.likert:
             d = item.distribution
             if item.withheld:
-                rows.append(_row("answer distribution", selection.label, theme=item.text,
-                                 note=f"withheld: fewer than {view.k} answers, or a small group answered only part of its theme"))
+                rows.append(
+                    _row(
+                        "answer distribution",
+                        selection.label,
+                        theme=item.text,
+                        note=f"withheld: fewer than {view.k} answers, or a small group answered only part of its theme",
+                    )
+                )
                 continue
             for scale_point, share in d.percentages.items():
-                rows.append(_row("answer distribution", selection.label, theme=item.text,
-                                 option=labels.get(scale_point, str(scale_point)), n=d.answered, value=share,
-                                 note="reverse-keyed item" if item.reverse else None))
+                rows.append(
+                    _row(
+                        "answer distribution",
+                        selection.label,
+                        theme=item.text,
+                        option=labels.get(scale_point, str(scale_point)),
+                        n=d.answered,
+                        value=share,
+                        note="reverse-keyed item" if item.reverse else None,
+                    )
+                )
             rows.append(_row("not applicable rate", selection.label, theme=item.text, n=d.n, value=d.na_rate))
         for element in view.compassion:
             rows.append(_estimate_row("compassion element", selection.label, element.name, element.estimate))
         for domain in view.reliability:
             r = domain.reliability
-            rows.append(_row("Cronbach's alpha", selection.label, theme=domain.theme.name, n=r.n,
-                             value=r.alpha, note=r.reason))
+            rows.append(
+                _row("Cronbach's alpha", selection.label, theme=domain.theme.name, n=r.n, value=r.alpha, note=r.reason)
+            )
         for start in view.where_to_start:
-            rows.append(_row("where to start", selection.label, theme=start.theme.name, n=start.estimate.n,
-                             mean=start.estimate.mean, low=start.estimate.low, high=start.estimate.high,
-                             value=start.misalignment, note=", ".join(start.reasons), detail=start.question))
+            rows.append(
+                _row(
+                    "where to start",
+                    selection.label,
+                    theme=start.theme.name,
+                    n=start.estimate.n,
+                    mean=start.estimate.mean,
+                    low=start.estimate.low,
+                    high=start.estimate.high,
+                    value=start.misalignment,
+                    note=", ".join(start.reasons),
+                    detail=start.question,
+                )
+            )
     else:
         withheld("theme mean", selection, theme_names)
         withheld("alignment index", selection, [None])
@@ -76,8 +110,15 @@ def export_rows(view: DashboardView) -> list[dict[str, Any]]:
     for team in view.agreement:
         if team.group.shown:
             for theme in team.themes:
-                rows.append(_agreement_row("within-team agreement r_wg(J)", team.group.label, theme.theme.name,
-                                           theme.agreement, split_note="this team's view is split"))
+                rows.append(
+                    _agreement_row(
+                        "within-team agreement r_wg(J)",
+                        team.group.label,
+                        theme.theme.name,
+                        theme.agreement,
+                        split_note="this team's view is split",
+                    )
+                )
         else:
             withheld("within-team agreement r_wg(J)", team.group, theme_names)
     for point in view.trends:
@@ -91,11 +132,20 @@ def export_rows(view: DashboardView) -> list[dict[str, Any]]:
         if p.group.n is None:
             withheld("participation", p.group, [None])
             continue
-        note = ("team size not entered" if p.size is None else "not invited" if not p.invited_rounds
-                else "headcount is not per role" if view.filters.role is not None
-                else "low participation" if p.low else None)
-        rows.append(_row("participation", p.group.label, n=p.group.n,
-                         value=None if p.rate is None else 100 * p.rate, note=note))
+        note = (
+            "team size not entered"
+            if p.size is None
+            else "not invited"
+            if not p.invited_rounds
+            else "headcount is not per role"
+            if view.filters.role is not None
+            else "low participation"
+            if p.low
+            else None
+        )
+        rows.append(
+            _row("participation", p.group.label, n=p.group.n, value=None if p.rate is None else 100 * p.rate, note=note)
+        )
     return rows
 
 
@@ -108,12 +158,12 @@ def _row(what: str, group: str, **values: Any) -> dict[str, Any]:
 def _estimate_row(what: str, group: str, theme: str | None, estimate: Estimate | None) -> dict[str, Any]:
     if estimate is None:
         return _row(what, group, theme=theme, n=0, note="not enough answers")
-    return _row(what, group, theme=theme, n=estimate.n, mean=estimate.mean, low=estimate.low,
-                high=estimate.high)
+    return _row(what, group, theme=theme, n=estimate.n, mean=estimate.mean, low=estimate.low, high=estimate.high)
 
 
-def _agreement_row(what: str, group: str, theme: str, agreement: Agreement | None,
-                   split_note: str = "view is split") -> dict[str, Any]:
+def _agreement_row(
+    what: str, group: str, theme: str, agreement: Agreement | None, split_note: str = "view is split"
+) -> dict[str, Any]:
     if agreement is None:
         return _row(what, group, theme=theme, note="not enough answers")
     notes = [n for n in (split_note if agreement.split else None, agreement.note) if n]

@@ -13,15 +13,16 @@ minima and maxima are not, and are deliberately absent).
   MIN_N_FOR_ALPHA responses (framework.md);
 - answer distributions per item (percentages of the scale points) and the not-applicable rate.
 """
+
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-NOT_APPLICABLE_VALUE = 0          # the tallies' value for "not applicable / don't know" (db/tallies.py)
-MIN_N_FOR_ALPHA = 30              # reliability only for groups of 30 or more (framework.md)
-AGREEMENT_SPLIT_BELOW = 0.7       # r_wg below this: the group's mean hides different views
+NOT_APPLICABLE_VALUE = 0  # the tallies' value for "not applicable / don't know" (db/tallies.py)
+MIN_N_FOR_ALPHA = 30  # reliability only for groups of 30 or more (framework.md)
+AGREEMENT_SPLIT_BELOW = 0.7  # r_wg below this: the group's mean hides different views
 
 # Reasons an estimate is missing; pages translate these codes into their own words.
 TOO_FEW_FOR_ALPHA = "fewer than 30 responses"
@@ -33,9 +34,36 @@ MORE_SPREAD_THAN_UNIFORM = "observed variance exceeds that of uniformly random a
 
 # Two-sided 95% critical values of Student's t for df = 1..30 (t_{0.975, df}).
 _T_975 = (
-    12.7062, 4.30265, 3.18245, 2.77645, 2.57058, 2.44691, 2.36462, 2.30600, 2.26216, 2.22814,
-    2.20099, 2.17881, 2.16037, 2.14479, 2.13145, 2.11991, 2.10982, 2.10092, 2.09302, 2.08596,
-    2.07961, 2.07387, 2.06866, 2.06390, 2.05954, 2.05553, 2.05183, 2.04841, 2.04523, 2.04227,
+    12.7062,
+    4.30265,
+    3.18245,
+    2.77645,
+    2.57058,
+    2.44691,
+    2.36462,
+    2.30600,
+    2.26216,
+    2.22814,
+    2.20099,
+    2.17881,
+    2.16037,
+    2.14479,
+    2.13145,
+    2.11991,
+    2.10982,
+    2.10092,
+    2.09302,
+    2.08596,
+    2.07961,
+    2.07387,
+    2.06866,
+    2.06390,
+    2.05954,
+    2.05553,
+    2.05183,
+    2.04841,
+    2.04523,
+    2.04227,
 )
 _Z_975 = 1.959963984540054
 
@@ -51,11 +79,13 @@ def t_critical_95(df: int) -> float:
     if df <= len(_T_975):
         return _T_975[df - 1]
     z = _Z_975
-    return (z
-            + (z**3 + z) / (4 * df)
-            + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df**2)
-            + (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / (384 * df**3)
-            + (79 * z**9 + 776 * z**7 + 1482 * z**5 - 1920 * z**3 - 945 * z) / (92160 * df**4))
+    return (
+        z
+        + (z**3 + z) / (4 * df)
+        + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df**2)
+        + (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / (384 * df**3)
+        + (79 * z**9 + 776 * z**7 + 1482 * z**5 - 1920 * z**3 - 945 * z) / (92160 * df**4)
+    )
 
 
 @dataclass(frozen=True)
@@ -200,8 +230,9 @@ class Reliability:
     reason: str | None = None
 
 
-def cronbach_alpha(item_variances: Sequence[float], total_variance: float, n: int, *,
-                   min_n: int = MIN_N_FOR_ALPHA) -> Reliability:
+def cronbach_alpha(
+    item_variances: Sequence[float], total_variance: float, n: int, *, min_n: int = MIN_N_FOR_ALPHA
+) -> Reliability:
     """alpha = J/(J-1) * (1 - sum(item variances) / variance of the item sum), only from `min_n`.
 
     `total_variance` is the variance of the respondents' item sums. Alpha can be negative (items that
@@ -217,8 +248,14 @@ def cronbach_alpha(item_variances: Sequence[float], total_variance: float, n: in
     return Reliability(n, j, j / (j - 1) * (1 - sum(item_variances) / total_variance))
 
 
-def domain_alpha(item_counts: Sequence[Mapping[int, int]], domain_scores: Moments, *,
-                 scale_min: int, scale_max: int, min_n: int = MIN_N_FOR_ALPHA) -> Reliability:
+def domain_alpha(
+    item_counts: Sequence[Mapping[int, int]],
+    domain_scores: Moments,
+    *,
+    scale_min: int,
+    scale_max: int,
+    min_n: int = MIN_N_FOR_ALPHA,
+) -> Reliability:
     """Cronbach's alpha of a domain from its items' answer counts and the tally of its 0..100 scores.
 
     A domain score is the mean of the answered (keyed) items on 0..100, so the item sum of a respondent
@@ -234,8 +271,7 @@ def domain_alpha(item_counts: Sequence[Mapping[int, int]], domain_scores: Moment
     if score_variance is None or any(v is None for v in variances):
         return Reliability(domain_scores.n, j, None, NOT_ENOUGH_ANSWERS)
     total_variance = j * j * ((scale_max - scale_min) / 100) ** 2 * score_variance
-    return cronbach_alpha([v for v in variances if v is not None], total_variance, domain_scores.n,
-                          min_n=min_n)
+    return cronbach_alpha([v for v in variances if v is not None], total_variance, domain_scores.n, min_n=min_n)
 
 
 @dataclass(frozen=True)
@@ -243,10 +279,10 @@ class Distribution:
     """How an item was answered: percentages of the scale points among those who gave one, and the
     share of "not applicable" among everyone who answered the item at all."""
 
-    answered: int                   # gave a scale point
+    answered: int  # gave a scale point
     not_applicable: int
-    percentages: Mapping[int, float]   # point -> % of `answered` (every point present; empty if none)
-    na_rate: float | None           # % of answered + not_applicable; None when nobody answered
+    percentages: Mapping[int, float]  # point -> % of `answered` (every point present; empty if none)
+    na_rate: float | None  # % of answered + not_applicable; None when nobody answered
 
     @property
     def n(self) -> int:

@@ -5,6 +5,7 @@ Pure service code (no streamlit). A withheld or empty team or round gives no num
 are drawn in grey by a separate trace outside the data's colour scale and say "withheld" or "no data".
 Names typed by people (teams, rounds) are HTML-escaped before they reach a plotly label.
 """
+
 from __future__ import annotations
 
 import html
@@ -49,9 +50,22 @@ def _status_trace(x: Sequence[str], groups: Sequence[tuple[str, Group]], languag
         value = None if group.shown else (0 if group.decision.empty else 1)
         z.append([value] * len(x))
         text.append(["" if group.shown else short_status(group, language)] * len(x))
-    return go.Heatmap(z=z, x=list(x), y=[label for label, _ in groups], text=text, texttemplate="%{text}",
-                      colorscale=[[0, EMPTY_FILL], [1, WITHHELD_FILL]], zmin=0, zmax=1, showscale=False,
-                      hoverinfo="skip", xgap=2, ygap=2, name="status", textfont=dict(color=COLOURS["ink"]))
+    return go.Heatmap(
+        z=z,
+        x=list(x),
+        y=[label for label, _ in groups],
+        text=text,
+        texttemplate="%{text}",
+        colorscale=[[0, EMPTY_FILL], [1, WITHHELD_FILL]],
+        zmin=0,
+        zmax=1,
+        showscale=False,
+        hoverinfo="skip",
+        xgap=2,
+        ygap=2,
+        name="status",
+        textfont=dict(color=COLOURS["ink"]),
+    )
 
 
 def _grid_layout(fig: go.Figure, n_rows: int) -> None:
@@ -64,41 +78,82 @@ def heatmap(view, language: str) -> ChartWithTable:
     """Teams x match and mismatch themes; colour = fit (a high mismatch score is coloured as a clash)."""
     title = t("dashboard.heatmap.title", language)
     themes = view.heatmap_themes
-    columns = [_name(th.name + (" " + t("dashboard.heatmap.clash_mark", language) if th.side == "mismatch" else ""),
-                     16) for th in themes]
+    columns = [
+        _name(th.name + (" " + t("dashboard.heatmap.clash_mark", language) if th.side == "mismatch" else ""), 16)
+        for th in themes
+    ]
     groups = [(_name(row.team_name), row.group) for row in view.heatmap]
     z, text, hover = [], [], []
     for row in view.heatmap:
         means = {m.theme.id: m.estimate for m in row.means} if row.group.shown else {}
-        z.append([None if means.get(th.id) is None else
-                  (100 - means[th.id].mean if th.side == "mismatch" else means[th.id].mean) for th in themes])
-        text.append([format_score(means[th.id].mean, language) if means.get(th.id) is not None
-                     else (t("report.not_enough", language) if row.group.shown else "") for th in themes])
+        z.append(
+            [
+                None
+                if means.get(th.id) is None
+                else (100 - means[th.id].mean if th.side == "mismatch" else means[th.id].mean)
+                for th in themes
+            ]
+        )
+        text.append(
+            [
+                format_score(means[th.id].mean, language)
+                if means.get(th.id) is not None
+                else (t("report.not_enough", language) if row.group.shown else "")
+                for th in themes
+            ]
+        )
         hover.append([interval_text(means.get(th.id), language) for th in themes])
     fig = go.Figure()
     if groups:
         fig.add_trace(_status_trace(columns, groups, language))
-        fig.add_trace(go.Heatmap(
-            z=z, x=columns, y=[label for label, _ in groups], text=text, texttemplate="%{text}", customdata=hover,
-            colorscale=FIT_SCALE, zmin=0, zmax=100, xgap=2, ygap=2, name="data", textfont=dict(size=15),
-            hovertemplate="%{y} · %{x}: %{text} (%{customdata})<extra></extra>",
-            colorbar=dict(tickvals=[0, 50, 100], thickness=12,
-                          ticktext=[t("dashboard.heatmap.tick_clash", language),
-                                    t("dashboard.heatmap.tick_neutral", language),
-                                    t("dashboard.heatmap.tick_fit", language)])))
+        fig.add_trace(
+            go.Heatmap(
+                z=z,
+                x=columns,
+                y=[label for label, _ in groups],
+                text=text,
+                texttemplate="%{text}",
+                customdata=hover,
+                colorscale=FIT_SCALE,
+                zmin=0,
+                zmax=100,
+                xgap=2,
+                ygap=2,
+                name="data",
+                textfont=dict(size=15),
+                hovertemplate="%{y} · %{x}: %{text} (%{customdata})<extra></extra>",
+                colorbar=dict(
+                    tickvals=[0, 50, 100],
+                    thickness=12,
+                    ticktext=[
+                        t("dashboard.heatmap.tick_clash", language),
+                        t("dashboard.heatmap.tick_neutral", language),
+                        t("dashboard.heatmap.tick_fit", language),
+                    ],
+                ),
+            )
+        )
     _grid_layout(fig, len(groups))
     team_col = t("dashboard.col.team", language)
     rows = []
     for row in view.heatmap:
         means = {m.theme.id: m.estimate for m in row.means}
-        out = {team_col: row.team_name, t("dashboard.col.status", language): group_status(row.group, view.k, language)
-               or t("dashboard.status.shown", language, n=row.group.n)}
+        out = {
+            team_col: row.team_name,
+            t("dashboard.col.status", language): group_status(row.group, view.k, language)
+            or t("dashboard.status.shown", language, n=row.group.n),
+        }
         for th in themes:
-            out[th.name] = (short_status(row.group, language) if not row.group.shown
-                            else format_score(means[th.id].mean if means.get(th.id) else None, language))
-        out[t("chart.alignment_index", language)] = (short_status(row.group, language) if not row.group.shown
-                                                     else format_signed(row.alignment.mean if row.alignment else None,
-                                                                        language))
+            out[th.name] = (
+                short_status(row.group, language)
+                if not row.group.shown
+                else format_score(means[th.id].mean if means.get(th.id) else None, language)
+            )
+        out[t("chart.alignment_index", language)] = (
+            short_status(row.group, language)
+            if not row.group.shown
+            else format_signed(row.alignment.mean if row.alignment else None, language)
+        )
         rows.append(out)
     shown = sum(1 for row in view.heatmap if row.group.shown)
     hidden = [row.team_name for row in view.heatmap if not row.group.shown and not row.group.decision.empty]
@@ -133,44 +188,85 @@ def trend_alignment(view, language: str) -> ChartWithTable:
     dashes = ("solid", "dash", "dot", "dashdot", "longdash")
     for n, (intervention, positions) in enumerate(lines):
         own = [estimates[i] for i in positions]
-        fig.add_trace(go.Scatter(
-            x=positions, y=[e.mean if e else None for e in own], mode="lines+markers", connectgaps=False,
-            line=dict(color=palette[n % len(palette)], width=2, dash=dashes[n % len(dashes)]),
-            marker=dict(size=11, color=palette[n % len(palette)]),
-            error_y=dict(type="data", array=[e.high - e.mean if e and e.high is not None else None for e in own],
-                         arrayminus=[e.mean - e.low if e and e.low is not None else None for e in own],
-                         color=COLOURS["muted"], thickness=1.2, width=5),
-            hovertemplate=html.escape(intervention) + ": %{y:.0f}<extra></extra>", name=html.escape(intervention)))
+        fig.add_trace(
+            go.Scatter(
+                x=positions,
+                y=[e.mean if e else None for e in own],
+                mode="lines+markers",
+                connectgaps=False,
+                line=dict(color=palette[n % len(palette)], width=2, dash=dashes[n % len(dashes)]),
+                marker=dict(size=11, color=palette[n % len(palette)]),
+                error_y=dict(
+                    type="data",
+                    array=[e.high - e.mean if e and e.high is not None else None for e in own],
+                    arrayminus=[e.mean - e.low if e and e.low is not None else None for e in own],
+                    color=COLOURS["muted"],
+                    thickness=1.2,
+                    width=5,
+                ),
+                hovertemplate=html.escape(intervention) + ": %{y:.0f}<extra></extra>",
+                name=html.escape(intervention),
+            )
+        )
     for i, point in enumerate(points):
         if not point.group.shown or point.alignment is None:
-            fig.add_annotation(x=i, y=0, showarrow=False, text=short_status(point.group, language)
-                               if not point.group.shown else t("dashboard.cell.withheld", language),
-                               font=dict(size=12, color=COLOURS["muted"]), bgcolor="white")
+            fig.add_annotation(
+                x=i,
+                y=0,
+                showarrow=False,
+                text=short_status(point.group, language)
+                if not point.group.shown
+                else t("dashboard.cell.withheld", language),
+                font=dict(size=12, color=COLOURS["muted"]),
+                bgcolor="white",
+            )
     base_layout(fig, 320, legend=len(lines) > 1, margin=dict(l=10, r=20, t=40 if len(lines) > 1 else 20, b=10))
     fig.add_hline(y=0, line=dict(color=COLOURS["muted"], width=1, dash="dot"))
-    fig.update_xaxes(tickvals=x, ticktext=[_round_label(p, language) for p in points], fixedrange=True,
-                     range=[-0.5, max(len(points) - 0.5, 0.5)], showgrid=False)
-    fig.update_yaxes(range=[-100, 100], tickvals=[-100, -50, 0, 50, 100], fixedrange=True, gridcolor=COLOURS["grid"],
-                     title=dict(text=t("chart.alignment_index", language), font=dict(size=13)))
+    fig.update_xaxes(
+        tickvals=x,
+        ticktext=[_round_label(p, language) for p in points],
+        fixedrange=True,
+        range=[-0.5, max(len(points) - 0.5, 0.5)],
+        showgrid=False,
+    )
+    fig.update_yaxes(
+        range=[-100, 100],
+        tickvals=[-100, -50, 0, 50, 100],
+        fixedrange=True,
+        gridcolor=COLOURS["grid"],
+        title=dict(text=t("chart.alignment_index", language), font=dict(size=13)),
+    )
     rows = []
     for point in points:
         e = point.alignment
-        rows.append({t("dashboard.col.intervention", language): point.intervention,
-                     t("dashboard.col.round", language): point.round_name,
-                     t("dashboard.col.opens", language): format_date(point.opens_at, language),
-                     t("dashboard.col.status", language): group_status(point.group, view.k, language)
-                     or t("dashboard.status.shown", language, n=point.group.n),
-                     t("dashboard.col.mean", language): format_signed(e.mean, language) if point.group.shown and e
-                     else (short_status(point.group, language) if not point.group.shown
-                           else t("dashboard.status.protects", language)),
-                     t("dashboard.col.interval", language): interval_text(e, language, True)
-                     if point.group.shown else "–"})
-    sentences = [_trend_sentence(intervention, [points[i] for i in positions], [estimates[i] for i in positions],
-                                 language) for intervention, positions in lines]
+        rows.append(
+            {
+                t("dashboard.col.intervention", language): point.intervention,
+                t("dashboard.col.round", language): point.round_name,
+                t("dashboard.col.opens", language): format_date(point.opens_at, language),
+                t("dashboard.col.status", language): group_status(point.group, view.k, language)
+                or t("dashboard.status.shown", language, n=point.group.n),
+                t("dashboard.col.mean", language): format_signed(e.mean, language)
+                if point.group.shown and e
+                else (
+                    short_status(point.group, language)
+                    if not point.group.shown
+                    else t("dashboard.status.protects", language)
+                ),
+                t("dashboard.col.interval", language): interval_text(e, language, True) if point.group.shown else "–",
+            }
+        )
+    sentences = [
+        _trend_sentence(intervention, [points[i] for i in positions], [estimates[i] for i in positions], language)
+        for intervention, positions in lines
+    ]
     summary = " ".join(sentences) if any(sentences) else t("dashboard.trends.summary_none", language)
     # A shown round can still lack the index: a theme it combines is withheld there.
-    gaps = [f"{p.round_name} ({group_status(p.group, view.k, language) if not p.group.shown else t('dashboard.status.protects', language)})"
-            for p in points if not p.group.shown or p.alignment is None]
+    gaps = [
+        f"{p.round_name} ({group_status(p.group, view.k, language) if not p.group.shown else t('dashboard.status.protects', language)})"
+        for p in points
+        if not p.group.shown or p.alignment is None
+    ]
     if gaps:
         summary += " " + t("dashboard.trends.summary_gaps", language, rounds="; ".join(gaps))
     return ChartWithTable("dash_trend_alignment", title, fig, pd.DataFrame(rows), summary)
@@ -180,12 +276,23 @@ def _trend_sentence(intervention: str, points: list, estimates: list, language: 
     """What one intervention's line says: from the first shown round to the last, or its one shown round."""
     shown = [(p, e) for p, e in zip(points, estimates) if e is not None]
     if len(shown) >= 2:
-        return t("dashboard.trends.summary", language, intervention=intervention, first=shown[0][0].round_name,
-                 last=shown[-1][0].round_name, start=format_signed(shown[0][1].mean, language),
-                 end=format_signed(shown[-1][1].mean, language))
+        return t(
+            "dashboard.trends.summary",
+            language,
+            intervention=intervention,
+            first=shown[0][0].round_name,
+            last=shown[-1][0].round_name,
+            start=format_signed(shown[0][1].mean, language),
+            end=format_signed(shown[-1][1].mean, language),
+        )
     if shown:
-        return t("dashboard.trends.summary_one", language, intervention=intervention, round=shown[0][0].round_name,
-                 index=format_signed(shown[0][1].mean, language))
+        return t(
+            "dashboard.trends.summary_one",
+            language,
+            intervention=intervention,
+            round=shown[0][0].round_name,
+            index=format_signed(shown[0][1].mean, language),
+        )
     return ""
 
 
@@ -202,18 +309,36 @@ def trend_themes(view, language: str) -> ChartWithTable:
         for i, point in enumerate(points):
             estimate = next((m.estimate for m in point.means if m.theme.id == theme.id), None)
             values.append(estimate.mean if point.group.shown and estimate else None)
-            rows[i][theme.name] = (format_score(values[-1], language) if point.group.shown
-                                   else short_status(point.group, language))
-        fig.add_trace(go.Scatter(
-            x=x, y=values, mode="lines+markers", connectgaps=False, name=html.escape(theme.name),
-            line=dict(color=COLOURS[theme.side], dash="solid" if theme.side == "match" else "dash"),
-            marker=dict(symbol=symbols[n % len(symbols)], size=10),
-            hovertemplate=html.escape(theme.name) + ": %{y:.0f}<extra></extra>"))
+            rows[i][theme.name] = (
+                format_score(values[-1], language) if point.group.shown else short_status(point.group, language)
+            )
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=values,
+                mode="lines+markers",
+                connectgaps=False,
+                name=html.escape(theme.name),
+                line=dict(color=COLOURS[theme.side], dash="solid" if theme.side == "match" else "dash"),
+                marker=dict(symbol=symbols[n % len(symbols)], size=10),
+                hovertemplate=html.escape(theme.name) + ": %{y:.0f}<extra></extra>",
+            )
+        )
     base_layout(fig, 340, legend=True, margin=dict(l=10, r=20, t=50, b=10))
-    fig.update_xaxes(tickvals=x, ticktext=[_round_label(p, language) for p in points], fixedrange=True,
-                     range=[-0.5, max(len(points) - 0.5, 0.5)], showgrid=False)
-    fig.update_yaxes(range=[0, 104], tickvals=[0, 25, 50, 75, 100], fixedrange=True, gridcolor=COLOURS["grid"],
-                     title=dict(text=t("chart.score_axis", language), font=dict(size=13)))
+    fig.update_xaxes(
+        tickvals=x,
+        ticktext=[_round_label(p, language) for p in points],
+        fixedrange=True,
+        range=[-0.5, max(len(points) - 0.5, 0.5)],
+        showgrid=False,
+    )
+    fig.update_yaxes(
+        range=[0, 104],
+        tickvals=[0, 25, 50, 75, 100],
+        fixedrange=True,
+        gridcolor=COLOURS["grid"],
+        title=dict(text=t("chart.score_axis", language), font=dict(size=13)),
+    )
     summary = t("dashboard.trends.themes_summary", language)
     return ChartWithTable("dash_trend_themes", title, fig, pd.DataFrame(list(rows.values())), summary)
 
@@ -224,31 +349,63 @@ def participation(view, language: str) -> ChartWithTable:
     rows = list(view.participation)
     labels = [_name(p.team_name) for p in rows]
     rates = [100 * p.rate if p.rate is not None else None for p in rows]
-    fig = go.Figure(go.Bar(
-        x=rates, y=labels, orientation="h", marker=dict(color=[COLOURS["mismatch"] if p.low else COLOURS["match"]
-                                                               for p in rows]),
-        text=[(format_percent(p.rate, language) + (" · " + t("dashboard.participation.low", language) if p.low else ""))
-              if p.rate is not None else "" for p in rows],
-        textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{x:.0f}%<extra></extra>"))
+    fig = go.Figure(
+        go.Bar(
+            x=rates,
+            y=labels,
+            orientation="h",
+            marker=dict(color=[COLOURS["mismatch"] if p.low else COLOURS["match"] for p in rows]),
+            text=[
+                (
+                    format_percent(p.rate, language)
+                    + (" · " + t("dashboard.participation.low", language) if p.low else "")
+                )
+                if p.rate is not None
+                else ""
+                for p in rows
+            ],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x:.0f}%<extra></extra>",
+        )
+    )
     for p, label in zip(rows, labels):
         if p.rate is None:
-            fig.add_annotation(x=2, y=label, xanchor="left", showarrow=False, text=_participation_note(p, view,
-                                                                                                     language),
-                               font=dict(size=12, color=COLOURS["muted"]))
+            fig.add_annotation(
+                x=2,
+                y=label,
+                xanchor="left",
+                showarrow=False,
+                text=_participation_note(p, view, language),
+                font=dict(size=12, color=COLOURS["muted"]),
+            )
     fig.add_vline(x=50, line=dict(color=COLOURS["muted"], width=1, dash="dot"))
     base_layout(fig, rows_height(len(rows)), margin=dict(l=10, r=40, t=20, b=10))
     top = max([105.0, *(r + 15 for r in rates if r is not None)])
-    fig.update_xaxes(range=[0, top], tickvals=[0, 25, 50, 75, 100], ticksuffix="%", gridcolor=COLOURS["grid"],
-                     fixedrange=True, title=dict(text=t("dashboard.participation.axis", language),
-                                                 font=dict(size=13)))
+    fig.update_xaxes(
+        range=[0, top],
+        tickvals=[0, 25, 50, 75, 100],
+        ticksuffix="%",
+        gridcolor=COLOURS["grid"],
+        fixedrange=True,
+        title=dict(text=t("dashboard.participation.axis", language), font=dict(size=13)),
+    )
     fig.update_yaxes(autorange="reversed", automargin=True, fixedrange=True)
-    table = pd.DataFrame([{
-        t("dashboard.col.team", language): p.team_name,
-        t("dashboard.col.responses", language): str(p.group.n) if p.group.n is not None else short_status(p.group, language),
-        t("dashboard.col.headcount", language): str(p.size) if p.size else "–",
-        t("dashboard.col.invited_rounds", language): str(p.invited_rounds),
-        t("dashboard.col.participation", language): format_percent(p.rate, language),
-        t("dashboard.col.note", language): _participation_note(p, view, language)} for p in rows])
+    table = pd.DataFrame(
+        [
+            {
+                t("dashboard.col.team", language): p.team_name,
+                t("dashboard.col.responses", language): str(p.group.n)
+                if p.group.n is not None
+                else short_status(p.group, language),
+                t("dashboard.col.headcount", language): str(p.size) if p.size else "–",
+                t("dashboard.col.invited_rounds", language): str(p.invited_rounds),
+                t("dashboard.col.participation", language): format_percent(p.rate, language),
+                t("dashboard.col.note", language): _participation_note(p, view, language),
+            }
+            for p in rows
+        ]
+    )
     low = [p.team_name for p in rows if p.low]
     known = [p for p in rows if p.rate is not None]
     if low:
@@ -291,12 +448,28 @@ def agreement(view, language: str) -> ChartWithTable:
     fig = go.Figure()
     if groups:
         fig.add_trace(_status_trace(columns, groups, language))
-        fig.add_trace(go.Heatmap(
-            z=z, x=columns, y=[label for label, _ in groups], text=text, texttemplate="%{text}", name="data",
-            colorscale=AGREEMENT_SCALE, zmin=0, zmax=1, xgap=2, ygap=2, textfont=dict(size=15),
-            hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
-            colorbar=dict(tickvals=[0, AGREEMENT_SPLIT_BELOW, 1], thickness=12,
-                          ticktext=["0", format_number(AGREEMENT_SPLIT_BELOW, language, 1), "1"])))
+        fig.add_trace(
+            go.Heatmap(
+                z=z,
+                x=columns,
+                y=[label for label, _ in groups],
+                text=text,
+                texttemplate="%{text}",
+                name="data",
+                colorscale=AGREEMENT_SCALE,
+                zmin=0,
+                zmax=1,
+                xgap=2,
+                ygap=2,
+                textfont=dict(size=15),
+                hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+                colorbar=dict(
+                    tickvals=[0, AGREEMENT_SPLIT_BELOW, 1],
+                    thickness=12,
+                    ticktext=["0", format_number(AGREEMENT_SPLIT_BELOW, language, 1), "1"],
+                ),
+            )
+        )
     _grid_layout(fig, len(groups))
     team_col = t("dashboard.col.team", language)
     rows = []
@@ -304,8 +477,11 @@ def agreement(view, language: str) -> ChartWithTable:
         values = {a.theme.id: a.agreement for a in row.themes}
         out = {team_col: row.team_name}
         for th in view.themes:
-            out[th.name] = (_agreement_cell(values.get(th.id), language).replace("<br>", " ") if row.group.shown
-                            else short_status(row.group, language))
+            out[th.name] = (
+                _agreement_cell(values.get(th.id), language).replace("<br>", " ")
+                if row.group.shown
+                else short_status(row.group, language)
+            )
         rows.append(out)
     return ChartWithTable("dash_agreement", title, fig, pd.DataFrame(rows), _agreement_summary(view, language))
 
@@ -338,15 +514,24 @@ def reliability(view, language: str) -> tuple[pd.DataFrame, str]:
     rows = []
     for domain in view.reliability:
         r = domain.reliability
-        rows.append({t("chart.col.theme", language): domain.theme.name,
-                     t("dashboard.col.alpha", language): format_number(r.alpha, language, 2) if r.alpha is not None
-                     else reasons.get(r.reason, t("dashboard.reliability.not_computed", language)),
-                     t("dashboard.col.items", language): r.n_items, t("dashboard.col.n", language): r.n})
+        rows.append(
+            {
+                t("chart.col.theme", language): domain.theme.name,
+                t("dashboard.col.alpha", language): format_number(r.alpha, language, 2)
+                if r.alpha is not None
+                else reasons.get(r.reason, t("dashboard.reliability.not_computed", language)),
+                t("dashboard.col.items", language): r.n_items,
+                t("dashboard.col.n", language): r.n,
+            }
+        )
     computed = [d for d in view.reliability if d.reliability.alpha is not None]
     if computed:
         low = [d.theme.name for d in computed if d.reliability.alpha < 0.7]
-        summary = (t("dashboard.reliability.summary_low", language, names=", ".join(low)) if low
-                   else t("dashboard.reliability.summary_ok", language))
+        summary = (
+            t("dashboard.reliability.summary_low", language, names=", ".join(low))
+            if low
+            else t("dashboard.reliability.summary_ok", language)
+        )
     else:
         summary = t("dashboard.reliability.summary_none", language, n=MIN_N_FOR_ALPHA)
     return pd.DataFrame(rows), summary

@@ -16,6 +16,7 @@ lives in dashboard_data, the parts in dashboard_parts, the export rows in dashbo
 `ContextReuse` lets a page use an organisation's read again for the next views of it (a manager clicking
 through the filters): only what was read and decided, never a view; see its docstring.
 """
+
 from __future__ import annotations
 
 import threading
@@ -125,9 +126,15 @@ __all__ = [
 # --- the use case -------------------------------------------------------------------------------
 
 
-def dashboard(rt: Runtime, account: AccountView | None, filters: Filters, *,
-              language: str = "en", now: datetime | None = None, reuse: ContextReuse | None = None
-              ) -> DashboardView:
+def dashboard(
+    rt: Runtime,
+    account: AccountView | None,
+    filters: Filters,
+    *,
+    language: str = "en",
+    now: datetime | None = None,
+    reuse: ContextReuse | None = None,
+) -> DashboardView:
     """The dashboard for `filters`, as far as `account` may see it and anonymity allows.
 
     Raises NotAuthorised (before anything is read) when the account may not see the organisation or,
@@ -199,19 +206,34 @@ def _read_state(session, organisation_id: int, now: datetime) -> tuple:
     rounds = list_rounds(session, organisation_id=organisation_id)
     # Workshop pictures of tied rounds take part in the decisions (release state): a new one decides anew.
     pictures = tied_pictures(session, organisation_id=organisation_id, round_ids=[r.id for r in rounds])
-    return ((organisation.name, organisation.min_group_size, organisation.comment_min_group_size),
-            tuple((t.id, t.name, t.size) for t in list_teams(session, organisation_id=organisation_id)),
-            tuple((r.id, r.name, r.intervention_id, r.instrument_hash, r.opens_at, r.closes_at,
-                   aware(r.opens_at) <= moment, aware(r.closes_at) <= moment) for r in rounds),
-            tuple(sorted(count_cells(session, organisation_id=organisation_id).items(), key=repr)),
-            tuple(sorted(released_round_ids(session, organisation_id=organisation_id))),
-            tuple((workshop, tuple(p.shown_count for p in shown)) for workshop, _cell, shown in pictures))
+    return (
+        (organisation.name, organisation.min_group_size, organisation.comment_min_group_size),
+        tuple((t.id, t.name, t.size) for t in list_teams(session, organisation_id=organisation_id)),
+        tuple(
+            (
+                r.id,
+                r.name,
+                r.intervention_id,
+                r.instrument_hash,
+                r.opens_at,
+                r.closes_at,
+                aware(r.opens_at) <= moment,
+                aware(r.closes_at) <= moment,
+            )
+            for r in rounds
+        ),
+        tuple(sorted(count_cells(session, organisation_id=organisation_id).items(), key=repr)),
+        tuple(sorted(released_round_ids(session, organisation_id=organisation_id))),
+        tuple((workshop, tuple(p.shown_count for p in shown)) for workshop, _cell, shown in pictures),
+    )
 
 
 def _alignment_distribution(scores: dict[str, Moments]) -> tuple[AlignmentBin, ...]:
     uppers = (*ALIGNMENT_BIN_EDGES[1:], 100)
-    return tuple(AlignmentBin(lower, upper, scores.get(f"{ALIGNMENT_BIN_PREFIX}{lower}", Moments()).n)
-                 for lower, upper in zip(ALIGNMENT_BIN_EDGES, uppers))
+    return tuple(
+        AlignmentBin(lower, upper, scores.get(f"{ALIGNMENT_BIN_PREFIX}{lower}", Moments()).n)
+        for lower, upper in zip(ALIGNMENT_BIN_EDGES, uppers)
+    )
 
 
 def _build(ctx: DashboardContext, account: AccountView | None) -> DashboardView:
@@ -226,10 +248,19 @@ def _build(ctx: DashboardContext, account: AccountView | None) -> DashboardView:
     else:
         selected_rounds = list(ctx.rounds)
     # Only open rounds chosen: their ids name the view, which has no cells yet ("no data").
-    rounds_coordinate = ALL if filters.round_id is None and filters.intervention_id is None else (
-        frozenset(r.id for r in selected_rounds) or frozenset(
-            r.id for r in ctx.open_rounds
-            if r.id == filters.round_id or (filters.round_id is None and r.intervention_id == filters.intervention_id)))
+    rounds_coordinate = (
+        ALL
+        if filters.round_id is None and filters.intervention_id is None
+        else (
+            frozenset(r.id for r in selected_rounds)
+            or frozenset(
+                r.id
+                for r in ctx.open_rounds
+                if r.id == filters.round_id
+                or (filters.round_id is None and r.intervention_id == filters.intervention_id)
+            )
+        )
+    )
 
     instruments = instrument_versions(ctx.rt, selected_rounds) or [ctx.rt.instrument]
     newest = instruments[-1]
@@ -250,15 +281,24 @@ def _build(ctx: DashboardContext, account: AccountView | None) -> DashboardView:
         distribution = _alignment_distribution(scores)
         withheld_items = ctx.sums.withheld_items(selection.selector)
         likert = tuple(
-            ItemDistribution(item.id, localise(item.text, language), item.domain, item.side, item.reverse,
-                             likert_distribution(answers.get(item.id, {}), newest.scale.points),
-                             item.id in withheld_items)
-            for item in items)
+            ItemDistribution(
+                item.id,
+                localise(item.text, language),
+                item.domain,
+                item.side,
+                item.reverse,
+                likert_distribution(answers.get(item.id, {}), newest.scale.points),
+                item.id in withheld_items,
+            )
+            for item in items
+        )
         compassion = tuple(
-            ElementMean(number, localise(element.name, language),
-                        mean_interval(scores.get(f"element:{number}", Moments())))
+            ElementMean(
+                number, localise(element.name, language), mean_interval(scores.get(f"element:{number}", Moments()))
+            )
             for number, element in newest.elements.items()
-            if all(number in i.elements for i in instruments))
+            if all(number in i.elements for i in instruments)
+        )
         reliability = domain_reliability(themes, items, instruments, scores, answers, newest)
 
     team_rows = [t for t in ctx.teams if filters.team_id is None or t.id == filters.team_id]
@@ -279,8 +319,10 @@ def _build(ctx: DashboardContext, account: AccountView | None) -> DashboardView:
         heatmap.append(TeamThemes(row.id, row.name, group, means, team_alignment))
         agreement.append(TeamAgreement(row.id, row.name, group, agreements))
 
-    participation = tuple(team_participation(ctx, row, group, selected_rounds, by_role=filters.role is not None)
-                          for row, group in team_groups)
+    participation = tuple(
+        team_participation(ctx, row, group, selected_rounds, by_role=filters.role is not None)
+        for row, group in team_groups
+    )
 
     trend_rounds = rounds_for_trend(ctx)
     trends = []
@@ -291,11 +333,19 @@ def _build(ctx: DashboardContext, account: AccountView | None) -> DashboardView:
         if group.shown:
             scores = ctx.sums.scores(group.selector)
             point_alignment = group_alignment(themes, scores)
-            point_means = tuple(ThemeMean(t, mean_interval(scores.get(t.key, Moments())), None)
-                                for t in themes)
-        trends.append(TrendPoint(survey_round.id, survey_round.name, survey_round.opens_at, group,
-                                 point_alignment, point_means, survey_round.intervention_id,
-                                 ctx.intervention_names.get(survey_round.intervention_id, "")))
+            point_means = tuple(ThemeMean(t, mean_interval(scores.get(t.key, Moments())), None) for t in themes)
+        trends.append(
+            TrendPoint(
+                survey_round.id,
+                survey_round.name,
+                survey_round.opens_at,
+                group,
+                point_alignment,
+                point_means,
+                survey_round.intervention_id,
+                ctx.intervention_names.get(survey_round.intervention_id, ""),
+            )
+        )
 
     scale = tuple((p, localise(newest.scale.labels[p], language)) for p in newest.scale.points)
     return DashboardView(
@@ -322,6 +372,9 @@ def _build(ctx: DashboardContext, account: AccountView | None) -> DashboardView:
         options=filter_options(ctx, account),
         open_rounds=open_round_status(ctx, account),
         round_open=filters.round_id in {r.id for r in ctx.open_rounds},
-        team_not_invited=(filters.team_id is not None and filters.round_id is not None
-                          and filters.team_id not in ctx.invited.get(filters.round_id, set())),
+        team_not_invited=(
+            filters.team_id is not None
+            and filters.round_id is not None
+            and filters.team_id not in ctx.invited.get(filters.round_id, set())
+        ),
     )

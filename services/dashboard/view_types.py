@@ -1,4 +1,5 @@
 """What the dashboard shows for one set of filters, as plain data (built in services.dashboard.view)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -41,12 +42,12 @@ class DashboardView:
     filters: Filters
     language: str
     selection: Group
-    instruments: tuple[str, ...]               # labels of the instrument versions of the selection
-    themes: tuple[Theme, ...]                  # the domains common to those versions
-    scale: tuple[tuple[int, str], ...]         # (point, label) of the answer scale
+    instruments: tuple[str, ...]  # labels of the instrument versions of the selection
+    themes: tuple[Theme, ...]  # the domains common to those versions
+    scale: tuple[tuple[int, str], ...]  # (point, label) of the answer scale
     theme_means: tuple[ThemeMean, ...]
     alignment: Estimate | None
-    alignment_distribution: tuple[AlignmentBin, ...]   # empty unless the selection is shown
+    alignment_distribution: tuple[AlignmentBin, ...]  # empty unless the selection is shown
     heatmap: tuple[TeamThemes, ...]
     likert: tuple[ItemDistribution, ...]
     compassion: tuple[ElementMean, ...]
@@ -56,9 +57,9 @@ class DashboardView:
     reliability: tuple[DomainReliability, ...]
     where_to_start: tuple[StartingPoint, ...]
     options: FilterOptions
-    open_rounds: tuple[OpenRound, ...]        # per open round: has each team k responses yet (no numbers)
-    round_open: bool                          # the round filter is a round still open: no results yet
-    team_not_invited: bool = False            # the chosen team was not invited to the chosen round
+    open_rounds: tuple[OpenRound, ...]  # per open round: has each team k responses yet (no numbers)
+    round_open: bool  # the round filter is a round still open: no results yet
+    team_not_invited: bool = False  # the chosen team was not invited to the chosen round
 
     @property
     def heatmap_themes(self) -> tuple[Theme, ...]:

@@ -6,6 +6,7 @@ a file holding one line of 150 MB is refused after reading MAX_LINE_BYTES of it,
 The zip's central directory, which `zipfile` reads whole on opening, is measured first from its end
 record and refused beyond MAX_MEMBERS or MAX_DIRECTORY_BYTES. Nothing here prints.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -24,13 +25,13 @@ from services.settings import Settings
 
 FORMAT = "valuematch-backup"
 MANIFEST = "manifest.json"
-MAX_LINE_BYTES = 1 << 20       # one row with its newline; far above any row the schema allows
-MAX_MANIFEST_BYTES = 1 << 20   # a manifest lists a few dozen tables: a few kB
-MAX_MEMBERS = 1000             # a backup holds a file per table and two more
+MAX_LINE_BYTES = 1 << 20  # one row with its newline; far above any row the schema allows
+MAX_MANIFEST_BYTES = 1 << 20  # a manifest lists a few dozen tables: a few kB
+MAX_MEMBERS = 1000  # a backup holds a file per table and two more
 MAX_DIRECTORY_BYTES = 1 << 20
-_END = struct.Struct("<4s4H2LH")             # end of central directory record
-_END64_LOCATOR = struct.Struct("<4sLQL")     # just before it in a zip64 file
-_END64 = struct.Struct("<4sQ2H2L4Q")         # zip64 end record: members at [7], directory bytes at [8]
+_END = struct.Struct("<4s4H2LH")  # end of central directory record
+_END64_LOCATOR = struct.Struct("<4sLQL")  # just before it in a zip64 file
+_END64 = struct.Struct("<4sQ2H2L4Q")  # zip64 end record: members at [7], directory bytes at [8]
 
 
 class BackupError(ServiceError):
@@ -50,8 +51,9 @@ def signature_problem(settings: Settings, path: str | Path) -> str | None:
         return _problem(settings, archive, source, document)
 
 
-def verified_manifest(settings: Settings, archive: zipfile.ZipFile, source: Path, *, accept_unsigned: bool
-                      ) -> tuple[dict[str, Any], str | None]:
+def verified_manifest(
+    settings: Settings, archive: zipfile.ZipFile, source: Path, *, accept_unsigned: bool
+) -> tuple[dict[str, Any], str | None]:
     """The manifest's contents and, when accepted unverified, why its signature was not trusted.
 
     UnverifiedBackup when the signature is missing or does not match, unless `accept_unsigned`.
@@ -59,15 +61,20 @@ def verified_manifest(settings: Settings, archive: zipfile.ZipFile, source: Path
     document, manifest = read_manifest(archive, source)
     unverified = _problem(settings, archive, source, document)
     if unverified and not accept_unsigned:
-        raise UnverifiedBackup(f"{source} is not restored: {unverified}. Nothing was kept. Restore it only if "
-                               "you know where it comes from, with --accept-unsigned")
+        raise UnverifiedBackup(
+            f"{source} is not restored: {unverified}. Nothing was kept. Restore it only if "
+            "you know where it comes from, with --accept-unsigned"
+        )
     return manifest, unverified
 
 
 def _problem(settings: Settings, archive: zipfile.ZipFile, source: Path, document: bytes) -> str | None:
-    return signing.problem(signing.signing_key(settings, create=False), document,
-                           read_capped(archive, source, signing.SIGNATURE, MAX_MANIFEST_BYTES),
-                           key_file=settings.backup_key_file)
+    return signing.problem(
+        signing.signing_key(settings, create=False),
+        document,
+        read_capped(archive, source, signing.SIGNATURE, MAX_MANIFEST_BYTES),
+        key_file=settings.backup_key_file,
+    )
 
 
 def open_archive(source: Path) -> zipfile.ZipFile:
@@ -75,8 +82,10 @@ def open_archive(source: Path) -> zipfile.ZipFile:
         with source.open("rb") as handle:
             members, size = _directory(handle) or (0, 0)
         if members > MAX_MEMBERS or size > MAX_DIRECTORY_BYTES:
-            raise BackupError(f"{source} lists {members:,} files in a directory of {size:,} bytes; a ValueMatch "
-                              "backup lists a few dozen: not restored (damaged, or not made by export-all)")
+            raise BackupError(
+                f"{source} lists {members:,} files in a directory of {size:,} bytes; a ValueMatch "
+                "backup lists a few dozen: not restored (damaged, or not made by export-all)"
+            )
         return zipfile.ZipFile(source)
     except FileNotFoundError:
         raise BackupError(f"{source} does not exist") from None
@@ -88,7 +97,7 @@ def _directory(handle: Any) -> tuple[int, int] | None:
     """(files listed, bytes) of a zip file's central directory, read from its end records as zipfile
     does; None when there is no end record (zipfile then refuses the file itself)."""
     size = handle.seek(0, os.SEEK_END)
-    tail_size = min(size, _END.size + 0xFFFF)   # the record, and a comment of at most 64 kB
+    tail_size = min(size, _END.size + 0xFFFF)  # the record, and a comment of at most 64 kB
     handle.seek(size - tail_size)
     tail = handle.read(tail_size)
     at = tail.rfind(b"PK\x05\x06")
@@ -96,7 +105,7 @@ def _directory(handle: Any) -> tuple[int, int] | None:
         return None
     members, directory = _END.unpack_from(tail, at)[4:6]
     locator = at - _END64_LOCATOR.size
-    if locator >= 0 and tail[locator:locator + 4] == b"PK\x06\x07":
+    if locator >= 0 and tail[locator : locator + 4] == b"PK\x06\x07":
         handle.seek(_END64_LOCATOR.unpack_from(tail, locator)[2])
         record = handle.read(_END64.size)
         if len(record) == _END64.size and record[:4] == b"PK\x06\x06":
@@ -146,8 +155,10 @@ def lines(archive: zipfile.ZipFile, source: Path, table_name: str, digest: Any) 
                 if not line:
                     return
                 if len(line) > MAX_LINE_BYTES:
-                    raise BackupError(f"{source} is damaged: row {number} of table {table_name} is longer than "
-                                      f"{MAX_LINE_BYTES:,} bytes, more than export-all ever writes; nothing was kept")
+                    raise BackupError(
+                        f"{source} is damaged: row {number} of table {table_name} is longer than "
+                        f"{MAX_LINE_BYTES:,} bytes, more than export-all ever writes; nothing was kept"
+                    )
                 digest.update(line)
                 yield line
     except KeyError:

@@ -7,6 +7,7 @@ the others' backups), otherwise the key file VM_BACKUP_KEY_FILE, made by the fir
 by its owner only. Whoever holds the key can sign a backup: keep it apart from the backups.
 Nothing here prints.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -24,7 +25,7 @@ from services.settings import MIN_BACKUP_KEY_CHARS, Settings
 SIGNATURE = "manifest.sig"
 ALGORITHM = "HMAC-SHA256"
 MAX_KEY_FILE_BYTES = 4096
-_SIGNED = b"valuematch-backup-manifest\n"   # what is signed: this, then the manifest's bytes
+_SIGNED = b"valuematch-backup-manifest\n"  # what is signed: this, then the manifest's bytes
 _KEY_ID = b"valuematch-backup-key-id\n"
 
 
@@ -35,7 +36,7 @@ class SigningKeyError(ServiceError):
 @dataclass(frozen=True)
 class SigningKey:
     secret: bytes = b""
-    source: str = ""   # "VM_BACKUP_KEY" or the key file's path, fit to print
+    source: str = ""  # "VM_BACKUP_KEY" or the key file's path, fit to print
 
     @property
     def key_id(self) -> str:
@@ -78,8 +79,10 @@ def _create_key_file(path: Path) -> None:
         finally:
             spare.unlink(missing_ok=True)
     except OSError as exc:
-        raise SigningKeyError(f"cannot create the backup key file {path}: {exc.strerror or exc} (set "
-                              "VM_BACKUP_KEY_FILE to a writable place, or give the key in VM_BACKUP_KEY)") from None
+        raise SigningKeyError(
+            f"cannot create the backup key file {path}: {exc.strerror or exc} (set "
+            "VM_BACKUP_KEY_FILE to a writable place, or give the key in VM_BACKUP_KEY)"
+        ) from None
 
 
 def _read_key_file(path: Path) -> SigningKey:
@@ -88,16 +91,20 @@ def _read_key_file(path: Path) -> SigningKey:
         if not stat.S_ISREG(info.st_mode):
             raise SigningKeyError(f"the backup key file {path} is not a file")
         if info.st_mode & 0o077:
-            raise SigningKeyError(f"the backup key file {path} can be read by other users (mode "
-                                  f"{stat.S_IMODE(info.st_mode):04o}); make it owner-only: chmod 600 {path}")
+            raise SigningKeyError(
+                f"the backup key file {path} can be read by other users (mode "
+                f"{stat.S_IMODE(info.st_mode):04o}); make it owner-only: chmod 600 {path}"
+            )
         with path.open("rb") as handle:
             text = handle.read(MAX_KEY_FILE_BYTES + 1)
     except OSError as exc:
         raise SigningKeyError(f"cannot read the backup key file {path}: {exc.strerror or exc}") from None
     secret = text.strip()
     if len(text) > MAX_KEY_FILE_BYTES or len(secret) < MIN_BACKUP_KEY_CHARS or b"\n" in secret:
-        raise SigningKeyError(f"the backup key file {path} does not hold a backup key (one line of at least "
-                              f"{MIN_BACKUP_KEY_CHARS} characters)")
+        raise SigningKeyError(
+            f"the backup key file {path} does not hold a backup key (one line of at least "
+            f"{MIN_BACKUP_KEY_CHARS} characters)"
+        )
     return SigningKey(secret, str(path))
 
 
@@ -110,8 +117,7 @@ def signature(key: SigningKey, manifest: bytes) -> bytes:
 def problem(key: SigningKey | None, manifest: bytes, signed: bytes | None, *, key_file: Path) -> str | None:
     """None when `signed` is `key`'s signature of `manifest`; otherwise why the file cannot be trusted."""
     if signed is None:
-        return ("it is not signed (made by a ValueMatch version before signed backups, or its signature "
-                "was removed)")
+        return "it is not signed (made by a ValueMatch version before signed backups, or its signature was removed)"
     try:
         document = json.loads(signed)
         algorithm, key_id, mac = document["algorithm"], document["key_id"], document["mac"]
@@ -122,11 +128,15 @@ def problem(key: SigningKey | None, manifest: bytes, signed: bytes | None, *, ke
     if algorithm != ALGORITHM:
         return f"its signature is of a kind this ValueMatch does not check ({algorithm[:40]!r})"
     if key is None:
-        return (f"there is no backup key here to check its signature with (no VM_BACKUP_KEY, no key file at "
-                f"{key_file}): give the key of the ValueMatch that made it")
+        return (
+            f"there is no backup key here to check its signature with (no VM_BACKUP_KEY, no key file at "
+            f"{key_file}): give the key of the ValueMatch that made it"
+        )
     if key_id != key.key_id:
-        return (f"it was signed with another backup key (key id {key_id[:16]!r}; the key in {key.source} has id "
-                f"{key.key_id!r}): give that key in VM_BACKUP_KEY or VM_BACKUP_KEY_FILE")
+        return (
+            f"it was signed with another backup key (key id {key_id[:16]!r}; the key in {key.source} has id "
+            f"{key.key_id!r}): give that key in VM_BACKUP_KEY or VM_BACKUP_KEY_FILE"
+        )
     expected = hmac.new(key.secret, _SIGNED + manifest, hashlib.sha256).hexdigest()
     if not hmac.compare_digest(expected, mac):
         return "it was changed after it was made (its signature does not match its contents)"

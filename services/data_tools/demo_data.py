@@ -7,6 +7,7 @@ stored in ONE transaction through db/bulk.py, with the tallies summed on the way
 interrupt leaves nothing behind. Drawing and scoring run in a worker process beside the writer when
 there are many responses. Nothing here prints; progress goes to a callback.
 """
+
 from __future__ import annotations
 
 import os
@@ -40,10 +41,10 @@ from services.runtime import Runtime
 
 MIN_RESPONSES, MAX_RESPONSES = 1, 2_000_000
 DEFAULT_ORGANISATION = "GGZ Rivierenland (demo)"
-SMALL_TEAM_RESPONSES = 4           # below k = 5: shows how a small group is withheld
-CHUNK = 2000                       # responses per draw and per write
-LANGUAGE = "nl"                    # a Dutch organisation
-PARALLEL_FROM = 20_000             # fewer responses are drawn in-process (a worker takes ~1 s to start)
+SMALL_TEAM_RESPONSES = 4  # below k = 5: shows how a small group is withheld
+CHUNK = 2000  # responses per draw and per write
+LANGUAGE = "nl"  # a Dutch organisation
+PARALLEL_FROM = 20_000  # fewer responses are drawn in-process (a worker takes ~1 s to start)
 Progress = Callable[[int, int], None]
 
 # team: (headcount at about 1,000 responses, kind, participation, attitudes per factor)
@@ -62,28 +63,68 @@ TEAMS: dict[str, tuple[int, str, float, dict[str, float]]] = {
 }
 SMALL_TEAM = "Herstelwerkplaats"
 ROLE_MIX: dict[str, dict[str | None, float]] = {
-    "outpatient": {"psychologist": .35, "psychotherapist": .15, "nurse": .2, "psychiatrist": .08,
-                   "social_worker": .1, "manager": .05, "other": .03, None: .04},
-    "fact": {"nurse": .3, "social_worker": .2, "psychiatrist": .1, "psychologist": .15,
-             "peer_support_worker": .12, "manager": .05, "other": .04, None: .04},
-    "clinic": {"nurse": .5, "psychiatrist": .08, "psychologist": .12, "social_worker": .08,
-               "peer_support_worker": .06, "manager": .06, "other": .06, None: .04},
-    "crisis": {"nurse": .45, "psychiatrist": .2, "psychologist": .15, "social_worker": .1, "manager": .05, None: .05},
-    "peer": {"peer_support_worker": .75, "social_worker": .15, None: .1},
+    "outpatient": {
+        "psychologist": 0.35,
+        "psychotherapist": 0.15,
+        "nurse": 0.2,
+        "psychiatrist": 0.08,
+        "social_worker": 0.1,
+        "manager": 0.05,
+        "other": 0.03,
+        None: 0.04,
+    },
+    "fact": {
+        "nurse": 0.3,
+        "social_worker": 0.2,
+        "psychiatrist": 0.1,
+        "psychologist": 0.15,
+        "peer_support_worker": 0.12,
+        "manager": 0.05,
+        "other": 0.04,
+        None: 0.04,
+    },
+    "clinic": {
+        "nurse": 0.5,
+        "psychiatrist": 0.08,
+        "psychologist": 0.12,
+        "social_worker": 0.08,
+        "peer_support_worker": 0.06,
+        "manager": 0.06,
+        "other": 0.06,
+        None: 0.04,
+    },
+    "crisis": {
+        "nurse": 0.45,
+        "psychiatrist": 0.2,
+        "psychologist": 0.15,
+        "social_worker": 0.1,
+        "manager": 0.05,
+        None: 0.05,
+    },
+    "peer": {"peer_support_worker": 0.75, "social_worker": 0.15, None: 0.1},
 }
-ROLE_SHIFT = {"manager": {"finance": -0.4, "push": -0.3, "autonomy": 0.2}, "psychiatrist": {"needs": 0.2},
-              "peer_support_worker": {"autonomy": -0.2, "compassion": 0.2}, "nurse": {"push": 0.1},
-              "psychologist": {"values": 0.1}}
-INTERVENTIONS = {   # intervention: attitude per factor
+ROLE_SHIFT = {
+    "manager": {"finance": -0.4, "push": -0.3, "autonomy": 0.2},
+    "psychiatrist": {"needs": 0.2},
+    "peer_support_worker": {"autonomy": -0.2, "compassion": 0.2},
+    "nurse": {"push": 0.1},
+    "psychologist": {"values": 0.1},
+}
+INTERVENTIONS = {  # intervention: attitude per factor
     "Online CBT module": {"autonomy": 0.3, "needs": 0.6, "finance": 0.2, "push": 0.1, "values": 0.3, "compassion": 0.1},
     "Mood-tracking app": {"autonomy": 0.6, "needs": 0.1, "finance": -0.3, "push": 0.4, "values": 0.2},
     "Video consultations": {"autonomy": -0.1, "needs": 0.2, "finance": 0.7, "push": 0.3, "compassion": -0.3},
 }
-TREND_PER_ROUND = {"push": -0.15, "finance": -0.1, "autonomy": 0.1}   # later rounds of an intervention
+TREND_PER_ROUND = {"push": -0.15, "finance": -0.1, "autonomy": 0.1}  # later rounds of an intervention
 _OUTPATIENT = ["Ambulant team Noord", "Ambulant team Zuid", "Poli Angst en Stemming", "Jeugd en Gezin Rivierenland"]
 _MOOD = ["FACT team Oost", "FACT team West", "Kliniek De Linde", "Kliniek Het Baken", "Jeugd en Gezin Rivierenland"]
-_VIDEO = ["Crisisdienst Midden", "Ouderenpsychiatrie De Hoeve", "Ambulant team Noord", "Ambulant team Zuid",
-          "Kliniek De Linde"]
+_VIDEO = [
+    "Crisisdienst Midden",
+    "Ouderenpsychiatrie De Hoeve",
+    "Ambulant team Noord",
+    "Ambulant team Zuid",
+    "Kliniek De Linde",
+]
 # round: (intervention, weeks ago it opened, weeks open, teams); the last one is still open.
 ROUNDS = [
     ("Online CBT: baseline", "Online CBT module", 78, 4, [*_OUTPATIENT, "FACT team Oost", "FACT team West"]),
@@ -111,18 +152,27 @@ class DemoSummary:
     small_responses: int
 
 
-def create_demo_organisation(rt: Runtime, *, responses: int, seed: int = 1,
-                             organisation: str = DEFAULT_ORGANISATION, progress: Progress | None = None,
-                             workers: int | None = None, now: datetime | None = None) -> DemoSummary:
+def create_demo_organisation(
+    rt: Runtime,
+    *,
+    responses: int,
+    seed: int = 1,
+    organisation: str = DEFAULT_ORGANISATION,
+    progress: Progress | None = None,
+    workers: int | None = None,
+    now: datetime | None = None,
+) -> DemoSummary:
     """Create the demo organisation with `responses` scored responses, all or nothing.
 
     InvalidInput for a count outside 1..2,000,000 or an organisation name that is taken.
     `workers`: processes drawing and scoring beside the writer (None: one when there are many).
     """
-    if isinstance(responses, bool) or not isinstance(responses, int) or not (
-            MIN_RESPONSES <= responses <= MAX_RESPONSES):
-        raise InvalidInput(f"the number of responses must be {MIN_RESPONSES} to {MAX_RESPONSES:,}, "
-                           f"not {responses}")
+    if (
+        isinstance(responses, bool)
+        or not isinstance(responses, int)
+        or not (MIN_RESPONSES <= responses <= MAX_RESPONSES)
+    ):
+        raise InvalidInput(f"the number of responses must be {MIN_RESPONSES} to {MAX_RESPONSES:,}, not {responses}")
     organisation = " ".join(organisation.split())
     if not organisation:
         raise InvalidInput("the demo organisation needs a name")
@@ -131,43 +181,74 @@ def create_demo_organisation(rt: Runtime, *, responses: int, seed: int = 1,
     rng = np.random.default_rng(seed)
     with rt.sessions.begin() as session:
         if session.scalar(select(Organisation.id).where(Organisation.name == organisation)) is not None:
-            raise InvalidInput(f"an organisation named '{organisation}' already exists; choose another "
-                               "name with --organisation")
+            raise InvalidInput(
+                f"an organisation named '{organisation}' already exists; choose another name with --organisation"
+            )
         org = create_organisation(session, name=organisation)
         counts, sizes = _allocate(rng, responses)
-        team_ids = {name: create_team(session, organisation_id=org.id, name=name, size=sizes[name]).id
-                    for name in TEAMS}
-        intervention_ids = {name: add_intervention(session, name=name, organisation_id=org.id).id
-                            for name in INTERVENTIONS}
-        groups = []     # (team name, round, intervention name) per invited team of a round
+        team_ids = {
+            name: create_team(session, organisation_id=org.id, name=name, size=sizes[name]).id for name in TEAMS
+        }
+        intervention_ids = {
+            name: add_intervention(session, name=name, organisation_id=org.id).id for name in INTERVENTIONS
+        }
+        groups = []  # (team name, round, intervention name) per invited team of a round
         for name, intervention, weeks_ago, weeks_open, teams in ROUNDS:
             opens = now - timedelta(weeks=weeks_ago)
             survey_round, _tokens = create_round(
-                session, organisation_id=org.id, intervention_id=intervention_ids[intervention], name=name,
-                opens_at=opens, closes_at=opens + timedelta(weeks=weeks_open),
-                instrument_hash=instrument.content_hash, team_ids=[team_ids[t] for t in teams])
+                session,
+                organisation_id=org.id,
+                intervention_id=intervention_ids[intervention],
+                name=name,
+                opens_at=opens,
+                closes_at=opens + timedelta(weeks=weeks_open),
+                instrument_hash=instrument.content_hash,
+                team_ids=[team_ids[t] for t in teams],
+            )
             groups += [(t, survey_round, intervention) for t in teams]
         model, group_of, role_of = _plan(rng, instrument, groups, counts, now)
         roles = [r.id for r in instrument.roles] + [None]
         tallies = bulk.TallySums()
         done = 0
-        for chunk_groups, chunk_roles, (answers, scores, times) in _drawn(rt, model, seed, group_of, role_of,
-                                                                         workers):
+        for chunk_groups, chunk_roles, (answers, scores, times) in _drawn(rt, model, seed, group_of, role_of, workers):
             batch = []
             for given, scored, when, g, r in zip(answers, scores, times, chunk_groups, chunk_roles):
                 team, survey_round, intervention = groups[g]
-                batch.append(bulk.NewResponse(
-                    secrets.token_hex(32), instrument.id, instrument.version, instrument.content_hash,
-                    LANGUAGE, intervention, roles[r], org.id, team_ids[team], survey_round.id, given, scored,
-                    datetime.fromtimestamp(when, UTC)))
+                batch.append(
+                    bulk.NewResponse(
+                        secrets.token_hex(32),
+                        instrument.id,
+                        instrument.version,
+                        instrument.content_hash,
+                        LANGUAGE,
+                        intervention,
+                        roles[r],
+                        org.id,
+                        team_ids[team],
+                        survey_round.id,
+                        given,
+                        scored,
+                        datetime.fromtimestamp(when, UTC),
+                    )
+                )
             bulk.insert_responses(session, responses=batch, tallies=tallies)
             done += len(batch)
             if progress:
                 progress(done, responses)
         bulk.add_tallies(session, tallies=tallies)
     small_round = next(name for name, *_rest, teams in ROUNDS if SMALL_TEAM in teams)
-    return DemoSummary(org.id, org.name, len(TEAMS), len(INTERVENTIONS), len(ROUNDS) - 1, 1, responses,
-                       SMALL_TEAM, small_round, min(SMALL_TEAM_RESPONSES, responses))
+    return DemoSummary(
+        org.id,
+        org.name,
+        len(TEAMS),
+        len(INTERVENTIONS),
+        len(ROUNDS) - 1,
+        1,
+        responses,
+        SMALL_TEAM,
+        small_round,
+        min(SMALL_TEAM_RESPONSES, responses),
+    )
 
 
 # --- the plan ---------------------------------------------------------------------------------
@@ -180,24 +261,31 @@ def _allocate(rng: np.random.Generator, responses: int) -> tuple[list[int], dict
     """
     invited = [(team, index) for index, (*_r, teams) in enumerate(ROUNDS) for team in teams]
     small = min(SMALL_TEAM_RESPONSES, responses)
-    weights = np.array([0.0 if team == SMALL_TEAM else
-                        TEAMS[team][0] * min(0.95, TEAMS[team][2] * rng.uniform(0.85, 1.15))
-                        * (0.5 if index == len(ROUNDS) - 1 else 1.0)      # the open round is half-way
-                        for team, index in invited])
+    weights = np.array(
+        [
+            0.0
+            if team == SMALL_TEAM
+            else TEAMS[team][0]
+            * min(0.95, TEAMS[team][2] * rng.uniform(0.85, 1.15))
+            * (0.5 if index == len(ROUNDS) - 1 else 1.0)  # the open round is half-way
+            for team, index in invited
+        ]
+    )
     scale = max(1.0, (responses - small) / weights.sum())
     counts = rng.multinomial(responses - small, weights / weights.sum()).tolist()
     counts[next(i for i, (team, _index) in enumerate(invited) if team == SMALL_TEAM)] = small
-    sizes = {team: size if team == SMALL_TEAM else int(np.ceil(size * scale))
-             for team, (size, *_rest) in TEAMS.items()}
+    sizes = {team: size if team == SMALL_TEAM else int(np.ceil(size * scale)) for team, (size, *_rest) in TEAMS.items()}
     return counts, sizes
 
 
-def _plan(rng: np.random.Generator, instrument: Instrument, groups: list, counts: list[int],
-          now: datetime) -> tuple[AnswerModel, np.ndarray, np.ndarray]:
+def _plan(
+    rng: np.random.Generator, instrument: Instrument, groups: list, counts: list[int], now: datetime
+) -> tuple[AnswerModel, np.ndarray, np.ndarray]:
     """The answer model and, per response, its group (invited team of a round) and role index."""
     factor = [factor_of(d.id, d.side) for d in instrument.domains]
-    bias = {(team, intervention, f): rng.normal(0, 0.2)
-            for team in TEAMS for intervention in INTERVENTIONS for f in FACTORS}
+    bias = {
+        (team, intervention, f): rng.normal(0, 0.2) for team in TEAMS for intervention in INTERVENTIONS for f in FACTORS
+    }
     seen: dict[str, list[int]] = {}
     mu = np.zeros((len(groups), len(factor)))
     for g, (team, survey_round, intervention) in enumerate(groups):
@@ -206,8 +294,13 @@ def _plan(rng: np.random.Generator, instrument: Instrument, groups: list, counts
             rounds_of.append(survey_round.id)
         later = rounds_of.index(survey_round.id)
         for d, f in enumerate(factor):
-            mu[g, d] = (INTERVENTIONS[intervention].get(f, 0.0) + TEAMS[team][3].get(f, 0.0)
-                        + bias[team, intervention, f] + later * TREND_PER_ROUND.get(f, 0.0) + rng.normal(0, 0.05))
+            mu[g, d] = (
+                INTERVENTIONS[intervention].get(f, 0.0)
+                + TEAMS[team][3].get(f, 0.0)
+                + bias[team, intervention, f]
+                + later * TREND_PER_ROUND.get(f, 0.0)
+                + rng.normal(0, 0.05)
+            )
     roles = [r.id for r in instrument.roles] + [None]
     role_shift = np.array([[ROLE_SHIFT.get(role or "", {}).get(f, 0.0) for f in factor] for role in roles])
     role_of = []
@@ -218,16 +311,20 @@ def _plan(rng: np.random.Generator, instrument: Instrument, groups: list, counts
         role_of.append(np.array([roles.index(role) for role in mix], dtype=int)[picked])
     domain_index = {d.id: i for i, d in enumerate(instrument.domains)}
     model = AnswerModel(
-        question_ids=instrument.question_ids, item_ids=tuple(i.id for i in instrument.items),
+        question_ids=instrument.question_ids,
+        item_ids=tuple(i.id for i in instrument.items),
         item_domain=np.array([domain_index[i.domain] for i in instrument.items], dtype=int),
         item_reverse=np.array([i.reverse for i in instrument.items], dtype=bool),
         pair_ids=tuple((p.importance.id, p.support.id) for p in instrument.value_pairs),
         pair_domain=np.array([domain_index[p.domain] for p in instrument.value_pairs], dtype=int),
         side_sign=np.array([SIDE_SIGN[d.side] for d in instrument.domains]),
-        mu=mu, role_shift=role_shift,
+        mu=mu,
+        role_shift=role_shift,
         opens=np.array([r.opens_at.timestamp() for _t, r, _i in groups]),
         span=np.array([(min(r.closes_at, now) - r.opens_at).total_seconds() for _t, r, _i in groups]),
-        scale_min=instrument.scale.min, scale_max=instrument.scale.max)
+        scale_min=instrument.scale.min,
+        scale_max=instrument.scale.max,
+    )
     group_of = np.repeat(np.arange(len(groups)), counts)
     return model, group_of, np.concatenate(role_of) if role_of else np.zeros(0, dtype=int)
 
@@ -242,8 +339,9 @@ def _start_worker(model: AnswerModel, banks_dir: str, content_hash: str) -> None
     _worker = (model, load_banks(banks_dir)[content_hash])
 
 
-def _draw_and_score(task: tuple[int, int, np.ndarray, np.ndarray],
-                    state: tuple[AnswerModel, Instrument] | None = None) -> tuple[list, list, list]:
+def _draw_and_score(
+    task: tuple[int, int, np.ndarray, np.ndarray], state: tuple[AnswerModel, Instrument] | None = None
+) -> tuple[list, list, list]:
     state = state or _worker
     if state is None:
         raise RuntimeError("no model: pass state, or start the worker with _start_worker")
@@ -266,11 +364,14 @@ def _main_without_file() -> Iterator[None]:
             sys.modules["__main__"] = main
 
 
-def _drawn(rt: Runtime, model: AnswerModel, seed: int, group_of: np.ndarray, role_of: np.ndarray,
-           workers: int | None) -> Iterator[tuple[np.ndarray, np.ndarray, tuple[list, list, list]]]:
+def _drawn(
+    rt: Runtime, model: AnswerModel, seed: int, group_of: np.ndarray, role_of: np.ndarray, workers: int | None
+) -> Iterator[tuple[np.ndarray, np.ndarray, tuple[list, list, list]]]:
     """Per chunk, in order: its groups, roles, and (answers, scores, answer times)."""
-    tasks = [(seed, number, group_of[start:start + CHUNK], role_of[start:start + CHUNK])
-             for number, start in enumerate(range(0, len(group_of), CHUNK))]
+    tasks = [
+        (seed, number, group_of[start : start + CHUNK], role_of[start : start + CHUNK])
+        for number, start in enumerate(range(0, len(group_of), CHUNK))
+    ]
     if workers is None:
         workers = 1 if len(group_of) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1 else 0
     if workers <= 0:
@@ -278,14 +379,20 @@ def _drawn(rt: Runtime, model: AnswerModel, seed: int, group_of: np.ndarray, rol
             yield task[2], task[3], _draw_and_score(task, (model, rt.instrument))
         return
     # spawn, not fork: the parent holds an open database connection and a transaction.
-    with _main_without_file(), ProcessPoolExecutor(
-            workers, mp_context=get_context("spawn"), initializer=_start_worker,
-            initargs=(model, str(rt.settings.question_banks_dir), rt.instrument.content_hash)) as pool:
+    with (
+        _main_without_file(),
+        ProcessPoolExecutor(
+            workers,
+            mp_context=get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(model, str(rt.settings.question_banks_dir), rt.instrument.content_hash),
+        ) as pool,
+    ):
         pending: deque = deque()
         queue = iter(tasks)
         for task in queue:
             pending.append((task, pool.submit(_draw_and_score, task)))
-            if len(pending) > 2 * workers:   # a few chunks ahead of the writer, not all in memory
+            if len(pending) > 2 * workers:  # a few chunks ahead of the writer, not all in memory
                 done, future = pending.popleft()
                 yield done[2], done[3], future.result()
         while pending:

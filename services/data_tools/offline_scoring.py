@@ -6,6 +6,7 @@ Memory stays flat whatever the file's size: one row is held at a time. Nothing i
 a file is reported (answer_file.AnswerFileError); the output is then incomplete, so callers write it where
 it can be dropped (`output_file`, a spooled buffer). Nothing here prints.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -29,8 +30,8 @@ class ScoringSummary:
     instrument: Instrument
     rows: int
     id_column: str | None
-    columns_missing: list[str]        # questions of the bank without a column (scored as unanswered)
-    matching_form: str | None         # scored with the whole bank, but the columns are exactly this form's
+    columns_missing: list[str]  # questions of the bank without a column (scored as unanswered)
+    matching_form: str | None  # scored with the whole bank, but the columns are exactly this form's
 
 
 def form_of(bank: Instrument, form_id: str) -> Instrument:
@@ -42,8 +43,14 @@ def form_of(bank: Instrument, form_id: str) -> Instrument:
         raise InvalidInput(f"{bank.label} has no form '{quoted(form_id)}' (its forms: {forms})") from None
 
 
-def score_file(path: str | Path, instrument: Instrument, out: IO[str], *, output_format: str = "csv",
-               progress: Progress | None = None) -> ScoringSummary:
+def score_file(
+    path: str | Path,
+    instrument: Instrument,
+    out: IO[str],
+    *,
+    output_format: str = "csv",
+    progress: Progress | None = None,
+) -> ScoringSummary:
     """Score the CSV of answers at `path`, writing each row's scores to `out` as soon as it is read.
 
     AnswerFileError lists the file's problems: unknown columns, values off the scale (by spreadsheet row and
@@ -56,8 +63,9 @@ def score_file(path: str | Path, instrument: Instrument, out: IO[str], *, output
         written = write_scores(plan, reader.rows(progress), writer, stop=lambda: bool(reader.problems))
         reader.finish()
         writer.close()
-        return ScoringSummary(reader.source, instrument, written, reader.id_column, reader.columns_missing,
-                              reader.matching_form())
+        return ScoringSummary(
+            reader.source, instrument, written, reader.id_column, reader.columns_missing, reader.matching_form()
+        )
 
 
 def columns(plan: ScoringPlan, id_column: str | None) -> list[str]:
@@ -65,8 +73,9 @@ def columns(plan: ScoringPlan, id_column: str | None) -> list[str]:
     return ["row", *([id_column] if id_column else []), *plan.keys, *COUNT_COLUMNS]
 
 
-def write_scores(plan: ScoringPlan, rows: Iterable[AnswerRow], writer: ScoreWriter,
-                 stop: Callable[[], bool] = lambda: False) -> int:
+def write_scores(
+    plan: ScoringPlan, rows: Iterable[AnswerRow], writer: ScoreWriter, stop: Callable[[], bool] = lambda: False
+) -> int:
     """Score each row and hand its record to `writer` before the next row is read; returns the rows scored.
 
     Once `stop()` is true (a problem was found) rows are still read, so that every problem is found, but

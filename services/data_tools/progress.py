@@ -6,6 +6,7 @@ Services only report `(done, total)` through a plain callback (`Progress`), so t
 of tqdm. Nothing is shown with --quiet or when stderr is not a terminal (a log file or a pipe would get
 the bar's control characters).
 """
+
 from __future__ import annotations
 
 import sys
@@ -14,7 +15,7 @@ from typing import IO, Self, TypeVar
 
 from tqdm import tqdm
 
-Progress = Callable[[int, int], None]   # (done, total) of the service's current counted step
+Progress = Callable[[int, int], None]  # (done, total) of the service's current counted step
 T = TypeVar("T")
 
 COUNTED = "{desc}: {percentage:3.0f}%|{bar:20}| {n_fmt}/{total_fmt} {unit} [{elapsed}<{remaining}, {rate_fmt}]"
@@ -28,7 +29,7 @@ def shown_on(stream: IO[str], *, quiet: bool) -> bool:
         return False
     try:
         return stream.isatty()
-    except (AttributeError, ValueError):   # no isatty, or a closed stream
+    except (AttributeError, ValueError):  # no isatty, or a closed stream
         return False
 
 
@@ -47,8 +48,9 @@ class CommandProgress:
     def __exit__(self, kind: type[BaseException] | None, *_rest: object) -> None:
         self.close(failed=kind is not None)
 
-    def counter(self, *labels: str, unit: str = "rows", bytes_: bool = False,
-                final: str | None = None) -> Progress | None:
+    def counter(
+        self, *labels: str, unit: str = "rows", bytes_: bool = False, final: str | None = None
+    ) -> Progress | None:
         """A callback for a service: `(done, total)` moves the bar of the current label; when done reaches
         total that step ends and the next report starts the next label. After the last label, `final` (if
         given) runs as a step of its own until the next step or the end. None when nothing is shown, so a
@@ -89,9 +91,18 @@ class CommandProgress:
 
     def _open(self, label: str, total: int, unit: str, bytes_: bool) -> None:
         self._end()
-        self._bar = tqdm(total=total, desc=label, unit="B" if bytes_ else unit, unit_scale=bytes_,
-                         unit_divisor=1024 if bytes_ else 1000, bar_format=None if bytes_ else COUNTED,
-                         file=self.stream, leave=True, mininterval=0.2, dynamic_ncols=True)
+        self._bar = tqdm(
+            total=total,
+            desc=label,
+            unit="B" if bytes_ else unit,
+            unit_scale=bytes_,
+            unit_divisor=1024 if bytes_ else 1000,
+            bar_format=None if bytes_ else COUNTED,
+            file=self.stream,
+            leave=True,
+            mininterval=0.2,
+            dynamic_ncols=True,
+        )
 
     def _end(self) -> None:
         bar, self._bar = self._bar, None

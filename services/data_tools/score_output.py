@@ -1,5 +1,6 @@
 """Writing offline scores (`manage.py score`) as they are made, one record per row: CSV, JSON or a plain
 terminal table, into a file that gets its name only when complete. Nothing here prints."""
+
 from __future__ import annotations
 
 import csv
@@ -16,7 +17,7 @@ from typing import IO
 from services.errors import ServiceError
 from services.output.cells import neutralise_cell
 
-TABLE_WIDTH_ROWS = 100                     # the terminal table takes its column widths from the first rows
+TABLE_WIDTH_ROWS = 100  # the terminal table takes its column widths from the first rows
 FORMATS = ("csv", "json", "table")
 
 
@@ -27,8 +28,9 @@ class ScoreWriter:
     def __init__(self, out: IO[str], names: list[str], *, with_id: bool):
         self.out, self.names, self.with_id = out, names, with_id
 
-    def write(self, row: int, respondent: str | None, values: list, band: str | None, answered: int,
-              not_applicable: int) -> None:
+    def write(
+        self, row: int, respondent: str | None, values: list, band: str | None, answered: int, not_applicable: int
+    ) -> None:
         raise NotImplementedError
 
     def close(self) -> None:
@@ -44,8 +46,16 @@ class CsvScores(ScoreWriter):
         self.csv.writerow(names)
 
     def write(self, row, respondent, values, band, answered, not_applicable):
-        self.csv.writerow([row, *([neutralise_cell(respondent or "")] if self.with_id else []),
-                           *["" if v is None else v for v in values], band or "", answered, not_applicable])
+        self.csv.writerow(
+            [
+                row,
+                *([neutralise_cell(respondent or "")] if self.with_id else []),
+                *["" if v is None else v for v in values],
+                band or "",
+                answered,
+                not_applicable,
+            ]
+        )
 
 
 class JsonScores(ScoreWriter):
@@ -74,8 +84,14 @@ class TableScores(ScoreWriter):
         self.waiting: list[list[str]] | None = []
 
     def write(self, row, respondent, values, band, answered, not_applicable):
-        cells = [str(row), *([respondent or ""] if self.with_id else []),
-                 *("" if v is None else f"{v:.1f}" for v in values), band or "", str(answered), str(not_applicable)]
+        cells = [
+            str(row),
+            *([respondent or ""] if self.with_id else []),
+            *("" if v is None else f"{v:.1f}" for v in values),
+            band or "",
+            str(answered),
+            str(not_applicable),
+        ]
         if self.waiting is None:
             self._line(cells)
             return
@@ -96,8 +112,9 @@ class TableScores(ScoreWriter):
             self._line(cells)
 
     def _line(self, cells: list[str]) -> None:
-        self.out.write("  ".join(v.rjust(w) if _numeric(v) else v.ljust(w)
-                                 for v, w in zip(cells, self.widths)).rstrip() + "\n")
+        self.out.write(
+            "  ".join(v.rjust(w) if _numeric(v) else v.ljust(w) for v, w in zip(cells, self.widths)).rstrip() + "\n"
+        )
 
 
 WRITERS: dict[str, type[ScoreWriter]] = {"csv": CsvScores, "json": JsonScores, "table": TableScores}
@@ -131,7 +148,7 @@ def output_file(path: str | Path) -> Iterator[IO[str]]:
         Path(temporary).unlink(missing_ok=True)
 
 
-SPOOLED_OUTPUT_BYTES = 1 << 20   # scores for the terminal are kept in memory up to this, then on disk
+SPOOLED_OUTPUT_BYTES = 1 << 20  # scores for the terminal are kept in memory up to this, then on disk
 
 
 @contextmanager
@@ -157,9 +174,12 @@ def notes(columns_missing: list[str], matching_form: str | None, label: str) -> 
     if columns_missing:
         shown = ", ".join(columns_missing[:MISSING_COLUMNS_SHOWN])
         more = ", ..." if len(columns_missing) > MISSING_COLUMNS_SHOWN else ""
-        out.append(f"note: {len(columns_missing)} question(s) of {label} have no column and count as unanswered: "
-                   f"{shown}{more}")
+        out.append(
+            f"note: {len(columns_missing)} question(s) of {label} have no column and count as unanswered: {shown}{more}"
+        )
     if matching_form:
-        out.append(f"note: the columns are exactly the questions of the short form '{matching_form}'; to score "
-                   f"them with that form's rules, add --form {matching_form}")
+        out.append(
+            f"note: the columns are exactly the questions of the short form '{matching_form}'; to score "
+            f"them with that form's rules, add --form {matching_form}"
+        )
     return out

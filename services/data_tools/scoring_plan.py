@@ -8,6 +8,7 @@ does for the core's fractions. A theme or element has a handful of items, so its
 each worked out once and remembered. tests/services/data_tools/test_scoring_plan.py checks that plan and core agree
 on every score of many random rows. Item ids are never named here: the plan is read from the bank.
 """
+
 from __future__ import annotations
 
 import math
@@ -21,18 +22,19 @@ from assessment import score_answers
 from assessment.scoring import alignment_band
 from questions import NOT_APPLICABLE, Instrument
 
-Row = Sequence   # answers (int, NOT_APPLICABLE or None) by position; see ScoringPlan
+Row = Sequence  # answers (int, NOT_APPLICABLE or None) by position; see ScoringPlan
 Ratio = tuple[int, int]
-MAX_REMEMBERED_ITEMS = 3   # themes and elements up to this size remember their answer patterns (7**3 at most)
+MAX_REMEMBERED_ITEMS = 3  # themes and elements up to this size remember their answer patterns (7**3 at most)
 
 
 class _Unseen(Enum):
     """Not worked out yet (an enum member, so that type checkers narrow ``is _UNSEEN``)."""
+
     UNSEEN = 0
 
 
 _UNSEEN: Final = _Unseen.UNSEEN
-Mean = tuple[Ratio | None, float | None]   # a mean on 0..100 as (numerator, denominator) and as a float
+Mean = tuple[Ratio | None, float | None]  # a mean on 0..100 as (numerator, denominator) and as a float
 
 
 class ScoringPlan:
@@ -48,30 +50,38 @@ class ScoringPlan:
         scale = instrument.scale
         self._low, self._span, self._mirror = scale.min, scale.max - scale.min, scale.min + scale.max
         at = {q: i for i, q in enumerate(self.order)}
-        absent = len(self.order)   # the trailing None
+        absent = len(self.order)  # the trailing None
 
         def group(items, flip) -> tuple:
             positions = [at.get(i.id, absent) for i in items]
-            getter = itemgetter(*positions) if len(positions) > 1 else (lambda row, p=positions[0]: (row[p],)) \
-                if positions else (lambda row: ())
+            getter = (
+                itemgetter(*positions)
+                if len(positions) > 1
+                else (lambda row, p=positions[0]: (row[p],))
+                if positions
+                else (lambda row: ())
+            )
             remember: dict[tuple, Mean] | None = {} if len(positions) <= MAX_REMEMBERED_ITEMS else None
             return getter, tuple(flip(i) for i in items), remember
 
         self.keys: list[str] = list(score_answers(instrument, {}).flat())
         sides = ("match", "mismatch")
-        self._domains = [(group(instrument.items_in(d.id), lambda i: i.reverse), sides.index(d.side)
-                          if d.side in sides else None) for d in instrument.domains]
+        self._domains = [
+            (group(instrument.items_in(d.id), lambda i: i.reverse), sides.index(d.side) if d.side in sides else None)
+            for d in instrument.domains
+        ]
         self._themes_per_side = [sum(1 for _g, s in self._domains if s == n) for n in range(len(sides))]
         # Agreeing with a mismatch theme detracts from compassion: its items are mirrored once more.
-        self._elements = [group(instrument.lens_items(number), lambda i: i.reverse != (i.side == "mismatch"))
-                          for number in instrument.elements]
-        self._pairs = [(at.get(p.importance.id, absent), at.get(p.support.id, absent))
-                       for p in instrument.value_pairs]
+        self._elements = [
+            group(instrument.lens_items(number), lambda i: i.reverse != (i.side == "mismatch"))
+            for number in instrument.elements
+        ]
+        self._pairs = [(at.get(p.importance.id, absent), at.get(p.support.id, absent)) for p in instrument.value_pairs]
         required = [at.get(q, absent) for q in instrument.required_ids]
         self._required = itemgetter(*required) if len(required) > 1 else lambda row: tuple(row[p] for p in required)
         self._bands: dict[Ratio, str | None] = {}
         expected = len(self._domains) + 3 + len(self._elements) + 3 * len(self._pairs)
-        if len(self.keys) != expected:   # the core's report changed shape: this plan must follow it
+        if len(self.keys) != expected:  # the core's report changed shape: this plan must follow it
             raise RuntimeError(f"the scoring plan makes {expected} scores, the scoring core {len(self.keys)}")
 
     def score(self, row: Row) -> tuple[list[float | None], str | None, int, int]:
@@ -85,8 +95,10 @@ class ScoringPlan:
             if ratio is not None and side is not None:
                 on_side[side].append(ratio)
         match, mismatch = (self._side_mean(r, n) for r, n in zip(on_side, self._themes_per_side))
-        values += [None if match is None else match[0] / match[1],
-                   None if mismatch is None else mismatch[0] / mismatch[1]]
+        values += [
+            None if match is None else match[0] / match[1],
+            None if mismatch is None else mismatch[0] / mismatch[1],
+        ]
         band = None
         if match is not None and mismatch is not None:
             index = (match[0] * mismatch[1] - mismatch[0] * match[1], match[1] * mismatch[1])
@@ -98,16 +110,16 @@ class ScoringPlan:
             values.append(self._group(row, getter, flips, remember)[1])
         for importance_at, support_at in self._pairs:
             importance, support = row[importance_at], row[support_at]
-            values += [self._to_100(importance - self._low) if type(importance) is int else None,
-                       self._to_100(support - self._low) if type(support) is int else None,
-                       self._to_100(support - importance) if type(importance) is int and type(support) is int
-                       else None]
+            values += [
+                self._to_100(importance - self._low) if type(importance) is int else None,
+                self._to_100(support - self._low) if type(support) is int else None,
+                self._to_100(support - importance) if type(importance) is int and type(support) is int else None,
+            ]
         required = self._required(row)
         not_applicable = required.count(NOT_APPLICABLE)
         return values, band, len(required) - required.count(None) - not_applicable, not_applicable
 
-    def _group(self, row: Row, getter, flips: tuple[bool, ...],
-               remember: dict[tuple, Mean] | None) -> Mean:
+    def _group(self, row: Row, getter, flips: tuple[bool, ...], remember: dict[tuple, Mean] | None) -> Mean:
         answers = getter(row)
         if remember is None:
             return self._mean_to_100(answers, flips)

@@ -1,4 +1,5 @@
 """Spreadsheet cells that cannot run: text a spreadsheet would read as a formula is made inert."""
+
 from __future__ import annotations
 
 from typing import Any

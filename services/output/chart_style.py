@@ -2,6 +2,7 @@
 
 Pure service code (no streamlit); used by the result, dashboard and workshop charts and the PDFs.
 """
+
 from __future__ import annotations
 
 import textwrap
@@ -15,19 +16,18 @@ from services.i18n import t
 # Okabe-Ito: distinguishable with every common colour-vision deficiency. Shapes and positions
 # carry the same information as the colours wherever two series meet.
 COLOURS = {
-    "match": "#0072B2",       # blue
-    "mismatch": "#D55E00",    # vermillion
-    "value": "#009E73",       # bluish green
-    "compassion": "#CC79A7",   # reddish purple
+    "match": "#0072B2",  # blue
+    "mismatch": "#D55E00",  # vermillion
+    "value": "#009E73",  # bluish green
+    "compassion": "#CC79A7",  # reddish purple
     "importance": "#0072B2",
-    "support": "#E69F00",     # orange
+    "support": "#E69F00",  # orange
     "ink": "#222222",
     "muted": "#666666",
     "grid": "#DDDDDD",
 }
 BAND_FILLS = {"misaligned": "#F6D0BB", "mixed": "#E6E6E6", "aligned": "#C4DFF0"}
 FONT_SIZE = 14
-
 
 
 @dataclass(frozen=True)
@@ -66,17 +66,37 @@ def rows_height(n_rows: int, per_row: int = 46, extra: int = 110) -> int:
 
 
 def missing_note(fig: go.Figure, *, x: float, y: str, text: str, anchor: str = "left") -> None:
-    fig.add_annotation(x=x, y=y, text=wrap_label(text, 12), showarrow=False, xanchor=anchor, align=anchor,
-                       font=dict(size=12, color=COLOURS["muted"]))
+    fig.add_annotation(
+        x=x,
+        y=y,
+        text=wrap_label(text, 12),
+        showarrow=False,
+        xanchor=anchor,
+        align=anchor,
+        font=dict(size=12, color=COLOURS["muted"]),
+    )
 
 
 def score_axis(fig: go.Figure, title: str, upper: float = 112) -> None:
-    fig.update_xaxes(range=[0, upper], tickvals=[0, 25, 50, 75, 100], gridcolor=COLOURS["grid"],
-                     title=dict(text=title, font=dict(size=13)), zeroline=False, fixedrange=True)
+    fig.update_xaxes(
+        range=[0, upper],
+        tickvals=[0, 25, 50, 75, 100],
+        gridcolor=COLOURS["grid"],
+        title=dict(text=title, font=dict(size=13)),
+        zeroline=False,
+        fixedrange=True,
+    )
 
 
 def neutral_line(fig: go.Figure, language: str) -> None:
     # 50 is the midpoint of the answer scale: on average neither agreeing nor disagreeing
     fig.add_vline(x=50, line=dict(color=COLOURS["muted"], width=1, dash="dot"))
-    fig.add_annotation(x=50, y=1.0, yref="paper", yanchor="bottom", showarrow=False,
-                       text=t("chart.neutral", language), font=dict(size=12, color=COLOURS["muted"]))
+    fig.add_annotation(
+        x=50,
+        y=1.0,
+        yref="paper",
+        yanchor="bottom",
+        showarrow=False,
+        text=t("chart.neutral", language),
+        font=dict(size=12, color=COLOURS["muted"]),
+    )

@@ -2,6 +2,7 @@
 
 No browser or image exporter is needed, so a report takes a fraction of a second.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -21,9 +22,9 @@ from services.output.pdf_page import (
     rgb,
 )
 
-LABEL_W = 58.0      # room for theme names left of the bars
-VALUE_W = 24.0      # room right of the bars for the value or the gap
-ROW_LINE = 4.0      # label line height at 9 pt
+LABEL_W = 58.0  # room for theme names left of the bars
+VALUE_W = 24.0  # room right of the bars for the value or the gap
+ROW_LINE = 4.0  # label line height at 9 pt
 LABEL_SIZE = 9
 
 
@@ -56,8 +57,9 @@ def _value_label(pdf: ReportPDF, x: float, y: float, height: float, text: str) -
     pdf.cell(pdf.get_string_width(text) + 1.6, height - 4, text, align="C", fill=True)
 
 
-def bars(pdf: ReportPDF, rows: Sequence[tuple[str, float | None]], colour: Colour,
-          language: str, *, neutral: bool = False) -> None:
+def bars(
+    pdf: ReportPDF, rows: Sequence[tuple[str, float | None]], colour: Colour, language: str, *, neutral: bool = False
+) -> None:
     """Horizontal 0..100 bars; a missing score gets words in an empty track, never a bar of 0."""
     pdf.keep(bars_height(pdf, rows))
     x0 = pdf.l_margin + LABEL_W
@@ -85,12 +87,28 @@ def bars(pdf: ReportPDF, rows: Sequence[tuple[str, float | None]], colour: Colou
         pdf.set_dash_pattern()
     for x, y, height, text in values:
         _value_label(pdf, x, y, height, text)
-    _ticks(pdf, x0, width, bottom, [(v, str(v)) for v in (0, 25, 50, 75, 100)], 0, 100,
-           caption=t("chart.neutral", language) if neutral else None)
+    _ticks(
+        pdf,
+        x0,
+        width,
+        bottom,
+        [(v, str(v)) for v in (0, 25, 50, 75, 100)],
+        0,
+        100,
+        caption=t("chart.neutral", language) if neutral else None,
+    )
 
 
-def _ticks(pdf: ReportPDF, x0: float, width: float, y: float, ticks: Sequence[tuple[float, str]],
-           low: float, high: float, caption: str | None = None) -> None:
+def _ticks(
+    pdf: ReportPDF,
+    x0: float,
+    width: float,
+    y: float,
+    ticks: Sequence[tuple[float, str]],
+    low: float,
+    high: float,
+    caption: str | None = None,
+) -> None:
     pdf.set_draw_color(*RULE)
     pdf.set_line_width(0.2)
     pdf.line(x0, y, x0 + width, y)
@@ -108,12 +126,15 @@ def _ticks(pdf: ReportPDF, x0: float, width: float, y: float, ticks: Sequence[tu
 
 def diverging(pdf: ReportPDF, instrument: Instrument, report: ScoreReport, language: str) -> None:
     """Match themes to the right of zero, mismatch themes to the left, 0..100 each way."""
-    rows = [(localise(d.name, language), report.domain(d.id).score, side)
-            for side in ("match", "mismatch") for d in instrument.domains_on(side)]
+    rows = [
+        (localise(d.name, language), report.domain(d.id).score, side)
+        for side in ("match", "mismatch")
+        for d in instrument.domains_on(side)
+    ]
     pdf.keep(sum(_row_height(pdf, label) for label, _, _ in rows) + 14)
     x0 = pdf.l_margin + LABEL_W
     width = pdf.content_width - LABEL_W - 6
-    centre, half = x0 + width / 2, width / 2 - 9   # room at each end for the value
+    centre, half = x0 + width / 2, width / 2 - 9  # room at each end for the value
     top = pdf.get_y()
     for label, score, side in rows:
         y, height = pdf.get_y(), _row_height(pdf, label)
@@ -146,17 +167,24 @@ def diverging(pdf: ReportPDF, instrument: Instrument, report: ScoreReport, langu
 def alignment_bar(pdf: ReportPDF, instrument: Instrument, index: float | None, language: str) -> None:
     """The alignment index over its shaded, labelled bands on -100..+100."""
     bands = instrument.alignment_bands
-    spans = [(getattr(bands, band_id), band_id, low, high) for band_id, low, high in (
-        ("misaligned", -100.0, bands.misaligned_max), ("mixed", bands.misaligned_max, bands.aligned_min),
-        ("aligned", bands.aligned_min, 100.0))]
+    spans = [
+        (getattr(bands, band_id), band_id, low, high)
+        for band_id, low, high in (
+            ("misaligned", -100.0, bands.misaligned_max),
+            ("mixed", bands.misaligned_max, bands.aligned_min),
+            ("aligned", bands.aligned_min, 100.0),
+        )
+    ]
     x0, width = pdf.l_margin + 4, pdf.content_width - 8
 
     def at(value: float) -> float:
         return x0 + (value + 100) / 200 * width
 
     label_line = 3.8
-    label_h = max(pdf.text_height(localise(band.label, language), at(high) - at(low) - 2, size=8.5, line=label_line)
-                  for band, _, low, high in spans)
+    label_h = max(
+        pdf.text_height(localise(band.label, language), at(high) - at(low) - 2, size=8.5, line=label_line)
+        for band, _, low, high in spans
+    )
     pdf.keep(label_h + 34)
     top = pdf.get_y()
     bar_top = top + label_h + 1.5
@@ -164,8 +192,7 @@ def alignment_bar(pdf: ReportPDF, instrument: Instrument, index: float | None, l
         pdf.set_fill_color(*rgb(BAND_FILLS[band_id]))
         pdf.rect(at(low), bar_top, at(high) - at(low), 9, style="F")
         pdf.set_xy(at(low) + 1, top)
-        pdf.para(localise(band.label, language), size=8.5, line=label_line, width=at(high) - at(low) - 2,
-                 align="C")
+        pdf.para(localise(band.label, language), size=8.5, line=label_line, width=at(high) - at(low) - 2, align="C")
     ticks = [(v, format_signed(v, language)) for v in (-100.0, bands.misaligned_max, 0.0, bands.aligned_min, 100.0)]
     if index is None:
         pdf.style(9, colour=MUTED)
@@ -177,8 +204,9 @@ def alignment_bar(pdf: ReportPDF, instrument: Instrument, index: float | None, l
     pdf.set_fill_color(*INK)
     pdf.set_draw_color(255, 255, 255)
     pdf.set_line_width(0.4)
-    pdf.polygon([(x, bar_top + 0.8), (x + 3.4, bar_top + 4.5), (x, bar_top + 8.2), (x - 3.4, bar_top + 4.5)],
-                style="DF")
+    pdf.polygon(
+        [(x, bar_top + 0.8), (x + 3.4, bar_top + 4.5), (x, bar_top + 8.2), (x - 3.4, bar_top + 4.5)], style="DF"
+    )
     _ticks(pdf, x0, width, bar_top + 9, ticks, -100, 100)
     pdf.style(10, bold=True)
     pdf.set_xy(x - 10, bar_top + 13.5)
@@ -192,10 +220,10 @@ def dumbbells(pdf: ReportPDF, instrument: Instrument, report: ScoreReport, langu
     pdf.keep(dumbbells_height(pdf, instrument, report, language))
     track_x0 = pdf.l_margin + LABEL_W
     track_width = pdf.content_width - LABEL_W - VALUE_W
-    x0, width = track_x0 + 3, track_width - 6   # markers at 0 and 100 stay inside the track
+    x0, width = track_x0 + 3, track_width - 6  # markers at 0 and 100 stay inside the track
     importance_colour, support_colour = rgb(COLOURS["importance"]), rgb(COLOURS["support"])
 
-    y = pdf.get_y() + 2   # legend
+    y = pdf.get_y() + 2  # legend
     pdf.set_fill_color(*importance_colour)
     pdf.circle(x0 + 1.6, y, 1.6, style="F")
     pdf.style(8.5)
@@ -230,8 +258,11 @@ def dumbbells(pdf: ReportPDF, instrument: Instrument, report: ScoreReport, langu
             _diamond(pdf, x0 + width * gap.support / 100, mid, 2.4, support_colour)
         pdf.set_xy(track_x0 + track_width + 3, y)
         pdf.style(9, bold=gap.gap is not None, colour=INK if gap.gap is not None else MUTED)
-        gap_text = (t("chart.value_gap.gap_label", language, gap=format_signed(gap.gap, language))
-                    if gap.gap is not None else t("report.none_mark", language))
+        gap_text = (
+            t("chart.value_gap.gap_label", language, gap=format_signed(gap.gap, language))
+            if gap.gap is not None
+            else t("report.none_mark", language)
+        )
         pdf.cell(VALUE_W - 4, height, gap_text)
         pdf.set_y(y + height)
     _ticks(pdf, x0, width, pdf.get_y(), [(v, str(v)) for v in (0, 25, 50, 75, 100)], 0, 100)

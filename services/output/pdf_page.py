@@ -3,6 +3,7 @@
 Text is wrapped here (`wrap_words`) and set line by line with `cell`: fpdf2's `multi_cell` re-measures
 a line for every character it adds, which made a report take over a second.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -27,7 +28,7 @@ TINT = (242, 246, 250)
 NOTE = (245, 245, 245)
 
 Colour = tuple[int, int, int]
-Run = tuple[str, bool]       # text and whether it is bold
+Run = tuple[str, bool]  # text and whether it is bold
 
 
 def printable(text: str, glyphs: set[int], *, single_line: bool = False) -> str:
@@ -102,7 +103,7 @@ class ReportPDF(FPDF):
         super().__init__(orientation="P", unit="mm", format="A4")
         self.language = language
         self.set_margins(MARGIN, MARGIN, MARGIN)
-        self.c_margin = 0   # text starts exactly at the margin, in line with boxes and rules
+        self.c_margin = 0  # text starts exactly at the margin, in line with boxes and rules
         self.set_auto_page_break(True, margin=18)
         self.add_font(FAMILY, "", str(FONT_DIR / "DejaVuSans.ttf"))
         self.add_font(FAMILY, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
@@ -141,6 +142,7 @@ class ReportPDF(FPDF):
         def width(text: str, bold: bool) -> float:
             widths = bold_face if bold else regular
             return sum(widths[ord(char)] for char in text) * scale
+
         return width
 
     def lines(self, runs: Sequence[Run] | str, width: float, size: float = 10, bold: bool = False) -> list[list[Run]]:
@@ -148,12 +150,21 @@ class ReportPDF(FPDF):
             runs = [(runs, bold)]
         return wrap_words([(self.clean(text), b) for text, b in runs], width, self.measure(size))
 
-    def text_height(self, text: Sequence[Run] | str, width: float, size: float = 10, bold: bool = False,
-                    line: float | None = None) -> float:
+    def text_height(
+        self, text: Sequence[Run] | str, width: float, size: float = 10, bold: bool = False, line: float | None = None
+    ) -> float:
         return len(self.lines(text, width, size, bold)) * (line or size * 0.46)
 
-    def para(self, text: Sequence[Run] | str, size: float = 10, bold: bool = False, colour: Colour = INK,
-             line: float | None = None, width: float = 0, align: str = "L") -> None:
+    def para(
+        self,
+        text: Sequence[Run] | str,
+        size: float = 10,
+        bold: bool = False,
+        colour: Colour = INK,
+        line: float | None = None,
+        width: float = 0,
+        align: str = "L",
+    ) -> None:
         """Wrapped text from the current x, then back to the left margin on the next line."""
         x = self.get_x()
         width = width or self.w - self.r_margin - x
@@ -189,12 +200,16 @@ class ReportPDF(FPDF):
         self.set_y(-12)
         self.style(8, colour=MUTED)
         self.cell(self.content_width / 2, 5, t("report.footer.private", self.language))
-        self.cell(self.content_width / 2, 5, t("report.footer.page", self.language, page=self.page_no(),
-                                               pages="{nb}"), align="R")
+        self.cell(
+            self.content_width / 2,
+            5,
+            t("report.footer.page", self.language, page=self.page_no(), pages="{nb}"),
+            align="R",
+        )
 
 
 def rgb(hex_colour: str) -> Colour:
     """A "#RRGGBB" palette colour as the (r, g, b) that fpdf2 takes."""
     hex_colour = hex_colour.lstrip("#")
-    red, green, blue = (int(hex_colour[i:i + 2], 16) for i in (0, 2, 4))
+    red, green, blue = (int(hex_colour[i : i + 2], 16) for i in (0, 2, 4))
     return red, green, blue

@@ -12,6 +12,7 @@ Everything runs inside the caller's transaction (submitting or starting is one u
 lock on the team's invitation row (db/attribution.lock_invitation), so answers sent at the same moment
 are decided one after another. What was refused or flagged is remembered in the audit log.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -45,8 +46,7 @@ class Cell:
     round_id: int
 
     def detail(self, **more: object) -> dict[str, object]:
-        return {"organisation_id": self.organisation_id, "round_id": self.round_id, "team_id": self.team_id,
-                **more}
+        return {"organisation_id": self.organisation_id, "round_id": self.round_id, "team_id": self.team_id, **more}
 
 
 def device_marker(device_key: str, round_id: int, team_id: int) -> str:
@@ -61,39 +61,51 @@ def within_headcount(session: Session, cell: Cell, *, at: datetime) -> bool:
     Locks the team's invitation row first: two responses sent at once cannot both take the last place.
     """
     if attribution.lock_invitation(session, round_id=cell.round_id, team_id=cell.team_id) is None:
-        return False   # the team was never invited to this round: nothing counts for it
+        return False  # the team was never invited to this round: nothing counts for it
     team = session.get(Team, cell.team_id)
     if team is None or team.size is None:
         return True
     if attribution.count_counted(session, round_id=cell.round_id, team_id=cell.team_id) < team.size:
         return True
-    db_accounts.add_audit(session, actor_id=None, action="response_over_headcount", at=at,
-                    detail=cell.detail(headcount=team.size))
+    db_accounts.add_audit(
+        session, actor_id=None, action="response_over_headcount", at=at, detail=cell.detail(headcount=team.size)
+    )
     return False
 
 
-def admit_repeat_device(session: Session, settings: Settings, cell: Cell, *, marker: str,
-                        at: datetime) -> bool:
+def admit_repeat_device(session: Session, settings: Settings, cell: Cell, *, marker: str, at: datetime) -> bool:
     """A further person answering on a browser that answered through this link before (they said they
     are someone else): logged, and counted unless the browser reached the limit (then logged as such).
 
     Counted when the answering starts: a start that is never submitted still uses up a place.
     """
     attribution.lock_invitation(session, round_id=cell.round_id, team_id=cell.team_id)
-    earlier = attribution.count_audit_lines(session, action=REPEAT_DEVICE, round_id=cell.round_id,
-                                            team_id=cell.team_id, device=marker)
+    earlier = attribution.count_audit_lines(
+        session, action=REPEAT_DEVICE, round_id=cell.round_id, team_id=cell.team_id, device=marker
+    )
     # The browser's first answer is not logged (most browsers give one): it is the 1 here.
     if 1 + earlier >= settings.link_device_limit:
-        db_accounts.add_audit(session, actor_id=None, action="response_device_limit", at=at,
-                        detail=cell.detail(device=marker, device_limit=settings.link_device_limit))
+        db_accounts.add_audit(
+            session,
+            actor_id=None,
+            action="response_device_limit",
+            at=at,
+            detail=cell.detail(device=marker, device_limit=settings.link_device_limit),
+        )
         return False
-    db_accounts.add_audit(session, actor_id=None, action="response_repeat_device", at=at,
-                    detail=cell.detail(device=marker, person_on_device=2 + earlier))
+    db_accounts.add_audit(
+        session,
+        actor_id=None,
+        action="response_repeat_device",
+        at=at,
+        detail=cell.detail(device=marker, person_on_device=2 + earlier),
+    )
     return True
 
 
-def flag_identical_burst(session: Session, settings: Settings, cell: Cell, *, response_id: int,
-                         answers: Mapping[str, object], at: datetime) -> None:
+def flag_identical_burst(
+    session: Session, settings: Settings, cell: Cell, *, response_id: int, answers: Mapping[str, object], at: datetime
+) -> None:
     """Log a burst when this counted response's answers equal those of enough others of its team and
     round that arrived within the window. The line holds the round, team and how many, never answers.
 
@@ -102,8 +114,14 @@ def flag_identical_burst(session: Session, settings: Settings, cell: Cell, *, re
     fingerprint = hashlib.sha256(json.dumps(mine, default=str).encode()).hexdigest()
     attribution.set_fingerprint(session, response_id=response_id, fingerprint=fingerprint)
     since = at - timedelta(minutes=settings.identical_burst_minutes)
-    same = attribution.count_identical_recent(session, round_id=cell.round_id, team_id=cell.team_id,
-                                              fingerprint=fingerprint, since=since)
+    same = attribution.count_identical_recent(
+        session, round_id=cell.round_id, team_id=cell.team_id, fingerprint=fingerprint, since=since
+    )
     if same >= settings.identical_burst_count:
-        db_accounts.add_audit(session, actor_id=None, action="response_identical_burst", at=at,
-                        detail=cell.detail(identical_answers=same, within_minutes=settings.identical_burst_minutes))
+        db_accounts.add_audit(
+            session,
+            actor_id=None,
+            action="response_identical_burst",
+            at=at,
+            detail=cell.detail(identical_answers=same, within_minutes=settings.identical_burst_minutes),
+        )

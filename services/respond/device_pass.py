@@ -6,6 +6,7 @@ forged or stretched without the database, and stops working when it ends even if
 the person's results only (never their unfinished drafts). The browser deletes it at the end of its life
 or when the person chooses "forget now".
 """
+
 from __future__ import annotations
 
 import hashlib

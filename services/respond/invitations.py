@@ -1,4 +1,5 @@
 """Team invitation links: a response counts toward a team's group results only through one."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -48,10 +49,21 @@ def resolve(session: Session, token: str | None, *, now: datetime | None = None)
     survey_round, team, organisation = found
     intervention = session.get(Intervention, survey_round.intervention_id)
     now = now or datetime.now(UTC)
-    return Invitation(token, organisation.id, organisation.name, team.id, team.name, survey_round.id,
-                      survey_round.name, intervention.name if intervention else "", survey_round.instrument_hash,
-                      organisation.min_group_size, survey_round.opens_at, survey_round.closes_at,
-                      survey_round.opens_at <= now < survey_round.closes_at)
+    return Invitation(
+        token,
+        organisation.id,
+        organisation.name,
+        team.id,
+        team.name,
+        survey_round.id,
+        survey_round.name,
+        intervention.name if intervention else "",
+        survey_round.instrument_hash,
+        organisation.min_group_size,
+        survey_round.opens_at,
+        survey_round.closes_at,
+        survey_round.opens_at <= now < survey_round.closes_at,
+    )
 
 
 def require_open(invitation: Invitation) -> Invitation:

@@ -1,4 +1,5 @@
 """The self-assessment use cases. Each public function is one user action and one transaction."""
+
 from __future__ import annotations
 
 import difflib
@@ -34,8 +35,8 @@ RESUME_SCOPE = "resume"
 @dataclass(frozen=True)
 class Started:
     draft_token: str
-    resume_code: str | None   # only when a new code was issued: shown once, never stored
-    device_limit_reached: bool = False   # through a link, but this browser gave its most: not counted
+    resume_code: str | None  # only when a new code was issued: shown once, never stored
+    device_limit_reached: bool = False  # through a link, but this browser gave its most: not counted
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ class ResultView:
 
 @dataclass(frozen=True)
 class ResumeFound:
-    open_drafts: list[str] = field(default_factory=list)     # draft tokens, newest first
+    open_drafts: list[str] = field(default_factory=list)  # draft tokens, newest first
     results: list[ResultView] = field(default_factory=list)  # oldest first
 
 
@@ -87,7 +88,7 @@ def clean_intervention(name: str | None) -> str:
     return name
 
 
-NEAR_MATCH_RATIO = 0.8   # difflib's similarity from which a typed name is asked about ("Onlin CBT modle")
+NEAR_MATCH_RATIO = 0.8  # difflib's similarity from which a typed name is asked about ("Onlin CBT modle")
 
 
 def _words(name: str) -> list[str]:
@@ -112,7 +113,7 @@ def near_matches(typed: str, known: list[str]) -> list[str]:
         if other == words:
             continue
         shorter, longer = sorted((words, other), key=len)
-        contains = any(longer[i:i + len(shorter)] == shorter for i in range(len(longer) - len(shorter) + 1))
+        contains = any(longer[i : i + len(shorter)] == shorter for i in range(len(longer) - len(shorter) + 1))
         ratio = difflib.SequenceMatcher(None, " ".join(words), " ".join(other)).ratio()
         if contains or ratio >= NEAR_MATCH_RATIO:
             scored.append((ratio + (1 if contains else 0), name))
@@ -124,10 +125,18 @@ def list_interventions(rt: Runtime) -> list[str]:
         return db_interventions.list_interventions(session, active_only=True)
 
 
-def start_assessment(rt: Runtime, *, language: str, intervention: str, role: str | None,
-                     resume_code: str | None = None, client_key: str = "anonymous",
-                     invite_token: str | None = None, device_key: str | None = None,
-                     again_on_device: bool = False) -> Started:
+def start_assessment(
+    rt: Runtime,
+    *,
+    language: str,
+    intervention: str,
+    role: str | None,
+    resume_code: str | None = None,
+    client_key: str = "anonymous",
+    invite_token: str | None = None,
+    device_key: str | None = None,
+    again_on_device: bool = False,
+) -> Started:
     """Open a draft for a new respondent (issuing a resume code) or for one who gave theirs.
 
     With an open invitation the draft belongs to that team and round, on the round's instrument version.
@@ -154,19 +163,28 @@ def start_assessment(rt: Runtime, *, language: str, intervention: str, role: str
         if respondent_id is None:
             issued = new_resume_code()
             respondent_id = db_respondents.create_respondent(session, code_hash=code_hash(issued)).id
-        cell = (counting_rules.Cell(invitation.organisation_id, invitation.team_id, invitation.round_id)
-                if invitation is not None else None)
+        cell = (
+            counting_rules.Cell(invitation.organisation_id, invitation.team_id, invitation.round_id)
+            if invitation is not None
+            else None
+        )
         limit_reached = False
         if cell and again_on_device and device_key:
             marker = counting_rules.device_marker(device_key, cell.round_id, cell.team_id)
-            limit_reached = not counting_rules.admit_repeat_device(session, rt.settings, cell, marker=marker,
-                                                                   at=_now())
+            limit_reached = not counting_rules.admit_repeat_device(session, rt.settings, cell, marker=marker, at=_now())
         counted = None if limit_reached else cell
         db_respondents.create_draft(
-            session, token=token, respondent_id=respondent_id, language=language, intervention=intervention,
-            role=role, instrument_hash=invitation.instrument_hash if invitation else rt.instrument.content_hash,
+            session,
+            token=token,
+            respondent_id=respondent_id,
+            language=language,
+            intervention=intervention,
+            role=role,
+            instrument_hash=invitation.instrument_hash if invitation else rt.instrument.content_hash,
             organisation_id=counted.organisation_id if counted else None,
-            team_id=counted.team_id if counted else None, round_id=counted.round_id if counted else None)
+            team_id=counted.team_id if counted else None,
+            round_id=counted.round_id if counted else None,
+        )
     return Started(token, issued, limit_reached)
 
 
@@ -181,9 +199,18 @@ def load_draft(rt: Runtime, token: str | None) -> DraftView:
 
 
 def _draft_view(rt: Runtime, draft: Draft) -> DraftView:
-    return DraftView(draft.token, rt.bank(draft.instrument_hash), draft.language, draft.intervention or "",
-                     draft.role, dict(draft.answers or {}), draft.step, draft.submitted_response_id,
-                     draft.team_id, draft.workshop_participant_id)
+    return DraftView(
+        draft.token,
+        rt.bank(draft.instrument_hash),
+        draft.language,
+        draft.intervention or "",
+        draft.role,
+        dict(draft.answers or {}),
+        draft.step,
+        draft.submitted_response_id,
+        draft.team_id,
+        draft.workshop_participant_id,
+    )
 
 
 def save_answers(rt: Runtime, *, token: str, answers: dict, step: int | None) -> DraftView:
@@ -208,12 +235,16 @@ def save_answers(rt: Runtime, *, token: str, answers: dict, step: int | None) ->
         return _draft_view(rt, db_respondents.write_draft_answers(draft, answers=clean, step=step))
 
 
-def choices_not_saved(shown: Mapping[str, object], stored: Mapping[str, object],
-                      last_shown: Mapping[str, object]) -> dict[str, object]:
+def choices_not_saved(
+    shown: Mapping[str, object], stored: Mapping[str, object], last_shown: Mapping[str, object]
+) -> dict[str, object]:
     """The choices a page shows that are not stored and were made on that page since it last showed
     the item: one equal to what the page last showed is left alone (another tab may have stored another)."""
-    return {item: value for item, value in shown.items()
-            if value is not None and value != stored.get(item) and value != last_shown.get(item)}
+    return {
+        item: value
+        for item, value in shown.items()
+        if value is not None and value != stored.get(item) and value != last_shown.get(item)
+    }
 
 
 def submit(rt: Runtime, *, token: str) -> int:
@@ -239,22 +270,37 @@ def submit(rt: Runtime, *, token: str) -> int:
         in_workshop = draft.workshop_participant_id is not None and workshop_join.accepts(session, draft)
         cell = None
         # organisation, team and round are all set or none (attributed_all_or_none)
-        if (draft.organisation_id is not None and draft.team_id is not None and draft.round_id is not None
-                and (in_workshop or draft.workshop_participant_id is None)
-                and invitations.round_is_open(session, draft.round_id, now=now)):
+        if (
+            draft.organisation_id is not None
+            and draft.team_id is not None
+            and draft.round_id is not None
+            and (in_workshop or draft.workshop_participant_id is None)
+            and invitations.round_is_open(session, draft.round_id, now=now)
+        ):
             cell = counting_rules.Cell(draft.organisation_id, draft.team_id, draft.round_id)
             cell = cell if counting_rules.within_headcount(session, cell, at=now) else None
         clean = check_answers(instrument, answers)
         response, created = db_responses.add_response(
-            session, submission_token=_submission_token(token), respondent_id=draft.respondent_id,
-            instrument_id=instrument.id, instrument_version=instrument.version,
-            instrument_hash=instrument.content_hash, language=draft.language,
-            intervention=draft.intervention or "", role=draft.role, answers=clean, scores=report.flat(),
-            draft_token=token, organisation_id=cell.organisation_id if cell else None,
-            team_id=cell.team_id if cell else None, round_id=cell.round_id if cell else None)
+            session,
+            submission_token=_submission_token(token),
+            respondent_id=draft.respondent_id,
+            instrument_id=instrument.id,
+            instrument_version=instrument.version,
+            instrument_hash=instrument.content_hash,
+            language=draft.language,
+            intervention=draft.intervention or "",
+            role=draft.role,
+            answers=clean,
+            scores=report.flat(),
+            draft_token=token,
+            organisation_id=cell.organisation_id if cell else None,
+            team_id=cell.team_id if cell else None,
+            round_id=cell.round_id if cell else None,
+        )
         if cell is not None and created:
-            counting_rules.flag_identical_burst(session, rt.settings, cell, response_id=response.id,
-                                                answers=clean, at=now)
+            counting_rules.flag_identical_burst(
+                session, rt.settings, cell, response_id=response.id, answers=clean, at=now
+            )
         if in_workshop:
             workshop_join.record(session, draft, response.id)
         return response.id
@@ -335,7 +381,17 @@ def _result_views(rt: Runtime, session, response_ids: list[int]) -> list[ResultV
             continue
         instrument = rt.bank(response.instrument_hash)
         answers, _stored_scores = loaded.get(response_id, ({}, {}))
-        views.append(ResultView(response.id, response.created_at, instrument, response.language,
-                                response.intervention, response.role, answers,
-                                score_answers(instrument, answers), response.team_id is not None))
+        views.append(
+            ResultView(
+                response.id,
+                response.created_at,
+                instrument,
+                response.language,
+                response.intervention,
+                response.role,
+                answers,
+                score_answers(instrument, answers),
+                response.team_id is not None,
+            )
+        )
     return views

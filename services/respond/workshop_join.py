@@ -3,6 +3,7 @@
 A device is known by a random key kept in a cookie (only its sha256 is stored), so joining again
 from the same device finds the same participant instead of counting twice.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -38,11 +39,11 @@ class Participation:
     title: str
     intervention: str
     language: str
-    status: str                    # open | locked | closed
+    status: str  # open | locked | closed
     current_round: int
     k: int
-    draft_token: str | None        # the current round's questionnaire, unless answered or closed
-    results: dict[int, int] = field(default_factory=dict)   # round -> this participant's response id
+    draft_token: str | None  # the current round's questionnaire, unless answered or closed
+    results: dict[int, int] = field(default_factory=dict)  # round -> this participant's response id
 
     @property
     def answered_now(self) -> bool:
@@ -71,8 +72,9 @@ def device_hash(device_key: str) -> str:
     return hashlib.sha256(device_key.encode("utf-8")).hexdigest()
 
 
-def join(rt: Runtime, code: str | None, device_key: str, client_key: str, *,
-         now: datetime | None = None) -> Participation:
+def join(
+    rt: Runtime, code: str | None, device_key: str, client_key: str, *, now: datetime | None = None
+) -> Participation:
     """Join (or rejoin) the session with this code from this device.
 
     NotFound("join_code") for a wrong, expired or closed code alike (no hint that a session exists);
@@ -95,12 +97,12 @@ def join(rt: Runtime, code: str | None, device_key: str, client_key: str, *,
                     try:
                         return _join(rt, session, row, device_hash(device_key), now)
                     except _Miss:
-                        pass   # nothing is written before a miss: recorded here, under the slow-down's lock
+                        pass  # nothing is written before a miss: recorded here, under the slow-down's lock
                 throttle.record_miss(session, scope=JOIN_SCOPE, client_key=client_key, now=now)
         except IntegrityError:
             if attempt:
                 raise
-            continue   # the same device joined at the same moment in another tab: read its place
+            continue  # the same device joined at the same moment in another tab: read its place
         break
     raise NotFound("join_code")
 
@@ -113,8 +115,17 @@ def state(rt: Runtime, code: str | None, device_key: str) -> Participation:
         if row is None or participant is None:
             raise NotFound("join_code")
         results = db_workshops.entries_of(session, participant.id)
-        return Participation(row.code, row.title, row.intervention, row.language, row.status, row.current_round,
-                             effective_k(session, row), None, results)
+        return Participation(
+            row.code,
+            row.title,
+            row.intervention,
+            row.language,
+            row.status,
+            row.current_round,
+            effective_k(session, row),
+            None,
+            results,
+        )
 
 
 def round_now(rt: Runtime, code: str | None) -> tuple[str, int] | None:
@@ -142,30 +153,51 @@ def _join(rt: Runtime, session: Session, row: WorkshopSession, device: str, now:
             raise InvalidInput("workshop_full")
         # A resume code nobody is shown: the participant's results stay tied to this device.
         respondent = db_respondents.create_respondent(session, code_hash=code_hash(new_resume_code()))
-        participant = db_workshops.add_participant(session, session_id=row.id, device_hash=device,
-                                                respondent_id=respondent.id, at=now)
+        participant = db_workshops.add_participant(
+            session, session_id=row.id, device_hash=device, respondent_id=respondent.id, at=now
+        )
     results = db_workshops.entries_of(session, participant.id)
     token = None
     if row.status != "closed" and row.current_round not in results:
         draft = db_workshops.open_draft(session, participant.id, row.current_round)
-        token = draft.token if draft is not None else _new_draft(rt, session, row, participant.id,
-                                                                 participant.respondent_id)
-    return Participation(row.code, row.title, row.intervention, row.language, row.status, row.current_round,
-                         effective_k(session, row), token, results)
+        token = (
+            draft.token
+            if draft is not None
+            else _new_draft(rt, session, row, participant.id, participant.respondent_id)
+        )
+    return Participation(
+        row.code,
+        row.title,
+        row.intervention,
+        row.language,
+        row.status,
+        row.current_round,
+        effective_k(session, row),
+        token,
+        results,
+    )
 
 
-def _new_draft(rt: Runtime, session: Session, row: WorkshopSession, participant_id: int,
-               respondent_id: int | None) -> str:
+def _new_draft(
+    rt: Runtime, session: Session, row: WorkshopSession, participant_id: int, respondent_id: int | None
+) -> str:
     if respondent_id is None:
         respondent_id = db_respondents.create_respondent(session, code_hash=code_hash(new_resume_code())).id
     token = secrets.token_urlsafe(32)
     # Only the first round counts toward a tied survey round: the second is the same people again.
     tied = row.round_id is not None and row.current_round == 1
     draft = db_respondents.create_draft(
-        session, token=token, respondent_id=respondent_id, instrument_hash=row.instrument_hash,
-        language=row.language, intervention=row.intervention, role=None,
-        organisation_id=row.organisation_id if tied else None, team_id=row.team_id if tied else None,
-        round_id=row.round_id if tied else None)
+        session,
+        token=token,
+        respondent_id=respondent_id,
+        instrument_hash=row.instrument_hash,
+        language=row.language,
+        intervention=row.intervention,
+        role=None,
+        organisation_id=row.organisation_id if tied else None,
+        team_id=row.team_id if tied else None,
+        round_id=row.round_id if tied else None,
+    )
     draft.workshop_participant_id = participant_id
     draft.workshop_round = row.current_round
     session.flush()
@@ -175,7 +207,7 @@ def _new_draft(rt: Runtime, session: Session, row: WorkshopSession, participant_
 def accepts(session: Session, draft: Draft) -> bool:
     """Whether a workshop draft's response still goes into its session's round (inside submit)."""
     if draft.workshop_participant_id is None or draft.workshop_round is None:
-        return False   # not a workshop draft
+        return False  # not a workshop draft
     participant = db_workshops.get_participant(session, draft.workshop_participant_id)
     if participant is None:
         return False
@@ -192,8 +224,13 @@ def record(session: Session, draft: Draft, response_id: int) -> None:
     assert draft.workshop_participant_id is not None, "record() follows accepts(): a workshop draft"
     participant = db_workshops.get_participant(session, draft.workshop_participant_id)
     assert participant is not None and draft.workshop_round is not None
-    db_workshops.add_entry(session, session_id=participant.session_id, participant_id=participant.id,
-                        round_no=draft.workshop_round, response_id=response_id)
+    db_workshops.add_entry(
+        session,
+        session_id=participant.session_id,
+        participant_id=participant.id,
+        round_no=draft.workshop_round,
+        response_id=response_id,
+    )
 
 
 def counted(rt: Runtime, response_id: int) -> bool:

@@ -5,6 +5,7 @@ strings; free text typed by the respondent (the intervention name) is printed as
 characters the font cannot show replaced rather than crashing or vanishing silently. The page, its
 fonts and text handling are in `pdf_page`; the charts, drawn with fpdf2 itself, in `pdf_charts`.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -35,18 +36,34 @@ from services.output.pdf_page import (
 )
 from services.results.charts import lens_names
 
-MAX_FREE_TEXT = 400          # characters of respondent-typed text kept in the report
+MAX_FREE_TEXT = 400  # characters of respondent-typed text kept in the report
 
 
-def build_pdf(instrument: Instrument, report: ScoreReport, language: str, *, intervention: str,
-              role_name: str | None, created_at: datetime, resume_hint: bool = True,
-              resume_code: str | None = None) -> bytes:
+def build_pdf(
+    instrument: Instrument,
+    report: ScoreReport,
+    language: str,
+    *,
+    intervention: str,
+    role_name: str | None,
+    created_at: datetime,
+    resume_hint: bool = True,
+    resume_code: str | None = None,
+) -> bytes:
     """The respondent's report as PDF bytes, in `language`. `resume_code` is printed only when the person
     chose to include it (off by default: a printed report can lie on a shared printer)."""
     pdf = ReportPDF(language)
     pdf.add_page()
-    _header(pdf, instrument, language, intervention=intervention, role_name=role_name,
-            created_at=created_at, resume_hint=resume_hint, resume_code=resume_code)
+    _header(
+        pdf,
+        instrument,
+        language,
+        intervention=intervention,
+        role_name=role_name,
+        created_at=created_at,
+        resume_hint=resume_hint,
+        resume_code=resume_code,
+    )
     _overall(pdf, instrument, report, language)
     readings = theme_readings(instrument, report, language)
     _where_to_start(pdf, readings, language)
@@ -57,21 +74,43 @@ def build_pdf(instrument: Instrument, report: ScoreReport, language: str, *, int
 
 # ---------------------------------------------------------------- sections
 
-def _header(pdf: ReportPDF, instrument: Instrument, language: str, *, intervention: str,
-            role_name: str | None, created_at: datetime, resume_hint: bool, resume_code: str | None) -> None:
+
+def _header(
+    pdf: ReportPDF,
+    instrument: Instrument,
+    language: str,
+    *,
+    intervention: str,
+    role_name: str | None,
+    created_at: datetime,
+    resume_hint: bool,
+    resume_code: str | None,
+) -> None:
     pdf.para(t("report.title", language), size=20, bold=True, line=9)
     pdf.para(localise(instrument.title, language), size=10.5, colour=MUTED)
     pdf.ln(4)
     name = pdf.clean(intervention, single_line=True).strip()
     if len(name) > MAX_FREE_TEXT:
-        name = name[:MAX_FREE_TEXT - 1].rstrip() + "…"
-    rows = [(t("report.intervention", language), name or t("report.none_mark", language), True),
-            (t("report.date", language), _long_date(created_at, language), False)]
+        name = name[: MAX_FREE_TEXT - 1].rstrip() + "…"
+    rows = [
+        (t("report.intervention", language), name or t("report.none_mark", language), True),
+        (t("report.date", language), _long_date(created_at, language), False),
+    ]
     if role_name:
         rows.append((t("report.role", language), pdf.clean(role_name, single_line=True), False))
-    rows.append((t("report.instrument", language),
-                 t("report.instrument_value", language, id=instrument.id, version=instrument.version,
-                   hash=instrument.content_hash[:12]), False))
+    rows.append(
+        (
+            t("report.instrument", language),
+            t(
+                "report.instrument_value",
+                language,
+                id=instrument.id,
+                version=instrument.version,
+                hash=instrument.content_hash[:12],
+            ),
+            False,
+        )
+    )
     label_w = 34.0
     for label, value, bold in rows:
         y = pdf.get_y()
@@ -96,8 +135,12 @@ def _overall(pdf: ReportPDF, instrument: Instrument, report: ScoreReport, langua
     if reading.index is None:
         pdf.para(t("report.alignment.none", language), size=11)
     else:
-        pdf.para(t("report.alignment.value", language, index=format_signed(reading.index, language),
-                   band=reading.label), size=12.5, bold=True, line=6.5)
+        pdf.para(
+            t("report.alignment.value", language, index=format_signed(reading.index, language), band=reading.label),
+            size=12.5,
+            bold=True,
+            line=6.5,
+        )
         pdf.ln(1)
         pdf.para(reading.text or "", size=10)
     pdf.ln(3)
@@ -124,8 +167,13 @@ def _charts(pdf: ReportPDF, instrument: Instrument, report: ScoreReport, languag
     pdf.ln(4)
     pdf.heading(t("report.charts.heading", language), size=15, follow=60)
     index_text = format_signed(report.alignment_index, language)
-    pdf.heading(t("chart.match_vs_mismatch.title", language, index=index_text) if report.alignment_index is not None
-                else t("chart.match_vs_mismatch.title_none", language), size=12, follow=45)
+    pdf.heading(
+        t("chart.match_vs_mismatch.title", language, index=index_text)
+        if report.alignment_index is not None
+        else t("chart.match_vs_mismatch.title_none", language),
+        size=12,
+        follow=45,
+    )
     diverging(pdf, instrument, report, language)
 
     pdf.heading(t("report.scores.heading", language), size=12, follow=40)
@@ -143,17 +191,24 @@ def _charts(pdf: ReportPDF, instrument: Instrument, report: ScoreReport, languag
 
     rows = list(zip(lens_names(instrument, report, language), (e.score for e in report.elements)))
     note = t("report.lens_note", language)
-    pdf.heading(t("chart.compassion_lens.title", language), size=12,
-                follow=pdf.text_height(note, pdf.content_width, size=8.5) + 1 + bars_height(pdf, rows))
+    pdf.heading(
+        t("chart.compassion_lens.title", language),
+        size=12,
+        follow=pdf.text_height(note, pdf.content_width, size=8.5) + 1 + bars_height(pdf, rows),
+    )
     pdf.para(note, size=8.5, colour=MUTED)
     pdf.ln(1)
     bars(pdf, rows, rgb(COLOURS["compassion"]), language, neutral=True)
 
     if report.gaps:
         note = t("report.gap_note", language)
-        pdf.heading(t("chart.value_gap.title", language), size=12,
-                    follow=pdf.text_height(note, pdf.content_width, size=8.5) + 1
-                    + dumbbells_height(pdf, instrument, report, language))
+        pdf.heading(
+            t("chart.value_gap.title", language),
+            size=12,
+            follow=pdf.text_height(note, pdf.content_width, size=8.5)
+            + 1
+            + dumbbells_height(pdf, instrument, report, language),
+        )
         pdf.para(note, size=8.5, colour=MUTED)
         pdf.ln(1)
         dumbbells(pdf, instrument, report, language)
@@ -170,8 +225,13 @@ def _theme_texts(pdf: ReportPDF, instrument: Instrument, readings: list[ThemeRea
         pdf.heading(side_name(instrument, side, language), size=12, follow=35)
         for reading in on_side:
             text = reading.text or t("report.theme.not_enough_text", language)
-            needed = (6 + pdf.text_height(reading.description, width, size=8.5)
-                      + pdf.text_height(text, width) + _question_height(pdf, reading.question, language) + 6)
+            needed = (
+                6
+                + pdf.text_height(reading.description, width, size=8.5)
+                + pdf.text_height(text, width)
+                + _question_height(pdf, reading.question, language)
+                + 6
+            )
             pdf.keep(needed)
             _theme_title(pdf, reading, language)
             pdf.para(reading.description, size=8.5, colour=MUTED)
@@ -183,8 +243,11 @@ def _theme_texts(pdf: ReportPDF, instrument: Instrument, readings: list[ThemeRea
 
 
 def _theme_title(pdf: ReportPDF, reading: ThemeReading, language: str) -> None:
-    score = (t("report.theme.score", language, score=format_score(reading.score, language))
-             if reading.score is not None else t("report.not_enough", language))
+    score = (
+        t("report.theme.score", language, score=format_score(reading.score, language))
+        if reading.score is not None
+        else t("report.not_enough", language)
+    )
     y = pdf.get_y()
     pdf.style(9.5, colour=MUTED if reading.score is None else INK)
     score_w = pdf.get_string_width(score) + 2

@@ -6,6 +6,7 @@ charts; the bands per theme, the agreement and the round comparison are drawn he
 than k answers gives a chart that only says so, never a number of it. Chart names carry the round
 (`ws_theme_bands_r1`), so two rounds can share a page.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -35,13 +36,17 @@ from services.workshop.picture import RoundComparison, ThemeShift, WorkshopPictu
 
 SIDE_ORDER = ("match", "mismatch", "value", "compassion")
 # Fit and clash in the dashboard's colours (blue fits, vermillion clashes); between them a neutral grey.
-READING_COLOURS = {"fits": COLOURS["match"], "between": "#9E9E9E", "clashes": COLOURS["mismatch"],
-                   "not_enough": EMPTY_FILL}
-AGREED_COLOUR, SPLIT_COLOUR = "#2D4E9E", "#E08214"      # the dashboard's agreement scale, either side of 0.7
+READING_COLOURS = {
+    "fits": COLOURS["match"],
+    "between": "#9E9E9E",
+    "clashes": COLOURS["mismatch"],
+    "not_enough": EMPTY_FILL,
+}
+AGREED_COLOUR, SPLIT_COLOUR = "#2D4E9E", "#E08214"  # the dashboard's agreement scale, either side of 0.7
 FIRST_ROUND_COLOUR = "#9E9E9E"
-NOTICEABLE_CHANGE = 5        # points on 0..100: smaller moves are not named in the summary
-LABEL_GAP = 1.5              # points on 0..100 between the end of an interval and its value
-SCORE_AXIS_END = 118         # the score axis runs on past 100, to keep a value right of an interval near 100
+NOTICEABLE_CHANGE = 5  # points on 0..100: smaller moves are not named in the summary
+LABEL_GAP = 1.5  # points on 0..100 between the end of an interval and its value
+SCORE_AXIS_END = 118  # the score axis runs on past 100, to keep a value right of an interval near 100
 
 
 def round_status(picture: WorkshopPicture, language: str) -> str:
@@ -61,16 +66,21 @@ def status_chart(name: str, title: str, status: str, language: str) -> ChartWith
 
 def picture_charts(picture: WorkshopPicture, language: str) -> tuple[ChartWithTable, ...]:
     """Every chart of a round's picture, in the order the big screen shows them."""
-    return (ws_theme_bands(picture, language), ws_theme_means(picture, language),
-            ws_alignment_spread(picture, language), ws_agreement(picture, language),
-            ws_compassion(picture, language))
+    return (
+        ws_theme_bands(picture, language),
+        ws_theme_means(picture, language),
+        ws_alignment_spread(picture, language),
+        ws_agreement(picture, language),
+        ws_compassion(picture, language),
+    )
 
 
 # ---------------------------------------------------------------- the dashboard's charts, of a round
 
 
-def _dashboard_chart(picture: WorkshopPicture, language: str, name: str, title: str,
-                     draw: Callable[[], ChartWithTable]) -> ChartWithTable:
+def _dashboard_chart(
+    picture: WorkshopPicture, language: str, name: str, title: str, draw: Callable[[], ChartWithTable]
+) -> ChartWithTable:
     full_name = f"ws_{name}_r{picture.round_no}"
     if not picture.shown:
         return status_chart(full_name, title, round_status(picture, language), language)
@@ -79,42 +89,64 @@ def _dashboard_chart(picture: WorkshopPicture, language: str, name: str, title: 
 
 def ws_theme_means(picture: WorkshopPicture, language: str) -> ChartWithTable:
     """The group's average per theme with its likely range (the dashboard's bars)."""
-    return _dashboard_chart(picture, language, "theme_means", t("dashboard.theme_means.title", language),
-                            lambda: _values_past_intervals(dashboard_charts.theme_means(picture, language)))
+    return _dashboard_chart(
+        picture,
+        language,
+        "theme_means",
+        t("dashboard.theme_means.title", language),
+        lambda: _values_past_intervals(dashboard_charts.theme_means(picture, language)),
+    )
 
 
 def ws_alignment_spread(picture: WorkshopPicture, language: str) -> ChartWithTable:
     """How the group's alignment indexes spread over -100..+100 (the dashboard's 25-point bins)."""
-    return _dashboard_chart(picture, language, "alignment_spread", t("dashboard.spread.title", language),
-                            lambda: dashboard_charts.alignment_distribution(picture, language, picture.bands))
+    return _dashboard_chart(
+        picture,
+        language,
+        "alignment_spread",
+        t("dashboard.spread.title", language),
+        lambda: dashboard_charts.alignment_distribution(picture, language, picture.bands),
+    )
 
 
 def ws_compassion(picture: WorkshopPicture, language: str) -> ChartWithTable:
     """The five compassion elements as the group sees them (the dashboard's bars)."""
-    return _dashboard_chart(picture, language, "compassion", t("dashboard.compassion.title", language),
-                            lambda: _values_past_intervals(dashboard_charts.compassion(picture, language)))
+    return _dashboard_chart(
+        picture,
+        language,
+        "compassion",
+        t("dashboard.compassion.title", language),
+        lambda: _values_past_intervals(dashboard_charts.compassion(picture, language)),
+    )
 
 
 def ws_likert(picture: WorkshopPicture, language: str, side: str) -> ChartWithTable:
     """How each statement of one side was answered (the dashboard's diverging bars)."""
     title = t("dashboard.likert.title", language, side=side_label(side, language))
-    return _dashboard_chart(picture, language, f"likert_{side}", title,
-                            lambda: dashboard_charts.likert(picture, language, side))
+    return _dashboard_chart(
+        picture, language, f"likert_{side}", title, lambda: dashboard_charts.likert(picture, language, side)
+    )
 
 
 def _values_past_intervals(chart: ChartWithTable) -> ChartWithTable:
     """The dashboard's bars carry their value inside, at the bar's start. A workshop's group is small, its
     intervals wide, and an interval's line then runs through the value: here each value stands to the right
     of its interval's end instead (of its bar's end when it has no interval)."""
-    fig = go.Figure(chart.figure)   # a copy: the dashboard's own figure stays as it is
+    fig = go.Figure(chart.figure)  # a copy: the dashboard's own figure stays as it is
     for trace in fig.data:
         if trace.type != "bar" or trace.text is None:
             continue
         above = trace.error_x.array if trace.error_x is not None and trace.error_x.array is not None else ()
         for index, (x, y, text) in enumerate(zip(trace.x, trace.y, trace.text)):
             plus = above[index] if index < len(above) and above[index] is not None else 0
-            fig.add_annotation(x=(x or 0) + plus + LABEL_GAP, y=y, text=text, xanchor="left", showarrow=False,
-                               font=dict(size=13, color=COLOURS["ink"]))
+            fig.add_annotation(
+                x=(x or 0) + plus + LABEL_GAP,
+                y=y,
+                text=text,
+                xanchor="left",
+                showarrow=False,
+                font=dict(size=13, color=COLOURS["ink"]),
+            )
         trace.update(text=None)
     fig.update_xaxes(range=[0, SCORE_AXIS_END])
     return replace(chart, figure=fig)
@@ -130,32 +162,60 @@ def ws_theme_bands(picture: WorkshopPicture, language: str) -> ChartWithTable:
         return status_chart(name, title, round_status(picture, language), language)
     rows = [b for side in SIDE_ORDER for b in picture.theme_bands if b.theme.side == side]
     labels = [wrap_label(b.theme.name, 24) for b in rows]
-    counts = {"fits": [b.fits for b in rows], "between": [b.middle for b in rows],
-              "clashes": [b.clashes for b in rows], "not_enough": [b.not_enough for b in rows]}
+    counts = {
+        "fits": [b.fits for b in rows],
+        "between": [b.middle for b in rows],
+        "clashes": [b.clashes for b in rows],
+        "not_enough": [b.not_enough for b in rows],
+    }
     fig = go.Figure()
     for reading, values in counts.items():
         if reading == "not_enough" and not any(values):
             continue
         shares = [100 * v / picture.n for v in values]
         label = t(f"workshop_report.bands.{reading}", language)
-        fig.add_trace(go.Bar(
-            x=shares, y=labels, orientation="h", name=label, marker=dict(color=READING_COLOURS[reading]),
-            text=[format_percent(v / picture.n, language) if s >= 10 else "" for v, s in zip(values, shares)],
-            textposition="inside", insidetextanchor="middle", textangle=0,
-            textfont=dict(color=COLOURS["ink"] if reading == "not_enough" else "white"),
-            customdata=values, hovertemplate=f"%{{y}} · {label}: %{{x:.0f}}% (%{{customdata}})<extra></extra>"))
+        fig.add_trace(
+            go.Bar(
+                x=shares,
+                y=labels,
+                orientation="h",
+                name=label,
+                marker=dict(color=READING_COLOURS[reading]),
+                text=[format_percent(v / picture.n, language) if s >= 10 else "" for v, s in zip(values, shares)],
+                textposition="inside",
+                insidetextanchor="middle",
+                textangle=0,
+                textfont=dict(color=COLOURS["ink"] if reading == "not_enough" else "white"),
+                customdata=values,
+                hovertemplate=f"%{{y}} · {label}: %{{x:.0f}}% (%{{customdata}})<extra></extra>",
+            )
+        )
     base_layout(fig, rows_height(len(rows)), legend=True, margin=dict(l=10, r=20, t=40, b=10))
     fig.update_layout(barmode="stack", bargap=0.3, legend=dict(traceorder="normal"))
-    fig.update_xaxes(range=[0, 100], tickvals=[0, 25, 50, 75, 100], ticksuffix="%", gridcolor=COLOURS["grid"],
-                     fixedrange=True, title=dict(text=t("workshop_report.bands.axis", language), font=dict(size=13)))
+    fig.update_xaxes(
+        range=[0, 100],
+        tickvals=[0, 25, 50, 75, 100],
+        ticksuffix="%",
+        gridcolor=COLOURS["grid"],
+        fixedrange=True,
+        title=dict(text=t("workshop_report.bands.axis", language), font=dict(size=13)),
+    )
     fig.update_yaxes(autorange="reversed", automargin=True, fixedrange=True)
-    table = pd.DataFrame([{
-        t("chart.col.theme", language): b.theme.name,
-        t("workshop_report.bands.col_high_means", language):
-            t("workshop_report.bands." + ("clashes" if b.theme.side == "mismatch" else "fits"), language),
-        **{t(f"workshop_report.bands.{reading}", language): _count_share(values[i], picture.n, language)
-           for reading, values in counts.items()},
-    } for i, b in enumerate(rows)])
+    table = pd.DataFrame(
+        [
+            {
+                t("chart.col.theme", language): b.theme.name,
+                t("workshop_report.bands.col_high_means", language): t(
+                    "workshop_report.bands." + ("clashes" if b.theme.side == "mismatch" else "fits"), language
+                ),
+                **{
+                    t(f"workshop_report.bands.{reading}", language): _count_share(values[i], picture.n, language)
+                    for reading, values in counts.items()
+                },
+            }
+            for i, b in enumerate(rows)
+        ]
+    )
     return ChartWithTable(name, title, fig, table, _bands_summary(rows, picture.n, language))
 
 
@@ -170,8 +230,9 @@ def _bands_summary(rows, n: int, language: str) -> str:
     if fits is not None and fits.fits:
         parts.append(t("workshop_report.bands.summary_fits", language, theme=fits.theme.name, count=fits.fits, n=n))
     if clashes is not None and clashes.clashes:
-        parts.append(t("workshop_report.bands.summary_clashes", language, theme=clashes.theme.name,
-                       count=clashes.clashes, n=n))
+        parts.append(
+            t("workshop_report.bands.summary_clashes", language, theme=clashes.theme.name, count=clashes.clashes, n=n)
+        )
     else:
         parts.append(t("workshop_report.bands.summary_no_clash", language))
     return " ".join(parts)
@@ -187,30 +248,55 @@ def ws_agreement(picture: WorkshopPicture, language: str) -> ChartWithTable:
         return status_chart(name, title, round_status(picture, language), language)
     means = [m for side in SIDE_ORDER for m in picture.theme_means if m.theme.side == side]
     values = [m.agreement.value if m.agreement else None for m in means]
-    fig = go.Figure(go.Bar(
-        x=values, y=[wrap_label(m.theme.name, 24) for m in means], orientation="h",
-        marker=dict(color=[SPLIT_COLOUR if m.agreement and m.agreement.split else AGREED_COLOUR for m in means]),
-        text=[_agreement_text(m.agreement, language) for m in means], textposition="outside", cliponaxis=False,
-        hovertemplate="%{y}: %{text}<extra></extra>"))
+    fig = go.Figure(
+        go.Bar(
+            x=values,
+            y=[wrap_label(m.theme.name, 24) for m in means],
+            orientation="h",
+            marker=dict(color=[SPLIT_COLOUR if m.agreement and m.agreement.split else AGREED_COLOUR for m in means]),
+            text=[_agreement_text(m.agreement, language) for m in means],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
     fig.add_vline(x=AGREEMENT_SPLIT_BELOW, line=dict(color=COLOURS["ink"], width=1.5, dash="dash"))
     for side, anchor in (("split", "right"), ("agreed", "left")):
-        fig.add_annotation(x=AGREEMENT_SPLIT_BELOW, xanchor=anchor, xshift=-4 if anchor == "right" else 4, y=1.0,
-                           yref="paper", yanchor="bottom", showarrow=False,
-                           text=t(f"workshop_report.agreement.side_{side}", language),
-                           font=dict(size=12, color=SPLIT_COLOUR if side == "split" else AGREED_COLOUR))
+        fig.add_annotation(
+            x=AGREEMENT_SPLIT_BELOW,
+            xanchor=anchor,
+            xshift=-4 if anchor == "right" else 4,
+            y=1.0,
+            yref="paper",
+            yanchor="bottom",
+            showarrow=False,
+            text=t(f"workshop_report.agreement.side_{side}", language),
+            font=dict(size=12, color=SPLIT_COLOUR if side == "split" else AGREED_COLOUR),
+        )
     base_layout(fig, rows_height(len(means)), margin=dict(l=10, r=70, t=30, b=10))
     fig.update_layout(bargap=0.3)
     ticks = (0, 0.25, 0.5, AGREEMENT_SPLIT_BELOW, 1)
-    fig.update_xaxes(range=[0, 1], tickvals=ticks, ticktext=[_tick(v, language) for v in ticks],
-                     gridcolor=COLOURS["grid"], fixedrange=True,
-                     title=dict(text=wrap_label(t("workshop_report.agreement.axis", language), 42), font=dict(size=13)))
+    fig.update_xaxes(
+        range=[0, 1],
+        tickvals=ticks,
+        ticktext=[_tick(v, language) for v in ticks],
+        gridcolor=COLOURS["grid"],
+        fixedrange=True,
+        title=dict(text=wrap_label(t("workshop_report.agreement.axis", language), 42), font=dict(size=13)),
+    )
     fig.update_yaxes(autorange="reversed", automargin=True, fixedrange=True)
-    table = pd.DataFrame([{
-        t("chart.col.theme", language): m.theme.name,
-        t("workshop_report.agreement.col_value", language):
-            format_number(m.agreement.value if m.agreement else None, language, 2),
-        t("workshop_report.agreement.col_reading", language): _agreement_reading(m.agreement, language),
-    } for m in means])
+    table = pd.DataFrame(
+        [
+            {
+                t("chart.col.theme", language): m.theme.name,
+                t("workshop_report.agreement.col_value", language): format_number(
+                    m.agreement.value if m.agreement else None, language, 2
+                ),
+                t("workshop_report.agreement.col_reading", language): _agreement_reading(m.agreement, language),
+            }
+            for m in means
+        ]
+    )
     return ChartWithTable(name, title, fig, table, _agreement_summary(picture, language))
 
 
@@ -248,74 +334,119 @@ def ws_comparison(compared: RoundComparison | None, language: str, *, k: int) ->
     """Each theme's average in round 1 (open circle) and round 2 (diamond), and the alignment index."""
     title = t("workshop_report.comparison.title", language)
     if compared is None:
-        return status_chart("ws_comparison", title, t("workshop_report.comparison.status", language, k=k),
-                            language)
+        return status_chart("ws_comparison", title, t("workshop_report.comparison.status", language, k=k), language)
     shifts = [(s, s.theme) for side in SIDE_ORDER for s in compared.themes if s.theme and s.theme.side == side]
     rounds = [t("workshop_report.round", language, round=r) for r in (compared.first_round, compared.second_round)]
     fig = make_subplots(rows=2, cols=1, row_heights=[0.82, 0.18], vertical_spacing=0.12)
-    for row, rows, axis_range in ((1, [(s, wrap_label(theme.name, 24)) for s, theme in shifts], (0, 100)),
-                                  (2, [(compared.alignment, t("chart.alignment_index", language))], (-100, 100))):
+    for row, rows, axis_range in (
+        (1, [(s, wrap_label(theme.name, 24)) for s, theme in shifts], (0, 100)),
+        (2, [(compared.alignment, t("chart.alignment_index", language))], (-100, 100)),
+    ):
         _dumbbells(fig, row, rows, rounds, language)
-        fig.update_xaxes(range=[axis_range[0] - 4, axis_range[1] + 4], gridcolor=COLOURS["grid"], fixedrange=True,
-                         zeroline=row == 2, row=row, col=1)
+        fig.update_xaxes(
+            range=[axis_range[0] - 4, axis_range[1] + 4],
+            gridcolor=COLOURS["grid"],
+            fixedrange=True,
+            zeroline=row == 2,
+            row=row,
+            col=1,
+        )
         fig.update_yaxes(autorange="reversed", automargin=True, fixedrange=True, row=row, col=1)
     fig.update_xaxes(title=dict(text=t("dashboard.theme_means.axis", language), font=dict(size=13)), row=1, col=1)
     fig.update_xaxes(title=dict(text=t("dashboard.alignment.axis", language), font=dict(size=13)), row=2, col=1)
     base_layout(fig, rows_height(len(shifts) + 2, top=1000), legend=True, margin=dict(l=10, r=20, t=40, b=10))
-    table = pd.DataFrame([_shift_row(s, theme.name, theme.side, rounds, language) for s, theme in shifts]
-                         + [_shift_row(compared.alignment, t("chart.alignment_index", language), None, rounds,
-                                       language)])
+    table = pd.DataFrame(
+        [_shift_row(s, theme.name, theme.side, rounds, language) for s, theme in shifts]
+        + [_shift_row(compared.alignment, t("chart.alignment_index", language), None, rounds, language)]
+    )
     return ChartWithTable("ws_comparison", title, fig, table, comparison_summary(compared, language))
 
 
-def _dumbbells(fig: go.Figure, row: int, rows: list[tuple[ThemeShift, str]], rounds: list[str],
-               language: str) -> None:
+def _dumbbells(fig: go.Figure, row: int, rows: list[tuple[ThemeShift, str]], rounds: list[str], language: str) -> None:
     for shift, label in rows:
         if shift.change is not None:
             colour = COLOURS[shift.theme.side] if shift.theme else COLOURS["ink"]
-            fig.add_trace(go.Scatter(x=[shift.first, shift.second], y=[label, label], mode="lines",
-                                     line=dict(color=colour, width=3), showlegend=False, hoverinfo="skip"),
-                          row=row, col=1)
+            fig.add_trace(
+                go.Scatter(
+                    x=[shift.first, shift.second],
+                    y=[label, label],
+                    mode="lines",
+                    line=dict(color=colour, width=3),
+                    showlegend=False,
+                    hoverinfo="skip",
+                ),
+                row=row,
+                col=1,
+            )
     first = [(s.first, label) for s, label in rows]
     second = [(s.second, label) for s, label in rows]
     fmt = format_signed if row == 2 else format_score
-    for number, (points, symbol, colour) in enumerate(((first, "circle-open", FIRST_ROUND_COLOUR),
-                                                       (second, "diamond", COLOURS["ink"]))):
-        fig.add_trace(go.Scatter(
-            x=[x for x, _ in points], y=[label for _, label in points], mode="markers", name=rounds[number],
-            marker=dict(symbol=symbol, size=14, color=colour, line=dict(width=2.5, color=colour)),
-            showlegend=row == 1, legendgroup=str(number),
-            customdata=[fmt(x, language) for x, _ in points],
-            hovertemplate=f"{rounds[number]} · %{{y}}: %{{customdata}}<extra></extra>"), row=row, col=1)
+    for number, (points, symbol, colour) in enumerate(
+        ((first, "circle-open", FIRST_ROUND_COLOUR), (second, "diamond", COLOURS["ink"]))
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=[x for x, _ in points],
+                y=[label for _, label in points],
+                mode="markers",
+                name=rounds[number],
+                marker=dict(symbol=symbol, size=14, color=colour, line=dict(width=2.5, color=colour)),
+                showlegend=row == 1,
+                legendgroup=str(number),
+                customdata=[fmt(x, language) for x, _ in points],
+                hovertemplate=f"{rounds[number]} · %{{y}}: %{{customdata}}<extra></extra>",
+            ),
+            row=row,
+            col=1,
+        )
 
 
 def _shift_row(shift: ThemeShift, name: str, side: str | None, rounds: list[str], language: str) -> dict:
     fmt = format_score if side else format_signed
-    return {t("chart.col.theme", language): name,
-            t("chart.col.side", language): side_label(side, language) if side else "–",
-            rounds[0]: fmt(shift.first, language), rounds[1]: fmt(shift.second, language),
-            t("workshop_report.comparison.col_change", language):
-                format_signed(shift.change, language) if shift.change is not None else "–"}
+    return {
+        t("chart.col.theme", language): name,
+        t("chart.col.side", language): side_label(side, language) if side else "–",
+        rounds[0]: fmt(shift.first, language),
+        rounds[1]: fmt(shift.second, language),
+        t("workshop_report.comparison.col_change", language): format_signed(shift.change, language)
+        if shift.change is not None
+        else "–",
+    }
 
 
 def comparison_summary(compared: RoundComparison, language: str) -> str:
     """Where the group moved most toward a better fit and most away from it, and the alignment index."""
-    moved = [(fit, s, s.theme) for s in compared.themes
-             if s.theme is not None and (fit := s.toward_fit) is not None and abs(fit) >= NOTICEABLE_CHANGE]
+    moved = [
+        (fit, s, s.theme)
+        for s in compared.themes
+        if s.theme is not None and (fit := s.toward_fit) is not None and abs(fit) >= NOTICEABLE_CHANGE
+    ]
     parts = []
     better = max(moved, key=lambda m: m[0], default=None)
     worse = min(moved, key=lambda m: m[0], default=None)
     for key, found in (("toward_fit", better), ("away_from_fit", worse)):
         if found is not None and (found[0] > 0) == (key == "toward_fit"):
             _fit, shift, theme = found
-            parts.append(t(f"workshop_report.comparison.summary_{key}", language, theme=theme.name,
-                           first=format_score(shift.first, language), second=format_score(shift.second, language)))
+            parts.append(
+                t(
+                    f"workshop_report.comparison.summary_{key}",
+                    language,
+                    theme=theme.name,
+                    first=format_score(shift.first, language),
+                    second=format_score(shift.second, language),
+                )
+            )
     if not parts:
         parts.append(t("workshop_report.comparison.summary_little", language, points=NOTICEABLE_CHANGE))
     alignment = compared.alignment
     if alignment.change is not None:
-        parts.append(t("workshop_report.comparison.summary_alignment", language,
-                       first=format_signed(alignment.first, language),
-                       second=format_signed(alignment.second, language)))
+        parts.append(
+            t(
+                "workshop_report.comparison.summary_alignment",
+                language,
+                first=format_signed(alignment.first, language),
+                second=format_signed(alignment.second, language),
+            )
+        )
     parts.append(t("workshop_report.comparison.summary_n", language, n1=compared.n1, n2=compared.n2))
     return " ".join(parts)

@@ -3,6 +3,7 @@ one user action and one transaction; every one authorises first (policy page "wo
 
 Who sees a session: its facilitator, and admins. See docs/WORKSHOP.md.
 """
+
 from __future__ import annotations
 
 import io
@@ -61,17 +62,17 @@ class SessionInfo:
     instrument_hash: str
     instrument_label: str
     language: str
-    k: int                      # the effective k: a tied session's is at least its organisation's now
+    k: int  # the effective k: a tied session's is at least its organisation's now
     participant_cap: int
-    status: str                 # open | locked | closed
+    status: str  # open | locked | closed
     results_visible: bool
     current_round: int
     created_at: datetime
     expires_at: datetime
     closed_at: datetime | None
-    tied_to: str | None         # "organisation / team / round" when responses count on the dashboard
+    tied_to: str | None  # "organisation / team / round" when responses count on the dashboard
     joined: int
-    submitted: dict[int, int]   # responses per round
+    submitted: dict[int, int]  # responses per round
 
     @property
     def submitted_now(self) -> int:
@@ -113,14 +114,30 @@ def tie_choices(rt: Runtime, account: AccountView | None, *, now: datetime | Non
                     continue
                 for team in db_organisations.list_round_teams(session, round_id=survey_round.id):
                     if teams_in_scope is None or team.id in teams_in_scope:
-                        out.append(TieChoice(organisation.id, team.id, survey_round.id,
-                                             f"{organisation.name} / {team.name} / {survey_round.name}"))
+                        out.append(
+                            TieChoice(
+                                organisation.id,
+                                team.id,
+                                survey_round.id,
+                                f"{organisation.name} / {team.name} / {survey_round.name}",
+                            )
+                        )
     return out
 
 
-def create_session(rt: Runtime, account: AccountView | None, *, title: str, intervention: str,
-                   form_id: str | None, language: str, min_group_size: int, participant_cap: int | None = None,
-                   tie: tuple[int, int] | None = None, now: datetime | None = None) -> SessionInfo:
+def create_session(
+    rt: Runtime,
+    account: AccountView | None,
+    *,
+    title: str,
+    intervention: str,
+    form_id: str | None,
+    language: str,
+    min_group_size: int,
+    participant_cap: int | None = None,
+    tie: tuple[int, int] | None = None,
+    now: datetime | None = None,
+) -> SessionInfo:
     """A new session with a fresh join code. `tie` = (team id, survey round id) to count on the dashboard;
     then `min_group_size` must be at least the organisation's (GroupSizeBelowOrganisation)."""
     authorise(account, PAGE, "create")
@@ -131,12 +148,18 @@ def create_session(rt: Runtime, account: AccountView | None, *, title: str, inte
     instrument = rt.form(form_id)
     if language not in instrument.languages:
         raise InvalidInput("language_unknown")
-    if isinstance(min_group_size, bool) or not isinstance(min_group_size, int) or not (
-            max(MIN_GROUP_SIZE_FLOOR, rt.settings.min_group_size) <= min_group_size <= MAX_MIN_GROUP_SIZE):
+    if (
+        isinstance(min_group_size, bool)
+        or not isinstance(min_group_size, int)
+        or not (max(MIN_GROUP_SIZE_FLOOR, rt.settings.min_group_size) <= min_group_size <= MAX_MIN_GROUP_SIZE)
+    ):
         raise InvalidInput("workshop_k_out_of_range")
     cap = rt.settings.workshop_participant_cap if participant_cap is None else participant_cap
-    if isinstance(cap, bool) or not isinstance(cap, int) or not (
-            min_group_size <= cap <= rt.settings.workshop_participant_cap):
+    if (
+        isinstance(cap, bool)
+        or not isinstance(cap, int)
+        or not (min_group_size <= cap <= rt.settings.workshop_participant_cap)
+    ):
         raise InvalidInput("workshop_cap_out_of_range")
     with rt.sessions.begin() as session:
         organisation_id = team_id = round_id = None
@@ -146,13 +169,31 @@ def create_session(rt: Runtime, account: AccountView | None, *, title: str, inte
             if organisation is not None and min_group_size < organisation.min_group_size:
                 raise GroupSizeBelowOrganisation(organisation.min_group_size)
         row = db_workshops.add_session(
-            session, code=_new_code(session), facilitator_id=account.id, title=title, intervention=intervention,
-            instrument_hash=instrument.content_hash, language=language, min_group_size=min_group_size,
-            participant_cap=cap, status="open", results_visible=False, current_round=1,
-            organisation_id=organisation_id, team_id=team_id, round_id=round_id, created_at=now,
-            expires_at=now + timedelta(hours=rt.settings.workshop_hours))
-        db_accounts.add_audit(session, actor_id=account.id, action="workshop_created", at=now,
-                               detail={"session": row.id, "title": title, "tied_round": round_id, "team": team_id})
+            session,
+            code=_new_code(session),
+            facilitator_id=account.id,
+            title=title,
+            intervention=intervention,
+            instrument_hash=instrument.content_hash,
+            language=language,
+            min_group_size=min_group_size,
+            participant_cap=cap,
+            status="open",
+            results_visible=False,
+            current_round=1,
+            organisation_id=organisation_id,
+            team_id=team_id,
+            round_id=round_id,
+            created_at=now,
+            expires_at=now + timedelta(hours=rt.settings.workshop_hours),
+        )
+        db_accounts.add_audit(
+            session,
+            actor_id=account.id,
+            action="workshop_created",
+            at=now,
+            detail={"session": row.id, "title": title, "tied_round": round_id, "team": team_id},
+        )
         return session_info_of(rt, session, row)
 
 
@@ -171,8 +212,9 @@ def session_info(rt: Runtime, account: AccountView | None, session_id: int) -> S
         return session_info_of(rt, session, own_session(session, account, session_id, "view"))
 
 
-def own_session(session: Session, account: AccountView | None, session_id: object, action: str,
-                *, for_update: bool = False) -> WorkshopSession:
+def own_session(
+    session: Session, account: AccountView | None, session_id: object, action: str, *, for_update: bool = False
+) -> WorkshopSession:
     """The session if the account may `action` on it; NotFound for anyone else's (no hint it exists)."""
     authorise(account, PAGE, action)
     assert account is not None
@@ -185,8 +227,13 @@ def own_session(session: Session, account: AccountView | None, session_id: objec
 
 
 def set_results_visible(rt: Runtime, account: AccountView | None, session_id: int, visible: bool) -> None:
-    _steer(rt, account, session_id, "workshop_results_shown" if visible else "workshop_results_hidden",
-           lambda session, row, now: setattr(row, "results_visible", bool(visible)))
+    _steer(
+        rt,
+        account,
+        session_id,
+        "workshop_results_shown" if visible else "workshop_results_hidden",
+        lambda session, row, now: setattr(row, "results_visible", bool(visible)),
+    )
 
 
 def set_locked(rt: Runtime, account: AccountView | None, session_id: int, locked: bool) -> None:
@@ -194,12 +241,15 @@ def set_locked(rt: Runtime, account: AccountView | None, session_id: int, locked
         if row.status == "closed":
             raise InvalidInput("workshop_closed")
         row.status = "locked" if locked else "open"
+
     _steer(rt, account, session_id, "workshop_locked" if locked else "workshop_unlocked", change)
 
 
-def start_second_round(rt: Runtime, account: AccountView | None, session_id: int,
-                       *, now: datetime | None = None) -> None:
+def start_second_round(
+    rt: Runtime, account: AccountView | None, session_id: int, *, now: datetime | None = None
+) -> None:
     """Everyone answers again (e.g. after the discussion); the picture then compares the two rounds."""
+
     def change(session: Session, row: WorkshopSession, at: datetime) -> None:
         if row.status == "closed":
             raise InvalidInput("workshop_closed")
@@ -207,6 +257,7 @@ def start_second_round(rt: Runtime, account: AccountView | None, session_id: int
             raise InvalidInput("workshop_no_more_rounds")
         row.current_round += 1
         db_workshops.add_round(session, row.id, row.current_round, at)
+
     _steer(rt, account, session_id, "workshop_second_round", change, now=now)
 
 
@@ -214,11 +265,20 @@ def close_session(rt: Runtime, account: AccountView | None, session_id: int, *, 
     def change(session: Session, row: WorkshopSession, at: datetime) -> None:
         row.status = "closed"
         row.closed_at = row.closed_at or at
+
     _steer(rt, account, session_id, "workshop_closed", change, now=now)
 
 
-def add_action(rt: Runtime, account: AccountView | None, session_id: int, *, kind: str, theme: str | None,
-               text: str, now: datetime | None = None) -> None:
+def add_action(
+    rt: Runtime,
+    account: AccountView | None,
+    session_id: int,
+    *,
+    kind: str,
+    theme: str | None,
+    text: str,
+    now: datetime | None = None,
+) -> None:
     """Note an action the group agreed on (act / influence / monitor), optionally about one theme."""
     if kind not in ACTION_KINDS:
         raise InvalidInput("workshop_action_kind")
@@ -230,8 +290,10 @@ def add_action(rt: Runtime, account: AccountView | None, session_id: int, *, kin
         instrument = rt.bank(row.instrument_hash)
         if theme is not None and theme not in {d.id for d in instrument.domains}:
             raise InvalidInput("workshop_action_theme")
-        if any((noted.kind, noted.theme, noted.text.casefold()) == (kind, theme, text.casefold())
-               for noted in db_workshops.actions(session, row.id)):
+        if any(
+            (noted.kind, noted.theme, noted.text.casefold()) == (kind, theme, text.casefold())
+            for noted in db_workshops.actions(session, row.id)
+        ):
             raise InvalidInput("workshop_action_exists")
         db_workshops.add_action(session, session_id=row.id, kind=kind, theme=theme, text=text, at=now)
 
@@ -246,15 +308,15 @@ def delete_action(rt: Runtime, account: AccountView | None, session_id: int, act
 # --- helpers --------------------------------------------------------------------------------------
 
 
-def _steer(rt: Runtime, account: AccountView | None, session_id: int, what: str, change, *,
-           now: datetime | None = None) -> None:
+def _steer(
+    rt: Runtime, account: AccountView | None, session_id: int, what: str, change, *, now: datetime | None = None
+) -> None:
     now = now or datetime.now(UTC)
     with rt.sessions.begin() as session:
         row = own_session(session, account, session_id, "edit", for_update=True)
         change(session, row, now)
         assert account is not None
-        db_accounts.add_audit(session, actor_id=account.id, action=what, at=now,
-                               detail={"session": row.id})
+        db_accounts.add_audit(session, actor_id=account.id, action=what, at=now, detail={"session": row.id})
 
 
 def _clean_text(text: str | None, limit: int, what: str) -> str:
@@ -275,8 +337,9 @@ def _new_code(session: Session) -> str:
             return code
 
 
-def _check_tie(session: Session, account: AccountView, tie: tuple[int, int], instrument_hash: str,
-               now: datetime) -> tuple[int, int, int]:
+def _check_tie(
+    session: Session, account: AccountView, tie: tuple[int, int], instrument_hash: str, now: datetime
+) -> tuple[int, int, int]:
     team_id, round_id = tie
     team = session.get(Team, team_id) if isinstance(team_id, int) else None
     survey_round = session.get(SurveyRound, round_id) if isinstance(round_id, int) else None
@@ -296,14 +359,18 @@ def _check_tie(session: Session, account: AccountView, tie: tuple[int, int], ins
     return team.organisation_id, team.id, survey_round.id
 
 
-def session_info_of(rt: Runtime, session: Session, row: WorkshopSession,
-          counts: tuple[int, dict[int, int]] | None = None) -> SessionInfo:
+def session_info_of(
+    rt: Runtime, session: Session, row: WorkshopSession, counts: tuple[int, dict[int, int]] | None = None
+) -> SessionInfo:
     if counts is None:
         counts = (db_workshops.count_participants(session, row.id), db_workshops.entry_counts(session, row.id))
     tied_to = None
     if row.round_id is not None:
-        organisation = (db_organisations.get_organisation(session, organisation_id=row.organisation_id)
-                        if row.organisation_id is not None else None)
+        organisation = (
+            db_organisations.get_organisation(session, organisation_id=row.organisation_id)
+            if row.organisation_id is not None
+            else None
+        )
         team = session.get(Team, row.team_id)
         survey_round = session.get(SurveyRound, row.round_id)
         tied_to = " / ".join(x.name for x in (organisation, team, survey_round) if x is not None)
@@ -311,7 +378,23 @@ def session_info_of(rt: Runtime, session: Session, row: WorkshopSession,
         label = rt.bank(row.instrument_hash).label
     except Exception:  # an uninstalled bank version: the session still lists
         label = row.instrument_hash[:12]
-    return SessionInfo(row.id, row.code, row.title, row.intervention, row.instrument_hash, label, row.language,
-                       effective_k(session, row), row.participant_cap, row.status, row.results_visible,
-                       row.current_round, row.created_at, row.expires_at, row.closed_at, tied_to, counts[0],
-                       dict(counts[1]))
+    return SessionInfo(
+        row.id,
+        row.code,
+        row.title,
+        row.intervention,
+        row.instrument_hash,
+        label,
+        row.language,
+        effective_k(session, row),
+        row.participant_cap,
+        row.status,
+        row.results_visible,
+        row.current_round,
+        row.created_at,
+        row.expires_at,
+        row.closed_at,
+        tied_to,
+        counts[0],
+        dict(counts[1]),
+    )

@@ -9,6 +9,7 @@ Besides each starting point's conversation question, the picture offers prompts 
 frame. The rule: the compassion element the theme's statements touch most often, then the element the
 group rated lowest if that is another one (at most two prompts per theme).
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -72,8 +73,8 @@ class RoundAnswers:
 class AgreedAction:
     """An action the group agreed on: act on it, influence it, or keep an eye on it."""
 
-    kind: str            # "act" | "influence" | "monitor"
-    theme: str | None    # the theme's name as shown, or None
+    kind: str  # "act" | "influence" | "monitor"
+    theme: str | None  # the theme's name as shown, or None
     text: str
     created_at: datetime
 
@@ -86,7 +87,7 @@ class ThemeBands:
     low: int
     middle: int
     high: int
-    not_enough: int      # answered too few of the theme's statements to have a score
+    not_enough: int  # answered too few of the theme's statements to have a score
 
     @property
     def fits(self) -> int:
@@ -105,7 +106,7 @@ class Prompt:
     theme: Theme
     element: int
     element_name: str
-    description: str     # the bank's description of the element
+    description: str  # the bank's description of the element
     text: str
 
 
@@ -119,7 +120,7 @@ class WorkshopPicture:
     round_no: int
     k: int
     language: str
-    n: int                                   # responses in the snapshot (known to the room anyway)
+    n: int  # responses in the snapshot (known to the room anyway)
     selection: Group
     instrument: Instrument = field(repr=False, compare=False)
     themes: tuple[Theme, ...]
@@ -159,7 +160,7 @@ class ThemeShift:
 
     first: float | None
     second: float | None
-    theme: Theme | None = None     # None for the alignment index
+    theme: Theme | None = None  # None for the alignment index
 
     @property
     def change(self) -> float | None:
@@ -186,8 +187,9 @@ class RoundComparison:
     alignment: ThemeShift
 
 
-def picture(data: RoundAnswers, *, k: int, language: str, families: Collection[str],
-            withdrawn: bool = False) -> WorkshopPicture:
+def picture(
+    data: RoundAnswers, *, k: int, language: str, families: Collection[str], withdrawn: bool = False
+) -> WorkshopPicture:
     """The group's picture of a round: when at least k responded, every figure whose family is in `families`
     (those its contributors allow: services/workshop/presenter.py), else only why not."""
     instrument = data.instrument
@@ -203,39 +205,58 @@ def picture(data: RoundAnswers, *, k: int, language: str, families: Collection[s
         decision = Decision(WITHHELD, FEWER_THAN_K)
     else:
         decision = Decision(SHOWN, n=n)
-    selection = Group(Selector(ALL, frozenset({data.round_no}), ALL),
-                      t("workshop_report.round", language, round=data.round_no), decision)
+    selection = Group(
+        Selector(ALL, frozenset({data.round_no}), ALL),
+        t("workshop_report.round", language, round=data.round_no),
+        decision,
+    )
     status_only = WorkshopPicture(data.round_no, k, language, n, selection, instrument, themes, scale)
     if not selection.shown:
         return status_only
 
     families = frozenset(families)
-    scores = {key: moments for key, moments in _moments([scores for _, scores in data.responses]).items()
-              if score_family(key) in families}
+    scores = {
+        key: moments
+        for key, moments in _moments([scores for _, scores in data.responses]).items()
+        if score_family(key) in families
+    }
     answered = _answer_counts([answers for answers, _ in data.responses])
     answers = {item: counts for item, counts in answered.items() if item_family(item) in families}
     theme_means = theme_means_of(themes, items, scores, answers, instrument)
     # An element none of the form's statements speaks to is left out, not shown as "not enough answers".
     compassion = tuple(
         ElementMean(number, localise(element.name, language), mean_interval(scores.get(f"element:{number}", Moments())))
-        for number, element in instrument.elements.items() if instrument.lens_items(number))
+        for number, element in instrument.elements.items()
+        if instrument.lens_items(number)
+    )
     starts = where_to_start(theme_means, instrument, language)
     alignment_shown = score_family(ALIGNMENT_KEY) in families
     return replace(
         status_only,
         theme_means=theme_means,
         alignment=group_alignment(themes, scores),
-        alignment_distribution=_alignment_bins([s.get(ALIGNMENT_KEY) for _, s in data.responses]
-                                               if alignment_shown else []),
-        theme_bands=tuple(_bands(theme, [s.get(theme.key) for _, s in data.responses]) for theme in themes
-                          if score_family(theme.key) in families),
+        alignment_distribution=_alignment_bins(
+            [s.get(ALIGNMENT_KEY) for _, s in data.responses] if alignment_shown else []
+        ),
+        theme_bands=tuple(
+            _bands(theme, [s.get(theme.key) for _, s in data.responses])
+            for theme in themes
+            if score_family(theme.key) in families
+        ),
         compassion=compassion,
         likert=tuple(
-            ItemDistribution(item.id, localise(item.text, language), item.domain, item.side, item.reverse,
-                             likert_distribution(answers.get(item.id, {}), instrument.scale.points),
-                             withheld=item.id not in answers and any(
-                                 value != NOT_APPLICABLE_VALUE for value in answered.get(item.id, {})))
-            for item in items),
+            ItemDistribution(
+                item.id,
+                localise(item.text, language),
+                item.domain,
+                item.side,
+                item.reverse,
+                likert_distribution(answers.get(item.id, {}), instrument.scale.points),
+                withheld=item.id not in answers
+                and any(value != NOT_APPLICABLE_VALUE for value in answered.get(item.id, {})),
+            )
+            for item in items
+        ),
         where_to_start=starts,
         prompts=prompts_for(starts, compassion, instrument, language),
     )
@@ -246,14 +267,24 @@ def comparison(first: WorkshopPicture, second: WorkshopPicture) -> RoundComparis
     if not (first.shown and second.shown):
         return None
     later = {m.theme.id: m for m in second.theme_means}
-    shifts = tuple(ThemeShift(_mean(m.estimate), _mean(later[m.theme.id].estimate), m.theme)
-                   for m in first.theme_means if m.theme.id in later)
-    return RoundComparison(first.round_no, second.round_no, first.n, second.n, shifts,
-                           ThemeShift(_mean(first.alignment), _mean(second.alignment)))
+    shifts = tuple(
+        ThemeShift(_mean(m.estimate), _mean(later[m.theme.id].estimate), m.theme)
+        for m in first.theme_means
+        if m.theme.id in later
+    )
+    return RoundComparison(
+        first.round_no,
+        second.round_no,
+        first.n,
+        second.n,
+        shifts,
+        ThemeShift(_mean(first.alignment), _mean(second.alignment)),
+    )
 
 
-def prompts_for(starts: Sequence[StartingPoint], compassion: Sequence[ElementMean], instrument: Instrument,
-                language: str) -> tuple[Prompt, ...]:
+def prompts_for(
+    starts: Sequence[StartingPoint], compassion: Sequence[ElementMean], instrument: Instrument, language: str
+) -> tuple[Prompt, ...]:
     """Per starting theme: the element its statements touch most, then the one the group rated lowest."""
     rated = [(e.estimate.mean, e.element) for e in compassion if e.estimate is not None]
     lowest = min(rated)[1] if rated else None
@@ -266,9 +297,15 @@ def prompts_for(starts: Sequence[StartingPoint], compassion: Sequence[ElementMea
             chosen.append(lowest)
         for number in chosen[:MAX_PROMPTS_PER_THEME]:
             element = instrument.elements[number]
-            out.append(Prompt(start.theme, number, localise(element.name, language),
-                              localise(element.description, language),
-                              t(f"workshop_report.prompt.element_{number}", language, theme=start.theme.name)))
+            out.append(
+                Prompt(
+                    start.theme,
+                    number,
+                    localise(element.name, language),
+                    localise(element.description, language),
+                    t(f"workshop_report.prompt.element_{number}", language, theme=start.theme.name),
+                )
+            )
     return tuple(out)
 
 
@@ -300,8 +337,10 @@ def _answer_counts(responses: Sequence[Mapping[str, Answer]]) -> dict[str, dict[
 def _alignment_bins(indexes: Sequence[float | None]) -> tuple[AlignmentBin, ...]:
     counts = Counter(alignment_bin_key(value) for value in indexes if value is not None)
     uppers = (*ALIGNMENT_BIN_EDGES[1:], 100)
-    return tuple(AlignmentBin(lower, upper, counts[alignment_bin_key(lower)])
-                 for lower, upper in zip(ALIGNMENT_BIN_EDGES, uppers))
+    return tuple(
+        AlignmentBin(lower, upper, counts[alignment_bin_key(lower)])
+        for lower, upper in zip(ALIGNMENT_BIN_EDGES, uppers)
+    )
 
 
 def _bands(theme: Theme, scores: Sequence[float | None]) -> ThemeBands:

@@ -9,6 +9,7 @@ picture that showed it, are none or at least k (assessment/anonymity/figures.py)
 recorded before it is shown (workshop_release): later pictures, and the dashboard of a tied survey round,
 are checked against it. Exports take the same snapshot: the file holds what the screen showed.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -53,8 +54,8 @@ class ActionView:
 @dataclass(frozen=True)
 class PresenterView:
     info: SessionInfo
-    shown: dict[int, int]                     # round -> responses in its picture
-    pictures: tuple[WorkshopPicture, ...]     # per round; empty while results are hidden
+    shown: dict[int, int]  # round -> responses in its picture
+    pictures: tuple[WorkshopPicture, ...]  # per round; empty while results are hidden
     comparison: RoundComparison | None
 
 
@@ -81,18 +82,22 @@ def presenter(rt: Runtime, account: AccountView | None, session_id: int, *, lang
     return PresenterView(info, shown, tuple(pictures), compared)
 
 
-def notes(rt: Runtime, account: AccountView | None, session_id: int, *, language: str
-          ) -> tuple[tuple[ActionView, ...], tuple[tuple[str, str], ...]]:
+def notes(
+    rt: Runtime, account: AccountView | None, session_id: int, *, language: str
+) -> tuple[tuple[ActionView, ...], tuple[tuple[str, str], ...]]:
     """The agreed actions, and the themes an action can be about as (domain id, name)."""
     with rt.sessions.begin() as session:
         row = own_session(session, account, session_id, "view")
         instrument = rt.bank(row.instrument_hash)
-        return (tuple(_actions(rt, session, row, language)),
-                tuple((d.id, localise(d.name, language)) for d in instrument.domains))
+        return (
+            tuple(_actions(rt, session, row, language)),
+            tuple((d.id, localise(d.name, language)) for d in instrument.domains),
+        )
 
 
-def export(rt: Runtime, account: AccountView | None, session_id: int, fmt: str, *, language: str,
-           now: datetime | None = None) -> tuple[str, bytes]:
+def export(
+    rt: Runtime, account: AccountView | None, session_id: int, fmt: str, *, language: str, now: datetime | None = None
+) -> tuple[str, bytes]:
     """(file name, bytes) of the session's summary: the pictures as shown, the prompts and the actions.
 
     Written to the audit log in the same transaction, before the file is handed out.
@@ -109,25 +114,38 @@ def export(rt: Runtime, account: AccountView | None, session_id: int, fmt: str, 
         actions = [AgreedAction(a.kind, a.theme, a.text, a.created_at) for a in _actions(rt, session, row, language)]
         shown_pictures = [p for p in pictures if p.shown]
         compared = comparison(shown_pictures[0], shown_pictures[1]) if len(shown_pictures) == 2 else None
-        meta = SessionMeta(info.title, info.intervention, info.instrument_label, language, info.k,
-                           info.created_at, info.closed_at)
+        meta = SessionMeta(
+            info.title, info.intervention, info.instrument_label, language, info.k, info.created_at, info.closed_at
+        )
         builder = workshop_csv if fmt == "csv" else workshop_pdf
         data = builder(meta, tuple(pictures), compared, tuple(actions), language)
         assert account is not None
-        db_accounts.add_audit(session, actor_id=account.id, action="workshop_exported", at=now,
-                               detail={"session": row.id, "format": fmt,
-                                       "rounds": {str(p.round_no): p.n if p.shown else None for p in pictures}})
+        db_accounts.add_audit(
+            session,
+            actor_id=account.id,
+            action="workshop_exported",
+            at=now,
+            detail={
+                "session": row.id,
+                "format": fmt,
+                "rounds": {str(p.round_no): p.n if p.shown else None for p in pictures},
+            },
+        )
     return f"valuematch-workshop-{info.code}-{now:%Y%m%d}.{fmt}", data
 
 
-def _pictures(rt: Runtime, session: Session, row: WorkshopSession, info: SessionInfo, language: str
-              ) -> tuple[dict[int, int], list[WorkshopPicture]]:
+def _pictures(
+    rt: Runtime, session: Session, row: WorkshopSession, info: SessionInfo, language: str
+) -> tuple[dict[int, int], list[WorkshopPicture]]:
     instrument = rt.bank(row.instrument_hash)
     parts = figure_parts(instrument)
     # Once the dashboard has published the tied survey round, the first round's picture stays as it was:
     # the dashboard's release was checked against the pictures shown until then (docs/DASHBOARD.md).
-    settled = (row.round_id is not None and row.organisation_id is not None
-               and row.round_id in released_round_ids(session, organisation_id=row.organisation_id))
+    settled = (
+        row.round_id is not None
+        and row.organisation_id is not None
+        and row.round_id in released_round_ids(session, organisation_id=row.organisation_id)
+    )
     shown: dict[int, int] = {}
     out = []
     for workshop_round in db_workshops.rounds(session, row.id):
@@ -137,23 +155,41 @@ def _pictures(rt: Runtime, session: Session, row: WorkshopSession, info: Session
         if not (settled and round_no == db_workshops.TIED_ROUND):
             target = next_snapshot(submitted, workshop_round.shown_count, info.k)
         if target != workshop_round.shown_count and not db_workshops.move_shown_count(
-                session, row.id, round_no, seen=workshop_round.shown_count, to=target):
-            session.refresh(workshop_round)   # another screen moved it first: show what it shows
+            session, row.id, round_no, seen=workshop_round.shown_count, to=target
+        ):
+            session.refresh(workshop_round)  # another screen moved it first: show what it shows
             target = workshop_round.shown_count
         shown[round_no] = target
         # Below k the picture function keeps nothing of them; it only needs to know they are fewer than k.
         ids = db_workshops.first_responses(session, row.id, round_no, target or submitted)
         loaded = db_responses.load_answers_and_scores(session, response_ids=ids)
-        responses = tuple((answers, {key: value for key, (value, _status) in scores.items()})
-                          for answers, scores in (loaded[i] for i in ids))
+        responses = tuple(
+            (answers, {key: value for key, (value, _status) in scores.items()})
+            for answers, scores in (loaded[i] for i in ids)
+        )
         families = _released_families(session, row, round_no, target, ids, responses, parts, info.k)
-        out.append(picture(RoundAnswers(round_no, instrument, responses), k=info.k, language=language,
-                           families=families or frozenset(), withdrawn=families is None))
+        out.append(
+            picture(
+                RoundAnswers(round_no, instrument, responses),
+                k=info.k,
+                language=language,
+                families=families or frozenset(),
+                withdrawn=families is None,
+            )
+        )
     return shown, out
 
 
-def _released_families(session: Session, row: WorkshopSession, round_no: int, target: int, ids: list[int],
-                       responses: tuple, parts: FigureParts, k: int) -> frozenset[str] | None:
+def _released_families(
+    session: Session,
+    row: WorkshopSession,
+    round_no: int,
+    target: int,
+    ids: list[int],
+    responses: tuple,
+    parts: FigureParts,
+    k: int,
+) -> frozenset[str] | None:
     """The figure families the picture of the first `target` responses shows: as recorded when it was first
     shown, or decided now against the round's earlier pictures and recorded before it is shown. None: the
     picture is withdrawn (its members changed since it was shown)."""
@@ -162,7 +198,7 @@ def _released_families(session: Session, row: WorkshopSession, round_no: int, ta
     releases = db_workshops.picture_releases(session, row.id, round_no)
     found = next((r for r in releases if r.shown_count == target), None)
     if found is None:
-        db_workshops.get_session(session, row.id, for_update=True)   # one screen records it
+        db_workshops.get_session(session, row.id, for_update=True)  # one screen records it
         releases = db_workshops.picture_releases(session, row.id, round_no)
         found = next((r for r in releases if r.shown_count == target), None)
     members = db_workshops.members_hash(ids)
@@ -175,19 +211,28 @@ def _released_families(session: Session, row: WorkshopSession, round_no: int, ta
     inside = contributors([r for i, r in zip(ids, responses) if i in counted], parts.items_of)
     outside = contributors([r for i, r in zip(ids, responses) if i not in counted], parts.items_of)
     now = {family: inside.get(family, 0) + outside.get(family, 0) for family in {*inside, *outside}}
-    earlier = [({family: a + b for family, (a, b) in r.payload["families"].items()}, r.payload["shown"])
-               for r in releases if r.shown_count < target]
+    earlier = [
+        ({family: a + b for family, (a, b) in r.payload["families"].items()}, r.payload["shown"])
+        for r in releases
+        if r.shown_count < target
+    ]
     families = picture_shown(now, earlier, k, parts.items_of, parts.alignment_of) | {COUNT}
-    payload = {"families": {family: [inside.get(family, 0), outside.get(family, 0)] for family in sorted(now)},
-               "shown": sorted(families), "members": members,
-               "through": max(ids)}   # the last response it showed: the dashboard finds its members again
-    db_workshops.add_picture_release(session, session_id=row.id, round_no=round_no, shown_count=target, k=k,
-                                  payload=payload, at=datetime.now(UTC))
+    payload = {
+        "families": {family: [inside.get(family, 0), outside.get(family, 0)] for family in sorted(now)},
+        "shown": sorted(families),
+        "members": members,
+        "through": max(ids),
+    }  # the last response it showed: the dashboard finds its members again
+    db_workshops.add_picture_release(
+        session, session_id=row.id, round_no=round_no, shown_count=target, k=k, payload=payload, at=datetime.now(UTC)
+    )
     return families
 
 
 def _actions(rt: Runtime, session: Session, row: WorkshopSession, language: str) -> list[ActionView]:
     instrument = rt.bank(row.instrument_hash)
     names = {d.id: localise(d.name, language) for d in instrument.domains}
-    return [ActionView(a.id, a.kind, a.theme, names.get(a.theme) if a.theme else None, a.text, a.created_at)
-            for a in db_workshops.actions(session, row.id)]
+    return [
+        ActionView(a.id, a.kind, a.theme, names.get(a.theme) if a.theme else None, a.text, a.created_at)
+        for a in db_workshops.actions(session, row.id)
+    ]

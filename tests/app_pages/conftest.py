@@ -1,4 +1,5 @@
 """AppTest fixtures: the real app.py on a fresh SQLite database per test."""
+
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -29,6 +30,7 @@ def app(isolated_database, repo_root):
         if page:
             at.switch_page(paths.BY_NAME[page]).run()
         return at
+
     yield open_page
     st.cache_resource.clear()
 
@@ -61,5 +63,3 @@ def page_text(at) -> str:
     parts += [w.value for w in at.warning] + [s.value for s in at.success] + [t.value for t in at.title]
     parts += [c.value for c in at.caption] + [s.value for s in at.subheader]
     return "\n".join(str(p) for p in parts)
-
-

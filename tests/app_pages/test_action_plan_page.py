@@ -1,6 +1,7 @@
 """The action plan page and the workshop screen's "Add to the organisation's plan", through AppTest on the real
 app and SQLite: from a "where to start" link to an action, a change that lost the race, notes, follow-up
 rounds, the admin starting one, a facilitator promoting an agreed action, English and Dutch."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -46,6 +47,7 @@ def open_as(app, people):
     def open_page(name: str, page: str = paths.ACTION_PLAN, query: dict | None = None):
         at = app(None, state={state_keys.AUTH_TOKEN: people[name][1]}, query=query)
         return at.switch_page(page).run()
+
     return open_page
 
 
@@ -66,7 +68,7 @@ def test_from_where_to_start_to_an_action_with_an_idea_owner_and_due_date(open_a
     no_exceptions(at)
     assert at.title[0].value == "Action plan"
     assert at.selectbox(key="plan-new-target").value == "theme:client_autonomy"
-    assert "Our design, based on van Lotringen et al" in texts(at)       # the ideas say where they come from
+    assert "Our design, based on van Lotringen et al" in texts(at)  # the ideas say where they come from
     at = at.button(key="plan-idea-opt_out_path").click().run()
     assert at.text_area(key="plan-new-desc-0").value.startswith("Offer every client a clear way")
     at.text_input(key="plan-new-owner-0").set_value("Team lead West")
@@ -107,8 +109,16 @@ def test_a_change_that_lost_the_race_keeps_what_was_typed_and_saves_on_the_secon
     made = an_action(runtime, people)
     at = open_as("mia")
     at.text_input(key=f"plan-edit-owner-{made.id}-0").set_value("Mia")
-    plan.update_action(runtime, people["max"][0], made.id, seen_version=1, description=made.description,
-                       owner="Max", due_on=None, status="doing")      # meanwhile, in Max's browser
+    plan.update_action(
+        runtime,
+        people["max"][0],
+        made.id,
+        seen_version=1,
+        description=made.description,
+        owner="Max",
+        due_on=None,
+        status="doing",
+    )  # meanwhile, in Max's browser
     at = at.button(key=f"FormSubmitter:plan-edit-{made.id}-0-Save the changes").click().run()
     no_exceptions(at)
     assert "max changed this action while you were editing it" in texts(at)
@@ -138,10 +148,11 @@ def test_notes_status_and_a_follow_up_round(open_as, runtime, people):
 
 def test_the_admin_starts_a_due_follow_up_and_sees_its_links_once(open_as, runtime, people):
     made = an_action(runtime, people)
-    follow_up.schedule_follow_up(runtime, people["mia"][0], made.id,
-                                 opens_on=datetime.now(UTC).date() + timedelta(days=3))
+    follow_up.schedule_follow_up(
+        runtime, people["mia"][0], made.id, opens_on=datetime.now(UTC).date() + timedelta(days=3)
+    )
     at = open_as("mia")
-    assert "Follow-up rounds to start" not in texts(at)                  # managers schedule, admins start
+    assert "Follow-up rounds to start" not in texts(at)  # managers schedule, admins start
     at = open_as("anna")
     assert "Follow-up rounds to start" in texts(at)
     [name_key] = [w.key for w in at.text_input if w.key.startswith("plan-due-name-")]
@@ -156,10 +167,23 @@ def test_the_admin_starts_a_due_follow_up_and_sees_its_links_once(open_as, runti
 
 
 def test_a_facilitator_adds_an_agreed_action_in_one_click(open_as, runtime, people):
-    session = hosting.create_session(runtime, people["fien"][0], title="Team A, March", intervention="Online CBT",
-                                     form_id=None, language="en", min_group_size=5)
-    hosting.add_action(runtime, people["fien"][0], session.id, kind="influence", theme="technology_push",
-                       text="Ask for protected learning time")
+    session = hosting.create_session(
+        runtime,
+        people["fien"][0],
+        title="Team A, March",
+        intervention="Online CBT",
+        form_id=None,
+        language="en",
+        min_group_size=5,
+    )
+    hosting.add_action(
+        runtime,
+        people["fien"][0],
+        session.id,
+        kind="influence",
+        theme="technology_push",
+        text="Ask for protected learning time",
+    )
     at = open_as("fien", page=paths.WORKSHOP, query={"session": str(session.id)})
     no_exceptions(at)
     [key] = [b.key for b in at.button if b.key.startswith("ws-plan-add-")]
@@ -168,7 +192,10 @@ def test_a_facilitator_adds_an_agreed_action_in_one_click(open_as, runtime, peop
     assert "In the organisation's plan" in texts(at) and key not in [b.key for b in at.button]
     [made] = plan.list_actions(runtime, people["mia"][0], people["org"])
     assert (made.description, made.origin_session_id, made.origin_title) == (
-        "Ask for protected learning time", session.id, "Team A, March")
+        "Ask for protected learning time",
+        session.id,
+        "Team A, March",
+    )
     at = open_as("mia")
     assert 'Agreed in the workshop "Team A, March".' in texts(at)
 

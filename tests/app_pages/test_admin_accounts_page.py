@@ -1,4 +1,5 @@
 """The admin's accounts page through AppTest on the real app and real SQLite."""
+
 import pytest
 from sqlalchemy import func, select
 
@@ -27,22 +28,25 @@ def orgs(runtime):
 @pytest.fixture
 def mia(runtime, admin, orgs):
     """A manager of the whole of north."""
-    return management.create_account(runtime, admin, role="manager", username="mia", password=PASSWORD,
-                                   scope={orgs["north"]: None})
+    return management.create_account(
+        runtime, admin, role="manager", username="mia", password=PASSWORD, scope={orgs["north"]: None}
+    )
 
 
 @pytest.fixture
 def open_as(app, runtime):
     """The accounts page, signed in as `username`."""
+
     def opened(username: str, *, language: str = "en"):
         token = auth.login(runtime, username, PASSWORD, "client").token
         return app(PAGE, query={"lang": language}, state={state_keys.AUTH_TOKEN: token})
+
     return opened
 
 
 def no_exceptions(at):
     assert [e.value for e in at.exception] == []
-    assert [w.value for w in at.warning] == []   # also Streamlit's own, e.g. a widget state set twice
+    assert [w.value for w in at.warning] == []  # also Streamlit's own, e.g. a widget state set twice
 
 
 def fill(at, **values):
@@ -94,15 +98,27 @@ def choose_account(at, runtime, admin, username):
 
 
 def test_admin_sees_every_account_with_what_it_may_see(open_as, runtime, admin, orgs):
-    management.create_account(runtime, admin, role="manager", username="mia", password=PASSWORD,
-                            scope={orgs["north"]: None, orgs["south"]: [orgs["south.b"]]})
+    management.create_account(
+        runtime,
+        admin,
+        role="manager",
+        username="mia",
+        password=PASSWORD,
+        scope={orgs["north"]: None, orgs["south"]: [orgs["south.b"]]},
+    )
     at = open_as("anna")
     no_exceptions(at)
     assert at.title[0].value == "Accounts"
     rows = {row["Username"]: row for row in table(at)}
     assert rows["anna"] | {"Created (UTC)": None} == {
-        "Username": "anna", "Role": "admin", "May see": "every organisation", "Status": "active",
-        "Signs in with": "password", "Created (UTC)": None, "Last sign-in (UTC)": rows["anna"]["Last sign-in (UTC)"]}
+        "Username": "anna",
+        "Role": "admin",
+        "May see": "every organisation",
+        "Status": "active",
+        "Signs in with": "password",
+        "Created (UTC)": None,
+        "Last sign-in (UTC)": rows["anna"]["Last sign-in (UTC)"],
+    }
     assert rows["mia"]["May see"] == "north; south (only teams: b)"
     assert rows["mia"]["Last sign-in (UTC)"] == "never"
 
@@ -126,8 +142,11 @@ def test_admin_creates_a_manager_limited_to_teams_and_a_facilitator(open_as, run
     create(at)
     no_exceptions(at)
     assert "The facilitator account **fien** was created." in texts(at)
-    assert scopes(runtime, admin) == {"anna": {}, "mia": {orgs["north"]: frozenset({orgs["north.a"]})},
-                                      "fien": {orgs["north"]: None, orgs["south"]: None}}
+    assert scopes(runtime, admin) == {
+        "anna": {},
+        "mia": {orgs["north"]: frozenset({orgs["north.a"]})},
+        "fien": {orgs["north"]: None, orgs["south"]: None},
+    }
     assert {row["Username"]: row["May see"] for row in table(at)}["mia"] == "north (only teams: a)"
     assert auth.login(runtime, "fien", PASSWORD, "client").account.role == "facilitator"
 
@@ -142,13 +161,16 @@ def test_an_admin_account_needs_no_organisations(open_as, runtime, admin, orgs, 
     assert scopes(runtime, admin)["bram"] == {}
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"password": "short pass"}, "The password is too short: use at least 12 characters."),
-    ({"repeated": PASSWORD + "!"}, "The two passwords are not the same."),
-    ({"username": "mia.de.vries", "password": "Mia.de.Vries"}, "The password may not be the same as the username."),
-    ({"username": "m i a"}, "This username cannot be used."),
-    ({"organisations": []}, "Choose at least one organisation this account may see."),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"password": "short pass"}, "The password is too short: use at least 12 characters."),
+        ({"repeated": PASSWORD + "!"}, "The two passwords are not the same."),
+        ({"username": "mia.de.vries", "password": "Mia.de.Vries"}, "The password may not be the same as the username."),
+        ({"username": "m i a"}, "This username cannot be used."),
+        ({"organisations": []}, "Choose at least one organisation this account may see."),
+    ],
+)
 def test_a_refused_account_is_not_stored_and_says_why(open_as, runtime, admin, orgs, texts, changes, message):
     at = open_as("anna")
     new_account(at, **({"organisations": [orgs["north"]]} | changes))
@@ -156,7 +178,7 @@ def test_a_refused_account_is_not_stored_and_says_why(open_as, runtime, admin, o
     no_exceptions(at)
     assert message in texts(at)
     assert count_accounts(runtime) == 1
-    assert at.text_input(key="acct-new-password").value == ""          # typed again, never kept
+    assert at.text_input(key="acct-new-password").value == ""  # typed again, never kept
     assert at.text_input(key="acct-new-password-repeat").value == ""
     assert at.text_input(key="acct-new-username").value == changes.get("username", "mia")
 
@@ -186,7 +208,7 @@ def test_a_taken_username_is_refused(open_as, runtime, mia, orgs, texts):
 def test_admin_changes_what_an_account_may_see(open_as, runtime, admin, mia, orgs, texts):
     at = open_as("anna")
     mia_id = choose_account(at, runtime, admin, "mia")
-    assert at.multiselect(key=f"acct-edit-{mia_id}-orgs").value == [orgs["north"]]   # the current scope
+    assert at.multiselect(key=f"acct-edit-{mia_id}-orgs").value == [orgs["north"]]  # the current scope
     at.multiselect(key=f"acct-edit-{mia_id}-orgs").set_value([orgs["south"]]).run()
     at.checkbox(key=f"acct-edit-{mia_id}-limit-{orgs['south']}").check().run()
     at.multiselect(key=f"acct-edit-{mia_id}-teams-{orgs['south']}").set_value([orgs["south.a"], orgs["south.b"]]).run()
@@ -224,7 +246,7 @@ def test_a_click_while_the_database_is_away_says_try_again(open_as, runtime, adm
     no_exceptions(at)
     assert "cannot reach its database just now" in texts(at)
     monkeypatch.undo()
-    assert auth.login(runtime, "mia", PASSWORD, "client").account.id == mia.id   # still active
+    assert auth.login(runtime, "mia", PASSWORD, "client").account.id == mia.id  # still active
 
 
 def test_the_last_admin_cannot_be_deactivated(open_as, runtime, admin, texts):
@@ -274,8 +296,11 @@ def test_audit_log_shows_the_entries_in_plain_words(open_as, runtime, admin, mia
     no_exceptions(at)
     log = table(at, 1)
     assert [(row["Who"], row["What"]) for row in log] == [
-        ("anna", "Account deactivated"), ("anna", "What an account may see changed"),
-        ("anna", "Account created"), ("the system", "First admin created")]
+        ("anna", "Account deactivated"),
+        ("anna", "What an account may see changed"),
+        ("anna", "Account created"),
+        ("the system", "First admin created"),
+    ]
     assert log[1]["Details"] == "account: mia · may see: south (only teams: b)"
     assert log[2]["Details"] == "account: mia · role: manager · may see: north"
 
@@ -284,14 +309,14 @@ def test_page_in_dutch(open_as, mia):
     at = open_as("anna", language="nl")
     no_exceptions(at)
     assert [tab.label for tab in at.tabs] == ["Alle accounts", "Nieuw account", "Account wijzigen", "Logboek"]
-    assert {row["Gebruikersnaam"]: row["Mag zien"] for row in table(at)} == {"anna": "elke organisatie",
-                                                                             "mia": "north"}
+    assert {row["Gebruikersnaam"]: row["Mag zien"] for row in table(at)} == {"anna": "elke organisatie", "mia": "north"}
 
 
 @pytest.mark.parametrize("role", ["manager", "facilitator"])
 def test_others_get_no_access_and_none_of_the_data(open_as, runtime, admin, orgs, texts, role):
-    management.create_account(runtime, admin, role=role, username="other", password=PASSWORD,
-                            scope={orgs["north"]: None})
+    management.create_account(
+        runtime, admin, role=role, username="other", password=PASSWORD, scope={orgs["north"]: None}
+    )
     at = open_as("other")
     no_exceptions(at)
     assert "You do not have access to this page." in texts(at)

@@ -4,6 +4,7 @@
 What the browser shows after a run is not AppTest's value: the browser keeps what was typed unless the
 run set the widget's value from the session (the proto's set_value). `on_screen` reads it that way.
 """
+
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,7 +18,7 @@ from services.accounts import auth
 from services.admin import organisations, rounds
 
 PASSWORD = "correct horse battery"
-TYPED = object()   # what the browser shows when the run did not set the value: the text as typed
+TYPED = object()  # what the browser shows when the run did not set the value: the text as typed
 
 
 def on_screen(widget):
@@ -70,12 +71,27 @@ def no_trouble(at):
 
 # Each form: page, what is typed, its submit button, what is stored, and what the form shows after a success.
 FORMS = {
-    "organisation": ("admin_organisations", {"org-new-name": "Zorg Zuid", "org-new-k": 7}, "org-new-submit",
-                     Organisation, {"org-new-name": "", "org-new-k": 5}),
-    "team": ("admin_organisations", {"org-team-name": "Team C", "org-team-size": 9}, "org-team-submit", Team,
-             {"org-team-name": "", "org-team-size": None}),
-    "intervention": ("admin_organisations", {"org-intervention-name": "Video calls"}, "org-intervention-submit",
-                     Intervention, {"org-intervention-name": ""}),
+    "organisation": (
+        "admin_organisations",
+        {"org-new-name": "Zorg Zuid", "org-new-k": 7},
+        "org-new-submit",
+        Organisation,
+        {"org-new-name": "", "org-new-k": 5},
+    ),
+    "team": (
+        "admin_organisations",
+        {"org-team-name": "Team C", "org-team-size": 9},
+        "org-team-submit",
+        Team,
+        {"org-team-name": "", "org-team-size": None},
+    ),
+    "intervention": (
+        "admin_organisations",
+        {"org-intervention-name": "Video calls"},
+        "org-intervention-submit",
+        Intervention,
+        {"org-intervention-name": ""},
+    ),
     "round": ("admin_rounds", {"round-new-name": "Spring"}, "round-new-submit", SurveyRound, {"round-new-name": ""}),
 }
 
@@ -137,10 +153,13 @@ def test_a_refused_form_keeps_what_was_typed_and_says_why_under_it(as_admin, run
 def test_a_double_click_on_create_account_makes_one_and_says_so(app, runtime, admin_token, monkeypatch, texts):
     monkeypatch.setenv("VM_DOUBLE_CLICK_SECONDS", "10")
     at = app("admin_accounts", state={state_keys.AUTH_TOKEN: admin_token})
-    for _click in range(2):   # the second click still carries the name and the passwords
+    for _click in range(2):  # the second click still carries the name and the passwords
         at.radio(key="acct-new-role").set_value("admin")
-        for key, value in (("acct-new-username", "bram"), ("acct-new-password", PASSWORD),
-                           ("acct-new-password-repeat", PASSWORD)):
+        for key, value in (
+            ("acct-new-username", "bram"),
+            ("acct-new-password", PASSWORD),
+            ("acct-new-password-repeat", PASSWORD),
+        ):
             at.text_input(key=key).input(value)
         at.button(key="acct-new-submit").click().run()
         no_trouble(at)
@@ -160,9 +179,19 @@ def two_rounds(runtime, north, admin_token):
     opens_at, closes_at = rounds.round_period(today, today + timedelta(days=7))
     teams = {team.name: team.id for team in organisations.list_teams(runtime, anna, north)}
     intervention = organisations.list_interventions(runtime, anna, north)[0].id
-    return {name: rounds.create_round(runtime, anna, north, intervention_id=intervention, name=name,
-                                      opens_at=opens_at, closes_at=closes_at, team_ids=[teams[team]]).round.id
-            for name, team in (("Spring", "Team A"), ("Autumn", "Team B"))}
+    return {
+        name: rounds.create_round(
+            runtime,
+            anna,
+            north,
+            intervention_id=intervention,
+            name=name,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            team_ids=[teams[team]],
+        ).round.id
+        for name, team in (("Spring", "Team A"), ("Autumn", "Team B"))
+    }
 
 
 def change_section(at, round_id):
@@ -174,14 +203,20 @@ def change_section(at, round_id):
 def test_change_a_round_follows_the_round_chosen(as_admin, runtime, north, admin_token, two_rounds, texts):
     at = as_admin("admin_rounds")
     no_trouble(at)
-    assert at.selectbox(key="round-pick").value == two_rounds["Autumn"]          # the newest first
-    assert change_section(at, two_rounds["Autumn"]) == (["Team B"], "Yes, close Autumn now: the links stop working",
-                                                        False)
+    assert at.selectbox(key="round-pick").value == two_rounds["Autumn"]  # the newest first
+    assert change_section(at, two_rounds["Autumn"]) == (
+        ["Team B"],
+        "Yes, close Autumn now: the links stop working",
+        False,
+    )
     at.checkbox(key=f"round-close-confirm-{two_rounds['Autumn']}").check().run()
     at.selectbox(key="round-pick").set_value(two_rounds["Spring"]).run()
     no_trouble(at)
-    assert change_section(at, two_rounds["Spring"]) == (["Team A"], "Yes, close Spring now: the links stop working",
-                                                        False)                # Autumn's tick stays with Autumn
+    assert change_section(at, two_rounds["Spring"]) == (
+        ["Team A"],
+        "Yes, close Spring now: the links stop working",
+        False,
+    )  # Autumn's tick stays with Autumn
     at.button(key="round-close-submit").click().run()
     assert "Tick the box first" in texts(at)
     anna = auth.current_account(runtime, admin_token)
@@ -198,7 +233,7 @@ def test_a_new_round_is_the_one_change_a_round_shows_next(as_admin, runtime, nor
     anna = auth.current_account(runtime, admin_token)
     [winter] = [r for r in rounds.list_rounds(runtime, anna, north) if r.name == "Winter"]
     pick = at.selectbox(key="round-pick")
-    assert pick.value == winter.id and pick.proto.set_value                   # on screen too
+    assert pick.value == winter.id and pick.proto.set_value  # on screen too
     assert change_section(at, winter.id)[1] == "Yes, close Winter now: the links stop working"
 
 
@@ -208,5 +243,5 @@ def test_the_organisation_page_offers_no_minimum_for_comments(as_admin, runtime,
     assert "comment" not in texts(at).lower()
     assert all("comment" not in str(column).lower() for frame in at.dataframe for column in frame.value.columns)
     assert all("comment" not in (w.label or "").lower() for w in at.number_input)
-    with runtime.sessions.begin() as session:                               # the stored column stays as it is
+    with runtime.sessions.begin() as session:  # the stored column stays as it is
         assert session.scalar(select(Organisation.comment_min_group_size)) == 10

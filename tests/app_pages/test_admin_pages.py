@@ -1,4 +1,5 @@
 """Admin pages for organisations and survey rounds, through AppTest on the real app and real SQLite."""
+
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -41,6 +42,7 @@ def admin_token(runtime, monkeypatch):
 def as_admin(app, admin_token):
     def open_page(page, **options):
         return app(page, state={state_keys.AUTH_TOKEN: admin_token}, **options)
+
     return open_page
 
 
@@ -66,11 +68,11 @@ def test_admin_adds_an_organisation_with_a_team_and_an_intervention(as_admin, ru
     no_exceptions(at)
     assert at.title[0].value == "Organisations and teams"
     assert "There are no organisations yet." in texts(at)
-    assert at.number_input(key="org-new-k").value == 5               # from the setting
+    assert at.number_input(key="org-new-k").value == 5  # from the setting
     submit(at, "org-new-submit", **{"org-new-name": "Zorg Noord"})
     no_exceptions(at)
     assert "The organisation **Zorg Noord** was added." in texts(at)
-    assert at.text_input(key="org-new-name").value == ""              # ready for the next one
+    assert at.text_input(key="org-new-name").value == ""  # ready for the next one
     submit(at, "org-team-submit", **{"org-team-name": "Team A", "org-team-size": 12})
     assert "The team **Team A** was added to Zorg Noord." in texts(at)
     submit(at, "org-intervention-submit", **{"org-intervention-name": "Online CBT"})
@@ -79,11 +81,14 @@ def test_admin_adds_an_organisation_with_a_team_and_an_intervention(as_admin, ru
     assert "- Online CBT" in texts(at)
     organisation_rows, teams = (frame.value for frame in at.dataframe)
     assert organisation_rows.values.tolist() == [["Zorg Noord", 5, 1]]
-    assert "comment" not in " ".join(organisation_rows.columns).lower()   # ValueMatch asks for no comments
+    assert "comment" not in " ".join(organisation_rows.columns).lower()  # ValueMatch asks for no comments
     assert teams.values.tolist() == [["Team A", 12]]
-    assert [entry.action for entry in management.audit_log(runtime, auth.current_account(
-        runtime, at.session_state[state_keys.AUTH_TOKEN]))][:3] == ["intervention_added", "team_created",
-                                                              "organisation_created"]
+    assert [
+        entry.action
+        for entry in management.audit_log(
+            runtime, auth.current_account(runtime, at.session_state[state_keys.AUTH_TOKEN])
+        )
+    ][:3] == ["intervention_added", "team_created", "organisation_created"]
 
 
 def test_admin_changes_k_and_a_headcount(as_admin, runtime, north, texts):
@@ -93,25 +98,28 @@ def test_admin_changes_k_and_a_headcount(as_admin, runtime, north, texts):
     assert "**North** now shows results only of groups of at least 8 people." in texts(at)
     submit(at, "org-size-submit", **{"org-size-value": 15})
     assert "The headcount of **Team A** is now 15." in texts(at)
-    at.button(key="org-size-submit").click().run()                    # left empty: the headcount goes
+    at.button(key="org-size-submit").click().run()  # left empty: the headcount goes
     assert "The headcount of **Team A** was removed." in texts(at)
     anna = auth.current_account(runtime, at.session_state[state_keys.AUTH_TOKEN])
     assert organisations.list_organisations(runtime, anna)[0].min_group_size == 8
     assert organisations.list_teams(runtime, anna, north)[0].size is None
 
 
-@pytest.mark.parametrize("typed, message", [
-    ({"org-new-name": "  "}, "Please fill in a name."),
-    ({"org-new-name": "Zorg Noord", "org-new-k": 2}, "The smallest group size must be at least 3"),
-])
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ({"org-new-name": "  "}, "Please fill in a name."),
+        ({"org-new-name": "Zorg Noord", "org-new-k": 2}, "The smallest group size must be at least 3"),
+    ],
+)
 def test_bad_organisation_input_is_explained_and_nothing_is_stored(as_admin, runtime, texts, typed, message):
     at = as_admin("admin_organisations")
     submit(at, "org-new-submit", **typed)
     no_exceptions(at)
     assert message in texts(at)
     assert count(runtime, Organisation) == 0
-    assert count(runtime, AuditLog) == 1                              # only the first admin's creation
-    assert at.text_input(key="org-new-name").value == typed["org-new-name"]   # kept, to correct it
+    assert count(runtime, AuditLog) == 1  # only the first admin's creation
+    assert at.text_input(key="org-new-name").value == typed["org-new-name"]  # kept, to correct it
 
 
 def test_duplicate_team_name_is_explained_in_dutch(as_admin, runtime, north, texts):
@@ -124,7 +132,7 @@ def test_duplicate_team_name_is_explained_in_dutch(as_admin, runtime, north, tex
 
 
 def test_admin_starts_a_round_and_sees_each_link_once(as_admin, runtime, north, texts, monkeypatch):
-    monkeypatch.setenv("VM_DOUBLE_CLICK_SECONDS", "0")   # the same round again below is no double click
+    monkeypatch.setenv("VM_DOUBLE_CLICK_SECONDS", "0")  # the same round again below is no double click
     at = as_admin("admin_rounds")
     no_exceptions(at)
     assert "This organisation has no survey rounds yet." in texts(at)
@@ -139,9 +147,10 @@ def test_admin_starts_a_round_and_sees_each_link_once(as_admin, runtime, north, 
     assert at.get("download_button")[0].proto.label == "Download the links (CSV)"
     round_rows = at.dataframe[0].value
     assert round_rows[["Round", "Intervention", "Status", "Teams"]].values.tolist() == [
-        ["Spring", "Online CBT", "open", "Team A"]]
+        ["Spring", "Online CBT", "open", "Team A"]
+    ]
     at.button(key="round-links-hide").click().run()
-    assert tokens_shown(at) == []                                     # gone for good
+    assert tokens_shown(at) == []  # gone for good
     # The same round again (a second click whose first message was lost): explained, not made twice.
     submit(at, "round-new-submit", **{"round-new-name": "Spring"})
     no_exceptions(at)
@@ -149,17 +158,25 @@ def test_admin_starts_a_round_and_sees_each_link_once(as_admin, runtime, north, 
     assert count(runtime, SurveyRound) == 1 and tokens_shown(at) == []
 
 
-def test_a_new_link_replaces_the_old_one_and_a_round_closes_on_confirmation(as_admin, runtime, north,
-                                                                           admin_token, texts):
+def test_a_new_link_replaces_the_old_one_and_a_round_closes_on_confirmation(
+    as_admin, runtime, north, admin_token, texts
+):
     anna = auth.current_account(runtime, admin_token)
     today = datetime.now(UTC).date()
     opens_at, closes_at = rounds.round_period(today, today + timedelta(days=7))
-    created = rounds.create_round(runtime, anna, north, intervention_id=organisations.list_interventions(
-        runtime, anna, north)[0].id, name="Spring", opens_at=opens_at, closes_at=closes_at,
-        team_ids=[team.id for team in organisations.list_teams(runtime, anna, north)])
+    created = rounds.create_round(
+        runtime,
+        anna,
+        north,
+        intervention_id=organisations.list_interventions(runtime, anna, north)[0].id,
+        name="Spring",
+        opens_at=opens_at,
+        closes_at=closes_at,
+        team_ids=[team.id for team in organisations.list_teams(runtime, anna, north)],
+    )
     old_token = created.invitations[0].token
     at = as_admin("admin_rounds")
-    assert tokens_shown(at) == []                                     # links made elsewhere are never shown
+    assert tokens_shown(at) == []  # links made elsewhere are never shown
     at.button(key="round-renew-submit").click().run()
     no_exceptions(at)
     assert "There is a new link for **Team A**. The old link no longer works." in texts(at)
@@ -190,8 +207,9 @@ def test_a_round_that_ends_before_it_starts_is_refused(as_admin, runtime, north,
     assert tokens_shown(at) == []
 
 
-def test_without_a_known_address_the_links_say_what_to_put_in_front(app, runtime, north, admin_token,
-                                                                    monkeypatch, texts):
+def test_without_a_known_address_the_links_say_what_to_put_in_front(
+    app, runtime, north, admin_token, monkeypatch, texts
+):
     monkeypatch.delenv("VM_PUBLIC_URL")
     at = app("admin_rounds", state={state_keys.AUTH_TOKEN: admin_token})
     submit(at, "round-new-submit", **{"round-new-name": "Spring"})
@@ -229,19 +247,33 @@ def over_headcount(runtime, north, admin_token):
     today = datetime.now(UTC).date()
     opens_at, closes_at = rounds.round_period(today, today + timedelta(days=7))
     [team] = organisations.list_teams(runtime, anna, north)
-    created = rounds.create_round(runtime, anna, north, intervention_id=organisations.list_interventions(
-        runtime, anna, north)[0].id, name="Spring", opens_at=opens_at, closes_at=closes_at, team_ids=[team.id])
+    created = rounds.create_round(
+        runtime,
+        anna,
+        north,
+        intervention_id=organisations.list_interventions(runtime, anna, north)[0].id,
+        name="Spring",
+        opens_at=opens_at,
+        closes_at=closes_at,
+        team_ids=[team.id],
+    )
     organisations.set_team_size(runtime, anna, team.id, 1)
     for value in (2, 4):
-        started = questionnaire.start_assessment(runtime, language="en", intervention="", role=None,
-                                               invite_token=created.invitations[0].token)
-        questionnaire.save_answers(runtime, token=started.draft_token, step=0,
-                                 answers={item: value for item in runtime.instrument.required_ids})
+        started = questionnaire.start_assessment(
+            runtime, language="en", intervention="", role=None, invite_token=created.invitations[0].token
+        )
+        questionnaire.save_answers(
+            runtime,
+            token=started.draft_token,
+            step=0,
+            answers={item: value for item in runtime.instrument.required_ids},
+        )
         questionnaire.submit(runtime, token=started.draft_token)
 
 
-def test_the_rounds_page_says_how_many_answers_over_a_headcount_were_not_counted(as_admin, runtime, north,
-                                                                                  over_headcount, texts):
+def test_the_rounds_page_says_how_many_answers_over_a_headcount_were_not_counted(
+    as_admin, runtime, north, over_headcount, texts
+):
     at = as_admin("admin_rounds")
     no_exceptions(at)
     assert "Answers not counted, or that look like misuse of a link" in texts(at)
@@ -252,16 +284,22 @@ def test_a_round_with_nothing_left_out_says_so(as_admin, runtime, north, admin_t
     anna = auth.current_account(runtime, admin_token)
     today = datetime.now(UTC).date()
     opens_at, closes_at = rounds.round_period(today, today + timedelta(days=7))
-    rounds.create_round(runtime, anna, north, intervention_id=organisations.list_interventions(
-        runtime, anna, north)[0].id, name="Spring", opens_at=opens_at, closes_at=closes_at,
-        team_ids=[team.id for team in organisations.list_teams(runtime, anna, north)])
+    rounds.create_round(
+        runtime,
+        anna,
+        north,
+        intervention_id=organisations.list_interventions(runtime, anna, north)[0].id,
+        name="Spring",
+        opens_at=opens_at,
+        closes_at=closes_at,
+        team_ids=[team.id for team in organisations.list_teams(runtime, anna, north)],
+    )
     at = as_admin("admin_rounds")
     no_exceptions(at)
     assert "Nothing to report: every answer through this round's links counted" in texts(at)
 
 
-def test_the_audit_log_names_the_team_and_round_of_an_answer_not_counted(as_admin, runtime, north,
-                                                                         over_headcount):
+def test_the_audit_log_names_the_team_and_round_of_an_answer_not_counted(as_admin, runtime, north, over_headcount):
     at = as_admin("admin_accounts")
     no_exceptions(at)
     [log] = [frame.value for frame in at.dataframe if "What" in frame.value.columns]

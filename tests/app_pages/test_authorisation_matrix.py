@@ -1,6 +1,7 @@
 """The role x page x action policy, tried on the real pages: who sees each staff page, who gets
 "no access", and who is asked to sign in. The expectation comes from services.accounts.authorisation.ALLOWED,
 so the pages and the policy table cannot drift apart."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,7 +12,7 @@ from services.accounts import auth, management
 from services.accounts.authorisation import ALLOWED
 
 PASSWORD = "correct horse battery"
-PAGES = {   # page file -> policy page name (None: any signed-in account)
+PAGES = {  # page file -> policy page name (None: any signed-in account)
     paths.DASHBOARD: "dashboard",
     paths.ADMIN_ORGANISATIONS: "admin_organisations",
     paths.ADMIN_ROUNDS: "admin_rounds",
@@ -31,10 +32,13 @@ def tokens(runtime):
     with runtime.sessions.begin() as session:
         organisation_id = db_organisations.create_organisation(session, name="Zorg Noord").id
     for role, name in (("manager", "mia"), ("facilitator", "fien")):
-        management.create_account(runtime, admin, role=role, username=name, password=PASSWORD,
-                                scope={organisation_id: None})
-    return {role: auth.login(runtime, name, PASSWORD, f"test-{role}").token
-            for role, name in (("admin", "anna"), ("manager", "mia"), ("facilitator", "fien"))}
+        management.create_account(
+            runtime, admin, role=role, username=name, password=PASSWORD, scope={organisation_id: None}
+        )
+    return {
+        role: auth.login(runtime, name, PASSWORD, f"test-{role}").token
+        for role, name in (("admin", "anna"), ("manager", "mia"), ("facilitator", "fien"))
+    }
 
 
 def _messages(at) -> list[str]:

@@ -1,4 +1,5 @@
 """What one answer click costs the database: one transaction (the locked draft read and saved), nothing else."""
+
 from contextlib import contextmanager
 
 from sqlalchemy import event
@@ -36,7 +37,7 @@ def test_one_answer_click_is_one_transaction(app, runtime):
     auth.create_first_admin(runtime, "anna", PASSWORD)
     started = questionnaire.start_assessment(runtime, language="en", intervention="App", role=None)
     at = app("assessment", query={"draft": started.draft_token})
-    engine = shell.runtime_or_stop().engine   # the app's own runtime (cached for the process)
+    engine = shell.runtime_or_stop().engine  # the app's own runtime (cached for the process)
     at.radio(key="item-ca1").set_value(5).run()
     with database_work(engine) as work:
         at.radio(key="item-fb1").set_value(3).run()
@@ -45,5 +46,5 @@ def test_one_answer_click_is_one_transaction(app, runtime):
     assert [s.split()[0] for s in work["statements"]] == ["SELECT", "UPDATE"], work["statements"]
     assert at.radio(key="item-fb1").value == 3
     [progress] = at.get("progress")
-    assert " 2 of " in progress.proto.text   # drawn from the draft the save returned
+    assert " 2 of " in progress.proto.text  # drawn from the draft the save returned
     assert questionnaire.load_draft(runtime, started.draft_token).answers == {"ca1": 5, "fb1": 3}

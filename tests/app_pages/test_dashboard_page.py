@@ -1,5 +1,6 @@
 """The manager's dashboard page through AppTest on the real app.py and real SQLite: who sees what,
 withheld groups without numbers, filters kept in the URL, and links that ask for too much."""
+
 import json
 import re
 from random import Random
@@ -26,21 +27,36 @@ def world(runtime):
         north = make_org(session, "North", {"Alpha": 20, "Beta": 10, "Tiny": 6})
         make_round(session, north, "R1", instrument=instrument)
         make_round(session, north, "R2", instrument=instrument, teams=["Alpha", "Beta"], weeks=8)
-        for team, round_name, n in (("Alpha", "R1", 12), ("Beta", "R1", 8), ("Tiny", "R1", 4),
-                                    ("Alpha", "R2", 6), ("Beta", "R2", 5)):
+        for team, round_name, n in (
+            ("Alpha", "R1", 12),
+            ("Beta", "R1", 8),
+            ("Tiny", "R1", 4),
+            ("Alpha", "R2", 6),
+            ("Beta", "R2", 5),
+        ):
             for _ in range(n):
-                respond(session, instrument, north, team, round_name,
-                        random_answers(instrument, rng, lean=rng.choice((2, 3, 4))), "nurse")
+                respond(
+                    session,
+                    instrument,
+                    north,
+                    team,
+                    round_name,
+                    random_answers(instrument, rng, lean=rng.choice((2, 3, 4))),
+                    "nurse",
+                )
         south = make_org(session, "South Secret", {"Hidden": 6})
         make_round(session, south, "S1", instrument=instrument)
         for _ in range(6):
             respond(session, instrument, south, "Hidden", "S1", random_answers(instrument, rng))
-    management.create_account(runtime, admin, role="manager", username="maya", password=PASSWORD,
-                            scope={north.id: None})
-    management.create_account(runtime, admin, role="manager", username="bert", password=PASSWORD,
-                            scope={north.id: [north.teams["Beta"]]})
-    management.create_account(runtime, admin, role="facilitator", username="fien", password=PASSWORD,
-                            scope={north.id: None})
+    management.create_account(
+        runtime, admin, role="manager", username="maya", password=PASSWORD, scope={north.id: None}
+    )
+    management.create_account(
+        runtime, admin, role="manager", username="bert", password=PASSWORD, scope={north.id: [north.teams["Beta"]]}
+    )
+    management.create_account(
+        runtime, admin, role="facilitator", username="fien", password=PASSWORD, scope={north.id: None}
+    )
     return {"north": north, "south": south}
 
 
@@ -49,6 +65,7 @@ def dashboard_as(app, runtime, world):
     def open_as(username: str, query: dict | None = None):
         token = auth.login(runtime, username, PASSWORD, "test-client").token
         return app("dashboard", query=query, state={state_keys.AUTH_TOKEN: token})
+
     return open_as
 
 
@@ -126,18 +143,20 @@ def test_a_team_of_four_is_withheld_without_any_number(dashboard_as, world, text
             assert set(frame.value["Status"]) <= {"withheld: fewer than 5 responses", "no responses yet"}
 
 
-@pytest.mark.parametrize("query, message", [
-    ({"org": "south"}, "You do not have access to the organisation in this link"),
-    ({"org": "SOUTH_ID"}, "You do not have access to the organisation in this link"),
-    ({"org": "99999"}, "You do not have access to the organisation in this link"),
-    ({"team": "HIDDEN_ID"}, "There is nothing to show for this choice"),
-    ({"team": "x1"}, "The choice for “Team” in this link is not valid"),
-    ({"round": "-3"}, "The choice for “Round” in this link is not valid"),
-    ({"round": "S1_ID"}, "There is nothing to show for this choice"),
-    ({"role": "<script>"}, "The choice for “Role” in this link is not valid"),
-])
-def test_link_asking_for_another_organisation_or_garbage_shows_none_of_it(dashboard_as, world, texts,
-                                                                          query, message):
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ({"org": "south"}, "You do not have access to the organisation in this link"),
+        ({"org": "SOUTH_ID"}, "You do not have access to the organisation in this link"),
+        ({"org": "99999"}, "You do not have access to the organisation in this link"),
+        ({"team": "HIDDEN_ID"}, "There is nothing to show for this choice"),
+        ({"team": "x1"}, "The choice for “Team” in this link is not valid"),
+        ({"round": "-3"}, "The choice for “Round” in this link is not valid"),
+        ({"round": "S1_ID"}, "There is nothing to show for this choice"),
+        ({"role": "<script>"}, "The choice for “Role” in this link is not valid"),
+    ],
+)
+def test_link_asking_for_another_organisation_or_garbage_shows_none_of_it(dashboard_as, world, texts, query, message):
     south = world["south"]
     ids = {"SOUTH_ID": str(south.id), "HIDDEN_ID": str(south.teams["Hidden"]), "S1_ID": str(south.rounds["S1"])}
     at = dashboard_as("maya", {key: ids.get(value, value) for key, value in query.items()})
@@ -162,7 +181,7 @@ def test_team_limited_manager_lands_on_their_team(dashboard_as, world, texts):
     beta = world["north"].teams["Beta"]
     assert at.session_state["dash-team"] == beta
     assert at.query_params["team"] == str(beta)
-    assert at.selectbox(key="dash-team").options == ["Beta"]          # no "All teams", no other team
+    assert at.selectbox(key="dash-team").options == ["Beta"]  # no "All teams", no other team
     assert metric(at, "Responses in this selection") == "13"
     assert "Alpha" not in everything(at, texts) and "Tiny" not in everything(at, texts)
 
@@ -184,7 +203,7 @@ def test_changing_filters_updates_the_link(dashboard_as, world):
     assert metric(at, "Responses in this selection") == "13"
     at.selectbox(key="dash-round").select(north.rounds["R2"]).run()
     assert at.query_params["round"] == str(north.rounds["R2"])
-    assert metric(at, "Responses in this selection") == "Withheld"       # it would reveal Tiny
+    assert metric(at, "Responses in this selection") == "Withheld"  # it would reveal Tiny
     assert "withheld to protect a smaller group" in [c.value for c in at.caption]
     at.selectbox(key="dash-role").select("nurse").run()
     assert at.query_params["role"] == "nurse"
@@ -241,9 +260,15 @@ def test_an_open_round_shows_only_whether_enough_answered(dashboard_as, runtime,
     now = datetime.now(UTC)
     with runtime.sessions.begin() as session:
         live, _tokens = create_round(
-            session, organisation_id=north.id, intervention_id=north.interventions["Mood app"], name="Live",
-            opens_at=now - timedelta(days=3), closes_at=now + timedelta(days=10),
-            instrument_hash=instrument.content_hash, team_ids=[north.teams["Alpha"], north.teams["Beta"]])
+            session,
+            organisation_id=north.id,
+            intervention_id=north.interventions["Mood app"],
+            name="Live",
+            opens_at=now - timedelta(days=3),
+            closes_at=now + timedelta(days=10),
+            instrument_hash=instrument.content_hash,
+            team_ids=[north.teams["Alpha"], north.teams["Beta"]],
+        )
         north.rounds["Live"] = live.id
         for _ in range(6):
             respond(session, instrument, north, "Alpha", "Live", random_answers(instrument, Random(1)))
@@ -251,8 +276,8 @@ def test_an_open_round_shows_only_whether_enough_answered(dashboard_as, runtime,
     no_exceptions(at)
     page = texts(at)
     closes = now + timedelta(days=10)
-    month = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()[closes.month - 1]
-    assert f"Its results appear here when it closes on {closes.day} {month} {closes.year}" in page   # 7 Dec 2026
+    month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][closes.month - 1]
+    assert f"Its results appear here when it closes on {closes.day} {month} {closes.year}" in page  # 7 Dec 2026
     assert "Alpha: enough responses so far" in page and "Beta: fewer than 5 responses so far" in page
     assert metric(at, "Responses in this selection") == "Round still open"
     assert at.get("plotly_chart") == []

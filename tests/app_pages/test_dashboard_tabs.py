@@ -1,5 +1,6 @@
 """The dashboard's detail tabs through AppTest: only the chosen tab is built, it stays chosen when the
 filters change, and a withheld selection shows no number in any tab. World: test_dashboard_page.py."""
+
 import pytest
 
 from tests.app_pages.test_dashboard_page import (
@@ -11,7 +12,7 @@ from tests.app_pages.test_dashboard_page import (
     world,
 )
 
-__all__ = ["dashboard_as", "world"]   # fixtures used by name
+__all__ = ["dashboard_as", "world"]  # fixtures used by name
 
 TABS = ("Teams", "Statements", "Over time", "Participation", "Agreement and reliability")
 # Charts each tab adds to those above the tabs (theme averages and the two alignment charts).
@@ -37,7 +38,7 @@ def choose_tab(at, label: str):
 def test_only_the_chosen_tab_is_built(dashboard_as):
     at = dashboard_as("maya")
     no_exceptions(at)
-    assert [tab.label for tab in at.tabs][:len(TABS)] == list(TABS)
+    assert [tab.label for tab in at.tabs][: len(TABS)] == list(TABS)
     assert chart_keys(at) == ABOVE | TAB_CHARTS["Teams"]
     for label in TABS[1:]:
         choose_tab(at, label)

@@ -1,4 +1,5 @@
 """Issue 15, friction: "Go to step" reaches the statement and its marker goes; a near name is asked about."""
+
 import pytest
 from sqlalchemy import select
 from streamlit.proto.WidgetStates_pb2 import WidgetState
@@ -22,8 +23,9 @@ def test_go_to_step_brings_the_statement_into_view_and_its_marker_goes_once_answ
     started = questionnaire.start_assessment(runtime, language="en", intervention="App", role=None)
     first_step = runtime.instrument.steps[0].items
     answered = {q: 3 for q in runtime.instrument.required_ids if q not in first_step[1:3]}
-    questionnaire.save_answers(runtime, token=started.draft_token, answers=answered,
-                             step=len(runtime.instrument.steps) - 1)
+    questionnaire.save_answers(
+        runtime, token=started.draft_token, answers=answered, step=len(runtime.instrument.steps) - 1
+    )
     at = app("assessment", query={"draft": started.draft_token})
     at.button(key="submit-assessment").click().run()
     at.button(key="goto-step-0").click().run()
@@ -41,12 +43,14 @@ def test_go_to_step_brings_the_statement_into_view_and_its_marker_goes_once_answ
 def typed_options(monkeypatch):
     """AppTest's selectbox sends only listed options; the browser sends a typed one as its text
     (accept_new_options), which is what these tests need."""
+
     def widget_state(self):
         state = WidgetState()
         state.id = self.id
         if self.value is not None:
             state.string_value = str(self.value)
         return state
+
     monkeypatch.setattr(element_tree.Selectbox, "_widget_state", property(widget_state))
 
 
@@ -66,7 +70,7 @@ def draft_interventions(runtime) -> list[str]:
 def test_a_near_match_is_asked_about_and_the_known_name_can_be_taken(app, runtime, typed_options):
     at = begin_with(app, "Online CBT")
     assert any("Did you mean **Online CBT module**?" in w.value for w in at.warning)
-    assert draft_interventions(runtime) == []          # nothing started before the answer
+    assert draft_interventions(runtime) == []  # nothing started before the answer
     at.button(key="near-use-known").click().run()
     no_exceptions(at)
     assert draft_interventions(runtime) == ["Online CBT module"]

@@ -1,4 +1,5 @@
 """Issue 15, the professional's journey: History with look-alike assessments, one number per name, one sign."""
+
 import pytest
 
 from app_pages import paths, state_keys
@@ -12,8 +13,9 @@ def no_exceptions(at):
 
 def submit(runtime, *, intervention="Mood-tracking app", code=None, answers=None):
     """A submitted assessment (with the person's resume code when given): (response id, resume code)."""
-    started = questionnaire.start_assessment(runtime, language="en", intervention=intervention, role="nurse",
-                                           resume_code=code)
+    started = questionnaire.start_assessment(
+        runtime, language="en", intervention=intervention, role="nurse", resume_code=code
+    )
     given = {item_id: (2 if item_id.startswith(("fb", "tp")) else 4) for item_id in runtime.instrument.required_ids}
     given.update(answers or {})
     questionnaire.save_answers(runtime, token=started.draft_token, answers=given, step=0)
@@ -37,7 +39,7 @@ def test_two_assessments_of_one_intervention_on_one_day_open_in_history(app, run
     at = open_with_code(app, code)
     no_exceptions(at)
     columns = history_columns(at)
-    assert len(columns) == 3 and len(set(columns)) == 3, columns   # two assessments and their change
+    assert len(columns) == 3 and len(set(columns)) == 3, columns  # two assessments and their change
     assert columns[-1] == "Change (same intervention)"
     assert "compared with your previous one of the same intervention" in " ".join(c.value for c in at.caption)
 
@@ -56,7 +58,7 @@ def test_history_and_results_show_the_index_with_the_same_sign(app, runtime):
     response_id, code = submit(runtime)
     shown = formatting.format_signed(questionnaire.result(runtime, response_id).report.alignment_index, "en")
     assert shown == "+17"
-    at = open_with_code(app, code)   # one result: opens Results
+    at = open_with_code(app, code)  # one result: opens Results
     no_exceptions(at)
     assert [m.value for m in at.metric] == [shown]
     at.switch_page(paths.HISTORY).run()
@@ -77,15 +79,18 @@ def test_one_rounding_and_one_label_per_number_on_results(app, runtime):
     lens_table = next(d.value for d in at.dataframe if "Compassion element" in d.value.columns)
     lens_names = set(lens_table["Compassion element"])
     assert len(lens_names) == 5
-    assert not lens_names & theme_names   # the lens's rows are not the themes' names
+    assert not lens_names & theme_names  # the lens's rows are not the themes' names
     assert all(name.endswith(", all statements") for name in lens_names)
 
 
 @pytest.mark.parametrize("lang, suffix", [("nl", ", alle stellingen")])
 def test_lens_rows_have_their_own_name_in_dutch(app, runtime, lang, suffix):
     response_id, _code = submit(runtime)
-    at = app("results", query={"lang": lang},
-             state={state_keys.RESULT_ID: response_id, state_keys.OWNED_RESULTS: [response_id]})
+    at = app(
+        "results",
+        query={"lang": lang},
+        state={state_keys.RESULT_ID: response_id, state_keys.OWNED_RESULTS: [response_id]},
+    )
     no_exceptions(at)
     lens_table = next(d.value for d in at.dataframe if "Element van compassie" in d.value.columns)
     assert all(name.endswith(suffix) for name in lens_table["Element van compassie"])
@@ -93,7 +98,7 @@ def test_lens_rows_have_their_own_name_in_dutch(app, runtime, lang, suffix):
 
 def test_the_code_stays_on_results_with_copy_and_save_and_the_pdf_choice_is_off(app, runtime):
     _response_id, code = submit(runtime)
-    at = open_with_code(app, code.lower())   # one result: Results opens, the code typed in lower case
+    at = open_with_code(app, code.lower())  # one result: Results opens, the code typed in lower case
     no_exceptions(at)
     assert code in [c.value for c in at.code]
     assert any("vm-copy-code" in h.proto.body for h in at.get("html"))
@@ -106,6 +111,7 @@ def test_the_code_stays_on_results_with_copy_and_save_and_the_pdf_choice_is_off(
 def test_remembering_on_this_device_is_a_choice_with_forget_now(app, runtime):
     from app_pages.respond import keep_way_back
     from services.respond import device_pass
+
     response_id, code = submit(runtime)
     at = open_with_code(app, code)
     assert state_keys.PASS not in at.session_state
@@ -123,8 +129,10 @@ def test_remembering_on_this_device_is_a_choice_with_forget_now(app, runtime):
     assert any("no longer remembers" in s.value for s in at.success)
 
 
-@pytest.mark.parametrize("lang, fragment", [
-    ("en", "Enter your resume code on the start page"), ("nl", "Vul dan je hervatcode in op de startpagina")])
+@pytest.mark.parametrize(
+    "lang, fragment",
+    [("en", "Enter your resume code on the start page"), ("nl", "Vul dan je hervatcode in op de startpagina")],
+)
 def test_a_results_page_without_a_result_says_how_to_get_back(app, lang, fragment, texts):
     at = app("results", query={"lang": lang})
     no_exceptions(at)

@@ -1,6 +1,7 @@
 """Every refresh re-checks the account (issue 14): a screen left open stops showing data within one
 refresh once its account is signed out elsewhere, expired or deactivated, also where only a fragment
 refreshes by itself (the workshop big screen) and the page script itself does not run."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -57,8 +58,11 @@ def sign_out_elsewhere(runtime, account_id):
 
 def expire(runtime, account_id):
     with runtime.sessions.begin() as session:
-        session.execute(update(AuthSession).where(AuthSession.account_id == account_id)
-                        .values(expires_at=utcnow() - timedelta(minutes=1)))
+        session.execute(
+            update(AuthSession)
+            .where(AuthSession.account_id == account_id)
+            .values(expires_at=utcnow() - timedelta(minutes=1))
+        )
 
 
 @pytest.fixture
@@ -67,8 +71,9 @@ def big_screen(app, runtime):
     admin = auth.create_first_admin(runtime, "anna", PASSWORD)
     with runtime.sessions.begin() as session:
         organisation_id = create_organisation(session, name="Zorg Noord").id
-    management.create_account(runtime, admin, role="facilitator", username="fien", password=PASSWORD,
-                            scope={organisation_id: None})
+    management.create_account(
+        runtime, admin, role="facilitator", username="fien", password=PASSWORD, scope={organisation_id: None}
+    )
     fien = auth.login(runtime, "fien", PASSWORD, "test")
     info = a_session(runtime, fien.account)
     hosting.set_results_visible(runtime, fien.account, info.id, True)
@@ -86,8 +91,8 @@ def shows_data(at) -> bool:
 def test_the_big_screens_auto_refresh_stops_showing_the_group(big_screen, runtime, texts, monkeypatch, change):
     at, account, _info = big_screen
     at = refresh_fragments(at, monkeypatch)
-    assert shows_data(at) and "Where to start the conversation" in texts(at)    # refreshing as it should
-    assert not at.title        # only the fragment ran: the session's title above it was not drawn again
+    assert shows_data(at) and "Where to start the conversation" in texts(at)  # refreshing as it should
+    assert not at.title  # only the fragment ran: the session's title above it was not drawn again
     change(runtime, account.id)
     at = refresh_fragments(at, monkeypatch)
     assert [e.value for e in at.exception] == []
@@ -113,8 +118,9 @@ def test_the_dashboard_stops_showing_data_at_its_next_run(app, runtime, texts):
         make_round(session, north, "R1", instrument=runtime.instrument)
         for _ in range(6):
             respond(session, runtime.instrument, north, "Alpha", "R1", random_answers(runtime.instrument, rng))
-    maya = management.create_account(runtime, admin, role="manager", username="maya", password=PASSWORD,
-                                   scope={north.id: None})
+    maya = management.create_account(
+        runtime, admin, role="manager", username="maya", password=PASSWORD, scope={north.id: None}
+    )
     at = app("dashboard", state={state_keys.AUTH_TOKEN: auth.login(runtime, "maya", PASSWORD, "test").token})
     assert shows_data(at) or at.dataframe
     deactivate(runtime, maya.id)

@@ -1,4 +1,5 @@
 """Pages, driven through streamlit.testing.v1.AppTest on the real app and a real SQLite database."""
+
 from datetime import UTC
 
 import pytest
@@ -70,11 +71,14 @@ def test_answers_survive_a_reload(app, runtime):
     assert reloaded.radio(key="item-tn1").value is None
 
 
-@pytest.mark.parametrize("window, answer_first, steps", [
-    ("10", False, [1, 1]),     # the second click of a double click: ignored
-    ("10", True, [1, 2]),      # a quick person who answered on the step: goes on
-    ("0", False, [1, 2]),      # the guard turned off
-])
+@pytest.mark.parametrize(
+    "window, answer_first, steps",
+    [
+        ("10", False, [1, 1]),  # the second click of a double click: ignored
+        ("10", True, [1, 2]),  # a quick person who answered on the step: goes on
+        ("0", False, [1, 2]),  # the guard turned off
+    ],
+)
 def test_a_double_click_on_next_moves_one_step(app, runtime, monkeypatch, window, answer_first, steps):
     """The second click of a double click lands on the next step's Next, at the same place: within the
     double-click window, with nothing answered on that step, it is ignored (a window of 10 s, the most
@@ -95,7 +99,7 @@ def test_a_double_click_on_next_moves_one_step(app, runtime, monkeypatch, window
     assert reached == steps
     assert [b.key for b in at.button if b.key.startswith("step-next-")] == [f"step-next-{steps[-1]}"]
     at.button(key=f"step-back-{steps[-1]}").click().run()
-    assert questionnaire.load_draft(runtime, token).step == steps[-1] - 1      # Back is never held up
+    assert questionnaire.load_draft(runtime, token).step == steps[-1] - 1  # Back is never held up
 
 
 @pytest.mark.parametrize("then", ["next run", "next step at once"])
@@ -126,8 +130,9 @@ def test_a_choice_whose_save_was_cut_short_is_saved_later(app, runtime, monkeypa
 
 def test_unanswered_items_are_pointed_out_and_nothing_is_stored(app, runtime, texts):
     started = questionnaire.start_assessment(runtime, language="en", intervention="App", role=None)
-    questionnaire.save_answers(runtime, token=started.draft_token, answers={"ca1": 3},
-                             step=len(runtime.instrument.steps) - 1)
+    questionnaire.save_answers(
+        runtime, token=started.draft_token, answers={"ca1": 3}, step=len(runtime.instrument.steps) - 1
+    )
     at = app("assessment", query={"draft": started.draft_token})
     at.button(key="submit-assessment").click().run()
     no_exceptions(at)
@@ -140,8 +145,9 @@ def test_unanswered_items_are_pointed_out_and_nothing_is_stored(app, runtime, te
 def test_complete_submit_goes_to_results_and_double_click_stores_one(app, runtime, texts):
     started = questionnaire.start_assessment(runtime, language="en", intervention="App", role=None)
     answers = {item_id: 3 for item_id in runtime.instrument.required_ids}
-    questionnaire.save_answers(runtime, token=started.draft_token, answers=answers,
-                             step=len(runtime.instrument.steps) - 1)
+    questionnaire.save_answers(
+        runtime, token=started.draft_token, answers=answers, step=len(runtime.instrument.steps) - 1
+    )
     at = app("assessment", query={"draft": started.draft_token})
     at.button(key="submit-assessment").click().run()
     no_exceptions(at)
@@ -185,10 +191,13 @@ def test_results_are_private_to_the_session(app, submitted, texts):
     assert not at.metric
 
 
-@pytest.mark.parametrize("typed, expected", [
-    (lambda code: code.lower().replace("-", " "), "Your value match"),
-    (lambda code: "AAAA-AAAA-AAAA-AAAA", "No assessment was found"),
-])
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        (lambda code: code.lower().replace("-", " "), "Your value match"),
+        (lambda code: "AAAA-AAAA-AAAA-AAAA", "No assessment was found"),
+    ],
+)
 def test_resume_code_on_start_page(app, submitted, texts, typed, expected):
     _response_id, code = submitted
     at = app()
@@ -206,8 +215,9 @@ def test_about_page(app, lang, heading):
 
 
 def test_free_text_is_never_rendered_as_markup(app, runtime):
-    started = questionnaire.start_assessment(runtime, language="en", role=None,
-                                           intervention="<img src=x onerror=alert(1)> [link](http://evil.example)")
+    started = questionnaire.start_assessment(
+        runtime, language="en", role=None, intervention="<img src=x onerror=alert(1)> [link](http://evil.example)"
+    )
     at = app("assessment", query={"draft": started.draft_token})
     no_exceptions(at)
     about = next(m.value for m in at.markdown if "img" in m.value)
@@ -245,15 +255,22 @@ def test_invitation_link_shows_who_invites_and_fixes_the_intervention(app, runti
 
     from db import interventions as db_interventions
     from db import organisations as db_organisations
+
     now = datetime.now(UTC)
     with runtime.sessions.begin() as session:
         org = db_organisations.create_organisation(session, name="GGZ Oost", min_group_size=7)
         team = db_organisations.create_team(session, organisation_id=org.id, name="Team Noord")
         intervention = db_interventions.add_intervention(session, name="Beeldbellen", organisation_id=org.id)
         _, tokens = db_organisations.create_round(
-            session, organisation_id=org.id, intervention_id=intervention.id, name="Voorjaar",
-            opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=9),
-            instrument_hash=runtime.instrument.content_hash, team_ids=[team.id])
+            session,
+            organisation_id=org.id,
+            intervention_id=intervention.id,
+            name="Voorjaar",
+            opens_at=now - timedelta(days=1),
+            closes_at=now + timedelta(days=9),
+            instrument_hash=runtime.instrument.content_hash,
+            team_ids=[team.id],
+        )
     at = app(query={"invite": tokens[team.id]})
     no_exceptions(at)
     assert "Team Noord" in texts(at) and "**7**" in texts(at)

@@ -1,4 +1,5 @@
 """Staff sign-in pages (set-up, sign in, account) through AppTest on the real app and real SQLite."""
+
 import re
 from datetime import timedelta
 
@@ -31,7 +32,7 @@ def menu(monkeypatch):
 
     def recording(pages, **options):
         seen.clear()
-        for p in pages:   # one list (navigation.pages): the public pages, then the staff pages
+        for p in pages:  # one list (navigation.pages): the public pages, then the staff pages
             seen.setdefault("" if p.url_path in public else "Staff", []).append((p.title, p.visibility))
         return real_navigation(pages, **options)
 
@@ -79,8 +80,14 @@ def count(runtime, model, *where):
 def test_fresh_database_offers_set_up_and_no_sign_in(app, menu):
     at = app()
     no_exceptions(at)
-    assert shown(menu, "") == ["Start", "Assessment", "My results", "My history", "Join a workshop",
-                                 "About the instrument"]
+    assert shown(menu, "") == [
+        "Start",
+        "Assessment",
+        "My results",
+        "My history",
+        "Join a workshop",
+        "About the instrument",
+    ]
     assert shown(menu) == ["Set up"]
 
 
@@ -99,15 +106,29 @@ def test_staff_entries_in_dutch(app, menu, admin):
 
 def test_first_admin_is_created_and_signed_in(app, menu, runtime, texts):
     at = app("setup")
-    fill(at, **{"setup-token": setup_token(runtime),
-                "setup-username": "Anna", "setup-password": PASSWORD, "setup-password-repeat": PASSWORD})
+    fill(
+        at,
+        **{
+            "setup-token": setup_token(runtime),
+            "setup-username": "Anna",
+            "setup-password": PASSWORD,
+            "setup-password-repeat": PASSWORD,
+        },
+    )
     at.button(key="setup-submit").click().run()
     no_exceptions(at)
     assert "the admin account **anna** was created and you are signed in" in texts(at)
     assert auth.current_account(runtime, at.session_state[state_keys.AUTH_TOKEN]).role == "admin"
-    assert shown(menu) == ["Dashboard", "Workshops", "Action plan", "Organisations and teams", "Survey rounds",
-                           "Accounts", "Account"]
-    assert [w.key for w in at.text_input] == []                 # the form is gone for good
+    assert shown(menu) == [
+        "Dashboard",
+        "Workshops",
+        "Action plan",
+        "Organisations and teams",
+        "Survey rounds",
+        "Accounts",
+        "Account",
+    ]
+    assert [w.key for w in at.text_input] == []  # the form is gone for good
     assert [link.label for link in at.get("page_link")] == ["Next: add your organisation"]
 
 
@@ -118,8 +139,15 @@ def test_set_up_while_the_database_is_away_says_try_again(app, runtime, texts, m
         raise Unavailable()
 
     monkeypatch.setattr(auth, "create_first_admin", away)
-    fill(at, **{"setup-token": setup_token(runtime),
-                "setup-username": "Anna", "setup-password": PASSWORD, "setup-password-repeat": PASSWORD})
+    fill(
+        at,
+        **{
+            "setup-token": setup_token(runtime),
+            "setup-username": "Anna",
+            "setup-password": PASSWORD,
+            "setup-password-repeat": PASSWORD,
+        },
+    )
     at.button(key="setup-submit").click().run()
     no_exceptions(at)
     assert "cannot reach its database just now" in texts(at)
@@ -127,44 +155,71 @@ def test_set_up_while_the_database_is_away_says_try_again(app, runtime, texts, m
     assert state_keys.AUTH_TOKEN not in at.session_state
 
 
-@pytest.mark.parametrize("username, password, repeated, message", [
-    ("anna", "short pass", "short pass", "The password is too short: use at least 12 characters."),
-    ("anna", PASSWORD, PASSWORD + "!", "The two passwords are not the same."),
-    ("anna.de.vries", "Anna.de.Vries", "Anna.de.Vries", "The password may not be the same as the username."),
-])
+@pytest.mark.parametrize(
+    "username, password, repeated, message",
+    [
+        ("anna", "short pass", "short pass", "The password is too short: use at least 12 characters."),
+        ("anna", PASSWORD, PASSWORD + "!", "The two passwords are not the same."),
+        ("anna.de.vries", "Anna.de.Vries", "Anna.de.Vries", "The password may not be the same as the username."),
+    ],
+)
 def test_set_up_refuses_a_weak_or_mistyped_password(app, runtime, texts, username, password, repeated, message):
     at = app("setup")
-    fill(at, **{"setup-token": setup_token(runtime),
-                "setup-username": username, "setup-password": password, "setup-password-repeat": repeated})
+    fill(
+        at,
+        **{
+            "setup-token": setup_token(runtime),
+            "setup-username": username,
+            "setup-password": password,
+            "setup-password-repeat": repeated,
+        },
+    )
     at.button(key="setup-submit").click().run()
     no_exceptions(at)
     assert message in texts(at)
     assert count(runtime, Account) == 0
     assert state_keys.AUTH_TOKEN not in at.session_state
-    assert at.text_input(key="setup-password").value == ""     # typed again, not kept in the session
+    assert at.text_input(key="setup-password").value == ""  # typed again, not kept in the session
     assert at.text_input(key="setup-username").value == username
 
 
 def test_set_up_refuses_a_bad_username(app, runtime, texts):
     at = app("setup", query={"lang": "nl"})
-    fill(at, **{"setup-token": setup_token(runtime),
-                "setup-username": "a b", "setup-password": PASSWORD, "setup-password-repeat": PASSWORD})
+    fill(
+        at,
+        **{
+            "setup-token": setup_token(runtime),
+            "setup-username": "a b",
+            "setup-password": PASSWORD,
+            "setup-password-repeat": PASSWORD,
+        },
+    )
     at.button(key="setup-submit").click().run()
     no_exceptions(at)
     assert "Deze gebruikersnaam kan niet worden gebruikt" in texts(at)
     assert count(runtime, Account) == 0
 
 
-@pytest.mark.parametrize("typed, language, message", [
-    ("", "en", "The set-up token is not right"),
-    ("AAAA-BBBB-CCCC-DDDD-EEEE", "en", "The set-up token is not right"),
-    ("AAAA-BBBB-CCCC-DDDD-EEEE", "nl", "De installatiecode klopt niet"),
-])
+@pytest.mark.parametrize(
+    "typed, language, message",
+    [
+        ("", "en", "The set-up token is not right"),
+        ("AAAA-BBBB-CCCC-DDDD-EEEE", "en", "The set-up token is not right"),
+        ("AAAA-BBBB-CCCC-DDDD-EEEE", "nl", "De installatiecode klopt niet"),
+    ],
+)
 def test_set_up_refuses_without_the_printed_token(app, runtime, texts, typed, language, message):
     """Reaching the set-up page is not enough: the first visitor does not become admin."""
     at = app("setup", query={"lang": language})
-    fill(at, **{"setup-token": typed,
-                "setup-username": "mallory", "setup-password": PASSWORD, "setup-password-repeat": PASSWORD})
+    fill(
+        at,
+        **{
+            "setup-token": typed,
+            "setup-username": "mallory",
+            "setup-password": PASSWORD,
+            "setup-password-repeat": PASSWORD,
+        },
+    )
     at.button(key="setup-submit").click().run()
     no_exceptions(at)
     assert message in texts(at) and "setup-token" in [w.key for w in at.text_input]
@@ -176,10 +231,17 @@ def test_the_token_the_app_prints_sets_it_up(app, runtime, texts, capsys):
     at = app("setup")
     printed = capsys.readouterr().out
     token = re.search(r"\b[A-Z2-9]{4}(?:-[A-Z2-9]{4}){4}\b", printed).group(0)
-    app("setup")                                                 # a second page: nothing new printed
+    app("setup")  # a second page: nothing new printed
     assert token not in capsys.readouterr().out
-    fill(at, **{"setup-token": token,
-                "setup-username": "anna", "setup-password": PASSWORD, "setup-password-repeat": PASSWORD})
+    fill(
+        at,
+        **{
+            "setup-token": token,
+            "setup-username": "anna",
+            "setup-password": PASSWORD,
+            "setup-password-repeat": PASSWORD,
+        },
+    )
     at.button(key="setup-submit").click().run()
     assert "the admin account **anna** was created and you are signed in" in texts(at)
 
@@ -188,16 +250,23 @@ def test_set_up_page_cannot_make_a_second_admin(app, runtime, admin, texts):
     at = app("setup")
     no_exceptions(at)
     assert "already set up" in texts(at)
-    assert [w.key for w in at.text_input] == []                 # no form, only the way to sign in
+    assert [w.key for w in at.text_input] == []  # no form, only the way to sign in
     assert [link.label for link in at.get("page_link")] == ["Go to sign in"]
 
 
 def test_set_up_form_left_open_while_someone_else_finished_set_up(app, runtime, texts):
     at = app("setup")
     token = setup_token(runtime)
-    auth.create_first_admin(runtime, "bram", PASSWORD)          # in another browser, meanwhile
-    fill(at, **{"setup-token": token,
-                "setup-username": "anna", "setup-password": PASSWORD, "setup-password-repeat": PASSWORD})
+    auth.create_first_admin(runtime, "bram", PASSWORD)  # in another browser, meanwhile
+    fill(
+        at,
+        **{
+            "setup-token": token,
+            "setup-username": "anna",
+            "setup-password": PASSWORD,
+            "setup-password-repeat": PASSWORD,
+        },
+    )
     at.button(key="setup-submit").click().run()
     no_exceptions(at)
     assert "already set up" in texts(at)
@@ -224,8 +293,15 @@ def test_right_password_signs_in_and_opens_the_dashboard(app, menu, runtime, adm
     no_exceptions(at)
     assert at.title[0].value == "Dashboard"
     assert auth.current_account(runtime, at.session_state[state_keys.AUTH_TOKEN]) == admin
-    assert shown(menu) == ["Dashboard", "Workshops", "Action plan", "Organisations and teams", "Survey rounds",
-                           "Accounts", "Account"]
+    assert shown(menu) == [
+        "Dashboard",
+        "Workshops",
+        "Action plan",
+        "Organisations and teams",
+        "Survey rounds",
+        "Accounts",
+        "Account",
+    ]
     at.switch_page(paths.ACCOUNT).run()
     assert "Signed in as **anna** (admin)." in texts(at)
 
@@ -242,14 +318,15 @@ def test_the_sign_in_cookie_is_written_by_the_page_the_sign_in_opens(app, admin)
     token = at.session_state[state_keys.AUTH_TOKEN]
     [script] = cookie_scripts(at)
     assert f"vm_staff={token};" in script and "max-age=28800" in script
-    at.switch_page(paths.ACCOUNT).run()   # a page that runs to its end (the empty dashboard stops early)
+    at.switch_page(paths.ACCOUNT).run()  # a page that runs to its end (the empty dashboard stops early)
     assert len(cookie_scripts(at)) == 1
     at.run()
     assert cookie_scripts(at) == []
 
 
-@pytest.mark.parametrize("address, secure", [("https://valuematch.example.org/login", True),
-                                              ("http://localhost:8501/login", False)])
+@pytest.mark.parametrize(
+    "address, secure", [("https://valuematch.example.org/login", True), ("http://localhost:8501/login", False)]
+)
 def test_the_sign_in_cookie_has_the_flags_a_script_can_set(app, admin, address, secure):
     """SameSite=Strict always, Secure over https, the session's lifetime; not HttpOnly, which a script
     cannot set (docs/SECURITY.md, "The staff cookie")."""
@@ -264,8 +341,9 @@ def test_the_sign_in_cookie_has_the_flags_a_script_can_set(app, admin, address, 
 def test_facilitator_signs_in_to_the_workshops_page(app, menu, runtime, admin, texts):
     with runtime.sessions.begin() as session:
         organisation_id = db_organisations.create_organisation(session, name="Zorg Noord").id
-    management.create_account(runtime, admin, role="facilitator", username="fien", password=PASSWORD,
-                            scope={organisation_id: None})
+    management.create_account(
+        runtime, admin, role="facilitator", username="fien", password=PASSWORD, scope={organisation_id: None}
+    )
     at = app("login")
     sign_in(at, "fien", PASSWORD)
     no_exceptions(at)
@@ -288,7 +366,7 @@ def test_sign_out_ends_the_session_everywhere(app, menu, runtime, admin, texts):
     assert shown(menu) == ["Sign in"]
 
 
-THIS_BROWSER = client_address.client_key(client_address.UNKNOWN)   # AppTest's session has no address
+THIS_BROWSER = client_address.client_key(client_address.UNKNOWN)  # AppTest's session has no address
 
 
 def wrong_passwords(runtime, clients):
@@ -298,31 +376,36 @@ def wrong_passwords(runtime, clients):
 
 
 def test_a_strangers_wrong_passwords_do_not_keep_the_owner_out(app, runtime, admin, texts):
-    wrong_passwords(runtime, [f"elsewhere-{n}" for n in range(30)])   # someone guessing, from many places
+    wrong_passwords(runtime, [f"elsewhere-{n}" for n in range(30)])  # someone guessing, from many places
     at = app("login")
     sign_in(at, "anna", PASSWORD)
     no_exceptions(at)
     assert auth.current_account(runtime, at.session_state[state_keys.AUTH_TOKEN]).username == "anna"
 
 
-@pytest.mark.parametrize("elsewhere, here, free, message", [
-    (0, 5, "1", r"Too many sign-in attempts that did not succeed. Please wait \d+ seconds"),   # its own misses
-    (30, 1, "5", r"perhaps by someone else. Your account is not locked: wait \d+ seconds"),     # an attack
-])
-def test_a_browser_that_typed_wrong_passwords_is_told_why_it_waits(app, runtime, admin, texts, monkeypatch,
-                                                                    elsewhere, here, free, message):
+@pytest.mark.parametrize(
+    "elsewhere, here, free, message",
+    [
+        (0, 5, "1", r"Too many sign-in attempts that did not succeed. Please wait \d+ seconds"),  # its own misses
+        (30, 1, "5", r"perhaps by someone else. Your account is not locked: wait \d+ seconds"),  # an attack
+    ],
+)
+def test_a_browser_that_typed_wrong_passwords_is_told_why_it_waits(
+    app, runtime, admin, texts, monkeypatch, elsewhere, here, free, message
+):
     wrong_passwords(runtime, [f"elsewhere-{n}" for n in range(elsewhere)] + [THIS_BROWSER] * here)
     monkeypatch.setenv("VM_LOGIN_FREE_ATTEMPTS", free)
     at = app("login")
-    sign_in(at, "anna", PASSWORD)   # even the right password waits
+    sign_in(at, "anna", PASSWORD)  # even the right password waits
     no_exceptions(at)
     assert re.search(message, texts(at))
     assert state_keys.AUTH_TOKEN not in at.session_state
 
 
 def test_expired_sign_in_counts_as_signed_out(app, menu, runtime, admin, texts):
-    expired = auth.login(runtime, "anna", PASSWORD, "client",
-                         now=utcnow() - timedelta(hours=runtime.settings.session_hours, minutes=1))
+    expired = auth.login(
+        runtime, "anna", PASSWORD, "client", now=utcnow() - timedelta(hours=runtime.settings.session_hours, minutes=1)
+    )
     at = app("account", state={state_keys.AUTH_TOKEN: expired.token})
     no_exceptions(at)
     assert state_keys.AUTH_TOKEN not in at.session_state
@@ -350,14 +433,18 @@ def test_login_page_in_dutch(app, admin, texts):
 def test_login_form_hides_the_password(app, admin):
     at = app("login")
     assert at.text_input(key=staff.PASSWORD_KEY).proto.type == TextInputProto.PASSWORD
-    assert [b.key for b in at.button] == ["staff-login-submit"]   # no single sign-on unless configured
+    assert [b.key for b in at.button] == ["staff-login-submit"]  # no single sign-on unless configured
 
 
 # --- single sign-on, with AppTest's fake st.user (no provider) -------------------------------
 
-AUTH_SECRETS = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-only",
-                "client_id": "test", "client_secret": "test",
-                "server_metadata_url": "https://provider.invalid/.well-known/openid-configuration"}
+AUTH_SECRETS = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "test-only",
+    "client_id": "test",
+    "client_secret": "test",
+    "server_metadata_url": "https://provider.invalid/.well-known/openid-configuration",
+}
 
 
 @pytest.fixture
@@ -371,6 +458,7 @@ def sso_login_page(app, monkeypatch):
         at.secrets["auth"] = AUTH_SECRETS
         at.user = user
         return at.switch_page(paths.LOGIN).run()
+
     return open_as
 
 
@@ -386,14 +474,17 @@ def test_sso_identity_on_the_allow_list_signs_in(sso_login_page, runtime, texts)
     no_exceptions(at)
     assert at.title[0].value == "Dashboard"
     at.switch_page(paths.ACCOUNT).run()
-    assert r"Signed in as **mia@zorg\-noord\.nl** (admin)." in texts(at)   # escaped for markdown
+    assert r"Signed in as **mia@zorg\-noord\.nl** (admin)." in texts(at)  # escaped for markdown
     assert auth.current_account(runtime, at.session_state[state_keys.AUTH_TOKEN]).username == "mia@zorg-noord.nl"
 
 
-@pytest.mark.parametrize("user", [
-    {"is_logged_in": True, "email": "eve@elsewhere.org", "email_verified": True},
-    {"is_logged_in": True, "email": "mia@zorg-noord.nl", "email_verified": False},
-])
+@pytest.mark.parametrize(
+    "user",
+    [
+        {"is_logged_in": True, "email": "eve@elsewhere.org", "email_verified": True},
+        {"is_logged_in": True, "email": "mia@zorg-noord.nl", "email_verified": False},
+    ],
+)
 def test_sso_identity_not_admitted_gets_a_message(sso_login_page, runtime, texts, user):
     at = sso_login_page(user)
     at.button(key="staff-sso-continue").click().run()
@@ -422,13 +513,15 @@ def guarded_page():
 def facilitator(runtime, admin):
     with runtime.sessions.begin() as session:
         organisation_id = db_organisations.create_organisation(session, name="Zorg Noord").id
-    management.create_account(runtime, admin, role="facilitator", username="fenna", password=PASSWORD,
-                            scope={organisation_id: None})
+    management.create_account(
+        runtime, admin, role="facilitator", username="fenna", password=PASSWORD, scope={organisation_id: None}
+    )
     return auth.login(runtime, "fenna", PASSWORD, "client")
 
 
-@pytest.mark.parametrize("who, expected", [("anna", "reached as anna"),
-                                           ("fenna", "You do not have access to this page.")])
+@pytest.mark.parametrize(
+    "who, expected", [("anna", "reached as anna"), ("fenna", "You do not have access to this page.")]
+)
 def test_require_account_checks_the_right(isolated_database, runtime, facilitator, texts, who, expected):
     st.cache_resource.clear()
     token = facilitator.token if who == "fenna" else auth.login(runtime, "anna", PASSWORD, "client").token

@@ -1,5 +1,6 @@
 """Workshop pages through AppTest on the real app and SQLite: the facilitator's list, form and screen,
 and the participant's join page."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,8 +27,9 @@ def fien(runtime, monkeypatch):
     admin = auth.create_first_admin(runtime, "anna", PASSWORD)
     with runtime.sessions.begin() as session:
         organisation_id = db_organisations.create_organisation(session, name="Zorg Noord").id
-    management.create_account(runtime, admin, role="facilitator", username="fien", password=PASSWORD,
-                            scope={organisation_id: None})
+    management.create_account(
+        runtime, admin, role="facilitator", username="fien", password=PASSWORD, scope={organisation_id: None}
+    )
     signed_in = auth.login(runtime, "fien", PASSWORD, "test")
     return signed_in.account, signed_in.token
 
@@ -37,6 +39,7 @@ def as_fien(app, fien):
     def open_page(query=None):
         at = app(None, state={state_keys.AUTH_TOKEN: fien[1]}, query=query)
         return at.switch_page(paths.WORKSHOP).run()
+
     return open_page
 
 
@@ -49,8 +52,9 @@ def answered(runtime, info, count, start=0):
     for n in range(start, start + count):
         joined = workshop_join.join(runtime, info.code, f"page-test-device-{n:04d}", f"c{n}")
         draft = questionnaire.load_draft(runtime, joined.draft_token)
-        questionnaire.save_answers(runtime, token=joined.draft_token, step=0,
-                                 answers={i: 2 + n % 3 for i in draft.instrument.required_ids})
+        questionnaire.save_answers(
+            runtime, token=joined.draft_token, step=0, answers={i: 2 + n % 3 for i in draft.instrument.required_ids}
+        )
         questionnaire.submit(runtime, token=joined.draft_token)
 
 
@@ -77,6 +81,7 @@ def test_a_session_tied_to_a_round_below_the_organisations_k_is_refused_saying_w
     from datetime import UTC, datetime, timedelta
 
     from db import interventions as db_interventions
+
     now = datetime.now(UTC)
     with runtime.sessions.begin() as session:
         [organisation] = db_organisations.list_organisations(session)
@@ -84,9 +89,15 @@ def test_a_session_tied_to_a_round_below_the_organisations_k_is_refused_saying_w
         team = db_organisations.create_team(session, organisation_id=organisation.id, name="West")
         intervention = db_interventions.add_intervention(session, name="Online CBT", organisation_id=organisation.id)
         survey_round, _ = db_organisations.create_round(
-            session, organisation_id=organisation.id, intervention_id=intervention.id, name="Spring",
-            opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=9),
-            instrument_hash=runtime.form("workshop").content_hash, team_ids=[team.id])   # the form offered first
+            session,
+            organisation_id=organisation.id,
+            intervention_id=intervention.id,
+            name="Spring",
+            opens_at=now - timedelta(days=1),
+            closes_at=now + timedelta(days=9),
+            instrument_hash=runtime.form("workshop").content_hash,
+            team_ids=[team.id],
+        )  # the form offered first
     at = as_fien()
     at.text_input(key="ws-title").set_value("Team West")
     at.text_input(key="ws-intervention").set_value("Online CBT")
@@ -126,10 +137,13 @@ def test_the_screen_stays_blank_below_k_and_shows_the_picture_at_k(as_fien, runt
     assert len(at.get("plotly_chart")) >= 3
 
 
-@pytest.mark.parametrize("window, undone", [
-    ("0", True),       # clicks far apart (the double-click guard off): each one counts
-    ("10", False),     # the second click within the window is a double click's: ignored
-])
+@pytest.mark.parametrize(
+    "window, undone",
+    [
+        ("0", True),  # clicks far apart (the double-click guard off): each one counts
+        ("10", False),  # the second click within the window is a double click's: ignored
+    ],
+)
 def test_controls_steer_the_session(as_fien, runtime, fien, monkeypatch, window, undone):
     monkeypatch.setenv("VM_DOUBLE_CLICK_SECONDS", window)
     info = a_session(runtime, fien[0])
@@ -154,17 +168,17 @@ def test_controls_steer_the_session(as_fien, runtime, fien, monkeypatch, window,
 
 
 def test_a_control_clicked_while_the_database_is_away_says_try_again(as_fien, runtime, fien, texts, monkeypatch):
-    monkeypatch.setenv("VM_DOUBLE_CLICK_SECONDS", "10")   # the retry below is well within the window
+    monkeypatch.setenv("VM_DOUBLE_CLICK_SECONDS", "10")  # the retry below is well within the window
     info = a_session(runtime, fien[0])
-    monkeypatch.setattr(hosting, "set_results_visible", away)   # the page hands it to the button
+    monkeypatch.setattr(hosting, "set_results_visible", away)  # the page hands it to the button
     at = as_fien({"session": str(info.id)})
     at = at.button(key="ws-results-show").click().run()
     no_exceptions(at)
     assert "cannot reach its database just now" in texts(at)
     monkeypatch.undo()
     assert not hosting.session_info(runtime, fien[0], info.id).results_visible
-    at.run()   # the page draws its button anew (its callback was handed the stand-in above)
-    at = at.button(key="ws-results-show").click().run()      # tried again at once: not taken for a double click
+    at.run()  # the page draws its button anew (its callback was handed the stand-in above)
+    at = at.button(key="ws-results-show").click().run()  # tried again at once: not taken for a double click
     assert hosting.session_info(runtime, fien[0], info.id).results_visible
 
 

@@ -3,6 +3,7 @@
 The attacks on the decisions (differencing, checked by an independent attacker) are in
 test_anonymity_attacks.py.
 """
+
 import ast
 import sys
 from pathlib import Path
@@ -30,27 +31,45 @@ from assessment.anonymity import (
 )
 from assessment.anonymity.verification import Span, axpy
 
-WARD = Population({("A", 1, "nurse"): 10, ("A", 1, "doctor"): 8, ("B", 1, "nurse"): 4,
-                   ("B", 1, "doctor"): 7, ("C", 1, "nurse"): 9, ("C", 1, "doctor"): 9})
+WARD = Population(
+    {
+        ("A", 1, "nurse"): 10,
+        ("A", 1, "doctor"): 8,
+        ("B", 1, "nurse"): 4,
+        ("B", 1, "doctor"): 7,
+        ("C", 1, "nurse"): 9,
+        ("C", 1, "doctor"): 9,
+    }
+)
 
 
 def grid(teams: int, rounds: int, roles: int, counts, seed: int = 0) -> Population:
     rng = Random(seed)
-    return Population({(f"T{t}", r, f"R{o}" if o else None): counts(rng)
-                       for t in range(teams) for r in range(1, rounds + 1) for o in range(roles)})
+    return Population(
+        {
+            (f"T{t}", r, f"R{o}" if o else None): counts(rng)
+            for t in range(teams)
+            for r in range(1, rounds + 1)
+            for o in range(roles)
+        }
+    )
 
 
 # --- selectors and populations -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("selector, label", [
-    (Selector(), "all teams · all rounds · all roles"),
-    (Selector("A"), "team A · all rounds · all roles"),
-    (Selector(rounds={2}), "all teams · round 2 · all roles"),
-    (Selector(rounds=2), "all teams · round 2 · all roles"),
-    (Selector(rounds=[3, 1]), "all teams · rounds 1, 3 · all roles"),
-    (Selector("A", {1}, "nurse"), "team A · round 1 · role nurse"),
-    (Selector(role=None), "all teams · all rounds · role not given"),
-])
+
+@pytest.mark.parametrize(
+    "selector, label",
+    [
+        (Selector(), "all teams · all rounds · all roles"),
+        (Selector("A"), "team A · all rounds · all roles"),
+        (Selector(rounds={2}), "all teams · round 2 · all roles"),
+        (Selector(rounds=2), "all teams · round 2 · all roles"),
+        (Selector(rounds=[3, 1]), "all teams · rounds 1, 3 · all roles"),
+        (Selector("A", {1}, "nurse"), "team A · round 1 · role nurse"),
+        (Selector(role=None), "all teams · all rounds · role not given"),
+    ],
+)
 def test_selector_labels(selector, label):
     assert selector.label == label == str(selector)
 
@@ -72,15 +91,14 @@ def test_selector_contains():
 
 def test_population_reports_every_problem_at_once():
     with pytest.raises(AnonymityError) as raised:
-        Population({("A", 1): 3, ("A", 1, "x"): -1, ("B", 1, "x"): 2.5, ("C", 1, "x"): True,
-                    ("D", ALL, "x"): 1})
+        Population({("A", 1): 3, ("A", 1, "x"): -1, ("B", 1, "x"): 2.5, ("C", 1, "x"): True, ("D", ALL, "x"): 1})
     assert len(raised.value.args[0].split("; ")) == 5
 
 
 def test_population_counts_and_dimensions():
     assert WARD.teams == ("A", "B", "C") and WARD.rounds == (1,) and WARD.roles == ("doctor", "nurse")
     assert WARD.n(Selector()) == 47 and WARD.n(Selector("B", role="nurse")) == 4
-    assert Population({("A", 1, None): 3, ("A", 1, "x"): 1}).roles == ("x", None)   # "not given" last
+    assert Population({("A", 1, None): 3, ("A", 1, "x"): 1}).roles == ("x", None)  # "not given" last
 
 
 @pytest.mark.parametrize("k", [2, 0, -5, True, 3.0, "5"])
@@ -95,6 +113,7 @@ def test_round_groups_must_hold_rounds():
 
 
 # --- offered views ---------------------------------------------------------------------------------------
+
 
 def test_offered_sets_are_every_combination_of_all_or_one_value():
     population = Population({("A", 1, "nurse"): 5, ("B", 2, None): 5})
@@ -114,6 +133,7 @@ def test_rounds_of_an_intervention_without_responses_are_offered_and_empty():
 
 # --- decisions ------------------------------------------------------------------------------------------------
 
+
 def test_the_classic_ward_table():
     decisions = publishable(WARD)
     assert decisions[Selector("B", role="nurse")] == Decision(WITHHELD, FEWER_THAN_K)
@@ -122,16 +142,26 @@ def test_the_classic_ward_table():
     assert decisions[Selector("B", role="doctor")] == Decision(WITHHELD, PROTECTS_SMALL_GROUP)
     assert decisions[Selector("A", role="nurse")] == Decision(WITHHELD, PROTECTS_SMALL_GROUP)
     assert decisions[Selector("A", role="doctor")] == Decision(WITHHELD, PROTECTS_SMALL_GROUP)
-    for shown in [Selector(), Selector("A"), Selector("B"), Selector("C"), Selector(role="nurse"),
-                  Selector("C", role="nurse"), Selector("C", role="doctor")]:
+    for shown in [
+        Selector(),
+        Selector("A"),
+        Selector("B"),
+        Selector("C"),
+        Selector(role="nurse"),
+        Selector("C", role="nurse"),
+        Selector("C", role="doctor"),
+    ]:
         assert decisions[shown] == Decision(SHOWN, n=WARD.n(shown)), shown.label
 
 
-@pytest.mark.parametrize("k, shown, withheld", [
-    (3, 24, 0),      # every cell holds at least 3
-    (5, 16, 8),      # the ward table above (round 1 and all rounds are the same views)
-    (10, 12, 12),    # every cell withheld (A's nurses protect A's doctors); every margin shown
-])
+@pytest.mark.parametrize(
+    "k, shown, withheld",
+    [
+        (3, 24, 0),  # every cell holds at least 3
+        (5, 16, 8),  # the ward table above (round 1 and all rounds are the same views)
+        (10, 12, 12),  # every cell withheld (A's nurses protect A's doctors); every margin shown
+    ],
+)
 def test_k_variants_of_the_ward(k, shown, withheld):
     decisions = publishable(WARD, k)
     assert sum(d.shown for d in decisions.values()) == shown
@@ -178,6 +208,7 @@ def test_the_same_input_gives_the_same_decisions():
 
 # --- breakdowns -----------------------------------------------------------------------------------------
 
+
 def test_safe_breakdown_keeps_the_order_and_fails_closed():
     decisions = publishable(WARD)
     parent, children = Selector("B"), [Selector("B", role="nurse"), Selector("B", role="doctor")]
@@ -189,6 +220,7 @@ def test_safe_breakdown_keeps_the_order_and_fails_closed():
 
 
 # --- the elimination behind the verification ----------------------------------------------------------
+
 
 @pytest.mark.parametrize("seed", range(30))
 def test_the_elimination_traces_combinations_back_to_the_shown_views(seed):
@@ -215,18 +247,24 @@ def test_the_elimination_traces_combinations_back_to_the_shown_views(seed):
 
 # --- purity and speed -------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("module", sorted(Path(anonymity.__file__).parent.glob("*.py")), ids=lambda p: p.name)
 def test_the_package_uses_only_the_standard_library(module):
     tree = ast.parse(module.read_text(encoding="utf-8"))
-    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
-                for alias in node.names}
-    imported |= {node.module.split(".")[0] for node in ast.walk(tree)
-                 if isinstance(node, ast.ImportFrom) and node.level == 0}
+    imported = {
+        alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
+    }
+    imported |= {
+        node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 0
+    }
     assert imported <= set(sys.stdlib_module_names) | {"__future__"}
 
 
-@pytest.mark.parametrize("counts", [lambda rng: rng.randint(0, 8), lambda rng: rng.randint(1, 4),
-                                    lambda rng: rng.randint(5, 30)], ids=["mixed", "all-small", "all-large"])
+@pytest.mark.parametrize(
+    "counts",
+    [lambda rng: rng.randint(0, 8), lambda rng: rng.randint(1, 4), lambda rng: rng.randint(5, 30)],
+    ids=["mixed", "all-small", "all-large"],
+)
 def test_a_dashboard_sized_organisation_is_decided(counts):
     # 20 teams x 4 rounds x 8 roles (1,323 views); its timing is reported by benchmarks/, not asserted here.
     population = grid(20, 4, 8, counts, seed=1)

@@ -6,6 +6,7 @@ indicator vectors. The module decides with a sparse exact elimination and a sear
 span is tested with a dense SVD null space (numpy), and every hit is confirmed with dense Gaussian
 elimination over fractions, so a bug would have to be made twice, differently.
 """
+
 from fractions import Fraction
 from itertools import combinations
 
@@ -98,16 +99,25 @@ class Attacker:
         cells = len(self.cells)
         if not cells:
             return []
-        unions = [np.eye(cells, dtype=np.int64)[list(chosen)].sum(axis=0)
-                  for size in (1, 2, 3) for chosen in combinations(range(cells), size)
-                  if 0 < sum(self.counts[list(chosen)]) < k]
+        unions = [
+            np.eye(cells, dtype=np.int64)[list(chosen)].sum(axis=0)
+            for size in (1, 2, 3)
+            for chosen in combinations(range(cells), size)
+            if 0 < sum(self.counts[list(chosen)]) < k
+        ]
         offered = self.vectors(offered_sets(population, round_groups)).astype(bool)
         differences = (offered[:, None, :] & ~offered[None, :, :]).reshape(-1, cells)
-        candidates = np.unique(np.concatenate([
-            np.array(unions, dtype=np.int64).reshape(-1, cells),
-            self.small(offered, k), self.small(differences, k)]), axis=0)
-        return [[cell for cell, member in zip(self.cells, group) if member]
-                for group in self.revealed(candidates)]
+        candidates = np.unique(
+            np.concatenate(
+                [
+                    np.array(unions, dtype=np.int64).reshape(-1, cells),
+                    self.small(offered, k),
+                    self.small(differences, k),
+                ]
+            ),
+            axis=0,
+        )
+        return [[cell for cell, member in zip(self.cells, group) if member] for group in self.revealed(candidates)]
 
 
 def assert_nothing_small_revealed(population: Population, k: int, round_groups=None):
@@ -123,27 +133,35 @@ def team(name, counts_by_role, round_=1):
 
 # --- attack families, table-driven -----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("k", [3, 5, 10])
 def test_a_team_below_k_shows_nothing_of_its_own_and_no_subtraction_reveals_it(k):
     small = k - 1
-    population = Population({**team("A", {"nurse": small - 1, "doctor": 1}),
-                             **team("B", {"nurse": 2 * k, "doctor": k + 1}),
-                             **team("C", {"nurse": 2 * k + 3, "doctor": k + 2})})
+    population = Population(
+        {
+            **team("A", {"nurse": small - 1, "doctor": 1}),
+            **team("B", {"nurse": 2 * k, "doctor": k + 1}),
+            **team("C", {"nurse": 2 * k + 3, "doctor": k + 2}),
+        }
+    )
     decisions, attacker = assert_nothing_small_revealed(population, k)
     for selector, decision in decisions.items():
         if selector.team == "A":
             assert not decision.shown, selector.label
     team_a = attacker.vectors([Selector("A")])
-    assert attacker.revealed(team_a) == []                 # organisation minus B minus C
-    assert decisions[Selector()].shown                       # the organisation as a whole still is
+    assert attacker.revealed(team_a) == []  # organisation minus B minus C
+    assert decisions[Selector()].shown  # the organisation as a whole still is
 
 
-@pytest.mark.parametrize("k, children", [
-    (5, {"nurse": 2, "doctor": 8, "admin": 9}),
-    (5, {"nurse": 1, "doctor": 5, "admin": 30}),
-    (3, {"nurse": 2, "doctor": 3, "admin": 4}),
-    (10, {"nurse": 9, "doctor": 10, "admin": 25, "porter": 11}),
-])
+@pytest.mark.parametrize(
+    "k, children",
+    [
+        (5, {"nurse": 2, "doctor": 8, "admin": 9}),
+        (5, {"nurse": 1, "doctor": 5, "admin": 30}),
+        (3, {"nurse": 2, "doctor": 3, "admin": 4}),
+        (10, {"nurse": 9, "doctor": 10, "admin": 25, "porter": 11}),
+    ],
+)
 def test_parent_minus_shown_children_cannot_reveal_a_withheld_child(k, children):
     population = Population({**team("A", children), **team("B", {role: 3 * k for role in children})})
     decisions, attacker = assert_nothing_small_revealed(population, k)
@@ -152,7 +170,7 @@ def test_parent_minus_shown_children_cannot_reveal_a_withheld_child(k, children)
     siblings = [Selector("A", role=role) for role in children if role != small_role]
     parent = Selector("A")
     protected = [s for s in siblings if decisions[s].reason == PROTECTS_SMALL_GROUP]
-    assert protected or not decisions[parent].shown          # a sibling is withheld, or the parent
+    assert protected or not decisions[parent].shown  # a sibling is withheld, or the parent
     child = attacker.vectors([Selector("A", role=small_role)])
     assert attacker.revealed(child) == []
 
@@ -160,8 +178,9 @@ def test_parent_minus_shown_children_cannot_reveal_a_withheld_child(k, children)
 @pytest.mark.parametrize("k, nurses, others", [(5, 20, 2), (5, 7, 4), (3, 10, 2), (10, 40, 9)])
 def test_a_filter_and_its_small_complement(k, nurses, others):
     # role = nurse is large; all roles minus nurses would be the small rest of the team
-    population = Population({("A", 1, "nurse"): nurses, ("A", 1, "doctor"): others,
-                             ("B", 1, "nurse"): 3 * k, ("B", 1, "doctor"): 3 * k})
+    population = Population(
+        {("A", 1, "nurse"): nurses, ("A", 1, "doctor"): others, ("B", 1, "nurse"): 3 * k, ("B", 1, "doctor"): 3 * k}
+    )
     decisions, attacker = assert_nothing_small_revealed(population, k)
     nurse, everyone = Selector("A", role="nurse"), Selector("A")
     assert not (decisions[nurse].shown and decisions[everyone].shown)
@@ -171,8 +190,9 @@ def test_a_filter_and_its_small_complement(k, nurses, others):
 
 @pytest.mark.parametrize("k, first, second", [(5, 12, 3), (5, 4, 9), (3, 6, 2), (10, 30, 7)])
 def test_two_rounds_of_a_team_and_all_rounds_minus_round_one(k, first, second):
-    population = Population({("A", 1, "nurse"): first, ("A", 2, "nurse"): second,
-                             ("B", 1, "nurse"): 2 * k, ("B", 2, "nurse"): 2 * k})
+    population = Population(
+        {("A", 1, "nurse"): first, ("A", 2, "nurse"): second, ("B", 1, "nurse"): 2 * k, ("B", 2, "nurse"): 2 * k}
+    )
     decisions, attacker = assert_nothing_small_revealed(population, k)
     small_round = 2 if second < k else 1
     assert decisions[Selector("A", {small_round})].reason == FEWER_THAN_K
@@ -184,8 +204,16 @@ def test_two_rounds_of_a_team_and_all_rounds_minus_round_one(k, first, second):
 @pytest.mark.parametrize("k", [3, 5, 10])
 def test_an_intervention_minus_one_of_its_rounds(k):
     groups = {"EHR": {1, 2}, "Telecare": {3}}
-    population = Population({("A", 1, "nurse"): 2 * k, ("A", 2, "nurse"): k - 1, ("A", 3, "nurse"): 2 * k,
-                             ("B", 1, "nurse"): 2 * k, ("B", 2, "nurse"): 2 * k, ("B", 3, "nurse"): 2 * k})
+    population = Population(
+        {
+            ("A", 1, "nurse"): 2 * k,
+            ("A", 2, "nurse"): k - 1,
+            ("A", 3, "nurse"): 2 * k,
+            ("B", 1, "nurse"): 2 * k,
+            ("B", 2, "nurse"): 2 * k,
+            ("B", 3, "nurse"): 2 * k,
+        }
+    )
     decisions, attacker = assert_nothing_small_revealed(population, k, groups)
     assert decisions[Selector("A", {2})].reason == FEWER_THAN_K
     assert attacker.revealed(attacker.vectors([Selector("A", {2})])) == []
@@ -195,23 +223,42 @@ def test_an_intervention_minus_one_of_its_rounds(k):
 
 def test_interventions_that_partition_the_rounds_cannot_be_subtracted_from_all_rounds():
     groups = {"EHR": {1, 2}, "Telecare": {3, 4}}
-    population = Population({("A", r, "nurse"): n for r, n in {1: 6, 2: 7, 3: 1, 4: 2}.items()}
-                            | {("B", r, "nurse"): 9 for r in (1, 2, 3, 4)})
+    population = Population(
+        {("A", r, "nurse"): n for r, n in {1: 6, 2: 7, 3: 1, 4: 2}.items()}
+        | {("B", r, "nurse"): 9 for r in (1, 2, 3, 4)}
+    )
     decisions, attacker = assert_nothing_small_revealed(population, 5, groups)
     telecare = Selector("A", {3, 4})
     assert decisions[telecare].reason == FEWER_THAN_K
     assert not (decisions[Selector("A")].shown and decisions[Selector("A", {1, 2})].shown)
 
 
-@pytest.mark.parametrize("counts, round_groups, group", [
-    # Each line is balanced, yet all teams minus T1 gives T0 + T2, all doctors minus T1's gives
-    # T0 + T2's doctors, and the difference is T2's 2 admins.
-    ({("T0", 1, "doctor"): 10, ("T1", 1, "nurse"): 3, ("T1", 1, "doctor"): 10, ("T1", 1, "admin"): 2,
-      ("T2", 1, "doctor"): 3, ("T2", 1, "admin"): 2}, {}, [("T2", 1, "admin")]),
-    # A group of 4 spread over two teams and two rounds, reachable through the intervention's rounds.
-    ({("T0", 1, "nurse"): 10, ("T0", 2, "nurse"): 1, ("T0", 3, "nurse"): 3, ("T1", 1, "nurse"): 1},
-     {"I": {1, 2}}, [("T0", 3, "nurse"), ("T1", 1, "nurse")]),
-], ids=["two-dimensional", "across-teams-and-rounds"])
+@pytest.mark.parametrize(
+    "counts, round_groups, group",
+    [
+        # Each line is balanced, yet all teams minus T1 gives T0 + T2, all doctors minus T1's gives
+        # T0 + T2's doctors, and the difference is T2's 2 admins.
+        (
+            {
+                ("T0", 1, "doctor"): 10,
+                ("T1", 1, "nurse"): 3,
+                ("T1", 1, "doctor"): 10,
+                ("T1", 1, "admin"): 2,
+                ("T2", 1, "doctor"): 3,
+                ("T2", 1, "admin"): 2,
+            },
+            {},
+            [("T2", 1, "admin")],
+        ),
+        # A group of 4 spread over two teams and two rounds, reachable through the intervention's rounds.
+        (
+            {("T0", 1, "nurse"): 10, ("T0", 2, "nurse"): 1, ("T0", 3, "nurse"): 3, ("T1", 1, "nurse"): 1},
+            {"I": {1, 2}},
+            [("T0", 3, "nurse"), ("T1", 1, "nurse")],
+        ),
+    ],
+    ids=["two-dimensional", "across-teams-and-rounds"],
+)
 def test_leaks_that_no_single_line_shows_are_found_by_the_verification(counts, round_groups, group):
     population = Population(counts)
     _, attacker = assert_nothing_small_revealed(population, 5, round_groups)
@@ -220,12 +267,11 @@ def test_leaks_that_no_single_line_shows_are_found_by_the_verification(counts, r
 
 
 def test_an_empty_group_is_empty_not_withheld():
-    population = Population({("A", 1, "nurse"): 12, ("A", 1, "doctor"): 0, ("B", 1, "nurse"): 9,
-                             ("B", 1, "doctor"): 7})
+    population = Population({("A", 1, "nurse"): 12, ("A", 1, "doctor"): 0, ("B", 1, "nurse"): 9, ("B", 1, "doctor"): 7})
     decisions, _ = assert_nothing_small_revealed(population, 5)
     assert decisions[Selector("A", role="doctor")].status == EMPTY
     assert decisions[Selector("A", role="doctor")].n == 0
-    assert decisions[Selector("A", role="nurse")].status == SHOWN   # an empty sibling protects nothing
+    assert decisions[Selector("A", role="nurse")].status == SHOWN  # an empty sibling protects nothing
     assert decisions[Selector("B", role="doctor")].status == SHOWN
 
 
@@ -238,12 +284,15 @@ ROLES = ["nurse", "doctor", None, "manager"]
 def populations(draw):
     n_teams, n_rounds, n_roles = draw(st.integers(1, 6)), draw(st.integers(1, 3)), draw(st.integers(1, 4))
     counts = st.one_of(st.integers(0, 4), st.integers(0, 12))
-    table = {(f"T{t}", r, role): draw(counts)
-             for t in range(n_teams) for r in range(1, n_rounds + 1) for role in ROLES[:n_roles]}
+    table = {
+        (f"T{t}", r, role): draw(counts)
+        for t in range(n_teams)
+        for r in range(1, n_rounds + 1)
+        for role in ROLES[:n_roles]
+    }
     groups = {}
     if n_rounds >= 2:
-        for index, rounds in enumerate(draw(st.lists(st.sets(st.integers(1, n_rounds), min_size=2),
-                                                     max_size=2))):
+        for index, rounds in enumerate(draw(st.lists(st.sets(st.integers(1, n_rounds), min_size=2), max_size=2))):
             groups[f"I{index}"] = rounds
     return Population(table), groups, draw(st.integers(3, 6))
 
@@ -305,8 +354,12 @@ def test_no_small_group_is_ever_revealed(case):
 @st.composite
 def small_populations(draw):
     n_teams, n_rounds, n_roles = draw(st.integers(1, 3)), draw(st.integers(1, 2)), draw(st.integers(1, 2))
-    table = {(f"T{t}", r, role): draw(st.integers(0, 7))
-             for t in range(n_teams) for r in range(1, n_rounds + 1) for role in ROLES[:n_roles]}
+    table = {
+        (f"T{t}", r, role): draw(st.integers(0, 7))
+        for t in range(n_teams)
+        for r in range(1, n_rounds + 1)
+        for role in ROLES[:n_roles]
+    }
     return Population(table), draw(st.integers(3, 8))
 
 
@@ -318,5 +371,5 @@ def test_no_group_of_any_shape_is_revealed_in_small_organisations(case):
     decisions = publishable(population, k)
     attacker = Attacker(population, decisions)
     cells = len(attacker.cells)
-    every_group = (np.arange(1, 2 ** cells)[:, None] >> np.arange(cells)[None, :]) & 1
+    every_group = (np.arange(1, 2**cells)[:, None] >> np.arange(cells)[None, :]) & 1
     assert attacker.revealed(attacker.small(every_group, k)) == []

@@ -1,5 +1,6 @@
 """Which views the secondary suppression withholds: few, the headline views last, and the same from one day
 to the next. Every case is also put to the independent attacker of test_anonymity_attacks.py."""
+
 from __future__ import annotations
 
 import pytest
@@ -41,8 +42,12 @@ DEMO_2000_SEED_1 = {
 }
 # The part of it that still shows the problem: the peer team's partner in the overview (the smallest team)
 # then needs a partner of its own in the video consultations, and the peer team one in round 5.
-DEMO_CORE = {"Crisisdienst Midden": {4: 46, 7: 42}, "Jeugd en Gezin Rivierenland": {5: 55, 6: 45},
-             "Ouderenpsychiatrie De Hoeve": {4: 26, 7: 22}, "Herstelwerkplaats": {5: 4}}
+DEMO_CORE = {
+    "Crisisdienst Midden": {4: 46, 7: 42},
+    "Jeugd en Gezin Rivierenland": {5: 55, 6: 45},
+    "Ouderenpsychiatrie De Hoeve": {4: 26, 7: 22},
+    "Herstelwerkplaats": {5: 4},
+}
 
 
 def by_team_and_round(table: dict[str, dict[int, int]]) -> Population:
@@ -56,11 +61,16 @@ def withheld_teams(population: Population, decisions) -> list:
 
 # --- fewer large teams withheld -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("table, interventions, most", [
-    (DEMO_500_SEED_2, DEMO_INTERVENTIONS, 1),      # before: FACT team West, Crisisdienst Midden, De Hoeve
-    (DEMO_2000_SEED_1, DEMO_INTERVENTIONS, 1),     # before: FACT team West, Crisisdienst Midden, De Hoeve
-    (DEMO_CORE, DEMO_INTERVENTIONS, 1),            # before: all three
-], ids=["demo-500-seed-2", "demo-2000-seed-1", "demo-core"])
+
+@pytest.mark.parametrize(
+    "table, interventions, most",
+    [
+        (DEMO_500_SEED_2, DEMO_INTERVENTIONS, 1),  # before: FACT team West, Crisisdienst Midden, De Hoeve
+        (DEMO_2000_SEED_1, DEMO_INTERVENTIONS, 1),  # before: FACT team West, Crisisdienst Midden, De Hoeve
+        (DEMO_CORE, DEMO_INTERVENTIONS, 1),  # before: all three
+    ],
+    ids=["demo-500-seed-2", "demo-2000-seed-1", "demo-core"],
+)
 def test_one_small_team_withholds_at_most_one_large_team_in_the_overview(table, interventions, most):
     population = by_team_and_round(table)
     decisions, _ = assert_nothing_small_revealed(population, K, interventions)
@@ -72,15 +82,23 @@ def test_one_small_team_withholds_at_most_one_large_team_in_the_overview(table, 
 
 # --- the same choice from one day to the next -----------------------------------------------------------
 
-@pytest.mark.parametrize("table, interventions, cell", [
-    # before: FACT team West withheld; with one response more there, FACT team Oost instead
-    (DEMO_500_SEED_2, DEMO_INTERVENTIONS, ("FACT team West", 1, None)),
-    # before: T2 withheld; with one response more in T2's round 2, T0 and T1 instead
-    ({"S": {3: 3}, "T0": {1: 13}, "T1": {2: 17}, "T2": {1: 4, 2: 8}, "T3": {1: 11, 3: 29}}, {"I": {2, 3}},
-     ("T2", 2, None)),
-    # before: T2 shown; with one response more in T0's round 2, withheld as well
-    ({"S": {3: 3}, "T0": {2: 30, 3: 8}, "T1": {1: 3, 2: 1}, "T2": {2: 30}}, {}, ("T0", 2, None)),
-], ids=["demo-500-seed-2", "a-partner-for-a-small-cell", "two-large-teams"])
+
+@pytest.mark.parametrize(
+    "table, interventions, cell",
+    [
+        # before: FACT team West withheld; with one response more there, FACT team Oost instead
+        (DEMO_500_SEED_2, DEMO_INTERVENTIONS, ("FACT team West", 1, None)),
+        # before: T2 withheld; with one response more in T2's round 2, T0 and T1 instead
+        (
+            {"S": {3: 3}, "T0": {1: 13}, "T1": {2: 17}, "T2": {1: 4, 2: 8}, "T3": {1: 11, 3: 29}},
+            {"I": {2, 3}},
+            ("T2", 2, None),
+        ),
+        # before: T2 shown; with one response more in T0's round 2, withheld as well
+        ({"S": {3: 3}, "T0": {2: 30, 3: 8}, "T1": {1: 3, 2: 1}, "T2": {2: 30}}, {}, ("T0", 2, None)),
+    ],
+    ids=["demo-500-seed-2", "a-partner-for-a-small-cell", "two-large-teams"],
+)
 def test_one_more_response_in_a_large_group_withholds_the_same_teams(table, interventions, cell):
     population = by_team_and_round(table)
     assert population.counts[cell] >= K

@@ -1,4 +1,5 @@
 """Scoring rules: golden files of worked answers, table-driven rules, and properties for any answers."""
+
 from pathlib import Path
 
 import pytest
@@ -30,38 +31,69 @@ def test_golden_files(path):
         assert actual == band, domain
 
 
-@pytest.mark.parametrize("answered, n_items, ok", [
-    (0, 1, False), (1, 1, True), (1, 2, True), (0, 2, False), (1, 3, False), (2, 3, True),
-    (2, 4, True), (1, 4, False), (0, 0, False),
-])
+@pytest.mark.parametrize(
+    "answered, n_items, ok",
+    [
+        (0, 1, False),
+        (1, 1, True),
+        (1, 2, True),
+        (0, 2, False),
+        (1, 3, False),
+        (2, 3, True),
+        (2, 4, True),
+        (1, 4, False),
+        (0, 0, False),
+    ],
+)
 def test_at_least_half_answered(answered, n_items, ok):
     assert enough(answered, n_items) is ok
 
 
-@pytest.mark.parametrize("score, band", [
-    (None, None), (0, "low"), (37.5, "low"), (37.6, "middle"), (62.4, "middle"), (62.5, "high"), (100, "high"),
-])
+@pytest.mark.parametrize(
+    "score, band",
+    [
+        (None, None),
+        (0, "low"),
+        (37.5, "low"),
+        (37.6, "middle"),
+        (62.4, "middle"),
+        (62.5, "high"),
+        (100, "high"),
+    ],
+)
 def test_domain_bands(score, band):
     assert band_of(score) == band
 
 
-@pytest.mark.parametrize("index, band", [
-    (None, None), (-100, "misaligned"), (-25, "misaligned"), (-24.9, "mixed"), (0, "mixed"),
-    (24.9, "mixed"), (25, "aligned"), (100, "aligned"),
-])
+@pytest.mark.parametrize(
+    "index, band",
+    [
+        (None, None),
+        (-100, "misaligned"),
+        (-25, "misaligned"),
+        (-24.9, "mixed"),
+        (0, "mixed"),
+        (24.9, "mixed"),
+        (25, "aligned"),
+        (100, "aligned"),
+    ],
+)
 def test_alignment_bands(index, band):
     assert alignment_band(MINI, index) == band
 
 
-@pytest.mark.parametrize("answers, fragment", [
-    ({"zz": 3}, "unknown item 'zz'"),
-    ({"a1": 6}, "item 'a1': 6 is not on the scale 1..5"),
-    ({"a1": 0}, "not on the scale"),
-    ({"a1": "3"}, "not on the scale"),
-    ({"a1": 2.5}, "not on the scale"),
-    ({"a1": True}, "not on the scale"),
-    ({"a1": "NA"}, "not on the scale"),
-])
+@pytest.mark.parametrize(
+    "answers, fragment",
+    [
+        ({"zz": 3}, "unknown item 'zz'"),
+        ({"a1": 6}, "item 'a1': 6 is not on the scale 1..5"),
+        ({"a1": 0}, "not on the scale"),
+        ({"a1": "3"}, "not on the scale"),
+        ({"a1": 2.5}, "not on the scale"),
+        ({"a1": True}, "not on the scale"),
+        ({"a1": "NA"}, "not on the scale"),
+    ],
+)
 def test_bad_answers_are_refused(answers, fragment):
     with pytest.raises(AnswerError, match=fragment):
         score_answers(MINI, answers)
@@ -125,5 +157,6 @@ def test_more_agreement_on_a_match_item_never_lowers_alignment(bank, data):
 
 def _with_reverse(bank, item_id):
     from dataclasses import replace
+
     items = tuple(replace(i, reverse=not i.reverse) if i.id == item_id else i for i in bank.items)
     return replace(bank, items=items)

@@ -99,9 +99,7 @@ def browser():
     expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     playwright = sync_playwright().start()
     try:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
     except Exception:
         playwright.stop()
         raise
@@ -141,8 +139,7 @@ def wait_for_streamlit(page, timeout: float = PAGE_TIMEOUT_MS, *, allow_exceptio
     Playwright's auto-waiting ``expect(locator)...`` for the actual assertions.
     """
     app = '[data-testid="stApp"]'
-    page.wait_for_selector(f'{app}[data-test-connection-state="CONNECTED"]', state="attached",
-                           timeout=timeout)
+    page.wait_for_selector(f'{app}[data-test-connection-state="CONNECTED"]', state="attached", timeout=timeout)
     # A click's rerun request reaches the server asynchronously: give the script state a moment to
     # leave "notRunning" before waiting for it to come back.
     page.wait_for_timeout(250)
@@ -150,9 +147,12 @@ def wait_for_streamlit(page, timeout: float = PAGE_TIMEOUT_MS, *, allow_exceptio
     # (the error is shown in a dialog, stDialog, not as an stException element).
     page.wait_for_selector(
         f'{app}[data-test-script-state="notRunning"], {app}[data-test-script-state="compilationError"]',
-        state="attached", timeout=timeout)
-    page.wait_for_selector('[data-testid="stStatusWidget"] [data-testid="stStatusWidgetRunningIcon"]',
-                           state="detached", timeout=timeout)
+        state="attached",
+        timeout=timeout,
+    )
+    page.wait_for_selector(
+        '[data-testid="stStatusWidget"] [data-testid="stStatusWidgetRunningIcon"]', state="detached", timeout=timeout
+    )
     if not allow_exception:
         if page.locator(f'{app}[data-test-script-state="compilationError"]').count():
             dialog = page.locator('[data-testid="stDialog"]')
@@ -244,17 +244,31 @@ def _healthy(url: str) -> bool:
 def _launch(script: Path, env: dict[str, str], database_url: str, log_path: Path) -> StreamlitServer:
     port = _free_port()
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(script),
-        "--server.headless", "true",
-        "--server.port", str(port),
-        "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
     ]
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            cmd, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log,
-            stderr=subprocess.STDOUT, start_new_session=True,
+            cmd,
+            cwd=REPO_ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     server = StreamlitServer(script, port, database_url, log_path, process)
     deadline = time.monotonic() + SERVER_START_TIMEOUT
@@ -265,8 +279,11 @@ def _launch(script: Path, env: dict[str, str], database_url: str, log_path: Path
             return server
         time.sleep(0.2)
     server.stop()
-    state = f"exited with code {process.returncode}" if process.returncode is not None else (
-        f"did not answer 'ok' on {server.url}/_stcore/health within {SERVER_START_TIMEOUT:.0f} s")
+    state = (
+        f"exited with code {process.returncode}"
+        if process.returncode is not None
+        else (f"did not answer 'ok' on {server.url}/_stcore/health within {SERVER_START_TIMEOUT:.0f} s")
+    )
     raise _ServerStartError(
         f"streamlit server for {script} {state}.\ncommand: {' '.join(cmd)}\n"
         f"--- server output ({log_path}) ---\n{server.log()}"

@@ -1,5 +1,6 @@
 """Steps the browser journeys share: a click that waits for the rerun, answering the whole
 questionnaire, and screenshots of every page when a journey fails."""
+
 from __future__ import annotations
 
 import re
@@ -47,7 +48,9 @@ def wait_for_new_step(page, previous: list[str], timeout: float = PAGE_TIMEOUT_M
     page.wait_for_function(
         """old => { const el = document.querySelector('[class*="st-key-item-"]');
                     return el && !old.some(id => el.classList.contains('st-key-item-' + id)); }""",
-        arg=previous, timeout=timeout)
+        arg=previous,
+        timeout=timeout,
+    )
     wait_for_streamlit(page, timeout)
 
 
@@ -66,9 +69,13 @@ def choose_option(item, option: int) -> None:
     expect(chosen).to_be_checked()
 
 
-def answer_every_step(page, choose: Callable[[str], int | None], *,
-                      after_step: Callable[[list[str]], None] | None = None,
-                      submit_timeout: float = SLOW_PAGE_TIMEOUT_MS) -> None:
+def answer_every_step(
+    page,
+    choose: Callable[[str], int | None],
+    *,
+    after_step: Callable[[list[str]], None] | None = None,
+    submit_timeout: float = SLOW_PAGE_TIMEOUT_MS,
+) -> None:
     """Answer every item on every step, then submit. `choose(item_id)` gives the option index
     (0-4 on the scale, 5 = not applicable, None = leave it); `after_step(answered item ids so far)`
     may check the page before the next step."""

@@ -4,6 +4,7 @@ one server with a seeded database: what the accessibility and the Dutch-words te
 The sweep is done once per language and process (the tests that read it share an xdist group), and for
 every page it keeps axe's findings and the text a person sees or hears (visible text and accessible names).
 """
+
 from __future__ import annotations
 
 import re
@@ -29,7 +30,7 @@ from tests.browser.conftest import (
     wait_for_streamlit,
 )
 
-GROUP = "accessibility-sweep"   # xdist group of every test that reads the sweep
+GROUP = "accessibility-sweep"  # xdist group of every test that reads the sweep
 PASSWORD = "correct horse battery"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING = {"serious", "critical"}
@@ -40,9 +41,9 @@ AXE_EXCLUSIONS: list[tuple[str, str]] = []
 @dataclass(frozen=True)
 class SeededSite:
     url: str
-    resume_code: str               # two submitted assessments: the code opens History, then Results
-    drafts: dict[str, str]         # language -> an open draft's token (the questionnaire)
-    staff_token: str               # an admin's sign-in, put in the staff cookie
+    resume_code: str  # two submitted assessments: the code opens History, then Results
+    drafts: dict[str, str]  # language -> an open draft's token (the questionnaire)
+    staff_token: str  # an admin's sign-in, put in the staff cookie
     workshop_id: int
 
 
@@ -76,32 +77,45 @@ def seed_site(server: StreamlitServer) -> SeededSite:
     rt = build_runtime(Settings(DATABASE_URL=server.database_url))
     try:
         admin = auth.create_first_admin(rt, "anna", PASSWORD)
-        demo = demo_data.create_demo_organisation(rt, responses=60, workers=0)   # the dashboard's charts
+        demo = demo_data.create_demo_organisation(rt, responses=60, workers=0)  # the dashboard's charts
         code = None
         for intervention in ("Online CBT module", "Video consultations"):
-            started = questionnaire.start_assessment(rt, language="en", intervention=intervention,
-                                                   role=None, resume_code=code)
+            started = questionnaire.start_assessment(
+                rt, language="en", intervention=intervention, role=None, resume_code=code
+            )
             code = code or started.resume_code
-            questionnaire.save_answers(rt, token=started.draft_token, step=0, answers={
-                item: 1 if item.startswith(("fb", "tp")) else 4 for item in rt.instrument.required_ids})
+            questionnaire.save_answers(
+                rt,
+                token=started.draft_token,
+                step=0,
+                answers={item: 1 if item.startswith(("fb", "tp")) else 4 for item in rt.instrument.required_ids},
+            )
             questionnaire.submit(rt, token=started.draft_token)
         drafts = {}
         for language in ("en", "nl"):
             draft = questionnaire.start_assessment(rt, language=language, intervention="Mood diary app", role=None)
-            questionnaire.save_answers(rt, token=draft.draft_token, step=0,
-                                     answers={rt.instrument.required_ids[0]: 3})
+            questionnaire.save_answers(rt, token=draft.draft_token, step=0, answers={rt.instrument.required_ids[0]: 3})
             drafts[language] = draft.draft_token
-        session = hosting.create_session(rt, admin, title="Team West", intervention="Online CBT module",
-                                           form_id=None, language="en", min_group_size=5,
-                                           tie=None)
+        session = hosting.create_session(
+            rt,
+            admin,
+            title="Team West",
+            intervention="Online CBT module",
+            form_id=None,
+            language="en",
+            min_group_size=5,
+            tie=None,
+        )
         hosting.set_results_visible(rt, admin, session.id, True)
         for n in range(5):
             joined = workshop_join.join(rt, session.code, f"sweep-device-key-{n:04d}", f"sweep-{n}")
-            questionnaire.save_answers(rt, token=joined.draft_token, step=0,
-                                     answers={i: 1 + n % 5 for i in rt.instrument.required_ids})
+            questionnaire.save_answers(
+                rt, token=joined.draft_token, step=0, answers={i: 1 + n % 5 for i in rt.instrument.required_ids}
+            )
             questionnaire.submit(rt, token=joined.draft_token)
-        hosting.add_action(rt, admin, session.id, kind="act", theme="technology_push",
-                           text="Tijd vrijmaken om te leren")
+        hosting.add_action(
+            rt, admin, session.id, kind="act", theme="technology_push", text="Tijd vrijmaken om te leren"
+        )
         seed_plan(rt, admin, demo.organisation_id)
         signed_in = auth.login(rt, "anna", PASSWORD, "sweep")
         return SeededSite(server.url, code, drafts, signed_in.token, session.id)
@@ -113,9 +127,16 @@ def seed_plan(rt, admin, organisation_id: int) -> None:
     """An action plan with an action, a note, and follow-up rounds (one due, so an admin sees what to start).
     Typed in Dutch: typed text is shown as it is, in both languages."""
     today = datetime.now(UTC).date()
-    made = plan.create_action(rt, admin, organisation_id, target="theme:client_autonomy", kind="act",
-                              description="Bij de intake vragen hoe cliënten de app willen gebruiken",
-                              owner="Teamleider", due_on=today + timedelta(days=30))
+    made = plan.create_action(
+        rt,
+        admin,
+        organisation_id,
+        target="theme:client_autonomy",
+        kind="act",
+        description="Bij de intake vragen hoe cliënten de app willen gebruiken",
+        owner="Teamleider",
+        due_on=today + timedelta(days=30),
+    )
     plan.add_note(rt, admin, made.id, text="Besproken met de directie")
     for days in (5, 40):
         follow_up.schedule_follow_up(rt, admin, made.id, opens_on=today + timedelta(days=days))
@@ -182,7 +203,7 @@ def typing(page, name: str) -> Iterator[tuple[str, object]]:
         page.keyboard.type("Praatgroep")
         page.wait_for_timeout(300)
         yield f"{name} (typing)", page
-        page.keyboard.press("Escape")   # closes an open list, so that the next click reaches the menu
+        page.keyboard.press("Escape")  # closes an open list, so that the next click reaches the menu
 
 
 def pages(context, site: SeededSite, language: str) -> Iterator[tuple[str, object]]:
@@ -195,8 +216,7 @@ def pages(context, site: SeededSite, language: str) -> Iterator[tuple[str, objec
     yield from typing(page, "start")
     for name in _results_through_code(page, site):
         yield name, page
-    for name, path in (("about", "about"), ("join", "join"), ("assessment setup", "assessment"),
-                       ("login", "login")):
+    for name, path in (("about", "about"), ("join", "join"), ("assessment setup", "assessment"), ("login", "login")):
         by_menu(page, path)
         yield name, page
         yield from typing(page, name)
@@ -210,8 +230,14 @@ def pages(context, site: SeededSite, language: str) -> Iterator[tuple[str, objec
         expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=SLOW_PAGE_TIMEOUT_MS)
         wait_for_charts(page)
     yield "dashboard", page
-    for name, path in (("workshops", "workshop"), ("action plan", "plan"), ("organisations", "organisations"),
-                       ("rounds", "rounds"), ("accounts", "accounts"), ("account", "account")):
+    for name, path in (
+        ("workshops", "workshop"),
+        ("action plan", "plan"),
+        ("organisations", "organisations"),
+        ("rounds", "rounds"),
+        ("accounts", "accounts"),
+        ("account", "account"),
+    ):
         by_menu(page, path)
         yield name, page
     open_page(page, f"{site.url}/workshop?{lang}&session={site.workshop_id}")
@@ -232,14 +258,18 @@ def page_texts(page) -> list[str]:
 
 def axe_findings(axe: Axe, page, name: str) -> list[Finding]:
     """The serious and critical WCAG 2.0/2.1 A and AA violations axe finds on the page as it is now."""
-    results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
-                                     "resultTypes": ["violations"], "iframes": False})
+    results = axe.run(
+        page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"], "iframes": False}
+    )
     findings = []
     for violation in results.response["violations"]:
         if violation["impact"] not in BLOCKING:
             continue
-        targets = tuple(" ".join(map(str, node["target"])) for node in violation["nodes"]
-                        if not _excluded(violation["id"], node["target"]))
+        targets = tuple(
+            " ".join(map(str, node["target"]))
+            for node in violation["nodes"]
+            if not _excluded(violation["id"], node["target"])
+        )
         if targets:
             findings.append(Finding(name, violation["id"], violation["impact"], violation["help"], targets))
     return findings
@@ -278,8 +308,9 @@ def swept(browser, start_app_server: Callable[..., StreamlitServer], language: s
     if language in _SWEEPS:
         return _SWEEPS[language]
     site = seeded(start_app_server)
-    context = browser.new_context(viewport={"width": 1280, "height": 900},
-                                  locale="nl-NL" if language == "nl" else "en-GB")
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="nl-NL" if language == "nl" else "en-GB"
+    )
     context.set_default_timeout(SLOW_PAGE_TIMEOUT_MS)
     seen = []
     axe = Axe()
@@ -287,10 +318,10 @@ def swept(browser, start_app_server: Callable[..., StreamlitServer], language: s
         for name, page in pages(context, site, language):
             findings = axe_findings(axe, page, name) + own_findings(page, name)
             if exception := shown_exception(page):
-                findings.append(Finding(name, "exception", "critical", "the page shows an exception",
-                                        (exception,)))
-            seen.append(PageSeen(name, language, page.evaluate("document.documentElement.lang"),
-                                 findings, page_texts(page)))
+                findings.append(Finding(name, "exception", "critical", "the page shows an exception", (exception,)))
+            seen.append(
+                PageSeen(name, language, page.evaluate("document.documentElement.lang"), findings, page_texts(page))
+            )
     finally:
         context.close()
     _SWEEPS[language] = seen

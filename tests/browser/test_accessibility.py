@@ -6,6 +6,7 @@ The pages are seen in one sweep per language (tests/browser/sweep.py). What Stre
 and cannot be worked around is listed in docs/ACCESSIBILITY.md and excluded there, rule by rule and
 element by element (sweep.AXE_EXCLUSIONS).
 """
+
 from __future__ import annotations
 
 import pytest
@@ -22,11 +23,15 @@ pytestmark = pytest.mark.xdist_group(GROUP)
 def test_no_serious_or_critical_violation_on_any_page(browser, start_app_server, language):
     seen = swept(browser, start_app_server, language)
     problems = [str(finding) for page in seen for finding in page.findings]
-    problems += [f'{page.name}: <html lang="{page.document_language}"> on a page in {language}'
-                 for page in seen if page.document_language != language]
+    problems += [
+        f'{page.name}: <html lang="{page.document_language}"> on a page in {language}'
+        for page in seen
+        if page.document_language != language
+    ]
     assert len(seen) == 18
-    assert not problems, f"{len(problems)} serious or critical accessibility problems ({language}):\n" + \
-        "\n".join(problems)
+    assert not problems, f"{len(problems)} serious or critical accessibility problems ({language}):\n" + "\n".join(
+        problems
+    )
 
 
 _FOCUS_IN = "selector => !!(document.activeElement && document.activeElement.closest(selector))"

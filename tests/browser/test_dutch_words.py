@@ -2,6 +2,7 @@
 staff page in Dutch (tests/browser/sweep.py), its accessibility tree and the placeholders and tooltips
 of what is visible, searched for the app's English strings, Streamlit's own English words and common
 English words."""
+
 from __future__ import annotations
 
 import re
@@ -13,11 +14,31 @@ from tests.browser.sweep import GROUP, swept
 
 pytestmark = pytest.mark.xdist_group(GROUP)
 
-ENGLISH_WORDS = ("the", "your", "you", "please", "press", "click", "skip", "choose", "show", "hide", "remove",
-                 "search", "sidebar", "menu", "help for", "add:", "submit", "download as")
+ENGLISH_WORDS = (
+    "the",
+    "your",
+    "you",
+    "please",
+    "press",
+    "click",
+    "skip",
+    "choose",
+    "show",
+    "hide",
+    "remove",
+    "search",
+    "sidebar",
+    "menu",
+    "help for",
+    "add:",
+    "submit",
+    "download as",
+)
 # Titles of cited English publications (About) are quoted as published.
-CITED_TITLES = ("Compassion as a guiding framework for the implementation of digital mental health "
-                "interventions: an interview study with clients and professionals.",)
+CITED_TITLES = (
+    "Compassion as a guiding framework for the implementation of digital mental health "
+    "interventions: an interview study with clients and professionals.",
+)
 PLACEHOLDER = re.compile(r"\{[^}]*\}")
 
 
@@ -45,15 +66,19 @@ def english_on(text: str, patterns: list[re.Pattern]) -> list[str]:
         for match in pattern.finditer(text):
             start = text.rfind("\n", 0, match.start()) + 1
             end = text.find("\n", match.end())
-            line = text[start:end if end >= 0 else None].strip()
+            line = text[start : end if end >= 0 else None].strip()
             found.append(f"{pattern.pattern!r} in: {line[:160]}")
     return found
 
 
 def test_no_english_on_a_dutch_page(browser, start_app_server):
     patterns = english_phrases()
-    problems = [f"{page.name}: {finding}" for page in swept(browser, start_app_server, "nl")
-                for text in page.texts for finding in english_on(text, patterns)]
+    problems = [
+        f"{page.name}: {finding}"
+        for page in swept(browser, start_app_server, "nl")
+        for text in page.texts
+        for finding in english_on(text, patterns)
+    ]
     assert not problems, f"{len(problems)} English words on Dutch pages:\n" + "\n".join(sorted(set(problems)))
 
 

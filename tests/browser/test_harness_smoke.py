@@ -4,7 +4,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import wait_for_streamlit
 
-SCRIPT = '''
+SCRIPT = """
 import os
 import streamlit as st
 
@@ -12,7 +12,7 @@ st.title("Harness smoke")
 if st.button("Say hello"):
     st.write("Hello from the button")
 st.caption("db: " + os.environ.get("DATABASE_URL", "unset"))
-'''
+"""
 
 
 def test_harness_click_shows_text(tmp_path, start_app_server, page):

@@ -1,5 +1,6 @@
 """A professional's whole journey in a real browser: assessment in English and in Dutch, results,
 PDF, and coming back later with the resume code to see the history."""
+
 import re
 
 from playwright.sync_api import expect
@@ -48,8 +49,9 @@ def english_journey(page, app_server) -> str:
     assert re.fullmatch(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){3}", code), code
 
     # A statement left open is pointed out before anything is stored; answering it completes.
-    answer_every_step(page, lambda item: None if item == "tn2" else 5 if item == "tp1"
-                      else 1 if item.startswith(("fb", "tp")) else 3)
+    answer_every_step(
+        page, lambda item: None if item == "tn2" else 5 if item == "tp1" else 1 if item.startswith(("fb", "tp")) else 3
+    )
     expect(page.get_by_text("1 statement still needs an answer", exact=False)).to_be_visible()
     click(page, "goto-step-0")
     expect(page.get_by_text("Not answered yet")).to_be_visible()

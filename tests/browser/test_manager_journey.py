@@ -2,6 +2,7 @@
 admin, an organisation with teams and a round, hand out the team links, answers come in through
 them, the round closes, and the manager sees the dashboard, where a team of 4 shows nothing of its
 own, not in an export either, and another organisation stays out of reach."""
+
 from __future__ import annotations
 
 import csv
@@ -68,11 +69,17 @@ def answer_through_link(rt, link: str, lean: int, n: int) -> None:
     """`n` colleagues answer through a team link (the same service calls the assessment page makes)."""
     token = re.search(r"[?&]invite=([^&]+)", link).group(1)
     for number in range(n):
-        started = questionnaire.start_assessment(rt, language="en", intervention="ignored for a round",
-                                               role="psychologist", invite_token=token,
-                                               client_key=f"colleague-{lean}-{number}")
-        answers = {item: (lean if not item.startswith(("fb", "tp")) else 6 - lean)
-                   for item in rt.instrument.required_ids}
+        started = questionnaire.start_assessment(
+            rt,
+            language="en",
+            intervention="ignored for a round",
+            role="psychologist",
+            invite_token=token,
+            client_key=f"colleague-{lean}-{number}",
+        )
+        answers = {
+            item: (lean if not item.startswith(("fb", "tp")) else 6 - lean) for item in rt.instrument.required_ids
+        }
         questionnaire.save_answers(rt, token=started.draft_token, answers=answers, step=0)
         questionnaire.submit(rt, token=started.draft_token)
 
@@ -191,7 +198,7 @@ def admin_closes_round_and_adds_manager(page, url: str) -> None:
 
     nav(page, "Accounts")
     click_and_wait(page, page.get_by_role("tab", name="New account"))
-    expect(page.locator(".st-key-acct-new-role input[type=radio]").first).to_be_checked()   # Manager
+    expect(page.locator(".st-key-acct-new-role input[type=radio]").first).to_be_checked()  # Manager
     fill(page, "acct-new-username", "mia")
     choose(page, "acct-new-orgs", "Zorg Noord")
     page.keyboard.press("Escape")

@@ -2,6 +2,7 @@
 a new tab of the same browser (the cookies the page wrote) asks the next person whether they are someone
 else before a second answer starts; another browser is not asked. AppTest cannot send cookies, so the
 cookie half of the rule is checked here."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -31,9 +32,16 @@ def server_and_link(start_app_server, monkeypatch):
         organisation = create_organisation(session, name="Zorg Noord")
         team = create_team(session, organisation_id=organisation.id, name="Team A")
         app = add_intervention(session, name="Online CBT module", organisation_id=organisation.id)
-        _, tokens = create_round(session, organisation_id=organisation.id, intervention_id=app.id, name="Spring",
-                                 opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=14),
-                                 instrument_hash=rt.instrument.content_hash, team_ids=[team.id])
+        _, tokens = create_round(
+            session,
+            organisation_id=organisation.id,
+            intervention_id=app.id,
+            name="Spring",
+            opens_at=now - timedelta(days=1),
+            closes_at=now + timedelta(days=14),
+            instrument_hash=rt.instrument.content_hash,
+            team_ids=[team.id],
+        )
     yield rt, f"{server.url}/?invite={tokens[team.id]}&lang=en"
     rt.engine.dispose()
 
@@ -61,10 +69,10 @@ def test_the_next_person_on_a_shared_computer_is_asked_first(browser, server_and
         first = ward.new_page()
         open_setup(first, link)
         expect(first.get_by_text(QUESTION)).to_have_count(0)
-        begin(first)                                         # the first colleague starts answering
+        begin(first)  # the first colleague starts answering
         assert "vm_links" in {cookie["name"] for cookie in ward.cookies()}
 
-        second = ward.new_page()                             # the next colleague, same browser
+        second = ward.new_page()  # the next colleague, same browser
         open_setup(second, link)
         expect(second.get_by_text(QUESTION)).to_be_visible()
         expect(second.locator(".st-key-setup-begin")).to_have_count(0)
@@ -78,7 +86,7 @@ def test_the_next_person_on_a_shared_computer_is_asked_first(browser, server_and
 
     elsewhere = browser.new_context(viewport={"width": 1280, "height": 900})
     with screenshot_on_failure(elsewhere, "shared-computer-elsewhere"):
-        page = elsewhere.new_page()                          # another browser: not asked
+        page = elsewhere.new_page()  # another browser: not asked
         open_setup(page, link)
         begin(page)
         expect(page.get_by_text(QUESTION)).to_have_count(0)

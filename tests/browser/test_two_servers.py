@@ -4,6 +4,7 @@ sign-in made on server 1 is honoured by server 2 (the vm_staff cookie is per hos
 the session it names is in the database), and a draft started on server 1 resumes on server 2 by
 its resume code. What lives only in one server's memory is the open browser tab's Streamlit session
 (docs/DEPLOYMENT.md: sticky sessions)."""
+
 from __future__ import annotations
 
 import random
@@ -24,12 +25,14 @@ from tests.browser.test_journey import start
 from tests.browser.test_manager_journey import fill, open_page
 from tests.support.postgres import POSTGRES_URL
 
-pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="two app servers share a PostgreSQL database: "
-                                                          "set VM_TEST_POSTGRES_URL (scripts/test.sh does)")
+pytestmark = pytest.mark.skipif(
+    not POSTGRES_URL,
+    reason="two app servers share a PostgreSQL database: set VM_TEST_POSTGRES_URL (scripts/test.sh does)",
+)
 
 ADMIN_PASSWORD = "correct horse battery"
 MANAGER_PASSWORD = "a long manager password"
-BY_SERVICES = 5   # colleagues answering through the team link; one more answers in the browser
+BY_SERVICES = 5  # colleagues answering through the team link; one more answers in the browser
 
 
 @pytest.fixture
@@ -48,20 +51,28 @@ def open_round_with_manager(rt) -> tuple[object, int, str]:
         team = create_team(session, organisation_id=organisation.id, name="Team A", size=8)
         app = add_intervention(session, name="Online CBT module", organisation_id=organisation.id)
         survey_round, tokens = create_round(
-            session, organisation_id=organisation.id, intervention_id=app.id, name="Spring",
-            opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=14),
-            instrument_hash=rt.instrument.content_hash, team_ids=[team.id])
+            session,
+            organisation_id=organisation.id,
+            intervention_id=app.id,
+            name="Spring",
+            opens_at=now - timedelta(days=1),
+            closes_at=now + timedelta(days=14),
+            instrument_hash=rt.instrument.content_hash,
+            team_ids=[team.id],
+        )
         organisation_id, round_id, invite = organisation.id, survey_round.id, tokens[team.id]
-    management.create_account(rt, admin, role="manager", username="mia", password=MANAGER_PASSWORD,
-                            scope={organisation_id: None})
+    management.create_account(
+        rt, admin, role="manager", username="mia", password=MANAGER_PASSWORD, scope={organisation_id: None}
+    )
     return admin, round_id, invite
 
 
 def colleagues_answer(rt, invite: str) -> None:
     rng = random.Random(11)
     for _ in range(BY_SERVICES):
-        started = questionnaire.start_assessment(rt, language="en", intervention="ignored for a round", role=None,
-                                               invite_token=invite)
+        started = questionnaire.start_assessment(
+            rt, language="en", intervention="ignored for a round", role=None, invite_token=invite
+        )
         answers = {item: rng.randint(2, 5) for item in rt.instrument.required_ids}
         questionnaire.save_answers(rt, token=started.draft_token, answers=answers, step=0)
         questionnaire.submit(rt, token=started.draft_token)
@@ -107,7 +118,7 @@ def test_two_servers_share_responses_sign_ins_and_drafts(browser, start_app_serv
         expect(page.get_by_text("1 of 28 statements answered", exact=False)).to_be_visible()
         assert "draft=" in page.url and f":{two.port}/" in page.url
 
-    rounds.close_round_now(rt, admin, round_id)   # results show once a round has closed
+    rounds.close_round_now(rt, admin, round_id)  # results show once a round has closed
     manager = browser.new_context(viewport={"width": 1280, "height": 1000})
     with screenshot_on_failure(manager, "two-servers-manager"):
         page = manager.new_page()
@@ -115,13 +126,13 @@ def test_two_servers_share_responses_sign_ins_and_drafts(browser, start_app_serv
         fill(page, "staff-login-username", "mia")
         fill(page, "staff-login-password", MANAGER_PASSWORD)
         page.locator(".st-key-staff-login-submit button").click()
-        wait_for_streamlit(page, SLOW_PAGE_TIMEOUT_MS)   # lands on the dashboard
+        wait_for_streamlit(page, SLOW_PAGE_TIMEOUT_MS)  # lands on the dashboard
         expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
         assert any(cookie["name"] == "vm_staff" for cookie in manager.cookies())
 
         on_two = manager.new_page()
         on_two.goto(f"{two.url}/dashboard?lang=en")
         wait_for_streamlit(on_two, SLOW_PAGE_TIMEOUT_MS)
-        expect(on_two.locator(".st-key-staff-login-username")).to_have_count(0)   # still signed in
+        expect(on_two.locator(".st-key-staff-login-username")).to_have_count(0)  # still signed in
         responses = on_two.get_by_test_id("stMetric").filter(has_text="Responses in this selection")
         expect(responses).to_contain_text(str(BY_SERVICES + 1))

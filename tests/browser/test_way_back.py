@@ -1,6 +1,7 @@
 """Issue 15 in a real browser (AppTest has no scrolling and sends no cookies): "Go to step" brings the missing
 statement into view and its marker goes; on Results the code can be copied, and "remember my results on this
 device" keeps a reload working until "Forget now"."""
+
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -38,7 +39,7 @@ def test_go_to_statement_and_remember_on_this_device(browser, app_server, runtim
         click(page, "submit-assessment", SLOW_PAGE_TIMEOUT_MS)
         click(page, "goto-step-0")
         statement = page.locator(".st-key-item-tn3")
-        expect(statement.get_by_text("Not answered yet")).to_have_count(0)   # the marker sits above it
+        expect(statement.get_by_text("Not answered yet")).to_have_count(0)  # the marker sits above it
         expect(page.get_by_text("Not answered yet")).to_be_visible()
         page.wait_for_function(f"() => ({IN_VIEW})(document.querySelector('.st-key-item-tn3'))")
         statement.locator("[role='radiogroup'] label").nth(3).click()

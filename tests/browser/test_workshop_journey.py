@@ -3,6 +3,7 @@
 screen stays blank below k and the group's picture appears by itself at k; the CSV export holds what
 was shown; then a second round, one phone noticing it by itself, is compared with the first on the screen
 and in the export."""
+
 from __future__ import annotations
 
 import csv
@@ -42,10 +43,12 @@ def test_a_workshop_from_code_to_picture(browser, start_app_server, monkeypatch)
     rt = build_runtime()
     admin = auth.create_first_admin(rt, "anna", PASSWORD)
     from db import organisations as db_organisations
+
     with rt.sessions.begin() as session:
         organisation_id = db_organisations.create_organisation(session, name="Zorg Noord").id
-    management.create_account(rt, admin, role="facilitator", username="fien", password=PASSWORD,
-                            scope={organisation_id: None})
+    management.create_account(
+        rt, admin, role="facilitator", username="fien", password=PASSWORD, scope={organisation_id: None}
+    )
 
     screen_context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     with screenshot_on_failure(screen_context, "workshop-screen"):
@@ -77,7 +80,7 @@ def test_a_workshop_from_code_to_picture(browser, start_app_server, monkeypatch)
             else:
                 phone.goto(f"{server.url}/?join={code}")
                 wait_for_streamlit(phone)
-                again = phone_context.new_page()   # the same phone opens the link twice
+                again = phone_context.new_page()  # the same phone opens the link twice
                 again.goto(f"{server.url}/?join={code}")
                 wait_for_streamlit(again)
                 again.close()
@@ -90,11 +93,12 @@ def test_a_workshop_from_code_to_picture(browser, start_app_server, monkeypatch)
         expect(screen.get_by_text("appears once at least 5 people have answered", exact=False)).to_be_visible()
         assert screen.get_by_text("Where to start the conversation").count() == 0
 
-        for n in range(3):   # three more colleagues answer (the calls the phone's pages make)
+        for n in range(3):  # three more colleagues answer (the calls the phone's pages make)
             joined = workshop_join.join(rt, code, f"journey-device-key-{n:04d}", f"c{n}")
             draft = questionnaire.load_draft(rt, joined.draft_token)
-            questionnaire.save_answers(rt, token=joined.draft_token, step=0,
-                                     answers={i: 2 for i in draft.instrument.required_ids})
+            questionnaire.save_answers(
+                rt, token=joined.draft_token, step=0, answers={i: 2 for i in draft.instrument.required_ids}
+            )
             questionnaire.submit(rt, token=joined.draft_token)
         # no reload: the screen refreshes by itself
         expect(screen.get_by_text("Where to start the conversation")).to_be_visible(timeout=15_000)
@@ -116,8 +120,9 @@ def test_a_workshop_from_code_to_picture(browser, start_app_server, monkeypatch)
         for n in range(4):
             joined = workshop_join.join(rt, code, f"journey-device-key-{n:04d}", f"c{n}")
             draft = questionnaire.load_draft(rt, joined.draft_token)
-            questionnaire.save_answers(rt, token=joined.draft_token, step=0,
-                                     answers={i: 5 for i in draft.instrument.required_ids})
+            questionnaire.save_answers(
+                rt, token=joined.draft_token, step=0, answers={i: 5 for i in draft.instrument.required_ids}
+            )
             questionnaire.submit(rt, token=joined.draft_token)
         expect(screen.get_by_text("How the picture changed between the rounds").first).to_be_visible(timeout=15_000)
         with screen.expect_download() as download:

@@ -1,4 +1,5 @@
 """Account repository functions on a migrated database: accounts, scope, sessions, audit, failures."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -77,8 +78,9 @@ def test_scope_round_trip(session: Session, orgs: dict[str, int]) -> None:
     north, south = orgs["north"], orgs["south"]
     with session.begin():
         anna, bert = _account(session), _account(session, "bert")
-        db_accounts.set_scope(session, account_id=anna.id,
-                       scope={north: None, south: [orgs["south.a"], orgs["south.b"]]})
+        db_accounts.set_scope(
+            session, account_id=anna.id, scope={north: None, south: [orgs["south.a"], orgs["south.b"]]}
+        )
         scopes = db_accounts.scopes_of(session, account_ids=[anna.id, bert.id])
     assert scopes == {
         anna.id: {north: None, south: frozenset({orgs["south.a"], orgs["south.b"]})},
@@ -114,9 +116,7 @@ def test_the_whole_organisation_wins_over_single_teams(session: Session, orgs: d
 def test_teams_outside_their_organisation(session: Session, orgs: dict[str, int]) -> None:
     with session.begin():
         scope = {orgs["north"]: [orgs["north.a"], orgs["south.b"]], orgs["south"]: None}
-        assert db_accounts.teams_outside_their_organisation(session, scope=scope) == [
-            (orgs["north"], orgs["south.b"])
-        ]
+        assert db_accounts.teams_outside_their_organisation(session, scope=scope) == [(orgs["north"], orgs["south.b"])]
         assert db_accounts.teams_outside_their_organisation(session, scope={orgs["north"]: None}) == []
 
 
@@ -133,12 +133,17 @@ def test_sessions_found_by_hash_and_deleted(session: Session) -> None:
     with session.begin():
         anna, bert = _account(session), _account(session, "bert")
         for token_hash, account, hours in (("h1", anna, 8), ("h2", anna, -1), ("h3", bert, 8)):
-            db_accounts.add_auth_session(session, token_hash=token_hash, account_id=account.id,
-                                  created_at=NOW, expires_at=NOW + timedelta(hours=hours))
+            db_accounts.add_auth_session(
+                session,
+                token_hash=token_hash,
+                account_id=account.id,
+                created_at=NOW,
+                expires_at=NOW + timedelta(hours=hours),
+            )
     with session.begin():
         assert db_accounts.find_auth_session(session, token_hash="h1").account_id == anna.id
         assert db_accounts.find_auth_session(session, token_hash="nope") is None
-        assert db_accounts.delete_expired_sessions(session, now=NOW) == 1          # h2
+        assert db_accounts.delete_expired_sessions(session, now=NOW) == 1  # h2
         assert db_accounts.delete_auth_session(session, token_hash="h3") == 1
         assert db_accounts.delete_account_sessions(session, account_id=anna.id) == 1
         assert session.scalars(select(AuthSession)).all() == []
@@ -148,8 +153,7 @@ def test_a_token_hash_is_unique(session: Session) -> None:
     with pytest.raises(IntegrityError), session.begin():
         anna = _account(session)
         for _ in range(2):
-            db_accounts.add_auth_session(session, token_hash="same", account_id=anna.id,
-                                  created_at=NOW, expires_at=NOW)
+            db_accounts.add_auth_session(session, token_hash="same", account_id=anna.id, created_at=NOW, expires_at=NOW)
 
 
 # --- audit log and deleting accounts ------------------------------------------------------
@@ -159,18 +163,19 @@ def test_audit_entries_newest_first(session: Session) -> None:
     with session.begin():
         anna = _account(session, role="admin")
         db_accounts.add_audit(session, actor_id=None, action="first", detail={"n": 1}, at=NOW)
-        db_accounts.add_audit(session, actor_id=anna.id, action="second", detail={"n": 2},
-                       at=NOW + timedelta(seconds=1))
+        db_accounts.add_audit(
+            session, actor_id=anna.id, action="second", detail={"n": 2}, at=NOW + timedelta(seconds=1)
+        )
     with session.begin():
         entries = db_accounts.audit_entries(session, limit=10)
         assert [(e.action, e.account_id, e.detail) for e in entries] == [
-            ("second", anna.id, {"n": 2}), ("first", None, {"n": 1})]
+            ("second", anna.id, {"n": 2}),
+            ("first", None, {"n": 1}),
+        ]
         assert len(db_accounts.audit_entries(session, limit=1)) == 1
 
 
-def test_deleting_an_account_keeps_its_log_and_drops_its_sessions(
-    session: Session, orgs: dict[str, int]
-) -> None:
+def test_deleting_an_account_keeps_its_log_and_drops_its_sessions(session: Session, orgs: dict[str, int]) -> None:
     with session.begin():
         anna = _account(session)
         db_accounts.set_scope(session, account_id=anna.id, scope={orgs["north"]: None})
@@ -213,9 +218,12 @@ def test_login_failures_added_taken_back_and_cleared(session: Session) -> None:
 # --- schema -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("table", "unique_name"), [
-    ("account", "uq_account_username"),
-    ("auth_session", "uq_auth_session_token_hash"),
-])
+@pytest.mark.parametrize(
+    ("table", "unique_name"),
+    [
+        ("account", "uq_account_username"),
+        ("auth_session", "uq_auth_session_token_hash"),
+    ],
+)
 def test_account_unique_constraints(fresh_db: Engine, table: str, unique_name: str) -> None:
     assert unique_name in {u["name"] for u in inspect(fresh_db).get_unique_constraints(table)}

@@ -87,9 +87,7 @@ def test_downgrade_to_base_then_upgrade_again(own_db: Engine) -> None:
         command.downgrade(config, "base")
     assert set(inspect(own_db).get_table_names()) <= {"alembic_version"}
     upgrade_to_head(own_db)
-    assert set(inspect(own_db).get_table_names()) == set(Base.metadata.tables) | {
-        "alembic_version"
-    }
+    assert set(inspect(own_db).get_table_names()) == set(Base.metadata.tables) | {"alembic_version"}
 
 
 @pytest.mark.parametrize(
@@ -105,9 +103,7 @@ def test_downgrade_to_base_then_upgrade_again(own_db: Engine) -> None:
         ("round_team", "uq_round_team_round_id_team_id"),
     ],
 )
-def test_unique_constraints_have_convention_names(
-    fresh_db: Engine, table: str, unique_name: str
-) -> None:
+def test_unique_constraints_have_convention_names(fresh_db: Engine, table: str, unique_name: str) -> None:
     names = {u["name"] for u in inspect(fresh_db).get_unique_constraints(table)}
     assert unique_name in names
 
@@ -190,7 +186,8 @@ def test_upgrade_from_every_earlier_revision_keeps_every_row(db_url: str, start:
     engine = _filled_at(db_url, start)
     before = _rows(engine, start)
     assert {name: len(rows) for name, rows in before.items()} == {
-        name: len(rows) for name, rows in rows_at(start).items()}
+        name: len(rows) for name, rows in rows_at(start).items()
+    }
 
     upgrade_to_head(engine)  # the production path
     assert _current_revision(engine) == _head()
@@ -199,7 +196,11 @@ def test_upgrade_from_every_earlier_revision_keeps_every_row(db_url: str, start:
         # 0004 adds the alignment index bins of the attributed responses stored before it.
         added = sorted(set(after["score_tally"]) - set(before["score_tally"]))
         assert sorted(row[4] for row in added) == [
-            "alignment_bin:-25", "alignment_bin:0", "alignment_bin:0", "alignment_bin:25"]
+            "alignment_bin:-25",
+            "alignment_bin:0",
+            "alignment_bin:0",
+            "alignment_bin:25",
+        ]
         after["score_tally"] = [row for row in after["score_tally"] if row not in added]
     assert after == before
     with engine.connect() as connection:
@@ -222,9 +223,7 @@ def test_upgrade_from_0001_leaves_the_old_rows_unattributed(db_url: str) -> None
     # The open list's names are still unique, now through the partial index.
     intervention = tables_at("0001")["intervention"]
     with pytest.raises(IntegrityError), engine.begin() as connection:
-        connection.execute(
-            sa.insert(intervention), [{"id": 3, "name": "Mood app", "active": True, "created_at": AT}]
-        )
+        connection.execute(sa.insert(intervention), [{"id": 3, "name": "Mood app", "active": True, "created_at": AT}])
     engine.dispose()
 
 
@@ -237,6 +236,7 @@ def test_downgrade_from_0002_keeps_the_0001_rows(db_url: str) -> None:
     assert _rows(engine, "0001") == before
     assert "organisation_id" not in {c["name"] for c in inspect(engine).get_columns("response")}
     engine.dispose()
+
 
 @pytest.mark.parametrize(
     ("table", "key"),
@@ -260,14 +260,20 @@ def test_0004_backfills_the_alignment_bins_of_responses_stored_before_it(own_db:
     with sessions.begin() as session:
         org = organisation_with_rounds(session, "Zorg Noord")
         for number, (team, round_key, index) in enumerate(
-                [("a", "round1", -80.0), ("a", "round1", 30.0), ("b", "round1", 100.0), ("a", "round2", None)]):
-            submit(session, submission_token=f"t{number}", organisation_id=org["id"], team_id=org[team],
-                   round_id=org[round_key], scores={"alignment_index": (index, "ok" if index is not None
-                                                                         else "not_enough")})
+            [("a", "round1", -80.0), ("a", "round1", 30.0), ("b", "round1", 100.0), ("a", "round2", None)]
+        ):
+            submit(
+                session,
+                submission_token=f"t{number}",
+                organisation_id=org["id"],
+                team_id=org[team],
+                round_id=org[round_key],
+                scores={"alignment_index": (index, "ok" if index is not None else "not_enough")},
+            )
     _migrate(own_db, command.downgrade, "0003")
     with sessions() as session:
         keys = {cell.key for cell in tally_snapshot(session, org["id"])[1]}
-    assert keys == {"alignment_index"}                       # as a database before 0004 holds them
+    assert keys == {"alignment_index"}  # as a database before 0004 holds them
 
     upgrade_to_head(own_db)
     with sessions() as session:
@@ -277,4 +283,7 @@ def test_0004_backfills_the_alignment_bins_of_responses_stored_before_it(own_db:
     with sessions() as session:
         assert tally_snapshot(session, org["id"]) == upgraded
     assert {cell.key: cell.n for cell in upgraded[1] if cell.key.startswith("alignment_bin:")} == {
-        "alignment_bin:-100": 1, "alignment_bin:25": 1, "alignment_bin:75": 1}
+        "alignment_bin:-100": 1,
+        "alignment_bin:25": 1,
+        "alignment_bin:75": 1,
+    }

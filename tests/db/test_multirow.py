@@ -37,14 +37,16 @@ def _stored(session_factory) -> dict[str, tuple[int, float, float]]:
     [
         ([[("a", 1, 10.0)]], {"a": (1, 10.0, 100.0)}),
         ([[("a", 1, 10.0), ("b", 2, 5.0)], [("a", 3, 1.0)]], {"a": (4, 11.0, 101.0), "b": (2, 5.0, 25.0)}),
-        ([[("a", 1, -2.5)], [("b", 1, 0.0)], [("a", 1, 2.5), ("b", 1, 4.0)]],
-         {"a": (2, 0.0, 12.5), "b": (2, 4.0, 16.0)}),
+        (
+            [[("a", 1, -2.5)], [("b", 1, 0.0)], [("a", 1, 2.5), ("b", 1, 4.0)]],
+            {"a": (2, 0.0, 12.5), "b": (2, 4.0, 16.0)},
+        ),
         ([[]], {}),
     ],
     ids=["one-new", "new-then-add", "three-batches-mixed", "nothing"],
 )
 def test_add_counts_inserts_new_keys_and_adds_to_existing_ones(session_factory, cell, batches, expected):
-    for batch in batches:   # one transaction per batch, as one submit each
+    for batch in batches:  # one transaction per batch, as one submit each
         with session_factory.begin() as session:
             add_counts(session, SCORE_TALLY, [_count_rows(cell, key, n, total) for key, n, total in batch])
     assert _stored(session_factory) == expected

@@ -82,9 +82,7 @@ def test_group_sizes_are_checked(
     ("min_group_size", "comment_min_group_size"),
     [(2, None), (2, 10), (11, None), (6, 5)],
 )
-def test_refused_group_size_update_keeps_the_old_one(
-    session_factory, min_group_size, comment_min_group_size
-) -> None:
+def test_refused_group_size_update_keeps_the_old_one(session_factory, min_group_size, comment_min_group_size) -> None:
     with session_factory.begin() as session:
         organisation = create_organisation(session, name="Org")
     with pytest.raises(GroupSizeTooSmall), session_factory.begin() as session:
@@ -105,9 +103,7 @@ def test_group_size_update(session_factory) -> None:
     with session_factory.begin() as session:
         update_min_group_size(session, organisation_id=organisation.id, min_group_size=8)
     with session_factory.begin() as session:
-        update_min_group_size(
-            session, organisation_id=organisation.id, min_group_size=3, comment_min_group_size=4
-        )
+        update_min_group_size(session, organisation_id=organisation.id, min_group_size=3, comment_min_group_size=4)
     with session_factory() as session:
         stored = get_organisation(session, organisation_id=organisation.id)
         assert (stored.min_group_size, stored.comment_min_group_size) == (3, 4)
@@ -141,9 +137,7 @@ def test_duplicate_organisation_name_is_refused_and_the_transaction_goes_on(sess
 
 def test_organisations_listed_by_name_optionally_only_some(session) -> None:
     with session.begin():
-        ids = {
-            name: create_organisation(session, name=name).id for name in ("Zeta", "Alpha", "Mid")
-        }
+        ids = {name: create_organisation(session, name=name).id for name in ("Zeta", "Alpha", "Mid")}
     with session.begin():
         assert [o.name for o in list_organisations(session)] == ["Alpha", "Mid", "Zeta"]
         chosen = list_organisations(session, ids=[ids["Zeta"], ids["Alpha"], 999])
@@ -228,9 +222,7 @@ def test_organisation_interventions_as_rows(session, org) -> None:
         rows = list_organisation_interventions(session, organisation_id=org["id"])
         assert [r.name for r in rows] == ["beeldbellen", "Mood app"]
         assert org["intervention"] in {r.id for r in rows}
-        every = list_organisation_interventions(
-            session, organisation_id=org["id"], active_only=False
-        )
+        every = list_organisation_interventions(session, organisation_id=org["id"], active_only=False)
         assert [r.name for r in every] == ["beeldbellen", "Mood app", "Old"]
         assert list_interventions(session, active_only=False) == ["Open one"]
 

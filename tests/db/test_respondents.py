@@ -69,9 +69,7 @@ def test_saved_draft_answers_round_trip(session_factory) -> None:
         _draft(session, respondent.id)
         created_at = get_draft(session, token="draft-1").updated_at
     with session_factory.begin() as session:
-        save_draft_answers(
-            session, token="draft-1", answers={"ca1": 5, "ca2": "na", "tn1": None}, step=2
-        )
+        save_draft_answers(session, token="draft-1", answers={"ca1": 5, "ca2": "na", "tn1": None}, step=2)
     with session_factory() as session:
         draft = get_draft(session, token="draft-1")
         assert draft.answers == {"ca1": 5, "ca2": "na"}  # None = unanswered, not stored

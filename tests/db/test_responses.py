@@ -90,9 +90,7 @@ def test_a_stored_token_returns_the_winner_and_keeps_the_transaction(session_fac
 
 
 @pytest.mark.parametrize("read_first", [False, True])
-def test_concurrent_double_submit_stores_one_response(
-    session_factory, submit, sample_answers, read_first
-):
+def test_concurrent_double_submit_stores_one_response(session_factory, submit, sample_answers, read_first):
     start = threading.Barrier(2)
     results: list[tuple[int, bool]] = []
     errors: list[BaseException] = []
@@ -189,9 +187,7 @@ item_ids = st.from_regex(r"[a-z][a-z0-9_]{0,20}", fullmatch=True)
 answer_values = st.one_of(st.integers(min_value=1, max_value=5), st.just("na"))
 
 
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(answers=st.dictionaries(item_ids, answer_values, max_size=40))
 def test_any_answers_round_trip(session_factory, submit, answers):
     with session_factory.begin() as session:

@@ -133,9 +133,7 @@ def test_regenerating_for_an_uninvited_team_is_refused(session, org) -> None:
     ("overrides", "error"),
     [
         pytest.param(lambda other: {"team_ids": []}, InvalidRecord, id="no teams"),
-        pytest.param(
-            lambda other: {"team_ids": [other["team"]]}, InvalidRecord, id="another org's team"
-        ),
+        pytest.param(lambda other: {"team_ids": [other["team"]]}, InvalidRecord, id="another org's team"),
         pytest.param(lambda other: {"team_ids": [999]}, InvalidRecord, id="unknown team"),
         pytest.param(lambda other: {"closes_at": OPENS}, InvalidRecord, id="closes as it opens"),
         pytest.param(
@@ -150,12 +148,8 @@ def test_regenerating_for_an_uninvited_team_is_refused(session, org) -> None:
             InvalidRecord,
             id="another org's intervention",
         ),
-        pytest.param(
-            lambda other: {"intervention_id": 999}, RecordNotFound, id="unknown intervention"
-        ),
-        pytest.param(
-            lambda other: {"organisation_id": 999}, RecordNotFound, id="unknown organisation"
-        ),
+        pytest.param(lambda other: {"intervention_id": 999}, RecordNotFound, id="unknown intervention"),
+        pytest.param(lambda other: {"organisation_id": 999}, RecordNotFound, id="unknown organisation"),
     ],
 )
 def test_round_refusals(session, org, overrides, error) -> None:

@@ -55,16 +55,12 @@ def _tally_rows(session) -> int:
 # --- one response -------------------------------------------------------------------------
 
 
-def test_attributed_response_fills_its_cell(
-    session_factory, submit, org, sample_scores
-):
+def test_attributed_response_fills_its_cell(session_factory, submit, org, sample_scores):
     with session_factory.begin() as session:
         submit(session, **attribution_of(org))
     team, round_id = org["a"], org["round1"]
     with session_factory() as session:
-        assert count_cells(session, organisation_id=org["id"]) == {
-            (team, round_id, "psychologist"): 1
-        }
+        assert count_cells(session, organisation_id=org["id"]) == {(team, round_id, "psychologist"): 1}
         values = with_alignment_bin({key: value for key, (value, _status) in sample_scores.items()})
         assert score_cells(session, org["id"]) == [
             ScoreCell(team, round_id, "psychologist", key, 1, value, value * value)
@@ -74,8 +70,7 @@ def test_attributed_response_fills_its_cell(
         assert answer_cells(session, org["id"]) == [
             AnswerCell(team, round_id, "psychologist", item, value, 1)
             for item, value in sorted(
-                {"ca1": 4, "ca2": 0, "tn1": 2, "imp_helping_people": 5, "sup_helping_people": 3}
-                .items()
+                {"ca1": 4, "ca2": 0, "tn1": 2, "imp_helping_people": 5, "sup_helping_people": 3}.items()
             )
         ]
 
@@ -109,9 +104,7 @@ def test_partial_attribution_is_refused(session_factory, submit, org, given):
 
 
 @pytest.mark.parametrize("given", [{"organisation_id"}, {"team_id", "round_id"}])
-def test_database_refuses_partial_attribution_even_past_the_repository(
-    session, org, given
-):
+def test_database_refuses_partial_attribution_even_past_the_repository(session, org, given):
     row = {
         "submission_token": "imported",
         "instrument_id": "valuematch",
@@ -139,9 +132,7 @@ def test_submitting_twice_counts_once(session_factory, submit, org):
         with session_factory.begin() as session:
             submit(session, submission_token="double-click", **attribution_of(org))
     with session_factory() as session:
-        assert count_cells(session, organisation_id=org["id"]) == {
-            (org["a"], org["round1"], "psychologist"): 1
-        }
+        assert count_cells(session, organisation_id=org["id"]) == {(org["a"], org["round1"], "psychologist"): 1}
         assert {c.n for c in read_score_cells(session, organisation_id=org["id"])} == {1}
 
 
@@ -189,11 +180,20 @@ def test_cells_add_up_per_team_round_and_role(session_factory, submit, org):
         ]
 
 
-@pytest.mark.parametrize("value, key", [
-    (-100.0, "alignment_bin:-100"), (-75.01, "alignment_bin:-100"), (-75.0, "alignment_bin:-75"),
-    (-0.01, "alignment_bin:-25"), (0.0, "alignment_bin:0"), (24.99, "alignment_bin:0"),
-    (74.99, "alignment_bin:50"), (75.0, "alignment_bin:75"), (100.0, "alignment_bin:75"),
-])
+@pytest.mark.parametrize(
+    "value, key",
+    [
+        (-100.0, "alignment_bin:-100"),
+        (-75.01, "alignment_bin:-100"),
+        (-75.0, "alignment_bin:-75"),
+        (-0.01, "alignment_bin:-25"),
+        (0.0, "alignment_bin:0"),
+        (24.99, "alignment_bin:0"),
+        (74.99, "alignment_bin:50"),
+        (75.0, "alignment_bin:75"),
+        (100.0, "alignment_bin:75"),
+    ],
+)
 def test_alignment_bins_have_closed_lower_edges_and_the_top_bin_holds_100(value, key):
     assert alignment_bin_key(value) == key
 
@@ -207,20 +207,14 @@ def test_score_cells_can_be_limited_to_keys(session_factory, submit, org):
         assert [c.key for c in cells] == ["alignment_index", "element:1"]
 
 
-def test_organisations_do_not_see_each_others_cells(
-    session_factory, submit, org
-):
+def test_organisations_do_not_see_each_others_cells(session_factory, submit, org):
     with session_factory.begin() as session:
         other = organisation_with_rounds(session, "Other")
         submit(session, submission_token="mine", **attribution_of(org))
         submit(session, submission_token="theirs", **attribution_of(other, "b"))
     with session_factory() as session:
-        assert list(count_cells(session, organisation_id=org["id"])) == [
-            (org["a"], org["round1"], "psychologist")
-        ]
-        assert {c.team_id for c in read_answer_cells(session, organisation_id=other["id"])} == {
-            other["b"]
-        }
+        assert list(count_cells(session, organisation_id=org["id"])) == [(org["a"], org["round1"], "psychologist")]
+        assert {c.team_id for c in read_answer_cells(session, organisation_id=other["id"])} == {other["b"]}
 
 
 # --- rebuilding ---------------------------------------------------------------------------
@@ -228,9 +222,7 @@ def test_organisations_do_not_see_each_others_cells(
 
 def test_rebuild_after_a_purge_forgets_the_purged(session_factory, submit, org):
     with session_factory.begin() as session:
-        ids = [
-            submit(session, submission_token=f"t{n}", **attribution_of(org))[0].id for n in range(3)
-        ]
+        ids = [submit(session, submission_token=f"t{n}", **attribution_of(org))[0].id for n in range(3)]
         submit(session, submission_token="plain")
     with session_factory.begin() as session:
         session.delete(get_response(session, response_id=ids[0]))
@@ -243,9 +235,7 @@ def test_rebuild_after_a_purge_forgets_the_purged(session_factory, submit, org):
         assert {c.n for c in read_answer_cells(session, organisation_id=org["id"])} == {2}
 
 
-def test_rebuilding_one_organisation_leaves_the_others_alone(
-    session_factory, submit, org
-):
+def test_rebuilding_one_organisation_leaves_the_others_alone(session_factory, submit, org):
     with session_factory.begin() as session:
         other = organisation_with_rounds(session, "Other")
         submit(session, submission_token="mine", **attribution_of(org))
@@ -274,9 +264,7 @@ def test_rebuild_of_an_empty_database(session_factory, org):
 # --- concurrent writers -------------------------------------------------------------------
 
 
-def test_concurrent_submissions_to_one_cell_all_count(
-    session_factory, submit, org
-):
+def test_concurrent_submissions_to_one_cell_all_count(session_factory, submit, org):
     """Many first-ever inserts of the same tally rows at once: ON CONFLICT must merge them."""
     writers, each = 6, 5
     start = threading.Barrier(writers)
@@ -317,9 +305,7 @@ def test_concurrent_submissions_to_one_cell_all_count(
         assert_same_snapshot(tally_snapshot(session, org["id"]), counted)
 
 
-def test_rebuilding_while_responses_come_in_counts_each_once(
-    session_factory, submit, org
-):
+def test_rebuilding_while_responses_come_in_counts_each_once(session_factory, submit, org):
     """rebuild_tallies and add_response may run at the same time (an import during a round)."""
     writers, each, rebuilds = 3, 8, 4
     errors: list[BaseException] = []

@@ -24,9 +24,7 @@ PLACES = [None, ("a", "round1"), ("b", "round1"), ("a", "round2")]  # None = pla
 answer_value = st.one_of(st.integers(min_value=1, max_value=5), st.just("na"), st.none())
 # Scores as the scoring makes them: on -100..100, never so close to 0 that their square would
 # underflow (PostgreSQL raises on that in rebuild_tallies' SUM(value * value)).
-score_value = st.one_of(
-    st.none(), st.floats(min_value=-100, max_value=100).map(lambda value: round(value, 9))
-)
+score_value = st.one_of(st.none(), st.floats(min_value=-100, max_value=100).map(lambda value: round(value, 9)))
 one_response = st.fixed_dictionaries(
     {
         "place": st.sampled_from(PLACES),
@@ -37,9 +35,7 @@ one_response = st.fixed_dictionaries(
 )
 
 
-@settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(responses=st.lists(one_response, max_size=12))
 def test_tallies_equal_the_raw_tables_for_any_mix(
     session_factory,
@@ -56,8 +52,7 @@ def test_tallies_equal_the_raw_tables_for_any_mix(
                 role=response["role"],
                 answers=response["answers"],
                 scores={
-                    key: (value, "not_enough" if value is None else "ok")
-                    for key, value in response["scores"].items()
+                    key: (value, "not_enough" if value is None else "ok") for key, value in response["scores"].items()
                 },
                 **({} if place is None else attribution_of(org, *place)),
             )

@@ -1,5 +1,6 @@
 """Fixtures of the admin CLI tests, run in-process through manage.main() against a temporary SQLite
 DATABASE_URL. Plain helpers and constants: manage_helpers.py."""
+
 from __future__ import annotations
 
 import pytest

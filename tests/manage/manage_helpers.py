@@ -1,4 +1,5 @@
 """Shared helpers and constants of the admin CLI tests (tests/manage/)."""
+
 from __future__ import annotations
 
 from pathlib import Path

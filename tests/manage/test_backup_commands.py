@@ -1,5 +1,6 @@
 """`manage.py export-all` and `import-all`: the round trip through the console, and the refusals as
 one-line messages with exit code 1 (services/data_tools/backup.py is tested in tests/services/data_tools/test_backup.py)."""
+
 from __future__ import annotations
 
 import io
@@ -50,12 +51,15 @@ def test_a_backup_is_restored_into_a_new_database(capsys, monkeypatch, tmp_path,
     assert run(capsys, "list-interventions")[1] == "Mood app\n"
 
 
-@pytest.mark.parametrize(("prepare", "message"), [
-    ("restore twice", "the database is not empty"),
-    ("no tables", "create them with `manage.py init-db` first"),
-    ("damaged file", "is not a readable backup"),
-    ("no file", "does not exist"),
-])
+@pytest.mark.parametrize(
+    ("prepare", "message"),
+    [
+        ("restore twice", "the database is not empty"),
+        ("no tables", "create them with `manage.py init-db` first"),
+        ("damaged file", "is not a readable backup"),
+        ("no file", "does not exist"),
+    ],
+)
 def test_a_refused_restore_is_one_message(capsys, monkeypatch, tmp_path, exported, prepare, message):
     path, _out = exported
     use_database(monkeypatch, tmp_path, "restored.db")

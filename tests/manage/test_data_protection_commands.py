@@ -1,5 +1,6 @@
 """`manage.py purge --older-than` and `manage.py erase --resume-code`: periods, confirmation, dry runs and
 messages (what exactly is deleted is tested in tests/services/admin/test_data_protection.py)."""
+
 from __future__ import annotations
 
 import io
@@ -27,8 +28,9 @@ def old_and_new(rt):
     old_id, _code = submit(rt)
     _new_id, code = submit(rt)
     with rt.sessions.begin() as session:
-        session.execute(update(Response).where(Response.id == old_id)
-                        .values(created_at=datetime.now(UTC) - timedelta(days=400)))
+        session.execute(
+            update(Response).where(Response.id == old_id).values(created_at=datetime.now(UTC) - timedelta(days=400))
+        )
     return code
 
 
@@ -41,13 +43,16 @@ def answer(monkeypatch, text: str) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO(text))
 
 
-@pytest.mark.parametrize(("period", "message"), [
-    ("365", "'365' is not a period: give a whole number and a unit"),
-    ("18 months", "is not a period"),
-    ("1.5y", "is not a period"),
-    ("0d", "is zero"),
-    ("200y", "longer than 100 years"),
-])
+@pytest.mark.parametrize(
+    ("period", "message"),
+    [
+        ("365", "'365' is not a period: give a whole number and a unit"),
+        ("18 months", "is not a period"),
+        ("1.5y", "is not a period"),
+        ("0d", "is zero"),
+        ("200y", "longer than 100 years"),
+    ],
+)
 def test_a_period_in_another_form_is_refused(capsys, period, message):
     code, out, err = run(capsys, "purge", "--older-than", period, "--yes")
     assert code == 1 and out == ""
@@ -77,16 +82,19 @@ def test_a_purge_asks_first(capsys, monkeypatch, rt, old_and_new, typed, kept):
 
 
 def test_yes_purges_without_asking(capsys, monkeypatch, rt, old_and_new):
-    answer(monkeypatch, "")   # a question asked would read this and refuse
+    answer(monkeypatch, "")  # a question asked would read this and refuse
     code, out, _err = run(capsys, "purge", "--older-than", "1y", "--yes")
     assert code == 0 and "[y/N]" not in out and "the audit log records the counts" in out
     assert responses(rt) == 1
 
 
-@pytest.mark.parametrize(("code_given", "message"), [
-    ("ABCD-EFGH", "that is not a resume code"),
-    ("0000-0000-0000-0000", "no respondent has this resume code; nothing changed"),
-])
+@pytest.mark.parametrize(
+    ("code_given", "message"),
+    [
+        ("ABCD-EFGH", "that is not a resume code"),
+        ("0000-0000-0000-0000", "no respondent has this resume code; nothing changed"),
+    ],
+)
 def test_a_wrong_resume_code_is_one_message(capsys, rt, old_and_new, code_given, message):
     code, out, err = run(capsys, "erase", "--resume-code", code_given, "--yes")
     assert code == 1 and out == ""

@@ -1,4 +1,5 @@
 """`manage.py demo-data` and services/data_tools/demo_data.py: structure, reproducibility, tallies, the dashboard."""
+
 from __future__ import annotations
 
 import sys
@@ -40,8 +41,7 @@ def rt():
 
 
 def make(rt, name: str, responses: int = 300, seed: int = 1, **options) -> demo_data.DemoSummary:
-    return demo_data.create_demo_organisation(rt, responses=responses, seed=seed, organisation=name, now=NOW,
-                                              **options)
+    return demo_data.create_demo_organisation(rt, responses=responses, seed=seed, organisation=name, now=NOW, **options)
 
 
 def aggregates(rt, organisation_id: int) -> tuple:
@@ -51,10 +51,8 @@ def aggregates(rt, organisation_id: int) -> tuple:
         rounds = {r.id: r.name for r in list_rounds(session, organisation_id=organisation_id)}
         counts, scores, answers = tally_snapshot(session, organisation_id)
     counts = sorted((teams[t], rounds[r], role or "", n) for (t, r, role), n in counts.items())
-    scores = sorted((teams[c.team_id], rounds[c.round_id], c.role or "", c.key, c.n, round(c.total, 6))
-                    for c in scores)
-    answers = sorted((teams[c.team_id], rounds[c.round_id], c.role or "", c.item_id, c.value, c.n)
-                     for c in answers)
+    scores = sorted((teams[c.team_id], rounds[c.round_id], c.role or "", c.key, c.n, round(c.total, 6)) for c in scores)
+    answers = sorted((teams[c.team_id], rounds[c.round_id], c.role or "", c.item_id, c.value, c.n) for c in answers)
     return counts, scores, answers
 
 
@@ -63,15 +61,18 @@ def test_the_command_creates_and_summarises(capsys):
     assert code == 0, err
     assert "Created 'Demo' (seed 4): 11 teams, 3 interventions, 7 closed rounds and 1 open round, 250 responses" in out
     assert "'Herstelwerkplaats' has 4 responses" in out
-    assert err == ""   # no progress bar when stderr is not a terminal
+    assert err == ""  # no progress bar when stderr is not a terminal
 
 
-@pytest.mark.parametrize(("argv", "code", "message"), [
-    (["--responses", "0"], 1, "must be 1 to 2,000,000, not 0"),
-    (["--responses", "2000001"], 1, "must be 1 to 2,000,000"),
-    (["--responses", "ten"], 2, "invalid int value"),
-    ([], 2, "--responses"),
-])
+@pytest.mark.parametrize(
+    ("argv", "code", "message"),
+    [
+        (["--responses", "0"], 1, "must be 1 to 2,000,000, not 0"),
+        (["--responses", "2000001"], 1, "must be 1 to 2,000,000"),
+        (["--responses", "ten"], 2, "invalid int value"),
+        ([], 2, "--responses"),
+    ],
+)
 def test_the_command_refuses_bad_counts(capsys, argv, code, message):
     got, _out, err = run(capsys, "demo-data", *argv)
     assert got == code
@@ -99,16 +100,21 @@ def test_the_planned_structure(rt):
         teams = list_teams(session, organisation_id=made.organisation_id)
         rounds = list_rounds(session, organisation_id=made.organisation_id)
         assert 8 <= len(teams) <= 12 and all(t.size and t.size > 0 for t in teams)
-        assert {r.intervention_id for r in rounds} == set(session.scalars(
-            select(Intervention.id).where(Intervention.organisation_id == made.organisation_id)))
+        assert {r.intervention_id for r in rounds} == set(
+            session.scalars(select(Intervention.id).where(Intervention.organisation_id == made.organisation_id))
+        )
         assert len({r.intervention_id for r in rounds}) == 3
-        assert sum(r.closes_at <= NOW for r in rounds) == 7 and sum(r.opens_at <= NOW < r.closes_at for r in rounds) == 1
-        assert (NOW - rounds[0].opens_at).days > 500   # about 18 months of trends
+        assert (
+            sum(r.closes_at <= NOW for r in rounds) == 7 and sum(r.opens_at <= NOW < r.closes_at for r in rounds) == 1
+        )
+        assert (NOW - rounds[0].opens_at).days > 500  # about 18 months of trends
         assert {r.instrument_hash for r in rounds} == {rt.instrument.content_hash}
         invited = {r.id: {t.id for t in list_round_teams(session, round_id=r.id)} for r in rounds}
-        stored = session.execute(select(Response.team_id, Response.round_id, Response.role, Response.created_at,
-                                        Response.instrument_hash)
-                                 .where(Response.organisation_id == made.organisation_id)).all()
+        stored = session.execute(
+            select(
+                Response.team_id, Response.round_id, Response.role, Response.created_at, Response.instrument_hash
+            ).where(Response.organisation_id == made.organisation_id)
+        ).all()
     assert len(stored) == 400
     assert all(team in invited[round_id] for team, round_id, *_ in stored)
     assert {role for _t, _r, role, *_ in stored} <= {r.id for r in rt.instrument.roles} | {None}
@@ -142,7 +148,7 @@ def test_tallies_equal_a_rebuild_and_scores_are_the_real_ones(rt):
         rebuild_tallies(session, organisation_id=made.organisation_id)
         assert_same_snapshot(written, tally_snapshot(session, made.organisation_id))
     for answers, scores in stored.values():
-        assert set(rt.instrument.required_ids) <= set(answers)   # complete, as a submission is
+        assert set(rt.instrument.required_ids) <= set(answers)  # complete, as a submission is
         assert scores == score_answers(rt.instrument, answers).flat()
     not_applicable = sum(v == "na" for answers, _s in stored.values() for v in answers.values())
     assert 0 < not_applicable < 0.1 * sum(len(answers) for answers, _s in stored.values())
@@ -152,16 +158,19 @@ def test_the_dashboard_shows_it_and_withholds_the_small_team(rt):
     made = make(rt, "Demo", responses=500)
     view = dashboard(rt, ADMIN, Filters(organisation_id=made.organisation_id))
     with rt.sessions.begin() as session:
-        closed = session.scalar(select(func.count()).select_from(Response).join(SurveyRound)
-                                .where(Response.organisation_id == made.organisation_id,
-                                       SurveyRound.closes_at <= datetime.now(UTC)))
+        closed = session.scalar(
+            select(func.count())
+            .select_from(Response)
+            .join(SurveyRound)
+            .where(Response.organisation_id == made.organisation_id, SurveyRound.closes_at <= datetime.now(UTC))
+        )
     # results are for closed rounds (an open round's responses are counted, not shown, by newer pages)
     assert view.selection.shown and view.selection.n in (closed, 500)
     assert view.theme_means and view.alignment is not None and len(view.trends) >= 7
     small = next(row for row in view.heatmap if row.team_name == made.small_team)
     assert not small.group.shown
     alphas = [r.reliability.alpha for r in view.reliability if r.reliability.alpha is not None]
-    assert len(alphas) >= 10 and sorted(alphas)[len(alphas) // 2] > 0.6   # items of a theme hang together
+    assert len(alphas) >= 10 and sorted(alphas)[len(alphas) // 2] > 0.6  # items of a theme hang together
 
 
 def test_the_service_refuses_bad_input(rt):

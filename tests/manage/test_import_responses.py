@@ -1,6 +1,7 @@
 """`manage.py import-responses` and services/data_tools/response_import.py: a paper round, all or nothing; rows
 imported into the round before are refused by their fingerprint (round, team, role and answers as read),
 from a re-saved file too, unless --allow-repeat; a respondent id given twice in one file is an error."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -34,13 +35,22 @@ def rt():
     runtime = build_runtime()
     with runtime.sessions.begin() as session:
         org = create_organisation(session, name=ORG)
-        teams = {name: create_team(session, organisation_id=org.id, name=name).id
-                 for name in ("A team", "B team", "@Home team", "C team")}
+        teams = {
+            name: create_team(session, organisation_id=org.id, name=name).id
+            for name in ("A team", "B team", "@Home team", "C team")
+        }
         app = add_intervention(session, name="Mood app", organisation_id=org.id).id
         for name, invited in ((ROUND, ["A team", "B team", "@Home team"]), ("Autumn", ["C team"])):
-            create_round(session, organisation_id=org.id, intervention_id=app, name=name,
-                         opens_at=datetime(2026, 1, 1, tzinfo=UTC), closes_at=datetime(2026, 2, 1, tzinfo=UTC),
-                         instrument_hash=runtime.instrument.content_hash, team_ids=[teams[t] for t in invited])
+            create_round(
+                session,
+                organisation_id=org.id,
+                intervention_id=app,
+                name=name,
+                opens_at=datetime(2026, 1, 1, tzinfo=UTC),
+                closes_at=datetime(2026, 2, 1, tzinfo=UTC),
+                instrument_hash=runtime.instrument.content_hash,
+                team_ids=[teams[t] for t in invited],
+            )
     yield runtime
     runtime.engine.dispose()
 
@@ -57,20 +67,30 @@ def stored(rt) -> int:
 
 
 def test_a_good_file_is_imported_counted_and_tallied(capsys, tmp_path, rt):
-    path = write(tmp_path, f"A team,nurse,{GOOD_ANSWERS}", f"A team,,{GOOD_ANSWERS.replace('4', 'na', 1)}",
-                 f"B team,psychologist,{GOOD_ANSWERS}", f"@Home team,,{GOOD_ANSWERS}")
+    path = write(
+        tmp_path,
+        f"A team,nurse,{GOOD_ANSWERS}",
+        f"A team,,{GOOD_ANSWERS.replace('4', 'na', 1)}",
+        f"B team,psychologist,{GOOD_ANSWERS}",
+        f"@Home team,,{GOOD_ANSWERS}",
+    )
     code, out, err = run(capsys, "import-responses", path, "--organisation", ORG, "--round", ROUND)
     assert code == 0, err
     assert f"Imported 4 response(s) into round '{ROUND}' of '{ORG}'" in out
     assert "  A team: 2\n" in out and "  B team: 1\n" in out and "  @Home team: 1\n" in out
     assert "question(s) have no column" in err
     with rt.sessions.begin() as session:
-        rows = session.execute(select(Response.id, Response.role, Response.intervention, Response.instrument_hash,
-                                      Response.organisation_id)).all()
+        rows = session.execute(
+            select(
+                Response.id, Response.role, Response.intervention, Response.instrument_hash, Response.organisation_id
+            )
+        ).all()
         cells = count_cells(session, organisation_id=rows[0].organisation_id)
         loaded = load_answers_and_scores(session, response_ids=[r.id for r in rows])
     assert sorted(cells.values()) == [1, 1, 1, 1] and sum(cells.values()) == 4
-    assert {r.intervention for r in rows} == {"Mood app"} and {r.instrument_hash for r in rows} == {rt.instrument.content_hash}
+    assert {r.intervention for r in rows} == {"Mood app"} and {r.instrument_hash for r in rows} == {
+        rt.instrument.content_hash
+    }
     answers, scores = loaded[rows[1].id]
     assert answers["ca1"] == "na" and "hp1" not in answers and scores["alignment_index"][1] == "ok"
 
@@ -87,12 +107,22 @@ BAD_FILES = {
     "not invited": ([f"C team,,{GOOD_ANSWERS}"], HEADER, ["row 2, column 'team': team 'C team' was not invited"]),
     "no team": ([f",,{GOOD_ANSWERS}"], HEADER, ["row 2, column 'team': empty"]),
     "no team column": ([f"nurse,{GOOD_ANSWERS}"], "role," + ",".join(ITEMS), ["no 'team' column"]),
-    "unknown role": ([f"A team,nures,{GOOD_ANSWERS}"], HEADER,
-                     ["row 2, column 'role': 'nures' is not a role id", "did you mean 'nurse'?"]),
-    "off the scale": ([f"A team,,{GOOD_ANSWERS}", f"B team,,7,{GOOD_ANSWERS[2:]}", f"A team,,{GOOD_ANSWERS[:-1]}x"],
-                      HEADER, ["row 3, column 'ca1': '7' is not an answer", "row 4, column 'tp3': 'x' is not an answer"]),
+    "unknown role": (
+        [f"A team,nures,{GOOD_ANSWERS}"],
+        HEADER,
+        ["row 2, column 'role': 'nures' is not a role id", "did you mean 'nurse'?"],
+    ),
+    "off the scale": (
+        [f"A team,,{GOOD_ANSWERS}", f"B team,,7,{GOOD_ANSWERS[2:]}", f"A team,,{GOOD_ANSWERS[:-1]}x"],
+        HEADER,
+        ["row 3, column 'ca1': '7' is not an answer", "row 4, column 'tp3': 'x' is not an answer"],
+    ),
     "too few answers": (["A team,,4,4,2,,,,,,,,,"], HEADER, ["row 2: too few answers to score"]),
-    "unknown column": ([f"A team,,{GOOD_ANSWERS},3"], HEADER + ",ca9", ["column 'ca9' (column O) is not a question id"]),
+    "unknown column": (
+        [f"A team,,{GOOD_ANSWERS},3"],
+        HEADER + ",ca9",
+        ["column 'ca9' (column O) is not a question id"],
+    ),
     "too many cells": ([f"A team,,{GOOD_ANSWERS},3,3"], HEADER, ["row 2: 16 values but the header names 14 columns"]),
     "header only": ([], HEADER, ["no responses"]),
 }
@@ -101,7 +131,7 @@ BAD_FILES = {
 @pytest.mark.parametrize("case", sorted(BAD_FILES))
 def test_a_bad_file_names_every_problem_and_stores_nothing(capsys, tmp_path, rt, case):
     rows, header, problems = BAD_FILES[case]
-    good = [f"A team,nurse,{GOOD_ANSWERS}"] if rows and "column" not in case else []   # not stored either
+    good = [f"A team,nurse,{GOOD_ANSWERS}"] if rows and "column" not in case else []  # not stored either
     path = write(tmp_path, *rows, *good, header=header)
     code, _out, err = run(capsys, "import-responses", path, "--organisation", ORG, "--round", ROUND)
     assert code == 1
@@ -119,11 +149,14 @@ def test_formula_looking_cells_are_plain_text(capsys, tmp_path, rt, cell):
     assert stored(rt) == 0
 
 
-@pytest.mark.parametrize(("options", "message"), [
-    (["--organisation", "Nobody", "--round", ROUND], "no organisation is named 'Nobody'"),
-    (["--organisation", ORG, "--round", "Winter"], "has no round named 'Winter'"),
-    (["--organisation", ORG, "--round", ROUND, "--language", "fr"], "the language must be one of"),
-])
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--organisation", "Nobody", "--round", ROUND], "no organisation is named 'Nobody'"),
+        (["--organisation", ORG, "--round", "Winter"], "has no round named 'Winter'"),
+        (["--organisation", ORG, "--round", ROUND, "--language", "fr"], "the language must be one of"),
+    ],
+)
 def test_unknown_places_are_refused(capsys, tmp_path, rt, options, message):
     path = write(tmp_path, f"A team,,{GOOD_ANSWERS}")
     code, _out, err = run(capsys, "import-responses", path, *options)
@@ -145,6 +178,7 @@ def test_a_file_taking_a_team_beyond_its_headcount_is_refused_and_nothing_stored
     with rt.sessions.begin() as session:
         from db import set_team_size
         from db.org_models import Team
+
         team_ids = {t.name: t.id for t in session.scalars(select(Team))}
         set_team_size(session, team_id=team_ids["A team"], size=2)
     path = write(tmp_path, *[f"A team,,{GOOD_ANSWERS}"] * 3, f"B team,,{GOOD_ANSWERS}")
@@ -152,8 +186,15 @@ def test_a_file_taking_a_team_beyond_its_headcount_is_refused_and_nothing_stored
     assert code != 0 and stored(rt) == 0
     assert "team 'A team' has a headcount of 2" in err and "the file adds 3" in err
     assert "B team" not in err
-    code, _out, err = run(capsys, "import-responses", write(tmp_path, *[f"A team,,{GOOD_ANSWERS}"] * 2),
-                          "--organisation", ORG, "--round", ROUND)
+    code, _out, err = run(
+        capsys,
+        "import-responses",
+        write(tmp_path, *[f"A team,,{GOOD_ANSWERS}"] * 2),
+        "--organisation",
+        ORG,
+        "--round",
+        ROUND,
+    )
     assert code == 0, err
     assert stored(rt) == 2
 
@@ -175,7 +216,7 @@ def swapped(row: str) -> str:
     return f"{second},{first},{rest}"
 
 
-RESAVED = {   # how each line of the file is written again
+RESAVED = {  # how each line of the file is written again
     "the same file": lambda line: line,
     "a space after every comma": lambda line: ", ".join(line.split(",")),
     "4 written as 4.0": lambda line: line.replace(",4", ",4.0"),
@@ -204,7 +245,7 @@ def test_allow_repeat_imports_them_and_the_audit_log_says_so(capsys, tmp_path, r
     with rt.sessions() as session:
         detail = session.scalars(select(AuditLog.detail).order_by(AuditLog.id.desc())).first()
     assert detail["repeated_rows_allowed"] == 2 and detail["responses"] == 3
-    code, _out, err = import_file(capsys, write(tmp_path, NEW_ROW))   # a third time: still recognised
+    code, _out, err = import_file(capsys, write(tmp_path, NEW_ROW))  # a third time: still recognised
     assert code == 1 and "row 2 (team 'A team'): already imported" in err
 
 

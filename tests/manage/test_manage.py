@@ -1,5 +1,6 @@
 """The admin CLI, run in-process through manage.main() against a temporary SQLite DATABASE_URL:
 help and usage, init-db, validate-questions, interventions and create-admin (score: test_manage_score.py)."""
+
 from __future__ import annotations
 
 import io
@@ -32,8 +33,18 @@ def test_help_lists_every_command(capsys):
         assert command in out
 
 
-@pytest.mark.parametrize("argv", [[], ["no-such-command"], ["score"], ["score", "a.csv", "--format", "xml"],
-                                  ["validate-questions"], ["add-intervention"]], ids=repr)
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["no-such-command"],
+        ["score"],
+        ["score", "a.csv", "--format", "xml"],
+        ["validate-questions"],
+        ["add-intervention"],
+    ],
+    ids=repr,
+)
 def test_usage_errors_exit_2(capsys, argv):
     code, _out, err = run(capsys, *argv)
     assert code == 2
@@ -41,8 +52,7 @@ def test_usage_errors_exit_2(capsys, argv):
 
 
 def test_help_from_the_repo_root_in_a_new_process():
-    done = subprocess.run([sys.executable, "manage.py", "--help"], cwd=ROOT, capture_output=True, text=True,
-                          timeout=60)
+    done = subprocess.run([sys.executable, "manage.py", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert all(command in done.stdout for command in COMMANDS)
 
@@ -77,13 +87,19 @@ def test_init_db_with_an_invalid_setting(capsys, monkeypatch):
     assert "DATABASE_URL" in err
 
 
-@pytest.mark.parametrize("url, shown, hidden", [
-    ("postgresql+psycopg://vm:s3cret@db.example:5432/valuematch",
-     "postgresql+psycopg://vm:***@db.example:5432/valuematch", "s3cret"),
-    ("postgresql+psycopg://vm@db.example/valuematch", "postgresql+psycopg://vm@db.example/valuematch", None),
-    ("sqlite:////srv/vm/data.db", "/srv/vm/data.db", None),
-    ("sqlite://", "SQLite in memory (nothing is kept)", None),
-])
+@pytest.mark.parametrize(
+    "url, shown, hidden",
+    [
+        (
+            "postgresql+psycopg://vm:s3cret@db.example:5432/valuematch",
+            "postgresql+psycopg://vm:***@db.example:5432/valuematch",
+            "s3cret",
+        ),
+        ("postgresql+psycopg://vm@db.example/valuematch", "postgresql+psycopg://vm@db.example/valuematch", None),
+        ("sqlite:////srv/vm/data.db", "/srv/vm/data.db", None),
+        ("sqlite://", "SQLite in memory (nothing is kept)", None),
+    ],
+)
 def test_database_location_hides_the_password(url, shown, hidden):
     location = database_location(url)
     assert location == shown
@@ -132,18 +148,21 @@ def test_validate_a_broken_copy_lists_every_problem(capsys, tmp_path):
     code, out, err = run(capsys, "validate-questions", folder)
 
     assert code == 1
-    assert out.startswith("OK: mini 0.1")         # the good file is still confirmed
+    assert out.startswith("OK: mini 0.1")  # the good file is still confirmed
     for index, field, _value, message in BREAKAGES:
         item = raw["items"][index]["id"]
         assert f"{broken}: item '{item}', field '{field}': {message}" in err.splitlines()
     assert f"{len(BREAKAGES)} problem(s) found." in err
 
 
-@pytest.mark.parametrize("name, content, expected", [
-    ("missing.yaml", None, "file not found"),
-    ("bad.yaml", "id: [unclosed\n", "not valid YAML"),
-    ("empty-folder", "<folder>", "no question bank"),
-])
+@pytest.mark.parametrize(
+    "name, content, expected",
+    [
+        ("missing.yaml", None, "file not found"),
+        ("bad.yaml", "id: [unclosed\n", "not valid YAML"),
+        ("empty-folder", "<folder>", "no question bank"),
+    ],
+)
 def test_validate_unreadable_paths(capsys, tmp_path, name, content, expected):
     path = tmp_path / name
     if content == "<folder>":
@@ -169,11 +188,14 @@ def test_add_intervention_twice_keeps_one(capsys):
     assert out.splitlines() == ["Online CBT module", "Zorgapp"]
 
 
-@pytest.mark.parametrize("name, message", [
-    ("   ", "an intervention needs a name"),
-    ("x" * 201, "longer than 200 characters"),
-    ("bad\x07name", "control characters"),
-])
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("   ", "an intervention needs a name"),
+        ("x" * 201, "longer than 200 characters"),
+        ("bad\x07name", "control characters"),
+    ],
+)
 def test_add_intervention_refuses_bad_names(capsys, name, message):
     code, _out, err = run(capsys, "add-intervention", name)
     assert code == 1
@@ -210,11 +232,14 @@ def test_create_admin_reads_the_password_from_stdin_once(capsys, monkeypatch, da
     assert "an admin account already exists" in err
 
 
-@pytest.mark.parametrize("password, message", [
-    ("short\n", "at least 12 characters"),
-    ("\n", "at least 12 characters"),
-    ("anna.berg.1984\n", "may not be the username"),
-])
+@pytest.mark.parametrize(
+    "password, message",
+    [
+        ("short\n", "at least 12 characters"),
+        ("\n", "at least 12 characters"),
+        ("anna.berg.1984\n", "may not be the username"),
+    ],
+)
 def test_create_admin_refuses_a_weak_password(capsys, monkeypatch, password, message):
     monkeypatch.setattr("sys.stdin", io.StringIO(password))
     code, out, err = run(capsys, "create-admin", "anna.berg.1984", "--password-stdin")

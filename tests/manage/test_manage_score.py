@@ -1,5 +1,6 @@
 """The admin CLI's score command, run in-process through manage.main() against a temporary SQLite
 DATABASE_URL."""
+
 from __future__ import annotations
 
 import csv
@@ -71,23 +72,24 @@ def test_score_accepts_not_applicable_spellings(capsys, tmp_path, spelling):
 
 def test_score_empty_cells_are_unanswered_and_not_enough_stays_empty(capsys, tmp_path):
     source = tmp_path / "answers.csv"
-    source.write_text("id;a1;a2;n1\nx;5;;\n", encoding="utf-8")   # semicolons, as Dutch Excel writes
+    source.write_text("id;a1;a2;n1\nx;5;;\n", encoding="utf-8")  # semicolons, as Dutch Excel writes
     code, out, err = run(capsys, "score", source, "--bank", MINI_BANK, "--format", "json")
     assert code == 0
     [record] = json.loads(out)
     assert record["id"] == "x"
-    assert record["domain:autonomy"] == pytest.approx(100.0)   # one of two answered is enough
+    assert record["domain:autonomy"] == pytest.approx(100.0)  # one of two answered is enough
     assert record["domain:needs"] is None and record["alignment_index"] is None
     assert "have no column" in err
 
 
 BAD_FILES = [  # (id, file bytes, every message expected on stderr)
-    ("unknown column", b"respondent,a1,zz\nR1,5,3\n",
-     ["column 'zz' (column C) is not a question id of mini 0.1"]),
-    ("out of range", b"respondent,a1,a2\nR1,5,1\nR2,7,1\n",
-     ["row 3, column 'a1': '7' is not an answer"]),
-    ("all problems at once", b"a1,a2,bogus\n0,1,\n5,x,\n,6,\n",
-     ["column 'bogus'", "row 2, column 'a1': '0'", "row 3, column 'a2': 'x'", "row 4, column 'a2': '6'"]),
+    ("unknown column", b"respondent,a1,zz\nR1,5,3\n", ["column 'zz' (column C) is not a question id of mini 0.1"]),
+    ("out of range", b"respondent,a1,a2\nR1,5,1\nR2,7,1\n", ["row 3, column 'a1': '7' is not an answer"]),
+    (
+        "all problems at once",
+        b"a1,a2,bogus\n0,1,\n5,x,\n,6,\n",
+        ["column 'bogus'", "row 2, column 'a1': '0'", "row 3, column 'a2': 'x'", "row 4, column 'a2': '6'"],
+    ),
     ("empty file", b"", ["the file is empty"]),
     ("blank lines only", b"\n\n  \n", ["the file is empty"]),
     ("header only", b"respondent,a1\n", ["no answers to score"]),
@@ -109,7 +111,7 @@ def test_score_bad_input_names_the_problem_and_writes_nothing(capsys, tmp_path, 
     assert err.startswith(f"error: cannot score {source}, nothing was scored")
     for message in messages:
         assert message in err
-    assert list(tmp_path.iterdir()) == [source]   # no output, not even a temporary file
+    assert list(tmp_path.iterdir()) == [source]  # no output, not even a temporary file
 
 
 def test_score_missing_file(capsys, tmp_path):
@@ -129,8 +131,9 @@ def test_score_with_a_broken_bank(capsys, tmp_path):
 def test_score_defaults_to_the_installed_bank(capsys, tmp_path):
     bank = newest(load_banks(BANKS_DIR), Settings().instrument)
     source = tmp_path / "answers.csv"
-    source.write_text(",".join(bank.question_ids) + "\n" + ",".join("4" for _ in bank.question_ids) + "\n",
-                      encoding="utf-8")
+    source.write_text(
+        ",".join(bank.question_ids) + "\n" + ",".join("4" for _ in bank.question_ids) + "\n", encoding="utf-8"
+    )
     code, out, err = run(capsys, "score", source, "--format", "json")
     assert code == 0, err
     [record] = json.loads(out)
@@ -139,7 +142,7 @@ def test_score_defaults_to_the_installed_bank(capsys, tmp_path):
 
 def test_scores_csv_neutralises_formulas_in_the_id_column(tmp_path, capsys):
     source = tmp_path / "answers.csv"
-    source.write_text("respondent,a1,a2\n=HYPERLINK(\"x\"),4,2\n", encoding="utf-8")
+    source.write_text('respondent,a1,a2\n=HYPERLINK("x"),4,2\n', encoding="utf-8")
     out = tmp_path / "scores.csv"
     assert manage.main(["score", str(source), "--bank", str(MINI_BANK), "--output", str(out)]) == 0
     assert "'=HYPERLINK" in out.read_text(encoding="utf-8")

@@ -1,5 +1,6 @@
 """Progress of the long commands (services/data_tools/progress.py): a bar per counted step with rate and time left, a
 final step of its own, and nothing at all with --quiet or when stderr is not a terminal."""
+
 from __future__ import annotations
 
 import io
@@ -35,16 +36,17 @@ def test_each_counted_step_shows_rate_and_time_left_and_the_final_step_its_own_t
     shown = lines_of(terminal)
     assert [line.split(":")[0] for line in shown] == ["Checking the backup", "Restoring", "Committing"]
     for line in shown[:2]:
-        assert "1000/1000 rows" in line and "rows/s" in line and "<" in line   # count, rate, time left
+        assert "1000/1000 rows" in line and "rows/s" in line and "<" in line  # count, rate, time left
     assert shown[2].startswith("Committing: done in 00:")
-    assert "\rCommitting ..." in terminal.getvalue()   # shown while it runs, not a bar at 100%
+    assert "\rCommitting ..." in terminal.getvalue()  # shown while it runs, not a bar at 100%
 
 
-@pytest.mark.parametrize("stream, quiet", [(Terminal(), True), (io.StringIO(), False)],
-                         ids=["--quiet", "not a terminal"])
+@pytest.mark.parametrize(
+    "stream, quiet", [(Terminal(), True), (io.StringIO(), False)], ids=["--quiet", "not a terminal"]
+)
 def test_nothing_is_shown_when_quiet_or_not_on_a_terminal(stream, quiet):
     with CommandProgress(stream=stream, quiet=quiet) as progress:
-        assert progress.counter("Restoring", final="Committing") is None   # so services need not even count
+        assert progress.counter("Restoring", final="Committing") is None  # so services need not even count
         progress.step("Another step")
     assert stream.getvalue() == ""
 

@@ -1,6 +1,7 @@
 """`manage.py score` on files of any size (issue 14): rows are scored as they are read, with flat memory;
 respondent ids given twice are refused by name; --form scores a short form with its own rules; every row
 says how many items were answered and how many 'not applicable'."""
+
 from __future__ import annotations
 
 import csv
@@ -31,8 +32,9 @@ def answers_file(path, question_ids, rows: int, *, seed: int = 1, ids: bool = Tr
         writer = csv.writer(out)
         writer.writerow([*(["respondent"] if ids else []), *question_ids])
         for n in range(rows):
-            writer.writerow([*([f"R{n}"] if ids else []),
-                             *(rng.choice(("1", "2", "3", "4", "5", "na", "")) for _ in question_ids)])
+            writer.writerow(
+                [*([f"R{n}"] if ids else []), *(rng.choice(("1", "2", "3", "4", "5", "na", "")) for _ in question_ids)]
+            )
 
 
 # --- streaming ------------------------------------------------------------------------------
@@ -49,7 +51,7 @@ def test_each_row_is_scored_and_written_before_the_next_is_read():
 
     class Watching(CsvScores):
         def write(self, row, *rest):
-            assert pulled == [*written, row]   # nothing read ahead, nothing held back
+            assert pulled == [*written, row]  # nothing read ahead, nothing held back
             written.append(row)
             super().write(row, *rest)
 
@@ -88,16 +90,17 @@ def test_memory_does_not_grow_with_the_file(capsys, tmp_path, monkeypatch):
 
 def test_respondent_ids_given_twice_are_refused_by_name(capsys, tmp_path):
     source, output = tmp_path / "answers.csv", tmp_path / "scores.csv"
-    source.write_text("respondent,a1,a2\nR1,4,2\nR2,3,3\n,1,1\nR1,5,5\n,2,2\nR3,1,1\nR2,2,2\nR2,4,4\n",
-                      encoding="utf-8")
+    source.write_text(
+        "respondent,a1,a2\nR1,4,2\nR2,3,3\n,1,1\nR1,5,5\n,2,2\nR3,1,1\nR2,2,2\nR2,4,4\n", encoding="utf-8"
+    )
 
     code, out, err = run(capsys, "score", source, "--bank", MINI_BANK, "--output", output)
 
     assert code == 1 and out == ""
     assert "respondent id 'R1' is given 2 times (rows 2, 5)" in err
     assert "respondent id 'R2' is given 3 times (rows 3, 8, 9)" in err
-    assert "R3" not in err and "''" not in err          # empty ids are not ids
-    assert list(tmp_path.iterdir()) == [source]         # nothing written
+    assert "R3" not in err and "''" not in err  # empty ids are not ids
+    assert list(tmp_path.iterdir()) == [source]  # nothing written
 
 
 def test_ids_given_twice_among_many_rows_are_found(tmp_path):
@@ -107,8 +110,9 @@ def test_ids_given_twice_among_many_rows_are_found(tmp_path):
         out.write("R1234," + ",".join("3" for _ in WORKSHOP.question_ids) + "\n")
     with pytest.raises(answer_file.AnswerFileError) as refused:
         offline_scoring.score_file(source, WORKSHOP, io.StringIO())
-    assert refused.value.problems == [("respondent id 'R1234' is given 2 times (rows 1236, 3002): each "
-                                      "respondent can have one row")]
+    assert refused.value.problems == [
+        ("respondent id 'R1234' is given 2 times (rows 1236, 3002): each respondent can have one row")
+    ]
 
 
 # --- short forms ----------------------------------------------------------------------------
@@ -124,8 +128,10 @@ def test_a_short_form_is_scored_with_its_own_rules(capsys, tmp_path):
     records = json.loads(out)
     with source.open(encoding="utf-8") as rows:
         for record, row in zip(records, csv.DictReader(rows), strict=True):
-            answers = {q: (NOT_APPLICABLE if row[q] == "na" else int(row[q]) if row[q] else None)
-                       for q in WORKSHOP.question_ids}
+            answers = {
+                q: (NOT_APPLICABLE if row[q] == "na" else int(row[q]) if row[q] else None)
+                for q in WORKSHOP.question_ids
+            }
             expected = score_answers(WORKSHOP, answers)
             assert {k: record[k] for k in expected.flat()} == {k: v for k, (v, _) in expected.flat().items()}
             assert record["alignment_band"] == expected.alignment_band
@@ -141,10 +147,14 @@ def test_the_whole_bank_on_a_short_forms_columns_points_to_the_form(capsys, tmp_
     assert "short form 'workshop'" in err and "--form workshop" in err
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["--form", "nope"], "valuematch 1.0 has no form 'nope' (its forms: 'workshop')"),
-    (["--form", "workshop"], "column 'hp1' (column B) is not a question id of valuematch 1.0 (workshop)"),
-], ids=["unknown form", "a question the form lacks"])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--form", "nope"], "valuematch 1.0 has no form 'nope' (its forms: 'workshop')"),
+        (["--form", "workshop"], "column 'hp1' (column B) is not a question id of valuematch 1.0 (workshop)"),
+    ],
+    ids=["unknown form", "a question the form lacks"],
+)
 def test_a_short_form_refuses_what_does_not_fit_it(capsys, tmp_path, argv, message):
     source = tmp_path / "answers.csv"
     source.write_text("ca1,hp1\n4,4\n", encoding="utf-8")
@@ -156,11 +166,15 @@ def test_a_short_form_refuses_what_does_not_fit_it(capsys, tmp_path, argv, messa
 # --- counts per row -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("changes, answered, not_applicable", [
-    ({}, 9, 1),                                  # the golden row: h2 is 'na'
-    ({"a1": "na"}, 8, 2),
-    ({"a1": "NA", "n1": "n/a", "p1": ""}, 6, 3),
-], ids=["golden row", "one more na", "na spellings and an empty cell"])
+@pytest.mark.parametrize(
+    "changes, answered, not_applicable",
+    [
+        ({}, 9, 1),  # the golden row: h2 is 'na'
+        ({"a1": "na"}, 8, 2),
+        ({"a1": "NA", "n1": "n/a", "p1": ""}, 6, 3),
+    ],
+    ids=["golden row", "one more na", "na spellings and an empty cell"],
+)
 def test_each_row_counts_its_answers_and_not_applicable(capsys, tmp_path, changes, answered, not_applicable):
     source = tmp_path / "answers.csv"
     source.write_text(golden_csv(**changes), encoding="utf-8")
@@ -189,5 +203,6 @@ def test_an_endless_line_is_refused_without_reading_it_whole(tmp_path):
     source.write_text("a1,a2\n4," + "1" * answer_file.MAX_LINE_CHARS, encoding="utf-8")
     with pytest.raises(answer_file.AnswerFileError) as refused:
         offline_scoring.score_file(source, load_instrument(MINI_BANK), io.StringIO())
-    assert refused.value.problems == [f"line 2 is longer than {answer_file.MAX_LINE_CHARS:,} characters: "
-                                      "not a file of answers"]
+    assert refused.value.problems == [
+        f"line 2 is longer than {answer_file.MAX_LINE_CHARS:,} characters: not a file of answers"
+    ]

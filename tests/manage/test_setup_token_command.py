@@ -1,4 +1,5 @@
 """`manage.py setup-token`: a one-time token for the set-up page while no admin exists (issue 14)."""
+
 from __future__ import annotations
 
 import io
@@ -32,7 +33,7 @@ def test_setup_token_prints_a_token_that_creates_the_first_admin(capsys, runtime
 
 def test_setup_token_is_refused_once_an_admin_exists(capsys, monkeypatch, runtime):
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
-    assert run(capsys, "create-admin", "anna", "--password-stdin")[0] == 0   # still works, without a token
+    assert run(capsys, "create-admin", "anna", "--password-stdin")[0] == 0  # still works, without a token
     code, out, err = run(capsys, "setup-token")
     assert code == 1 and out == ""
     assert "an admin account already exists" in err

@@ -1,4 +1,5 @@
 """Short forms: strict checks of the `forms:` section, the derived instrument and the hash rules."""
+
 import copy
 from pathlib import Path
 
@@ -19,8 +20,12 @@ from questions.validation import MAX_FORM_ITEMS, MIN_FORM_ITEMS, check_bank
 
 MINI = Path(__file__).parents[1] / "fixtures" / "mini-bank.yaml"
 SHIPPED = BANKS_DIR / "valuematch-1.0.yaml"
-SHORT = {"id": "short", "name": {"en": "Short", "nl": "Kort"}, "description": {"en": "Six", "nl": "Zes"},
-         "items": ["a1", "a2", "n1", "n2", "p1", "p2"]}
+SHORT = {
+    "id": "short",
+    "name": {"en": "Short", "nl": "Kort"},
+    "description": {"en": "Six", "nl": "Zes"},
+    "items": ["a1", "a2", "n1", "n2", "p1", "p2"],
+}
 
 
 @pytest.fixture
@@ -42,6 +47,7 @@ def _form(**changes):
                 del raw["forms"][0][key]
             else:
                 raw["forms"][0][key] = value
+
     return mutate
 
 
@@ -52,6 +58,7 @@ def _items(*ids):
 def _second_form(**changes):
     def mutate(raw):
         raw["forms"].append({**copy.deepcopy(SHORT), **changes})
+
     return mutate
 
 
@@ -65,28 +72,53 @@ CASES = [
     ("missing items", _form(items=KeyError), [f"{WHERE} 'items': is missing"]),
     ("items not a list", _form(items="a1"), [f"{WHERE} 'items': must be a non-empty list of item ids"]),
     ("empty items", _form(items=[]), [f"{WHERE} 'items': must be a non-empty list of item ids"]),
-    ("id pattern", _form(id="Short form"),
-     ["bank.yaml: form 'Short form', field 'id': must be lower-case letters, digits, '-' or '_'"]),
+    (
+        "id pattern",
+        _form(id="Short form"),
+        ["bank.yaml: form 'Short form', field 'id': must be lower-case letters, digits, '-' or '_'"],
+    ),
     ("id with hyphen is fine", _form(id="short-1"), []),
     ("duplicate id", _second_form(), [f"{WHERE} 'id': duplicate id 'short'"]),
     ("missing name translation", _form(name={"en": "Short"}), [f"{WHERE} 'name': missing translation 'nl'"]),
-    ("empty description translation", _form(description={"en": "Six", "nl": " "}),
-     [f"{WHERE} 'description': missing translation 'nl'"]),
+    (
+        "empty description translation",
+        _form(description={"en": "Six", "nl": " "}),
+        [f"{WHERE} 'description': missing translation 'nl'"],
+    ),
     ("unknown item", _items(*ITEMS_OK, "zz"), [f"{WHERE} 'items': unknown item 'zz'"]),
     ("item listed twice", _items(*ITEMS_OK, "a1"), [f"{WHERE} 'items': item 'a1' is listed twice"]),
-    ("pair question alone", _items(*ITEMS_OK, "imp_helping"),
-     [f"{WHERE} 'items': 'imp_helping' needs its pair question 'sup_helping' in the form too"]),
+    (
+        "pair question alone",
+        _items(*ITEMS_OK, "imp_helping"),
+        [f"{WHERE} 'items': 'imp_helping' needs its pair question 'sup_helping' in the form too"],
+    ),
     ("whole pair is fine", _items(*ITEMS_OK, "sup_helping", "imp_helping"), []),
-    ("match domain too thin", _items("a1", "a2", "n1", "h1", "p1", "p2"),
-     [f"{WHERE} 'items': keeps 1 item(s) of domain 'needs'; at least 2 needed"]),
-    ("mismatch domain missing", _items("a1", "a2", "n1", "n2", "h1", "r1"),
-     [f"{WHERE} 'items': keeps 0 item(s) of domain 'push'; at least 2 needed"]),
-    ("too few items", _items("a1", "a2", "n1", "n2", "p1"),
-     [f"{WHERE} 'items': has 5 item(s); a form needs {MIN_FORM_ITEMS} to {MAX_FORM_ITEMS}",
-      f"{WHERE} 'items': keeps 1 item(s) of domain 'push'; at least 2 needed"]),
-    ("pair questions do not count as items", _items("a1", "a2", "n1", "n2", "p1", "imp_helping", "sup_helping"),
-     [f"{WHERE} 'items': has 5 item(s); a form needs {MIN_FORM_ITEMS} to {MAX_FORM_ITEMS}",
-      f"{WHERE} 'items': keeps 1 item(s) of domain 'push'; at least 2 needed"]),
+    (
+        "match domain too thin",
+        _items("a1", "a2", "n1", "h1", "p1", "p2"),
+        [f"{WHERE} 'items': keeps 1 item(s) of domain 'needs'; at least 2 needed"],
+    ),
+    (
+        "mismatch domain missing",
+        _items("a1", "a2", "n1", "n2", "h1", "r1"),
+        [f"{WHERE} 'items': keeps 0 item(s) of domain 'push'; at least 2 needed"],
+    ),
+    (
+        "too few items",
+        _items("a1", "a2", "n1", "n2", "p1"),
+        [
+            f"{WHERE} 'items': has 5 item(s); a form needs {MIN_FORM_ITEMS} to {MAX_FORM_ITEMS}",
+            f"{WHERE} 'items': keeps 1 item(s) of domain 'push'; at least 2 needed",
+        ],
+    ),
+    (
+        "pair questions do not count as items",
+        _items("a1", "a2", "n1", "n2", "p1", "imp_helping", "sup_helping"),
+        [
+            f"{WHERE} 'items': has 5 item(s); a form needs {MIN_FORM_ITEMS} to {MAX_FORM_ITEMS}",
+            f"{WHERE} 'items': keeps 1 item(s) of domain 'push'; at least 2 needed",
+        ],
+    ),
 ]
 
 
@@ -96,21 +128,26 @@ def test_form_rules(raw, name, mutate, expected):
     assert check_bank(raw, "bank.yaml") == expected
 
 
-@pytest.mark.parametrize("forms, expected", [
-    ({"id": "x"}, ["bank.yaml: top level, field 'forms': must be a list"]),
-    (["x"], ["bank.yaml: form #1: must be a mapping of keys to values"]),
-    ([], []),
-])
+@pytest.mark.parametrize(
+    "forms, expected",
+    [
+        ({"id": "x"}, ["bank.yaml: top level, field 'forms': must be a list"]),
+        (["x"], ["bank.yaml: form #1: must be a mapping of keys to values"]),
+        ([], []),
+    ],
+)
 def test_forms_section_shape(raw, forms, expected):
     raw["forms"] = forms
-    assert check_bank(raw, "bank.yaml")[:len(expected) or None] == expected
+    assert check_bank(raw, "bank.yaml")[: len(expected) or None] == expected
 
 
 def test_too_many_items_for_a_form():
     raw = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
-    raw["forms"][0]["items"] = [i["id"] for i in raw["items"]][:MAX_FORM_ITEMS + 1]
-    expected = (f"bank.yaml: form 'workshop', field 'items': has {MAX_FORM_ITEMS + 1} item(s); "
-                f"a form needs {MIN_FORM_ITEMS} to {MAX_FORM_ITEMS}")
+    raw["forms"][0]["items"] = [i["id"] for i in raw["items"]][: MAX_FORM_ITEMS + 1]
+    expected = (
+        f"bank.yaml: form 'workshop', field 'items': has {MAX_FORM_ITEMS + 1} item(s); "
+        f"a form needs {MIN_FORM_ITEMS} to {MAX_FORM_ITEMS}"
+    )
     assert check_bank(raw, "bank.yaml") == [expected]
 
 
@@ -118,7 +155,7 @@ def test_every_form_problem_reported_at_once(raw):
     raw["forms"][0].update(colour="red", name={"en": "Short"}, items=["a1", "a1", "zz"])
     raw["forms"].append({**copy.deepcopy(SHORT), "id": "Bad"})
     problems = check_bank(raw, "bank.yaml")
-    assert len(problems) == 9, problems   # colour, nl, twice, zz, count, needs, push, autonomy, id
+    assert len(problems) == 9, problems  # colour, nl, twice, zz, count, needs, push, autonomy, id
 
 
 # --- the derived instrument -------------------------------------------------------------------
@@ -133,14 +170,27 @@ def test_workshop_form_of_the_shipped_bank(shipped):
     # Steps keep the bank's order, and their own item order; the value and importance steps go.
     assert [(s.id, s.items) for s in form.steps] == [
         ("organisation", ("ca1", "fb1", "tn1", "tp1", "ca3", "tp3", "fb2", "tn2")),
-        ("compassion", ("rs1", "un1", "td1", "fp1"))]
+        ("compassion", ("rs1", "un1", "td1", "fp1")),
+    ]
     assert form.value_pairs == ()
     assert [d.id for d in form.domains] == [
-        "client_autonomy", "treatment_needs", "financial_benefit", "technology_push",
-        "recognising_suffering", "universality", "feeling_for_the_person", "tolerating_discomfort"]
+        "client_autonomy",
+        "treatment_needs",
+        "financial_benefit",
+        "technology_push",
+        "recognising_suffering",
+        "universality",
+        "feeling_for_the_person",
+        "tolerating_discomfort",
+    ]
     assert [i.id for i in form.items_in("financial_benefit")] == ["fb1", "fb2"]
     assert {n: [i.id for i in form.lens_items(n)] for n in form.elements} == {
-        1: ["rs1"], 2: ["un1"], 3: ["fb2", "fp1"], 4: ["td1"], 5: ["tn1"]}
+        1: ["rs1"],
+        2: ["un1"],
+        3: ["fb2", "fp1"],
+        4: ["td1"],
+        5: ["tn1"],
+    }
     assert form.title == shipped.title and form.scale == shipped.scale and form.roles == shipped.roles
 
 
@@ -174,7 +224,7 @@ def test_forms_leave_the_bank_hash_alone(raw, shipped):
     assert bank_hash(raw) == content_hash(without)
     assert load_instrument(MINI).content_hash == content_hash(without)
     text = SHIPPED.read_text(encoding="utf-8")
-    stripped = text[:text.index("\nforms:")]
+    stripped = text[: text.index("\nforms:")]
     assert parse_instrument(stripped).content_hash == shipped.content_hash
 
 

@@ -1,4 +1,5 @@
 """The question bank loader: valid banks load, invalid ones report every problem with its place."""
+
 import copy
 from pathlib import Path
 
@@ -26,7 +27,7 @@ def test_mini_bank_loads():
 
 
 def test_shipped_banks_are_valid():
-    banks = [b for b in load_banks().values() if b.form_id is None]   # short forms: tests/questions/test_forms.py
+    banks = [b for b in load_banks().values() if b.form_id is None]  # short forms: tests/questions/test_forms.py
     assert banks, "no shipped question bank"
     for bank in banks:
         assert 20 <= len(bank.items) <= 32
@@ -53,29 +54,43 @@ def _set(path, value):
             del target[path[-1]]
         else:
             target[path[-1]] = value
+
     return mutate
 
 
 CASES = [
     ("unknown key on item", _set(["items", 0, "colour"], "red"), "item 'a1', field 'colour': unknown key"),
     ("duplicate item id", _set(["items", 1, "id"], "a1"), "item 'a1', field 'id': duplicate id 'a1'"),
-    ("missing translation", _set(["items", 2, "text"], {"en": "only english"}),
-     "item 'n1', field 'text': missing translation 'nl'"),
+    (
+        "missing translation",
+        _set(["items", 2, "text"], {"en": "only english"}),
+        "item 'n1', field 'text': missing translation 'nl'",
+    ),
     ("empty translation", _set(["items", 2, "text"], {"en": "x", "nl": "  "}), "missing translation 'nl'"),
     ("bad reverse flag", _set(["items", 0, "reverse"], "yes"), "item 'a1', field 'reverse': must be true or false"),
     ("missing reverse", _set(["items", 0, "reverse"], KeyError), "item 'a1', field 'reverse': is missing"),
     ("unknown domain", _set(["items", 0, "domain"], "nowhere"), "item 'a1', field 'domain': unknown domain 'nowhere'"),
     ("side differs", _set(["items", 0, "side"], "mismatch"), "item 'a1', field 'side'"),
     ("element out of range", _set(["items", 0, "element"], 9), "item 'a1', field 'element'"),
-    ("step names unknown item", _set(["steps", 0, "items"], ["a1", "a2", "n1", "n2", "p1", "p2", "zz"]),
-     "step 'org', field 'items': unknown item 'zz'"),
-    ("item in no step", _set(["steps", 0, "items"], ["a1", "a2", "n1", "n2", "p1"]), "item 'p2', field 'steps': is in no step"),
+    (
+        "step names unknown item",
+        _set(["steps", 0, "items"], ["a1", "a2", "n1", "n2", "p1", "p2", "zz"]),
+        "step 'org', field 'items': unknown item 'zz'",
+    ),
+    (
+        "item in no step",
+        _set(["steps", 0, "items"], ["a1", "a2", "n1", "n2", "p1"]),
+        "item 'p2', field 'steps': is in no step",
+    ),
     ("scale labels incomplete", _set(["scale", "labels", 5], KeyError), "scale, field 'labels'"),
     ("value pair on match domain", _set(["value_pairs", 0, "domain"], "autonomy"), "is not a domain with side 'value'"),
     ("bands reversed", _set(["alignment_bands", "aligned", "min"], -50), "alignment_bands"),
     ("version not text", _set(["version"], 1.0), "field 'version'"),
-    ("compassion domain without element", _set(["domains", 4, "element"], KeyError),
-     "domain 'recognising', field 'element'"),
+    (
+        "compassion domain without element",
+        _set(["domains", 4, "element"], KeyError),
+        "domain 'recognising', field 'element'",
+    ),
 ]
 
 
@@ -102,11 +117,14 @@ def test_every_problem_reported_at_once(raw):
     assert len(problems) == 3, problems
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("", "must be a mapping"),
-    ("id: [unclosed", "not valid YAML at line 1"),
-    ("- a\n- b\n", "must be a mapping"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("", "must be a mapping"),
+        ("id: [unclosed", "not valid YAML at line 1"),
+        ("- a\n- b\n", "must be a mapping"),
+    ],
+)
 def test_unreadable_files(text, expected):
     with pytest.raises(QuestionBankError) as err:
         parse_instrument(text, "broken.yaml")

@@ -5,6 +5,7 @@ PostgreSQL runs when VM_TEST_POSTGRES_URL is set (a throwaway server, as in CI),
 fixtures of tests/conftest.py. The outage tests start a cluster of their own (initdb), as they stop
 it; they are skipped when PostgreSQL's programs are missing.
 """
+
 from __future__ import annotations
 
 import os
@@ -33,7 +34,7 @@ class PostgresDatabases:
         try:
             upgrade_to_head(engine)
         finally:
-            engine.dispose()   # a template must have no open connections when it is copied
+            engine.dispose()  # a template must have no open connections when it is copied
 
     def fresh(self) -> str:
         name = f"vm_rel_{uuid.uuid4().hex[:12]}"
@@ -70,7 +71,7 @@ def outage_cluster() -> Iterator[tuple[pg_cluster.Cluster, PostgresDatabases]]:
     cluster = pg_cluster.create(superuser="vm_outage", bin_dir=bin_dir)
     try:
         yield cluster, PostgresDatabases(cluster.url())
-    finally:   # removing the cluster removes its databases
+    finally:  # removing the cluster removes its databases
         cluster.remove()
 
 
@@ -87,5 +88,5 @@ def outage(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
     try:
         yield outages.PostgresStopped(databases.fresh(), cluster)
     finally:
-        if not cluster.running():   # a failed test must not leave the next one without a server
+        if not cluster.running():  # a failed test must not leave the next one without a server
             cluster.start()

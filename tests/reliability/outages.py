@@ -1,4 +1,5 @@
 """Ways for the database to go away in the middle of use, and to come back."""
+
 from __future__ import annotations
 
 import sqlite3

@@ -1,5 +1,6 @@
 """What the reliability tests share: an organisation with an open round, answers, and the checks that
 every submitted response is stored exactly once, whole, and counted once in the tallies."""
+
 from __future__ import annotations
 
 import random
@@ -30,13 +31,18 @@ def open_round(rt: Runtime, teams: int = 2) -> tuple[int, list[str]]:
     now = datetime.now(UTC)
     with rt.sessions.begin() as session:
         organisation = create_organisation(session, name=f"Org {uuid.uuid4().hex[:8]}")
-        team_ids = [create_team(session, organisation_id=organisation.id, name=f"Team {n}").id
-                    for n in range(teams)]
+        team_ids = [create_team(session, organisation_id=organisation.id, name=f"Team {n}").id for n in range(teams)]
         intervention = add_intervention(session, name="Online CBT module", organisation_id=organisation.id)
         _round, tokens = create_round(
-            session, organisation_id=organisation.id, intervention_id=intervention.id, name="Now",
-            opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=30),
-            instrument_hash=rt.instrument.content_hash, team_ids=team_ids)
+            session,
+            organisation_id=organisation.id,
+            intervention_id=intervention.id,
+            name="Now",
+            opens_at=now - timedelta(days=1),
+            closes_at=now + timedelta(days=30),
+            instrument_hash=rt.instrument.content_hash,
+            team_ids=team_ids,
+        )
         return organisation.id, [tokens[team_id] for team_id in team_ids]
 
 
@@ -51,8 +57,9 @@ def answers_for(rt: Runtime, rng: random.Random) -> dict:
 
 def draft_answered(rt: Runtime, *, invite: str | None, answers: dict, role: str | None = None) -> str:
     """A draft with every answer saved (the page saves them one by one; one call is the lean path)."""
-    started = questionnaire.start_assessment(rt, language="en", intervention="Online CBT module", role=role,
-                                           invite_token=invite)
+    started = questionnaire.start_assessment(
+        rt, language="en", intervention="Online CBT module", role=role, invite_token=invite
+    )
     questionnaire.save_answers(rt, token=started.draft_token, answers=answers, step=len(rt.instrument.steps) - 1)
     return started.draft_token
 
@@ -64,7 +71,8 @@ def stored_counts(rt: Runtime) -> dict[str, int]:
             "answers": session.scalar(select(func.count()).select_from(ResponseAnswer)),
             "scores": session.scalar(select(func.count()).select_from(ResponseScore)),
             "submitted_drafts": session.scalar(
-                select(func.count()).select_from(Draft).where(Draft.submitted_response_id.is_not(None))),
+                select(func.count()).select_from(Draft).where(Draft.submitted_response_id.is_not(None))
+            ),
         }
 
 
@@ -74,14 +82,16 @@ def assert_stored_once(rt: Runtime, submitted: dict[str, tuple[int, dict]]) -> N
     ids = [response_id for response_id, _answers in submitted.values()]
     assert len(set(ids)) == len(ids), "two drafts were stored as the same response"
     with rt.sessions() as session:
-        drafts = dict(session.execute(
-            select(Draft.token, Draft.submitted_response_id).where(Draft.submitted_response_id.is_not(None))).all())
+        drafts = dict(
+            session.execute(
+                select(Draft.token, Draft.submitted_response_id).where(Draft.submitted_response_id.is_not(None))
+            ).all()
+        )
         assert drafts == {token: response_id for token, (response_id, _a) in submitted.items()}
         assert session.scalar(select(func.count()).select_from(Response)) == len(ids)
         assert session.scalar(select(func.count(func.distinct(Response.submission_token)))) == len(ids)
         for table in (ResponseAnswer, ResponseScore):
-            orphans = select(func.count()).select_from(table).where(
-                table.response_id.not_in(select(Response.id)))
+            orphans = select(func.count()).select_from(table).where(table.response_id.not_in(select(Response.id)))
             assert session.scalar(orphans) == 0, f"{table.__tablename__} rows without a response"
         loaded = load_answers_and_scores(session, response_ids=ids)
     for token, (response_id, answers) in submitted.items():

@@ -1,6 +1,7 @@
 """16 writer processes x 200 submissions each, on SQLite (file, WAL) and PostgreSQL: every response
 is stored exactly once, whole, double clicks included, and the tallies equal the raw tables. A writer told
 "try again" (the database stayed busy) tries again, as the person on the page does (writers.TRIES)."""
+
 from __future__ import annotations
 
 import multiprocessing
@@ -20,7 +21,7 @@ from tests.reliability.survey import (
 
 WRITERS = 16
 SUBMISSIONS_EACH = 200
-RESULT_TIMEOUT_S = 600   # a hung writer fails the test instead of hanging the suite
+RESULT_TIMEOUT_S = 600  # a hung writer fails the test instead of hanging the suite
 POLL_S = 10
 
 
@@ -33,9 +34,12 @@ def run_writers(database_url: str, invites: list[str]) -> list[tuple]:
     context.set_forkserver_preload(["tests.reliability.writers"])
     start = context.Barrier(WRITERS)
     results = context.Queue()
-    processes = [context.Process(target=writers.write_submissions,
-                                 args=(database_url, invites, worker, SUBMISSIONS_EACH, start, results))
-                 for worker in range(WRITERS)]
+    processes = [
+        context.Process(
+            target=writers.write_submissions, args=(database_url, invites, worker, SUBMISSIONS_EACH, start, results)
+        )
+        for worker in range(WRITERS)
+    ]
     for process in processes:
         process.start()
     records, errors, retried = [], [], []
@@ -48,8 +52,10 @@ def run_writers(database_url: str, invites: list[str]) -> list[tuple]:
             except queue.Empty:
                 # a writer that ended without a word (killed, crashed) must not hold the suite for long
                 if time.monotonic() > deadline or not any(p.is_alive() for p in processes):
-                    raise AssertionError(f"{len(processes) - reported} writer(s) ended or hung without "
-                                         f"reporting; errors so far: {errors}") from None
+                    raise AssertionError(
+                        f"{len(processes) - reported} writer(s) ended or hung without "
+                        f"reporting; errors so far: {errors}"
+                    ) from None
                 continue
             reported += 1
             if outcome == "done":
@@ -71,8 +77,9 @@ def run_writers(database_url: str, invites: list[str]) -> list[tuple]:
 
 # The SQLite run (the longest test) has a group of its own, so it runs beside the browser tests
 # instead of after them (tests/conftest.py); the writers retry "try again" as people do.
-@pytest.mark.parametrize("backend_url", [pytest.param("sqlite", marks=pytest.mark.xdist_group("writers")),
-                                         "postgresql"], indirect=True)
+@pytest.mark.parametrize(
+    "backend_url", [pytest.param("sqlite", marks=pytest.mark.xdist_group("writers")), "postgresql"], indirect=True
+)
 def test_every_submission_is_stored_exactly_once(backend_url):
     rt = build_runtime(Settings(database_url=backend_url), migrate=False)
     try:

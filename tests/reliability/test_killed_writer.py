@@ -1,5 +1,6 @@
 """A writer process killed while its submit transaction is open (every row written, nothing committed)
 leaves no trace: no response, no answers or scores, no tally; the same draft is then stored once."""
+
 from __future__ import annotations
 
 import hashlib

@@ -1,6 +1,7 @@
 """A database that goes away and comes back: every service call in between raises the typed
 Unavailable ("try again"), nothing submitted before is lost, nothing half stored, and the person's
 retry on the same runtime (no app restart) stores the response exactly once."""
+
 from __future__ import annotations
 
 import random
@@ -31,24 +32,28 @@ def _sqlite_error(cls, message: str, code: int):
     return error
 
 
-@pytest.mark.parametrize("dialect, error, disconnect, outage", [
-    ("sqlite", _sqlite_error(sqlite3.OperationalError, "database is locked", 5), False, True),
-    ("sqlite", _sqlite_error(sqlite3.OperationalError, "database table is locked", 6), False, True),
-    ("sqlite", _sqlite_error(sqlite3.OperationalError, "database is locked", 517), False, True),  # BUSY_SNAPSHOT
-    ("sqlite", _sqlite_error(sqlite3.OperationalError, "no such table: response", 1), False, False),
-    ("sqlite", _sqlite_error(sqlite3.IntegrityError, "UNIQUE constraint failed", 2067), False, False),
-    ("postgresql", psycopg.OperationalError("connection refused"), False, True),
-    ("postgresql", psycopg.errors.AdminShutdown("terminating connection"), True, True),
-    ("postgresql", psycopg.errors.CannotConnectNow("the database system is starting up"), False, True),
-    ("postgresql", psycopg.errors.DeadlockDetected("deadlock detected"), False, True),
-    ("postgresql", psycopg.errors.UniqueViolation("duplicate key"), False, False),
-    ("postgresql", psycopg.errors.UndefinedTable("relation does not exist"), False, False),
-    ("postgresql", psycopg.InterfaceError("the connection is closed"), True, True),
-])
+@pytest.mark.parametrize(
+    "dialect, error, disconnect, outage",
+    [
+        ("sqlite", _sqlite_error(sqlite3.OperationalError, "database is locked", 5), False, True),
+        ("sqlite", _sqlite_error(sqlite3.OperationalError, "database table is locked", 6), False, True),
+        ("sqlite", _sqlite_error(sqlite3.OperationalError, "database is locked", 517), False, True),  # BUSY_SNAPSHOT
+        ("sqlite", _sqlite_error(sqlite3.OperationalError, "no such table: response", 1), False, False),
+        ("sqlite", _sqlite_error(sqlite3.IntegrityError, "UNIQUE constraint failed", 2067), False, False),
+        ("postgresql", psycopg.OperationalError("connection refused"), False, True),
+        ("postgresql", psycopg.errors.AdminShutdown("terminating connection"), True, True),
+        ("postgresql", psycopg.errors.CannotConnectNow("the database system is starting up"), False, True),
+        ("postgresql", psycopg.errors.DeadlockDetected("deadlock detected"), False, True),
+        ("postgresql", psycopg.errors.UniqueViolation("duplicate key"), False, False),
+        ("postgresql", psycopg.errors.UndefinedTable("relation does not exist"), False, False),
+        ("postgresql", psycopg.InterfaceError("the connection is closed"), True, True),
+    ],
+)
 def test_which_database_errors_mean_try_again(dialect, error, disconnect, outage):
     operational = sqlite3.OperationalError if dialect == "sqlite" else psycopg.OperationalError
-    assert db_errors.is_outage(error, dialect=dialect, is_disconnect=disconnect,
-                               dbapi_operational=operational) is outage
+    assert (
+        db_errors.is_outage(error, dialect=dialect, is_disconnect=disconnect, dbapi_operational=operational) is outage
+    )
 
 
 def test_the_message_is_plain_in_both_languages():
@@ -72,11 +77,13 @@ def test_an_outage_says_try_again_and_the_retry_stores_once(outage):
         waiting = draft_answered(rt, invite=invites[0], answers=answers)
 
         outage.begin()
-        for call in (lambda: questionnaire.submit(rt, token=waiting),
-                     lambda: questionnaire.submit(rt, token=waiting),   # the impatient second click
-                     lambda: questionnaire.load_draft(rt, waiting),
-                     lambda: questionnaire.save_answers(rt, token=waiting, answers={}, step=0),
-                     lambda: questionnaire.start_assessment(rt, language="en", intervention="App", role=None)):
+        for call in (
+            lambda: questionnaire.submit(rt, token=waiting),
+            lambda: questionnaire.submit(rt, token=waiting),  # the impatient second click
+            lambda: questionnaire.load_draft(rt, waiting),
+            lambda: questionnaire.save_answers(rt, token=waiting, answers={}, step=0),
+            lambda: questionnaire.start_assessment(rt, language="en", intervention="App", role=None),
+        ):
             with pytest.raises(Unavailable):
                 call()
         outage.end()

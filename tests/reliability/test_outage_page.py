@@ -1,6 +1,7 @@
 """The assessment page during a database outage (AppTest, the real app.py): a plain "try again"
 message instead of a traceback, the answer given meanwhile is kept, and after the database is back
 one more click stores the response exactly once."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -21,7 +22,7 @@ def page_errors(at: AppTest) -> str:
 
 def test_the_page_says_try_again_keeps_the_answer_and_stores_once(outage, monkeypatch, repo_root):
     monkeypatch.setenv("DATABASE_URL", outage.url)
-    st.cache_resource.clear()   # the app builds its runtime on this database
+    st.cache_resource.clear()  # the app builds its runtime on this database
     rt = build_runtime(Settings(database_url=outage.url), migrate=False)
     try:
         required = rt.instrument.required_ids
@@ -29,8 +30,9 @@ def test_the_page_says_try_again_keeps_the_answer_and_stores_once(outage, monkey
         step = max(n for n, s in enumerate(rt.instrument.steps) if set(s.items) & set(required))
         last = [item for item in rt.instrument.steps[step].items if item in required][-1]
         started = questionnaire.start_assessment(rt, language="en", intervention="Mood app", role=None)
-        questionnaire.save_answers(rt, token=started.draft_token, step=step,
-                                 answers={item: 3 for item in required if item != last})
+        questionnaire.save_answers(
+            rt, token=started.draft_token, step=step, answers={item: 3 for item in required if item != last}
+        )
         at = AppTest.from_file(str(repo_root / "app.py"), default_timeout=60)
         at.query_params["draft"] = started.draft_token
         at.run()
@@ -38,17 +40,17 @@ def test_the_page_says_try_again_keeps_the_answer_and_stores_once(outage, monkey
         assert not at.exception and TRY_AGAIN not in page_errors(at)
 
         outage.begin()
-        at.radio(key=f"item-{last}").set_value(5).run()   # answered while the database is away
+        at.radio(key=f"item-{last}").set_value(5).run()  # answered while the database is away
         assert not at.exception
         assert TRY_AGAIN in page_errors(at)
-        at.button(key="try-again").click().run()           # too soon: the same message, no traceback
+        at.button(key="try-again").click().run()  # too soon: the same message, no traceback
         assert not at.exception and TRY_AGAIN in page_errors(at)
         outage.end()
 
         at.button(key="try-again").click().run()
         assert not at.exception and TRY_AGAIN not in page_errors(at)
-        assert at.radio(key=f"item-{last}").value == 5      # the answer given meanwhile was kept
-        assert questionnaire.load_draft(rt, started.draft_token).answers[last] == 5   # and sent by the click
+        assert at.radio(key=f"item-{last}").value == 5  # the answer given meanwhile was kept
+        assert questionnaire.load_draft(rt, started.draft_token).answers[last] == 5  # and sent by the click
         while not any(button.key == "submit-assessment" for button in at.button):
             next(button for button in at.button if button.key.startswith("step-next-")).click().run()
             assert not at.exception

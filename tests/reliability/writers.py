@@ -3,6 +3,7 @@
 Each child builds its own runtime, as every app server process does, and goes through the same
 service calls as the assessment page.
 """
+
 from __future__ import annotations
 
 import random
@@ -18,9 +19,9 @@ from services.runtime import build_runtime
 from services.settings import Settings
 from tests.reliability.survey import answers_for, draft_answered
 
-DOUBLE_CLICK_EVERY = 10   # every 10th submission is sent twice at the same moment (two threads)
-RESUBMIT_EVERY = 7        # and every 7th is sent again afterwards (a second click after the first answered)
-PERSONAL_EVERY = 4        # every 4th is a personal assessment (no invitation), the rest count for a team
+DOUBLE_CLICK_EVERY = 10  # every 10th submission is sent twice at the same moment (two threads)
+RESUBMIT_EVERY = 7  # and every 7th is sent again afterwards (a second click after the first answered)
+PERSONAL_EVERY = 4  # every 4th is a personal assessment (no invitation), the rest count for a team
 
 
 START_TIMEOUT_S = 540
@@ -123,4 +124,4 @@ def submit_and_hang(database_url: str, token: str, submission_token: str, channe
 
     event.listen(rt.engine, "commit", before_commit)
     questionnaire.submit(rt, token=token)
-    channel.send({"committed": True})   # only reached when the parent did not kill us
+    channel.send({"committed": True})  # only reached when the parent did not kill us

@@ -1,5 +1,6 @@
 """Fixtures of the security tests: a fresh migrated SQLite database per test, its runtime, the real
 app.py through AppTest, and people (an admin, a manager, facilitators) signed in through the services."""
+
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -34,8 +35,9 @@ def app(runtime, repo_root):
     """open_page(page, query=..., state=..., token=...): the real app at a page, after one first run."""
     st.cache_resource.clear()
 
-    def open_page(page: str | None = None, *, query: dict | None = None, state: dict | None = None,
-                  token: str | None = None) -> AppTest:
+    def open_page(
+        page: str | None = None, *, query: dict | None = None, state: dict | None = None, token: str | None = None
+    ) -> AppTest:
         at = AppTest.from_file(str(repo_root / "app.py"), default_timeout=60)
         for key, value in (query or {}).items():
             at.query_params[key] = value
@@ -47,6 +49,7 @@ def app(runtime, repo_root):
         if page:
             at.switch_page(page if page.startswith("app_pages/") else paths.BY_NAME[page]).run()
         return at
+
     yield open_page
     st.cache_resource.clear()
 
@@ -58,11 +61,9 @@ def people(runtime):
     anna = auth.create_first_admin(runtime, "anna", PASSWORD)
     north = organisations.create_organisation(runtime, anna, name="North").id
     south = organisations.create_organisation(runtime, anna, name="South Secret").id
-    for name, role, org in (("maya", "manager", north), ("fien", "facilitator", north),
-                            ("gert", "facilitator", south)):
+    for name, role, org in (("maya", "manager", north), ("fien", "facilitator", north), ("gert", "facilitator", south)):
         management.create_account(runtime, anna, role=role, username=name, password=PASSWORD, scope={org: None})
-    signed = {name: auth.login(runtime, name, PASSWORD, f"client-{name}")
-              for name in ("anna", "maya", "fien", "gert")}
+    signed = {name: auth.login(runtime, name, PASSWORD, f"client-{name}") for name in ("anna", "maya", "fien", "gert")}
     found = {name: (s.account, s.token) for name, s in signed.items()}
     found["north"], found["south"] = north, south
     return found

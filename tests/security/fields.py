@@ -4,6 +4,7 @@
 `read(rt, people, stored)` gives the text as the app reads it back. Usernames are not here: they
 allow only letters, digits and . _ @ + - (tested on their own).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -47,13 +48,21 @@ def _intervention(rt, people, text):
 
 def _round(rt, people, text):
     anna, north = people["anna"][0], people["north"]
-    if "_team" not in people:   # made once per test, on the first round
+    if "_team" not in people:  # made once per test, on the first round
         people["_team"] = organisations.create_team(rt, anna, north, name="Round team")
         people["_intervention"] = organisations.add_intervention(rt, anna, north, name="Round app")
     team, intervention = people["_team"], people["_intervention"]
     today = datetime.now(UTC)
-    return rounds.create_round(rt, anna, north, intervention_id=intervention.id, name=text, opens_at=today,
-                                      closes_at=today + timedelta(days=7), team_ids=[team.id]).round
+    return rounds.create_round(
+        rt,
+        anna,
+        north,
+        intervention_id=intervention.id,
+        name=text,
+        opens_at=today,
+        closes_at=today + timedelta(days=7),
+        team_ids=[team.id],
+    ).round
 
 
 def _assessment(rt, people, text):
@@ -61,9 +70,15 @@ def _assessment(rt, people, text):
 
 
 def _workshop(rt, people, text, *, title=True):
-    return hosting.create_session(rt, people["fien"][0], title=text if title else "Title",
-                                    intervention="App" if title else text, form_id=None, language="en",
-                                    min_group_size=5)
+    return hosting.create_session(
+        rt,
+        people["fien"][0],
+        title=text if title else "Title",
+        intervention="App" if title else text,
+        form_id=None,
+        language="en",
+        min_group_size=5,
+    )
 
 
 def _action(rt, people, text):
@@ -77,8 +92,9 @@ def _action(rt, people, text):
 def _plan_action(rt, people, text, *, field="description"):
     people["_plan_n"] = people.get("_plan_n", 0) + 1
     fields = {"description": f"Plan action {people['_plan_n']}", "owner": None} | {field: text}
-    return plan.create_action(rt, people["anna"][0], people["north"], target="theme:client_autonomy", kind="act",
-                              **fields)
+    return plan.create_action(
+        rt, people["anna"][0], people["north"], target="theme:client_autonomy", kind="act", **fields
+    )
 
 
 def _plan_note(rt, people, text):
@@ -96,32 +112,87 @@ def _names(rt, model, column, **where):
 
 
 FIELDS = [
-    Field("organisation name", organisations.MAX_NAME_LENGTH, _org,
-          lambda rt, p, row: next(o.name for o in organisations.list_organisations(rt, p["anna"][0]) if o.id == row.id),
-          Organisation),
-    Field("team name", organisations.MAX_NAME_LENGTH, _team,
-          lambda rt, p, row: next(t.name for t in organisations.list_teams(rt, p["anna"][0], p["north"]) if t.id == row.id),
-          Team),
-    Field("organisation's intervention", MAX_INTERVENTION_LENGTH, _intervention,
-          lambda rt, p, row: next(i.name for i in organisations.list_interventions(rt, p["anna"][0], p["north"])
-                                  if i.id == row.id), Intervention),
-    Field("survey round name", organisations.MAX_NAME_LENGTH, _round,
-          lambda rt, p, row: next(r.name for r in rounds.list_rounds(rt, p["anna"][0], p["north"])
-                                  if r.id == row.id), SurveyRound),
-    Field("typed intervention (assessment)", MAX_INTERVENTION_LENGTH, _assessment,
-          lambda rt, p, row: questionnaire.load_draft(rt, row.draft_token).intervention, Draft),
-    Field("workshop title", hosting.MAX_TITLE_LENGTH, _workshop,
-          lambda rt, p, row: hosting.session_info(rt, p["fien"][0], row.id).title, WorkshopSession),
-    Field("workshop intervention", MAX_INTERVENTION_LENGTH, lambda rt, p, text: _workshop(rt, p, text, title=False),
-          lambda rt, p, row: hosting.session_info(rt, p["fien"][0], row.id).intervention, WorkshopSession),
-    Field("workshop action", hosting.MAX_ACTION_LENGTH, _action,
-          lambda rt, p, row: _names(rt, WorkshopAction, WorkshopAction.text, session_id=row.id)[-1], WorkshopAction),
-    Field("plan action", DESCRIPTION_LENGTH, _plan_action,
-          lambda rt, p, row: plan.get_action(rt, p["anna"][0], row.id)[0].description, ActionItem),
-    Field("plan action owner", OWNER_LENGTH, lambda rt, p, text: _plan_action(rt, p, text, field="owner"),
-          lambda rt, p, row: plan.get_action(rt, p["anna"][0], row.id)[0].owner, ActionItem),
-    Field("plan action note", NOTE_LENGTH, _plan_note,
-          lambda rt, p, note: _names(rt, ActionNote, ActionNote.text, id=note.id)[0], ActionNote),
+    Field(
+        "organisation name",
+        organisations.MAX_NAME_LENGTH,
+        _org,
+        lambda rt, p, row: next(o.name for o in organisations.list_organisations(rt, p["anna"][0]) if o.id == row.id),
+        Organisation,
+    ),
+    Field(
+        "team name",
+        organisations.MAX_NAME_LENGTH,
+        _team,
+        lambda rt, p, row: next(
+            t.name for t in organisations.list_teams(rt, p["anna"][0], p["north"]) if t.id == row.id
+        ),
+        Team,
+    ),
+    Field(
+        "organisation's intervention",
+        MAX_INTERVENTION_LENGTH,
+        _intervention,
+        lambda rt, p, row: next(
+            i.name for i in organisations.list_interventions(rt, p["anna"][0], p["north"]) if i.id == row.id
+        ),
+        Intervention,
+    ),
+    Field(
+        "survey round name",
+        organisations.MAX_NAME_LENGTH,
+        _round,
+        lambda rt, p, row: next(r.name for r in rounds.list_rounds(rt, p["anna"][0], p["north"]) if r.id == row.id),
+        SurveyRound,
+    ),
+    Field(
+        "typed intervention (assessment)",
+        MAX_INTERVENTION_LENGTH,
+        _assessment,
+        lambda rt, p, row: questionnaire.load_draft(rt, row.draft_token).intervention,
+        Draft,
+    ),
+    Field(
+        "workshop title",
+        hosting.MAX_TITLE_LENGTH,
+        _workshop,
+        lambda rt, p, row: hosting.session_info(rt, p["fien"][0], row.id).title,
+        WorkshopSession,
+    ),
+    Field(
+        "workshop intervention",
+        MAX_INTERVENTION_LENGTH,
+        lambda rt, p, text: _workshop(rt, p, text, title=False),
+        lambda rt, p, row: hosting.session_info(rt, p["fien"][0], row.id).intervention,
+        WorkshopSession,
+    ),
+    Field(
+        "workshop action",
+        hosting.MAX_ACTION_LENGTH,
+        _action,
+        lambda rt, p, row: _names(rt, WorkshopAction, WorkshopAction.text, session_id=row.id)[-1],
+        WorkshopAction,
+    ),
+    Field(
+        "plan action",
+        DESCRIPTION_LENGTH,
+        _plan_action,
+        lambda rt, p, row: plan.get_action(rt, p["anna"][0], row.id)[0].description,
+        ActionItem,
+    ),
+    Field(
+        "plan action owner",
+        OWNER_LENGTH,
+        lambda rt, p, text: _plan_action(rt, p, text, field="owner"),
+        lambda rt, p, row: plan.get_action(rt, p["anna"][0], row.id)[0].owner,
+        ActionItem,
+    ),
+    Field(
+        "plan action note",
+        NOTE_LENGTH,
+        _plan_note,
+        lambda rt, p, note: _names(rt, ActionNote, ActionNote.text, id=note.id)[0],
+        ActionNote,
+    ),
 ]
 FIELD_IDS = [f.name for f in FIELDS]
 

@@ -6,6 +6,7 @@ the options of a select box; st.html and unsafe_allow_html write raw HTML; plotl
 of HTML tags in its labels. `assert_inert` walks every element of an AppTest and checks each
 surface by its own rule.
 """
+
 from __future__ import annotations
 
 import html
@@ -15,19 +16,25 @@ from dataclasses import dataclass, field
 from app_pages.shell import plain
 
 # (proto type, field) pairs whose text is shown as plain text
-PLAIN_FIELDS = {("Code", "code_text"), ("Text", "body"), ("TextInput", "value"), ("TextInput", "default"),
-                ("TextArea", "value"), ("TextArea", "default")}
-PLAIN_TYPES = {"Selectbox", "MultiSelect", "Arrow", "Json", "DataFrame"}   # options and cells: plain text
+PLAIN_FIELDS = {
+    ("Code", "code_text"),
+    ("Text", "body"),
+    ("TextInput", "value"),
+    ("TextInput", "default"),
+    ("TextArea", "value"),
+    ("TextArea", "default"),
+}
+PLAIN_TYPES = {"Selectbox", "MultiSelect", "Arrow", "Json", "DataFrame"}  # options and cells: plain text
 SKIPPED_FIELDS = {"id", "form_id", "key", "url", "page_script_hash", "icon"}
 
 
 @dataclass
 class Surfaces:
-    markdown: list[str] = field(default_factory=list)   # rendered as Markdown
-    plain: list[str] = field(default_factory=list)      # shown as typed
-    html: list[str] = field(default_factory=list)       # raw HTML (st.html, unsafe_allow_html)
-    figures: list[str] = field(default_factory=list)    # plotly label texts (a subset of HTML)
-    cells: list[str] = field(default_factory=list)      # table cells and column names
+    markdown: list[str] = field(default_factory=list)  # rendered as Markdown
+    plain: list[str] = field(default_factory=list)  # shown as typed
+    html: list[str] = field(default_factory=list)  # raw HTML (st.html, unsafe_allow_html)
+    figures: list[str] = field(default_factory=list)  # plotly label texts (a subset of HTML)
+    cells: list[str] = field(default_factory=list)  # table cells and column names
     exceptions: list[str] = field(default_factory=list)
 
 
@@ -70,8 +77,9 @@ def _collect(proto, found: Surfaces) -> None:
 
 def _strings(message, prefix: str = ""):
     for descriptor, value in message.ListFields():
-        repeated = not isinstance(value, (str, bytes)) and not hasattr(value, "ListFields") \
-            and hasattr(value, "__len__")
+        repeated = (
+            not isinstance(value, (str, bytes)) and not hasattr(value, "ListFields") and hasattr(value, "__len__")
+        )
         values = value if repeated else [value]
         for item in values:
             if isinstance(item, str):
@@ -110,9 +118,11 @@ def assert_inert(at, payloads, *, shown=()) -> None:
             for text in figures:
                 assert payload not in text, f"unescaped in a chart label: {payload!r} in {text!r}"
     for payload in shown:
-        assert (any(plain(payload) in text for text in found.markdown)
-                or any(payload in text for text in found.plain + found.cells)
-                or any(html.escape(payload) in text for text in found.figures)), f"not shown: {payload!r}"
+        assert (
+            any(plain(payload) in text for text in found.markdown)
+            or any(payload in text for text in found.plain + found.cells)
+            or any(html.escape(payload) in text for text in found.figures)
+        ), f"not shown: {payload!r}"
 
 
 def _without(text: str, pieces) -> str:

@@ -5,6 +5,7 @@ cell is read back with what LibreOffice made of it: its text, its type, its form
 CSV files are opened as a person who lets the spreadsheet evaluate formulas would (CSV_WITH_FORMULAS);
 headless LibreOffice would otherwise read them in its default 8-bit character set, not UTF-8. A test
 should add a control file with a live formula to each batch, to see that formulas are evaluated."""
+
 from __future__ import annotations
 
 import os
@@ -23,10 +24,12 @@ CONVERT_TIMEOUT_S = 240
 # numbers detected, and (the 13th option) formulas evaluated.
 CSV_WITH_FORMULAS = "CSV:44,34,76,1,,1033,false,true,false,false,false,-1,true"
 
-_NS = {"table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
-       "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
-       "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
-       "xlink": "http://www.w3.org/1999/xlink"}
+_NS = {
+    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+    "xlink": "http://www.w3.org/1999/xlink",
+}
 
 _TABLE_NAME = f"{{{_NS['table']}}}name"
 _VALUE_TYPE = f"{{{_NS['office']}}}value-type"
@@ -34,19 +37,21 @@ _VALUE_TYPE = f"{{{_NS['office']}}}value-type"
 
 @dataclass(frozen=True)
 class Cell:
-    where: str           # file name, sheet and row/column, for messages
-    text: str            # as LibreOffice shows it
-    value_type: str      # "string", "float", ...
+    where: str  # file name, sheet and row/column, for messages
+    text: str  # as LibreOffice shows it
+    value_type: str  # "string", "float", ...
     formula: str | None  # table:formula when LibreOffice made it a formula
-    link: str | None     # the target of a link in the cell
+    link: str | None  # the target of a link in the cell
 
 
 def require_soffice() -> None:
     """Fail (or skip, when VM_ALLOW_SKIP_LIBREOFFICE=1) when LibreOffice is not installed."""
     if os.access(SOFFICE, os.X_OK):
         return
-    message = (f"{SOFFICE} not found: this test needs Debian's 'libreoffice-calc-nogui' package "
-               "(scripts/test.sh installs it; or: apt-get install -y libreoffice-calc-nogui)")
+    message = (
+        f"{SOFFICE} not found: this test needs Debian's 'libreoffice-calc-nogui' package "
+        "(scripts/test.sh installs it; or: apt-get install -y libreoffice-calc-nogui)"
+    )
     if os.environ.get(SKIP_VARIABLE) == "1":
         pytest.skip(f"{message} [skipped: {SKIP_VARIABLE}=1]")
     pytest.fail(message, pytrace=False)
@@ -59,11 +64,21 @@ def open_in_libreoffice(batches: list[tuple[list[Path], str | None]], work: Path
     for number, (files, infilter) in enumerate(batches):
         out = work / f"batch-{number}"
         out.mkdir(parents=True, exist_ok=True)
-        command = [SOFFICE, f"-env:UserInstallation={(out / 'profile').as_uri()}", "--headless", "--norestore",
-                   *([f"--infilter={infilter}"] if infilter else []), "--convert-to", "fods",
-                   "--outdir", str(out), *map(str, files)]
-        runs.append((files, out, subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                                  text=True)))
+        command = [
+            SOFFICE,
+            f"-env:UserInstallation={(out / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            *([f"--infilter={infilter}"] if infilter else []),
+            "--convert-to",
+            "fods",
+            "--outdir",
+            str(out),
+            *map(str, files),
+        ]
+        runs.append(
+            (files, out, subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+        )
     cells = {}
     for files, out, run in runs:
         output, _ = run.communicate(timeout=CONVERT_TIMEOUT_S)

@@ -1,4 +1,5 @@
 """The attack corpus (tests/security/corpus/*.yaml) as pytest parameters, one per payload, by label."""
+
 from __future__ import annotations
 
 from functools import cache

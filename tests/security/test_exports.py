@@ -5,6 +5,7 @@ Markup and SQL payloads (corpus/markup.yaml, sql.yaml) must arrive as typed; for
 CSV, XLSX and PDF alike. Files: a person's own answers (CSV, JSON, PDF), the dashboard (CSV, XLSX,
 PDF), a workshop's summary (CSV, PDF), the invitation links (CSV) and `manage.py score` (CSV).
 """
+
 from __future__ import annotations
 
 import csv
@@ -90,15 +91,19 @@ def test_own_answers_files(runtime, kind):
         cells = csv_cells(answer_files.answers_csv(instrument, answers, "en", intervention=payload, created_at=WHEN))
         assert_no_live_formula(cells)
         assert_holds(cells, payload)
-        document = json.loads(answer_files.answers_json(instrument, answers, "en", intervention=payload,
-                                                   created_at=WHEN, report=report))
-        assert document["intervention"] == payload                  # JSON is not a spreadsheet: as typed
+        document = json.loads(
+            answer_files.answers_json(instrument, answers, "en", intervention=payload, created_at=WHEN, report=report)
+        )
+        assert document["intervention"] == payload  # JSON is not a spreadsheet: as typed
     # A PDF takes a second to build: each report's intervention holds as many payloads as it shows.
     for chunk in chunks(payloads, report_pdf.MAX_FREE_TEXT):
-        whole = pdf_text(report_pdf.build_pdf(instrument, report, "en", intervention=" ~ ".join(chunk),
-                                              role_name=None, created_at=WHEN))
+        whole = pdf_text(
+            report_pdf.build_pdf(
+                instrument, report, "en", intervention=" ~ ".join(chunk), role_name=None, created_at=WHEN
+            )
+        )
         for payload in chunk:
-            assert "".join(payload.split()) in whole                # a report for one person: as typed
+            assert "".join(payload.split()) in whole  # a report for one person: as typed
 
 
 def chunks(payloads: list[str], limit: int) -> list[list[str]]:
@@ -118,13 +123,14 @@ def test_dashboard_exports(runtime, people, kind):
     world = named_world(runtime, anna, org, payloads)
     closed_round_with_answers(runtime, world, name=payloads[-1])
     view = dashboard.dashboard(runtime, anna, dashboard.Filters(org), language="en")
-    files = {fmt: dashboard_files.export_dashboard(runtime, anna, view, fmt, now=WHEN).data
-             for fmt in ("csv", "xlsx", "pdf")}
+    files = {
+        fmt: dashboard_files.export_dashboard(runtime, anna, view, fmt, now=WHEN).data for fmt in ("csv", "xlsx", "pdf")
+    }
     for cells in (csv_cells(files["csv"]), xlsx_cells(files["xlsx"])):
         assert_no_live_formula(cells)
-        assert_holds(cells, payloads[0])                            # the organisation
+        assert_holds(cells, payloads[0])  # the organisation
         for payload in payloads:
-            assert_holds(cells, payload)                            # each team's rows
+            assert_holds(cells, payload)  # each team's rows
     whole = pdf_text(files["pdf"])
     for payload in payloads:
         assert_in_pdf(whole, payload)
@@ -135,13 +141,14 @@ def test_workshop_summaries(runtime, people, kind):
     fien = people["fien"][0]
     payloads = stored_payloads(kind)
     for payload in payloads:
-        info = hosting.create_session(runtime, fien, title=payload, intervention=payload, form_id=None,
-                                        language="en", min_group_size=5)
+        info = hosting.create_session(
+            runtime, fien, title=payload, intervention=payload, form_id=None, language="en", min_group_size=5
+        )
         hosting.add_action(runtime, fien, info.id, kind="monitor", theme=None, text=payload)
         _name, data = presenter.export(runtime, fien, info.id, "csv", language="en")
         cells = csv_cells(data)
         assert_no_live_formula(cells)
-        assert cells.count(expected(payload)) >= 3                  # title, intervention, action
+        assert cells.count(expected(payload)) >= 3  # title, intervention, action
     # One PDF: the last session's title and intervention, and every payload as an agreed action.
     for payload in payloads:
         hosting.add_action(runtime, fien, info.id, kind="act", theme=None, text=payload)
@@ -153,8 +160,9 @@ def test_workshop_summaries(runtime, people, kind):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_invitation_links_file(kind):
-    links = [(payload, f"https://valuematch.example.org/?invite=token{n}")
-             for n, payload in enumerate(stored_payloads(kind))]
+    links = [
+        (payload, f"https://valuematch.example.org/?invite=token{n}") for n, payload in enumerate(stored_payloads(kind))
+    ]
     cells = csv_cells(rounds.invitation_csv(links))
     assert_no_live_formula(cells)
     for team, _link in links:

@@ -1,6 +1,7 @@
 """Script, HTML and markup payloads (corpus/markup.yaml) typed into every free-text field are shown
 as typed on every page that shows them: escaped in Markdown, plain in tables, escaped in chart labels,
 never in raw HTML. Each page is drawn by the real app (AppTest) from records stored by the services."""
+
 from __future__ import annotations
 
 import pytest
@@ -36,21 +37,21 @@ def payload_orgs(runtime, people):
 
 
 def test_team_and_intervention_names_typed_on_the_organisations_page(app, people, monkeypatch):
-    monkeypatch.setenv("VM_DOUBLE_CLICK_SECONDS", "0")   # the same name again at once is refused, not a double click
+    monkeypatch.setenv("VM_DOUBLE_CLICK_SECONDS", "0")  # the same name again at once is refused, not a double click
     at = app("admin_organisations", token=people["anna"][1])
     at.session_state["org-choose"] = people["north"]
     for payload in PAYLOADS:
         at.text_input(key="org-team-name").set_value(payload)
-        at = at.button(key="org-team-submit").click().run()       # success notice names the team
+        at = at.button(key="org-team-submit").click().run()  # success notice names the team
         assert_inert(at, PAYLOADS, shown=[payload])
         at.text_input(key="org-team-name").set_value(payload)
-        at = at.button(key="org-team-submit").click().run()       # refusal names it again
+        at = at.button(key="org-team-submit").click().run()  # refusal names it again
         assert_inert(at, PAYLOADS, shown=[payload])
         assert at.error, payload
         at.text_input(key="org-intervention-name").set_value(payload)
         at = at.button(key="org-intervention-submit").click().run()
         assert_inert(at, PAYLOADS, shown=[payload])
-    assert_inert(at, PAYLOADS, shown=PAYLOADS)                      # the list of interventions, the table
+    assert_inert(at, PAYLOADS, shown=PAYLOADS)  # the list of interventions, the table
 
 
 def test_organisation_names_on_the_admin_and_accounts_pages(app, people, payload_orgs):
@@ -61,7 +62,7 @@ def test_organisation_names_on_the_admin_and_accounts_pages(app, people, payload
         assert_inert(at, PAYLOADS, shown=[payload])
     at = app("admin_accounts", token=people["anna"][1])
     at.selectbox(key="acct-edit-account").set_value(people["maya"][0].id).run()
-    assert_inert(at, PAYLOADS, shown=PAYLOADS)                      # "sees ..." and a checkbox per organisation
+    assert_inert(at, PAYLOADS, shown=PAYLOADS)  # "sees ..." and a checkbox per organisation
 
 
 def test_round_names_on_the_rounds_page(app, runtime, people, world):
@@ -80,7 +81,7 @@ def test_an_invitation_names_organisation_team_round_and_intervention(app, runti
     for payload, token in world.invites.items():
         at.query_params["invite"] = token
         at.run()
-        assert_inert(at, PAYLOADS, shown=[payload, PAYLOADS[0]])   # team, round, intervention; organisation
+        assert_inert(at, PAYLOADS, shown=[payload, PAYLOADS[0]])  # team, round, intervention; organisation
     at.switch_page(paths.QUESTIONNAIRE).run()
     assert_inert(at, PAYLOADS, shown=[PAYLOADS[-1]])
 
@@ -90,7 +91,7 @@ def test_the_dashboard_shows_payload_names_inert(app, runtime, people, world, pa
     at = app("dashboard", token=people["maya"][1], query={"org": str(people["north"])})
     found = surfaces(at)
     assert found.figures, "the heatmap with every team is drawn"
-    assert_inert(at, PAYLOADS, shown=PAYLOADS)                      # open rounds: each round and team
+    assert_inert(at, PAYLOADS, shown=PAYLOADS)  # open rounds: each round and team
     for payload in SAMPLE:
         at.session_state["dash-org"] = payload_orgs[payload]
         at.run()
@@ -105,8 +106,10 @@ def test_a_typed_intervention_on_the_assessment_results_and_history_pages(app, r
         questionnaire.save_answers(runtime, token=started.draft_token, answers=answers, step=0)
         drafts[payload] = started.draft_token
         owned.append(questionnaire.submit(runtime, token=started.draft_token))
-    fresh = {p: questionnaire.start_assessment(runtime, language="en", intervention=p, role=None).draft_token
-             for p in PAYLOADS}
+    fresh = {
+        p: questionnaire.start_assessment(runtime, language="en", intervention=p, role=None).draft_token
+        for p in PAYLOADS
+    }
     at = app("assessment")
     for payload, token in fresh.items():
         at.query_params["draft"] = token
@@ -128,14 +131,16 @@ def test_a_typed_intervention_on_the_assessment_results_and_history_pages(app, r
 
 def test_workshop_titles_interventions_and_actions(app, runtime, people):
     fien = people["fien"][0]
-    sessions = {p: hosting.create_session(runtime, fien, title=p, intervention=p, form_id=None, language="en",
-                                            min_group_size=5) for p in PAYLOADS}
+    sessions = {
+        p: hosting.create_session(runtime, fien, title=p, intervention=p, form_id=None, language="en", min_group_size=5)
+        for p in PAYLOADS
+    }
     first = next(iter(sessions.values()))
     for payload in PAYLOADS:
         hosting.add_action(runtime, fien, first.id, kind="act", theme=None, text=payload)
     at = app(None, token=people["fien"][1])
     at.switch_page(paths.WORKSHOP).run()
-    assert_inert(at, PAYLOADS, shown=PAYLOADS)                      # the list of sessions
+    assert_inert(at, PAYLOADS, shown=PAYLOADS)  # the list of sessions
     for payload, info in sessions.items():
         at.query_params["session"] = str(info.id)
         at.run()

@@ -1,6 +1,7 @@
 """Crafted links (corpus/query_params.yaml): ids of another organisation's records or of another
 facilitator's workshop, ids that are not ids, and payloads in ?lang= ?join= ?draft= ?invite=.
 The page shows nothing of what was asked for, no traceback, and any echo of the link stays inert."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,10 +27,22 @@ def south(runtime, people):
     """South's team, round and a workshop session of gert (South's facilitator): the ids to ask for."""
     world = named_world(runtime, people["anna"][0], people["south"], [SECRET])
     closed = closed_round_with_answers(runtime, world, name="South closed round")
-    session = hosting.create_session(runtime, people["gert"][0], title="South workshop secret",
-                                       intervention="South app", form_id=None, language="en", min_group_size=5)
-    return {"org": people["south"], "team": world.teams[SECRET], "round": closed, "session": session.id,
-            "intervention": world.rounds[SECRET]}
+    session = hosting.create_session(
+        runtime,
+        people["gert"][0],
+        title="South workshop secret",
+        intervention="South app",
+        form_id=None,
+        language="en",
+        min_group_size=5,
+    )
+    return {
+        "org": people["south"],
+        "team": world.teams[SECRET],
+        "round": closed,
+        "session": session.id,
+        "intervention": world.rounds[SECRET],
+    }
 
 
 def test_dashboard_links_with_foreign_or_broken_ids_show_nothing_of_them(app, people, south):
@@ -37,8 +50,9 @@ def test_dashboard_links_with_foreign_or_broken_ids_show_nothing_of_them(app, pe
     # page per value, once with the organisation and once with every other filter.
     for label, value in IDS:
         for params in (("org",), ("team", "round", "intervention", "role")):
-            query = {param: value.replace("{other}", str(south[param] if param in south else "nurse"))
-                     for param in params}
+            query = {
+                param: value.replace("{other}", str(south[param] if param in south else "nurse")) for param in params
+            }
             at = app("dashboard", token=people["maya"][1], query=query)
             assert_inert(at, [value] if "<" in value else [])
             page = everything(at)
@@ -58,8 +72,10 @@ def test_workshop_links_to_another_facilitators_session_or_garbage_show_nothing(
             assert "This session" in everything(at) or at.error, label
 
 
-@pytest.mark.parametrize("param, page", [("lang", "start"), ("join", "join"), ("draft", "assessment"),
-                                         ("invite", "start"), ("invite", "assessment")])
+@pytest.mark.parametrize(
+    "param, page",
+    [("lang", "start"), ("join", "join"), ("draft", "assessment"), ("invite", "start"), ("invite", "assessment")],
+)
 def test_text_parameters_are_refused_or_ignored_and_never_rendered(app, param, page):
     at = app(page)
     for label, value in TEXTS:
@@ -71,7 +87,7 @@ def test_text_parameters_are_refused_or_ignored_and_never_rendered(app, param, p
 
 
 def test_an_unknown_language_is_named_inert_in_the_warning(app):
-    at = app(None, query={"lang": "[Sign in again](https://evil.example)"})   # said on the first run
+    at = app(None, query={"lang": "[Sign in again](https://evil.example)"})  # said on the first run
     assert_inert(at, ["[Sign in again](https://evil.example)"[:20]])
     assert any("Sign in again" in w.value for w in at.warning)
     assert at.query_params["lang"] == "en" or at.query_params["lang"] == ["en"]

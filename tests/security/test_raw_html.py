@@ -1,6 +1,7 @@
 """Raw HTML (st.html, unsafe_allow_html) is written only from server-made values: never a name, title
 or text typed by a person, nor anything from the link. Read from the source, so a new call with a
 typed value fails here before any payload is tried."""
+
 from __future__ import annotations
 
 import ast
@@ -10,11 +11,26 @@ import pytest
 
 PAGES = sorted((Path(__file__).resolve().parents[2] / "app_pages").rglob("*.py"))
 # What each raw-HTML call may interpolate: codes and tokens the server made, fixed names and numbers.
-ALLOWED = {"info.code", "t('ws.code_aria')", "COOKIE", "token", "age", "secure", "DEVICE_COOKIE", "key", "marker",
-           "COOKIE_AGE_SECONDS", "LINKS_COOKIE", "links",
-           # the page's language (normalised to a supported code); the app's own words and the resume code as
-           # JSON with "</" escaped; Streamlit's phrases and ours from the strings files, the same way
-           "language", "t('results.code_copy')", "texts", "table"}
+ALLOWED = {
+    "info.code",
+    "t('ws.code_aria')",
+    "COOKIE",
+    "token",
+    "age",
+    "secure",
+    "DEVICE_COOKIE",
+    "key",
+    "marker",
+    "COOKIE_AGE_SECONDS",
+    "LINKS_COOKIE",
+    "links",
+    # the page's language (normalised to a supported code); the app's own words and the resume code as
+    # JSON with "</" escaped; Streamlit's phrases and ours from the strings files, the same way
+    "language",
+    "t('results.code_copy')",
+    "texts",
+    "table",
+}
 
 
 def raw_html_calls(path: Path):
@@ -29,8 +45,12 @@ def raw_html_calls(path: Path):
 
 def interpolated(call: ast.Call) -> set[str]:
     """What an f-string or a `TEMPLATE % {...}` puts into the HTML."""
-    found = {ast.unparse(value.value) for arg in call.args for value in ast.walk(arg)
-             if isinstance(value, ast.FormattedValue)}
+    found = {
+        ast.unparse(value.value)
+        for arg in call.args
+        for value in ast.walk(arg)
+        if isinstance(value, ast.FormattedValue)
+    }
     for arg in call.args:
         if isinstance(arg, ast.BinOp) and isinstance(arg.right, ast.Dict):
             found |= {ast.unparse(value) for value in arg.right.values}
@@ -39,8 +59,12 @@ def interpolated(call: ast.Call) -> set[str]:
 
 def template_filled(arg: ast.expr) -> bool:
     """`TEMPLATE % {"name": value, ...}`: a fixed template filled from a dict (checked like f-string values)."""
-    return (isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Mod) and isinstance(arg.left, (ast.Name, ast.Constant))
-            and isinstance(arg.right, ast.Dict))
+    return (
+        isinstance(arg, ast.BinOp)
+        and isinstance(arg.op, ast.Mod)
+        and isinstance(arg.left, (ast.Name, ast.Constant))
+        and isinstance(arg.right, ast.Dict)
+    )
 
 
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)

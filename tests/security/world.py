@@ -1,4 +1,5 @@
 """Records whose every typed name is a payload, made through the services as an admin would."""
+
 from __future__ import annotations
 
 import uuid
@@ -19,7 +20,7 @@ class NamedWorld:
     payloads: list[str]
     teams: dict[str, int] = field(default_factory=dict)
     rounds: dict[str, int] = field(default_factory=dict)
-    invites: dict[str, str] = field(default_factory=dict)     # payload -> invitation token
+    invites: dict[str, str] = field(default_factory=dict)  # payload -> invitation token
     closed_round: int | None = None
 
 
@@ -30,8 +31,15 @@ def named_world(runtime, actor, org: int, payloads: list[str]) -> NamedWorld:
         team = organisations.create_team(runtime, actor, org, name=payload, size=10)
         intervention = organisations.add_intervention(runtime, actor, org, name=payload)
         created = round_admin.create_round(
-            runtime, actor, org, intervention_id=intervention.id, name=payload, opens_at=today,
-            closes_at=today + timedelta(days=21), team_ids=[team.id])
+            runtime,
+            actor,
+            org,
+            intervention_id=intervention.id,
+            name=payload,
+            opens_at=today,
+            closes_at=today + timedelta(days=21),
+            team_ids=[team.id],
+        )
         world.teams[payload], world.rounds[payload] = team.id, created.round.id
         world.invites[payload] = created.invitations[0].token
     return world
@@ -44,18 +52,35 @@ def closed_round_with_answers(runtime, world: NamedWorld, *, answered_by: int = 
     first_intervention = next(iter(world.rounds))
     with runtime.sessions.begin() as session:
         from db.org_models import SurveyRound
+
         intervention_id = session.get(SurveyRound, world.rounds[first_intervention]).intervention_id
         survey_round, _tokens = create_round(
-            session, organisation_id=world.org, intervention_id=intervention_id, name=name,
-            opens_at=opens, closes_at=opens + timedelta(days=21), instrument_hash=instrument.content_hash,
-            team_ids=list(world.teams.values()))
+            session,
+            organisation_id=world.org,
+            intervention_id=intervention_id,
+            name=name,
+            opens_at=opens,
+            closes_at=opens + timedelta(days=21),
+            instrument_hash=instrument.content_hash,
+            team_ids=list(world.teams.values()),
+        )
         answers = {item_id: 2 + i % 3 for i, item_id in enumerate(instrument.required_ids)}
         for _ in range(answered_by):
-            add_response(session, submission_token=uuid.uuid4().hex, respondent_id=None,
-                         instrument_id=instrument.id, instrument_version=instrument.version,
-                         instrument_hash=instrument.content_hash, language="en", intervention="x", role=None,
-                         answers=answers, scores=score_answers(instrument, answers).flat(),
-                         organisation_id=world.org, team_id=next(iter(world.teams.values())),
-                         round_id=survey_round.id)
+            add_response(
+                session,
+                submission_token=uuid.uuid4().hex,
+                respondent_id=None,
+                instrument_id=instrument.id,
+                instrument_version=instrument.version,
+                instrument_hash=instrument.content_hash,
+                language="en",
+                intervention="x",
+                role=None,
+                answers=answers,
+                scores=score_answers(instrument, answers).flat(),
+                organisation_id=world.org,
+                team_id=next(iter(world.teams.values())),
+                round_id=survey_round.id,
+            )
     world.closed_round = survey_round.id
     return survey_round.id

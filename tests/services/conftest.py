@@ -5,6 +5,7 @@ on PostgreSQL too: test ids end in [sqlite] or [postgresql]. A test about SQLite
 keep to it with @pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True); none needs
 to today (the SQLite file tests, WAL and pragmas, are in tests/db/test_engine.py).
 """
+
 import shutil
 from collections.abc import Iterator
 from pathlib import Path

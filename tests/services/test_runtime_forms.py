@@ -1,4 +1,5 @@
 """The runtime finds short forms by id and by hash, and never offers one as the newest bank."""
+
 import pytest
 
 from services.errors import InvalidInput

@@ -1,4 +1,5 @@
 """Settings fail fast on bad values; every UI string exists in every language with the same placeholders."""
+
 import string
 
 import pytest
@@ -10,13 +11,16 @@ from services.runtime import build_runtime
 from services.settings import Settings
 
 
-@pytest.mark.parametrize("env, field", [
-    ({"DATABASE_URL": "mysql://localhost/x"}, "DATABASE_URL"),
-    ({"DATABASE_URL": "postgresql+psycopg://vm:CHANGE_ME@db/vm"}, "placeholder"),
-    ({"VM_MIN_GROUP_SIZE": "2"}, "min_group_size"),
-    ({"VM_DEFAULT_LANGUAGE": "fr"}, "default_language"),
-    ({"VM_UNKNOWN_SETTING": "1"}, None),
-])
+@pytest.mark.parametrize(
+    "env, field",
+    [
+        ({"DATABASE_URL": "mysql://localhost/x"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "postgresql+psycopg://vm:CHANGE_ME@db/vm"}, "placeholder"),
+        ({"VM_MIN_GROUP_SIZE": "2"}, "min_group_size"),
+        ({"VM_DEFAULT_LANGUAGE": "fr"}, "default_language"),
+        ({"VM_UNKNOWN_SETTING": "1"}, None),
+    ],
+)
 def test_bad_settings_fail_fast(monkeypatch, env, field):
     for key, value in env.items():
         monkeypatch.setenv(key, value)

@@ -1,6 +1,7 @@
 """Wording rules across every strings file: real plurals (no "statement(s)"), one term per concept, and the
 band names of About the same as the bank's (what Results shows); on the professional's pages also plain words
 for statistics, one Dutch word per concept and "je" throughout."""
+
 from __future__ import annotations
 
 import re
@@ -27,14 +28,27 @@ REJECTED_TERMS = {
 # What a professional reads (start, questionnaire, results, history, About, the PDF): one Dutch word per
 # concept where the staff pages may say otherwise, plain words instead of statistics, and "je", never "u".
 PROFESSIONAL_PARTS = ("ui", "report", "streamlit")
-PROFESSIONAL_REJECTED = {term: re.compile(pattern, re.IGNORECASE) for term, pattern in {
-    "uitkomst": r"\bresultaa?t(en)?\b(?<!geen resultaten)",   # Streamlit's "Geen resultaten" is a search's
-    "functie": r"\brol\b",
-    "verstuurd": r"\bingestuurd",
-    "je, jij, jouw": r"\b(u|uw)\b",
-}.items()}
-JARGON = ("z-score", "r_wg", "cronbach", "95%", "95 %", "interval", "psychometri", "standard deviation",
-          "standaarddeviatie", "items")
+PROFESSIONAL_REJECTED = {
+    term: re.compile(pattern, re.IGNORECASE)
+    for term, pattern in {
+        "uitkomst": r"\bresultaa?t(en)?\b(?<!geen resultaten)",  # Streamlit's "Geen resultaten" is a search's
+        "functie": r"\brol\b",
+        "verstuurd": r"\bingestuurd",
+        "je, jij, jouw": r"\b(u|uw)\b",
+    }.items()
+}
+JARGON = (
+    "z-score",
+    "r_wg",
+    "cronbach",
+    "95%",
+    "95 %",
+    "interval",
+    "psychometri",
+    "standard deviation",
+    "standaarddeviatie",
+    "items",
+)
 PLACEHOLDER = re.compile(r"\{[^}]*\}")
 
 
@@ -44,15 +58,22 @@ def wording_files() -> list[Path]:
 
 @pytest.mark.parametrize("path", STRINGS, ids=lambda p: p.name)
 def test_no_bracketed_plurals(path):
-    found = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
-             if re.search(r"\w\((s|en|n|es)\)", line, re.IGNORECASE)]
+    found = [
+        line.strip()
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if re.search(r"\w\((s|en|n|es)\)", line, re.IGNORECASE)
+    ]
     assert not found, f"{path.name}: write the plural as {{count:# word|# words}}: {found}"
 
 
 @pytest.mark.parametrize("term,rejected", REJECTED_TERMS.items())
 def test_one_term_per_concept(term, rejected):
-    found = [f"{path.relative_to(REPO)}: {variant}" for path in wording_files()
-             for variant in rejected if variant in path.read_text(encoding="utf-8").lower()]
+    found = [
+        f"{path.relative_to(REPO)}: {variant}"
+        for path in wording_files()
+        for variant in rejected
+        if variant in path.read_text(encoding="utf-8").lower()
+    ]
     assert not found, f"say '{term}': {found}"
 
 
@@ -65,15 +86,20 @@ def professional_texts(language: str) -> dict[str, str]:
 
 @pytest.mark.parametrize("term,pattern", PROFESSIONAL_REJECTED.items())
 def test_one_dutch_word_per_concept_on_the_professionals_pages(term, pattern):
-    found = [f"{key}: {match.group()}" for key, text in professional_texts("nl").items()
-             for match in pattern.finditer(text)]
+    found = [
+        f"{key}: {match.group()}" for key, text in professional_texts("nl").items() for match in pattern.finditer(text)
+    ]
     assert not found, f"say '{term}': {found}"
 
 
 @pytest.mark.parametrize("language", i18n.LANGUAGES)
 def test_no_statistics_jargon_on_the_professionals_pages(language):
-    found = [f"{key}: {word}" for key, text in professional_texts(language).items()
-             for word in JARGON if word in PLACEHOLDER.sub("", text).lower()]
+    found = [
+        f"{key}: {word}"
+        for key, text in professional_texts(language).items()
+        for word in JARGON
+        if word in PLACEHOLDER.sub("", text).lower()
+    ]
     assert not found, f"say it in plain words: {found}"
 
 
@@ -92,26 +118,48 @@ def test_about_names_the_bands_as_results_do(language):
             assert band.label[language].lower() in scoring, (language, band.label[language])
 
 
-@pytest.mark.parametrize("language,count,expected", [
-    ("en", 0, "0 seconds"), ("en", 1, "1 second"), ("en", 2, "2 seconds"), ("en", 1250, "1,250 seconds"),
-    ("nl", 0, "0 seconden"), ("nl", 1, "1 seconde"), ("nl", 2, "2 seconden"), ("nl", 1250, "1.250 seconden"),
-])
+@pytest.mark.parametrize(
+    "language,count,expected",
+    [
+        ("en", 0, "0 seconds"),
+        ("en", 1, "1 second"),
+        ("en", 2, "2 seconds"),
+        ("en", 1250, "1,250 seconds"),
+        ("nl", 0, "0 seconden"),
+        ("nl", 1, "1 seconde"),
+        ("nl", 2, "2 seconden"),
+        ("nl", 1250, "1.250 seconden"),
+    ],
+)
 def test_counted_words_follow_the_language_plural_rule(language, count, expected):
     assert expected in i18n.t("error.too_many_attempts", language, seconds=count)
 
 
-@pytest.mark.parametrize("language,count,expected", [
-    ("en", 1, "1 statement still needs an answer"), ("en", 3, "3 statements still need an answer"),
-    ("nl", 1, "1 stelling heeft nog geen antwoord"), ("nl", 3, "3 stellingen hebben nog geen antwoord"),
-])
+@pytest.mark.parametrize(
+    "language,count,expected",
+    [
+        ("en", 1, "1 statement still needs an answer"),
+        ("en", 3, "3 statements still need an answer"),
+        ("nl", 1, "1 stelling heeft nog geen antwoord"),
+        ("nl", 3, "3 stellingen hebben nog geen antwoord"),
+    ],
+)
 def test_the_verb_agrees_with_the_count(language, count, expected):
     assert i18n.t("assess.missing_intro", language, count=count).startswith(expected)
 
 
-@pytest.mark.parametrize("language,count,category", [
-    ("en", 1, "one"), ("en", 0, "other"), ("en", 21, "other"), ("nl", 1, "one"), ("nl", 2, "other"),
-    ("nl", -1, "one"), ("en", 1.5, "other"),
-])
+@pytest.mark.parametrize(
+    "language,count,category",
+    [
+        ("en", 1, "one"),
+        ("en", 0, "other"),
+        ("en", 21, "other"),
+        ("nl", 1, "one"),
+        ("nl", 2, "other"),
+        ("nl", -1, "one"),
+        ("en", 1.5, "other"),
+    ],
+)
 def test_plural_category(language, count, category):
     assert formatting.plural_category(count, language) == category
 
@@ -127,6 +175,7 @@ def test_every_counted_word_has_two_forms_with_the_number():
 
 def test_every_streamlit_phrase_has_a_dutch_replacement():
     from app_pages import streamlit_language
+
     english = {key: text for key, text in i18n.catalogue("en").items() if key.startswith("streamlit.")}
     assert len(streamlit_language.words("nl")) == len(english)
     assert streamlit_language.words("en") == []

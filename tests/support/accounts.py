@@ -1,4 +1,5 @@
 """Staff accounts for tests that act as someone without signing in."""
+
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
@@ -8,8 +9,9 @@ from services.accounts import auth
 from services.accounts.auth import AccountView
 
 
-def staff_account(runtime, username: str, role: str,
-                  scope: Mapping[int, Collection[int] | None] | None = None) -> AccountView:
+def staff_account(
+    runtime, username: str, role: str, scope: Mapping[int, Collection[int] | None] | None = None
+) -> AccountView:
     """An active account with its scope stored (organisation id -> None, or some of its team ids), made
     without a password: hashing one is slow and beside the point where nobody signs in."""
     with runtime.sessions.begin() as session:

@@ -22,12 +22,13 @@ With `since`, a balanced C already revealed at the checkpoint is pruned: on the 
 G such a C cannot occur, as G - C would be a smaller new leak. Exponential in k at worst (dense,
 unstructured publications); margins of tables and their changes over time take milliseconds.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
 from math import gcd, lcm
 
-Row = dict[int, int]   # atom -> non-zero integer coefficient
+Row = dict[int, int]  # atom -> non-zero integer coefficient
 
 
 class Attacker:
@@ -37,8 +38,8 @@ class Attacker:
         self.k = _checked(k)
         self._published: dict[str, list[frozenset]] = {}
         self._seen: dict[str, set[frozenset]] = {}
-        self._interned: dict[frozenset, frozenset] = {}   # equal publications shared: cheap to compare
-        self._spans: dict[str, _Span] = {}   # the latest span computed per family (may lag behind)
+        self._interned: dict[frozenset, frozenset] = {}  # equal publications shared: cheap to compare
+        self._spans: dict[str, _Span] = {}  # the latest span computed per family (may lag behind)
 
     def publish(self, family: str, members: Iterable[Hashable]) -> None:
         """Someone saw the sum of `family`'s hidden value over `members` (and their count)."""
@@ -57,8 +58,9 @@ class Attacker:
         """Whether `group` (any size; the empty group trivially) lies in the span of `family`'s publications."""
         return self._span(family).contains(frozenset(group))
 
-    def revealed_small_groups(self, k: int | None = None, limit: int = 1,
-                              since: Checkpoint | None = None) -> list[tuple[str, frozenset]]:
+    def revealed_small_groups(
+        self, k: int | None = None, limit: int = 1, since: Checkpoint | None = None
+    ) -> list[tuple[str, frozenset]]:
         """Up to `limit` distinct (family, group), families in sorted order, with 0 < |group| < k (default:
         the constructor's k) revealed now and, given `since`, not revealed at that checkpoint already.
         Exhaustive: [] means no such group exists in any family."""
@@ -69,7 +71,7 @@ class Attacker:
                 break
             span = self._span(family)
             before = None if since is None else since.spans.get(family, _EMPTY)
-            if before is not span:   # else nothing was published since
+            if before is not span:  # else nothing was published since
                 found += [(family, group) for group in span.small_groups(k, limit - len(found), before)]
         return found
 
@@ -78,7 +80,7 @@ class Attacker:
         if len(span.publications) < len(published):
             everything = tuple(published)
             alike = [other for other in self._spans.values() if other.publications == everything]
-            span = alike[0] if alike else span.extended(published[len(span.publications):])
+            span = alike[0] if alike else span.extended(published[len(span.publications) :])
             self._spans[family] = span
         return span
 
@@ -103,8 +105,8 @@ class _Span:
     def __init__(self) -> None:
         self.publications: tuple[frozenset, ...] = ()
         self.atom_of: dict[Hashable, int] = {}
-        self.members: list[set] = []       # atom -> its respondents
-        self.rows: dict[int, Row] = {}     # pivot atom -> row; every other row is 0 at that pivot
+        self.members: list[set] = []  # atom -> its respondents
+        self.rows: dict[int, Row] = {}  # pivot atom -> row; every other row is 0 at that pivot
         self._equations: list[Row] | None = None
         self._found: dict[tuple, list[frozenset]] = {}
 
@@ -121,8 +123,10 @@ class _Span:
         parts: dict[int | None, set] = {}
         for who in members:
             parts.setdefault(self.atom_of.get(who), set()).add(who)
-        atoms = [self._new_atom(inside, atom) if atom is None or len(inside) < len(self.members[atom]) else atom
-                 for atom, inside in parts.items()]
+        atoms = [
+            self._new_atom(inside, atom) if atom is None or len(inside) < len(self.members[atom]) else atom
+            for atom, inside in parts.items()
+        ]
         rest = self._reduced(dict.fromkeys(atoms, 1))
         if rest:
             pivot = min(rest)
@@ -152,7 +156,7 @@ class _Span:
     def contains(self, group: frozenset) -> bool:
         atoms = {self.atom_of.get(who) for who in group}
         if None in atoms or sum(len(self.members[atom]) for atom in atoms) != len(group):
-            return False   # not a union of whole atoms
+            return False  # not a union of whole atoms
         return not self._reduced(dict.fromkeys(atoms, 1))
 
     def equations(self) -> list[Row]:
@@ -166,14 +170,20 @@ class _Span:
             self._equations = []
             for free, column in columns.items():
                 scale = lcm(*(self.rows[pivot][pivot] for pivot in column))
-                self._equations.append({free: scale, **{pivot: -value * scale // self.rows[pivot][pivot]
-                                                        for pivot, value in column.items()}})
+                self._equations.append(
+                    {
+                        free: scale,
+                        **{pivot: -value * scale // self.rows[pivot][pivot] for pivot, value in column.items()},
+                    }
+                )
         return self._equations
 
     def small_groups(self, k: int, limit: int, before: _Span | None) -> list[frozenset]:
         if (k, limit, before) not in self._found:
+
             def group(atoms: list[int]) -> frozenset:
                 return frozenset(who for atom in atoms for who in self.members[atom])
+
             known = (lambda atoms: False) if before is None else (lambda atoms: before.contains(group(atoms)))
             weights = {atom: len(members) for atom, members in enumerate(self.members)}
             found = _search(weights, self.equations(), k, limit, known)
@@ -198,8 +208,9 @@ def _eliminate(row: Row, base: Row, pivot: int) -> Row:
     return out if divisor <= 1 else {atom: value // divisor for atom, value in out.items()}
 
 
-def _search(weights: dict[int, int], equations: list[Row], k: int, limit: int,
-            known: Callable[[list[int]], bool]) -> list[list[int]]:
+def _search(
+    weights: dict[int, int], equations: list[Row], k: int, limit: int, known: Callable[[list[int]], bool]
+) -> list[list[int]]:
     """Up to `limit` sets of atoms of total weight in [1, k) balancing every equation (see module doc)."""
     touches: dict[int, list[tuple[int, int]]] = {atom: [] for atom in weights}
     for index, equation in enumerate(equations):
@@ -207,8 +218,8 @@ def _search(weights: dict[int, int], equations: list[Row], k: int, limit: int,
             touches[atom].append((index, coefficient))
     found: list[list[int]] = []
     chosen: list[int] = []
-    blocked: set[int] = set()          # chosen, or excluded by an earlier sibling
-    unbalanced: dict[int, int] = {}    # equation -> its non-zero sum over the chosen atoms
+    blocked: set[int] = set()  # chosen, or excluded by an earlier sibling
+    unbalanced: dict[int, int] = {}  # equation -> its non-zero sum over the chosen atoms
 
     def shift(atom: int, sign: int) -> None:
         for index, coefficient in touches[atom]:
@@ -227,7 +238,7 @@ def _search(weights: dict[int, int], equations: list[Row], k: int, limit: int,
             descend(weight + weights[atom])
             shift(atom, -1)
             chosen.pop()
-            tried.append(atom)   # stays blocked for the later siblings
+            tried.append(atom)  # stays blocked for the later siblings
             if len(found) >= limit:
                 break
         blocked.difference_update(tried)

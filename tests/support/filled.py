@@ -2,6 +2,7 @@
 
 Shared by the backup, retention and erasure tests (tests/services, tests/manage).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,9 +28,9 @@ PASSWORD = "a long enough pass phrase 42"
 @dataclass(frozen=True)
 class Filled:
     organisation_id: int
-    resume_code: str               # of the first respondent: a counted response and an open draft
-    response_ids: list[int]        # counted through the invitation of team A
-    personal_response_id: int      # from the plain start page
+    resume_code: str  # of the first respondent: a counted response and an open draft
+    response_ids: list[int]  # counted through the invitation of team A
+    personal_response_id: int  # from the plain start page
     workshop_session_id: int
 
 
@@ -53,26 +54,36 @@ def fill(rt: Runtime, *, now: datetime | None = None) -> Filled:
     """Accounts, an organisation with teams, a round and responses, a workshop, drafts, failures, audit."""
     now = now or datetime.now(UTC)
     anna = auth.create_first_admin(rt, "anna", PASSWORD)
-    auth.login(rt, "anna", PASSWORD, "client-anna")                          # auth_session
-    with rt.sessions.begin() as session:   # setup_token: set-up deletes them; one a server printed meanwhile
+    auth.login(rt, "anna", PASSWORD, "client-anna")  # auth_session
+    with rt.sessions.begin() as session:  # setup_token: set-up deletes them; one a server printed meanwhile
         db_accounts.add_setup_token(session, token_hash="a" * 64, created_at=now, expires_at=now + timedelta(hours=1))
     try:
-        auth.login(rt, "anna", "wrong" + PASSWORD, "client-guess")           # lookup_failure
+        auth.login(rt, "anna", "wrong" + PASSWORD, "client-guess")  # lookup_failure
     except LoginFailed:
         pass
-    database.add_intervention(rt.sessions, "Mood app")                          # the open list
+    database.add_intervention(rt.sessions, "Mood app")  # the open list
     org = organisations.create_organisation(rt, anna, name="GGZ Noord")
     team_a = organisations.create_team(rt, anna, org.id, name="Team A", size=12)
     team_b = organisations.create_team(rt, anna, org.id, name="Team B")
     cbt = organisations.add_intervention(rt, anna, org.id, name="Online CBT")
-    created = rounds.create_round(rt, anna, org.id, intervention_id=cbt.id, name="Spring",
-                                         opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=10),
-                                         team_ids=[team_a.id, team_b.id], now=now)
+    created = rounds.create_round(
+        rt,
+        anna,
+        org.id,
+        intervention_id=cbt.id,
+        name="Spring",
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=10),
+        team_ids=[team_a.id, team_b.id],
+        now=now,
+    )
     tokens = {invitation.team_id: invitation.token for invitation in created.invitations}
-    management.create_account(rt, anna, role="manager", username="mara", password=PASSWORD,
-                            scope={org.id: [team_a.id]})                      # account_scope
-    fenna = management.create_account(rt, anna, role="facilitator", username="fenna", password=PASSWORD,
-                                    scope={org.id: None})
+    management.create_account(
+        rt, anna, role="manager", username="mara", password=PASSWORD, scope={org.id: [team_a.id]}
+    )  # account_scope
+    fenna = management.create_account(
+        rt, anna, role="facilitator", username="fenna", password=PASSWORD, scope={org.id: None}
+    )
     first, code = submit(rt, invite_token=tokens[team_a.id], role="psychologist", value=5)
     counted = [first] + [submit(rt, invite_token=tokens[team_a.id], value=value)[0] for value in (1, 2, 3, 4)]
     counted.append(submit(rt, invite_token=tokens[team_b.id], role="nurse", value=2)[0])
@@ -82,23 +93,40 @@ def fill(rt: Runtime, *, now: datetime | None = None) -> Filled:
         questionnaire.resume(rt, resume_code="0000-0000-0000-0000", client_key="client-guess")
     except NotFound:
         pass
-    info = hosting.create_session(rt, fenna, title="Team West", intervention="Online CBT", form_id=None,
-                                    language="en", min_group_size=5, now=now)
+    info = hosting.create_session(
+        rt, fenna, title="Team West", intervention="Online CBT", form_id=None, language="en", min_group_size=5, now=now
+    )
     for n in range(5):
         joined = workshop_join.join(rt, info.code, f"device-key-number-{n:04d}", f"client-{n}", now=now)
         questionnaire.save_answers(rt, token=joined.draft_token, answers=answers(rt, 1 + n % 5), step=0)
         questionnaire.submit(rt, token=joined.draft_token)
     hosting.add_action(rt, fenna, info.id, kind="act", theme=None, text="Plan a team meeting", now=now)
     # The action plan: an action about team A with a note and a follow-up round for that team.
-    action = plan.create_action(rt, anna, org.id, target="theme:client_autonomy", kind="act",
-                                description="Ask clients first", team_ids=[team_a.id], now=now)
+    action = plan.create_action(
+        rt,
+        anna,
+        org.id,
+        target="theme:client_autonomy",
+        kind="act",
+        description="Ask clients first",
+        team_ids=[team_a.id],
+        now=now,
+    )
     plan.add_note(rt, anna, action.id, text="Agreed with the board", now=now)
     follow_up.schedule_follow_up(rt, anna, action.id, opens_on=now.date() + timedelta(days=30), now=now)
-    presenter.export(rt, fenna, info.id, "csv", language="en", now=now)   # its picture is recorded
+    presenter.export(rt, fenna, info.id, "csv", language="en", now=now)  # its picture is recorded
     # A second round, closed and shown once: its tallies are frozen and the release is in the ledger.
-    autumn = rounds.create_round(rt, anna, org.id, intervention_id=cbt.id, name="Autumn",
-                                        opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=10),
-                                        team_ids=[team_b.id], now=now)
+    autumn = rounds.create_round(
+        rt,
+        anna,
+        org.id,
+        intervention_id=cbt.id,
+        name="Autumn",
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=10),
+        team_ids=[team_b.id],
+        now=now,
+    )
     submit(rt, invite_token=autumn.invitations[0].token, role="nurse", value=4)
     rounds.close_round_now(rt, anna, autumn.round.id, now=now)
     dashboard.dashboard(rt, anna, dashboard.Filters(org.id), now=now + timedelta(seconds=1))
@@ -108,9 +136,12 @@ def fill(rt: Runtime, *, now: datetime | None = None) -> Filled:
 def table_rows(engine: Engine) -> dict[str, list[tuple]]:
     """Every table of the models, its rows in primary-key order as plain tuples."""
     with engine.connect() as connection:
-        return {table.name: [tuple(row) for row in connection.execute(
-                    select(*table.columns).order_by(*table.primary_key.columns))]
-                for table in snapshot.data_tables()}
+        return {
+            table.name: [
+                tuple(row) for row in connection.execute(select(*table.columns).order_by(*table.primary_key.columns))
+            ]
+            for table in snapshot.data_tables()
+        }
 
 
 def row_counts(engine: Engine) -> dict[str, int]:

@@ -1,6 +1,7 @@
 """Two actions at once, made to overlap on purpose: the first is held half-way (inside its
 transaction) while the second runs. A lock makes the second wait out the hold; without one, the
 second runs to its end inside the first's window."""
+
 from __future__ import annotations
 
 import threading
@@ -19,8 +20,9 @@ def hold_first_call(monkeypatch, module, name: str):
         result = original(*args, **kwargs)
         if len(calls) == 1:
             first_is_held.set()
-            other_done.wait(timeout=HOLD_S)   # times out when the other action waits for this one
+            other_done.wait(timeout=HOLD_S)  # times out when the other action waits for this one
         return result
+
     monkeypatch.setattr(module, name, held)
     return first_is_held, other_done
 
@@ -34,6 +36,7 @@ def in_background(action):
             outcome["value"] = action()
         except Exception as exc:  # raised again by join()
             outcome["error"] = exc
+
     thread = threading.Thread(target=run)
     thread.start()
 
@@ -42,4 +45,5 @@ def in_background(action):
         if "error" in outcome:
             raise outcome["error"]
         return outcome["value"]
+
     return join

@@ -74,8 +74,9 @@ def schema_fingerprint(url: str) -> tuple[str, ...]:
     engine = create_engine(url, poolclass=NullPool)
     try:
         with engine.connect() as connection:
-            tables = connection.scalars(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                                             "ORDER BY tablename")).all()
+            tables = connection.scalars(
+                text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
+            ).all()
             revision = connection.scalar(text("SELECT string_agg(version_num, ',') FROM alembic_version"))
     finally:
         engine.dispose()

@@ -17,11 +17,17 @@ LATER = datetime(2026, 1, 20, 14, 0, tzinfo=UTC)
 HASH = "f" * 64
 
 _TYPES = {
-    "created_at": sa.DateTime(timezone=True), "updated_at": sa.DateTime(timezone=True),
-    "opens_at": sa.DateTime(timezone=True), "closes_at": sa.DateTime(timezone=True),
-    "expires_at": sa.DateTime(timezone=True), "last_login_at": sa.DateTime(timezone=True),
-    "at": sa.DateTime(timezone=True), "answers": sa.JSON(), "detail": sa.JSON(),
-    "active": sa.Boolean(), "not_applicable": sa.Boolean(),
+    "created_at": sa.DateTime(timezone=True),
+    "updated_at": sa.DateTime(timezone=True),
+    "opens_at": sa.DateTime(timezone=True),
+    "closes_at": sa.DateTime(timezone=True),
+    "expires_at": sa.DateTime(timezone=True),
+    "last_login_at": sa.DateTime(timezone=True),
+    "at": sa.DateTime(timezone=True),
+    "answers": sa.JSON(),
+    "detail": sa.JSON(),
+    "active": sa.Boolean(),
+    "not_applicable": sa.Boolean(),
 }
 
 
@@ -35,35 +41,64 @@ TABLES: dict[str, dict[str, sa.TableClause]] = {
         "respondent": _table("respondent", "id", "code_hash", "created_at"),
         "intervention": _table("intervention", "id", "name", "active", "created_at"),
         "response": _table(
-            "response", "id", "submission_token", "respondent_id", "instrument_id",
-            "instrument_version", "instrument_hash", "language", "intervention", "role", "created_at",
+            "response",
+            "id",
+            "submission_token",
+            "respondent_id",
+            "instrument_id",
+            "instrument_version",
+            "instrument_hash",
+            "language",
+            "intervention",
+            "role",
+            "created_at",
         ),
         "response_answer": _table("response_answer", "response_id", "item_id", "value", "not_applicable"),
         "response_score": _table("response_score", "response_id", "key", "value", "status"),
         "draft": _table(
-            "draft", "id", "token", "respondent_id", "instrument_hash", "language", "intervention",
-            "role", "answers", "step", "created_at", "updated_at", "submitted_response_id",
+            "draft",
+            "id",
+            "token",
+            "respondent_id",
+            "instrument_hash",
+            "language",
+            "intervention",
+            "role",
+            "answers",
+            "step",
+            "created_at",
+            "updated_at",
+            "submitted_response_id",
         ),
         "lookup_failure": _table("lookup_failure", "id", "scope", "client_key", "created_at"),
     },
     "0002": {
-        "organisation": _table(
-            "organisation", "id", "name", "min_group_size", "comment_min_group_size", "created_at"),
+        "organisation": _table("organisation", "id", "name", "min_group_size", "comment_min_group_size", "created_at"),
         "team": _table("team", "id", "organisation_id", "name", "size"),
         "survey_round": _table(
-            "survey_round", "id", "organisation_id", "intervention_id", "name", "opens_at",
-            "closes_at", "instrument_hash", "created_at",
+            "survey_round",
+            "id",
+            "organisation_id",
+            "intervention_id",
+            "name",
+            "opens_at",
+            "closes_at",
+            "instrument_hash",
+            "created_at",
         ),
         "round_team": _table("round_team", "id", "round_id", "team_id", "token_hash"),
         "response_tally": _table("response_tally", "organisation_id", "team_id", "round_id", "role", "n"),
         "score_tally": _table(
-            "score_tally", "organisation_id", "team_id", "round_id", "role", "key", "n", "total", "total_sq"),
+            "score_tally", "organisation_id", "team_id", "round_id", "role", "key", "n", "total", "total_sq"
+        ),
         "answer_tally": _table(
-            "answer_tally", "organisation_id", "team_id", "round_id", "role", "item_id", "value", "count"),
+            "answer_tally", "organisation_id", "team_id", "round_id", "role", "item_id", "value", "count"
+        ),
     },
     "0003": {
         "account": _table(
-            "account", "id", "username", "password_hash", "role", "active", "created_at", "last_login_at"),
+            "account", "id", "username", "password_hash", "role", "active", "created_at", "last_login_at"
+        ),
         "account_scope": _table("account_scope", "id", "account_id", "organisation_id", "team_id"),
         "auth_session": _table("auth_session", "id", "token_hash", "account_id", "created_at", "expires_at"),
         "audit_log": _table("audit_log", "id", "at", "account_id", "action", "detail"),
@@ -78,9 +113,24 @@ ADDED_COLUMNS = {
 
 # An order the foreign keys accept.
 INSERT_ORDER = (
-    "respondent", "organisation", "team", "intervention", "survey_round", "round_team", "response",
-    "response_answer", "response_score", "draft", "lookup_failure", "response_tally", "score_tally",
-    "answer_tally", "account", "account_scope", "auth_session", "audit_log",
+    "respondent",
+    "organisation",
+    "team",
+    "intervention",
+    "survey_round",
+    "round_team",
+    "response",
+    "response_answer",
+    "response_score",
+    "draft",
+    "lookup_failure",
+    "response_tally",
+    "score_tally",
+    "answer_tally",
+    "account",
+    "account_scope",
+    "auth_session",
+    "audit_log",
 )
 
 
@@ -100,9 +150,17 @@ def tables_at(revision: str) -> dict[str, sa.TableClause]:
 
 def _response(rid: int, respondent_id: int | None, role: str | None, **attribution: int) -> dict:
     return {
-        "id": rid, "submission_token": f"sub-{rid}", "respondent_id": respondent_id,
-        "instrument_id": "valuematch", "instrument_version": "1.0", "instrument_hash": HASH,
-        "language": "nl", "intervention": "Mood app", "role": role, "created_at": AT, **attribution,
+        "id": rid,
+        "submission_token": f"sub-{rid}",
+        "respondent_id": respondent_id,
+        "instrument_id": "valuematch",
+        "instrument_version": "1.0",
+        "instrument_hash": HASH,
+        "language": "nl",
+        "intervention": "Mood app",
+        "role": role,
+        "created_at": AT,
+        **attribution,
     }
 
 
@@ -141,13 +199,34 @@ ROWS_0001: dict[str, list[dict]] = {
     "response_answer": _answers(range(1, 4)),
     "response_score": _scores(range(1, 4)),
     "draft": [
-        {"id": 1, "token": "draft-submitted", "respondent_id": 1, "instrument_hash": HASH,
-         "language": "nl", "intervention": "Mood app", "role": "nurse",
-         "answers": {"ca1": 1, "ca2": "na"}, "step": 2, "created_at": AT, "updated_at": AT,
-         "submitted_response_id": 1},
-        {"id": 2, "token": "draft-open", "respondent_id": 2, "instrument_hash": HASH,
-         "language": "en", "intervention": None, "role": None, "answers": {}, "step": 0,
-         "created_at": AT, "updated_at": AT, "submitted_response_id": None},
+        {
+            "id": 1,
+            "token": "draft-submitted",
+            "respondent_id": 1,
+            "instrument_hash": HASH,
+            "language": "nl",
+            "intervention": "Mood app",
+            "role": "nurse",
+            "answers": {"ca1": 1, "ca2": "na"},
+            "step": 2,
+            "created_at": AT,
+            "updated_at": AT,
+            "submitted_response_id": 1,
+        },
+        {
+            "id": 2,
+            "token": "draft-open",
+            "respondent_id": 2,
+            "instrument_hash": HASH,
+            "language": "en",
+            "intervention": None,
+            "role": None,
+            "answers": {},
+            "step": 0,
+            "created_at": AT,
+            "updated_at": AT,
+            "submitted_response_id": None,
+        },
     ],
     "lookup_failure": [{"id": 1, "scope": "resume", "client_key": "ip:1", "created_at": AT}],
 }
@@ -156,38 +235,84 @@ ROWS_0001: dict[str, list[dict]] = {
 ATTRIBUTED = range(4, 8)
 _NORTH = {"organisation_id": 1, "round_id": 1}
 ROWS_0002: dict[str, list[dict]] = {
-    "organisation": [{"id": 1, "name": "Zorggroep Noord", "min_group_size": 3,
-                      "comment_min_group_size": 10, "created_at": AT}],
-    "team": [{"id": 1, "organisation_id": 1, "name": "A", "size": 12},
-             {"id": 2, "organisation_id": 1, "name": "B", "size": None}],
+    "organisation": [
+        {"id": 1, "name": "Zorggroep Noord", "min_group_size": 3, "comment_min_group_size": 10, "created_at": AT}
+    ],
+    "team": [
+        {"id": 1, "organisation_id": 1, "name": "A", "size": 12},
+        {"id": 2, "organisation_id": 1, "name": "B", "size": None},
+    ],
     "intervention": [{"id": 3, "name": "Mood app", "active": True, "created_at": AT, "organisation_id": 1}],
-    "survey_round": [{"id": 1, "organisation_id": 1, "intervention_id": 3, "name": "Spring",
-                      "opens_at": AT, "closes_at": LATER, "instrument_hash": HASH, "created_at": AT}],
-    "round_team": [{"id": 1, "round_id": 1, "team_id": 1, "token_hash": "c" * 64},
-                   {"id": 2, "round_id": 1, "team_id": 2, "token_hash": "d" * 64}],
+    "survey_round": [
+        {
+            "id": 1,
+            "organisation_id": 1,
+            "intervention_id": 3,
+            "name": "Spring",
+            "opens_at": AT,
+            "closes_at": LATER,
+            "instrument_hash": HASH,
+            "created_at": AT,
+        }
+    ],
+    "round_team": [
+        {"id": 1, "round_id": 1, "team_id": 1, "token_hash": "c" * 64},
+        {"id": 2, "round_id": 1, "team_id": 2, "token_hash": "d" * 64},
+    ],
     "response": [_response(rid, None, "nurse", team_id=1 + rid % 2, **_NORTH) for rid in ATTRIBUTED],
     "response_answer": _answers(ATTRIBUTED),
     "response_score": _scores(ATTRIBUTED),
     "response_tally": [{**_NORTH, "team_id": team, "role": "nurse", "n": 2} for team in (1, 2)],
     # Team 1 holds responses 4 and 6: alignment index -10 and 15.
-    "score_tally": [{**_NORTH, "team_id": 1, "role": "nurse", "key": "alignment_index", "n": 2,
-                     "total": -10.0 + 15.0, "total_sq": 100.0 + 225.0}],
+    "score_tally": [
+        {
+            **_NORTH,
+            "team_id": 1,
+            "role": "nurse",
+            "key": "alignment_index",
+            "n": 2,
+            "total": -10.0 + 15.0,
+            "total_sq": 100.0 + 225.0,
+        }
+    ],
     "answer_tally": [{**_NORTH, "team_id": 1, "role": "nurse", "item_id": "tn1", "value": 5, "count": 2}],
 }
 
 ROWS_0003: dict[str, list[dict]] = {
     "account": [
-        {"id": 1, "username": "anna", "password_hash": "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA",
-         "role": "admin", "active": True, "created_at": AT, "last_login_at": LATER},
-        {"id": 2, "username": "mia", "password_hash": None, "role": "manager", "active": False,
-         "created_at": AT, "last_login_at": None},
+        {
+            "id": 1,
+            "username": "anna",
+            "password_hash": "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA",
+            "role": "admin",
+            "active": True,
+            "created_at": AT,
+            "last_login_at": LATER,
+        },
+        {
+            "id": 2,
+            "username": "mia",
+            "password_hash": None,
+            "role": "manager",
+            "active": False,
+            "created_at": AT,
+            "last_login_at": None,
+        },
     ],
-    "account_scope": [{"id": 1, "account_id": 2, "organisation_id": 1, "team_id": None},
-                      {"id": 2, "account_id": 2, "organisation_id": 1, "team_id": 2}],
-    "auth_session": [{"id": 1, "token_hash": "e" * 64, "account_id": 1, "created_at": AT,
-                      "expires_at": LATER}],
-    "audit_log": [{"id": 1, "at": AT, "account_id": 1, "action": "account_created",
-                   "detail": {"username": "mia", "scope": {"1": [2]}}}],
+    "account_scope": [
+        {"id": 1, "account_id": 2, "organisation_id": 1, "team_id": None},
+        {"id": 2, "account_id": 2, "organisation_id": 1, "team_id": 2},
+    ],
+    "auth_session": [{"id": 1, "token_hash": "e" * 64, "account_id": 1, "created_at": AT, "expires_at": LATER}],
+    "audit_log": [
+        {
+            "id": 1,
+            "at": AT,
+            "account_id": 1,
+            "action": "account_created",
+            "detail": {"username": "mia", "scope": {"1": [2]}},
+        }
+    ],
 }
 
 _ROWS_FROM = {"0001": ROWS_0001, "0002": ROWS_0002, "0003": ROWS_0003}
@@ -202,8 +327,10 @@ def rows_at(revision: str) -> dict[str, list[dict]]:
             for name, table_rows in by_table.items():
                 rows[name] += table_rows
     # Rows written before a column existed get it as NULL, as the upgrade leaves them.
-    return {name: [{c.key: row.get(c.key) for c in tables[name].c} for row in table_rows]
-            for name, table_rows in rows.items()}
+    return {
+        name: [{c.key: row.get(c.key) for c in tables[name].c} for row in table_rows]
+        for name, table_rows in rows.items()
+    }
 
 
 def fill(connection: sa.Connection, revision: str) -> None:

@@ -1,4 +1,5 @@
 """Reading what a test stored, through its runtime."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select

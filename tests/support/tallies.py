@@ -1,4 +1,5 @@
 """Builders and readers for the tally tests (shared by tests/db/test_tallies*.py)."""
+
 from __future__ import annotations
 
 import math

@@ -1,5 +1,6 @@
 """scripts/pg_cluster.py as scripts/test.sh uses it: `start` prints a working URL of a fast cluster owned
 by the right user, `remove` stops the server and removes the folder; and its database helpers."""
+
 from __future__ import annotations
 
 import os
@@ -14,14 +15,22 @@ from sqlalchemy.pool import NullPool
 
 from scripts import pg_cluster
 
-pytestmark = pytest.mark.skipif(pg_cluster.find_bin_dir() is None,
-                                reason="PostgreSQL's initdb and pg_ctl are not installed (Debian package 'postgresql')")
+pytestmark = pytest.mark.skipif(
+    pg_cluster.find_bin_dir() is None,
+    reason="PostgreSQL's initdb and pg_ctl are not installed (Debian package 'postgresql')",
+)
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def command(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "scripts.pg_cluster", *args], cwd=REPO_ROOT, capture_output=True,
-                          text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "scripts.pg_cluster", *args],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def scalar(url: str, query: str):
@@ -41,9 +50,12 @@ def test_start_prints_the_url_of_a_fast_throwaway_cluster_and_remove_ends_it():
         url = started.stdout.strip()
         assert url.startswith("postgresql+psycopg://vm_probe@127.0.0.1:") and url.endswith("/probe")
         assert scalar(url, "SELECT current_database() || ' ' || current_user") == "probe vm_probe"
-        assert [scalar(url, f"SHOW {name}") for name in ("fsync", "synchronous_commit", "full_page_writes")] \
-            == ["off", "off", "off"]
-        if os.geteuid() == 0:   # initdb refuses root: the cluster is the postgres user's
+        assert [scalar(url, f"SHOW {name}") for name in ("fsync", "synchronous_commit", "full_page_writes")] == [
+            "off",
+            "off",
+            "off",
+        ]
+        if os.geteuid() == 0:  # initdb refuses root: the cluster is the postgres user's
             assert (folder / "data").owner() == "postgres"
         cluster = pg_cluster.Cluster(folder, pg_cluster.require_bin_dir(), port=0)
         assert cluster.running()
@@ -72,7 +84,7 @@ def test_databases_are_created_once_copied_and_dropped():
         names = "SELECT string_agg(datname, ',' ORDER BY datname) FROM pg_database WHERE datname IN ('first', 'copy')"
         assert scalar(server, names) == "copy,first"
         pg_cluster.drop_database(server, "copy")
-        pg_cluster.drop_database(server, "copy")     # dropping what is gone is no error
+        pg_cluster.drop_database(server, "copy")  # dropping what is gone is no error
         assert scalar(server, names) == "first"
         assert pg_cluster.database_url(server, "first") == cluster.url("first")
     finally:

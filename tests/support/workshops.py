@@ -1,5 +1,6 @@
 """Workshop sessions for the workshop and dashboard service tests: a session, and participants who
 answer (accounts: tests/support/accounts.py)."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -8,22 +9,34 @@ from services.respond import questionnaire, workshop_join
 from services.workshop import hosting
 from tests.support.organisations import OpenRound, add_open_round
 
-NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)   # the workshops' clock
+NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # the workshops' clock
 
 
 def add_tied_round(runtime, *, teams: tuple[str, ...] = ("West",), min_group_size: int | None = None) -> OpenRound:
     """Organisation North with `teams` invited to the round Spring, open at NOW (the workshops' clock) and
     still open at the real time the answers are sent: a round a workshop can be tied to."""
     with runtime.sessions.begin() as session:
-        return add_open_round(session, instrument_hash=runtime.instrument.content_hash,
-                              opens_at=NOW - timedelta(days=1),
-                              closes_at=max(NOW, datetime.now(UTC)) + timedelta(days=30),
-                              teams=dict.fromkeys(teams), min_group_size=min_group_size)
+        return add_open_round(
+            session,
+            instrument_hash=runtime.instrument.content_hash,
+            opens_at=NOW - timedelta(days=1),
+            closes_at=max(NOW, datetime.now(UTC)) + timedelta(days=30),
+            teams=dict.fromkeys(teams),
+            min_group_size=min_group_size,
+        )
 
 
 def new_session(rt, account, **overrides):
-    fields = dict(title="Team West", intervention="Online CBT", form_id=None, language="en", min_group_size=5,
-                  participant_cap=None, tie=None, now=NOW)
+    fields = dict(
+        title="Team West",
+        intervention="Online CBT",
+        form_id=None,
+        language="en",
+        min_group_size=5,
+        participant_cap=None,
+        tie=None,
+        now=NOW,
+    )
     fields.update(overrides)
     return hosting.create_session(rt, account, **fields)
 

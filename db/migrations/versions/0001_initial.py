@@ -100,9 +100,7 @@ def upgrade() -> None:
         sa.Column("item_id", sa.String(length=64), nullable=False),
         sa.Column("value", sa.SmallInteger(), nullable=True),
         sa.Column("not_applicable", sa.Boolean(), nullable=False),
-        sa.CheckConstraint(
-            "(value IS NULL) = not_applicable", name=op.f("ck_response_answer_answered_or_na")
-        ),
+        sa.CheckConstraint("(value IS NULL) = not_applicable", name=op.f("ck_response_answer_answered_or_na")),
         sa.ForeignKeyConstraint(
             ["response_id"],
             ["response.id"],

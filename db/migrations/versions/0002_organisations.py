@@ -27,9 +27,7 @@ _ATTRIBUTION = (
     ("round_id", "survey_round"),
 )
 _OPEN_LIST = "organisation_id IS NULL"
-_ALL_OR_NONE = (
-    "(organisation_id IS NULL) = (team_id IS NULL) AND (team_id IS NULL) = (round_id IS NULL)"
-)
+_ALL_OR_NONE = "(organisation_id IS NULL) = (team_id IS NULL) AND (team_id IS NULL) = (round_id IS NULL)"
 
 
 def _created_at() -> sa.Column:
@@ -62,9 +60,7 @@ def upgrade() -> None:
         sa.Column("min_group_size", sa.Integer(), nullable=False),
         sa.Column("comment_min_group_size", sa.Integer(), nullable=False),
         _created_at(),
-        sa.CheckConstraint(
-            "min_group_size >= 3", name=op.f("ck_organisation_min_group_size_floor")
-        ),
+        sa.CheckConstraint("min_group_size >= 3", name=op.f("ck_organisation_min_group_size_floor")),
         sa.CheckConstraint(
             "comment_min_group_size >= min_group_size",
             name=op.f("ck_organisation_comment_min_group_size"),
@@ -112,12 +108,8 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_survey_round")),
     )
-    op.create_index(
-        op.f("ix_survey_round_organisation_id"), "survey_round", ["organisation_id"]
-    )
-    op.create_index(
-        op.f("ix_survey_round_intervention_id"), "survey_round", ["intervention_id"]
-    )
+    op.create_index(op.f("ix_survey_round_organisation_id"), "survey_round", ["organisation_id"])
+    op.create_index(op.f("ix_survey_round_intervention_id"), "survey_round", ["intervention_id"])
     op.create_table(
         "round_team",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -146,9 +138,7 @@ def upgrade() -> None:
         "response_tally",
         *_tally_cell("response_tally"),
         sa.Column("n", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint(
-            "organisation_id", "team_id", "round_id", "role", name=op.f("pk_response_tally")
-        ),
+        sa.PrimaryKeyConstraint("organisation_id", "team_id", "round_id", "role", name=op.f("pk_response_tally")),
         sqlite_with_rowid=False,
     )
     op.create_table(
@@ -158,9 +148,7 @@ def upgrade() -> None:
         sa.Column("n", sa.Integer(), nullable=False),
         sa.Column("total", sa.Float(), nullable=False),
         sa.Column("total_sq", sa.Float(), nullable=False),
-        sa.PrimaryKeyConstraint(
-            "organisation_id", "team_id", "round_id", "role", "key", name=op.f("pk_score_tally")
-        ),
+        sa.PrimaryKeyConstraint("organisation_id", "team_id", "round_id", "role", "key", name=op.f("pk_score_tally")),
         sqlite_with_rowid=False,
     )
     op.create_table(
@@ -192,9 +180,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         )
         batch.drop_constraint(op.f("uq_intervention_name"), type_="unique")
-        batch.create_unique_constraint(
-            op.f("uq_intervention_organisation_id_name"), ["organisation_id", "name"]
-        )
+        batch.create_unique_constraint(op.f("uq_intervention_organisation_id_name"), ["organisation_id", "name"])
     op.create_index(
         op.f("uq_intervention_name_open"),
         "intervention",
@@ -207,9 +193,7 @@ def upgrade() -> None:
         with op.batch_alter_table(table) as batch:
             for column, referred in _ATTRIBUTION:
                 batch.add_column(sa.Column(column, sa.Integer(), nullable=True))
-                batch.create_foreign_key(
-                    op.f(f"fk_{table}_{column}_{referred}"), referred, [column], ["id"]
-                )
+                batch.create_foreign_key(op.f(f"fk_{table}_{column}_{referred}"), referred, [column], ["id"])
                 if indexed:
                     batch.create_index(op.f(f"ix_{table}_{column}"), [column])
             batch.create_check_constraint(op.f(f"ck_{table}_attributed_all_or_none"), _ALL_OR_NONE)
@@ -234,9 +218,7 @@ def downgrade() -> None:
     op.drop_index(op.f("uq_intervention_name_open"), table_name="intervention")
     with op.batch_alter_table("intervention") as batch:
         batch.drop_constraint(op.f("uq_intervention_organisation_id_name"), type_="unique")
-        batch.drop_constraint(
-            op.f("fk_intervention_organisation_id_organisation"), type_="foreignkey"
-        )
+        batch.drop_constraint(op.f("fk_intervention_organisation_id_organisation"), type_="foreignkey")
         batch.drop_column("organisation_id")
         batch.create_unique_constraint(op.f("uq_intervention_name"), ["name"])
     op.drop_table("team")

@@ -37,9 +37,7 @@ def upgrade() -> None:
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_login_at", sa.DateTime(timezone=True), nullable=True),
-        sa.CheckConstraint(
-            "role IN ('admin', 'manager', 'facilitator')", name=op.f("ck_account_known_role")
-        ),
+        sa.CheckConstraint("role IN ('admin', 'manager', 'facilitator')", name=op.f("ck_account_known_role")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_account")),
         sa.UniqueConstraint("username", name=op.f("uq_account_username")),
     )

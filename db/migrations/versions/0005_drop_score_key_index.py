@@ -5,6 +5,7 @@ the cost of writing many responses at once.
 Revision ID: 0005
 Revises: 0004
 """
+
 from __future__ import annotations
 
 from alembic import op

@@ -4,6 +4,7 @@ agreed actions; drafts learn which workshop participant and round they belong to
 Revision ID: 0006
 Revises: 0005
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -16,8 +17,9 @@ depends_on = None
 
 
 def _fk(table: str, column: str, referred: str, ondelete: str) -> sa.ForeignKeyConstraint:
-    return sa.ForeignKeyConstraint([column], [f"{referred}.id"], name=op.f(f"fk_{table}_{column}_{referred}"),
-                                   ondelete=ondelete)
+    return sa.ForeignKeyConstraint(
+        [column], [f"{referred}.id"], name=op.f(f"fk_{table}_{column}_{referred}"), ondelete=ondelete
+    )
 
 
 def _when() -> sa.Column:
@@ -50,13 +52,18 @@ def upgrade() -> None:
         sa.CheckConstraint("status IN ('open', 'locked', 'closed')", name=op.f("ck_workshop_session_known_status")),
         sa.CheckConstraint("current_round BETWEEN 1 AND 2", name=op.f("ck_workshop_session_known_round")),
         sa.CheckConstraint("(team_id IS NULL) = (round_id IS NULL)", name=op.f("ck_workshop_session_tied_all_or_none")),
-        sa.CheckConstraint("team_id IS NULL OR organisation_id IS NOT NULL",
-                           name=op.f("ck_workshop_session_tied_in_organisation")),
+        sa.CheckConstraint(
+            "team_id IS NULL OR organisation_id IS NOT NULL", name=op.f("ck_workshop_session_tied_in_organisation")
+        ),
         _fk("workshop_session", "facilitator_id", "account", "SET NULL"),
         _fk("workshop_session", "organisation_id", "organisation", "SET NULL"),
         _fk("workshop_session", "team_id", "team", "SET NULL"),
-        sa.ForeignKeyConstraint(["round_id"], ["survey_round.id"], ondelete="SET NULL",
-                                name=op.f("fk_workshop_session_round_id_survey_round")),
+        sa.ForeignKeyConstraint(
+            ["round_id"],
+            ["survey_round.id"],
+            ondelete="SET NULL",
+            name=op.f("fk_workshop_session_round_id_survey_round"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_workshop_session")),
         sa.UniqueConstraint("code", name=op.f("uq_workshop_session_code")),
     )
@@ -96,8 +103,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("participant_id", "round_no", name=op.f("pk_workshop_entry")),
         sa.UniqueConstraint("response_id", name=op.f("uq_workshop_entry_response_id")),
     )
-    op.create_index("ix_workshop_entry_session_id_round_no_response_id", "workshop_entry",
-                    ["session_id", "round_no", "response_id"])
+    op.create_index(
+        "ix_workshop_entry_session_id_round_no_response_id", "workshop_entry", ["session_id", "round_no", "response_id"]
+    )
     op.create_table(
         "workshop_action",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -114,8 +122,13 @@ def upgrade() -> None:
     with op.batch_alter_table("draft") as batch:
         batch.add_column(sa.Column("workshop_participant_id", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("workshop_round", sa.SmallInteger(), nullable=True))
-        batch.create_foreign_key(op.f("fk_draft_workshop_participant_id_workshop_participant"),
-                                 "workshop_participant", ["workshop_participant_id"], ["id"], ondelete="SET NULL")
+        batch.create_foreign_key(
+            op.f("fk_draft_workshop_participant_id_workshop_participant"),
+            "workshop_participant",
+            ["workshop_participant_id"],
+            ["id"],
+            ondelete="SET NULL",
+        )
 
 
 def downgrade() -> None:

@@ -4,6 +4,7 @@ and which released rounds have their partial answerers counted.
 Revision ID: 0009
 Revises: 0008
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -24,8 +25,12 @@ def upgrade() -> None:
         sa.Column("k", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("payload", sa.JSON(), nullable=False),
-        sa.ForeignKeyConstraint(["session_id"], ["workshop_session.id"],
-                                name=op.f("fk_workshop_release_session_id_workshop_session"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["session_id"],
+            ["workshop_session.id"],
+            name=op.f("fk_workshop_release_session_id_workshop_session"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("session_id", "round_no", "shown_count", name=op.f("pk_workshop_release")),
     )
     with op.batch_alter_table("released_round") as batch:

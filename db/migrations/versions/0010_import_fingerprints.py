@@ -4,6 +4,7 @@ row's round, team, role and answers, so rows imported before are recognised in a
 Revision ID: 0010
 Revises: 0009
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa

@@ -4,6 +4,7 @@ status, origin in a workshop, a version for concurrent edits), their teams, note
 Revision ID: 0011
 Revises: 0010
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -16,8 +17,9 @@ depends_on = None
 
 
 def _fk(table: str, column: str, referred: str, ondelete: str) -> sa.ForeignKeyConstraint:
-    return sa.ForeignKeyConstraint([column], [f"{referred}.id"], name=op.f(f"fk_{table}_{column}_{referred}"),
-                                   ondelete=ondelete)
+    return sa.ForeignKeyConstraint(
+        [column], [f"{referred}.id"], name=op.f(f"fk_{table}_{column}_{referred}"), ondelete=ondelete
+    )
 
 
 def _when(name: str, nullable: bool = False) -> sa.Column:
@@ -48,8 +50,9 @@ def upgrade() -> None:
         _when("finished_at", nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.CheckConstraint("kind IN ('act', 'influence', 'monitor')", name=op.f("ck_action_item_known_kind")),
-        sa.CheckConstraint("status IN ('planned', 'doing', 'done', 'dropped')",
-                           name=op.f("ck_action_item_known_status")),
+        sa.CheckConstraint(
+            "status IN ('planned', 'doing', 'done', 'dropped')", name=op.f("ck_action_item_known_status")
+        ),
         sa.CheckConstraint("element IS NULL OR element BETWEEN 1 AND 5", name=op.f("ck_action_item_known_element")),
         sa.CheckConstraint("theme IS NULL OR element IS NULL", name=op.f("ck_action_item_one_target")),
         sa.CheckConstraint("version >= 1", name=op.f("ck_action_item_version_positive")),
@@ -57,10 +60,12 @@ def upgrade() -> None:
         _fk("action_item", "intervention_id", "intervention", "SET NULL"),
         _fk("action_item", "origin_workshop_action_id", "workshop_action", "SET NULL"),
         _fk("action_item", "origin_session_id", "workshop_session", "SET NULL"),
-        sa.ForeignKeyConstraint(["created_by"], ["account.id"], ondelete="SET NULL",
-                                name=op.f("fk_action_item_created_by_account")),
-        sa.ForeignKeyConstraint(["updated_by"], ["account.id"], ondelete="SET NULL",
-                                name=op.f("fk_action_item_updated_by_account")),
+        sa.ForeignKeyConstraint(
+            ["created_by"], ["account.id"], ondelete="SET NULL", name=op.f("fk_action_item_created_by_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["updated_by"], ["account.id"], ondelete="SET NULL", name=op.f("fk_action_item_updated_by_account")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_action_item")),
         sa.UniqueConstraint("origin_workshop_action_id", name=op.f("uq_action_item_origin_workshop_action_id")),
     )
@@ -69,8 +74,9 @@ def upgrade() -> None:
         "action_team",
         sa.Column("action_id", sa.Integer(), nullable=False),
         sa.Column("team_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["action_id"], ["action_item.id"], ondelete="CASCADE",
-                                name=op.f("fk_action_team_action_id_action_item")),
+        sa.ForeignKeyConstraint(
+            ["action_id"], ["action_item.id"], ondelete="CASCADE", name=op.f("fk_action_team_action_id_action_item")
+        ),
         _fk("action_team", "team_id", "team", "CASCADE"),
         sa.PrimaryKeyConstraint("action_id", "team_id", name=op.f("pk_action_team")),
     )
@@ -81,10 +87,12 @@ def upgrade() -> None:
         sa.Column("text", sa.String(length=1000), nullable=False),
         sa.Column("created_by", sa.Integer(), nullable=True),
         _when("created_at"),
-        sa.ForeignKeyConstraint(["action_id"], ["action_item.id"], ondelete="CASCADE",
-                                name=op.f("fk_action_note_action_id_action_item")),
-        sa.ForeignKeyConstraint(["created_by"], ["account.id"], ondelete="SET NULL",
-                                name=op.f("fk_action_note_created_by_account")),
+        sa.ForeignKeyConstraint(
+            ["action_id"], ["action_item.id"], ondelete="CASCADE", name=op.f("fk_action_note_action_id_action_item")
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by"], ["account.id"], ondelete="SET NULL", name=op.f("fk_action_note_created_by_account")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_action_note")),
     )
     op.create_index(op.f("ix_action_note_action_id"), "action_note", ["action_id"])
@@ -101,16 +109,26 @@ def upgrade() -> None:
         sa.Column("created_by", sa.Integer(), nullable=True),
         _when("created_at"),
         _when("started_at", nullable=True),
-        sa.CheckConstraint("status IN ('scheduled', 'started', 'cancelled')",
-                           name=op.f("ck_action_follow_up_known_status")),
+        sa.CheckConstraint(
+            "status IN ('scheduled', 'started', 'cancelled')", name=op.f("ck_action_follow_up_known_status")
+        ),
         sa.CheckConstraint("closes_on >= opens_on", name=op.f("ck_action_follow_up_closes_after_opens")),
-        sa.ForeignKeyConstraint(["action_id"], ["action_item.id"], ondelete="CASCADE",
-                                name=op.f("fk_action_follow_up_action_id_action_item")),
+        sa.ForeignKeyConstraint(
+            ["action_id"],
+            ["action_item.id"],
+            ondelete="CASCADE",
+            name=op.f("fk_action_follow_up_action_id_action_item"),
+        ),
         _fk("action_follow_up", "intervention_id", "intervention", "SET NULL"),
-        sa.ForeignKeyConstraint(["round_id"], ["survey_round.id"], ondelete="SET NULL",
-                                name=op.f("fk_action_follow_up_round_id_survey_round")),
-        sa.ForeignKeyConstraint(["created_by"], ["account.id"], ondelete="SET NULL",
-                                name=op.f("fk_action_follow_up_created_by_account")),
+        sa.ForeignKeyConstraint(
+            ["round_id"],
+            ["survey_round.id"],
+            ondelete="SET NULL",
+            name=op.f("fk_action_follow_up_round_id_survey_round"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by"], ["account.id"], ondelete="SET NULL", name=op.f("fk_action_follow_up_created_by_account")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_action_follow_up")),
         sa.UniqueConstraint("round_id", name=op.f("uq_action_follow_up_round_id")),
     )
@@ -119,8 +137,12 @@ def upgrade() -> None:
         "action_follow_up_team",
         sa.Column("follow_up_id", sa.Integer(), nullable=False),
         sa.Column("team_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["follow_up_id"], ["action_follow_up.id"], ondelete="CASCADE",
-                                name=op.f("fk_action_follow_up_team_follow_up_id_action_follow_up")),
+        sa.ForeignKeyConstraint(
+            ["follow_up_id"],
+            ["action_follow_up.id"],
+            ondelete="CASCADE",
+            name=op.f("fk_action_follow_up_team_follow_up_id_action_follow_up"),
+        ),
         _fk("action_follow_up_team", "team_id", "team", "CASCADE"),
         sa.PrimaryKeyConstraint("follow_up_id", "team_id", name=op.f("pk_action_follow_up_team")),
     )

@@ -1,4 +1,5 @@
 """Names for the accounts page: only admins read them, and ids become organisation, team and usernames."""
+
 from __future__ import annotations
 
 import pytest
@@ -30,9 +31,11 @@ def orgs(runtime):
 @pytest.fixture
 def people(root, orgs):
     """Who asks, by role; the services decide on the AccountView alone (None: nobody signed in)."""
-    return {"admin": root, "nobody": None,
-            **{role: AccountView(99, f"the-{role}", role, {orgs["north"]: None})
-               for role in ("manager", "facilitator")}}
+    return {
+        "admin": root,
+        "nobody": None,
+        **{role: AccountView(99, f"the-{role}", role, {orgs["north"]: None}) for role in ("manager", "facilitator")},
+    }
 
 
 CALLS = {
@@ -43,8 +46,9 @@ CALLS = {
 
 
 @pytest.mark.parametrize("call", sorted(CALLS))
-@pytest.mark.parametrize("who, allowed", [("admin", True), ("manager", False), ("facilitator", False),
-                                          ("nobody", False)])
+@pytest.mark.parametrize(
+    "who, allowed", [("admin", True), ("manager", False), ("facilitator", False), ("nobody", False)]
+)
 def test_only_admins_may_read_the_accounts_page_data(runtime, people, call, who, allowed):
     if allowed:
         assert CALLS[call](runtime, people[who])
@@ -65,12 +69,14 @@ def test_scope_choices_without_organisations(runtime, root):
     assert names.scope_choices(runtime, root) == []
 
 
-@pytest.mark.parametrize("scope, expected", [
-    ({}, ()),
-    ({"north": None}, (ScopeName("north", None),)),
-    ({"south": ["south.b", "south.a"], "north": None},
-     (ScopeName("north", None), ScopeName("south", ("a", "b")))),
-])
+@pytest.mark.parametrize(
+    "scope, expected",
+    [
+        ({}, ()),
+        ({"north": None}, (ScopeName("north", None),)),
+        ({"south": ["south.b", "south.a"], "north": None}, (ScopeName("north", None), ScopeName("south", ("a", "b")))),
+    ],
+)
 def test_account_listing_names_the_scope(runtime, root, orgs, scope, expected):
     role = "admin" if not scope else "manager"
     stored = {orgs[org]: None if teams is None else [orgs[t] for t in teams] for org, teams in scope.items()}
@@ -82,8 +88,9 @@ def test_account_listing_names_the_scope(runtime, root, orgs, scope, expected):
 
 
 def test_audit_lines_name_the_actor_and_the_scope(runtime, root, orgs):
-    mia = management.create_account(runtime, root, role="manager", username="mia", password=PASSWORD,
-                                  scope={orgs["north"]: None})
+    mia = management.create_account(
+        runtime, root, role="manager", username="mia", password=PASSWORD, scope={orgs["north"]: None}
+    )
     management.change_scope(runtime, root, mia.id, {orgs["south"]: [orgs["south.a"]]})
     lines = names.audit_lines(runtime, root)
     assert [(line.actor, line.action, line.scope) for line in lines] == [
@@ -96,17 +103,22 @@ def test_audit_lines_name_the_actor_and_the_scope(runtime, root, orgs):
 
 def test_audit_lines_keep_ids_that_no_longer_exist_and_odd_details(runtime, root):
     with runtime.sessions.begin() as session:
-        db_accounts.add_audit(session, actor_id=None, action="sso_account_created",
-                       detail={"username": "x@y.nl", "organisations": [77]})
+        db_accounts.add_audit(
+            session, actor_id=None, action="sso_account_created", detail={"username": "x@y.nl", "organisations": [77]}
+        )
         db_accounts.add_audit(session, actor_id=root.id, action="something_else", detail={"scope": "not a mapping"})
         db_accounts.add_audit(session, actor_id=root.id, action="odd", detail={"scope": {"north": None}})
     lines = names.audit_lines(runtime, root, limit=3)
     assert [(line.action, line.scope) for line in lines] == [
-        ("odd", None), ("something_else", None), ("sso_account_created", (ScopeName("#77", None),))]
+        ("odd", None),
+        ("something_else", None),
+        ("sso_account_created", (ScopeName("#77", None),)),
+    ]
 
 
 def test_audit_lines_limit(runtime, root, orgs):
     for name in ("mia", "max", "moos"):
-        management.create_account(runtime, root, role="manager", username=name, password=PASSWORD,
-                                scope={orgs["north"]: None})
+        management.create_account(
+            runtime, root, role="manager", username=name, password=PASSWORD, scope={orgs["north"]: None}
+        )
     assert [line.detail["username"] for line in names.audit_lines(runtime, root, limit=2)] == ["moos", "max"]

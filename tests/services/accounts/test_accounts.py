@@ -1,4 +1,5 @@
 """Account administration: only admins, every action audited without secrets, the last admin kept."""
+
 from __future__ import annotations
 
 import json
@@ -33,8 +34,12 @@ def orgs(rt):
 
 
 def make_manager(rt, root, orgs, **changes):
-    fields = {"role": "manager", "username": "Mia", "password": PASSWORD,
-              "scope": {orgs["north"]: None, orgs["south"]: [orgs["south.a"]]}} | changes
+    fields = {
+        "role": "manager",
+        "username": "Mia",
+        "password": PASSWORD,
+        "scope": {orgs["north"]: None, orgs["south"]: [orgs["south.a"]]},
+    } | changes
     return management.create_account(rt, root, **fields)
 
 
@@ -53,11 +58,20 @@ def test_every_admin_action_is_audited_without_secrets(rt, root, orgs):
     management.reactivate_account(rt, root, mia.id)
     log = management.audit_log(rt, root)
     assert [e.action for e in reversed(log)] == [
-        "first_admin_created", "account_created", "scope_changed", "password_reset",
-        "account_deactivated", "account_reactivated"]
+        "first_admin_created",
+        "account_created",
+        "scope_changed",
+        "password_reset",
+        "account_deactivated",
+        "account_reactivated",
+    ]
     assert all(e.actor_id == root.id for e in log[:-1])
-    assert log[-2].detail == {"account_id": mia.id, "username": "mia", "role": "manager",
-                              "scope": {str(orgs["north"]): None, str(orgs["south"]): [orgs["south.a"]]}}
+    assert log[-2].detail == {
+        "account_id": mia.id,
+        "username": "mia",
+        "role": "manager",
+        "scope": {str(orgs["north"]): None, str(orgs["south"]): [orgs["south.a"]]},
+    }
     written = json.dumps([e.detail for e in log])
     for secret in (PASSWORD, "a brand new password", ADMIN_PASSWORD, "argon2"):
         assert secret not in written
@@ -81,16 +95,19 @@ def test_only_admins_administer_accounts(rt, root, orgs, role):
     assert auth.login(rt, "root", ADMIN_PASSWORD, "client", now=T0).account == root
 
 
-@pytest.mark.parametrize("changes, error, message", [
-    ({"role": "owner"}, InvalidInput, "unknown role"),
-    ({"role": "admin"}, InvalidInput, "give them no organisations"),
-    ({"scope": {}}, InvalidInput, "at least one organisation"),
-    ({"scope": {1: []}}, InvalidInput, "at least one team"),
-    ({"scope": {999: None}}, InvalidInput, "does not exist"),
-    ({"username": "root"}, InvalidInput, "taken"),
-    ({"username": "x"}, InvalidInput, "3 to 100"),
-    ({"password": "short"}, WeakPassword, "12 characters"),
-])
+@pytest.mark.parametrize(
+    "changes, error, message",
+    [
+        ({"role": "owner"}, InvalidInput, "unknown role"),
+        ({"role": "admin"}, InvalidInput, "give them no organisations"),
+        ({"scope": {}}, InvalidInput, "at least one organisation"),
+        ({"scope": {1: []}}, InvalidInput, "at least one team"),
+        ({"scope": {999: None}}, InvalidInput, "does not exist"),
+        ({"username": "root"}, InvalidInput, "taken"),
+        ({"username": "x"}, InvalidInput, "3 to 100"),
+        ({"password": "short"}, WeakPassword, "12 characters"),
+    ],
+)
 def test_create_account_refuses_what_does_not_fit(rt, root, orgs, changes, error, message):
     with pytest.raises(error, match=message):
         make_manager(rt, root, orgs, **changes)

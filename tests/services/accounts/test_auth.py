@@ -1,5 +1,6 @@
 """Signing in: Argon2id hashes, the first admin (once, even when racing), the database-recorded
 slow-down seen by a second server, and sessions that expire (with an injected clock)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -20,8 +21,13 @@ PASSWORD = "correct horse battery staple"
 FREE = 3
 
 
-SETTINGS = {"login_free_attempts": FREE, "login_shared_free_attempts": 2 * FREE, "login_window_minutes": 15,
-            "login_max_wait_seconds": 60, "session_hours": 8}
+SETTINGS = {
+    "login_free_attempts": FREE,
+    "login_shared_free_attempts": 2 * FREE,
+    "login_window_minutes": 15,
+    "login_max_wait_seconds": 60,
+    "session_hours": 8,
+}
 
 
 @pytest.fixture
@@ -56,7 +62,7 @@ def test_passwords_are_hashed_with_argon2id():
     assert passwords.verify(hashed, PASSWORD) == (True, None)
     assert passwords.verify(hashed, PASSWORD + "!") == (False, None)
     assert passwords.verify(None, PASSWORD) == (False, None)
-    assert passwords.hash_password(PASSWORD) != hashed      # salted
+    assert passwords.hash_password(PASSWORD) != hashed  # salted
 
 
 @pytest.mark.production_hashing
@@ -67,11 +73,14 @@ def test_parameters_are_at_least_argon2_cffi_defaults():
     assert ours.parallelism >= defaults.parallelism
 
 
-@pytest.mark.parametrize("password, username, reason", [
-    ("short pass1", "", "at least 12 characters"),
-    ("x" * 1025, "", "at most 1024"),
-    ("  Anna.Berg.1984 ", "anna.berg.1984", "may not be the username"),
-])
+@pytest.mark.parametrize(
+    "password, username, reason",
+    [
+        ("short pass1", "", "at least 12 characters"),
+        ("x" * 1025, "", "at most 1024"),
+        ("  Anna.Berg.1984 ", "anna.berg.1984", "may not be the username"),
+    ],
+)
 def test_weak_passwords_are_refused(password, username, reason):
     with pytest.raises(WeakPassword, match=reason):
         passwords.check_strength(password, username=username)
@@ -90,11 +99,14 @@ def test_first_admin_once(rt):
         auth.create_first_admin(rt, "bert", PASSWORD)
 
 
-@pytest.mark.parametrize("username, password, error", [
-    ("an", PASSWORD, InvalidInput),
-    ("anna berg", PASSWORD, InvalidInput),
-    ("anna", "too short", WeakPassword),
-])
+@pytest.mark.parametrize(
+    "username, password, error",
+    [
+        ("an", PASSWORD, InvalidInput),
+        ("anna berg", PASSWORD, InvalidInput),
+        ("anna", "too short", WeakPassword),
+    ],
+)
 def test_first_admin_refuses_bad_input(rt, username, password, error):
     with pytest.raises(error):
         auth.create_first_admin(rt, username, password)
@@ -112,8 +124,10 @@ def test_two_racing_setups_make_one_admin(rt, second_server):
         except AdminExists as exc:
             outcomes[name] = exc
 
-    threads = [threading.Thread(target=set_up, args=(runtime, name))
-               for runtime, name in ((rt, "anna"), (second_server, "bert"))]
+    threads = [
+        threading.Thread(target=set_up, args=(runtime, name))
+        for runtime, name in ((rt, "anna"), (second_server, "bert"))
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -173,7 +187,7 @@ def test_an_old_hash_is_upgraded_on_login(rt, admin):
     upgraded = stored_hash(rt)
     assert upgraded != weak and upgraded.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
     auth.login(rt, "anna", PASSWORD, "client", now=T0)
-    assert stored_hash(rt) == upgraded          # no needless rehash
+    assert stored_hash(rt) == upgraded  # no needless rehash
 
 
 # --- slow-down ----------------------------------------------------------------------------
@@ -191,7 +205,7 @@ def test_wrong_passwords_make_each_next_try_wait_longer(rt, admin):
     waits = []
     for _ in range(4):
         with pytest.raises(TooManyAttempts) as err:
-            auth.login(rt, "anna", PASSWORD, "attacker", now=now)   # even the right password waits
+            auth.login(rt, "anna", PASSWORD, "attacker", now=now)  # even the right password waits
         waits.append(err.value.wait_seconds)
         now += timedelta(seconds=err.value.wait_seconds)
         fail_login(rt, now)
@@ -205,8 +219,8 @@ def test_the_slow_down_is_in_the_database_so_a_second_server_sees_it(rt, second_
         auth.login(second_server, "anna", PASSWORD, "attacker", now=T0)
     with rt.sessions.begin() as session:
         keys = session.scalars(select(LookupFailure.client_key).where(LookupFailure.scope == "login")).all()
-    assert len(keys) == 3 * FREE               # username, username from this client, this client
-    assert not any("anna" in key or "attacker" in key for key in keys)   # only hashes are kept
+    assert len(keys) == 3 * FREE  # username, username from this client, this client
+    assert not any("anna" in key or "attacker" in key for key in keys)  # only hashes are kept
 
 
 def test_failures_older_than_the_window_are_forgotten(rt, admin):
@@ -230,7 +244,7 @@ def test_logout_ends_only_that_session(rt, admin):
     auth.logout(rt, first)
     assert auth.current_account(rt, first, now=T0) is None
     assert auth.current_account(rt, second, now=T0) == admin
-    auth.logout(rt, first)          # twice is harmless
+    auth.logout(rt, first)  # twice is harmless
     auth.logout(rt, None)
 
 

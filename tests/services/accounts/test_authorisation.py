@@ -1,4 +1,5 @@
 """The authorisation matrix (every role x page x action) and the organisation/team scope."""
+
 from __future__ import annotations
 
 import itertools
@@ -32,7 +33,7 @@ EXPECTED = {
     ("facilitator", "workshop_facilitator"): {"view", "create", "edit", "export"},
     ("admin", "action_plan"): {"view", "create", "edit", "export"},
     ("manager", "action_plan"): {"view", "create", "edit", "export"},
-    ("facilitator", "action_plan"): {"create"},   # adding a workshop's agreed action to a plan
+    ("facilitator", "action_plan"): {"create"},  # adding a workshop's agreed action to a plan
 }
 
 NORTH, SOUTH, ELSEWHERE = 1, 2, 3
@@ -64,7 +65,7 @@ def test_matrix(role, page, action):
         with pytest.raises(NotAuthorised):
             authorise(account, page, action)
         with pytest.raises(NotAuthorised):
-            authorise(account, page, action, organisation_id=NORTH)   # in scope, still not allowed
+            authorise(account, page, action, organisation_id=NORTH)  # in scope, still not allowed
     assert can(account, page, action) is allowed
 
 
@@ -79,16 +80,16 @@ def test_nobody_holds_the_setup_page():
 
 
 SCOPE_CASES = [  # (organisation, team, allowed for the manager)
-    (NORTH, None, True),           # the whole organisation is in scope
-    (NORTH, NORTH_A, True),        # and so is each of its teams
+    (NORTH, None, True),  # the whole organisation is in scope
+    (NORTH, NORTH_A, True),  # and so is each of its teams
     (SOUTH, SOUTH_A, True),
     (SOUTH, SOUTH_B, True),
-    (SOUTH, SOUTH_C, False),       # a team of South outside the limited scope
-    (SOUTH, None, False),          # South as a whole would include team C
-    (ELSEWHERE, None, False),      # another organisation, e.g. an id typed into the URL
-    (ELSEWHERE, SOUTH_A, False),   # an own team id does not open a foreign organisation
-    (None, SOUTH_A, False),        # a team without its organisation
-    (None, None, True),            # the page itself
+    (SOUTH, SOUTH_C, False),  # a team of South outside the limited scope
+    (SOUTH, None, False),  # South as a whole would include team C
+    (ELSEWHERE, None, False),  # another organisation, e.g. an id typed into the URL
+    (ELSEWHERE, SOUTH_A, False),  # an own team id does not open a foreign organisation
+    (None, SOUTH_A, False),  # a team without its organisation
+    (None, None, True),  # the page itself
 ]
 
 

@@ -1,4 +1,5 @@
 """Single sign-on: a fake verified identity (what st.user would hold) mapped through the allow-list."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -32,33 +33,39 @@ def rt(make_runtime):
     return runtime
 
 
-@pytest.mark.parametrize("email, role, scope", [
-    ("mia@zorg.nl", "manager", {1: None}),
-    (" MIA@zorg.NL ", "manager", {1: None}),       # providers differ in case and spacing
-    ("boss@zorg.nl", "admin", {}),
-    ("fay@zorg.nl", "facilitator", {2: None}),     # by the domain rule
-])
+@pytest.mark.parametrize(
+    "email, role, scope",
+    [
+        ("mia@zorg.nl", "manager", {1: None}),
+        (" MIA@zorg.NL ", "manager", {1: None}),  # providers differ in case and spacing
+        ("boss@zorg.nl", "admin", {}),
+        ("fay@zorg.nl", "facilitator", {2: None}),  # by the domain rule
+    ],
+)
 def test_an_allowed_verified_identity_gets_an_account(rt, email, role, scope):
     view = sso.account_for_sso_identity(rt, email, True)
     assert view is not None
     assert (view.username, view.role, dict(view.scope)) == (email.strip().lower(), role, scope)
-    assert sso.account_for_sso_identity(rt, email, True) == view      # linked, not created again
+    assert sso.account_for_sso_identity(rt, email, True) == view  # linked, not created again
 
 
-@pytest.mark.parametrize("email, verified", [
-    ("mia@zorg.nl", False),
-    ("mia@zorg.nl", None),
-    ("mia@zorg.nl", "true"),            # only a real True from the provider counts
-    ("someone@elsewhere.nl", True),     # not on the list
-    ("mia@sub.zorg.nl", True),          # a domain rule is exact, not a suffix
-    ("zorg.nl", True),
-    ("", True),
-    (None, True),
-])
+@pytest.mark.parametrize(
+    "email, verified",
+    [
+        ("mia@zorg.nl", False),
+        ("mia@zorg.nl", None),
+        ("mia@zorg.nl", "true"),  # only a real True from the provider counts
+        ("someone@elsewhere.nl", True),  # not on the list
+        ("mia@sub.zorg.nl", True),  # a domain rule is exact, not a suffix
+        ("zorg.nl", True),
+        ("", True),
+        (None, True),
+    ],
+)
 def test_refused_identities_get_nothing(rt, email, verified):
     assert sso.account_for_sso_identity(rt, email, verified) is None
     with rt.sessions.begin() as session:
-        assert session.scalars(select(Account)).all() == []      # nothing was created
+        assert session.scalars(select(Account)).all() == []  # nothing was created
 
 
 def test_an_sso_account_has_no_password_and_its_creation_is_audited(rt):
@@ -74,9 +81,10 @@ def test_an_sso_account_has_no_password_and_its_creation_is_audited(rt):
 
 def test_an_existing_account_is_linked_with_its_own_role(rt):
     root = auth.create_first_admin(rt, "root", "admin password of length")
-    fay = management.create_account(rt, root, role="manager", username="fay@zorg.nl",
-                                  password="fay's own password", scope={1: None})
-    assert sso.account_for_sso_identity(rt, "fay@zorg.nl", True) == fay   # not the domain rule's role
+    fay = management.create_account(
+        rt, root, role="manager", username="fay@zorg.nl", password="fay's own password", scope={1: None}
+    )
+    assert sso.account_for_sso_identity(rt, "fay@zorg.nl", True) == fay  # not the domain rule's role
     management.deactivate_account(rt, root, fay.id)
     assert sso.account_for_sso_identity(rt, "fay@zorg.nl", True) is None
 
@@ -122,17 +130,20 @@ def test_the_allow_list_is_read_from_the_environment_as_json(monkeypatch):
     assert Settings().sso_allow == (SsoRule(email="a@b.nl", role="manager", organisations=(1,)),)
 
 
-@pytest.mark.parametrize("rule, message", [
-    ({"domain": "zorg.nl", "role": "admin"}, "cannot make admins"),
-    ({"email": "a@b.nl", "domain": "b.nl", "role": "manager", "organisations": [1]}, "either email or domain"),
-    ({"role": "manager", "organisations": [1]}, "either email or domain"),
-    ({"email": "a@b.nl", "role": "manager"}, "at least one organisation"),
-    ({"email": "a@b.nl", "role": "admin", "organisations": [1]}, "leave organisations out"),
-    ({"email": "not-an-address", "role": "admin"}, "not an e-mail address"),
-    ({"domain": "@b.nl", "role": "facilitator", "organisations": [1]}, "part after @"),
-    ({"email": "a@b.nl", "role": "owner"}, "role"),
-    ({"email": "a@b.nl", "role": "admin", "teams": [1]}, "teams"),
-])
+@pytest.mark.parametrize(
+    "rule, message",
+    [
+        ({"domain": "zorg.nl", "role": "admin"}, "cannot make admins"),
+        ({"email": "a@b.nl", "domain": "b.nl", "role": "manager", "organisations": [1]}, "either email or domain"),
+        ({"role": "manager", "organisations": [1]}, "either email or domain"),
+        ({"email": "a@b.nl", "role": "manager"}, "at least one organisation"),
+        ({"email": "a@b.nl", "role": "admin", "organisations": [1]}, "leave organisations out"),
+        ({"email": "not-an-address", "role": "admin"}, "not an e-mail address"),
+        ({"domain": "@b.nl", "role": "facilitator", "organisations": [1]}, "part after @"),
+        ({"email": "a@b.nl", "role": "owner"}, "role"),
+        ({"email": "a@b.nl", "role": "admin", "teams": [1]}, "teams"),
+    ],
+)
 def test_bad_rules_fail_fast(rule, message):
     with pytest.raises(ValidationError, match=message):
         Settings(sso_allow=[rule])

@@ -1,5 +1,6 @@
 """The action plan tests' set-up: organisation North (teams a and b, the intervention Online CBT, a closed round
 on the current bank), an admin, managers of all of North and of team a only, and a facilitator."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -10,7 +11,7 @@ from db import organisations as db_organisations
 from services.admin import organisations
 from tests.support.accounts import staff_account
 
-NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)   # the plan tests' clock
+NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)  # the plan tests' clock
 TODAY = NOW.date()
 
 
@@ -28,9 +29,15 @@ def north(runtime, root):
     cbt = organisations.add_intervention(runtime, root, org.id, name="Online CBT")
     with runtime.sessions.begin() as session:
         spring, _tokens = db_organisations.create_round(
-            session, organisation_id=org.id, intervention_id=cbt.id, name="Spring",
-            opens_at=NOW - timedelta(days=60), closes_at=NOW - timedelta(days=30),
-            instrument_hash=runtime.instrument.content_hash, team_ids=[a.id, b.id])
+            session,
+            organisation_id=org.id,
+            intervention_id=cbt.id,
+            name="Spring",
+            opens_at=NOW - timedelta(days=60),
+            closes_at=NOW - timedelta(days=30),
+            instrument_hash=runtime.instrument.content_hash,
+            team_ids=[a.id, b.id],
+        )
     return {"org": org.id, "a": a.id, "b": b.id, "cbt": cbt.id, "spring": spring.id}
 
 

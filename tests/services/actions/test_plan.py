@@ -1,5 +1,6 @@
 """The action plan's use cases on a real database (each backend): create, see, change, note and promote, who
 may do which, what is refused, and the audit row of every change."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -22,8 +23,14 @@ HOSTILE = "=cmd|'/c calc'!A1 <script>alert(1)</script> **bold** [x](javascript:a
 
 
 def new_action(runtime, actor, north, **changes):
-    fields = {"target": "theme:client_autonomy", "kind": "act", "description": "Ask clients how they want to use it",
-              "owner": "Team lead West", "due_on": TODAY + timedelta(days=30), "now": NOW} | changes
+    fields = {
+        "target": "theme:client_autonomy",
+        "kind": "act",
+        "description": "Ask clients how they want to use it",
+        "owner": "Team lead West",
+        "due_on": TODAY + timedelta(days=30),
+        "now": NOW,
+    } | changes
     return plan.create_action(runtime, actor, north["org"], **fields)
 
 
@@ -35,12 +42,23 @@ def audit(runtime, action):
 def test_a_manager_plans_an_action_and_sees_it_listed(runtime, north, mia):
     made = new_action(runtime, mia, north, intervention_id=north["cbt"])
     assert (made.target, made.kind, made.status, made.version, made.owner) == (
-        Target(theme="client_autonomy"), "act", "planned", 1, "Team lead West")
+        Target(theme="client_autonomy"),
+        "act",
+        "planned",
+        1,
+        "Team lead West",
+    )
     assert (made.created_by, made.team_ids, made.intervention_id) == ("mia", (), north["cbt"])
     assert [row.id for row in plan.list_actions(runtime, mia, north["org"])] == [made.id]
-    assert audit(runtime, "plan_action_created") == [{
-        "organisation_id": north["org"], "action_id": made.id, "kind": "act", "target": "theme:client_autonomy",
-        "team_ids": []}]
+    assert audit(runtime, "plan_action_created") == [
+        {
+            "organisation_id": north["org"],
+            "action_id": made.id,
+            "kind": "act",
+            "target": "theme:client_autonomy",
+            "team_ids": [],
+        }
+    ]
 
 
 def test_hostile_text_is_stored_literally(runtime, north, mia):
@@ -51,19 +69,22 @@ def test_hostile_text_is_stored_literally(runtime, north, mia):
     assert [note.text for note in plan.get_action(runtime, mia, made.id)[1]] == [HOSTILE]
 
 
-@pytest.mark.parametrize("changes, reason", [
-    ({"target": "theme:made_up_theme"}, "theme_unknown"),
-    ({"target": "element:9"}, "target_unknown"),
-    ({"kind": "pray"}, "kind_unknown"),
-    ({"description": "   "}, "description_missing"),
-    ({"description": "x" * 501}, "description_too_long"),
-    ({"description": "bell\x07ring"}, "description_bad_characters"),
-    ({"owner": "o" * 121}, "owner_too_long"),
-    ({"due_on": TODAY - timedelta(days=1)}, "due_in_past"),
-    ({"due_on": TODAY + timedelta(days=3000)}, "due_too_far"),
-    ({"team_ids": [10_000]}, "team_unknown"),
-    ({"intervention_id": 10_000}, "intervention_unknown"),
-])
+@pytest.mark.parametrize(
+    "changes, reason",
+    [
+        ({"target": "theme:made_up_theme"}, "theme_unknown"),
+        ({"target": "element:9"}, "target_unknown"),
+        ({"kind": "pray"}, "kind_unknown"),
+        ({"description": "   "}, "description_missing"),
+        ({"description": "x" * 501}, "description_too_long"),
+        ({"description": "bell\x07ring"}, "description_bad_characters"),
+        ({"owner": "o" * 121}, "owner_too_long"),
+        ({"due_on": TODAY - timedelta(days=1)}, "due_in_past"),
+        ({"due_on": TODAY + timedelta(days=3000)}, "due_too_far"),
+        ({"team_ids": [10_000]}, "team_unknown"),
+        ({"intervention_id": 10_000}, "intervention_unknown"),
+    ],
+)
 def test_bad_input_is_refused_and_nothing_is_stored(runtime, north, mia, changes, reason):
     with pytest.raises(PlanRefused) as refused:
         new_action(runtime, mia, north, **changes)
@@ -79,9 +100,16 @@ def test_the_longest_texts_fit(runtime, north, mia):
 def test_a_theme_of_the_current_bank_is_accepted_though_never_measured(runtime, root, north, mia):
     """Our rule: an action may address a theme of the current question bank (the next round can measure it)
     or one the organisation's rounds measured; nothing else."""
-    south = organisations.create_organisation(runtime, root, name="South")   # no rounds at all
-    made = plan.create_action(runtime, root, south.id, target="theme:technology_push", kind="monitor",
-                              description="Watch how the roll-out is announced", now=NOW)
+    south = organisations.create_organisation(runtime, root, name="South")  # no rounds at all
+    made = plan.create_action(
+        runtime,
+        root,
+        south.id,
+        target="theme:technology_push",
+        kind="monitor",
+        description="Watch how the roll-out is announced",
+        now=NOW,
+    )
     assert made.target == Target(theme="technology_push")
 
 
@@ -95,7 +123,7 @@ def test_the_same_open_action_twice_is_refused(runtime, north, mia):
     with pytest.raises(PlanRefused) as refused:
         new_action(runtime, mia, north, description="  ask clients HOW they want to use it ")
     assert refused.value.reason == "action_exists"
-    new_action(runtime, mia, north, kind="monitor")   # another kind is another action
+    new_action(runtime, mia, north, kind="monitor")  # another kind is another action
     assert count_rows(runtime, ActionItem) == 2
 
 
@@ -119,8 +147,9 @@ def test_who_sees_and_changes_what(runtime, root, north, mia, tess, fay):
         plan.list_actions(runtime, fay, north["org"])
     with pytest.raises(NotAuthorised):
         new_action(runtime, fay, north, description="Direct")
-    other = staff_account(runtime, "olga", "manager", {organisations.create_organisation(
-        runtime, root, name="South").id: None})
+    other = staff_account(
+        runtime, "olga", "manager", {organisations.create_organisation(runtime, root, name="South").id: None}
+    )
     with pytest.raises(NotFound):
         plan.list_actions(runtime, other, north["org"])
     with pytest.raises(NotFound):
@@ -141,29 +170,75 @@ def test_filters_and_order(runtime, north, mia):
 
 def test_an_update_changes_what_was_typed_counts_the_version_and_is_audited(runtime, north, mia, max_):
     made = new_action(runtime, mia, north)
-    changed = plan.update_action(runtime, max_, made.id, seen_version=1, description="Ask clients first",
-                                 owner=None, due_on=made.due_on, status="doing", now=NOW + timedelta(hours=1))
+    changed = plan.update_action(
+        runtime,
+        max_,
+        made.id,
+        seen_version=1,
+        description="Ask clients first",
+        owner=None,
+        due_on=made.due_on,
+        status="doing",
+        now=NOW + timedelta(hours=1),
+    )
     assert (changed.description, changed.owner, changed.status, changed.version) == (
-        "Ask clients first", None, "doing", 2)
+        "Ask clients first",
+        None,
+        "doing",
+        2,
+    )
     assert (changed.updated_by, changed.created_by, changed.started_at) == ("max", "mia", NOW + timedelta(hours=1))
-    assert audit(runtime, "plan_action_updated") == [{
-        "organisation_id": north["org"], "action_id": made.id, "changed": ["description", "owner", "status"],
-        "before": "planned", "after": "doing"}]
+    assert audit(runtime, "plan_action_updated") == [
+        {
+            "organisation_id": north["org"],
+            "action_id": made.id,
+            "changed": ["description", "owner", "status"],
+            "before": "planned",
+            "after": "doing",
+        }
+    ]
     # The same again: nothing to change, nothing written.
-    again = plan.update_action(runtime, max_, made.id, seen_version=2, description="Ask clients first",
-                               owner=None, due_on=made.due_on, status="doing", now=NOW)
+    again = plan.update_action(
+        runtime,
+        max_,
+        made.id,
+        seen_version=2,
+        description="Ask clients first",
+        owner=None,
+        due_on=made.due_on,
+        status="doing",
+        now=NOW,
+    )
     assert again.version == 2 and len(audit(runtime, "plan_action_updated")) == 1
 
 
 def test_a_due_date_that_has_passed_may_stay(runtime, north, mia):
     made = new_action(runtime, mia, north, due_on=TODAY + timedelta(days=3))
     weeks_later = NOW + timedelta(days=21)
-    kept = plan.update_action(runtime, mia, made.id, seen_version=1, description=made.description,
-                              owner="Someone else", due_on=made.due_on, status="planned", now=weeks_later)
+    kept = plan.update_action(
+        runtime,
+        mia,
+        made.id,
+        seen_version=1,
+        description=made.description,
+        owner="Someone else",
+        due_on=made.due_on,
+        status="planned",
+        now=weeks_later,
+    )
     assert (kept.owner, kept.due_on) == ("Someone else", TODAY + timedelta(days=3))
     with pytest.raises(PlanRefused) as refused:
-        plan.update_action(runtime, mia, made.id, seen_version=2, description=made.description,
-                           owner="Someone else", due_on=TODAY + timedelta(days=4), status="planned", now=weeks_later)
+        plan.update_action(
+            runtime,
+            mia,
+            made.id,
+            seen_version=2,
+            description=made.description,
+            owner="Someone else",
+            due_on=TODAY + timedelta(days=4),
+            status="planned",
+            now=weeks_later,
+        )
     assert refused.value.reason == "due_in_past"
 
 
@@ -180,18 +255,48 @@ def test_status_moves_record_when_the_action_started_and_finished(runtime, north
 
 def test_a_change_based_on_an_old_version_is_refused_and_says_what_is_there_now(runtime, north, mia, max_):
     made = new_action(runtime, mia, north)
-    plan.update_action(runtime, max_, made.id, seen_version=1, description=made.description, owner="Max",
-                       due_on=made.due_on, status="planned", now=NOW)
+    plan.update_action(
+        runtime,
+        max_,
+        made.id,
+        seen_version=1,
+        description=made.description,
+        owner="Max",
+        due_on=made.due_on,
+        status="planned",
+        now=NOW,
+    )
     with pytest.raises(plan.ChangedMeanwhile) as conflict:
-        plan.update_action(runtime, mia, made.id, seen_version=1, description=made.description, owner="Mia",
-                           due_on=made.due_on, status="planned", now=NOW)
+        plan.update_action(
+            runtime,
+            mia,
+            made.id,
+            seen_version=1,
+            description=made.description,
+            owner="Mia",
+            due_on=made.due_on,
+            status="planned",
+            now=NOW,
+        )
     assert (conflict.value.current.owner, conflict.value.current.version) == ("Max", 2)
     assert plan.get_action(runtime, mia, made.id)[0].owner == "Max"
     # Asking for what it already holds is no conflict (two people setting the same status, a double click).
     assert plan.change_status(runtime, mia, made.id, seen_version=1, status="planned", now=NOW).version == 2
     # With the version now seen, the same change goes through.
-    assert plan.update_action(runtime, mia, made.id, seen_version=2, description=made.description, owner="Mia",
-                              due_on=made.due_on, status="planned", now=NOW).owner == "Mia"
+    assert (
+        plan.update_action(
+            runtime,
+            mia,
+            made.id,
+            seen_version=2,
+            description=made.description,
+            owner="Mia",
+            due_on=made.due_on,
+            status="planned",
+            now=NOW,
+        ).owner
+        == "Mia"
+    )
 
 
 def test_notes_are_added_newest_first_and_leave_the_version(runtime, north, mia, max_):
@@ -214,11 +319,26 @@ def test_notes_are_added_newest_first_and_leave_the_version(runtime, north, mia,
 def tied_session(runtime, root, fay, north):
     with runtime.sessions.begin() as session:
         open_round, _ = db_organisations.create_round(
-            session, organisation_id=north["org"], intervention_id=north["cbt"], name="Autumn",
-            opens_at=NOW - timedelta(days=1), closes_at=NOW + timedelta(days=20),
-            instrument_hash=runtime.instrument.content_hash, team_ids=[north["a"]])
-    return hosting.create_session(runtime, fay, title="Team a, March", intervention="Online CBT", form_id=None,
-                                  language="en", min_group_size=5, tie=(north["a"], open_round.id), now=NOW)
+            session,
+            organisation_id=north["org"],
+            intervention_id=north["cbt"],
+            name="Autumn",
+            opens_at=NOW - timedelta(days=1),
+            closes_at=NOW + timedelta(days=20),
+            instrument_hash=runtime.instrument.content_hash,
+            team_ids=[north["a"]],
+        )
+    return hosting.create_session(
+        runtime,
+        fay,
+        title="Team a, March",
+        intervention="Online CBT",
+        form_id=None,
+        language="en",
+        min_group_size=5,
+        tie=(north["a"], open_round.id),
+        now=NOW,
+    )
 
 
 def agreed(runtime, account, session_id, **fields):
@@ -226,6 +346,7 @@ def agreed(runtime, account, session_id, **fields):
     hosting.add_action(runtime, account, session_id, **(values | fields), now=NOW)
     with runtime.sessions.begin() as session:
         from db.workshops import actions
+
         return actions(session, session_id)[-1].id
 
 
@@ -234,11 +355,18 @@ def test_a_facilitator_promotes_an_agreed_action_once_keeping_its_origin(runtime
     workshop_action = agreed(runtime, fay, session.id)
     made = plan.promote_workshop_action(runtime, fay, workshop_action, now=NOW)
     assert (made.organisation_id, made.team_ids, made.kind, made.target, made.description) == (
-        north["org"], (north["a"],), "influence", Target(theme="financial_benefit"),
-        "Ask the board what savings are expected")
+        north["org"],
+        (north["a"],),
+        "influence",
+        Target(theme="financial_benefit"),
+        "Ask the board what savings are expected",
+    )
     assert (made.origin_workshop_action_id, made.origin_session_id, made.origin_title) == (
-        workshop_action, session.id, "Team a, March")
-    again = plan.promote_workshop_action(runtime, fay, workshop_action, now=NOW)   # a double click
+        workshop_action,
+        session.id,
+        "Team a, March",
+    )
+    again = plan.promote_workshop_action(runtime, fay, workshop_action, now=NOW)  # a double click
     assert again.id == made.id and count_rows(runtime, ActionItem) == 1
     assert len(audit(runtime, "plan_action_promoted")) == 1
     assert plan.promoted_in_session(runtime, fay, session.id) == {workshop_action: made.id}
@@ -246,10 +374,19 @@ def test_a_facilitator_promotes_an_agreed_action_once_keeping_its_origin(runtime
 
 
 def test_an_untied_session_promotes_into_a_chosen_organisation(runtime, root, north, fay):
-    session = hosting.create_session(runtime, fay, title="Open evening", intervention="Online CBT", form_id=None,
-                                     language="en", min_group_size=5, now=NOW)
-    workshop_action = agreed(runtime, fay, session.id, theme="recognising_suffering", kind="act",
-                             text="Ask how clients are really doing")
+    session = hosting.create_session(
+        runtime,
+        fay,
+        title="Open evening",
+        intervention="Online CBT",
+        form_id=None,
+        language="en",
+        min_group_size=5,
+        now=NOW,
+    )
+    workshop_action = agreed(
+        runtime, fay, session.id, theme="recognising_suffering", kind="act", text="Ask how clients are really doing"
+    )
     with pytest.raises(PlanRefused, match="promote_needs_organisation"):
         plan.promote_workshop_action(runtime, fay, workshop_action, now=NOW)
     assert plan.promotion_organisations(runtime, fay) == [(north["org"], "North")]
@@ -261,10 +398,10 @@ def test_only_the_workshops_facilitator_or_an_admin_promotes(runtime, root, nort
     session = tied_session(runtime, root, fay, north)
     workshop_action = agreed(runtime, fay, session.id)
     with pytest.raises(NotAuthorised):
-        plan.promote_workshop_action(runtime, mia, workshop_action, now=NOW)     # managers: no workshop edit
+        plan.promote_workshop_action(runtime, mia, workshop_action, now=NOW)  # managers: no workshop edit
     other = staff_account(runtime, "finn", "facilitator", {north["org"]: None})
     with pytest.raises(NotFound):
-        plan.promote_workshop_action(runtime, other, workshop_action, now=NOW)   # not finn's session
+        plan.promote_workshop_action(runtime, other, workshop_action, now=NOW)  # not finn's session
     with pytest.raises(NotFound):
         plan.promote_workshop_action(runtime, fay, 10_000, now=NOW)
     assert plan.promote_workshop_action(runtime, root, workshop_action, now=NOW).origin_session_id == session.id

@@ -1,5 +1,6 @@
 """The plan as CSV and XLSX (each backend): what the account sees, typed text kept literally, nothing a
 spreadsheet would run, audited before it is handed out."""
+
 from __future__ import annotations
 
 import csv
@@ -16,7 +17,7 @@ from services.output.cells import neutralise_cell
 from tests.services.actions.conftest import NOW, TODAY
 from tests.support.rows import count_rows
 
-FORMULAS = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)", "=cmd|'/c calc'!A1"]
+FORMULAS = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "=cmd|'/c calc'!A1"]
 
 
 def csv_rows(data: bytes) -> list[list[str]]:
@@ -25,12 +26,31 @@ def csv_rows(data: bytes) -> list[list[str]]:
 
 @pytest.fixture
 def actions(runtime, north, mia, tess):
-    made = [plan.create_action(runtime, mia, north["org"], target="theme:client_autonomy", kind="act",
-                               description=text, owner=text, now=NOW, due_on=TODAY + timedelta(days=7))
-            for text in FORMULAS]
+    made = [
+        plan.create_action(
+            runtime,
+            mia,
+            north["org"],
+            target="theme:client_autonomy",
+            kind="act",
+            description=text,
+            owner=text,
+            now=NOW,
+            due_on=TODAY + timedelta(days=7),
+        )
+        for text in FORMULAS
+    ]
     plan.add_note(runtime, mia, made[0].id, text="=1+2 <b>note</b>", now=NOW)
-    team = plan.create_action(runtime, tess, north["org"], target="element:2", kind="monitor",
-                              description="Team a's own", team_ids=[north["a"]], now=NOW)
+    team = plan.create_action(
+        runtime,
+        tess,
+        north["org"],
+        target="element:2",
+        kind="monitor",
+        description="Team a's own",
+        team_ids=[north["a"]],
+        now=NOW,
+    )
     return made, team
 
 

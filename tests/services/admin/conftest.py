@@ -1,5 +1,6 @@
 """The admin service tests' set-up: organisation North with two teams and an intervention (the admin `root`
 is in tests/services/conftest.py)."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
 """Retention and erasure (services/admin/data_protection.py, db/retention.py): the periods accepted, what a
 purge and an erasure delete and keep, the tallies staying equal to the raw tables, dry runs, audit."""
+
 from __future__ import annotations
 
 import json
@@ -42,43 +43,50 @@ LONG_AGO = datetime.now(UTC) - timedelta(days=800)
 # --- periods --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "cutoff"), [
-    ("365d", datetime(2025, 3, 31, 12, 0, tzinfo=UTC)),
-    ("1d", datetime(2026, 3, 30, 12, 0, tzinfo=UTC)),
-    ("26w", NOW - timedelta(weeks=26)),
-    ("18m", datetime(2024, 9, 30, 12, 0, tzinfo=UTC)),
-    ("1m", datetime(2026, 2, 28, 12, 0, tzinfo=UTC)),      # 31 March less a month: the last day of February
-    ("25m", datetime(2024, 2, 29, 12, 0, tzinfo=UTC)),     # a leap year's February
-    ("2y", datetime(2024, 3, 31, 12, 0, tzinfo=UTC)),
-    (" 2y ", datetime(2024, 3, 31, 12, 0, tzinfo=UTC)),    # spaces around are forgiven
-    ("100y", datetime(1926, 3, 31, 12, 0, tzinfo=UTC)),
-])
+@pytest.mark.parametrize(
+    ("text", "cutoff"),
+    [
+        ("365d", datetime(2025, 3, 31, 12, 0, tzinfo=UTC)),
+        ("1d", datetime(2026, 3, 30, 12, 0, tzinfo=UTC)),
+        ("26w", NOW - timedelta(weeks=26)),
+        ("18m", datetime(2024, 9, 30, 12, 0, tzinfo=UTC)),
+        ("1m", datetime(2026, 2, 28, 12, 0, tzinfo=UTC)),  # 31 March less a month: the last day of February
+        ("25m", datetime(2024, 2, 29, 12, 0, tzinfo=UTC)),  # a leap year's February
+        ("2y", datetime(2024, 3, 31, 12, 0, tzinfo=UTC)),
+        (" 2y ", datetime(2024, 3, 31, 12, 0, tzinfo=UTC)),  # spaces around are forgiven
+        ("100y", datetime(1926, 3, 31, 12, 0, tzinfo=UTC)),
+    ],
+)
 def test_a_period_gives_its_cutoff(text, cutoff):
     assert data_protection.parse_period(text).cutoff(NOW) == cutoff
 
 
 def test_a_year_back_from_29_february_is_28_february():
     assert data_protection.parse_period("1y").cutoff(datetime(2028, 2, 29, tzinfo=UTC)) == datetime(
-        2027, 2, 28, tzinfo=UTC)
+        2027, 2, 28, tzinfo=UTC
+    )
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("", "not a period"),
-    ("365", "not a period"),            # no unit
-    ("d", "not a period"),              # no number
-    ("18 m", "not a period"),           # a space inside
-    ("18M", "not a period"),            # minutes or months? refused rather than guessed
-    ("1.5y", "not a period"),
-    ("-5d", "not a period"),
-    ("5 days", "not a period"),
-    ("2y6m", "not a period"),
-    ("1e3d", "not a period"),
-    ("\u0663d", "not a period"),         # an Arabic-Indic digit three
-    ("0d", "is zero"),
-    ("101y", "longer than 100 years"),
-    ("1300m", "longer than 100 years"),
-    ("9999999d", "not a period"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "not a period"),
+        ("365", "not a period"),  # no unit
+        ("d", "not a period"),  # no number
+        ("18 m", "not a period"),  # a space inside
+        ("18M", "not a period"),  # minutes or months? refused rather than guessed
+        ("1.5y", "not a period"),
+        ("-5d", "not a period"),
+        ("5 days", "not a period"),
+        ("2y6m", "not a period"),
+        ("1e3d", "not a period"),
+        ("\u0663d", "not a period"),  # an Arabic-Indic digit three
+        ("0d", "is zero"),
+        ("101y", "longer than 100 years"),
+        ("1300m", "longer than 100 years"),
+        ("9999999d", "not a period"),
+    ],
+)
 def test_other_forms_are_refused_with_the_accepted_ones_named(text, message):
     with pytest.raises(InvalidInput, match=message) as refused:
         data_protection.parse_period(text)
@@ -100,27 +108,39 @@ CELL = ("organisation_id", "team_id", "round_id", "role")
 
 def tallies_from_raw(rows: dict[str, list[tuple]]) -> dict[str, dict]:
     """The three tally tables as they should be, counted in Python from the remaining responses."""
-    cells = {r["id"]: (r["organisation_id"], r["team_id"], r["round_id"], r["role"] or "")
-             for r in named(rows, "response") if r["organisation_id"] is not None}
+    cells = {
+        r["id"]: (r["organisation_id"], r["team_id"], r["round_id"], r["role"] or "")
+        for r in named(rows, "response")
+        if r["organisation_id"] is not None
+    }
     scores: dict[tuple, list[float]] = defaultdict(list)
     for r in named(rows, "response_score"):
         if r["response_id"] in cells and r["value"] is not None:
             scores[(*cells[r["response_id"]], r["key"])].append(r["value"])
             if r["key"] == "alignment_index":
                 scores[(*cells[r["response_id"]], alignment_bin(r["value"]))].append(r["value"])
-    answers = Counter((*cells[r["response_id"]], r["item_id"], 0 if r["value"] is None else r["value"])
-                      for r in named(rows, "response_answer") if r["response_id"] in cells)
-    return {"response_tally": dict(Counter(cells.values())),
-            "score_tally": {key: (len(v), sum(v), sum(x * x for x in v)) for key, v in scores.items()},
-            "answer_tally": dict(answers)}
+    answers = Counter(
+        (*cells[r["response_id"]], r["item_id"], 0 if r["value"] is None else r["value"])
+        for r in named(rows, "response_answer")
+        if r["response_id"] in cells
+    )
+    return {
+        "response_tally": dict(Counter(cells.values())),
+        "score_tally": {key: (len(v), sum(v), sum(x * x for x in v)) for key, v in scores.items()},
+        "answer_tally": dict(answers),
+    }
 
 
 def tallies_stored(rows: dict[str, list[tuple]]) -> dict[str, dict]:
-    return {"response_tally": {tuple(r[c] for c in CELL): r["n"] for r in named(rows, "response_tally")},
-            "score_tally": {(*(r[c] for c in CELL), r["key"]): (r["n"], r["total"], r["total_sq"])
-                            for r in named(rows, "score_tally")},
-            "answer_tally": {(*(r[c] for c in CELL), r["item_id"], r["value"]): r["count"]
-                             for r in named(rows, "answer_tally")}}
+    return {
+        "response_tally": {tuple(r[c] for c in CELL): r["n"] for r in named(rows, "response_tally")},
+        "score_tally": {
+            (*(r[c] for c in CELL), r["key"]): (r["n"], r["total"], r["total_sq"]) for r in named(rows, "score_tally")
+        },
+        "answer_tally": {
+            (*(r[c] for c in CELL), r["item_id"], r["value"]): r["count"] for r in named(rows, "answer_tally")
+        },
+    }
 
 
 def assert_tallies_match_raw_tables(engine) -> None:
@@ -149,9 +169,16 @@ def aged(runtime):
         session.execute(update(LookupFailure).where(LookupFailure.id == first_failure).values(created_at=LONG_AGO))
         team_id = db_organisations.list_teams(session, organisation_id=filled.organisation_id)[0].id
         intervention_id = session.scalar(select(SurveyRound.intervention_id))
-        db_organisations.create_round(session, organisation_id=filled.organisation_id, intervention_id=intervention_id,
-                              name="Long ago", opens_at=LONG_AGO - timedelta(days=30), closes_at=LONG_AGO,
-                              instrument_hash=runtime.instrument.content_hash, team_ids=[team_id])
+        db_organisations.create_round(
+            session,
+            organisation_id=filled.organisation_id,
+            intervention_id=intervention_id,
+            name="Long ago",
+            opens_at=LONG_AGO - timedelta(days=30),
+            closes_at=LONG_AGO,
+            instrument_hash=runtime.instrument.content_hash,
+            team_ids=[team_id],
+        )
     return filled, old_responses
 
 
@@ -162,17 +189,25 @@ def test_a_purge_deletes_what_is_older_and_keeps_the_rest(runtime, aged):
     after = table_rows(runtime.engine)
 
     assert done.counts == {
-        "responses": 4, "answers": sum(1 for r in before["response_answer"] if r[0] in old_responses),
+        "responses": 4,
+        "answers": sum(1 for r in before["response_answer"] if r[0] in old_responses),
         "scores": sum(1 for r in before["response_score"] if r[0] in old_responses),
-        "drafts": 4 + 5,   # those the old responses were submitted from, and the old workshop's
-
-        "workshop_sessions": 1, "workshop_participants": 5, "workshop_entries": 5, "workshop_actions": 1,
-        "survey_rounds": 1, "invitations": 1, "respondents": 4, "lookup_failures": 1, "sign_in_sessions": 0}
+        "drafts": 4 + 5,  # those the old responses were submitted from, and the old workshop's
+        "workshop_sessions": 1,
+        "workshop_participants": 5,
+        "workshop_entries": 5,
+        "workshop_actions": 1,
+        "survey_rounds": 1,
+        "invitations": 1,
+        "respondents": 4,
+        "lookup_failures": 1,
+        "sign_in_sessions": 0,
+    }
     assert {r[0] for r in after["response"]} == {r[0] for r in before["response"]} - set(old_responses)
     assert after["workshop_session"] == after["workshop_entry"] == after["workshop_round"] == []
     assert [r["name"] for r in named(after, "survey_round")] == ["Spring", "Autumn"]
     assert len(after["draft"]) == len(before["draft"]) - 9
-    assert len(after["response"]) == len(before["response"]) - 4   # the workshop's newer answers stay
+    assert len(after["response"]) == len(before["response"]) - 4  # the workshop's newer answers stay
     # Still opens the respondent's newer draft and response: the first respondent kept what is newer.
     found = questionnaire.resume(runtime, resume_code=filled.resume_code, client_key="me")
     assert len(found.open_drafts) == 1 and [v.response_id for v in found.results] == [filled.response_ids[0]]
@@ -202,7 +237,8 @@ def test_nothing_old_means_nothing_deleted_and_tallies_untouched(runtime):
     after = table_rows(runtime.engine)
     assert done.total == 0
     assert {name: rows for name, rows in after.items() if name != "audit_log"} == {
-        name: rows for name, rows in before.items() if name != "audit_log"}
+        name: rows for name, rows in before.items() if name != "audit_log"
+    }
 
 
 # --- erasure by resume code ------------------------------------------------------------------------
@@ -212,11 +248,11 @@ def test_erasure_deletes_everything_under_the_code_and_nothing_else(runtime):
     filled = fill(runtime)
     before = table_rows(runtime.engine)
     erased = filled.response_ids[0]
-    done = data_protection.erase(runtime, resume_code=filled.resume_code.lower())   # typed as it comes
+    done = data_protection.erase(runtime, resume_code=filled.resume_code.lower())  # typed as it comes
     after = table_rows(runtime.engine)
 
     assert done.counts["responses"] == 1 and done.counts["respondents"] == 1
-    assert done.counts["drafts"] == 2          # the submitted draft and the open one
+    assert done.counts["drafts"] == 2  # the submitted draft and the open one
     assert done.counts["answers"] == sum(1 for r in before["response_answer"] if r[0] == erased) > 0
     assert {r[0] for r in after["response"]} == {r[0] for r in before["response"]} - {erased}
     assert not [r for r in after["response_answer"] if r[0] == erased]
@@ -264,8 +300,7 @@ def test_erasing_a_workshop_participant_takes_their_entry_and_device(runtime):
     assert counts["workshop_entries"] == counts["workshop_participants"] == counts["responses"] == 1
     with runtime.sessions() as session:
         assert session.get(WorkshopParticipant, participant.id) is None
-        assert session.scalar(select(func.count()).select_from(Draft).where(
-            Draft.respondent_id == respondent_id)) == 0
+        assert session.scalar(select(func.count()).select_from(Draft).where(Draft.respondent_id == respondent_id)) == 0
     assert_tallies_match_raw_tables(runtime.engine)
 
 
@@ -278,13 +313,27 @@ def test_an_erasure_during_the_respondents_submit_leaves_the_tallies_true(runtim
         organisation = create_organisation(session, name="GGZ Oost")
         team = create_team(session, organisation_id=organisation.id, name="Team A")
         app = add_intervention(session, name="Online CBT", organisation_id=organisation.id)
-        _round, tokens = create_round(session, organisation_id=organisation.id, intervention_id=app.id, name="Now",
-                                      opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=1),
-                                      instrument_hash=runtime.instrument.content_hash, team_ids=[team.id])
-    draft = questionnaire.start_assessment(runtime, language="en", intervention="", role=None,
-                                         resume_code=started.resume_code, invite_token=tokens[team.id])
-    questionnaire.save_answers(runtime, token=draft.draft_token, step=0,
-                             answers={item: 4 for item in runtime.instrument.required_ids})
+        _round, tokens = create_round(
+            session,
+            organisation_id=organisation.id,
+            intervention_id=app.id,
+            name="Now",
+            opens_at=now - timedelta(days=1),
+            closes_at=now + timedelta(days=1),
+            instrument_hash=runtime.instrument.content_hash,
+            team_ids=[team.id],
+        )
+    draft = questionnaire.start_assessment(
+        runtime,
+        language="en",
+        intervention="",
+        role=None,
+        resume_code=started.resume_code,
+        invite_token=tokens[team.id],
+    )
+    questionnaire.save_answers(
+        runtime, token=draft.draft_token, step=0, answers={item: 4 for item in runtime.instrument.required_ids}
+    )
     first_is_held, other_done = hold_first_call(monkeypatch, db_responses, "add_response")
     submitting = in_background(lambda: questionnaire.submit(runtime, token=draft.draft_token))
     assert first_is_held.wait(timeout=30)

@@ -4,6 +4,7 @@ connection sets secure_delete (db/engine.py), so SQLite overwrites the deleted r
 Debian builds SQLite with secure_delete on by default; many builds (python.org's, most others) have it
 off. The tests stand for those: a first connect hook turns it off, as such a build starts, and the
 engine's own hook must turn it on again."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -25,14 +26,13 @@ def as_a_build_without_secure_delete(engine: Engine) -> Engine:
     def off(dbapi_connection, _record) -> None:
         dbapi_connection.execute("PRAGMA secure_delete=OFF")
 
-    event.listen(engine, "connect", off, insert=True)   # before the engine's own hook
+    event.listen(engine, "connect", off, insert=True)  # before the engine's own hook
     return engine
 
 
 @pytest.fixture
 def without_secure_delete_by_default(monkeypatch):
-    monkeypatch.setattr(runtime_module, "make_engine",
-                        lambda url: as_a_build_without_secure_delete(make_engine(url)))
+    monkeypatch.setattr(runtime_module, "make_engine", lambda url: as_a_build_without_secure_delete(make_engine(url)))
 
 
 def file_bytes(url: str) -> bytes:
@@ -46,7 +46,7 @@ def file_bytes(url: str) -> bytes:
 def test_every_connection_overwrites_deleted_rows(migrated_database):
     engine = as_a_build_without_secure_delete(make_engine(migrated_database))
     try:
-        first, second = engine.raw_connection(), engine.raw_connection()   # two pooled connections
+        first, second = engine.raw_connection(), engine.raw_connection()  # two pooled connections
         for connection in (first, second):
             assert connection.cursor().execute("PRAGMA secure_delete").fetchone() == (1,)
             connection.close()
@@ -62,7 +62,7 @@ def test_an_erased_text_is_not_left_in_the_database_file(migrated_database, with
         questionnaire.save_answers(runtime, token=started.draft_token, answers=answers(runtime), step=0)
         questionnaire.submit(runtime, token=started.draft_token)
     finally:
-        runtime.engine.dispose()   # the last connection writes the log into the file
+        runtime.engine.dispose()  # the last connection writes the log into the file
     assert CANARY.encode() in file_bytes(migrated_database)
     runtime = build_runtime()
     try:

@@ -1,5 +1,6 @@
 """Organisations, teams and interventions: only admins (rounds too), every change audited, plain refusals.
 Survey rounds themselves: test_survey_rounds.py."""
+
 from __future__ import annotations
 
 import json
@@ -26,20 +27,29 @@ def actions(runtime, root):
 
 
 def test_an_admin_sets_up_an_organisation(runtime, root, north):
-    assert organisations.list_organisations(runtime, root) == [organisations.OrganisationRow(north["org"], "North", 5, 10, 2)]
-    assert organisations.list_teams(runtime, root, north["org"]) == [organisations.TeamRow(north["a"], "a", 12),
-                                                             organisations.TeamRow(north["b"], "b", None)]
-    assert organisations.list_interventions(runtime, root, north["org"]) == [organisations.InterventionRow(north["cbt"], "Online CBT")]
-    with runtime.sessions.begin() as session:   # the organisation's own list, not the open list
+    assert organisations.list_organisations(runtime, root) == [
+        organisations.OrganisationRow(north["org"], "North", 5, 10, 2)
+    ]
+    assert organisations.list_teams(runtime, root, north["org"]) == [
+        organisations.TeamRow(north["a"], "a", 12),
+        organisations.TeamRow(north["b"], "b", None),
+    ]
+    assert organisations.list_interventions(runtime, root, north["org"]) == [
+        organisations.InterventionRow(north["cbt"], "Online CBT")
+    ]
+    with runtime.sessions.begin() as session:  # the organisation's own list, not the open list
         assert db_interventions.list_interventions(session) == []
 
 
-@pytest.mark.parametrize("setting, asked, stored", [
-    (5, None, (5, 10)),      # the setting by default
-    (7, None, (7, 10)),
-    (5, 3, (3, 10)),
-    (5, 12, (12, 12)),       # comments never need a smaller group than the rest
-])
+@pytest.mark.parametrize(
+    "setting, asked, stored",
+    [
+        (5, None, (5, 10)),  # the setting by default
+        (7, None, (7, 10)),
+        (5, 3, (3, 10)),
+        (5, 12, (12, 12)),  # comments never need a smaller group than the rest
+    ],
+)
 def test_new_organisation_takes_its_k_from_the_setting(make_runtime, setting, asked, stored):
     rt = make_runtime(min_group_size=setting)
     root = staff_account(rt, "root", "admin")
@@ -63,14 +73,17 @@ def test_raising_k_raises_the_minimum_for_comments_with_it(runtime, root, north)
     assert (changed.min_group_size, changed.comment_min_group_size) == (15, 15)
 
 
-@pytest.mark.parametrize("name, reason", [
-    ("", "name_missing"),
-    ("   ", "name_missing"),
-    ("x" * 201, "name_too_long"),
-    ("North\x00", "name_bad_characters"),
-    ("North", "organisation_name_taken"),
-    ("  North ", "organisation_name_taken"),
-])
+@pytest.mark.parametrize(
+    "name, reason",
+    [
+        ("", "name_missing"),
+        ("   ", "name_missing"),
+        ("x" * 201, "name_too_long"),
+        ("North\x00", "name_bad_characters"),
+        ("North", "organisation_name_taken"),
+        ("  North ", "organisation_name_taken"),
+    ],
+)
 def test_bad_or_taken_organisation_names_are_refused(runtime, root, north, name, reason):
     before = count_rows(runtime, AuditLog)
     with pytest.raises(Refused) as refused:
@@ -103,23 +116,29 @@ def test_headcount_can_be_changed_and_cleared(runtime, root, north):
     assert [t.size for t in organisations.list_teams(runtime, root, north["org"])] == [None, 9]
 
 
-@pytest.mark.parametrize("call", [
-    lambda rt, root: organisations.create_team(rt, root, 999, name="x"),
-    lambda rt, root: organisations.set_team_size(rt, root, 999, 3),
-    lambda rt, root: organisations.set_min_group_size(rt, root, 999, 5),
-    lambda rt, root: organisations.add_intervention(rt, root, 999, name="x"),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda rt, root: organisations.create_team(rt, root, 999, name="x"),
+        lambda rt, root: organisations.set_team_size(rt, root, 999, 3),
+        lambda rt, root: organisations.set_min_group_size(rt, root, 999, 5),
+        lambda rt, root: organisations.add_intervention(rt, root, 999, name="x"),
+    ],
+)
 def test_unknown_organisation_or_team_is_not_found(runtime, root, call):
     with pytest.raises(NotFound):
         call(runtime, root)
 
 
-@pytest.mark.parametrize("name, reason", [
-    ("", "intervention_missing"),
-    ("x" * 201, "intervention_too_long"),
-    ("Online CBT", "intervention_exists"),
-    (" Online  CBT ", "intervention_exists"),
-])
+@pytest.mark.parametrize(
+    "name, reason",
+    [
+        ("", "intervention_missing"),
+        ("x" * 201, "intervention_too_long"),
+        ("Online CBT", "intervention_exists"),
+        (" Online  CBT ", "intervention_exists"),
+    ],
+)
 def test_bad_or_listed_interventions_are_refused(runtime, root, north, name, reason):
     with pytest.raises(Refused) as refused:
         organisations.add_intervention(runtime, root, north["org"], name=name)
@@ -146,9 +165,13 @@ CALLS = {
 
 
 def everything(runtime, root, org_id):
-    return (count_rows(runtime, AuditLog), organisations.list_organisations(runtime, root),
-            organisations.list_teams(runtime, root, org_id), organisations.list_interventions(runtime, root, org_id),
-            rounds.list_rounds(runtime, root, org_id, now=T0))
+    return (
+        count_rows(runtime, AuditLog),
+        organisations.list_organisations(runtime, root),
+        organisations.list_teams(runtime, root, org_id),
+        organisations.list_interventions(runtime, root, org_id),
+        rounds.list_rounds(runtime, root, org_id, now=T0),
+    )
 
 
 @pytest.mark.parametrize("role", ["manager", "facilitator", None])
@@ -180,17 +203,32 @@ def test_every_change_is_audited_without_tokens(runtime, root, north):
     organisations.set_min_group_size(runtime, root, north["org"], 6)
     organisations.set_team_size(runtime, root, north["b"], 4)
     assert actions(runtime, root) == [
-        "organisation_created", "team_created", "team_created", "intervention_added",
-        "round_created", "invitation_renewed", "round_closed", "min_group_size_changed", "team_size_changed"]
+        "organisation_created",
+        "team_created",
+        "team_created",
+        "intervention_added",
+        "round_created",
+        "invitation_renewed",
+        "round_closed",
+        "min_group_size_changed",
+        "team_size_changed",
+    ]
     log = {entry.action: entry for entry in management.audit_log(runtime, root)}
     assert all(entry.actor_id == root.id for entry in log.values())
-    assert log["organisation_created"].detail == {"organisation_id": north["org"], "name": "North",
-                                                  "min_group_size": 5}
+    assert log["organisation_created"].detail == {"organisation_id": north["org"], "name": "North", "min_group_size": 5}
     assert log["round_created"].detail["team_ids"] == [north["a"], north["b"]]
-    assert log["invitation_renewed"].detail == {"organisation_id": north["org"], "round_id": created.round.id,
-                                                "team_id": north["a"]}
-    assert log["team_size_changed"].detail == {"organisation_id": north["org"], "team_id": north["b"],
-                                                    "name": "b", "before": None, "after": 4}
+    assert log["invitation_renewed"].detail == {
+        "organisation_id": north["org"],
+        "round_id": created.round.id,
+        "team_id": north["a"],
+    }
+    assert log["team_size_changed"].detail == {
+        "organisation_id": north["org"],
+        "team_id": north["b"],
+        "name": "b",
+        "before": None,
+        "after": 4,
+    }
     written = json.dumps([entry.detail for entry in log.values()])
     for token in [renewed.token, *(i.token for i in created.invitations)]:
         assert token not in written
@@ -199,4 +237,3 @@ def test_every_change_is_audited_without_tokens(runtime, root, north):
 def test_refusals_are_invalid_input_with_a_plain_message(runtime, root, north):
     with pytest.raises(InvalidInput, match="there is already a team named 'a'"):
         organisations.create_team(runtime, root, north["org"], name="a")
-

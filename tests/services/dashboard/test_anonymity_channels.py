@@ -8,6 +8,7 @@ auditor would, and each shown to be a real attack by switching its protection of
 - a theme's mean and every one of its statements' distributions tell the theme score of the one person who
   skipped one of its statements, on the dashboard and on a workshop's picture.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -38,9 +39,14 @@ THEME = "client_autonomy"
 def north(runtime):
     """North (k 5): teams West and East invited to a round open now; an admin and a facilitator."""
     tied = add_tied_round(runtime, teams=("West", "East"), min_group_size=K)
-    return {"org": tied.org, "west": tied.teams["West"], "east": tied.teams["East"], "round": tied.round,
-            "admin": staff_account(runtime, "root", "admin"),
-            "fay": staff_account(runtime, "fay", "facilitator", {tied.org: None})}
+    return {
+        "org": tied.org,
+        "west": tied.teams["West"],
+        "east": tied.teams["East"],
+        "round": tied.round,
+        "admin": staff_account(runtime, "root", "admin"),
+        "fay": staff_account(runtime, "fay", "facilitator", {tied.org: None}),
+    }
 
 
 def answers_of(instrument, value: int, na: frozenset[str] = frozenset()) -> dict:
@@ -53,10 +59,21 @@ def link_response(rt, north, team: str, answers: dict, role: str | None = None) 
     with rt.sessions.begin() as session:
         respondent = create_respondent(session, code_hash=uuid.uuid4().hex)
         response, _ = add_response(
-            session, submission_token=uuid.uuid4().hex, respondent_id=respondent.id, instrument_id=instrument.id,
-            instrument_version=instrument.version, instrument_hash=instrument.content_hash, language="en",
-            intervention="Online CBT", role=role, answers=answers, scores=score_answers(instrument, answers).flat(),
-            organisation_id=north["org"], team_id=north[team], round_id=north["round"])
+            session,
+            submission_token=uuid.uuid4().hex,
+            respondent_id=respondent.id,
+            instrument_id=instrument.id,
+            instrument_version=instrument.version,
+            instrument_hash=instrument.content_hash,
+            language="en",
+            intervention="Online CBT",
+            role=role,
+            answers=answers,
+            scores=score_answers(instrument, answers).flat(),
+            organisation_id=north["org"],
+            team_id=north[team],
+            round_id=north["round"],
+        )
         return response.id
 
 
@@ -68,8 +85,11 @@ def close(rt, north) -> datetime:
 def families_of(rt, answers: dict) -> frozenset[str]:
     """The figure families a response contributes to (this test's own model, from the scoring core)."""
     scores = score_answers(rt.instrument, answers).flat()
-    return frozenset({"count"} | {f"score:{key}" for key, (value, _) in scores.items() if value is not None}
-                     | {f"item:{item}" for item, value in answers.items() if isinstance(value, int)})
+    return frozenset(
+        {"count"}
+        | {f"score:{key}" for key, (value, _) in scores.items() if value is not None}
+        | {f"item:{item}" for item, value in answers.items() if isinstance(value, int)}
+    )
 
 
 def shown_families(figures) -> set[str]:
@@ -89,8 +109,7 @@ def tied_workshop_then_dashboard(rt, north) -> list:
     fay = north["fay"]
     info = new_session(rt, fay, tie=(north["west"], north["round"]), min_group_size=K)
     in_workshop = participants_answer(rt, info, 5, value=lambda n: 2 + n % 3)
-    people = {pid: ("west", families_of(rt, answers_of(rt.instrument, 2 + n % 3)))
-              for n, pid in enumerate(in_workshop)}
+    people = {pid: ("west", families_of(rt, answers_of(rt.instrument, 2 + n % 3))) for n, pid in enumerate(in_workshop)}
     hosting.set_results_visible(rt, fay, info.id, True)
     (picture, *_later) = presenter.presenter(rt, fay, info.id, language="en").pictures
     assert picture.shown and picture.n == 5
@@ -106,16 +125,25 @@ def tied_workshop_then_dashboard(rt, north) -> list:
     now = close(rt, north)
 
     def members_of(selector, family: str) -> set[int]:
-        return {pid for pid, (team, families) in people.items()
-                if family in families and selector.contains((north[team], north["round"],
-                                                             "nurse" if team == "east" else None))}
+        return {
+            pid
+            for pid, (team, families) in people.items()
+            if family in families
+            and selector.contains((north[team], north["round"], "nurse" if team == "east" else None))
+        }
 
     checkpoint = attacker.checkpoint()
     for team in (None, north["west"], north["east"]):
         view = dashboard.dashboard(rt, north["admin"], dashboard.Filters(north["org"], team_id=team), now=now)
         groups = [(view.selection, shown_families(view))]
-        groups += [(row.group, {f"score:{m.theme.key}" for m in row.means if m.estimate is not None}
-                    | ({"score:alignment_index"} if row.alignment is not None else set())) for row in view.heatmap]
+        groups += [
+            (
+                row.group,
+                {f"score:{m.theme.key}" for m in row.means if m.estimate is not None}
+                | ({"score:alignment_index"} if row.alignment is not None else set()),
+            )
+            for row in view.heatmap
+        ]
         for group, families in groups:
             if group.shown:
                 for family in {"count"} | families:
@@ -161,8 +189,10 @@ def theme_score_from(figures, instrument) -> Fraction | None:
     implied = Fraction(0)
     for shown in items:
         item = instrument.item(shown.item_id)
-        counts = {p: Fraction(pct).limit_denominator(10_000) * shown.distribution.answered / 100
-                  for p, pct in shown.distribution.percentages.items()}
+        counts = {
+            p: Fraction(pct).limit_denominator(10_000) * shown.distribution.answered / 100
+            for p, pct in shown.distribution.percentages.items()
+        }
         implied += sum(count * to_100(instrument, keyed(instrument, item, p)) for p, count in counts.items())
     skipped = sum(1 for d in items if d.distribution.answered < mean.n)
     asked = len(items)
@@ -190,8 +220,8 @@ def dashboard_of_six(rt, north):
 def test_a_theme_mean_with_its_statements_does_not_tell_the_one_who_skipped_one(runtime, north):
     view, _score = dashboard_of_six(runtime, north)
     mean = next(m for m in view.theme_means if m.theme.id == THEME)
-    assert view.selection.shown and mean.estimate is not None       # the theme's mean stays
-    assert theme_score_from(view, runtime.instrument) is None        # a statement of it is withheld
+    assert view.selection.shown and mean.estimate is not None  # the theme's mean stays
+    assert theme_score_from(view, runtime.instrument) is None  # a statement of it is withheld
 
 
 def test_with_every_statement_shown_the_skippers_theme_score_follows(runtime, north, monkeypatch):
@@ -221,8 +251,10 @@ def test_a_pictures_theme_mean_with_its_statements_does_not_tell_the_one_who_ski
 
 def test_on_a_picture_with_every_statement_shown_the_skippers_theme_score_follows(runtime, north, monkeypatch):
     original = presenter_module.picture_shown
-    monkeypatch.setattr(presenter_module, "picture_shown",
-                        lambda now, earlier, k, items_of, alignment_of=frozenset(): original(now, earlier, k, {},
-                                                                                              alignment_of))
+    monkeypatch.setattr(
+        presenter_module,
+        "picture_shown",
+        lambda now, earlier, k, items_of, alignment_of=frozenset(): original(now, earlier, k, {}, alignment_of),
+    )
     picture, score = picture_of_six(runtime, north)
     assert theme_score_from(picture, runtime.instrument) == score

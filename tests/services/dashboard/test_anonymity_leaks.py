@@ -2,6 +2,7 @@
 played on the real services and checked by the independent attacker. Each runs twice: as built (nothing
 small revealed) and with the protection it needs switched off for its last event (the attacker finds
 someone), which shows the scenario is a real attack and that this protection is what stops it."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -21,22 +22,28 @@ from tests.services.dashboard.test_anonymity_over_time import ADMIN, AnonymityOv
 
 def ledger_off(monkeypatch):
     """Every release decided on its own moment, as before the ledger."""
-    monkeypatch.setattr(release, "publishable_after", lambda population, k, groups, past, parts=None:
-                        publishable(population, k, groups))
+    monkeypatch.setattr(
+        release, "publishable_after", lambda population, k, groups, past, parts=None: publishable(population, k, groups)
+    )
 
 
 def contributors_off(monkeypatch):
     """Every figure decided on the view's response count, as before contributors per figure."""
     original = release.family_counts
-    monkeypatch.setattr(release, "family_counts", lambda counts, scores, answers: {
-        family: dict(counts) for family in original(counts, scores, answers)})
+    monkeypatch.setattr(
+        release,
+        "family_counts",
+        lambda counts, scores, answers: {family: dict(counts) for family in original(counts, scores, answers)},
+    )
 
 
 def freezing_off(monkeypatch):
     """Released rounds read from the live tallies, which an erasure changes, as before freezing."""
     for name in ("count_cells", "read_score_cells", "read_answer_cells"):
         live = getattr(release, name)
-        monkeypatch.setattr(release, name, lambda session, _live=live, **kw: _live(session, **{**kw, "released": False}))
+        monkeypatch.setattr(
+            release, name, lambda session, _live=live, **kw: _live(session, **{**kw, "released": False})
+        )
 
 
 @pytest.fixture
@@ -62,8 +69,8 @@ def leaks(world) -> list:
 
 
 def figure_resting_on_one_person(world, last):
-    answer(world, 0, 5, na_items=frozenset(range(30)))   # "not applicable" to the first 30 statements
-    answer(world, 0, 1)                                  # the only one who answered them
+    answer(world, 0, 5, na_items=frozenset(range(30)))  # "not applicable" to the first 30 statements
+    answer(world, 0, 1)  # the only one who answered them
     last()
     world.close_round()
     return leaks(world)
@@ -95,7 +102,7 @@ def erasure_after_the_round_was_shown(world, last):
 
 
 def purge_of_the_oldest_round(world, last):
-    for per_team in ({0: 7, 1: 2, 2: 2}, {0: 6, 1: 7, 2: 7}, {0: 6, 1: 5, 2: 1}):   # responses per team and round
+    for per_team in ({0: 7, 1: 2, 2: 2}, {0: 6, 1: 7, 2: 7}, {0: 6, 1: 5, 2: 1}):  # responses per team and round
         for team, many in per_team.items():
             answer(world, team, many)
         world.close_round()
@@ -143,7 +150,7 @@ def test_nothing_small_is_revealed(world, scenario, _off):
 
 @pytest.mark.parametrize("scenario, switch_off", SCENARIOS, ids=[s.__name__ for s, _ in SCENARIOS])
 def test_without_its_protection_the_scenario_reveals_someone(world, scenario, switch_off, monkeypatch):
-    assert scenario(world, lambda: switch_off(monkeypatch)) != []    # switched off for the last event only
+    assert scenario(world, lambda: switch_off(monkeypatch)) != []  # switched off for the last event only
 
 
 def test_a_released_round_stays_as_published_after_an_erasure(world):
@@ -187,7 +194,7 @@ def test_a_release_that_cannot_be_recorded_is_not_shown(world, monkeypatch):
     monkeypatch.undo()
     with world.rt.sessions.begin() as session:
         assert list_releases(session, organisation_id=world.org) == []
-        assert released_round_ids(session, organisation_id=world.org) == set()   # rolled back whole
+        assert released_round_ids(session, organisation_id=world.org) == set()  # rolled back whole
 
 
 def _selection_n(world) -> int | None:

@@ -10,10 +10,10 @@ team's open round, a look at a workshop's big screen (its picture goes to the at
 (the next one opens), erasure of one respondent, a purge by retention, k raised or lowered; after each, a look
 at the dashboard with every filter.
 """
+
 from __future__ import annotations
 
 import os
-
 import shutil
 import uuid
 from dataclasses import dataclass
@@ -58,10 +58,10 @@ class Person:
     team: int
     round: int
     role: str | None
-    families: frozenset[str]        # the figure families this response contributes to
+    families: frozenset[str]  # the figure families this response contributes to
     respondent_id: int
     alive: bool = True
-    workshop: int | None = None     # the tied workshop session it was given in
+    workshop: int | None = None  # the tied workshop session it was given in
     response_id: int = 0
 
 
@@ -78,13 +78,12 @@ class AnonymityOverTime(RuleBasedStateMachine):
         self.now = datetime.now(UTC) + timedelta(days=1)
         self.k = 5
         with self.rt.sessions.begin() as session:
-            organisation = create_organisation(session, name="Org", min_group_size=self.k,
-                                               comment_min_group_size=10)
+            organisation = create_organisation(session, name="Org", min_group_size=self.k, comment_min_group_size=10)
             self.org = organisation.id
             self.teams = [create_team(session, organisation_id=self.org, name=name, size=None).id for name in TEAMS]
             self.intervention = add_intervention(session, name="App", organisation_id=self.org).id
-        self.rounds: dict[int, datetime] = {}          # round id -> closes at
-        self.frozen: dict[int, set[int]] = {}          # released round -> its people then
+        self.rounds: dict[int, datetime] = {}  # round id -> closes at
+        self.frozen: dict[int, set[int]] = {}  # released round -> its people then
         self.people: dict[int, Person] = {}
         self.attacker = Attacker(self.k)
         with self.rt.sessions.begin() as session:
@@ -101,73 +100,136 @@ class AnonymityOverTime(RuleBasedStateMachine):
         required = list(self.instrument.required_ids)
         answers = {item: (NOT_APPLICABLE if i in na_items else value) for i, item in enumerate(required)}
         scores = score_answers(self.instrument, answers).flat()
-        families = frozenset({"count"} | {f"score:{key}" for key, (v, _status) in scores.items() if v is not None}
-                             | {f"item:{item}" for item, a in answers.items() if a != NOT_APPLICABLE})
+        families = frozenset(
+            {"count"}
+            | {f"score:{key}" for key, (v, _status) in scores.items() if v is not None}
+            | {f"item:{item}" for item, a in answers.items() if a != NOT_APPLICABLE}
+        )
         return answers, scores, families
 
     def _new_round(self) -> int:
         with self.rt.sessions.begin() as session:
             survey_round, _ = create_round(
-                session, organisation_id=self.org, intervention_id=self.intervention, name=f"R{len(self.rounds)}",
-                opens_at=self.now - timedelta(days=1), closes_at=self.now + timedelta(days=ROUND_DAYS),
-                instrument_hash=self.instrument.content_hash, team_ids=self.teams)
+                session,
+                organisation_id=self.org,
+                intervention_id=self.intervention,
+                name=f"R{len(self.rounds)}",
+                opens_at=self.now - timedelta(days=1),
+                closes_at=self.now + timedelta(days=ROUND_DAYS),
+                instrument_hash=self.instrument.content_hash,
+                team_ids=self.teams,
+            )
         self.rounds[survey_round.id] = self.now + timedelta(days=ROUND_DAYS)
         return survey_round.id
 
-    @rule(team=st.integers(0, 2), role=st.sampled_from(ROLES), value=st.integers(1, 5),
-          na_items=st.sets(st.integers(0, 40), max_size=12), many=st.integers(1, 4))
+    @rule(
+        team=st.integers(0, 2),
+        role=st.sampled_from(ROLES),
+        value=st.integers(1, 5),
+        na_items=st.sets(st.integers(0, 40), max_size=12),
+        many=st.integers(1, 4),
+    )
     def respond(self, team, role, value, na_items, many):
         answers, scores, families = self._answered(value, na_items)
         with self.rt.sessions.begin() as session:
             for _ in range(many):
                 respondent = create_respondent(session, code_hash=uuid.uuid4().hex)
                 add_response(
-                    session, submission_token=uuid.uuid4().hex, respondent_id=respondent.id,
-                    instrument_id=self.instrument.id, instrument_version=self.instrument.version,
-                    instrument_hash=self.instrument.content_hash, language="en", intervention="App", role=role,
-                    answers=answers, scores=scores, organisation_id=self.org, team_id=self.teams[team],
-                    round_id=self.open_round)
+                    session,
+                    submission_token=uuid.uuid4().hex,
+                    respondent_id=respondent.id,
+                    instrument_id=self.instrument.id,
+                    instrument_version=self.instrument.version,
+                    instrument_hash=self.instrument.content_hash,
+                    language="en",
+                    intervention="App",
+                    role=role,
+                    answers=answers,
+                    scores=scores,
+                    organisation_id=self.org,
+                    team_id=self.teams[team],
+                    round_id=self.open_round,
+                )
                 # Keyed by the test's own number: SQLite gives an erased response's id to the next one.
-                self.people[len(self.people) + 1] = Person(self.teams[team], self.open_round, role, families,
-                                                           respondent.id)
+                self.people[len(self.people) + 1] = Person(
+                    self.teams[team], self.open_round, role, families, respondent.id
+                )
 
-    @rule(team=st.integers(0, 2), value=st.integers(1, 5), na_items=st.sets(st.integers(0, 40), max_size=12),
-          many=st.integers(3, 6))
+    @rule(
+        team=st.integers(0, 2),
+        value=st.integers(1, 5),
+        na_items=st.sets(st.integers(0, 40), max_size=12),
+        many=st.integers(3, 6),
+    )
     def answer_in_a_workshop(self, team, value, na_items, many):
         """Participants of a workshop tied to the team's open round answer (their first round counts there)."""
         answers, scores, families = self._answered(value, na_items)
         with self.rt.sessions.begin() as session:
             key = (self.teams[team], self.open_round)
             if key not in self.workshops:
-                self.workshops[key] = (db_workshops.add_session(
-                    session, code=uuid.uuid4().hex[:6].upper(), facilitator_id=ADMIN.id, title="Workshop",
-                    intervention="App", instrument_hash=self.instrument.content_hash, language="en",
-                    min_group_size=3, participant_cap=1000, status="open", results_visible=True, current_round=1,
-                    organisation_id=self.org, team_id=key[0], round_id=key[1], created_at=self.now,
-                    expires_at=self.now + timedelta(days=365)).id, self.now)
+                self.workshops[key] = (
+                    db_workshops.add_session(
+                        session,
+                        code=uuid.uuid4().hex[:6].upper(),
+                        facilitator_id=ADMIN.id,
+                        title="Workshop",
+                        intervention="App",
+                        instrument_hash=self.instrument.content_hash,
+                        language="en",
+                        min_group_size=3,
+                        participant_cap=1000,
+                        status="open",
+                        results_visible=True,
+                        current_round=1,
+                        organisation_id=self.org,
+                        team_id=key[0],
+                        round_id=key[1],
+                        created_at=self.now,
+                        expires_at=self.now + timedelta(days=365),
+                    ).id,
+                    self.now,
+                )
             session_id = self.workshops[key][0]
             for _ in range(many):
                 respondent = create_respondent(session, code_hash=uuid.uuid4().hex)
                 response, _ = add_response(
-                    session, submission_token=uuid.uuid4().hex, respondent_id=respondent.id,
-                    instrument_id=self.instrument.id, instrument_version=self.instrument.version,
-                    instrument_hash=self.instrument.content_hash, language="en", intervention="App", role=None,
-                    answers=answers, scores=scores, organisation_id=self.org, team_id=key[0], round_id=key[1])
-                participant = db_workshops.add_participant(session, session_id=session_id,
-                                                            device_hash=uuid.uuid4().hex, respondent_id=respondent.id,
-                                                            at=self.now)
-                db_workshops.add_entry(session, session_id=session_id, participant_id=participant.id, round_no=1,
-                                        response_id=response.id)
-                self.people[len(self.people) + 1] = Person(key[0], key[1], None, families, respondent.id,
-                                                           workshop=session_id, response_id=response.id)
-        self._look_at_the_screen(session_id)     # the big screen is on while people answer
+                    session,
+                    submission_token=uuid.uuid4().hex,
+                    respondent_id=respondent.id,
+                    instrument_id=self.instrument.id,
+                    instrument_version=self.instrument.version,
+                    instrument_hash=self.instrument.content_hash,
+                    language="en",
+                    intervention="App",
+                    role=None,
+                    answers=answers,
+                    scores=scores,
+                    organisation_id=self.org,
+                    team_id=key[0],
+                    round_id=key[1],
+                )
+                participant = db_workshops.add_participant(
+                    session,
+                    session_id=session_id,
+                    device_hash=uuid.uuid4().hex,
+                    respondent_id=respondent.id,
+                    at=self.now,
+                )
+                db_workshops.add_entry(
+                    session, session_id=session_id, participant_id=participant.id, round_no=1, response_id=response.id
+                )
+                self.people[len(self.people) + 1] = Person(
+                    key[0], key[1], None, families, respondent.id, workshop=session_id, response_id=response.id
+                )
+        self._look_at_the_screen(session_id)  # the big screen is on while people answer
 
     @precondition(lambda self: bool(self.workshops))
     @rule(data=st.data())
     def look_at_a_workshop_screen(self, data):
         """The big screen of a tied workshop, later: its first round's picture goes to the attacker."""
-        self._look_at_the_screen(data.draw(st.sampled_from(sorted(session_id for session_id, _made
-                                                                   in self.workshops.values()))))
+        self._look_at_the_screen(
+            data.draw(st.sampled_from(sorted(session_id for session_id, _made in self.workshops.values())))
+        )
 
     def _look_at_the_screen(self, session_id: int) -> None:
         checkpoint = self.attacker.checkpoint()
@@ -177,8 +239,9 @@ class AnonymityOverTime(RuleBasedStateMachine):
         # count the room sees anyway.
         if picture.shown and shown:
             # The picture's members by this test's own model: the first `shown` of the session's people.
-            given = sorted((p.response_id, pid) for pid, p in self.people.items() if p.workshop == session_id
-                           and p.alive)[:shown]
+            given = sorted(
+                (p.response_id, pid) for pid, p in self.people.items() if p.workshop == session_id and p.alive
+            )[:shown]
             members = [pid for _, pid in given]
             assert picture.n == len(members), (picture.n, len(members))
             for family in {"count"} | shown_families(picture):
@@ -224,7 +287,7 @@ class AnonymityOverTime(RuleBasedStateMachine):
                     if person.workshop == session_id:
                         person.workshop = None
         for round_id in [r for r, closes in self.rounds.items() if closes < cutoff]:
-            self.frozen.pop(round_id, None)      # and the round itself: nothing refers to it any more
+            self.frozen.pop(round_id, None)  # and the round itself: nothing refers to it any more
             del self.rounds[round_id]
 
     @rule(k=st.integers(3, 7))
@@ -245,16 +308,22 @@ class AnonymityOverTime(RuleBasedStateMachine):
         closed = [r for r in self.frozen if self.rounds[r] <= self.now]
         for round_id in [None, *closed]:
             for role in [None, "nurse"]:
-                view = dashboard.dashboard(self.rt, ADMIN, dashboard.Filters(self.org, round_id=round_id, role=role),
-                                           now=self.now)
+                view = dashboard.dashboard(
+                    self.rt, ADMIN, dashboard.Filters(self.org, round_id=round_id, role=role), now=self.now
+                )
                 self._publish(view)
         leaks = self.attacker.revealed_small_groups(self.k, since=checkpoint)
         assert leaks == [], f"revealed under k={self.k}: {leaks}"
 
     def _members(self, selector: Selector, family: str) -> set[int]:
-        return {pid for round_id, people in self.frozen.items() for pid in people
-                if (selector.rounds is ALL or round_id in selector.rounds) and selector.contains(
-                    (self.people[pid].team, round_id, self.people[pid].role)) and family in self.people[pid].families}
+        return {
+            pid
+            for round_id, people in self.frozen.items()
+            for pid in people
+            if (selector.rounds is ALL or round_id in selector.rounds)
+            and selector.contains((self.people[pid].team, round_id, self.people[pid].role))
+            and family in self.people[pid].families
+        }
 
     def _publish(self, view) -> None:
         def shown(group, figures: dict[str, bool]) -> None:
@@ -267,17 +336,31 @@ class AnonymityOverTime(RuleBasedStateMachine):
                 if present:
                     self.attacker.publish(family, self._members(group.selector, family))
 
-        shown(view.selection, {
-            **{f"score:{m.theme.key}": m.estimate is not None for m in view.theme_means},
-            **{f"score:element:{e.element}": e.estimate is not None for e in view.compassion},
-            **{f"item:{d.item_id}": d.distribution.answered > 0 for d in view.likert},
-            "score:alignment_index": view.alignment is not None})
+        shown(
+            view.selection,
+            {
+                **{f"score:{m.theme.key}": m.estimate is not None for m in view.theme_means},
+                **{f"score:element:{e.element}": e.estimate is not None for e in view.compassion},
+                **{f"item:{d.item_id}": d.distribution.answered > 0 for d in view.likert},
+                "score:alignment_index": view.alignment is not None,
+            },
+        )
         for row in view.heatmap:
-            shown(row.group, {**{f"score:{m.theme.key}": m.estimate is not None for m in row.means},
-                              "score:alignment_index": row.alignment is not None})
+            shown(
+                row.group,
+                {
+                    **{f"score:{m.theme.key}": m.estimate is not None for m in row.means},
+                    "score:alignment_index": row.alignment is not None,
+                },
+            )
         for point in view.trends:
-            shown(point.group, {**{f"score:{m.theme.key}": m.estimate is not None for m in point.means},
-                                "score:alignment_index": point.alignment is not None})
+            shown(
+                point.group,
+                {
+                    **{f"score:{m.theme.key}": m.estimate is not None for m in point.means},
+                    "score:alignment_index": point.alignment is not None,
+                },
+            )
 
 
 def shown_families(figures) -> set[str]:
@@ -295,10 +378,17 @@ def test_nothing_published_ever_reveals_a_small_group(migrated_database_template
     # CI: 20 fixed examples. On demand, a deeper search with random seeds (each run explores anew):
     #   VM_ANONYMITY_EXAMPLES=150 python -m pytest tests/services/dashboard/test_anonymity_over_time.py -k nothing
     examples = int(os.environ.get("VM_ANONYMITY_EXAMPLES", "0"))
-    run_state_machine_as_test(AnonymityOverTime, settings=settings(
-        max_examples=examples or 20, stateful_step_count=25 if examples else 20, deadline=None,
-        derandomize=not examples, database=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
+    run_state_machine_as_test(
+        AnonymityOverTime,
+        settings=settings(
+            max_examples=examples or 20,
+            stateful_step_count=25 if examples else 20,
+            deadline=None,
+            derandomize=not examples,
+            database=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )
 
 
 class _Pick:
@@ -328,7 +418,7 @@ def test_an_erased_workshop_participant_is_not_revealed_by_the_dashboard(migrate
         run.change_k(k=4)
         run.respond(many=4, na_items={5, 12, 14, 18, 23, 26, 35, 39}, role=None, team=1, value=3)
         run.close_round()
-        run.look_at_the_dashboard()      # raised "revealed under k=4: item:hp1 {2}" before the fix
+        run.look_at_the_dashboard()  # raised "revealed under k=4: item:hp1 {2}" before the fix
     finally:
         run.teardown()
 
@@ -342,17 +432,25 @@ def test_a_participant_erased_after_the_freeze_stays_in_the_frozen_part(migrated
     run = AnonymityOverTime()
     run.start()
     try:
-        for step in (run.close_round, run.close_round, run.close_round, lambda: run.change_k(k=4),
-                     lambda: run.answer_in_a_workshop(many=3, na_items={7}, team=2, value=1),
-                     lambda: run.change_k(k=7), lambda: run.look_at_a_workshop_screen(_Pick(1)),
-                     lambda: run.change_k(k=3), lambda: run.erase(_Pick(2)),
-                     lambda: run.answer_in_a_workshop(many=4, na_items=set(), team=0, value=3),
-                     lambda: run.look_at_a_workshop_screen(_Pick(2)), run.close_round,
-                     lambda: run.answer_in_a_workshop(many=3, na_items={0, 2, 12}, team=0, value=2),
-                     lambda: run.erase(_Pick(5)),
-                     lambda: run.change_k(k=4)):
+        for step in (
+            run.close_round,
+            run.close_round,
+            run.close_round,
+            lambda: run.change_k(k=4),
+            lambda: run.answer_in_a_workshop(many=3, na_items={7}, team=2, value=1),
+            lambda: run.change_k(k=7),
+            lambda: run.look_at_a_workshop_screen(_Pick(1)),
+            lambda: run.change_k(k=3),
+            lambda: run.erase(_Pick(2)),
+            lambda: run.answer_in_a_workshop(many=4, na_items=set(), team=0, value=3),
+            lambda: run.look_at_a_workshop_screen(_Pick(2)),
+            run.close_round,
+            lambda: run.answer_in_a_workshop(many=3, na_items={0, 2, 12}, team=0, value=2),
+            lambda: run.erase(_Pick(5)),
+            lambda: run.change_k(k=4),
+        ):
             step()
-            run.look_at_the_dashboard()    # raised "revealed under k=4: count {1, 3}" with the live rows
+            run.look_at_the_dashboard()  # raised "revealed under k=4: count {1, 3}" with the live rows
     finally:
         run.teardown()
 
@@ -371,24 +469,45 @@ def _replay(template, folder, steps) -> None:
         run.teardown()
 
 
-def test_a_settled_picture_whose_member_was_erased_is_withdrawn_head_count_and_all(migrated_database_template,
-                                                                                    tmp_path):
+def test_a_settled_picture_whose_member_was_erased_is_withdrawn_head_count_and_all(
+    migrated_database_template, tmp_path
+):
     """Found by a random run: a picture of six, its round released, one of the six erased; showing the screen
     again with a head count of five told the room that person's count (a difference of one)."""
-    _replay(migrated_database_template, tmp_path, lambda run: (
-        lambda: run.change_k(k=6), lambda: run.answer_in_a_workshop(many=6, na_items={5, 13, 25, 31}, team=0, value=4),
-        run.close_round, lambda: run.change_k(k=5), run.close_round, lambda: run.erase(_Pick(4)),
-        lambda: run.change_k(k=4), lambda: run.answer_in_a_workshop(many=5, na_items={8, 17, 28}, team=0, value=4),
-        lambda: run.look_at_a_workshop_screen(_Pick(1))))
+    _replay(
+        migrated_database_template,
+        tmp_path,
+        lambda run: (
+            lambda: run.change_k(k=6),
+            lambda: run.answer_in_a_workshop(many=6, na_items={5, 13, 25, 31}, team=0, value=4),
+            run.close_round,
+            lambda: run.change_k(k=5),
+            run.close_round,
+            lambda: run.erase(_Pick(4)),
+            lambda: run.change_k(k=4),
+            lambda: run.answer_in_a_workshop(many=5, na_items={8, 17, 28}, team=0, value=4),
+            lambda: run.look_at_a_workshop_screen(_Pick(1)),
+        ),
+    )
 
 
 def test_a_purged_workshop_keeps_its_pictures_in_the_ledger(migrated_database_template, tmp_path):
     """Found by a random run: a picture of six and a round of seven (the six and one link answer) were both
     published; purging the round took the workshop with it, and so the picture out of the ledger, after
     which a view over the other rounds completed the difference: the seventh person."""
-    _replay(migrated_database_template, tmp_path, lambda run: (
-        lambda: run.change_k(k=6), lambda: run.answer_in_a_workshop(many=6, na_items={11, 35, 38}, team=0, value=4),
-        lambda: run.look_at_a_workshop_screen(_Pick(1)),
-        lambda: run.respond(many=1, na_items={0, 1, 2, 3, 4, 16, 19, 23, 27, 31}, role="nurse", team=0, value=1),
-        run.close_round, lambda: run.answer_in_a_workshop(many=3, na_items={39}, team=0, value=1),
-        *[run.close_round] * 6, lambda: run.change_k(k=3), run.close_round, run.purge_oldest_released_round))
+    _replay(
+        migrated_database_template,
+        tmp_path,
+        lambda run: (
+            lambda: run.change_k(k=6),
+            lambda: run.answer_in_a_workshop(many=6, na_items={11, 35, 38}, team=0, value=4),
+            lambda: run.look_at_a_workshop_screen(_Pick(1)),
+            lambda: run.respond(many=1, na_items={0, 1, 2, 3, 4, 16, 19, 23, 27, 31}, role="nurse", team=0, value=1),
+            run.close_round,
+            lambda: run.answer_in_a_workshop(many=3, na_items={39}, team=0, value=1),
+            *[run.close_round] * 6,
+            lambda: run.change_k(k=3),
+            run.close_round,
+            run.purge_oldest_released_round,
+        ),
+    )

@@ -1,5 +1,6 @@
 """ContextReuse: an organisation's read used again for the next views, never in place of authorising,
 checking the filters or deciding, and read again as soon as what it rests on has changed."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -48,9 +49,14 @@ def loads(monkeypatch):
 
 
 def every_filter(org) -> list[Filters]:
-    return [Filters(org.id), Filters(org.id, team_id=org.teams["A"]), Filters(org.id, team_id=org.teams["B"]),
-            Filters(org.id, round_id=org.rounds["R1"]), Filters(org.id, intervention_id=org.interventions["Video"]),
-            Filters(org.id, team_id=org.teams["A"], round_id=org.rounds["R2"])]
+    return [
+        Filters(org.id),
+        Filters(org.id, team_id=org.teams["A"]),
+        Filters(org.id, team_id=org.teams["B"]),
+        Filters(org.id, round_id=org.rounds["R1"]),
+        Filters(org.id, intervention_id=org.interventions["Video"]),
+        Filters(org.id, team_id=org.teams["A"], round_id=org.rounds["R2"]),
+    ]
 
 
 def test_a_view_from_a_kept_read_is_the_view_read_afresh(runtime, north, loads):
@@ -70,8 +76,12 @@ def test_authorisation_and_the_filter_checks_still_come_first(runtime, north, lo
     dashboard(runtime, ADMIN, Filters(org.id), now=NOW, reuse=reuse)
     limited = AccountView(7, "tim", "manager", {org.id: frozenset({org.teams["B"]})})
     other = AccountView(8, "sam", "manager", {south.id: None})
-    for account, filters in ((limited, Filters(org.id)), (limited, Filters(org.id, team_id=org.teams["A"])),
-                             (other, Filters(org.id)), (None, Filters(org.id))):
+    for account, filters in (
+        (limited, Filters(org.id)),
+        (limited, Filters(org.id, team_id=org.teams["A"])),
+        (other, Filters(org.id)),
+        (None, Filters(org.id)),
+    ):
         with pytest.raises(NotAuthorised):
             dashboard(runtime, account, filters, now=NOW, reuse=reuse)
     with pytest.raises(NotFound):
@@ -79,8 +89,13 @@ def test_authorisation_and_the_filter_checks_still_come_first(runtime, north, lo
     with pytest.raises(NotFound):
         dashboard(runtime, ADMIN, Filters(org.id, round_id=987654), now=NOW, reuse=reuse)
     with pytest.raises(InvalidInput):
-        dashboard(runtime, ADMIN, Filters(org.id, intervention_id=org.interventions["Video"],
-                                          round_id=org.rounds["R1"]), now=NOW, reuse=reuse)
+        dashboard(
+            runtime,
+            ADMIN,
+            Filters(org.id, intervention_id=org.interventions["Video"], round_id=org.rounds["R1"]),
+            now=NOW,
+            reuse=reuse,
+        )
     view = dashboard(runtime, limited, Filters(org.id, team_id=org.teams["B"]), now=NOW, reuse=reuse)
     assert [row.team_name for row in view.heatmap] == ["B"]
     assert [o.label for o in view.options.teams] == ["B"]
@@ -96,7 +111,7 @@ def test_a_new_round_a_new_response_a_round_closing_or_another_k_is_read_again(r
 
     assert look().selection.n == 19 and look().open_rounds == () and len(loads) == 1
     with runtime.sessions.begin() as session:
-        live = make_round(session, org, "R3", instrument=runtime.instrument, weeks=19)   # open at NOW
+        live = make_round(session, org, "R3", instrument=runtime.instrument, weeks=19)  # open at NOW
     assert [r.id for r in look().open_rounds] == [live] and len(loads) == 2
     assert not any(team.enough for team in look().open_rounds[0].teams)
     with runtime.sessions.begin() as session:

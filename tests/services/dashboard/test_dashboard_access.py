@@ -1,5 +1,6 @@
 """The dashboard service on a real database: authorisation before anything is read, and the
 filters it accepts. Shared world and fixtures: tests/support/dashboard_data.py and conftest.py."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,12 +13,17 @@ from tests.support.dashboard_data import ADMIN
 
 # --- authorisation --------------------------------------------------------------------------------
 
+
 def test_a_manager_of_one_organisation_reaches_nothing_of_another(north_runtime, world):
     north, south = world["north"], world["south"]
     manager = AccountView(2, "mia", "manager", {north.id: None})
     assert dashboard(north_runtime, manager, Filters(north.id)).selection.shown
-    for filters in (Filters(south.id), Filters(south.id, team_id=south.teams["Only"]),
-                    Filters(south.id, round_id=south.rounds["S1"]), Filters(987654)):
+    for filters in (
+        Filters(south.id),
+        Filters(south.id, team_id=south.teams["Only"]),
+        Filters(south.id, round_id=south.rounds["S1"]),
+        Filters(987654),
+    ):
         with pytest.raises(NotAuthorised):
             dashboard(north_runtime, manager, filters)
     # A team id of South asked for under North's id: checked against North, never read.
@@ -30,8 +36,11 @@ def test_a_manager_of_one_organisation_reaches_nothing_of_another(north_runtime,
 def test_a_manager_limited_to_a_team_must_ask_for_that_team(north_runtime, world):
     north = world["north"]
     manager = AccountView(3, "tim", "manager", {north.id: frozenset({north.teams["Mid"]})})
-    for filters in (Filters(north.id), Filters(north.id, team_id=north.teams["Large"]),
-                    Filters(north.id, round_id=north.rounds["R1"])):
+    for filters in (
+        Filters(north.id),
+        Filters(north.id, team_id=north.teams["Large"]),
+        Filters(north.id, round_id=north.rounds["R1"]),
+    ):
         with pytest.raises(NotAuthorised):
             dashboard(north_runtime, manager, filters)
     view = dashboard(north_runtime, manager, Filters(north.id, team_id=north.teams["Mid"]))
@@ -58,13 +67,22 @@ def test_authorisation_comes_before_any_read(north_runtime, world, monkeypatch):
 
     monkeypatch.setattr(dashboard_module, "_load", no_reading)
     with pytest.raises(NotAuthorised):
-        dashboard(north_runtime, AccountView(2, "mia", "manager", {world["north"].id: None}),
-                  Filters(world["south"].id))
+        dashboard(
+            north_runtime, AccountView(2, "mia", "manager", {world["north"].id: None}), Filters(world["south"].id)
+        )
 
 
-@pytest.mark.parametrize("fields", [{"organisation_id": "1"}, {"organisation_id": None},
-                                    {"organisation_id": 1, "team_id": "2"}, {"organisation_id": True},
-                                    {"organisation_id": 1, "round_id": 1.0}, {"organisation_id": 1, "role": 3}])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"organisation_id": "1"},
+        {"organisation_id": None},
+        {"organisation_id": 1, "team_id": "2"},
+        {"organisation_id": True},
+        {"organisation_id": 1, "round_id": 1.0},
+        {"organisation_id": 1, "role": 3},
+    ],
+)
 def test_filters_are_whole_numbers_and_text(fields):
     with pytest.raises(InvalidInput):
         Filters(**fields)
@@ -73,7 +91,10 @@ def test_filters_are_whole_numbers_and_text(fields):
 def test_filters_that_do_not_fit_together(north_runtime, world):
     north = world["north"]
     with pytest.raises(InvalidInput):
-        dashboard(north_runtime, ADMIN, Filters(north.id, intervention_id=north.interventions["Video"],
-                                          round_id=north.rounds["R1"]))
+        dashboard(
+            north_runtime,
+            ADMIN,
+            Filters(north.id, intervention_id=north.interventions["Video"], round_id=north.rounds["R1"]),
+        )
     with pytest.raises(NotFound):
         dashboard(north_runtime, ADMIN, Filters(north.id, intervention_id=987654))

@@ -1,5 +1,6 @@
 """The dashboard service on a real database: anonymity in every part of the view and its export.
 Shared world and fixtures: tests/support/dashboard_data.py and conftest.py."""
+
 from __future__ import annotations
 
 import itertools
@@ -23,18 +24,28 @@ NUMBERS = ("n", "mean", "low", "high", "value")
 
 def groups_of(view: DashboardView) -> list[Group]:
     """Every decided group a view holds."""
-    return [view.selection, *(r.group for r in view.heatmap), *(a.group for a in view.agreement),
-            *(p.group for p in view.participation), *(t.group for t in view.trends)]
+    return [
+        view.selection,
+        *(r.group for r in view.heatmap),
+        *(a.group for a in view.agreement),
+        *(p.group for p in view.participation),
+        *(t.group for t in view.trends),
+    ]
 
 
 def north_filters(north) -> list[Filters]:
     """Every filter combination a manager of North can choose."""
     teams = [None, *north.teams.values()]
-    rounds = [(None, None), *((None, r) for r in north.rounds.values()),
-              *((i, None) for i in north.interventions.values())]
+    rounds = [
+        (None, None),
+        *((None, r) for r in north.rounds.values()),
+        *((i, None) for i in north.interventions.values()),
+    ]
     roles = [None, "nurse", "psychologist"]
-    return [Filters(north.id, team_id=t, intervention_id=i, round_id=r, role=o)
-            for t, (i, r), o in itertools.product(teams, rounds, roles)]
+    return [
+        Filters(north.id, team_id=t, intervention_id=i, round_id=r, role=o)
+        for t, (i, r), o in itertools.product(teams, rounds, roles)
+    ]
 
 
 def has_numbers(row: dict) -> bool:
@@ -42,6 +53,7 @@ def has_numbers(row: dict) -> bool:
 
 
 # --- a team of 4 ----------------------------------------------------------------------------------
+
 
 def test_a_team_of_four_shows_nothing_of_its_own_anywhere(north_runtime, world):
     north = world["north"]
@@ -62,7 +74,13 @@ def test_a_team_of_four_shows_nothing_of_its_own_anywhere(north_runtime, world):
     assert own.selection.decision == dashboard_module.Decision(WITHHELD, FEWER_THAN_K)
     assert own.selection.n is None
     assert (own.theme_means, own.alignment, own.likert, own.compassion, own.reliability, own.where_to_start) == (
-        (), None, (), (), (), ())
+        (),
+        None,
+        (),
+        (),
+        (),
+        (),
+    )
     assert all(not g.shown for g in groups_of(own))
     assert all(not point.means and point.alignment is None for point in own.trends)
     rows = export_rows(own)
@@ -76,9 +94,9 @@ def test_the_extra_cell_is_withheld_so_the_total_minus_the_other_teams_reveals_n
     north = world["north"]
     view = dashboard(north_runtime, ADMIN, Filters(north.id, round_id=north.rounds["R1"]))
     decisions = {row.team_name: row.group.decision for row in view.heatmap}
-    assert view.selection.shown                       # R1 over all teams: 4 + 10 + 12
+    assert view.selection.shown  # R1 over all teams: 4 + 10 + 12
     assert decisions["Small"].reason == FEWER_THAN_K
-    assert decisions["Mid"].reason == PROTECTS_SMALL_GROUP     # the smallest other team goes with it
+    assert decisions["Mid"].reason == PROTECTS_SMALL_GROUP  # the smallest other team goes with it
     assert decisions["Large"].status == SHOWN
     shown_teams = sum(d.n for d in decisions.values() if d.shown)
     assert view.selection.n - shown_teams >= 5
@@ -98,9 +116,12 @@ def revealed_small_groups(shown: dict[Selector, int], population: dict, k: int) 
     rank = int((singular > 1e-9).sum())
     null_space = vh[rank:].T
     small = [i for i, cell in enumerate(cells) if population[cell] < k]
-    candidates = [combination for size in range(1, k)
-                  for combination in itertools.combinations(small, size)
-                  if sum(population[cells[i]] for i in combination) < k]
+    candidates = [
+        combination
+        for size in range(1, k)
+        for combination in itertools.combinations(small, size)
+        if sum(population[cells[i]] for i in combination) < k
+    ]
     if not candidates or null_space.shape[1] == 0:
         return [tuple(cells[i] for i in c) for c in candidates]
     vectors = np.zeros((len(candidates), len(cells)))
@@ -129,17 +150,24 @@ def test_no_combination_of_every_view_offered_reveals_a_small_group(north_runtim
     assert revealed_small_groups(shown, population, 5) == []
     # (Team Small as a whole, its two cells of 2, is among the groups checked.) The check does find a
     # subtraction when there is one: all teams minus Mid minus Large is Small.
-    assert revealed_small_groups({Selector(): 47, Selector(north.teams["Mid"]): 16,
-                                  Selector(north.teams["Large"]): 27}, population, 5) != []
+    assert (
+        revealed_small_groups(
+            {Selector(): 47, Selector(north.teams["Mid"]): 16, Selector(north.teams["Large"]): 27}, population, 5
+        )
+        != []
+    )
 
 
-CELL_GRID = [(team, round_name, role) for team in ("T0", "T1", "T2") for round_name in ("R1", "R2", "R3")
-             for role in ("nurse", "psychologist", None)]
+CELL_GRID = [
+    (team, round_name, role)
+    for team in ("T0", "T1", "T2")
+    for round_name in ("R1", "R2", "R3")
+    for role in ("nurse", "psychologist", None)
+]
 
 
 @settings(max_examples=12, deadline=None)
-@given(sizes=st.lists(st.integers(0, 7), min_size=len(CELL_GRID), max_size=len(CELL_GRID)),
-       k=st.sampled_from([3, 5]))
+@given(sizes=st.lists(st.integers(0, 7), min_size=len(CELL_GRID), max_size=len(CELL_GRID)), k=st.sampled_from([3, 5]))
 def test_property_nothing_the_dashboard_shows_reveals_a_small_group(shared, sizes, k):
     """Random organisations (tallies written directly: the dashboard reads nothing else)."""
     runtime = shared.runtime
@@ -150,17 +178,19 @@ def test_property_nothing_the_dashboard_shows_reveals_a_small_group(shared, size
         make_round(session, org, "R3", instrument=runtime.instrument, intervention="Video", weeks=30)
         for (team, round_name, role), n in zip(CELL_GRID, sizes):
             if n:
-                cell = dict(organisation_id=org.id, team_id=org.teams[team], round_id=org.rounds[round_name],
-                            role=role or "")
+                cell = dict(
+                    organisation_id=org.id, team_id=org.teams[team], round_id=org.rounds[round_name], role=role or ""
+                )
                 session.add(ResponseTally(**cell, n=n))
                 session.add(ScoreTally(**cell, key="alignment_index", n=n, total=10.0 * n, total_sq=100.0 * n))
                 session.add(AnswerTally(**cell, item_id="ca1", value=3, count=n))
     population = {(org.teams[t], org.rounds[r], o): n for (t, r, o), n in zip(CELL_GRID, sizes) if n}
-    rounds = [(None, None), *((None, r) for r in org.rounds.values()),
-              *((i, None) for i in org.interventions.values())]
+    rounds = [(None, None), *((None, r) for r in org.rounds.values()), *((i, None) for i in org.interventions.values())]
     # Without a team filter every view offers all teams as rows, so these cover every offered view.
-    views = [dashboard(runtime, ADMIN, Filters(org.id, intervention_id=i, round_id=r, role=o))
-             for (i, r), o in itertools.product(rounds, [None, "nurse", "psychologist"])]
+    views = [
+        dashboard(runtime, ADMIN, Filters(org.id, intervention_id=i, round_id=r, role=o))
+        for (i, r), o in itertools.product(rounds, [None, "nurse", "psychologist"])
+    ]
     shown = shown_groups(views)
     assert all(n >= k or n == 0 for n in shown.values())
     assert revealed_small_groups(shown, population, k) == []
@@ -184,7 +214,7 @@ def test_export_rows_never_carry_numbers_of_a_withheld_group(north_runtime, worl
             assert tuple(row) == EXPORT_COLUMNS
             if row["group"] in withheld:
                 assert not has_numbers(row) and row["note"].startswith("withheld")
-            elif row["group"] not in shown:   # empty: at most its n of 0
+            elif row["group"] not in shown:  # empty: at most its n of 0
                 assert row["n"] in (0, None) and not any(row[c] is not None for c in NUMBERS if c != "n")
 
 

@@ -1,5 +1,6 @@
 """The dashboard's charts on real views of the shared North world (tests/support/dashboard_data.py): every chart
 has a summary and a table in every language, and a withheld group gives no number anywhere."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -13,8 +14,15 @@ from services.dashboard.view import Filters, dashboard
 from services.i18n import LANGUAGES, t
 from tests.support.dashboard_data import ADMIN
 
-SELECTION_CHARTS = ("theme_means", "alignment", "compassion", "likert_match", "likert_mismatch",
-                    "likert_value", "likert_compassion")
+SELECTION_CHARTS = (
+    "theme_means",
+    "alignment",
+    "compassion",
+    "likert_match",
+    "likert_mismatch",
+    "likert_value",
+    "likert_compassion",
+)
 TEAM_CHARTS = ("heatmap", "trend_alignment", "trend_themes", "participation", "agreement")
 
 
@@ -40,8 +48,11 @@ VIEWS = {
 @pytest.fixture(scope="module")
 def views(shared):
     north = shared.world["north"]
-    return {(case, language): dashboard(shared.runtime, ADMIN, make(north), language=language)
-            for case, make in VIEWS.items() for language in LANGUAGES}
+    return {
+        (case, language): dashboard(shared.runtime, ADMIN, make(north), language=language)
+        for case, make in VIEWS.items()
+        for language in LANGUAGES
+    }
 
 
 def plotted(figure, skip_status: bool = True) -> list:
@@ -101,7 +112,9 @@ def test_withheld_heatmap_cells_are_grey_and_labelled_not_coloured_as_data(views
     status, data = chart.figure.data
     assert (status.name, data.name) == ("status", "data")
     assert status.showscale is False and {c for _, c in status.colorscale} == {
-        dashboard_charts.EMPTY_FILL, dashboard_charts.WITHHELD_FILL}
+        dashboard_charts.EMPTY_FILL,
+        dashboard_charts.WITHHELD_FILL,
+    }
     for row, z_data, z_status, label, cells in zip(rows, data.z, status.z, status.text, data.text):
         if row.group.shown:
             # A shown team's cell without a value says why in words (its statements may all be withheld).
@@ -109,8 +122,9 @@ def test_withheld_heatmap_cells_are_grey_and_labelled_not_coloured_as_data(views
             assert all(v is not None or cell == t("report.not_enough", language) for v, cell in zip(z_data, cells))
         else:
             assert set(z_data) == {None}
-            assert set(label) == {t("dashboard.cell.withheld" if row.group.decision.withheld
-                                    else "dashboard.cell.no_data", language)}
+            assert set(label) == {
+                t("dashboard.cell.withheld" if row.group.decision.withheld else "dashboard.cell.no_data", language)
+            }
     withheld = [r.team_name for r in rows if r.group.decision.withheld]
     table = chart.table.set_index(t("dashboard.col.team", language))
     for team in withheld:
@@ -135,12 +149,13 @@ def test_a_trend_line_never_joins_rounds_of_different_interventions(shared):
     assert {p.intervention for p in view.trends} == {"Mood app", "Video"}
     chart = dashboard_team_charts.trend_alignment(view, "en")
     lines = {trace.name: list(trace.x) for trace in chart.figure.data}
-    by_intervention = {name: [i for i, p in enumerate(view.trends) if p.intervention == name]
-                       for name in ("Mood app", "Video")}
+    by_intervention = {
+        name: [i for i, p in enumerate(view.trends) if p.intervention == name] for name in ("Mood app", "Video")
+    }
     assert lines == by_intervention
     assert "Mood app: the alignment index went from" in chart.summary
     assert "Video: only R3 can be shown" in chart.summary
-    assert "in R3." not in chart.summary.split("Video:")[0]       # no sentence runs from Mood app into Video
+    assert "in R3." not in chart.summary.split("Video:")[0]  # no sentence runs from Mood app into Video
     assert set(chart.table["Intervention"]) == {"Mood app", "Video"}
 
 

@@ -1,6 +1,7 @@
 """Dashboard exports (CSV, XLSX; the PDF in test_dashboard_pdf.py) on a real database: the rows
 are export_rows rounded, names cannot become formulas, a withheld selection exports no numbers, and
 every export is authorised and audited, the audit row holding no number of the data."""
+
 from __future__ import annotations
 
 import csv
@@ -36,6 +37,7 @@ ODD_NAMES = ('=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "\tx", "\rx")
 
 # --- the world: North and South (tests/support/dashboard_data.py), an organisation with odd names, accounts -----------
 
+
 @dataclass
 class World:
     runtime: object
@@ -43,8 +45,8 @@ class World:
     south: Org
     odd: Org
     admin: AccountView
-    manager: AccountView           # of North, every team
-    mid_manager: AccountView       # of North, team Mid only
+    manager: AccountView  # of North, every team
+    mid_manager: AccountView  # of North, team Mid only
     south_manager: AccountView
     facilitator: AccountView
 
@@ -55,9 +57,16 @@ def build_world(database_url: str) -> World:
     north, south = shared.world["north"], shared.world["south"]
     instrument = runtime.instrument
     with runtime.sessions.begin() as session:
-        ids = {name: add_account(session, username=name, password_hash=None, role=role).id
-               for name, role in (("root", "admin"), ("mia", "manager"), ("tim", "manager"), ("sam", "manager"),
-                                  ("fay", "facilitator"))}
+        ids = {
+            name: add_account(session, username=name, password_hash=None, role=role).id
+            for name, role in (
+                ("root", "admin"),
+                ("mia", "manager"),
+                ("tim", "manager"),
+                ("sam", "manager"),
+                ("fay", "facilitator"),
+            )
+        }
         # Names the repository would strip or refuse, stored as an import could store them.
         organisation = Organisation(name=ODD_NAMES[0], min_group_size=3, comment_min_group_size=10)
         session.add(organisation)
@@ -74,12 +83,16 @@ def build_world(database_url: str) -> World:
             for _ in range(3):
                 respond(session, instrument, odd, name, "Round one", random_answers(instrument, rng))
     return World(
-        runtime, north, south, odd,
+        runtime,
+        north,
+        south,
+        odd,
         admin=AccountView(ids["root"], "root", "admin", {}),
         manager=AccountView(ids["mia"], "mia", "manager", {north.id: None}),
         mid_manager=AccountView(ids["tim"], "tim", "manager", {north.id: frozenset({north.teams["Mid"]})}),
         south_manager=AccountView(ids["sam"], "sam", "manager", {south.id: None}),
-        facilitator=AccountView(ids["fay"], "fay", "facilitator", {north.id: None}))
+        facilitator=AccountView(ids["fay"], "fay", "facilitator", {north.id: None}),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -102,15 +115,16 @@ def expected_number(row: dict, column: str) -> str:
     if column == "n":
         return str(value)
     places = 2 if column == "value" and row["what"] in TWO_DECIMALS else 1
-    return f"{round(value, places) + 0.0:.{places}f}"   # + 0.0: a -0.0 is written as 0.0
+    return f"{round(value, places) + 0.0:.{places}f}"  # + 0.0: a -0.0 is written as 0.0
 
 
 def read_csv(export: ExportFile) -> list[list[str]]:
-    assert export.data.startswith(b"\xef\xbb\xbf")   # the BOM Excel needs for UTF-8
+    assert export.data.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs for UTF-8
     return list(csv.reader(io.StringIO(export.data.decode("utf-8-sig"), newline="")))
 
 
 # --- CSV ------------------------------------------------------------------------------------------------
+
 
 def test_csv_is_export_rows_rounded_under_one_header(files):
     view = dashboard(files.runtime, files.admin, Filters(files.north.id))
@@ -155,9 +169,12 @@ def test_dutch_csv_has_dutch_headers_and_words_and_keeps_the_dot(files):
 def test_every_word_export_rows_uses_has_a_dutch_translation(files):
     north = files.north
     whats, notes = set(), set()
-    for filters in (Filters(north.id), Filters(north.id, team_id=north.teams["Small"]),
-                    Filters(north.id, team_id=north.teams["Mid"], role="nurse"),
-                    Filters(north.id, round_id=north.rounds["R3"])):
+    for filters in (
+        Filters(north.id),
+        Filters(north.id, team_id=north.teams["Small"]),
+        Filters(north.id, team_id=north.teams["Mid"], role="nurse"),
+        Filters(north.id, round_id=north.rounds["R3"]),
+    ):
         for row in export_rows(dashboard(files.runtime, files.admin, filters)):
             whats.add(row["what"])
             notes.add(row["note"])
@@ -170,31 +187,36 @@ def test_every_word_export_rows_uses_has_a_dutch_translation(files):
     assert note_text("misaligned, split view", "nl") == "schuurt, meningen lopen uiteen"
 
 
-@pytest.mark.parametrize("what, column, value, expected", [
-    ("theme mean", "mean", 49.456, 49.5),
-    ("theme mean", "low", -0.04, 0.0),
-    ("theme mean", "n", 12, 12),
-    ("answer distribution", "value", 33.333, 33.3),
-    ("participation", "value", 112.55, 112.5),   # a rate above 100% when the headcount is out of date
-    ("agreement r_wg(J)", "value", 0.7049, 0.70),
-    ("within-team agreement r_wg(J)", "value", 0.666, 0.67),
-    ("Cronbach's alpha", "value", 0.8151, 0.82),
-    ("where to start", "value", 61.25, 61.2),
-    ("theme mean", "mean", None, None),
-])
+@pytest.mark.parametrize(
+    "what, column, value, expected",
+    [
+        ("theme mean", "mean", 49.456, 49.5),
+        ("theme mean", "low", -0.04, 0.0),
+        ("theme mean", "n", 12, 12),
+        ("answer distribution", "value", 33.333, 33.3),
+        ("participation", "value", 112.55, 112.5),  # a rate above 100% when the headcount is out of date
+        ("agreement r_wg(J)", "value", 0.7049, 0.70),
+        ("within-team agreement r_wg(J)", "value", 0.666, 0.67),
+        ("Cronbach's alpha", "value", 0.8151, 0.82),
+        ("where to start", "value", 61.25, 61.2),
+        ("theme mean", "mean", None, None),
+    ],
+)
 def test_rounding(what, column, value, expected):
     row = dict.fromkeys(EXPORT_COLUMNS) | {"what": what, column: value}
     got = rounded(row, column)
     assert got == pytest.approx(expected) if expected is not None else got is None
     if got == 0:
-        assert str(got) == "0.0"   # never "-0.0"
+        assert str(got) == "0.0"  # never "-0.0"
 
 
 # --- XLSX -----------------------------------------------------------------------------------------------
 
+
 def test_xlsx_has_the_context_and_the_same_rows_as_numbers(files):
-    view = dashboard(files.runtime, files.admin, Filters(files.north.id, team_id=files.north.teams["Mid"],
-                                                         role="nurse"))
+    view = dashboard(
+        files.runtime, files.admin, Filters(files.north.id, team_id=files.north.teams["Mid"], role="nurse")
+    )
     rows = export_rows(view)
     export = export_dashboard(files.runtime, files.admin, view, "xlsx", now=WHEN)
     assert export.filename.endswith("-20260501-0930.xlsx") and export.rows == len(rows)
@@ -235,6 +257,7 @@ def test_dutch_xlsx(files):
 
 # --- names that a spreadsheet would run --------------------------------------------------------------------
 
+
 def test_odd_names_are_neutralised_in_csv_and_xlsx(files):
     view = dashboard(files.runtime, files.admin, Filters(files.odd.id))
     assert view.organisation_name == ODD_NAMES[0] and all(row.group.shown for row in view.heatmap)
@@ -258,12 +281,13 @@ def test_odd_names_are_neutralised_in_csv_and_xlsx(files):
                 if isinstance(cell.value, str):
                     assert not cell.value.startswith(FORMULA_STARTS), (cell.coordinate, cell.value)
                     texts.append(cell.value)
-    assert "'" + ODD_NAMES[0] in texts    # the organisation, on the summary sheet
+    assert "'" + ODD_NAMES[0] in texts  # the organisation, on the summary sheet
     for name in ("+1", "-2", "@SUM(A1)"):
         assert f"'{name} · all rounds · all roles" in texts
 
 
 # --- a withheld selection ---------------------------------------------------------------------------------
+
 
 def test_a_withheld_selection_exports_no_numbers(files):
     north = files.north
@@ -272,7 +296,7 @@ def test_a_withheld_selection_exports_no_numbers(files):
 
     _header, *body = read_csv(export_dashboard(files.runtime, files.admin, view, "csv", now=WHEN))
     assert body and all(cells[4:9] == [""] * 5 for cells in body)
-    assert all(cells[9] for cells in body)        # every row says why it has no numbers
+    assert all(cells[9] for cells in body)  # every row says why it has no numbers
 
     book = load_workbook(io.BytesIO(export_dashboard(files.runtime, files.admin, view, "xlsx", now=WHEN).data))
     for row in book["Aggregates"].iter_rows(min_row=2, values_only=True):
@@ -283,6 +307,7 @@ def test_a_withheld_selection_exports_no_numbers(files):
 
 
 # --- authorisation and audit --------------------------------------------------------------------------------
+
 
 def test_one_audit_row_with_format_and_filters_and_no_numbers(files):
     north = files.north
@@ -297,20 +322,22 @@ def test_one_audit_row_with_format_and_filters_and_no_numbers(files):
             assert (entry.action, entry.account_id, entry.at) == ("dashboard_exported", files.mid_manager.id, WHEN)
             assert entry.detail == {
                 "organisation_id": north.id,
-                "filters": {"team_id": north.teams["Mid"], "intervention_id": None, "role": "nurse",
-                            "round_id": None},
+                "filters": {"team_id": north.teams["Mid"], "intervention_id": None, "role": "nurse", "round_id": None},
                 "format": file_format,
                 "rows": export.rows,
             }
 
 
-@pytest.mark.parametrize("who, organisation, team", [
-    ("facilitator", "north", None),
-    ("south_manager", "north", None),
-    ("mid_manager", "north", None),      # limited to team Mid: not the organisation as a whole
-    ("manager", "south", None),
-    (None, "north", None),
-])
+@pytest.mark.parametrize(
+    "who, organisation, team",
+    [
+        ("facilitator", "north", None),
+        ("south_manager", "north", None),
+        ("mid_manager", "north", None),  # limited to team Mid: not the organisation as a whole
+        ("manager", "south", None),
+        (None, "north", None),
+    ],
+)
 def test_an_account_that_may_not_export_gets_nothing_and_nothing_is_logged(files, who, organisation, team):
     org = getattr(files, organisation)
     view = dashboard(files.runtime, files.admin, Filters(org.id))
@@ -333,7 +360,7 @@ def test_unknown_format_is_invalid_input_and_not_logged(files, file_format):
 
 def test_an_export_that_cannot_be_audited_is_not_given_out(files):
     view = dashboard(files.runtime, files.admin, Filters(files.south.id))
-    ghost = AccountView(987654, "ghost", "admin", {})    # no such account: the audit row cannot be stored
+    ghost = AccountView(987654, "ghost", "admin", {})  # no such account: the audit row cannot be stored
     before = audit_count(files)
     with pytest.raises(IntegrityError):
         export_dashboard(files.runtime, ghost, view, "csv", now=WHEN)
@@ -342,24 +369,34 @@ def test_an_export_that_cannot_be_audited_is_not_given_out(files):
 
 # --- file names -----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name, moment, expected", [
-    ("North", WHEN, "valuematch-dashboard-north-20260501-0930.csv"),
-    ("Zorggroep Één & Co.", WHEN, "valuematch-dashboard-zorggroep-een-co-20260501-0930.csv"),
-    ('=HYPERLINK("http://x")', WHEN, "valuematch-dashboard-hyperlink-http-x-20260501-0930.csv"),
-    ("ГКБ №1", WHEN, "valuematch-dashboard-no1-20260501-0930.csv"),
-    ("情報", WHEN, "valuematch-dashboard-organisation-20260501-0930.csv"),
-])
+
+@pytest.mark.parametrize(
+    "name, moment, expected",
+    [
+        ("North", WHEN, "valuematch-dashboard-north-20260501-0930.csv"),
+        ("Zorggroep Één & Co.", WHEN, "valuematch-dashboard-zorggroep-een-co-20260501-0930.csv"),
+        ('=HYPERLINK("http://x")', WHEN, "valuematch-dashboard-hyperlink-http-x-20260501-0930.csv"),
+        ("ГКБ №1", WHEN, "valuematch-dashboard-no1-20260501-0930.csv"),
+        ("情報", WHEN, "valuematch-dashboard-organisation-20260501-0930.csv"),
+    ],
+)
 def test_filenames_are_ascii_slugs(name, moment, expected):
     assert export_filename(name, moment, "csv") == expected
 
 
-@pytest.mark.parametrize("chosen, expected", [
-    ((), "valuematch-dashboard-north-20260501-0930.xlsx"),
-    (("Mid",), "valuematch-dashboard-north-mid-20260501-0930.xlsx"),
-    (("Mid", "Online CBT", "Baseline 2026", "Nurse"), "valuematch-dashboard-north-mid-online-cbt-baseline-2026-nurse-20260501-0930.xlsx"),
-    (("情報",), "valuematch-dashboard-north-filter-20260501-0930.xlsx"),
-    (("=cmd|' /C calc'!A0",), "valuematch-dashboard-north-cmd-c-calc-a0-20260501-0930.xlsx"),
-])
+@pytest.mark.parametrize(
+    "chosen, expected",
+    [
+        ((), "valuematch-dashboard-north-20260501-0930.xlsx"),
+        (("Mid",), "valuematch-dashboard-north-mid-20260501-0930.xlsx"),
+        (
+            ("Mid", "Online CBT", "Baseline 2026", "Nurse"),
+            "valuematch-dashboard-north-mid-online-cbt-baseline-2026-nurse-20260501-0930.xlsx",
+        ),
+        (("情報",), "valuematch-dashboard-north-filter-20260501-0930.xlsx"),
+        (("=cmd|' /C calc'!A0",), "valuematch-dashboard-north-cmd-c-calc-a0-20260501-0930.xlsx"),
+    ],
+)
 def test_filenames_name_the_chosen_filters(chosen, expected):
     assert export_filename("North", WHEN, "xlsx", chosen) == expected
 
@@ -367,6 +404,6 @@ def test_filenames_name_the_chosen_filters(chosen, expected):
 def test_now_is_written_in_utc(files):
     view = dashboard(files.runtime, files.admin, Filters(files.south.id))
     amsterdam = datetime(2026, 5, 1, 11, 30, tzinfo=timezone(timedelta(hours=2)))
-    for moment in (amsterdam, datetime(2026, 5, 1, 9, 30)):     # naive = already UTC
+    for moment in (amsterdam, datetime(2026, 5, 1, 9, 30)):  # naive = already UTC
         export = export_dashboard(files.runtime, files.admin, view, "csv", now=moment)
         assert export.filename == "valuematch-dashboard-south-20260501-0930.csv"

@@ -1,5 +1,6 @@
 """The dashboard service on a real database: numbers that match direct computation from the
 answers, where to start, and rounds on two instrument versions."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -19,6 +20,7 @@ from services.dashboard.view import LEAST_ALIGNED, MISALIGNED, SPLIT_VIEW, Filte
 from tests.support.dashboard_data import ADMIN, make_org, make_round, random_answers, respond
 
 # --- numbers --------------------------------------------------------------------------------------
+
 
 def _keyed_matrix(instrument, answers_list, domain):
     items = instrument.items_in(domain)
@@ -48,8 +50,7 @@ def test_numbers_of_a_hand_built_team_match_direct_computation(runtime):
     def withheld(item_id: str) -> bool:
         """Fewer than k = 5 answered it, or 1..4 answered only part of its theme or compassion element."""
         answered = sum(a[item_id] != NOT_APPLICABLE for a in answers_list)
-        partial = [sum(is_partial(a, items) for a in answers_list)
-                   for items in items_of.values() if item_id in items]
+        partial = [sum(is_partial(a, items) for a in answers_list) for items in items_of.values() if item_id in items]
         return answered < 5 or any(0 < n < 5 for n in partial)
 
     assert view.selection.n == 6 and view.instruments == (instrument.label,)
@@ -81,47 +82,54 @@ def test_numbers_of_a_hand_built_team_match_direct_computation(runtime):
         return np.mean([r.domain(domain).score for r in reports if r.domain(domain).score is not None])
 
     sides = [np.mean([theme_mean(d.id) for d in instrument.domains_on(side)]) for side in ("match", "mismatch")]
-    own_mean, own_low, own_high = _interval([r.alignment_index for r in reports if r.alignment_index is not None],
-                                            (-1e9, 1e9))
+    own_mean, own_low, own_high = _interval(
+        [r.alignment_index for r in reports if r.alignment_index is not None], (-1e9, 1e9)
+    )
     half = (own_high - own_low) / 2
     mean = sides[0] - sides[1]
     assert (view.alignment.mean, view.alignment.low, view.alignment.high) == (
-        pytest.approx(mean), pytest.approx(max(-100, mean - half)), pytest.approx(min(100, mean + half)))
+        pytest.approx(mean),
+        pytest.approx(max(-100, mean - half)),
+        pytest.approx(min(100, mean + half)),
+    )
 
     withheld_items = 0
     for item in view.likert:
         given = [a[item.item_id] for a in answers_list]
         values = [v for v in given if v != NOT_APPLICABLE]
-        if withheld(item.item_id):       # nothing of it is shown
+        if withheld(item.item_id):  # nothing of it is shown
             assert item.distribution.answered == item.distribution.not_applicable == 0 and item.withheld
             withheld_items += 1
             continue
         assert not item.withheld
         assert item.distribution.na_rate == pytest.approx(100 * given.count(NOT_APPLICABLE) / len(given))
         assert item.distribution.percentages == {
-            p: pytest.approx(100 * values.count(p) / len(values)) for p in instrument.scale.points}
+            p: pytest.approx(100 * values.count(p) / len(values)) for p in instrument.scale.points
+        }
 
-    assert withheld_items > 0            # the case this test was built for (10% not applicable, 6 people)
+    assert withheld_items > 0  # the case this test was built for (10% not applicable, 6 people)
     charts = [likert(view, "en", side) for side in ("match", "mismatch", "value", "compassion")]
     said = " ".join(chart.summary for chart in charts)
     assert "are not shown in this selection, to protect small groups: fewer than 5 people" in said
     assert "Nobody gave an answer" not in said
-    withheld_rows = [r for r in export_rows(view) if r["note"] == (
-        "withheld: fewer than 5 answers, or a small group answered only part of its theme")]
+    withheld_rows = [
+        r
+        for r in export_rows(view)
+        if r["note"] == ("withheld: fewer than 5 answers, or a small group answered only part of its theme")
+    ]
     assert len(withheld_rows) == withheld_items and all(r["n"] is None for r in withheld_rows)
     for element in view.compassion:
-        values = [e.score for r in reports for e in r.elements
-                  if e.element == element.element and e.score is not None]
+        values = [e.score for r in reports for e in r.elements if e.element == element.element and e.score is not None]
         assert element.estimate.mean == pytest.approx(np.mean(values))
 
     # The team is the whole organisation: its heatmap row and agreement say the same.
     (row,) = view.heatmap
-    assert [m.estimate for m in row.means] == [m.estimate for m in view.theme_means
-                                               if m.theme.side in ("match", "mismatch")]
+    assert [m.estimate for m in row.means] == [
+        m.estimate for m in view.theme_means if m.theme.side in ("match", "mismatch")
+    ]
     (participation,) = view.participation
     assert (participation.rate, participation.low) == (pytest.approx(0.6), False)
-    assert all(r.reliability.alpha is None and r.reliability.reason == TOO_FEW_FOR_ALPHA
-               for r in view.reliability)
+    assert all(r.reliability.alpha is None and r.reliability.reason == TOO_FEW_FOR_ALPHA for r in view.reliability)
 
     rows = export_rows(view)
     theme_row = next(r for r in rows if r["what"] == "theme mean" and r["theme"] == view.theme_means[0].theme.name)
@@ -142,7 +150,8 @@ def test_alpha_is_reported_only_from_30_responses(runtime):
                 respond(session, instrument, organisation, "T", "R", answers)
     view = dashboard(runtime, ADMIN, Filters(short.id))
     assert {(r.reliability.alpha, r.reliability.reason, r.reliability.n) for r in view.reliability} == {
-        (None, TOO_FEW_FOR_ALPHA, 29)}
+        (None, TOO_FEW_FOR_ALPHA, 29)
+    }
 
     view = dashboard(runtime, ADMIN, Filters(org.id))
     for domain in view.reliability:
@@ -158,7 +167,7 @@ def _answers_keyed(instrument, levels: dict[str, int], default: int = 3) -> dict
     out = {}
     for item in instrument.items:
         wanted = levels.get(item.domain, default)
-        out[item.id] = keyed(instrument, item, wanted)   # mirroring is its own inverse
+        out[item.id] = keyed(instrument, item, wanted)  # mirroring is its own inverse
     return out
 
 
@@ -168,13 +177,17 @@ def test_where_to_start_names_the_misaligned_and_the_split_themes_with_their_que
     with runtime.sessions.begin() as session:
         org = make_org(session, "Start", {"T": 20})
         make_round(session, org, "R", instrument=instrument)
-        for transparency in (1, 5, 1, 5, 1, 5):   # two camps on transparency
-            respond(session, instrument, org, "T", "R",
-                    _answers_keyed(instrument, {**levels, "transparency": transparency}))
+        for transparency in (1, 5, 1, 5, 1, 5):  # two camps on transparency
+            respond(
+                session, instrument, org, "T", "R", _answers_keyed(instrument, {**levels, "transparency": transparency})
+            )
     view = dashboard(runtime, ADMIN, Filters(org.id), language="nl")
     starts = [(s.theme.id, s.reasons) for s in view.where_to_start]
-    assert starts == [("client_autonomy", (MISALIGNED,)), ("financial_benefit", (MISALIGNED,)),
-                      ("transparency", (SPLIT_VIEW,))]
+    assert starts == [
+        ("client_autonomy", (MISALIGNED,)),
+        ("financial_benefit", (MISALIGNED,)),
+        ("transparency", (SPLIT_VIEW,)),
+    ]
     for start in view.where_to_start:
         assert start.question == localise(instrument.domain(start.theme.id).interpretation.question, "nl")
         assert start.theme.name == localise(instrument.domain(start.theme.id).name, "nl")
@@ -191,23 +204,37 @@ def test_where_to_start_without_misalignment_names_the_least_aligned(runtime):
         org = make_org(session, "Calm", {"T": None})
         make_round(session, org, "R", instrument=instrument)
         for _ in range(5):
-            respond(session, instrument, org, "T", "R", _answers_keyed(
-                instrument, {"client_autonomy": 5, "treatment_needs": 4, "financial_benefit": 2,
-                             "technology_push": 1}))
+            respond(
+                session,
+                instrument,
+                org,
+                "T",
+                "R",
+                _answers_keyed(
+                    instrument,
+                    {"client_autonomy": 5, "treatment_needs": 4, "financial_benefit": 2, "technology_push": 1},
+                ),
+            )
     view = dashboard(runtime, ADMIN, Filters(org.id))
     assert [(s.theme.id, s.reasons) for s in view.where_to_start] == [
-        ("financial_benefit", (LEAST_ALIGNED,)), ("treatment_needs", (LEAST_ALIGNED,))]
+        ("financial_benefit", (LEAST_ALIGNED,)),
+        ("treatment_needs", (LEAST_ALIGNED,)),
+    ]
 
 
 def test_rounds_on_two_instrument_versions_show_the_themes_they_share(runtime):
     instrument = runtime.instrument
     dropped = {i.id for i in instrument.items_in("transparency")}
     older = dataclasses.replace(
-        instrument, version="0.9", content_hash="0" * 64,
+        instrument,
+        version="0.9",
+        content_hash="0" * 64,
         domains=tuple(d for d in instrument.domains if d.id != "transparency"),
         items=tuple(i for i in instrument.items if i.id not in dropped),
-        steps=tuple(dataclasses.replace(s, items=tuple(i for i in s.items if i not in dropped))
-                    for s in instrument.steps))
+        steps=tuple(
+            dataclasses.replace(s, items=tuple(i for i in s.items if i not in dropped)) for s in instrument.steps
+        ),
+    )
     runtime.banks[older.content_hash] = older
     rng = Random(9)
     with runtime.sessions.begin() as session:

@@ -1,5 +1,6 @@
 """The dashboard's PDF summary: it opens, says what it summarises, shows the rounded numbers of
 export_rows in the reader's language, labels withheld groups, and a withheld selection shows none."""
+
 from __future__ import annotations
 
 import io
@@ -15,7 +16,7 @@ from services.formatting import format_number
 from services.i18n import t
 from tests.services.dashboard.test_dashboard_files import ODD_NAMES, WHEN, build_world
 
-A4 = (595, 842)   # points
+A4 = (595, 842)  # points
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +59,12 @@ def test_summary_of_a_shown_selection(files, language):
     positions = [text.index(t(f"dashboard_export.pdf.{key}", language)) for key in order]
     assert positions == sorted(positions)
     view_now = dashboard(files.runtime, files.admin, Filters(files.north.id), language=language)
-    pages = [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(
-        export_dashboard(files.runtime, files.admin, view_now, "pdf", now=WHEN).data)).pages]
+    pages = [
+        " ".join(page.extract_text().split())
+        for page in PdfReader(
+            io.BytesIO(export_dashboard(files.runtime, files.admin, view_now, "pdf", now=WHEN).data)
+        ).pages
+    ]
     heading = t("dashboard_export.pdf.where_to_start", language)
     page = next(p for p in pages if heading in p)
     assert all(" ".join(r["detail"].split()) in page for r in rows if r["what"] == "where to start")
@@ -69,8 +74,10 @@ def test_summary_of_a_shown_selection(files, language):
     assert str(view.selection.n) in text
     for row in (r for r in rows if r["what"] == "theme mean"):
         assert row["theme"] in text
-        cells = f"{row['n']} {one_decimal(row['mean'], language)} {one_decimal(row['low'], language)} – " \
-                f"{one_decimal(row['high'], language)}"
+        cells = (
+            f"{row['n']} {one_decimal(row['mean'], language)} {one_decimal(row['low'], language)} – "
+            f"{one_decimal(row['high'], language)}"
+        )
         assert cells in text, cells
     # teams: Large shown with its means, Small and Mid withheld with their reason and no numbers
     large = [r for r in rows if r["what"] == "team theme mean" and r["group"].startswith("Large")]
@@ -100,8 +107,7 @@ def test_a_withheld_selection_says_so_and_shows_no_numbers(files, language):
     north = files.north
     text, rows, view = pdf_text(files, Filters(north.id, team_id=north.teams["Small"]), language)
     assert not view.selection.shown
-    said = t("dashboard_export.pdf.selection_withheld", language,
-             reason=note_text(rows[0]["note"], language))
+    said = t("dashboard_export.pdf.selection_withheld", language, reason=note_text(rows[0]["note"], language))
     assert " ".join(said.split()) in text
     assert t("dashboard_export.pdf.themes", language) not in text
     # What is left once the context is taken out: k (5) and the page number, nothing of the data.
@@ -121,11 +127,11 @@ def test_an_empty_selection_says_nobody_responded(files):
 def test_odd_names_are_neutralised_in_the_pdf(files):
     text, _rows, view = pdf_text(files, Filters(files.odd.id))
     assert all(row.group.shown for row in view.heatmap)
-    assert "'=HYPERLINK(\"http://x\")" in text
+    assert '\'=HYPERLINK("http://x")' in text
     assert not re.search(r"(?<!')=HYPERLINK", text)
     for name in ("+1", "-2", "@SUM(A1)"):
         assert f"'{name} " in text, name
-    assert text.count("' x") >= 2          # tab and carriage return print as a space
+    assert text.count("' x") >= 2  # tab and carriage return print as a space
     assert all(name.strip() for name in ODD_NAMES)
 
 

@@ -1,5 +1,6 @@
 """The dashboard's statistics from sums and counts, against hand-worked numbers and direct computation
 from raw responses (numpy), table-driven."""
+
 from __future__ import annotations
 
 import math
@@ -42,6 +43,7 @@ def counts(values) -> dict[int, int]:
 
 # --- t and the mean's interval --------------------------------------------------------------------
 
+
 def _t_cdf(t: float, df: int, steps: int = 4000) -> float:
     """P(T <= t) by Simpson's rule over Student's density (independent of the module's table)."""
     c = math.exp(math.lgamma((df + 1) / 2) - math.lgamma(df / 2)) / math.sqrt(df * math.pi)
@@ -54,8 +56,21 @@ def _t_cdf(t: float, df: int, steps: int = 4000) -> float:
     return 0.5 + (density(0) + density(t) + inner) * h / 3
 
 
-@pytest.mark.parametrize("df, expected", [(1, 12.706), (2, 4.303), (4, 2.776), (5, 2.571), (9, 2.262),
-                                          (29, 2.045), (30, 2.042), (40, 2.021), (60, 2.000), (120, 1.980)])
+@pytest.mark.parametrize(
+    "df, expected",
+    [
+        (1, 12.706),
+        (2, 4.303),
+        (4, 2.776),
+        (5, 2.571),
+        (9, 2.262),
+        (29, 2.045),
+        (30, 2.042),
+        (40, 2.021),
+        (60, 2.000),
+        (120, 1.980),
+    ],
+)
 def test_t_critical_values_match_printed_tables(df, expected):
     assert t_critical_95(df) == pytest.approx(expected, abs=6e-4)
 
@@ -78,12 +93,15 @@ def test_mean_interval_hand_worked():
     assert (estimate.low, estimate.high) == (pytest.approx(1.03676, abs=1e-5), pytest.approx(4.96324, abs=1e-5))
 
 
-@pytest.mark.parametrize("values", [
-    [50.0, 75.0, 62.5, 100.0, 25.0, 50.0],
-    [0.0, 100.0] * 20,
-    [33.3, 41.7, 58.3, 66.7, 75.0, 91.7, 8.3],
-    list(np.random.default_rng(3).uniform(0, 100, 500)),
-])
+@pytest.mark.parametrize(
+    "values",
+    [
+        [50.0, 75.0, 62.5, 100.0, 25.0, 50.0],
+        [0.0, 100.0] * 20,
+        [33.3, 41.7, 58.3, 66.7, 75.0, 91.7, 8.3],
+        list(np.random.default_rng(3).uniform(0, 100, 500)),
+    ],
+)
 def test_mean_interval_equals_direct_computation(values):
     data = np.array(values)
     n, mean, sd = len(data), data.mean(), data.std(ddof=1)
@@ -94,23 +112,29 @@ def test_mean_interval_equals_direct_computation(values):
     assert (estimate.low, estimate.high) == (pytest.approx(mean - half), pytest.approx(mean + half))
 
 
-@pytest.mark.parametrize("values, expected", [
-    ([], None),
-    ([62.5], (1, 62.5, None, None, None)),
-    ([40.0, 40.0, 40.0], (3, 40.0, 0.0, 40.0, 40.0)),   # no spread: a zero-width interval, never negative
-])
+@pytest.mark.parametrize(
+    "values, expected",
+    [
+        ([], None),
+        ([62.5], (1, 62.5, None, None, None)),
+        ([40.0, 40.0, 40.0], (3, 40.0, 0.0, 40.0, 40.0)),  # no spread: a zero-width interval, never negative
+    ],
+)
 def test_mean_interval_edges(values, expected):
     estimate = mean_interval(moments(values))
     got = None if estimate is None else (estimate.n, estimate.mean, estimate.sd, estimate.low, estimate.high)
     assert got == expected
 
 
-@pytest.mark.parametrize("values, bounds, expected_low, expected_high", [
-    ([100.0, 100.0, 100.0, 100.0, 80.0], SCORE_BOUNDS, None, 100.0),   # the t-interval reaches 107
-    ([0.0, 0.0, 0.0, 0.0, 20.0], SCORE_BOUNDS, 0.0, None),             # ... and -7
-    ([-100.0] * 4 + [-60.0], ALIGNMENT_BOUNDS, -100.0, None),          # the alignment index runs -100..+100
-    ([50.0, 55.0, 60.0], SCORE_BOUNDS, None, None),               # well inside: untouched
-])
+@pytest.mark.parametrize(
+    "values, bounds, expected_low, expected_high",
+    [
+        ([100.0, 100.0, 100.0, 100.0, 80.0], SCORE_BOUNDS, None, 100.0),  # the t-interval reaches 107
+        ([0.0, 0.0, 0.0, 0.0, 20.0], SCORE_BOUNDS, 0.0, None),  # ... and -7
+        ([-100.0] * 4 + [-60.0], ALIGNMENT_BOUNDS, -100.0, None),  # the alignment index runs -100..+100
+        ([50.0, 55.0, 60.0], SCORE_BOUNDS, None, None),  # well inside: untouched
+    ],
+)
 def test_mean_interval_is_cut_at_the_scale(values, bounds, expected_low, expected_high):
     estimate = mean_interval(moments(values), bounds)
     data = np.array(values)
@@ -128,13 +152,17 @@ def test_moments_add_and_leave_not_applicable_out():
 
 # --- agreement ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("answers, expected, clipped", [
-    ([3, 3, 4, 4], 5 / 6, False),                 # s^2 = 1/3, 1 - (1/3)/2
-    ([4, 4, 4, 4, 4], 1.0, False),
-    ([2, 4, 2, 4], 1 - (4 / 3) / 2, False),       # s^2 = 4/3
-    ([1, 5, 1, 5], 0.0, True),                    # s^2 = 16/3 > 2
-    ([1, 2, 3, 4, 5], 0.0, True),                 # sample s^2 = 2.5 > 2
-])
+
+@pytest.mark.parametrize(
+    "answers, expected, clipped",
+    [
+        ([3, 3, 4, 4], 5 / 6, False),  # s^2 = 1/3, 1 - (1/3)/2
+        ([4, 4, 4, 4, 4], 1.0, False),
+        ([2, 4, 2, 4], 1 - (4 / 3) / 2, False),  # s^2 = 4/3
+        ([1, 5, 1, 5], 0.0, True),  # s^2 = 16/3 > 2
+        ([1, 2, 3, 4, 5], 0.0, True),  # sample s^2 = 2.5 > 2
+    ],
+)
 def test_rwg_single_item(answers, expected, clipped):
     variance = Moments.of_counts(counts(answers)).variance
     agreement = rwg(variance, 5)
@@ -149,14 +177,17 @@ def test_uniform_variance():
         uniform_variance(1)
 
 
-@pytest.mark.parametrize("variances, expected, clipped", [
-    ([0.5, 0.5, 0.5], 0.9, False),                # m/s = 0.25: 3*0.75 / (3*0.75 + 0.25)
-    ([0.0, 0.0], 1.0, False),
-    ([1.0, 0.0], 2 * 0.75 / (2 * 0.75 + 0.25), False),
-    ([2.0, 2.0], 0.0, False),                     # as spread as random answering
-    ([3.0, 3.0], 0.0, True),                      # more spread than random: the formula leaves [0, 1]
-    ([1.9, 2.3], 0.0, True),                      # m/s = 1.05: the raw value is far below 0
-])
+@pytest.mark.parametrize(
+    "variances, expected, clipped",
+    [
+        ([0.5, 0.5, 0.5], 0.9, False),  # m/s = 0.25: 3*0.75 / (3*0.75 + 0.25)
+        ([0.0, 0.0], 1.0, False),
+        ([1.0, 0.0], 2 * 0.75 / (2 * 0.75 + 0.25), False),
+        ([2.0, 2.0], 0.0, False),  # as spread as random answering
+        ([3.0, 3.0], 0.0, True),  # more spread than random: the formula leaves [0, 1]
+        ([1.9, 2.3], 0.0, True),  # m/s = 1.05: the raw value is far below 0
+    ],
+)
 def test_rwg_j(variances, expected, clipped):
     agreement = rwg_j(variances, 5)
     assert agreement.value == pytest.approx(expected)
@@ -189,27 +220,34 @@ def test_group_agreement_leaves_out_items_without_two_answers():
 
 # --- reliability ----------------------------------------------------------------------------------
 
+
 def _alpha(matrix: np.ndarray) -> float:
     j = matrix.shape[1]
     return j / (j - 1) * (1 - matrix.var(axis=0, ddof=1).sum() / matrix.sum(axis=1).var(ddof=1))
 
 
-@pytest.mark.parametrize("rows, expected", [
-    ([[1, 1, 1], [2, 2, 2], [3, 3, 3]], 1.0),                     # item variances 1; sums 3,6,9: s^2 = 9
-    ([[1, 2], [2, 1], [3, 3]], 2 / 3),                            # 2 * (1 - 2/3)
-    ([[1, 4], [4, 1], [3, 3], [2, 2]], -8.0),                     # pulling apart: 2 * (1 - (10/3) / (2/3))
-])
+@pytest.mark.parametrize(
+    "rows, expected",
+    [
+        ([[1, 1, 1], [2, 2, 2], [3, 3, 3]], 1.0),  # item variances 1; sums 3,6,9: s^2 = 9
+        ([[1, 2], [2, 1], [3, 3]], 2 / 3),  # 2 * (1 - 2/3)
+        ([[1, 4], [4, 1], [3, 3], [2, 2]], -8.0),  # pulling apart: 2 * (1 - (10/3) / (2/3))
+    ],
+)
 def test_cronbach_alpha_hand_worked(rows, expected):
     matrix = np.array(rows, dtype=float)
     result = cronbach_alpha(list(matrix.var(axis=0, ddof=1)), matrix.sum(axis=1).var(ddof=1), len(rows), min_n=3)
     assert result.alpha == pytest.approx(expected) == pytest.approx(_alpha(matrix))
 
 
-@pytest.mark.parametrize("variances, total, n, reason", [
-    ([1.0, 1.0], 3.0, MIN_N_FOR_ALPHA - 1, TOO_FEW_FOR_ALPHA),
-    ([1.0], 1.0, 100, TOO_FEW_ITEMS),
-    ([1.0, 1.0], 0.0, 100, NO_SCORE_VARIANCE),
-])
+@pytest.mark.parametrize(
+    "variances, total, n, reason",
+    [
+        ([1.0, 1.0], 3.0, MIN_N_FOR_ALPHA - 1, TOO_FEW_FOR_ALPHA),
+        ([1.0], 1.0, 100, TOO_FEW_ITEMS),
+        ([1.0, 1.0], 0.0, 100, NO_SCORE_VARIANCE),
+    ],
+)
 def test_cronbach_alpha_not_reported(variances, total, n, reason):
     result = cronbach_alpha(variances, total, n)
     assert (result.alpha, result.reason, result.n) == (None, reason, n)
@@ -226,12 +264,15 @@ def _domain_case(n: int, seed: int, reverse: tuple[bool, ...]):
     return keyed, item_counts, moments(scores.tolist())
 
 
-@pytest.mark.parametrize("n, seed, reverse", [
-    (30, 1, (False, False, False)),
-    (31, 2, (False, True, False)),
-    (45, 3, (False, False)),
-    (400, 4, (True, False, False, True)),
-])
+@pytest.mark.parametrize(
+    "n, seed, reverse",
+    [
+        (30, 1, (False, False, False)),
+        (31, 2, (False, True, False)),
+        (45, 3, (False, False)),
+        (400, 4, (True, False, False, True)),
+    ],
+)
 def test_domain_alpha_from_tallies_equals_alpha_from_raw_answers(n, seed, reverse):
     # Raw answers are tallied before reverse keying; the scores are keyed. Both give the same alpha.
     keyed, item_counts, scores = _domain_case(n, seed, reverse)
@@ -253,12 +294,16 @@ def test_domain_alpha_needs_every_item_answered_twice():
 
 # --- distributions --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("item_counts, answered, percentages, rate", [
-    ({1: 1, 2: 1, 4: 2, 0: 1}, 4, {1: 25.0, 2: 25.0, 3: 0.0, 4: 50.0, 5: 0.0}, 20.0),
-    ({5: 3}, 3, {1: 0.0, 2: 0.0, 3: 0.0, 4: 0.0, 5: 100.0}, 0.0),
-    ({0: 2}, 0, {}, 100.0),
-    ({}, 0, {}, None),
-])
+
+@pytest.mark.parametrize(
+    "item_counts, answered, percentages, rate",
+    [
+        ({1: 1, 2: 1, 4: 2, 0: 1}, 4, {1: 25.0, 2: 25.0, 3: 0.0, 4: 50.0, 5: 0.0}, 20.0),
+        ({5: 3}, 3, {1: 0.0, 2: 0.0, 3: 0.0, 4: 0.0, 5: 100.0}, 0.0),
+        ({0: 2}, 0, {}, 100.0),
+        ({}, 0, {}, None),
+    ],
+)
 def test_likert_distribution(item_counts, answered, percentages, rate):
     distribution = likert_distribution(item_counts, (1, 2, 3, 4, 5))
     assert (distribution.answered, distribution.percentages, distribution.na_rate) == (answered, percentages, rate)

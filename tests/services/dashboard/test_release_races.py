@@ -1,5 +1,6 @@
 """Two first looks at a newly closed round at once (two managers, two servers): the round is frozen once and
 one release is recorded; the second look waits for the first and then uses what it recorded."""
+
 from __future__ import annotations
 
 from random import Random

@@ -1,6 +1,7 @@
 """Backup and restore (services/data_tools/backup.py): a database filled through the services comes back row for
 row (across backends too), new rows get fresh ids, and every kind of bad file or database is refused
 with nothing kept."""
+
 from __future__ import annotations
 
 import hashlib
@@ -23,7 +24,7 @@ from services.settings import Settings
 from tests.support.filled import fill, row_counts, submit, table_rows
 from tests.support.postgres import BACKENDS, throwaway_database
 
-ADMIN = AccountView(None, "console", "admin", {})   # type: ignore[arg-type]
+ADMIN = AccountView(None, "console", "admin", {})  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -49,8 +50,9 @@ def target_url(request: pytest.FixtureRequest, tmp_path: Path, migrated_database
 
 
 @pytest.fixture(scope="module")
-def good_backup(tmp_path_factory: pytest.TempPathFactory, migrated_database_template: Path,
-                backup_key_file: Path) -> Path:
+def good_backup(
+    tmp_path_factory: pytest.TempPathFactory, migrated_database_template: Path, backup_key_file: Path
+) -> Path:
     """A backup of a filled SQLite database, made once for the refusal tests."""
     folder = tmp_path_factory.mktemp("backup")
     shutil.copyfile(migrated_database_template, folder / "source.db")
@@ -59,8 +61,7 @@ def good_backup(tmp_path_factory: pytest.TempPathFactory, migrated_database_temp
         fill(runtime)
     finally:
         runtime.engine.dispose()
-    return Path(backup.export_all(Settings(database_url=f"sqlite:///{folder / 'source.db'}"),
-                                  folder / "good.zip").path)
+    return Path(backup.export_all(Settings(database_url=f"sqlite:///{folder / 'source.db'}"), folder / "good.zip").path)
 
 
 def restored_rows(url: str) -> dict[str, list[tuple]]:
@@ -98,8 +99,13 @@ def test_the_export_is_audited_after_the_file_is_written(runtime, tmp_path):
     with runtime.sessions() as session:
         last = session.query(AuditLog).order_by(AuditLog.id.desc()).first()
     assert last is not None and last.action == "backup_exported" and last.account_id is None
-    assert last.detail == {"schema_revision": snapshot.head_revision(), "tables": len(made.rows),
-                           "rows": made.total, "file": "all.zip", "key_id": made.key_id}
+    assert last.detail == {
+        "schema_revision": snapshot.head_revision(),
+        "tables": len(made.rows),
+        "rows": made.total,
+        "file": "all.zip",
+        "key_id": made.key_id,
+    }
     manifest = json.loads(zipfile.ZipFile(tmp_path / "all.zip").read("manifest.json"))
     assert sum(entry["rows"] for entry in manifest["tables"]) == made.total
 
@@ -122,8 +128,14 @@ def test_new_rows_after_a_restore_get_fresh_ids(runtime, target_url, tmp_path):
 # --- refusals of the file ----------------------------------------------------------------------
 
 
-def rewritten(source: Path, target: Path, *, manifest: Callable[[dict], None] | None = None,
-              members: Callable[[str, bytes], bytes | None] | None = None, recount: bool = False) -> Path:
+def rewritten(
+    source: Path,
+    target: Path,
+    *,
+    manifest: Callable[[dict], None] | None = None,
+    members: Callable[[str, bytes], bytes | None] | None = None,
+    recount: bool = False,
+) -> Path:
     """A copy of the backup with its manifest and members changed (a member changed to None is left out),
     signed again with the backup key, as if export-all had written it so: what follows the signature check.
 
@@ -133,8 +145,7 @@ def rewritten(source: Path, target: Path, *, manifest: Callable[[dict], None] | 
         contents = {name: old.read(name) for name in old.namelist() if name != backup_signing.SIGNATURE}
     document = json.loads(contents.pop("manifest.json"))
     if members is not None:
-        contents = {name: changed for name, data in contents.items()
-                    if (changed := members(name, data)) is not None}
+        contents = {name: changed for name, data in contents.items() if (changed := members(name, data)) is not None}
     if recount:
         for entry in document["tables"]:
             data = contents.get(f"data/{entry['name']}.jsonl", b"")
@@ -167,7 +178,7 @@ def flipped_in_the_middle(source: Path, target: Path) -> Path:
     data = bytearray(source.read_bytes())
     member = zipfile.ZipFile(source).getinfo("data/response_answer.jsonl")
     middle = member.header_offset + 100 + member.compress_size // 2
-    data[middle:middle + 8] = bytes(b ^ 0xFF for b in data[middle:middle + 8])
+    data[middle : middle + 8] = bytes(b ^ 0xFF for b in data[middle : middle + 8])
     target.write_bytes(bytes(data))
     return target
 
@@ -209,35 +220,67 @@ REFUSED_FILES = [
     ("truncated", truncated, "not a readable backup"),
     ("bytes flipped", flipped_in_the_middle, "is damaged"),
     ("no manifest", lambda s, t: rewritten(s, t, members=without("manifest.json")), "has no manifest.json"),
-    ("another format", lambda s, t: rewritten(s, t, manifest=manifest_change(format="other")),
-     "not a ValueMatch backup"),
-    ("format version 2", lambda s, t: rewritten(s, t, manifest=manifest_change(format_version=2)),
-     "backup format version 2"),
-    ("another schema revision", lambda s, t: rewritten(s, t, manifest=manifest_change(schema_revision="0005")),
-     "schema revision '0005'"),
+    (
+        "another format",
+        lambda s, t: rewritten(s, t, manifest=manifest_change(format="other")),
+        "not a ValueMatch backup",
+    ),
+    (
+        "format version 2",
+        lambda s, t: rewritten(s, t, manifest=manifest_change(format_version=2)),
+        "backup format version 2",
+    ),
+    (
+        "another schema revision",
+        lambda s, t: rewritten(s, t, manifest=manifest_change(schema_revision="0005")),
+        "schema revision '0005'",
+    ),
     ("a table missing", lambda s, t: rewritten(s, t, manifest=lambda d: d["tables"].pop()), "missing: "),
-    ("an unknown table", lambda s, t: rewritten(s, t, manifest=lambda d: d["tables"].append(
-        {"name": "notes", "columns": ["id"], "rows": 0, "sha256": ""})), "unknown: notes"),
-    ("a column renamed", lambda s, t: rewritten(s, t, manifest=lambda d: table_entry(d, "team")["columns"]
-                                                 .__setitem__(0, "team_id")), "columns of table team"),
-    ("a table's data missing", lambda s, t: rewritten(s, t, members=without("data/team.jsonl")),
-     "no data for table team"),
-    ("one row more than counted", lambda s, t: rewritten(s, t, members=one_more_row),
-     "table team holds 3 rows, its manifest says 2"),
+    (
+        "an unknown table",
+        lambda s, t: rewritten(
+            s, t, manifest=lambda d: d["tables"].append({"name": "notes", "columns": ["id"], "rows": 0, "sha256": ""})
+        ),
+        "unknown: notes",
+    ),
+    (
+        "a column renamed",
+        lambda s, t: rewritten(s, t, manifest=lambda d: table_entry(d, "team")["columns"].__setitem__(0, "team_id")),
+        "columns of table team",
+    ),
+    (
+        "a table's data missing",
+        lambda s, t: rewritten(s, t, members=without("data/team.jsonl")),
+        "no data for table team",
+    ),
+    (
+        "one row more than counted",
+        lambda s, t: rewritten(s, t, members=one_more_row),
+        "table team holds 3 rows, its manifest says 2",
+    ),
     ("a row changed", lambda s, t: rewritten(s, t, members=changed_row), "differs from its checksum"),
-    ("a time without its zone", lambda s, t: rewritten(s, t, members=naive_time, recount=True),
-     "row 1 of table organisation cannot be read"),
-    ("a row too short", lambda s, t: rewritten(s, t, members=short_row, recount=True),
-     "row 2 of table team cannot be read"),
-    ("a row that breaks a rule of the schema", lambda s, t: rewritten(s, t, members=team_of_nobody, recount=True),
-     r"cannot restore into .*nothing was kept: .*(FOREIGN KEY|foreign key)"),
-    ("no creation time", lambda s, t: rewritten(s, t, manifest=lambda d: d.pop("created_at")),
-     "no valid created_at"),
+    (
+        "a time without its zone",
+        lambda s, t: rewritten(s, t, members=naive_time, recount=True),
+        "row 1 of table organisation cannot be read",
+    ),
+    (
+        "a row too short",
+        lambda s, t: rewritten(s, t, members=short_row, recount=True),
+        "row 2 of table team cannot be read",
+    ),
+    (
+        "a row that breaks a rule of the schema",
+        lambda s, t: rewritten(s, t, members=team_of_nobody, recount=True),
+        r"cannot restore into .*nothing was kept: .*(FOREIGN KEY|foreign key)",
+    ),
+    ("no creation time", lambda s, t: rewritten(s, t, manifest=lambda d: d.pop("created_at")), "no valid created_at"),
 ]
 
 
-@pytest.mark.parametrize(("make", "message"), [case[1:] for case in REFUSED_FILES],
-                         ids=[case[0] for case in REFUSED_FILES])
+@pytest.mark.parametrize(
+    ("make", "message"), [case[1:] for case in REFUSED_FILES], ids=[case[0] for case in REFUSED_FILES]
+)
 def test_a_bad_file_is_refused_and_nothing_is_kept(good_backup, target_url, tmp_path, make, message):
     bad = make(good_backup, tmp_path / "bad.zip")
     with pytest.raises(backup.BackupError, match=message):

@@ -2,6 +2,7 @@
 recomputed, an unsigned one and one signed with another key are refused with nothing kept, unless the
 operator accepts them; the key file is made owner-only; and no line is ever held whole beyond its cap.
 SQLite only: the signature and the reading do not depend on the database."""
+
 from __future__ import annotations
 
 import hashlib
@@ -121,8 +122,11 @@ def test_a_signed_backup_is_restored_and_the_audit_log_says_it_was_verified(sign
 REFUSALS = [
     ("an account made admin, checksums recomputed", manager_made_admin, "changed after it was made"),
     ("the signature removed", unsigned, "it is not signed"),
-    ("a damaged signature", lambda n, d: b"{not json" if n == backup_signing.SIGNATURE else d,
-     "its signature is damaged"),
+    (
+        "a damaged signature",
+        lambda n, d: b"{not json" if n == backup_signing.SIGNATURE else d,
+        "its signature is damaged",
+    ),
 ]
 
 
@@ -159,12 +163,13 @@ def test_without_a_key_the_import_says_so_and_makes_none(signed, target, tmp_pat
     assert not (tmp_path / "none.key").exists()
 
 
-def test_instances_sharing_vm_backup_key_restore_each_others_backups(signed, target, tmp_path, monkeypatch,
-                                                                    migrated_database_template):
+def test_instances_sharing_vm_backup_key_restore_each_others_backups(
+    signed, target, tmp_path, monkeypatch, migrated_database_template
+):
     monkeypatch.setenv("VM_BACKUP_KEY", KEY)
     monkeypatch.setenv("VM_BACKUP_KEY_FILE", str(tmp_path / "unused.key"))
     first = Settings(database_url=target.database_url)
-    backup.import_all(first, signed, accept_unsigned=True)    # signed with the module's key file
+    backup.import_all(first, signed, accept_unsigned=True)  # signed with the module's key file
     made = backup.export_all(first, tmp_path / "again.zip")
     shutil.copyfile(migrated_database_template, tmp_path / "second.db")
     second = Settings(database_url=f"sqlite:///{tmp_path / 'second.db'}")
@@ -177,10 +182,13 @@ def test_the_first_export_makes_an_owner_only_key_file(signed, key_file):
     assert len(key_file.read_text().strip()) == 64
 
 
-@pytest.mark.parametrize(("content", "mode", "message"), [
-    ("x" * 64, 0o644, "can be read by other users .*chmod 600"),
-    ("short", 0o600, "does not hold a backup key"),
-])
+@pytest.mark.parametrize(
+    ("content", "mode", "message"),
+    [
+        ("x" * 64, 0o644, "can be read by other users .*chmod 600"),
+        ("short", 0o600, "does not hold a backup key"),
+    ],
+)
 def test_a_key_file_others_can_read_or_without_a_key_is_refused(tmp_path, content, mode, message):
     path = tmp_path / "backup.key"
     path.write_text(content)
@@ -239,8 +247,10 @@ def test_a_zip_listing_thousands_of_files_is_refused_before_its_directory_is_rea
     with zipfile.ZipFile(crowded, "a") as archive:
         for number in range(MAX_MEMBERS):
             archive.writestr(f"extra/{number}", b"")
-    with pytest.raises(backup.BackupError, match=f"lists {MAX_MEMBERS + len(zipfile.ZipFile(signed).namelist()):,} "
-                                                 "files in a directory of"):
+    with pytest.raises(
+        backup.BackupError,
+        match=f"lists {MAX_MEMBERS + len(zipfile.ZipFile(signed).namelist()):,} files in a directory of",
+    ):
         backup.import_all(target, crowded)
     assert set(counts(target).values()) == {0}
 

@@ -1,5 +1,6 @@
 """The fast scorer of `manage.py score` (services/data_tools/scoring_plan.py) gives exactly the numbers, band and counts
 of the scoring core, for the installed bank, its short forms and the test bank."""
+
 from __future__ import annotations
 
 import random

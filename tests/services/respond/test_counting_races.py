@@ -2,6 +2,7 @@
 servers), on each backend: one is held half-way, inside its transaction, while the other runs. The
 team's invitation row is locked first, so the second waits and counts the first: neither the headcount
 nor one browser's limit is passed by answers that arrive together."""
+
 from __future__ import annotations
 
 from db import attribution
@@ -27,9 +28,9 @@ def ready(runtime, link, n: int) -> str:
 
 def test_two_answers_at_once_cannot_both_take_the_last_place(runtime, links, monkeypatch):
     respond(runtime, links["west_link"], 0)
-    respond(runtime, links["west_link"], 1)            # West's headcount is 3: one place left
+    respond(runtime, links["west_link"], 1)  # West's headcount is 3: one place left
     first, second = ready(runtime, links["west_link"], 2), ready(runtime, links["west_link"], 3)
-    first_is_held, other_done = hold_first_call(monkeypatch, attribution, "count_counted")   # counted, not stored
+    first_is_held, other_done = hold_first_call(monkeypatch, attribution, "count_counted")  # counted, not stored
     first_done = in_background(lambda: questionnaire.submit(runtime, token=first))
     assert first_is_held.wait(timeout=30)
     questionnaire.submit(runtime, token=second)
@@ -40,12 +41,18 @@ def test_two_answers_at_once_cannot_both_take_the_last_place(runtime, links, mon
 
 
 def test_two_people_starting_at_once_on_one_browser_cannot_both_pass_its_limit(runtime, links, monkeypatch):
-    questionnaire.start_assessment(runtime, language="en", intervention="", role=None,
-                                 invite_token=links["east_link"], device_key=BROWSER, again_on_device=True)
+    questionnaire.start_assessment(
+        runtime,
+        language="en",
+        intervention="",
+        role=None,
+        invite_token=links["east_link"],
+        device_key=BROWSER,
+        again_on_device=True,
+    )
     # The browser's first answer and one further person: one place left under the limit of 3.
     first_is_held, other_done = hold_first_call(monkeypatch, attribution, "count_audit_lines")
-    first_done = in_background(lambda: start(runtime, links["east_link"], device_key=BROWSER,
-                                             again_on_device=True))
+    first_done = in_background(lambda: start(runtime, links["east_link"], device_key=BROWSER, again_on_device=True))
     assert first_is_held.wait(timeout=30)
     second = start(runtime, links["east_link"], device_key=BROWSER, again_on_device=True)
     other_done.set()

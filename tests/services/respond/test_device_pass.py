@@ -1,4 +1,5 @@
 """'Remember my results on this device': the pass opens the person's results for a day, and nothing else."""
+
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,8 +13,9 @@ def two_results(runtime):
     """Two submitted assessments with one resume code: (response ids, code)."""
     ids, code = [], None
     for intervention in ("Online CBT module", "Video consultations"):
-        started = questionnaire.start_assessment(runtime, language="en", intervention=intervention, role=None,
-                                               resume_code=code)
+        started = questionnaire.start_assessment(
+            runtime, language="en", intervention=intervention, role=None, resume_code=code
+        )
         code = code or started.resume_code
         answers = {item_id: 3 for item_id in runtime.instrument.required_ids}
         questionnaire.save_answers(runtime, token=started.draft_token, answers=answers, step=0)
@@ -35,13 +37,19 @@ def tampered(token: str, part: int, value: str) -> str:
     return ".".join(parts)
 
 
-@pytest.mark.parametrize("spoil", [
-    lambda token: tampered(token, 1, str(int(token.split(".")[1]) + 3600)),   # stretched by an hour
-    lambda token: tampered(token, 0, str(int(token.split(".")[0]) + 1)),      # someone else's results
-    lambda token: tampered(token, 2, "0" * 40),                                # a made-up seal
-    lambda token: token + "x", lambda token: "", lambda token: "1.2", lambda token: "a.b.c",
-    lambda token: "9" * 100,
-])
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda token: tampered(token, 1, str(int(token.split(".")[1]) + 3600)),  # stretched by an hour
+        lambda token: tampered(token, 0, str(int(token.split(".")[0]) + 1)),  # someone else's results
+        lambda token: tampered(token, 2, "0" * 40),  # a made-up seal
+        lambda token: token + "x",
+        lambda token: "",
+        lambda token: "1.2",
+        lambda token: "a.b.c",
+        lambda token: "9" * 100,
+    ],
+)
 def test_a_spoiled_pass_opens_nothing(runtime, two_results, spoil):
     token, _ends = device_pass.issue(runtime, two_results[0][0])
     with pytest.raises(NotFound):

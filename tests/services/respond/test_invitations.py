@@ -1,4 +1,5 @@
 """Team invitation links: attribution only through an open link, never from the plain start page."""
+
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -21,13 +22,25 @@ def invite(runtime):
         team = db_organisations.create_team(session, organisation_id=org.id, name="Team Noord")
         intervention = db_interventions.add_intervention(session, name="Online CBT module", organisation_id=org.id)
         _, open_tokens = db_organisations.create_round(
-            session, organisation_id=org.id, intervention_id=intervention.id, name="Spring",
-            opens_at=NOW - timedelta(days=1), closes_at=NOW + timedelta(days=10),
-            instrument_hash=runtime.instrument.content_hash, team_ids=[team.id])
+            session,
+            organisation_id=org.id,
+            intervention_id=intervention.id,
+            name="Spring",
+            opens_at=NOW - timedelta(days=1),
+            closes_at=NOW + timedelta(days=10),
+            instrument_hash=runtime.instrument.content_hash,
+            team_ids=[team.id],
+        )
         _, closed_tokens = db_organisations.create_round(
-            session, organisation_id=org.id, intervention_id=intervention.id, name="Last year",
-            opens_at=NOW - timedelta(days=400), closes_at=NOW - timedelta(days=300),
-            instrument_hash=runtime.instrument.content_hash, team_ids=[team.id])
+            session,
+            organisation_id=org.id,
+            intervention_id=intervention.id,
+            name="Last year",
+            opens_at=NOW - timedelta(days=400),
+            closes_at=NOW - timedelta(days=300),
+            instrument_hash=runtime.instrument.content_hash,
+            team_ids=[team.id],
+        )
     return {"open": open_tokens[team.id], "closed": closed_tokens[team.id], "team_id": team.id}
 
 
@@ -42,8 +55,12 @@ def submitted_response(runtime, **start_args):
 
 def test_invitation_tells_who_invites_and_the_group_size(runtime, invite):
     found = invitations.check_invitation(runtime, invite["open"])
-    assert (found.organisation, found.team, found.intervention, found.min_group_size) == \
-        ("GGZ Oost", "Team Noord", "Online CBT module", 6)
+    assert (found.organisation, found.team, found.intervention, found.min_group_size) == (
+        "GGZ Oost",
+        "Team Noord",
+        "Online CBT module",
+        6,
+    )
     assert found.is_open
     assert not invitations.check_invitation(runtime, invite["closed"]).is_open
 
@@ -68,17 +85,21 @@ def test_plain_start_page_response_never_counts(runtime, invite):
 
 def test_closed_round_cannot_be_joined(runtime, invite):
     with pytest.raises(InvalidInput, match="invite_not_open"):
-        questionnaire.start_assessment(runtime, language="en", intervention="x", role=None,
-                                     invite_token=invite["closed"])
+        questionnaire.start_assessment(
+            runtime, language="en", intervention="x", role=None, invite_token=invite["closed"]
+        )
 
 
 def test_round_closing_before_submit_keeps_the_answers_personal(runtime, invite):
-    started = questionnaire.start_assessment(runtime, language="en", intervention="x", role=None,
-                                           invite_token=invite["open"])
-    questionnaire.save_answers(runtime, token=started.draft_token,
-                             answers={i: 4 for i in runtime.instrument.required_ids}, step=0)
+    started = questionnaire.start_assessment(
+        runtime, language="en", intervention="x", role=None, invite_token=invite["open"]
+    )
+    questionnaire.save_answers(
+        runtime, token=started.draft_token, answers={i: 4 for i in runtime.instrument.required_ids}, step=0
+    )
     with runtime.sessions.begin() as session:
         from db.org_models import SurveyRound
+
         for survey_round in session.scalars(select(SurveyRound)):
             survey_round.closes_at = NOW - timedelta(minutes=1)
     response_id = questionnaire.submit(runtime, token=started.draft_token)

@@ -1,4 +1,5 @@
 """The self-assessment use cases on a real database."""
+
 import threading
 
 import pytest
@@ -29,13 +30,16 @@ def test_start_issues_a_resume_code_and_an_empty_draft(runtime):
     assert draft.instrument.content_hash == runtime.instrument.content_hash
 
 
-@pytest.mark.parametrize("kwargs, reason", [
-    ({"intervention": ""}, "intervention_missing"),
-    ({"intervention": "   "}, "intervention_missing"),
-    ({"intervention": "x" * 201}, "intervention_too_long"),
-    ({"role": "astronaut"}, "role_unknown"),
-    ({"language": "fr"}, "language_unknown"),
-])
+@pytest.mark.parametrize(
+    "kwargs, reason",
+    [
+        ({"intervention": ""}, "intervention_missing"),
+        ({"intervention": "   "}, "intervention_missing"),
+        ({"intervention": "x" * 201}, "intervention_too_long"),
+        ({"role": "astronaut"}, "role_unknown"),
+        ({"language": "fr"}, "language_unknown"),
+    ],
+)
 def test_start_refuses_bad_input(runtime, kwargs, reason):
     with pytest.raises(InvalidInput, match=reason):
         start(runtime, **kwargs)
@@ -58,8 +62,7 @@ def test_overlapping_saves_of_one_draft_keep_both(runtime, monkeypatch):
     to the next step, must wait for it, not be overwritten by it."""
     token = start(runtime).draft_token
     first_is_held, other_done = hold_first_call(monkeypatch, questionnaire, "check_answers")
-    first_done = in_background(lambda: questionnaire.save_answers(runtime, token=token, answers={"ca1": 5},
-                                                                step=None))
+    first_done = in_background(lambda: questionnaire.save_answers(runtime, token=token, answers={"ca1": 5}, step=None))
     assert first_is_held.wait(timeout=30)
     questionnaire.save_answers(runtime, token=token, answers={"ca2": 2}, step=1)
     other_done.set()
@@ -84,24 +87,30 @@ def test_a_save_during_the_submit_cannot_change_what_was_stored(runtime, monkeyp
     assert stored["ca1"] == 2 and questionnaire.load_draft(runtime, token).answers["ca1"] == 2
 
 
-@pytest.mark.parametrize("shown, stored, last_shown, expected", [
-    ({"ca1": 3}, {}, {}, {"ca1": 3}),                      # chosen, its save cut short
-    ({"ca1": 4}, {"ca1": 3}, {"ca1": 3}, {"ca1": 4}),      # changed, the change's save cut short
-    ({"ca1": 3}, {"ca1": 3}, {}, {}),                      # saved
-    ({"ca1": 3}, {"ca1": 5}, {"ca1": 3}, {}),              # stale: another tab stored 5 meanwhile
-    ({"ca1": None}, {}, {}, {}),                           # not answered on the page
-    ({"ca1": "na", "ca2": 2}, {"ca2": 2}, {}, {"ca1": "na"}),
-    ({}, {"ca1": 3}, {}, {}),
-])
+@pytest.mark.parametrize(
+    "shown, stored, last_shown, expected",
+    [
+        ({"ca1": 3}, {}, {}, {"ca1": 3}),  # chosen, its save cut short
+        ({"ca1": 4}, {"ca1": 3}, {"ca1": 3}, {"ca1": 4}),  # changed, the change's save cut short
+        ({"ca1": 3}, {"ca1": 3}, {}, {}),  # saved
+        ({"ca1": 3}, {"ca1": 5}, {"ca1": 3}, {}),  # stale: another tab stored 5 meanwhile
+        ({"ca1": None}, {}, {}, {}),  # not answered on the page
+        ({"ca1": "na", "ca2": 2}, {"ca2": 2}, {}, {"ca1": "na"}),
+        ({}, {"ca1": 3}, {}, {}),
+    ],
+)
 def test_choices_not_saved_are_those_made_on_the_page(shown, stored, last_shown, expected):
     assert questionnaire.choices_not_saved(shown, stored, last_shown) == expected
 
 
-@pytest.mark.parametrize("answers, fragment", [
-    ({"zz9": 3}, "unknown item 'zz9'"),
-    ({"ca1": 9}, "not on the scale"),
-    ({"ca1": "<script>"}, "not on the scale"),
-])
+@pytest.mark.parametrize(
+    "answers, fragment",
+    [
+        ({"zz9": 3}, "unknown item 'zz9'"),
+        ({"ca1": 9}, "not on the scale"),
+        ({"ca1": "<script>"}, "not on the scale"),
+    ],
+)
 def test_crafted_answers_are_refused_and_nothing_changes(runtime, answers, fragment):
     token = start(runtime).draft_token
     questionnaire.save_answers(runtime, token=token, answers={"ca1": 2}, step=0)
@@ -139,8 +148,11 @@ def test_submit_stores_answers_scores_and_instrument_hash(runtime, full_answers)
         response = session.get(Response, response_id)
         assert response.instrument_hash == runtime.instrument.content_hash
         assert response.instrument_version == runtime.instrument.version
-        scores = dict(session.execute(select(ResponseScore.key, ResponseScore.value)
-                                      .where(ResponseScore.response_id == response_id)).all())
+        scores = dict(
+            session.execute(
+                select(ResponseScore.key, ResponseScore.value).where(ResponseScore.response_id == response_id)
+            ).all()
+        )
     assert scores["alignment_index"] == pytest.approx(view.report.alignment_index)
     assert count(runtime, ResponseAnswer) == len(full_answers)
 
@@ -163,6 +175,7 @@ def test_concurrent_submits_of_one_draft_store_one_response(runtime, full_answer
             ids.append(questionnaire.submit(runtime, token=token))
         except Exception as exc:  # collected and asserted below
             errors.append(exc)
+
     threads = [threading.Thread(target=submit) for _ in range(4)]
     for thread in threads:
         thread.start()

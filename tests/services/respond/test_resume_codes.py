@@ -1,4 +1,5 @@
 """Resume codes: enough randomness, easy to copy, forgiving when typed."""
+
 import math
 
 import pytest
@@ -14,16 +15,19 @@ def test_codes_carry_at_least_64_random_bits_in_groups():
     assert len({new_resume_code() for _ in range(2000)}) == 2000
 
 
-@pytest.mark.parametrize("typed, canonical", [
-    ("abcd-efgh-jkmn-pqrs", "ABCD-EFGH-JKMN-PQRS"),
-    (" ABCD EFGH JKMN PQRS ", "ABCD-EFGH-JKMN-PQRS"),
-    ("ABCDEFGHJKMNPQRS", "ABCD-EFGH-JKMN-PQRS"),
-    ("OOOO-IIII-LLLL-0000", "0000-1111-1111-0000"),
-    ("ABCD-EFGH-JKMN-PQR", None),
-    ("ABCD-EFGH-JKMN-PQRSU", None),
-    ("ABCD-EFGH-JKMN-PQR!", None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    "typed, canonical",
+    [
+        ("abcd-efgh-jkmn-pqrs", "ABCD-EFGH-JKMN-PQRS"),
+        (" ABCD EFGH JKMN PQRS ", "ABCD-EFGH-JKMN-PQRS"),
+        ("ABCDEFGHJKMNPQRS", "ABCD-EFGH-JKMN-PQRS"),
+        ("OOOO-IIII-LLLL-0000", "0000-1111-1111-0000"),
+        ("ABCD-EFGH-JKMN-PQR", None),
+        ("ABCD-EFGH-JKMN-PQRSU", None),
+        ("ABCD-EFGH-JKMN-PQR!", None),
+        ("", None),
+    ],
+)
 def test_normalise(typed, canonical):
     assert normalise(typed) == canonical
 

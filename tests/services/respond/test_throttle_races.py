@@ -1,5 +1,6 @@
 """Guesses sent at the same moment are counted one after another, on each backend: the slow-down
 cannot be sidestepped by sending many tries at once (from one app server or several)."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -34,11 +35,14 @@ def rt(make_runtime, monkeypatch):
     return make_runtime(login_free_attempts=1, resume_free_attempts=1)
 
 
-@pytest.mark.parametrize("guess, miss", [
-    (wrong_password, LoginFailed),
-    (wrong_resume_code, NotFound),
-    (wrong_join_code, NotFound),
-])
+@pytest.mark.parametrize(
+    "guess, miss",
+    [
+        (wrong_password, LoginFailed),
+        (wrong_resume_code, NotFound),
+        (wrong_join_code, NotFound),
+    ],
+)
 def test_a_guess_sent_during_another_waits_for_its_count(rt, monkeypatch, guess, miss):
     """One free try: the first guess is held after it read the count (nothing yet) and before it
     records its miss; a second guess meanwhile must see that miss and be told to wait."""

@@ -1,5 +1,6 @@
 """Result charts: every chart has a table and a summary in every language, and a missing score is
 named as such everywhere and never drawn as 0."""
+
 from pathlib import Path
 
 import pytest
@@ -135,8 +136,9 @@ def test_radar_leaves_out_mismatch_themes_and_labels_missing_ones():
     assert radar.figure.layout.polar.radialaxis.range == (0, 100)
 
 
-@pytest.mark.parametrize("value, text", [(None, "not enough answers"), (0, "0"), (37.5, "38"), (62.5, "63"),
-                                         (99.9, "100"), (12.4, "12")])
+@pytest.mark.parametrize(
+    "value, text", [(None, "not enough answers"), (0, "0"), (37.5, "38"), (62.5, "63"), (99.9, "100"), (12.4, "12")]
+)
 def test_format_score(value, text):
     assert charts.format_score(value, "en") == text
 

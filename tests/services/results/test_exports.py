@@ -1,4 +1,5 @@
 """Own-answer downloads: the CSV round-trips through pandas with formulas made inert; the JSON has it all."""
+
 import codecs
 import csv
 import io
@@ -23,23 +24,26 @@ ANSWERS = yaml.safe_load((FIXTURES / "golden" / "mini-aligned.yaml").read_text(e
 WHEN = datetime(2025, 11, 26, 9, 30, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("=1+1", "'=1+1"),
-    ("+cmd", "'+cmd"),
-    ("-2", "'-2"),
-    ("@SUM(A1)", "'@SUM(A1)"),
-    ("\tx", "'\tx"),
-    ("\rx", "'\rx"),
-    ("normal", "normal"),
-    ("", ""),
-    ("a=b", "a=b"),
-    ("'=already", "'=already"),
-    (-2, -2),
-    (3.5, 3.5),
-    (0, 0),
-    (None, None),
-    (True, True),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("=1+1", "'=1+1"),
+        ("+cmd", "'+cmd"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("normal", "normal"),
+        ("", ""),
+        ("a=b", "a=b"),
+        ("'=already", "'=already"),
+        (-2, -2),
+        (3.5, 3.5),
+        (0, 0),
+        (None, None),
+        (True, True),
+    ],
+)
 def test_neutralise_cell(value, expected):
     result = neutralise_cell(value)
     assert result == expected and type(result) is type(expected)
@@ -79,7 +83,7 @@ def rows_equal(row, **expected):
     return all(row[key] == value for key, value in expected.items())
 
 
-@pytest.mark.parametrize("intervention", ["=HYPERLINK(\"http://x\")", "+1", "-1", "@A1", "\tTab", "\rCR"])
+@pytest.mark.parametrize("intervention", ['=HYPERLINK("http://x")', "+1", "-1", "@A1", "\tTab", "\rCR"])
 def test_formula_cells_are_neutralised(intervention):
     data = answers_csv(MINI, ANSWERS, "en", intervention=intervention, created_at=WHEN)
     cells = [cell for row in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")) for cell in row]
@@ -111,6 +115,7 @@ def test_json_holds_instrument_answers_and_scores():
     assert document["scores"] == {key: {"value": value, "status": status} for key, (value, status) in flat.items()}
     assert document["scores"]["alignment_index"] == {"value": 62.5, "status": "ok"}
     assert document["scores"]["element:2"] == {"value": None, "status": "not_enough"}
-    given = answers_json(MINI, ANSWERS, "en", intervention="Mood app 📱", created_at=WHEN,
-                         report=score_answers(MINI, ANSWERS))
+    given = answers_json(
+        MINI, ANSWERS, "en", intervention="Mood app 📱", created_at=WHEN, report=score_answers(MINI, ANSWERS)
+    )
     assert given == data  # a report at hand gives the same document

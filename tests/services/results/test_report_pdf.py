@@ -1,4 +1,5 @@
 """The PDF report: valid, in both languages, with the texts a reader needs, robust to odd free text, fast."""
+
 import io
 import time
 from datetime import UTC, datetime, timezone
@@ -44,10 +45,17 @@ def test_report_has_the_expected_text(bank, language):
     data = render(bank, full_answers(bank), language, role_name="Verpleegkundige")
     assert data.startswith(b"%PDF-")
     text = text_of(data)
-    for expected in (t("report.title", language), "Online CBT module", "Verpleegkundige",
-                     t("report.footer.private", language), t("report.footer.page", language, page=1, pages=""),
-                     bank.content_hash[:12], bank.version, t("report.reflect", language),
-                     "26 " + t("report.months", language).split(",")[10]):
+    for expected in (
+        t("report.title", language),
+        "Online CBT module",
+        "Verpleegkundige",
+        t("report.footer.private", language),
+        t("report.footer.page", language, page=1, pages=""),
+        bank.content_hash[:12],
+        bank.version,
+        t("report.reflect", language),
+        "26 " + t("report.months", language).split(",")[10],
+    ):
         assert expected.strip() in text, expected
     report = score_answers(bank, full_answers(bank))
     band = getattr(bank.alignment_bands, report.alignment_band)
@@ -106,19 +114,22 @@ def test_fast_enough():
 GLYPHS = {ord(c) for c in "abcdefghijklmnopqrstuvwxyz ëé’–?" + REPLACEMENT}
 
 
-@pytest.mark.parametrize("text, single_line, expected", [
-    ("abc", False, "abc"),
-    ("cliënt’s", False, "cliënt’s"),
-    ("e\u0301", False, "é"),                       # combining accent composed, then known
-    ("a\x00b\x07c", False, "abc"),                  # control characters dropped
-    ("a\tb\rc", False, "a b c"),
-    ("a\nb", False, "a\nb"),
-    ("a\nb", True, "a b"),
-    ("a📱b", False, f"a{REPLACEMENT}b"),
-    ("a👩🏽‍⚕️b", False, f"a{REPLACEMENT}b"),          # one placeholder for the whole emoji sequence
-    ("a\u200bb", False, "ab"),                      # zero-width space
-    ("ΩΩ", False, REPLACEMENT),
-])
+@pytest.mark.parametrize(
+    "text, single_line, expected",
+    [
+        ("abc", False, "abc"),
+        ("cliënt’s", False, "cliënt’s"),
+        ("e\u0301", False, "é"),  # combining accent composed, then known
+        ("a\x00b\x07c", False, "abc"),  # control characters dropped
+        ("a\tb\rc", False, "a b c"),
+        ("a\nb", False, "a\nb"),
+        ("a\nb", True, "a b"),
+        ("a📱b", False, f"a{REPLACEMENT}b"),
+        ("a👩🏽‍⚕️b", False, f"a{REPLACEMENT}b"),  # one placeholder for the whole emoji sequence
+        ("a\u200bb", False, "ab"),  # zero-width space
+        ("ΩΩ", False, REPLACEMENT),
+    ],
+)
 def test_printable(text, single_line, expected):
     assert printable(text, GLYPHS, single_line=single_line) == expected
 
@@ -127,13 +138,16 @@ def measure(text, bold):
     return len(text) * (1.5 if bold else 1.0)
 
 
-@pytest.mark.parametrize("runs, width, expected", [
-    ([("one two three", False)], 7, [["one two"], ["three"]]),
-    ([("one  two\nthree", False)], 50, [["one two"], ["three"]]),
-    ([("abcdefghij", False)], 4, [["abcd"], ["efgh"], ["ij"]]),
-    ([("", False)], 10, []),
-    ([("Ask:", True), (" why not", False)], 12, [["Ask:", " why"], ["not"]]),
-])
+@pytest.mark.parametrize(
+    "runs, width, expected",
+    [
+        ([("one two three", False)], 7, [["one two"], ["three"]]),
+        ([("one  two\nthree", False)], 50, [["one two"], ["three"]]),
+        ([("abcdefghij", False)], 4, [["abcd"], ["efgh"], ["ij"]]),
+        ([("", False)], 10, []),
+        ([("Ask:", True), (" why not", False)], 12, [["Ask:", " why"], ["not"]]),
+    ],
+)
 def test_wrap_words(runs, width, expected):
     lines = wrap_words(runs, width, measure)
     assert [[text for text, _ in line] for line in lines] == expected

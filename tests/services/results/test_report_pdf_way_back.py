@@ -1,4 +1,5 @@
 """Issue 15 in the PDF: no promise that answers can be changed, the code only by choice, the lens named apart."""
+
 import io
 from datetime import UTC, datetime
 
@@ -16,15 +17,25 @@ CODE = "7K2M-QX4P-9TRB-HW3D"
 
 def pdf_text(language: str, **options) -> str:
     answers = {q: 4 for q in BANK.required_ids}
-    data = build_pdf(BANK, score_answers(BANK, answers), language, intervention="Online CBT module",
-                     role_name=None, created_at=WHEN, **options)
+    data = build_pdf(
+        BANK,
+        score_answers(BANK, answers),
+        language,
+        intervention="Online CBT module",
+        role_name=None,
+        created_at=WHEN,
+        **options,
+    )
     return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split())
 
 
-@pytest.mark.parametrize("language, promise, truth", [
-    ("en", "change your answers", "Submitted answers cannot be changed"),
-    ("nl", "bekijken of aanpassen", "Verstuurde antwoorden kun je niet meer aanpassen"),
-])
+@pytest.mark.parametrize(
+    "language, promise, truth",
+    [
+        ("en", "change your answers", "Submitted answers cannot be changed"),
+        ("nl", "bekijken of aanpassen", "Verstuurde antwoorden kun je niet meer aanpassen"),
+    ],
+)
 def test_the_report_does_not_promise_answers_can_be_changed(language, promise, truth):
     text = pdf_text(language)
     assert promise not in text
@@ -38,11 +49,14 @@ def test_the_code_is_printed_only_when_chosen(language):
     assert CODE in pdf_text(language, resume_code=CODE)
 
 
-@pytest.mark.parametrize("language, theme, lens", [
-    ("en", "Recognising suffering", "Recognising suffering, all statements"),
-    ("nl", "Lijden herkennen", "Lijden herkennen, alle stellingen"),
-])
+@pytest.mark.parametrize(
+    "language, theme, lens",
+    [
+        ("en", "Recognising suffering", "Recognising suffering, all statements"),
+        ("nl", "Lijden herkennen", "Lijden herkennen, alle stellingen"),
+    ],
+)
 def test_the_lens_rows_are_named_apart_from_the_element_themes(language, theme, lens):
     text = pdf_text(language)
     assert lens in text
-    assert text.count(theme) > text.count(lens)   # the theme itself is named on its own as well
+    assert text.count(theme) > text.count(lens)  # the theme itself is named on its own as well

@@ -1,6 +1,7 @@
 """A workshop's group is small and its intervals wide: a value written inside its bar, where the dashboard
 writes it, is crossed by the interval's line. On the workshop's charts each value stands right of its
 interval's end, on the axis's own scale, and nowhere inside a bar."""
+
 from __future__ import annotations
 
 import pytest
@@ -24,13 +25,12 @@ def test_each_value_stands_right_of_its_interval(draw, language):
     assert bars
     rows = 0
     for bar in bars:
-        assert bar.text is None                                   # nothing written inside a bar
+        assert bar.text is None  # nothing written inside a bar
         ends = bar.error_x.array if bar.error_x.array is not None else [None] * len(bar.x)
         for x, y, plus in zip(bar.x, bar.y, ends):
             [label] = [a for (row, _text), a in values.items() if row == y]
-            assert label.x >= (x or 0) + (plus or 0), y              # past the interval's end, not on it
-            assert label.x < chart.figure.layout.xaxis.range[1]      # and on the chart
+            assert label.x >= (x or 0) + (plus or 0), y  # past the interval's end, not on it
+            assert label.x < chart.figure.layout.xaxis.range[1]  # and on the chart
             rows += 1
     assert rows == len(values)
-    assert list(chart.figure.layout.xaxis.tickvals) == [0, 25, 50, 75, 100]   # the scale still ends at 100
-
+    assert list(chart.figure.layout.xaxis.tickvals) == [0, 25, 50, 75, 100]  # the scale still ends at 100

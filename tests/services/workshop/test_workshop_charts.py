@@ -1,5 +1,6 @@
 """The workshop's charts: each has a title, a summary and a table in every language; a round with fewer
 than k answers shows no number of it anywhere; the bands and the comparison say what the numbers say."""
+
 from __future__ import annotations
 
 import re
@@ -17,8 +18,10 @@ PICTURE_CHARTS = ("ws_theme_bands", "ws_theme_means", "ws_alignment_spread", "ws
 
 
 def charts_of(pic, language: str) -> list[ChartWithTable]:
-    return [*workshop_charts.picture_charts(pic, language),
-            *(workshop_charts.ws_likert(pic, language, side) for side in ("match", "mismatch", "value", "compassion"))]
+    return [
+        *workshop_charts.picture_charts(pic, language),
+        *(workshop_charts.ws_likert(pic, language, side) for side in ("match", "mismatch", "value", "compassion")),
+    ]
 
 
 def texts_of(chart: ChartWithTable) -> str:
@@ -34,8 +37,10 @@ def texts_of(chart: ChartWithTable) -> str:
 
 
 def second_round():
-    return round_of(tuple(respond(instrument(), {"match": 5, "mismatch": 2, "value": 4, "compassion": 4})
-                          for _ in range(6)), round_no=2)
+    return round_of(
+        tuple(respond(instrument(), {"match": 5, "mismatch": 2, "value": 4, "compassion": 4}) for _ in range(6)),
+        round_no=2,
+    )
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -58,19 +63,19 @@ def test_a_round_below_k_shows_no_number_of_it(language, n):
         assert not chart.figure.data, chart.name
         # k, and nothing else (a title may name its scale, "0–100")
         assert set(re.findall(r"\d+", texts_of(chart).replace(chart.title, ""))) <= {"7"}, chart.name
-        expected = ("workshop_report.status.empty" if n == 0 else "workshop_report.status.waiting")
+        expected = "workshop_report.status.empty" if n == 0 else "workshop_report.status.waiting"
         assert chart.summary == t(expected, language, k=7)
     compared = workshop_charts.ws_comparison(None, language, k=7)
     assert not compared.figure.data and set(re.findall(r"\d+", texts_of(compared).replace(compared.title, ""))) <= {"7"}
 
 
 def test_theme_bands_show_shares_of_the_group_and_counts_in_the_table():
-    pic = round_of(five_people(), k=4)    # 4 have a personalisation score: its bands need k <= 4
+    pic = round_of(five_people(), k=4)  # 4 have a personalisation score: its bands need k <= 4
     chart = workshop_charts.ws_theme_bands(pic, "en")
     traces = {trace.name: trace for trace in chart.figure.data}
     assert list(traces) == ["Fits their values", "In between", "Clashes with their values", "Not enough answers"]
-    assert traces["Fits their values"].marker.color == "#0072B2"           # the dashboard's "fits" blue
-    assert traces["Clashes with their values"].marker.color == "#D55E00"   # and its "clashes" vermillion
+    assert traces["Fits their values"].marker.color == "#0072B2"  # the dashboard's "fits" blue
+    assert traces["Clashes with their values"].marker.color == "#D55E00"  # and its "clashes" vermillion
     for row in range(len(pic.theme_bands)):
         assert sum(trace.x[row] for trace in traces.values()) == pytest.approx(100)
     table = chart.table.set_index("Theme")
@@ -78,12 +83,14 @@ def test_theme_bands_show_shares_of_the_group_and_counts_in_the_table():
     assert table.loc["Focus on financial benefit", "A high score means"] == "Clashes with their values"
     assert table.loc["Client autonomy", "Fits their values"] == "3 (60%)"
     assert table.loc["Personalised care", "Not enough answers"] == "1 (20%)"
-    assert chart.summary == ("The approach fits the values of the most people on Shared humanity (5 of 5). "
-                             "It clashes for the most people on Focus on financial benefit (5 of 5).")
+    assert chart.summary == (
+        "The approach fits the values of the most people on Shared humanity (5 of 5). "
+        "It clashes for the most people on Focus on financial benefit (5 of 5)."
+    )
 
 
 def test_agreement_marks_the_split_themes_against_the_line():
-    pic = round_of(five_people(), k=4)    # 4 answered the personalisation statements
+    pic = round_of(five_people(), k=4)  # 4 answered the personalisation statements
     chart = workshop_charts.ws_agreement(pic, "en")
     bar = chart.figure.data[0]
     values = dict(zip(chart.table["Theme"], bar.x))
@@ -105,7 +112,8 @@ def test_round_comparison_says_where_the_group_moved():
     # recognising suffering 0 -> 75 is the largest move toward fit (the clash themes' 75 -> 25 is 50 points);
     # no theme moved away from it, so the summary does not say so
     assert chart.summary.startswith(
-        "The group moved most toward a better fit on Recognising suffering (average 0 → 75).")
+        "The group moved most toward a better fit on Recognising suffering (average 0 → 75)."
+    )
     assert "The alignment index went from 0 to +75." in chart.summary
     assert "(5 answers in the first round, 6 in the second.)" in chart.summary
     assert "away from" not in chart.summary

@@ -1,5 +1,6 @@
 """The workshop's summary files: the CSV (BOM, formulas neutralised, a withheld round without numbers)
 and the PDF (opens, holds the rounds, the prompts and the actions, says when a round is withheld)."""
+
 from __future__ import annotations
 
 import csv
@@ -21,14 +22,24 @@ NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
 def meta(language: str = "en", title: str = "Team day North") -> SessionMeta:
-    return SessionMeta(title, "Online CBT", instrument().label, language, 5, WHEN, datetime(2026, 3, 2, 12, 0),
-                       facilitator_note="+ bring coffee")
+    return SessionMeta(
+        title,
+        "Online CBT",
+        instrument().label,
+        language,
+        5,
+        WHEN,
+        datetime(2026, 3, 2, 12, 0),
+        facilitator_note="+ bring coffee",
+    )
 
 
 def actions() -> tuple[AgreedAction, ...]:
-    return (AgreedAction("act", "Client autonomy", FORMULA, WHEN),
-            AgreedAction("influence", None, "Ask the manager which savings are expected", WHEN),
-            AgreedAction("monitor", "Technology push", "@check the use in three months", WHEN))
+    return (
+        AgreedAction("act", "Client autonomy", FORMULA, WHEN),
+        AgreedAction("influence", None, "Ask the manager which savings are expected", WHEN),
+        AgreedAction("monitor", "Technology push", "@check the use in three months", WHEN),
+    )
 
 
 def rows_of(data: bytes) -> list[list[str]]:
@@ -45,8 +56,10 @@ def pdf_text(data: bytes) -> str:
 
 def two_rounds(second_n: int = 6):
     first = round_of(five_people())
-    second = round_of(tuple(respond(instrument(), {"match": 5, "mismatch": 2, "value": 4, "compassion": 4})
-                            for _ in range(second_n)), round_no=2)
+    second = round_of(
+        tuple(respond(instrument(), {"match": 5, "mismatch": 2, "value": 4, "compassion": 4}) for _ in range(second_n)),
+        round_no=2,
+    )
     return first, second
 
 
@@ -57,8 +70,10 @@ def test_csv_has_a_bom_a_header_and_every_shown_number():
     first, second = two_rounds()
     rows = rows_of(workshop_csv(meta(), (first, second), comparison(first, second), actions(), "en"))
     header = rows[0]
-    assert header == [t(f"workshop_report.csv.col.{c}", "en") for c in
-                      ("what", "round", "theme", "side", "n", "mean", "low", "high", "value", "share", "detail")]
+    assert header == [
+        t(f"workshop_report.csv.col.{c}", "en")
+        for c in ("what", "round", "theme", "side", "n", "mean", "low", "high", "value", "share", "detail")
+    ]
     assert all(len(row) == len(header) for row in rows)
     by_what = {}
     for row in rows[1:]:
@@ -74,8 +89,11 @@ def test_csv_has_a_bom_a_header_and_every_shown_number():
     assert spread[0]["Detail"] == "−100 … −75"
     bands = [r for r in by_what["People per range"] if r["Theme"] == "Focus on financial benefit" and r["Round"] == "1"]
     assert [(r["Detail"], r["n"], r["Share (%)"]) for r in bands] == [
-        ("Fits their values", "0", "0.0"), ("In between", "0", "0.0"), ("Clashes with their values", "5", "100.0"),
-        ("Not enough answers", "0", "0.0")]
+        ("Fits their values", "0", "0.0"),
+        ("In between", "0", "0.0"),
+        ("Clashes with their values", "5", "100.0"),
+        ("Not enough answers", "0", "0.0"),
+    ]
     change = next(r for r in by_what["Change between the rounds"] if r["Theme"] == "Focus on financial benefit")
     assert (change["Round"], change["Value"]) == ("1→2", "-50.0")
     assert by_what["Change in the alignment index"][0]["Value"] == "75.0"
@@ -125,8 +143,11 @@ def test_dutch_csv_uses_dutch_words():
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_pdf_holds_the_rounds_the_prompts_and_the_actions(language):
     first = round_of(five_people(), language=language)
-    second = round_of(tuple(respond(instrument(), {"match": 5, "mismatch": 2, "value": 4, "compassion": 4})
-                            for _ in range(6)), round_no=2, language=language)
+    second = round_of(
+        tuple(respond(instrument(), {"match": 5, "mismatch": 2, "value": 4, "compassion": 4}) for _ in range(6)),
+        round_no=2,
+        language=language,
+    )
     text = pdf_text(workshop_pdf(meta(language), (first, second), comparison(first, second), actions(), language))
     assert t("workshop_report.pdf.title", language) in text and "Team day North" in text and "Online CBT" in text
     month = {"en": "Mar", "nl": "mrt"}[language]
@@ -156,5 +177,5 @@ def test_pdf_of_a_withheld_round_says_so_without_its_numbers(language):
     assert t("workshop_report.pdf.comparison", language) not in text
     assert t("workshop_report.pdf.no_actions", language) in text
     # after round 2's heading nothing but its status (and the empty list of actions) follows
-    tail = text[text.rindex(status):]
+    tail = text[text.rindex(status) :]
     assert t("workshop_report.pdf.themes", language) not in tail

@@ -1,5 +1,6 @@
 """A workshop tied to a survey round never shows a group the organisation's dashboard would withhold:
 it is refused below the organisation's k, and follows the organisation's k when it is raised later."""
+
 from __future__ import annotations
 
 import csv
@@ -22,8 +23,11 @@ from tests.support.workshops import NOW, add_tied_round, new_session, participan
 def tied(runtime):
     """Organisation North (k 6) with team West invited to a round open at NOW; a facilitator of North."""
     round_ = add_tied_round(runtime, min_group_size=6)
-    return {"org": round_.org, "tie": (round_.teams["West"], round_.round),
-            "fay": staff_account(runtime, "fay", "facilitator", {round_.org: None})}
+    return {
+        "org": round_.org,
+        "tie": (round_.teams["West"], round_.round),
+        "fay": staff_account(runtime, "fay", "facilitator", {round_.org: None}),
+    }
 
 
 def test_a_tied_session_below_the_organisations_k_is_refused_saying_what_to_choose(runtime, tied):
@@ -34,14 +38,16 @@ def test_a_tied_session_below_the_organisations_k_is_refused_saying_what_to_choo
     assert count_rows(runtime, WorkshopSession) == 0
     assert count_rows(runtime, AuditLog, AuditLog.action == "workshop_created") == 0
     assert "Choose at least 6, the organisation's smallest group" in i18n.t(
-        "ws.error.workshop_k_below_organisation", "en", k=refused.value.k)
+        "ws.error.workshop_k_below_organisation", "en", k=refused.value.k
+    )
     assert "Kies minstens 6, de kleinste groep van de organisatie" in i18n.t(
-        "ws.error.workshop_k_below_organisation", "nl", k=refused.value.k)
+        "ws.error.workshop_k_below_organisation", "nl", k=refused.value.k
+    )
 
 
 def test_at_the_organisations_k_or_untied_a_session_is_made(runtime, tied):
     assert new_session(runtime, tied["fay"], tie=tied["tie"], min_group_size=6).k == 6
-    assert new_session(runtime, tied["fay"], min_group_size=5).k == 5   # not tied: the app's floor only
+    assert new_session(runtime, tied["fay"], min_group_size=5).k == 5  # not tied: the app's floor only
 
 
 def test_a_raised_organisation_k_raises_a_tied_sessions_k_everywhere(runtime, tied):
@@ -58,7 +64,7 @@ def test_a_raised_organisation_k_raises_a_tied_sessions_k_everywhere(runtime, ti
     assert workshop_join.state(runtime, info.code, "device-key-number-0000").k == 8
     hosting.set_results_visible(runtime, fay, info.id, True)
     [picture] = presenter.presenter(runtime, fay, info.id, language="en").pictures
-    assert picture.k == 8 and not picture.shown and picture.theme_means == ()   # 7 answered: below 8
+    assert picture.k == 8 and not picture.shown and picture.theme_means == ()  # 7 answered: below 8
     _name, data = presenter.export(runtime, fay, info.id, "csv", language="en")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert [row[8] for row in rows if row[0] == "Minimum group size (k)"] == ["8"]

@@ -1,5 +1,6 @@
 """Workshop sessions on a real database: creating, joining by code, answering, steering, the
 snapshot rule of the group's picture, counting toward a survey round, actions, export and access."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -18,23 +19,33 @@ from tests.support.workshops import NOW, add_tied_round, answer_all, new_session
 # --- rules ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("submitted", "shown", "k", "expected"), [
-    (0, 0, 5, 0),      # nothing yet
-    (4, 0, 5, 0),      # below k: no picture
-    (5, 0, 5, 5),      # k reached: the first picture
-    (7, 0, 5, 7),      # revealed late: everyone at once
-    (9, 5, 5, 5),      # 4 new: the picture waits
-    (10, 5, 5, 10),    # 5 new: moves on
-    (23, 10, 5, 23),   # many new: all of them
-    (10, 10, 5, 10),   # nothing new
-])
+@pytest.mark.parametrize(
+    ("submitted", "shown", "k", "expected"),
+    [
+        (0, 0, 5, 0),  # nothing yet
+        (4, 0, 5, 0),  # below k: no picture
+        (5, 0, 5, 5),  # k reached: the first picture
+        (7, 0, 5, 7),  # revealed late: everyone at once
+        (9, 5, 5, 5),  # 4 new: the picture waits
+        (10, 5, 5, 10),  # 5 new: moves on
+        (23, 10, 5, 23),  # many new: all of them
+        (10, 10, 5, 10),  # nothing new
+    ],
+)
 def test_the_picture_moves_on_only_in_steps_of_at_least_k(submitted, shown, k, expected):
     assert next_snapshot(submitted, shown, k) == expected
 
 
-@pytest.mark.parametrize(("typed", "expected"), [
-    ("ack-34x", "ACK34X"), (" ac k34 x ", "ACK34X"), ("", ""), (None, ""), ("<script>", "SCRIPT"),
-])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("ack-34x", "ACK34X"),
+        (" ac k34 x ", "ACK34X"),
+        ("", ""),
+        (None, ""),
+        ("<script>", "SCRIPT"),
+    ],
+)
 def test_codes_are_read_as_typed_without_spaces_dashes_or_case(typed, expected):
     assert workshop_join.normalise_code(typed) == expected
 
@@ -47,19 +58,22 @@ def test_a_new_session_gets_a_six_character_code_without_look_alikes(runtime, an
     assert not set("0O1IL2Z5S8B") & set(workshop_join.CODE_ALPHABET)
 
 
-@pytest.mark.parametrize(("overrides", "reason"), [
-    ({"title": "   "}, "workshop_title_missing"),
-    ({"title": "x" * 121}, "workshop_title_too_long"),
-    ({"title": "Team\x00West"}, "workshop_title_bad_characters"),
-    ({"intervention": ""}, "intervention_missing"),
-    ({"language": "de"}, "language_unknown"),
-    ({"min_group_size": 2}, "workshop_k_out_of_range"),
-    ({"min_group_size": 51}, "workshop_k_out_of_range"),
-    ({"min_group_size": True}, "workshop_k_out_of_range"),
-    ({"participant_cap": 4}, "workshop_cap_out_of_range"),
-    ({"participant_cap": 201}, "workshop_cap_out_of_range"),
-    ({"form_id": "no-such-form"}, "form_unknown"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "reason"),
+    [
+        ({"title": "   "}, "workshop_title_missing"),
+        ({"title": "x" * 121}, "workshop_title_too_long"),
+        ({"title": "Team\x00West"}, "workshop_title_bad_characters"),
+        ({"intervention": ""}, "intervention_missing"),
+        ({"language": "de"}, "language_unknown"),
+        ({"min_group_size": 2}, "workshop_k_out_of_range"),
+        ({"min_group_size": 51}, "workshop_k_out_of_range"),
+        ({"min_group_size": True}, "workshop_k_out_of_range"),
+        ({"participant_cap": 4}, "workshop_cap_out_of_range"),
+        ({"participant_cap": 201}, "workshop_cap_out_of_range"),
+        ({"form_id": "no-such-form"}, "form_unknown"),
+    ],
+)
 def test_bad_session_settings_are_refused_with_a_reason(runtime, anna, overrides, reason):
     with pytest.raises(InvalidInput) as refused:
         new_session(runtime, anna, **overrides)
@@ -79,16 +93,18 @@ def test_another_facilitators_session_is_not_found_and_admins_see_all(runtime, a
     info = new_session(runtime, anna)
     bob = staff_account(runtime, "bob", "facilitator")
     admin = staff_account(runtime, "root", "admin")
-    for call in (lambda a: hosting.session_info(runtime, a, info.id),
-                 lambda a: hosting.close_session(runtime, a, info.id),
-                 lambda a: presenter.presenter(runtime, a, info.id, language="en")):
+    for call in (
+        lambda a: hosting.session_info(runtime, a, info.id),
+        lambda a: hosting.close_session(runtime, a, info.id),
+        lambda a: presenter.presenter(runtime, a, info.id, language="en"),
+    ):
         with pytest.raises(NotFound):
             call(bob)
     assert hosting.list_sessions(runtime, bob) == []
     assert [s.id for s in hosting.list_sessions(runtime, admin)] == [info.id]
     assert hosting.session_info(runtime, admin, info.id).code == info.code
     with pytest.raises(NotFound):
-        hosting.session_info(runtime, anna, "1")   # an id from a URL must be a number
+        hosting.session_info(runtime, anna, "1")  # an id from a URL must be a number
 
 
 # --- joining -------------------------------------------------------------------------------------
@@ -214,18 +230,21 @@ def test_a_second_round_is_compared_with_the_first(runtime, anna):
 def test_actions_are_kept_with_the_session(runtime, anna):
     info = new_session(runtime, anna)
     hosting.add_action(runtime, anna, info.id, kind="act", theme="technology_push", text="Ask for a pilot")
-    hosting.add_action(runtime, anna, info.id, kind="monitor", theme=None, text="=HYPERLINK(\"x\")")
-    for bad, reason in (({"kind": "maybe"}, "workshop_action_kind"), ({"text": " "}, "workshop_action_missing"),
-                        ({"theme": "nonsense"}, "workshop_action_theme"),
-                        ({"text": "x" * 501}, "workshop_action_too_long"),
-                        ({"text": "a\x1bb"}, "workshop_action_bad_characters")):
+    hosting.add_action(runtime, anna, info.id, kind="monitor", theme=None, text='=HYPERLINK("x")')
+    for bad, reason in (
+        ({"kind": "maybe"}, "workshop_action_kind"),
+        ({"text": " "}, "workshop_action_missing"),
+        ({"theme": "nonsense"}, "workshop_action_theme"),
+        ({"text": "x" * 501}, "workshop_action_too_long"),
+        ({"text": "a\x1bb"}, "workshop_action_bad_characters"),
+    ):
         with pytest.raises(InvalidInput, match=reason):
             hosting.add_action(runtime, anna, info.id, **({"kind": "act", "theme": None, "text": "t"} | bad))
     # the same action again (a second click, another screen) is noted once; another kind or theme is another
     with pytest.raises(InvalidInput, match="workshop_action_exists"):
         hosting.add_action(runtime, anna, info.id, kind="act", theme="technology_push", text=" ask for a PILOT ")
     noted, themes = presenter.notes(runtime, anna, info.id, language="en")
-    assert [a.text for a in noted] == ["Ask for a pilot", "=HYPERLINK(\"x\")"]
+    assert [a.text for a in noted] == ["Ask for a pilot", '=HYPERLINK("x")']
     assert noted[0].theme and ("technology_push", noted[0].theme) in themes
     hosting.delete_action(runtime, anna, info.id, noted[0].id)
     assert len(presenter.notes(runtime, anna, info.id, language="en")[0]) == 1
@@ -233,6 +252,7 @@ def test_actions_are_kept_with_the_session(runtime, anna):
 
 def test_export_holds_nothing_of_a_round_below_k_and_is_audited(runtime, anna):
     from services.accounts import management
+
     info = new_session(runtime, anna)
     participants_answer(runtime, info, 3)
     name, data = presenter.export(runtime, anna, info.id, "csv", language="en")
@@ -268,5 +288,5 @@ def test_a_tied_session_counts_its_first_round_on_the_dashboard(runtime):
     participants_answer(runtime, info, 5)
     with runtime.sessions.begin() as session:
         counted = tallies.count_cells(session, organisation_id=ids[0])
-        assert sum(counted.values()) == 5   # round 2 (the same people again) does not count
+        assert sum(counted.values()) == 5  # round 2 (the same people again) does not count
         assert session.scalar(select(func.count()).select_from(WorkshopParticipant)) == 5
