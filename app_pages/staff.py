@@ -16,7 +16,7 @@ import streamlit as st
 from app_pages import shell, state_keys
 from app_pages.shell import plain, t
 from services.accounts import auth, authorisation, passwords, setup_tokens, sso
-from services.accounts.auth import AccountView, SessionToken
+from services.accounts.auth import AccountView, SignInToken
 from services.admin import organisations
 from services.errors import (
     InvalidInput,
@@ -182,10 +182,10 @@ def _sign_in(runtime: Runtime) -> None:
     except Unavailable:
         notify("error", "error.unavailable")
         return
-    keep_session(signed_in)
+    keep_sign_in(signed_in)
 
 
-def keep_session(signed_in: SessionToken) -> None:
+def keep_sign_in(signed_in: SignInToken) -> None:
     """Remember a new sign-in in this browser session (only its token)."""
     st.session_state[state_keys.AUTH_TOKEN] = signed_in.token
     st.session_state[state_keys.STAFF_COOKIE_WRITE] = signed_in.token
@@ -271,7 +271,7 @@ def _sign_in_with_sso(runtime: Runtime) -> None:
     if signed_in is None:
         notify("error", "staff.sso_refused", email=plain(str(email or "")))
         return
-    keep_session(signed_in)
+    keep_sign_in(signed_in)
 
 
 # --- what the admin pages share ---------------------------------------------------------------

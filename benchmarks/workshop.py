@@ -36,7 +36,7 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def facilitator_and_session(rt):
+def facilitator_and_workshop(rt):
     from db import Account
     from services.accounts.auth import AccountView
     from services.workshop import hosting
@@ -46,7 +46,7 @@ def facilitator_and_session(rt):
         session.add(row)
         session.flush()
         account = AccountView(row.id, row.username, "facilitator", {})
-    info = hosting.create_session(
+    info = hosting.create_workshop(
         rt,
         account,
         title="Benchmark workshop",
@@ -85,7 +85,7 @@ def run_workshop(rt) -> tuple[list[Row], dict]:
     from db import Response, WorkshopEntry
     from services.workshop import presenter
 
-    account, info = facilitator_and_session(rt)
+    account, info = facilitator_and_workshop(rt)
     submit_times: list[float] = []
     errors: list[str] = []
     refreshes: list[float] = []

@@ -142,32 +142,32 @@ __all__ = [
     "utcnow",
 ]
 
-# Accounts, their scope, sign-in sessions and the audit log (db/account_models.py, db/accounts.py).
-from db.account_models import ROLES, Account, AccountScope, AuditLog, AuthSession
+# Accounts, their scope, sign-ins and the audit log (db/account_models.py, db/accounts.py).
+from db.account_models import ROLES, Account, AccountScope, AuditLog, SignIn
 from db.accounts import Scope, UsernameTaken
 
-__all__ += ["ROLES", "Account", "AccountScope", "AuditLog", "AuthSession", "Scope", "UsernameTaken"]
+__all__ += ["ROLES", "Account", "AccountScope", "AuditLog", "Scope", "SignIn", "UsernameTaken"]
 
 # Releases: frozen tallies and the ledger of what the dashboard published (db/release_models.py).
 import db.release_models  # noqa: F401
 
-# Workshop sessions (db/workshop_models.py, db/workshops.py).
+# Workshops (db/workshop_models.py, db/workshops.py).
 from db.workshop_models import (
+    Workshop,
     WorkshopAction,
     WorkshopEntry,
     WorkshopParticipant,
     WorkshopRelease,
     WorkshopRound,
-    WorkshopSession,
 )
 
 __all__ += [
+    "Workshop",
     "WorkshopAction",
     "WorkshopEntry",
     "WorkshopParticipant",
     "WorkshopRelease",
     "WorkshopRound",
-    "WorkshopSession",
 ]
 
 # Action plans: actions, their teams and notes, follow-up rounds (db/action_models.py, db/actions.py).

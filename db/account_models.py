@@ -47,7 +47,7 @@ class AccountScope(Base):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"))
 
 
-class AuthSession(Base):
+class SignIn(Base):
     """A signed-in browser session; only the sha256 of its random token is stored."""
 
     __tablename__ = "auth_session"

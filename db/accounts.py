@@ -1,4 +1,4 @@
-"""Data access for accounts, their scope, sign-in sessions and the audit log.
+"""Data access for accounts, their scope, sign-ins and the audit log.
 
 Keyword-only functions that take a Session and never commit; the service owns the transaction.
 """
@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.account_models import Account, AccountScope, AuditLog, AuthSession, SetupToken
+from db.account_models import Account, AccountScope, AuditLog, SetupToken, SignIn
 from db.engine import changed_rows
 from db.errors import DatabaseError
 from db.locking import locked
@@ -134,39 +134,39 @@ def scopes_of(session: Session, *, account_ids: Iterable[int]) -> dict[int, Scop
     }
 
 
-# --- sign-in sessions ---------------------------------------------------------------------
+# --- sign-ins ---------------------------------------------------------------------
 
 
-def add_auth_session(
+def add_sign_in(
     session: Session, *, token_hash: str, account_id: int, created_at: datetime, expires_at: datetime
-) -> AuthSession:
+) -> SignIn:
     """Remember a signed-in session by the sha256 hex of its token."""
-    row = AuthSession(token_hash=token_hash, account_id=account_id, created_at=created_at, expires_at=expires_at)
+    row = SignIn(token_hash=token_hash, account_id=account_id, created_at=created_at, expires_at=expires_at)
     session.add(row)
     session.flush()
     return row
 
 
-def find_auth_session(session: Session, *, token_hash: str) -> AuthSession | None:
+def find_sign_in(session: Session, *, token_hash: str) -> SignIn | None:
     """The session with this token hash, expired or not."""
-    return session.scalar(select(AuthSession).where(AuthSession.token_hash == token_hash))
+    return session.scalar(select(SignIn).where(SignIn.token_hash == token_hash))
 
 
-def delete_auth_session(session: Session, *, token_hash: str) -> int:
+def delete_sign_in(session: Session, *, token_hash: str) -> int:
     """End one session; returns how many rows went (0 or 1)."""
-    result = session.execute(delete(AuthSession).where(AuthSession.token_hash == token_hash))
+    result = session.execute(delete(SignIn).where(SignIn.token_hash == token_hash))
     return changed_rows(result)
 
 
-def delete_account_sessions(session: Session, *, account_id: int) -> int:
+def delete_account_sign_ins(session: Session, *, account_id: int) -> int:
     """End every session of an account (deactivated, or its password was reset)."""
-    result = session.execute(delete(AuthSession).where(AuthSession.account_id == account_id))
+    result = session.execute(delete(SignIn).where(SignIn.account_id == account_id))
     return changed_rows(result)
 
 
-def delete_expired_sessions(session: Session, *, now: datetime) -> int:
+def delete_expired_sign_ins(session: Session, *, now: datetime) -> int:
     """Forget sessions that expired before `now`; returns how many were deleted."""
-    result = session.execute(delete(AuthSession).where(AuthSession.expires_at <= now))
+    result = session.execute(delete(SignIn).where(SignIn.expires_at <= now))
     return changed_rows(result)
 
 

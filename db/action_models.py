@@ -63,7 +63,9 @@ class ActionItem(Base):
     origin_workshop_action_id: Mapped[int | None] = mapped_column(
         ForeignKey("workshop_action.id", ondelete="SET NULL"), unique=True
     )
-    origin_session_id: Mapped[int | None] = mapped_column(ForeignKey("workshop_session.id", ondelete="SET NULL"))
+    origin_workshop_id: Mapped[int | None] = mapped_column(
+        "origin_session_id", ForeignKey("workshop_session.id", ondelete="SET NULL")
+    )
     created_by: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))

@@ -37,7 +37,7 @@ def add_action(
     by: int | None,
     at: datetime,
     origin_workshop_action_id: int | None = None,
-    origin_session_id: int | None = None,
+    origin_workshop_id: int | None = None,
     started_at: datetime | None = None,
     finished_at: datetime | None = None,
 ) -> ActionItem:
@@ -54,7 +54,7 @@ def add_action(
         status=status,
         instrument_hash=instrument_hash,
         origin_workshop_action_id=origin_workshop_action_id,
-        origin_session_id=origin_session_id,
+        origin_workshop_id=origin_workshop_id,
         created_by=by,
         created_at=at,
         updated_by=by,

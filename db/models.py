@@ -135,7 +135,7 @@ class Draft(Base):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
     round_id: Mapped[int | None] = mapped_column(ForeignKey("survey_round.id"))
-    # Set together when the draft belongs to a participant of a workshop session, in that round.
+    # Set together when the draft belongs to a participant of a workshop, in that round.
     workshop_participant_id: Mapped[int | None] = mapped_column(
         ForeignKey("workshop_participant.id", ondelete="SET NULL")
     )

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, delete, exists, or_, select
 from sqlalchemy.orm import Session
 
-from db.account_models import AuthSession
+from db.account_models import SignIn
 from db.engine import changed_rows
 from db.models import (
     Draft,
@@ -31,11 +31,11 @@ from db.release_models import ReleasedRound
 from db.releases import withdraw_rounds
 from db.tallies import rebuild_tallies
 from db.workshop_models import (
+    Workshop,
     WorkshopAction,
     WorkshopEntry,
     WorkshopParticipant,
     WorkshopRound,
-    WorkshopSession,
 )
 
 __all__ = ["KINDS", "erase_respondent", "purge_before"]
@@ -66,10 +66,10 @@ def purge_before(
 
     Responses created before it (answers, scores, workshop entries and the drafts they were
     submitted from; a released round's only once the whole round closed before it, and then with its
-    frozen tallies), drafts last saved before it, workshop sessions created before it (rounds,
+    frozen tallies), drafts last saved before it, workshops created before it (rounds,
     participants, entries, actions), survey rounds closed before it that nothing refers to any more
     (their invitation links and tallies), respondents created before it with nothing left, failed
-    code lookups and sign-in sessions that ended before it. `progress(done, total)` hears of each step.
+    code lookups and sign-ins that ended before it. `progress(done, total)` hears of each step.
     """
     # A released round goes whole or not at all: its published figures are fixed (docs/DASHBOARD.md), so its
     # responses stay until the round itself closed before the cut-off, and then its frozen tallies go too.
@@ -81,8 +81,8 @@ def purge_before(
     old_responses = select(Response.id).where(
         Response.created_at < cutoff, or_(Response.round_id.is_(None), Response.round_id.not_in(kept_rounds))
     )
-    old_sessions = select(WorkshopSession.id).where(WorkshopSession.created_at < cutoff)
-    old_participants = select(WorkshopParticipant.id).where(WorkshopParticipant.session_id.in_(old_sessions))
+    old_workshops = select(Workshop.id).where(Workshop.created_at < cutoff)
+    old_participants = select(WorkshopParticipant.id).where(WorkshopParticipant.workshop_id.in_(old_workshops))
     organisations = _organisations_of(session, Response.created_at < cutoff)
     counts = dict.fromkeys(KINDS, 0)
     steps, done = PURGE_STEPS + len(organisations), 0
@@ -106,18 +106,18 @@ def purge_before(
     counts["workshop_entries"] = _delete(
         session,
         WorkshopEntry,
-        or_(WorkshopEntry.response_id.in_(old_responses), WorkshopEntry.session_id.in_(old_sessions)),
+        or_(WorkshopEntry.response_id.in_(old_responses), WorkshopEntry.workshop_id.in_(old_workshops)),
     )
     tick()
-    counts["workshop_actions"] = _delete(session, WorkshopAction, WorkshopAction.session_id.in_(old_sessions))
+    counts["workshop_actions"] = _delete(session, WorkshopAction, WorkshopAction.workshop_id.in_(old_workshops))
     tick()
     counts["workshop_participants"] = _delete(
-        session, WorkshopParticipant, WorkshopParticipant.session_id.in_(old_sessions)
+        session, WorkshopParticipant, WorkshopParticipant.workshop_id.in_(old_workshops)
     )
     tick()
-    _delete(session, WorkshopRound, WorkshopRound.session_id.in_(old_sessions))
+    _delete(session, WorkshopRound, WorkshopRound.workshop_id.in_(old_workshops))
     tick()
-    counts["workshop_sessions"] = _delete(session, WorkshopSession, WorkshopSession.created_at < cutoff)
+    counts["workshop_sessions"] = _delete(session, Workshop, Workshop.created_at < cutoff)
     tick()
     counts |= _delete_responses(session, old_responses)
     tick()
@@ -138,7 +138,7 @@ def purge_before(
     tick()
     counts["lookup_failures"] = _delete(session, LookupFailure, LookupFailure.created_at < cutoff)
     tick()
-    counts["sign_in_sessions"] = _delete(session, AuthSession, AuthSession.expires_at < cutoff)
+    counts["sign_in_sessions"] = _delete(session, SignIn, SignIn.expires_at < cutoff)
     tick()
     for organisation_id in sorted(organisations):
         rebuild_tallies(session, organisation_id=organisation_id)
@@ -190,12 +190,12 @@ def _delete_responses(session: Session, ids: Select[Any]) -> dict[str, int]:
 
 
 def _delete_unused_rounds(session: Session, cutoff: datetime, organisations: set[int]) -> dict[str, int]:
-    """Rounds closed before `cutoff` that no response, draft or workshop session refers to any more."""
+    """Rounds closed before `cutoff` that no response, draft or workshop refers to any more."""
     unused = select(SurveyRound.id).where(
         SurveyRound.closes_at < cutoff,
         ~exists().where(Response.round_id == SurveyRound.id),
         ~exists().where(Draft.round_id == SurveyRound.id),
-        ~exists().where(WorkshopSession.round_id == SurveyRound.id),
+        ~exists().where(Workshop.round_id == SurveyRound.id),
     )
     round_ids = list(session.scalars(unused))
     if not round_ids:

@@ -24,12 +24,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models import Base, utcnow
 
-SESSION_STATUSES = ("open", "locked", "closed")
+WORKSHOP_STATUSES = ("open", "locked", "closed")
 ACTION_KINDS = ("act", "influence", "monitor")
 MAX_ROUNDS = 2
 
 
-class WorkshopSession(Base):
+class Workshop(Base):
     """One live session: its join code, what is asked, its k, and the facilitator's switches."""
 
     __tablename__ = "workshop_session"
@@ -77,7 +77,7 @@ class WorkshopRound(Base):
         CheckConstraint("shown_count >= 0", name="shown_count_not_negative"),
     )
 
-    session_id: Mapped[int] = mapped_column(ForeignKey("workshop_session.id", ondelete="CASCADE"))
+    workshop_id: Mapped[int] = mapped_column("session_id", ForeignKey("workshop_session.id", ondelete="CASCADE"))
     round_no: Mapped[int] = mapped_column(SmallInteger)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     shown_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -94,7 +94,7 @@ class WorkshopRelease(Base):
     __tablename__ = "workshop_release"
     __table_args__ = (PrimaryKeyConstraint("session_id", "round_no", "shown_count"),)
 
-    session_id: Mapped[int] = mapped_column(ForeignKey("workshop_session.id", ondelete="CASCADE"))
+    workshop_id: Mapped[int] = mapped_column("session_id", ForeignKey("workshop_session.id", ondelete="CASCADE"))
     round_no: Mapped[int] = mapped_column(SmallInteger)
     shown_count: Mapped[int] = mapped_column(Integer)
     k: Mapped[int] = mapped_column(Integer)
@@ -112,7 +112,7 @@ class WorkshopParticipant(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("workshop_session.id", ondelete="CASCADE"))
+    workshop_id: Mapped[int] = mapped_column("session_id", ForeignKey("workshop_session.id", ondelete="CASCADE"))
     device_hash: Mapped[str] = mapped_column(String(64))
     respondent_id: Mapped[int | None] = mapped_column(ForeignKey("respondent.id", ondelete="SET NULL"))
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -129,7 +129,7 @@ class WorkshopEntry(Base):
 
     participant_id: Mapped[int] = mapped_column(ForeignKey("workshop_participant.id", ondelete="CASCADE"))
     round_no: Mapped[int] = mapped_column(SmallInteger)
-    session_id: Mapped[int] = mapped_column(ForeignKey("workshop_session.id", ondelete="CASCADE"))
+    workshop_id: Mapped[int] = mapped_column("session_id", ForeignKey("workshop_session.id", ondelete="CASCADE"))
     response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), unique=True)
 
 
@@ -140,7 +140,9 @@ class WorkshopAction(Base):
     __table_args__ = (CheckConstraint("kind IN ('act', 'influence', 'monitor')", name="known_kind"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("workshop_session.id", ondelete="CASCADE"), index=True)
+    workshop_id: Mapped[int] = mapped_column(
+        "session_id", ForeignKey("workshop_session.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(16))
     theme: Mapped[str | None] = mapped_column(String(64))  # a domain id of the instrument, or none
     text: Mapped[str] = mapped_column(String(500))

@@ -1,4 +1,4 @@
-"""Data access for workshop sessions. Functions take a session and never commit (the caller's
+"""Data access for workshops. Functions take a session and never commit (the caller's
 transaction is the user's action)."""
 
 from __future__ import annotations
@@ -16,69 +16,69 @@ from db.errors import DatabaseError
 from db.locking import locked
 from db.models import Draft, Response
 from db.workshop_models import (
+    Workshop,
     WorkshopAction,
     WorkshopEntry,
     WorkshopParticipant,
     WorkshopRelease,
     WorkshopRound,
-    WorkshopSession,
 )
 
 # Only a session's first round counts toward its tied survey round (the second is the same people again).
 TIED_ROUND = 1
 
 
-def add_session(session: Session, **fields: object) -> WorkshopSession:
+def add_workshop(session: Session, **fields: object) -> Workshop:
     """A new session with its first round."""
-    row = WorkshopSession(**fields)
+    row = Workshop(**fields)
     session.add(row)
     session.flush()
-    session.add(WorkshopRound(session_id=row.id, round_no=1, shown_count=0, started_at=row.created_at))
+    session.add(WorkshopRound(workshop_id=row.id, round_no=1, shown_count=0, started_at=row.created_at))
     session.flush()
     return row
 
 
 def code_taken(session: Session, code: str) -> bool:
-    return session.scalar(select(WorkshopSession.id).where(WorkshopSession.code == code)) is not None
+    return session.scalar(select(Workshop.id).where(Workshop.code == code)) is not None
 
 
-def get_session(session: Session, session_id: int, *, for_update: bool = False) -> WorkshopSession | None:
+def get_workshop(session: Session, workshop_id: int, *, for_update: bool = False) -> Workshop | None:
     """The session row; `for_update` locks it until the transaction ends and reads it afresh
     (a row this transaction loaded before the lock may be stale)."""
-    query = select(WorkshopSession).where(WorkshopSession.id == session_id)
+    query = select(Workshop).where(Workshop.id == workshop_id)
     if for_update:
         query = locked(query)
     return session.scalar(query)
 
 
-def find_by_code(session: Session, code: str) -> WorkshopSession | None:
-    return session.scalar(select(WorkshopSession).where(WorkshopSession.code == code))
+def find_by_code(session: Session, code: str) -> Workshop | None:
+    return session.scalar(select(Workshop).where(Workshop.code == code))
 
 
-def list_sessions(session: Session, *, facilitator_id: int | None) -> list[WorkshopSession]:
+def list_workshops(session: Session, *, facilitator_id: int | None) -> list[Workshop]:
     """Sessions of one facilitator (None: every session), newest first."""
-    query = select(WorkshopSession).order_by(WorkshopSession.created_at.desc(), WorkshopSession.id.desc())
+    query = select(Workshop).order_by(Workshop.created_at.desc(), Workshop.id.desc())
     if facilitator_id is not None:
-        query = query.where(WorkshopSession.facilitator_id == facilitator_id)
+        query = query.where(Workshop.facilitator_id == facilitator_id)
     return list(session.scalars(query))
 
 
-def add_round(session: Session, session_id: int, round_no: int, at: datetime) -> None:
-    session.add(WorkshopRound(session_id=session_id, round_no=round_no, shown_count=0, started_at=at))
+def add_round(session: Session, workshop_id: int, round_no: int, at: datetime) -> None:
+    session.add(WorkshopRound(workshop_id=workshop_id, round_no=round_no, shown_count=0, started_at=at))
     session.flush()
 
 
-def rounds(session: Session, session_id: int) -> list[WorkshopRound]:
-    query = select(WorkshopRound).where(WorkshopRound.session_id == session_id).order_by(WorkshopRound.round_no)
+def rounds(session: Session, workshop_id: int) -> list[WorkshopRound]:
+    query = select(WorkshopRound).where(WorkshopRound.workshop_id == workshop_id).order_by(WorkshopRound.round_no)
     return list(session.scalars(query))
 
 
-def move_shown_count(session: Session, session_id: int, round_no: int, *, seen: int, to: int) -> bool:
+def move_shown_count(session: Session, workshop_id: int, round_no: int, *, seen: int, to: int) -> bool:
     """Advance the picture's snapshot from `seen` to `to`; False when another screen moved it first."""
     result = session.execute(
         update(WorkshopRound)
         .where(
-            WorkshopRound.session_id == session_id,
+            WorkshopRound.workshop_id == workshop_id,
             WorkshopRound.round_no == round_no,
             WorkshopRound.shown_count == seen,
         )
@@ -87,33 +87,35 @@ def move_shown_count(session: Session, session_id: int, round_no: int, *, seen: 
     return changed_rows(result) == 1
 
 
-def participant_by_device(session: Session, session_id: int, device_hash: str) -> WorkshopParticipant | None:
+def participant_by_device(session: Session, workshop_id: int, device_hash: str) -> WorkshopParticipant | None:
     return session.scalar(
         select(WorkshopParticipant).where(
-            WorkshopParticipant.session_id == session_id, WorkshopParticipant.device_hash == device_hash
+            WorkshopParticipant.workshop_id == workshop_id, WorkshopParticipant.device_hash == device_hash
         )
     )
 
 
 def add_participant(
-    session: Session, *, session_id: int, device_hash: str, respondent_id: int, at: datetime
+    session: Session, *, workshop_id: int, device_hash: str, respondent_id: int, at: datetime
 ) -> WorkshopParticipant:
-    row = WorkshopParticipant(session_id=session_id, device_hash=device_hash, respondent_id=respondent_id, joined_at=at)
+    row = WorkshopParticipant(
+        workshop_id=workshop_id, device_hash=device_hash, respondent_id=respondent_id, joined_at=at
+    )
     session.add(row)
     session.flush()
     return row
 
 
-def count_participants(session: Session, session_id: int) -> int:
-    query = select(func.count()).select_from(WorkshopParticipant).where(WorkshopParticipant.session_id == session_id)
+def count_participants(session: Session, workshop_id: int) -> int:
+    query = select(func.count()).select_from(WorkshopParticipant).where(WorkshopParticipant.workshop_id == workshop_id)
     return int(session.scalar(query) or 0)
 
 
-def entry_counts(session: Session, session_id: int) -> dict[int, int]:
+def entry_counts(session: Session, workshop_id: int) -> dict[int, int]:
     """Responses per round of the session."""
     query = (
         select(WorkshopEntry.round_no, func.count())
-        .where(WorkshopEntry.session_id == session_id)
+        .where(WorkshopEntry.workshop_id == workshop_id)
         .group_by(WorkshopEntry.round_no)
     )
     return {int(r): int(n) for r, n in session.execute(query)}
@@ -127,18 +129,20 @@ def entries_of(session: Session, participant_id: int) -> dict[int, int]:
     return {int(r): int(response_id) for r, response_id in session.execute(query)}
 
 
-def add_entry(session: Session, *, session_id: int, participant_id: int, round_no: int, response_id: int) -> None:
+def add_entry(session: Session, *, workshop_id: int, participant_id: int, round_no: int, response_id: int) -> None:
     session.add(
-        WorkshopEntry(session_id=session_id, participant_id=participant_id, round_no=round_no, response_id=response_id)
+        WorkshopEntry(
+            workshop_id=workshop_id, participant_id=participant_id, round_no=round_no, response_id=response_id
+        )
     )
     session.flush()
 
 
-def first_responses(session: Session, session_id: int, round_no: int, limit: int | None) -> list[int]:
+def first_responses(session: Session, workshop_id: int, round_no: int, limit: int | None) -> list[int]:
     """The round's first `limit` response ids (all with None), in the order they were stored."""
     query = (
         select(WorkshopEntry.response_id)
-        .where(WorkshopEntry.session_id == session_id, WorkshopEntry.round_no == round_no)
+        .where(WorkshopEntry.workshop_id == workshop_id, WorkshopEntry.round_no == round_no)
         .order_by(WorkshopEntry.response_id)
         .limit(limit)
     )
@@ -169,70 +173,77 @@ def get_participant(session: Session, participant_id: int) -> WorkshopParticipan
 
 
 def add_action(
-    session: Session, *, session_id: int, kind: str, theme: str | None, text: str, at: datetime
+    session: Session, *, workshop_id: int, kind: str, theme: str | None, text: str, at: datetime
 ) -> WorkshopAction:
-    row = WorkshopAction(session_id=session_id, kind=kind, theme=theme, text=text, created_at=at)
+    row = WorkshopAction(workshop_id=workshop_id, kind=kind, theme=theme, text=text, created_at=at)
     session.add(row)
     session.flush()
     return row
 
 
-def actions(session: Session, session_id: int) -> list[WorkshopAction]:
-    query = select(WorkshopAction).where(WorkshopAction.session_id == session_id).order_by(WorkshopAction.id)
+def actions(session: Session, workshop_id: int) -> list[WorkshopAction]:
+    query = select(WorkshopAction).where(WorkshopAction.workshop_id == workshop_id).order_by(WorkshopAction.id)
     return list(session.scalars(query))
 
 
-def delete_action(session: Session, *, session_id: int, action_id: int) -> bool:
+def delete_action(session: Session, *, workshop_id: int, action_id: int) -> bool:
     row = session.get(WorkshopAction, action_id)
-    if row is None or row.session_id != session_id:
+    if row is None or row.workshop_id != workshop_id:
         return False
     session.delete(row)
     return True
 
 
-def sessions_with_counts(session: Session, ids: Iterable[int]) -> dict[int, tuple[int, dict[int, int]]]:
+def workshops_with_counts(session: Session, ids: Iterable[int]) -> dict[int, tuple[int, dict[int, int]]]:
     """Participants joined and responses per round, for many sessions at once."""
     ids = list(ids)
     out: dict[int, tuple[int, dict[int, int]]] = {i: (0, {}) for i in ids}
     if not ids:
         return out
     joined = (
-        select(WorkshopParticipant.session_id, func.count())
-        .where(WorkshopParticipant.session_id.in_(ids))
-        .group_by(WorkshopParticipant.session_id)
+        select(WorkshopParticipant.workshop_id, func.count())
+        .where(WorkshopParticipant.workshop_id.in_(ids))
+        .group_by(WorkshopParticipant.workshop_id)
     )
     for sid, n in session.execute(joined):
         out[sid] = (int(n), out[sid][1])
     answered = (
-        select(WorkshopEntry.session_id, WorkshopEntry.round_no, func.count())
-        .where(WorkshopEntry.session_id.in_(ids))
-        .group_by(WorkshopEntry.session_id, WorkshopEntry.round_no)
+        select(WorkshopEntry.workshop_id, WorkshopEntry.round_no, func.count())
+        .where(WorkshopEntry.workshop_id.in_(ids))
+        .group_by(WorkshopEntry.workshop_id, WorkshopEntry.round_no)
     )
     for sid, round_no, n in session.execute(answered):
         out[sid][1][int(round_no)] = int(n)
     return out
 
 
-def session_of_response(session: Session, response_id: int) -> int | None:
-    """The workshop session a response belongs to, if any."""
-    return session.scalar(select(WorkshopEntry.session_id).where(WorkshopEntry.response_id == response_id))
+def workshop_of_response(session: Session, response_id: int) -> int | None:
+    """The workshop a response belongs to, if any."""
+    return session.scalar(select(WorkshopEntry.workshop_id).where(WorkshopEntry.response_id == response_id))
 
 
-def picture_releases(session: Session, session_id: int, round_no: int) -> list[WorkshopRelease]:
+def picture_releases(session: Session, workshop_id: int, round_no: int) -> list[WorkshopRelease]:
     """What each picture of a round showed, in the order shown (snapshots only grow)."""
     query = (
         select(WorkshopRelease)
-        .where(WorkshopRelease.session_id == session_id, WorkshopRelease.round_no == round_no)
+        .where(WorkshopRelease.workshop_id == workshop_id, WorkshopRelease.round_no == round_no)
         .order_by(WorkshopRelease.shown_count)
     )
     return list(session.scalars(query))
 
 
 def add_picture_release(
-    session: Session, *, session_id: int, round_no: int, shown_count: int, k: int, payload: dict[str, Any], at: datetime
+    session: Session,
+    *,
+    workshop_id: int,
+    round_no: int,
+    shown_count: int,
+    k: int,
+    payload: dict[str, Any],
+    at: datetime,
 ) -> WorkshopRelease:
     row = WorkshopRelease(
-        session_id=session_id, round_no=round_no, shown_count=shown_count, k=k, payload=payload, created_at=at
+        workshop_id=workshop_id, round_no=round_no, shown_count=shown_count, k=k, payload=payload, created_at=at
     )
     session.add(row)
     session.flush()
@@ -255,16 +266,16 @@ def tied_pictures(
     if not round_ids:
         return []
     tied = session.execute(
-        select(WorkshopSession.id, WorkshopSession.team_id, WorkshopSession.round_id)
-        .where(WorkshopSession.organisation_id == organisation_id, WorkshopSession.round_id.in_(sorted(round_ids)))
-        .order_by(WorkshopSession.id)
+        select(Workshop.id, Workshop.team_id, Workshop.round_id)
+        .where(Workshop.organisation_id == organisation_id, Workshop.round_id.in_(sorted(round_ids)))
+        .order_by(Workshop.id)
     ).all()
     out: list[tuple[int, tuple[int, int, None], list[WorkshopRelease]]] = []
-    for session_id, team_id, round_id in tied:
+    for workshop_id, team_id, round_id in tied:
         if team_id is None or round_id is None:  # the tied_all_or_none check rules this out
-            raise DatabaseError(f"workshop session {session_id} is tied to a round without a team")
-        releases = picture_releases(session, session_id, TIED_ROUND)
+            raise DatabaseError(f"workshop {workshop_id} is tied to a round without a team")
+        releases = picture_releases(session, workshop_id, TIED_ROUND)
         if releases:
             # A workshop's questionnaire gives no role: its counted responses lie in the cell without one.
-            out.append((session_id, (team_id, round_id, None), releases))
+            out.append((workshop_id, (team_id, round_id, None), releases))
     return out

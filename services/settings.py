@@ -110,10 +110,10 @@ class Settings(BaseSettings):
     )
 
     workshop_participant_cap: int = Field(
-        200, ge=1, le=2000, description="Most participants a workshop session takes (a facilitator may set fewer)."
+        200, ge=1, le=2000, description="Most participants a workshop takes (a facilitator may set fewer)."
     )
     workshop_hours: int = Field(
-        48, ge=1, le=720, description="Hours a workshop session's join code works after the session is created."
+        48, ge=1, le=720, description="Hours a workshop's join code works after the session is created."
     )
 
     session_hours: int = Field(8, ge=1, le=720, description="Hours a sign-in to the admin and dashboard pages lasts.")

@@ -56,7 +56,7 @@ def create_admin_and_sign_in() -> None:
         staff.notify("error", "error.unavailable")
         return
     try:
-        staff.keep_session(auth.login(runtime, username, password, shell.client_key()))
+        staff.keep_sign_in(auth.login(runtime, username, password, shell.client_key()))
     except (LoginFailed, TooManyAttempts, Unavailable):  # e.g. this address failed to sign in many times just now
         staff.notify("success", "staff.setup_done_sign_in", username=plain(admin.username))
         return

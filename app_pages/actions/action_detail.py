@@ -76,7 +76,7 @@ def describe(runtime, row: plan.ActionRow, context: plan.PlanContext, language: 
         if row.intervention_id in interventions:
             parts.append(plain(interventions[row.intervention_id]))
         st.markdown(" · ".join(parts))
-        if row.origin_session_id or row.origin_workshop_action_id:
+        if row.origin_workshop_id or row.origin_workshop_action_id:
             st.caption(
                 t("actions.origin_title", title=plain(row.origin_title))
                 if row.origin_title

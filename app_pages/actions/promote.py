@@ -23,12 +23,12 @@ class Promotion:
     ready: bool  # an organisation to add to is known
 
 
-def promotion(runtime, account, session_id: int) -> Promotion | None:
+def promotion(runtime, account, workshop_id: int) -> Promotion | None:
     """What the buttons need, read once per screen; None when the account cannot add to a plan."""
     if not authorisation.can(account, plan.PAGE, "create"):
         return None
-    promoted = plan.promoted_in_session(runtime, account, session_id)
-    if hosting.session_info(runtime, account, session_id).tied_to is not None:
+    promoted = plan.promoted_in_workshop(runtime, account, workshop_id)
+    if hosting.workshop_info(runtime, account, workshop_id).tied_to is not None:
         return Promotion(promoted, None, True)
     choices = dict(plan.promotion_organisations(runtime, account))
     if not choices:
@@ -39,7 +39,7 @@ def promotion(runtime, account, session_id: int) -> Promotion | None:
         t("actions.promote_organisation"),
         options=list(choices),
         format_func=choices.__getitem__,
-        key=f"ws-plan-org-{session_id}",
+        key=f"ws-plan-org-{workshop_id}",
     )
     return Promotion(promoted, chosen, True)
 

@@ -47,7 +47,7 @@ def create_form() -> None:
             help=t("ws.form_help"),
         )
         left, middle, right = st.columns(3)
-        session_language = left.selectbox(
+        workshop_language = left.selectbox(
             t("ws.language_label"),
             list(runtime.instrument.languages),
             format_func=lambda code: t(f"ws.language_{code}"),
@@ -77,13 +77,13 @@ def create_form() -> None:
         created = st.form_submit_button(t("ws.create"), type="primary")
     if created:
         try:
-            info = hosting.create_session(
+            info = hosting.create_workshop(
                 runtime,
                 account,
                 title=title,
                 intervention=intervention,
                 form_id=form_id,
-                language=session_language,
+                language=workshop_language,
                 min_group_size=int(k),
                 participant_cap=int(cap),
                 tie=tie,
@@ -101,8 +101,8 @@ def create_form() -> None:
             st.rerun()
 
 
-def session_list() -> None:
-    sessions = hosting.list_sessions(runtime, account)
+def workshop_list() -> None:
+    sessions = hosting.list_workshops(runtime, account)
     st.subheader(t("ws.list_heading"))
     if not sessions:
         st.info(t("ws.list_empty"))
@@ -127,20 +127,20 @@ def session_list() -> None:
                 st.rerun()
 
 
-def chosen_session() -> int | None:
+def chosen_workshop() -> int | None:
     raw = st.query_params.get("session")
     if raw is None:
         return None
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 12 else -1
 
 
-session_id = chosen_session()
-if session_id is None:
+workshop_id = chosen_workshop()
+if workshop_id is None:
     st.title(t("nav.workshop"))
     staff.show_notice()
     st.markdown(t("ws.lead"))
     if authorisation.can(account, hosting.PAGE, "create"):
         create_form()
-    session_list()
+    workshop_list()
 else:
-    workshop_screen.render(runtime, account, session_id, language)
+    workshop_screen.render(runtime, account, workshop_id, language)

@@ -1,4 +1,4 @@
-"""The group's picture of a workshop session as the screens draw it: the counts, each round's charts and
+"""The group's picture of a workshop as the screens draw it: the counts, each round's charts and
 where to start. The facilitator's screen (screen.py) draws each chart with its table; the presenter view
 (presenter_view.py), made for the room, without the tables' expanders."""
 

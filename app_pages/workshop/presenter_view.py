@@ -1,4 +1,4 @@
-"""The presenter view of a workshop session: what the big screen shows the room (?session=ID&view=present).
+"""The presenter view of a workshop: what the big screen shows the room (?session=ID&view=present).
 
 The whole window, without the sidebar, Streamlit's header or any control: the join code and QR code large,
 the counts and the group's picture. All of it is read anew every few seconds, so a lock, a second round,
@@ -57,18 +57,18 @@ def join_text(runtime, info) -> None:
     st.markdown(t("ws.join_type", join_page=join_page(runtime)))
 
 
-def render(runtime, session_id: int, language: str) -> None:
+def render(runtime, workshop_id: int, language: str) -> None:
     st.set_page_config(layout="wide", initial_sidebar_state="collapsed")
     st.html(_STYLE)
-    live(runtime, session_id, language)
+    live(runtime, workshop_id, language)
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
-def live(runtime, session_id: int, language: str) -> None:
+def live(runtime, workshop_id: int, language: str) -> None:
     """Everything on the big screen, for the account as it is now (signed out elsewhere: it stops)."""
     account = staff.recheck_account(runtime, hosting.PAGE, "view")
     try:
-        view = presenter.presenter(runtime, account, session_id, language=language)
+        view = presenter.presenter(runtime, account, workshop_id, language=language)
     except (NotFound, NotAuthorised):
         st.error(t("ws.not_found"))
         return

@@ -1,4 +1,4 @@
-"""A workshop session's page for the facilitator: join code and QR code, the counts, the group's picture
+"""A workshop's page for the facilitator: join code and QR code, the counts, the group's picture
 (refreshing by itself), where to start, the agreed actions, the export, and the controls in the sidebar.
 With ?view=present it is the presenter view instead: the big screen for the room, without any control
 (presenter_view.py); this page links to it, to open in a new tab while the facilitator steers from here.
@@ -24,16 +24,16 @@ from services.workshop import hosting, presenter
 REFRESH_SECONDS = 3
 
 
-def render(runtime, account, session_id: int, language: str) -> None:
+def render(runtime, account, workshop_id: int, language: str) -> None:
     try:
-        info = hosting.session_info(runtime, account, session_id)
+        info = hosting.workshop_info(runtime, account, workshop_id)
     except (NotFound, NotAuthorised):
         st.title(t("nav.workshop"))
         st.error(t("ws.not_found"))
         back_link()
         return
     if st.query_params.get("view") == presenter_view.VIEW:
-        presenter_view.render(runtime, session_id, language)
+        presenter_view.render(runtime, workshop_id, language)
         return
     st.set_page_config(layout="wide")
     with st.container(horizontal=True):
@@ -49,11 +49,11 @@ def render(runtime, account, session_id: int, language: str) -> None:
     if can_edit:
         controls(runtime, account, info)
     header(runtime, info)
-    live(runtime, session_id, language)
+    live(runtime, workshop_id, language)
     if can_edit:
-        actions(runtime, account, session_id, language)
+        actions(runtime, account, workshop_id, language)
     if authorisation.can(account, hosting.PAGE, "export"):
-        exports(runtime, account, session_id, language)
+        exports(runtime, account, workshop_id, language)
 
 
 def back_link() -> None:
@@ -94,12 +94,12 @@ def header(runtime, info) -> None:
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
-def live(runtime, session_id: int, language: str) -> None:
+def live(runtime, workshop_id: int, language: str) -> None:
     """Counts and the group's picture, read anew every few seconds, each time for the account as it is
     now: signed out or deactivated elsewhere, the screen stops showing them at the next refresh."""
     account = staff.recheck_account(runtime, hosting.PAGE, "view")
     try:
-        view = presenter.presenter(runtime, account, session_id, language=language)
+        view = presenter.presenter(runtime, account, workshop_id, language=language)
     except (NotFound, NotAuthorised):
         st.error(t("ws.not_found"))
         return
@@ -155,32 +155,36 @@ def controls(runtime, account, info) -> None:
                     key="ws-close-yes",
                     type="primary",
                     on_click=steer_on_click,
-                    args=(hosting.close_session, runtime, account, info.id),
+                    args=(hosting.close_workshop, runtime, account, info.id),
                 )
 
 
-def steer_once(control: str, change, runtime, account, session_id: int, *args) -> None:
+def steer_once(control: str, change, runtime, account, workshop_id: int, *args) -> None:
     """steer, unless this control of this session was used within the double-click window."""
     last = st.session_state.get(state_keys.WORKSHOP_TOGGLE)
     now = time.monotonic()
-    if last is not None and last[:2] == (session_id, control) and now - last[2] < runtime.settings.double_click_seconds:
+    if (
+        last is not None
+        and last[:2] == (workshop_id, control)
+        and now - last[2] < runtime.settings.double_click_seconds
+    ):
         return
-    if steer(change, runtime, account, session_id, *args):  # a refused click may be tried again at once
-        st.session_state[state_keys.WORKSHOP_TOGGLE] = (session_id, control, now)
+    if steer(change, runtime, account, workshop_id, *args):  # a refused click may be tried again at once
+        st.session_state[state_keys.WORKSHOP_TOGGLE] = (workshop_id, control, now)
 
 
-def steer_on_click(change, runtime, account, session_id: int, *args) -> None:
+def steer_on_click(change, runtime, account, workshop_id: int, *args) -> None:
     """steer, as a button's callback (which returns nothing)."""
-    steer(change, runtime, account, session_id, *args)
+    steer(change, runtime, account, workshop_id, *args)
 
 
-def steer(change, runtime, account, session_id: int, *args) -> bool:
+def steer(change, runtime, account, workshop_id: int, *args) -> bool:
     """Make the change; True when it was made, else the reason is kept for the next run to show."""
     account = staff.signed_in_account(runtime)  # as it is now: the click may come from a screen left open
     if account is None:
         return False  # the run after this click asks to sign in
     try:
-        change(runtime, account, session_id, *args)
+        change(runtime, account, workshop_id, *args)
     except InvalidInput as exc:
         st.session_state[state_keys.WORKSHOP_ERROR] = str(exc)
     except (NotFound, NotAuthorised):
@@ -195,8 +199,8 @@ def steer(change, runtime, account, session_id: int, *args) -> bool:
 # --- agreed actions and export ------------------------------------------------------------------
 
 
-def actions(runtime, account, session_id: int, language: str) -> None:
-    noted, theme_names = presenter.notes(runtime, account, session_id, language=language)
+def actions(runtime, account, workshop_id: int, language: str) -> None:
+    noted, theme_names = presenter.notes(runtime, account, workshop_id, language=language)
     st.subheader(t("ws.actions_heading"))
     st.caption(t("ws.actions_lead"))
     themes = {None: t("ws.action_theme_none")} | dict(theme_names)
@@ -216,12 +220,12 @@ def actions(runtime, account, session_id: int, language: str) -> None:
         text = st.text_area(t("ws.action_text"), max_chars=hosting.MAX_ACTION_LENGTH, key="ws-action-text", height=80)
         if st.form_submit_button(t("ws.action_add")):
             try:
-                hosting.add_action(runtime, account, session_id, kind=kind, theme=theme, text=text)
+                hosting.add_action(runtime, account, workshop_id, kind=kind, theme=theme, text=text)
             except InvalidInput as exc:
                 st.error(t(f"ws.error.{exc}"))
             else:
                 st.rerun()
-    in_plan = promote.promotion(runtime, account, session_id)
+    in_plan = promote.promotion(runtime, account, workshop_id)
     for action in noted:
         left, middle, right = st.columns([5, 2, 1], vertical_alignment="center")
         about = f" · {plain(action.theme)}" if action.theme else ""
@@ -229,13 +233,13 @@ def actions(runtime, account, session_id: int, language: str) -> None:
         promote.button(runtime, account, in_plan, action, middle)
         if right.button(t("ws.action_delete"), key=f"ws-action-del-{action.id}"):
             try:
-                hosting.delete_action(runtime, account, session_id, action.id)
+                hosting.delete_action(runtime, account, workshop_id, action.id)
             except NotFound:  # removed meanwhile (a double click, another screen): nothing to do
                 pass
             st.rerun()
 
 
-def exports(runtime, account, session_id: int, language: str) -> None:
+def exports(runtime, account, workshop_id: int, language: str) -> None:
     st.subheader(t("ws.export_heading"))
     st.caption(t("ws.export_lead"))
     left, right = st.columns(2)
@@ -247,10 +251,10 @@ def exports(runtime, account, session_id: int, language: str) -> None:
             on_click="ignore",
             icon=":material/download:",
             file_name=f"valuematch-workshop.{fmt}",
-            data=partial(_export_data, runtime, account, session_id, fmt, language),
+            data=partial(_export_data, runtime, account, workshop_id, fmt, language),
         )
 
 
-def _export_data(runtime, account, session_id: int, fmt: str, language: str) -> bytes:
+def _export_data(runtime, account, workshop_id: int, fmt: str, language: str) -> bytes:
     """The file's bytes, made only when the download is clicked."""
-    return presenter.export(runtime, account, session_id, fmt, language=language)[1]
+    return presenter.export(runtime, account, workshop_id, fmt, language=language)[1]

@@ -50,7 +50,7 @@ class AccountView:
 
 
 @dataclass(frozen=True)
-class SessionToken:
+class SignInToken:
     """A new sign-in: the page keeps `token` (only its sha256 is stored) until `expires_at`."""
 
     token: str = field(repr=False)
@@ -196,7 +196,7 @@ def login_wait(
     return UsernameSlowedDown(shared) if shared else None
 
 
-def login(rt: Runtime, username: str, password: str, client_key: str, *, now: datetime | None = None) -> SessionToken:
+def login(rt: Runtime, username: str, password: str, client_key: str, *, now: datetime | None = None) -> SignInToken:
     """Sign in with a password and open a session.
 
     LoginFailed (one message for an unknown user and a wrong password), or TooManyAttempts (its
@@ -249,7 +249,7 @@ def login(rt: Runtime, username: str, password: str, client_key: str, *, now: da
                     db_accounts.clear_lookup_failures(session, scope=LOGIN_SCOPE, client_key=key)
                 if new_hash is not None:
                     account.password_hash = new_hash  # parameters got stronger since it was hashed
-                return open_session(rt, session, account, now=now)
+                return open_sign_in(rt, session, account, now=now)
             stored_hash = account.password_hash
     raise LoginFailed()
 
@@ -262,16 +262,16 @@ def _utf8(text: str) -> bool:
     return True
 
 
-def open_session(rt: Runtime, session: Session, account: Account, *, now: datetime) -> SessionToken:
+def open_sign_in(rt: Runtime, session: Session, account: Account, *, now: datetime) -> SignInToken:
     """Start a session for an account inside the caller's transaction (password or single sign-on)."""
-    db_accounts.delete_expired_sessions(session, now=now)
+    db_accounts.delete_expired_sign_ins(session, now=now)
     token = secrets.token_urlsafe(32)
     expires_at = now + timedelta(hours=rt.settings.session_hours)
-    db_accounts.add_auth_session(
+    db_accounts.add_sign_in(
         session, token_hash=token_hash(token), account_id=account.id, created_at=now, expires_at=expires_at
     )
     account.last_login_at = now
-    return SessionToken(token, expires_at, account_view(session, account))
+    return SignInToken(token, expires_at, account_view(session, account))
 
 
 def account_view(session: Session, account: Account) -> AccountView:
@@ -289,7 +289,7 @@ def current_account(rt: Runtime, token: str | None, *, now: datetime | None = No
         return None
     now = now or utcnow()
     with rt.sessions.begin() as session:
-        row = db_accounts.find_auth_session(session, token_hash=token_hash(token))
+        row = db_accounts.find_sign_in(session, token_hash=token_hash(token))
         if row is None or row.expires_at <= now:
             return None
         account = db_accounts.get_account(session, account_id=row.account_id)
@@ -303,4 +303,4 @@ def logout(rt: Runtime, token: str | None) -> None:
     if not token:
         return
     with rt.sessions.begin() as session:
-        db_accounts.delete_auth_session(session, token_hash=token_hash(token))
+        db_accounts.delete_sign_in(session, token_hash=token_hash(token))

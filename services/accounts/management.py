@@ -113,7 +113,7 @@ def deactivate_account(rt: Runtime, actor: AccountView | None, account_id: int) 
         if account.role == "admin" and account.active and db_accounts.count_active_admins(session) <= 1:
             raise InvalidInput("the last active admin cannot be deactivated")
         account.active = False
-        db_accounts.delete_account_sessions(session, account_id=account.id)
+        db_accounts.delete_account_sign_ins(session, account_id=account.id)
         db_accounts.add_audit(
             session,
             actor_id=_actor_id(actor),
@@ -146,7 +146,7 @@ def reset_password(rt: Runtime, actor: AccountView | None, account_id: int, new_
     with rt.sessions.begin() as session:
         account = _account(session, account_id)
         account.password_hash = password_hash
-        db_accounts.delete_account_sessions(session, account_id=account.id)
+        db_accounts.delete_account_sign_ins(session, account_id=account.id)
         db_accounts.add_audit(
             session,
             actor_id=_actor_id(actor),

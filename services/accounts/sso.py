@@ -15,9 +15,9 @@ from db.models import utcnow
 from services.accounts.auth import (
     USERNAME_PATTERN,
     AccountView,
-    SessionToken,
+    SignInToken,
     account_view,
-    open_session,
+    open_sign_in,
 )
 from services.errors import InvalidInput
 from services.runtime import Runtime
@@ -82,7 +82,7 @@ def account_for_sso_identity(rt: Runtime, email: str | None, email_verified: obj
 
 def login_with_sso(
     rt: Runtime, email: str | None, email_verified: object, *, now: datetime | None = None
-) -> SessionToken | None:
+) -> SignInToken | None:
     """Open a session for a signed-in identity (see account_for_sso_identity); None when refused."""
     view = account_for_sso_identity(rt, email, email_verified)
     if view is None:
@@ -91,4 +91,4 @@ def login_with_sso(
         account = db_accounts.get_account(session, account_id=view.id, for_update=True)  # as auth.login
         if account is None or not account.active:
             return None
-        return open_session(rt, session, account, now=now or utcnow())
+        return open_sign_in(rt, session, account, now=now or utcnow())

@@ -120,7 +120,7 @@ def plan_row(
         "teams": ", ".join(teams.get(i, f"#{i}") for i in action.team_ids) or t("actions.whole_organisation", language),
         "intervention": interventions.get(action.intervention_id or -1, ""),
         "origin": t("actions.origin_workshop", language)
-        if action.origin_session_id or action.origin_workshop_action_id
+        if action.origin_workshop_id or action.origin_workshop_action_id
         else "",
         "created": file_datetime(action.created_at),
         "changed": file_datetime(action.updated_at),

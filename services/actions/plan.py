@@ -73,7 +73,7 @@ __all__ = [
     "organisations",
     "plan_context",
     "promote_workshop_action",
-    "promoted_in_session",
+    "promoted_in_workshop",
     "promotion_organisations",
     "update_action",
 ]
@@ -179,11 +179,11 @@ def promotion_organisations(rt: Runtime, actor: AccountView | None) -> list[tupl
         ]
 
 
-def promoted_in_session(rt: Runtime, actor: AccountView | None, session_id: int) -> dict[int, int]:
-    """For a workshop session the account runs: plan action ids by the agreed action each came from."""
+def promoted_in_workshop(rt: Runtime, actor: AccountView | None, workshop_id: int) -> dict[int, int]:
+    """For a workshop the account runs: plan action ids by the agreed action each came from."""
     with rt.sessions.begin() as session:
-        workshop = hosting.own_session(session, actor, session_id, "view")
-        agreed = [a.id for a in session.query(WorkshopAction).filter_by(session_id=workshop.id)]
+        workshop = hosting.own_workshop(session, actor, workshop_id, "view")
+        agreed = [a.id for a in session.query(WorkshopAction).filter_by(workshop_id=workshop.id)]
         return db_actions.promoted(session, agreed)
 
 
@@ -352,7 +352,7 @@ def promote_workshop_action(
         if agreed is None:
             raise NotFound("workshop_action")
         # The facilitator's own session (admins: any), locked: a double click promotes once.
-        workshop = hosting.own_session(session, actor, agreed.session_id, "edit", for_update=True)
+        workshop = hosting.own_workshop(session, actor, agreed.workshop_id, "edit", for_update=True)
         already = db_actions.promoted(session, [agreed.id])
         if already:
             existing = db_actions.get_action(session, already[agreed.id])
@@ -384,7 +384,7 @@ def promote_workshop_action(
             by=actor.id,
             at=now,
             origin_workshop_action_id=agreed.id,
-            origin_session_id=workshop.id,
+            origin_workshop_id=workshop.id,
         )
         db_accounts.add_audit(
             session,

@@ -17,7 +17,7 @@ from db import actions as db_actions
 from db import organisations as db_organisations
 from db.action_models import ActionItem
 from db.org_models import Organisation
-from db.workshop_models import WorkshopSession
+from db.workshop_models import Workshop
 from questions.model import Instrument, localise
 from services.accounts.auth import AccountView
 from services.accounts.authorisation import authorise, visible_organisations, visible_teams
@@ -46,7 +46,7 @@ class ActionRow:
     intervention_id: int | None
     instrument_hash: str  # the question bank whose words name the theme
     origin_workshop_action_id: int | None
-    origin_session_id: int | None
+    origin_workshop_id: int | None
     created_at: datetime
     created_by: str | None
     updated_at: datetime
@@ -149,11 +149,11 @@ def action_rows(session: Session, rows: list[ActionItem]) -> list[ActionRow]:
     teams = db_actions.teams_of(session, ids)
     notes = db_actions.note_counts(session, ids)
     names = db_actions.usernames(session, [r.created_by for r in rows] + [r.updated_by for r in rows])
-    sessions = sorted({r.origin_session_id for r in rows if r.origin_session_id is not None})
+    sessions = sorted({r.origin_workshop_id for r in rows if r.origin_workshop_id is not None})
     titles: dict[int, str] = {}
     if sessions:
-        query = select(WorkshopSession.id, WorkshopSession.title).where(WorkshopSession.id.in_(sessions))
-        titles = {session_id: title for session_id, title in session.execute(query)}
+        query = select(Workshop.id, Workshop.title).where(Workshop.id.in_(sessions))
+        titles = {workshop_id: title for workshop_id, title in session.execute(query)}
     return [
         ActionRow(
             r.id,
@@ -168,7 +168,7 @@ def action_rows(session: Session, rows: list[ActionItem]) -> list[ActionRow]:
             r.intervention_id,
             r.instrument_hash,
             r.origin_workshop_action_id,
-            r.origin_session_id,
+            r.origin_workshop_id,
             r.created_at,
             names.get(r.created_by or -1),
             r.updated_at,
@@ -177,7 +177,7 @@ def action_rows(session: Session, rows: list[ActionItem]) -> list[ActionRow]:
             r.finished_at,
             r.version,
             notes[r.id],
-            titles.get(r.origin_session_id or -1),
+            titles.get(r.origin_workshop_id or -1),
         )
         for r in rows
     ]

@@ -233,23 +233,23 @@ def channel_rows(
     parts: dict[str, dict[Cell, dict[Hashable, int]]] = defaultdict(dict)
     outside: dict[str, dict[Hashable, int]] = defaultdict(dict)
     rows: dict[str, list[frozenset]] = defaultdict(list)
-    for session_id, cell, releases in pictures:
+    for workshop_id, cell, releases in pictures:
         for family in sorted({family for release in releases for family in release.payload["families"]}):
             before, so_far = (0, 0), []
             for number, release in enumerate(releases):
                 counted, other = release.payload["families"].get(family, (0, 0))
                 recorded = (max(0, counted - before[0]), max(0, other - before[1]))
                 present = (
-                    changed[session_id, number].get(family, (0, 0)) if (session_id, number) in changed else recorded
+                    changed[workshop_id, number].get(family, (0, 0)) if (workshop_id, number) in changed else recorded
                 )
-                inside_part = ("workshop", session_id, number, "counted")
-                outside_part = ("workshop", session_id, number, "other")
+                inside_part = ("workshop", workshop_id, number, "counted")
+                outside_part = ("workshop", workshop_id, number, "other")
                 parts[family].setdefault(cell, {})[inside_part] = present[0]
                 outside[family][outside_part] = present[1]
                 so_far += [inside_part, outside_part]
                 gone = max(0, recorded[0] - present[0]) + max(0, recorded[1] - present[1])
                 if gone:
-                    gone_part = ("workshop", session_id, number, "gone")
+                    gone_part = ("workshop", workshop_id, number, "gone")
                     outside[family][gone_part] = gone
                     so_far.append(gone_part)
                 before = (counted, other)
@@ -320,11 +320,11 @@ def frozen_changes(
     after the freeze, so their picture's part is unchanged for the dashboard, whatever the live rows say."""
     recorded: dict[int, dict[tuple[int, int], dict[str, tuple[int, int]]]] = {}
     for payload in past_payloads:  # oldest first: the record made at the freeze wins
-        for session_id, parts in payload.get(PICTURE_PARTS, {}).items():
+        for workshop_id, parts in payload.get(PICTURE_PARTS, {}).items():
             recorded.setdefault(
-                int(session_id),
+                int(workshop_id),
                 {
-                    (int(session_id), int(number)): {
+                    (int(workshop_id), int(number)): {
                         family: (counts[0], counts[1]) for family, counts in families.items()
                     }
                     for number, families in parts.items()
@@ -342,9 +342,11 @@ def _encode_changes(
     pictures: Sequence[tuple[int, tuple, Sequence[Any]]],
 ) -> dict[str, dict[str, Any]]:
     """Every tied session's record, also an empty one (checked, nothing changed)."""
-    out: dict[str, dict[str, Any]] = {str(session_id): {} for session_id, _cell, _releases in pictures}
-    for (session_id, number), families in changed.items():
-        out.setdefault(str(session_id), {})[str(number)] = {family: list(counts) for family, counts in families.items()}
+    out: dict[str, dict[str, Any]] = {str(workshop_id): {} for workshop_id, _cell, _releases in pictures}
+    for (workshop_id, number), families in changed.items():
+        out.setdefault(str(workshop_id), {})[str(number)] = {
+            family: list(counts) for family, counts in families.items()
+        }
     return out
 
 
@@ -355,17 +357,17 @@ def changed_parts(
     pictures whose members changed since shown (someone in them was erased). A picture recorded without
     its last response ("through", before this version) is taken as shown (docs/SECURITY.md)."""
     out: dict[tuple[int, int], dict[str, tuple[int, int]]] = {}
-    for session_id, cell, releases in pictures:
+    for workshop_id, cell, releases in pictures:
         if any("through" not in release.payload for release in releases):
             continue
-        ids = first_responses(session, session_id, TIED_ROUND, None)
+        ids = first_responses(session, workshop_id, TIED_ROUND, None)
         previous = 0
         for number, release in enumerate(releases):
             through = release.payload["through"]
             members = [i for i in ids if i <= through]
             if members_hash(members) != release.payload.get("members"):
                 part = [i for i in members if i > previous]
-                out[session_id, number] = _contributions(session, part, parts_of(cell[1]))
+                out[workshop_id, number] = _contributions(session, part, parts_of(cell[1]))
             previous = through
     return out
 

@@ -64,7 +64,7 @@ from the backups: whoever has it can sign a backup, and without it no backup can
 
 PURGE_EPILOG = """\
 Deletes responses (answers, scores, workshop entries and their drafts) made before the cut-off, drafts
-last saved before it, workshop sessions created before it, survey rounds closed before it that nothing
+last saved before it, workshops created before it, survey rounds closed before it that nothing
 refers to any more (with their invitation links), respondents with nothing left, failed code lookups and
 ended sign-ins. The dashboard's tallies are rebuilt. All or nothing; the audit log keeps the counts.
 PERIOD: 365d (days), 26w (weeks), 18m (months) or 2y (years).

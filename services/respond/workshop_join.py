@@ -1,4 +1,4 @@
-"""Workshop sessions, the participant's side: join by code on a phone, answer, keep one's own result.
+"""Workshops, the participant's side: join by code on a phone, answer, keep one's own result.
 
 A device is known by a random key kept in a cookie (only its sha256 is stored), so joining again
 from the same device finds the same participant instead of counting twice.
@@ -18,7 +18,7 @@ from db import organisations as db_organisations
 from db import respondents as db_respondents
 from db import workshops as db_workshops
 from db.models import Draft
-from db.workshop_models import WorkshopSession
+from db.workshop_models import Workshop
 from services import throttle
 from services.errors import InvalidInput, NotFound, TooManyAttempts
 from services.respond.resume_codes import code_hash, new_resume_code
@@ -50,7 +50,7 @@ class Participation:
         return self.current_round in self.results
 
 
-def effective_k(session: Session, row: WorkshopSession) -> int:
+def effective_k(session: Session, row: Workshop) -> int:
     """The smallest group a session's picture, export and participants go by: its own k, and for a session
     tied to a survey round at least its organisation's k as it is now (an organisation may raise it later)."""
     if row.organisation_id is None:
@@ -140,9 +140,9 @@ class _Miss(Exception):
     """A code that exists but opens nothing for this device: counted as a miss, told as a wrong code."""
 
 
-def _join(rt: Runtime, session: Session, row: WorkshopSession, device: str, now: datetime) -> Participation:
+def _join(rt: Runtime, session: Session, row: Workshop, device: str, now: datetime) -> Participation:
     # Joins of one session one at a time: the cap holds, and two tabs of one device get one draft.
-    row = db_workshops.get_session(session, row.id, for_update=True) or row
+    row = db_workshops.get_workshop(session, row.id, for_update=True) or row
     participant = db_workshops.participant_by_device(session, row.id, device)
     if participant is None:
         if row.status == "closed" or now >= row.expires_at:
@@ -154,7 +154,7 @@ def _join(rt: Runtime, session: Session, row: WorkshopSession, device: str, now:
         # A resume code nobody is shown: the participant's results stay tied to this device.
         respondent = db_respondents.create_respondent(session, code_hash=code_hash(new_resume_code()))
         participant = db_workshops.add_participant(
-            session, session_id=row.id, device_hash=device, respondent_id=respondent.id, at=now
+            session, workshop_id=row.id, device_hash=device, respondent_id=respondent.id, at=now
         )
     results = db_workshops.entries_of(session, participant.id)
     token = None
@@ -178,9 +178,7 @@ def _join(rt: Runtime, session: Session, row: WorkshopSession, device: str, now:
     )
 
 
-def _new_draft(
-    rt: Runtime, session: Session, row: WorkshopSession, participant_id: int, respondent_id: int | None
-) -> str:
+def _new_draft(rt: Runtime, session: Session, row: Workshop, participant_id: int, respondent_id: int | None) -> str:
     if respondent_id is None:
         respondent_id = db_respondents.create_respondent(session, code_hash=code_hash(new_resume_code())).id
     token = secrets.token_urlsafe(32)
@@ -213,7 +211,7 @@ def accepts(session: Session, draft: Draft) -> bool:
         return False
     # Locked until the response is stored: entries of a session commit in the order of their ids, so
     # the picture's "first n responses" never gains an earlier one later; a close or a new round waits.
-    row = db_workshops.get_session(session, participant.session_id, for_update=True)
+    row = db_workshops.get_workshop(session, participant.workshop_id, for_update=True)
     if row is None or row.status == "closed" or draft.workshop_round != row.current_round:
         return False
     return draft.workshop_round not in db_workshops.entries_of(session, participant.id)
@@ -226,7 +224,7 @@ def record(session: Session, draft: Draft, response_id: int) -> None:
     assert participant is not None and draft.workshop_round is not None
     db_workshops.add_entry(
         session,
-        session_id=participant.session_id,
+        workshop_id=participant.workshop_id,
         participant_id=participant.id,
         round_no=draft.workshop_round,
         response_id=response_id,
@@ -234,9 +232,9 @@ def record(session: Session, draft: Draft, response_id: int) -> None:
 
 
 def counted(rt: Runtime, response_id: int) -> bool:
-    """Whether a response is part of a workshop session's picture."""
+    """Whether a response is part of a workshop's picture."""
     with rt.sessions.begin() as session:
-        return db_workshops.session_of_response(session, response_id) is not None
+        return db_workshops.workshop_of_response(session, response_id) is not None
 
 
 def _policy(rt: Runtime) -> throttle.ThrottlePolicy:

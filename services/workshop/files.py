@@ -1,4 +1,4 @@
-"""A workshop session's summary as files: one plain CSV table, and a PDF for the people who were there.
+"""A workshop's summary as files: one plain CSV table, and a PDF for the people who were there.
 
 Both hold what the big screen showed (each round's picture), the conversation prompts and the actions
 the group agreed. A round with fewer than k answers gives one line saying so and no number of it. Every
@@ -53,7 +53,7 @@ REASON_KEYS = {LEAST_ALIGNED: "dashboard.start.reason_least", SPLIT_VIEW: "dashb
 
 
 @dataclass(frozen=True)
-class SessionMeta:
+class WorkshopMeta:
     """What a summary is about: the session as the facilitator set it up."""
 
     title: str
@@ -70,7 +70,7 @@ class SessionMeta:
 
 
 def workshop_csv(
-    meta: SessionMeta,
+    meta: WorkshopMeta,
     pictures: Sequence[WorkshopPicture],
     comparison: RoundComparison | None,
     actions: Sequence[AgreedAction],
@@ -215,7 +215,7 @@ def _side(side: str, language: str) -> str:
 
 
 def workshop_pdf(
-    meta: SessionMeta,
+    meta: WorkshopMeta,
     pictures: Sequence[WorkshopPicture],
     comparison: RoundComparison | None,
     actions: Sequence[AgreedAction],
@@ -235,7 +235,7 @@ def workshop_pdf(
     return bytes(pdf.output())
 
 
-def _context(meta: SessionMeta, pictures: Sequence[WorkshopPicture], language: str) -> list[tuple[str, str]]:
+def _context(meta: WorkshopMeta, pictures: Sequence[WorkshopPicture], language: str) -> list[tuple[str, str]]:
     when = format_datetime(meta.created_at, language, say_utc=True) + (
         f" – {format_datetime(meta.closed_at, language, say_utc=True)}" if meta.closed_at else ""
     )

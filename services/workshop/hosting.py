@@ -1,4 +1,4 @@
-"""Workshop sessions, the facilitator's side: create, list, steer, note actions. Each public function is
+"""Workshops, the facilitator's side: create, list, steer, note actions. Each public function is
 one user action and one transaction; every one authorises first (policy page "workshop_facilitator").
 
 Who sees a session: its facilitator, and admins. See docs/WORKSHOP.md.
@@ -18,7 +18,7 @@ from db import accounts as db_accounts
 from db import organisations as db_organisations
 from db import workshops as db_workshops
 from db.org_models import MIN_GROUP_SIZE_FLOOR, RoundTeam, SurveyRound, Team
-from db.workshop_models import ACTION_KINDS, MAX_ROUNDS, WorkshopSession
+from db.workshop_models import ACTION_KINDS, MAX_ROUNDS, Workshop
 from questions import localise
 from services.accounts.auth import AccountView
 from services.accounts.authorisation import authorise, visible_organisations, visible_teams
@@ -54,7 +54,7 @@ class TieChoice:
 
 
 @dataclass(frozen=True)
-class SessionInfo:
+class WorkshopInfo:
     id: int
     code: str
     title: str
@@ -125,7 +125,7 @@ def tie_choices(rt: Runtime, account: AccountView | None, *, now: datetime | Non
     return out
 
 
-def create_session(
+def create_workshop(
     rt: Runtime,
     account: AccountView | None,
     *,
@@ -137,7 +137,7 @@ def create_session(
     participant_cap: int | None = None,
     tie: tuple[int, int] | None = None,
     now: datetime | None = None,
-) -> SessionInfo:
+) -> WorkshopInfo:
     """A new session with a fresh join code. `tie` = (team id, survey round id) to count on the dashboard;
     then `min_group_size` must be at least the organisation's (GroupSizeBelowOrganisation)."""
     authorise(account, PAGE, "create")
@@ -168,7 +168,7 @@ def create_session(
             organisation = db_organisations.get_organisation(session, organisation_id=organisation_id)
             if organisation is not None and min_group_size < organisation.min_group_size:
                 raise GroupSizeBelowOrganisation(organisation.min_group_size)
-        row = db_workshops.add_session(
+        row = db_workshops.add_workshop(
             session,
             code=_new_code(session),
             facilitator_id=account.id,
@@ -194,63 +194,63 @@ def create_session(
             at=now,
             detail={"session": row.id, "title": title, "tied_round": round_id, "team": team_id},
         )
-        return session_info_of(rt, session, row)
+        return workshop_info_of(rt, session, row)
 
 
-def list_sessions(rt: Runtime, account: AccountView | None) -> list[SessionInfo]:
+def list_workshops(rt: Runtime, account: AccountView | None) -> list[WorkshopInfo]:
     """The sessions the account runs (admins: every session), newest first."""
     authorise(account, PAGE, "view")
     assert account is not None
     with rt.sessions.begin() as session:
-        rows = db_workshops.list_sessions(session, facilitator_id=None if account.role == "admin" else account.id)
-        counts = db_workshops.sessions_with_counts(session, [r.id for r in rows])
-        return [session_info_of(rt, session, r, counts[r.id]) for r in rows]
+        rows = db_workshops.list_workshops(session, facilitator_id=None if account.role == "admin" else account.id)
+        counts = db_workshops.workshops_with_counts(session, [r.id for r in rows])
+        return [workshop_info_of(rt, session, r, counts[r.id]) for r in rows]
 
 
-def session_info(rt: Runtime, account: AccountView | None, session_id: int) -> SessionInfo:
+def workshop_info(rt: Runtime, account: AccountView | None, workshop_id: int) -> WorkshopInfo:
     with rt.sessions.begin() as session:
-        return session_info_of(rt, session, own_session(session, account, session_id, "view"))
+        return workshop_info_of(rt, session, own_workshop(session, account, workshop_id, "view"))
 
 
-def own_session(
-    session: Session, account: AccountView | None, session_id: object, action: str, *, for_update: bool = False
-) -> WorkshopSession:
+def own_workshop(
+    session: Session, account: AccountView | None, workshop_id: object, action: str, *, for_update: bool = False
+) -> Workshop:
     """The session if the account may `action` on it; NotFound for anyone else's (no hint it exists)."""
     authorise(account, PAGE, action)
     assert account is not None
-    if isinstance(session_id, bool) or not isinstance(session_id, int):
+    if isinstance(workshop_id, bool) or not isinstance(workshop_id, int):
         raise NotFound("workshop")
-    row = db_workshops.get_session(session, session_id, for_update=for_update)
+    row = db_workshops.get_workshop(session, workshop_id, for_update=for_update)
     if row is None or (account.role != "admin" and row.facilitator_id != account.id):
         raise NotFound("workshop")
     return row
 
 
-def set_results_visible(rt: Runtime, account: AccountView | None, session_id: int, visible: bool) -> None:
+def set_results_visible(rt: Runtime, account: AccountView | None, workshop_id: int, visible: bool) -> None:
     _steer(
         rt,
         account,
-        session_id,
+        workshop_id,
         "workshop_results_shown" if visible else "workshop_results_hidden",
         lambda session, row, now: setattr(row, "results_visible", bool(visible)),
     )
 
 
-def set_locked(rt: Runtime, account: AccountView | None, session_id: int, locked: bool) -> None:
-    def change(session: Session, row: WorkshopSession, now: datetime) -> None:
+def set_locked(rt: Runtime, account: AccountView | None, workshop_id: int, locked: bool) -> None:
+    def change(session: Session, row: Workshop, now: datetime) -> None:
         if row.status == "closed":
             raise InvalidInput("workshop_closed")
         row.status = "locked" if locked else "open"
 
-    _steer(rt, account, session_id, "workshop_locked" if locked else "workshop_unlocked", change)
+    _steer(rt, account, workshop_id, "workshop_locked" if locked else "workshop_unlocked", change)
 
 
 def start_second_round(
-    rt: Runtime, account: AccountView | None, session_id: int, *, now: datetime | None = None
+    rt: Runtime, account: AccountView | None, workshop_id: int, *, now: datetime | None = None
 ) -> None:
     """Everyone answers again (e.g. after the discussion); the picture then compares the two rounds."""
 
-    def change(session: Session, row: WorkshopSession, at: datetime) -> None:
+    def change(session: Session, row: Workshop, at: datetime) -> None:
         if row.status == "closed":
             raise InvalidInput("workshop_closed")
         if row.current_round >= MAX_ROUNDS:
@@ -258,21 +258,21 @@ def start_second_round(
         row.current_round += 1
         db_workshops.add_round(session, row.id, row.current_round, at)
 
-    _steer(rt, account, session_id, "workshop_second_round", change, now=now)
+    _steer(rt, account, workshop_id, "workshop_second_round", change, now=now)
 
 
-def close_session(rt: Runtime, account: AccountView | None, session_id: int, *, now: datetime | None = None) -> None:
-    def change(session: Session, row: WorkshopSession, at: datetime) -> None:
+def close_workshop(rt: Runtime, account: AccountView | None, workshop_id: int, *, now: datetime | None = None) -> None:
+    def change(session: Session, row: Workshop, at: datetime) -> None:
         row.status = "closed"
         row.closed_at = row.closed_at or at
 
-    _steer(rt, account, session_id, "workshop_closed", change, now=now)
+    _steer(rt, account, workshop_id, "workshop_closed", change, now=now)
 
 
 def add_action(
     rt: Runtime,
     account: AccountView | None,
-    session_id: int,
+    workshop_id: int,
     *,
     kind: str,
     theme: str | None,
@@ -286,7 +286,7 @@ def add_action(
     now = now or datetime.now(UTC)
     with rt.sessions.begin() as session:
         # Locked, so the same action sent twice at once (a double click, two screens) is noted once.
-        row = own_session(session, account, session_id, "edit", for_update=True)
+        row = own_workshop(session, account, workshop_id, "edit", for_update=True)
         instrument = rt.bank(row.instrument_hash)
         if theme is not None and theme not in {d.id for d in instrument.domains}:
             raise InvalidInput("workshop_action_theme")
@@ -295,13 +295,13 @@ def add_action(
             for noted in db_workshops.actions(session, row.id)
         ):
             raise InvalidInput("workshop_action_exists")
-        db_workshops.add_action(session, session_id=row.id, kind=kind, theme=theme, text=text, at=now)
+        db_workshops.add_action(session, workshop_id=row.id, kind=kind, theme=theme, text=text, at=now)
 
 
-def delete_action(rt: Runtime, account: AccountView | None, session_id: int, action_id: int) -> None:
+def delete_action(rt: Runtime, account: AccountView | None, workshop_id: int, action_id: int) -> None:
     with rt.sessions.begin() as session:
-        row = own_session(session, account, session_id, "edit")
-        if not db_workshops.delete_action(session, session_id=row.id, action_id=action_id):
+        row = own_workshop(session, account, workshop_id, "edit")
+        if not db_workshops.delete_action(session, workshop_id=row.id, action_id=action_id):
             raise NotFound("workshop_action")
 
 
@@ -309,11 +309,11 @@ def delete_action(rt: Runtime, account: AccountView | None, session_id: int, act
 
 
 def _steer(
-    rt: Runtime, account: AccountView | None, session_id: int, what: str, change, *, now: datetime | None = None
+    rt: Runtime, account: AccountView | None, workshop_id: int, what: str, change, *, now: datetime | None = None
 ) -> None:
     now = now or datetime.now(UTC)
     with rt.sessions.begin() as session:
-        row = own_session(session, account, session_id, "edit", for_update=True)
+        row = own_workshop(session, account, workshop_id, "edit", for_update=True)
         change(session, row, now)
         assert account is not None
         db_accounts.add_audit(session, actor_id=account.id, action=what, at=now, detail={"session": row.id})
@@ -359,9 +359,9 @@ def _check_tie(
     return team.organisation_id, team.id, survey_round.id
 
 
-def session_info_of(
-    rt: Runtime, session: Session, row: WorkshopSession, counts: tuple[int, dict[int, int]] | None = None
-) -> SessionInfo:
+def workshop_info_of(
+    rt: Runtime, session: Session, row: Workshop, counts: tuple[int, dict[int, int]] | None = None
+) -> WorkshopInfo:
     if counts is None:
         counts = (db_workshops.count_participants(session, row.id), db_workshops.entry_counts(session, row.id))
     tied_to = None
@@ -378,7 +378,7 @@ def session_info_of(
         label = rt.bank(row.instrument_hash).label
     except Exception:  # an uninstalled bank version: the session still lists
         label = row.instrument_hash[:12]
-    return SessionInfo(
+    return WorkshopInfo(
         row.id,
         row.code,
         row.title,

@@ -1,4 +1,4 @@
-"""The presenter view of a workshop session (the big screen) and its export files.
+"""The presenter view of a workshop (the big screen) and its export files.
 
 The group's picture of a round shows a snapshot: its first `shown_count` responses. The snapshot moves
 on only when at least k responses arrived since the last one (or, for the first, when k are in), so two
@@ -23,12 +23,12 @@ from db import accounts as db_accounts
 from db import responses as db_responses
 from db import workshops as db_workshops
 from db.releases import released_round_ids
-from db.workshop_models import WorkshopSession
+from db.workshop_models import Workshop
 from questions import localise
 from services.accounts.auth import AccountView
 from services.errors import InvalidInput
 from services.runtime import Runtime
-from services.workshop.hosting import SessionInfo, own_session, session_info_of
+from services.workshop.hosting import WorkshopInfo, own_workshop, workshop_info_of
 from services.workshop.picture import (
     AgreedAction,
     RoundAnswers,
@@ -53,7 +53,7 @@ class ActionView:
 
 @dataclass(frozen=True)
 class PresenterView:
-    info: SessionInfo
+    info: WorkshopInfo
     shown: dict[int, int]  # round -> responses in its picture
     pictures: tuple[WorkshopPicture, ...]  # per round; empty while results are hidden
     comparison: RoundComparison | None
@@ -66,12 +66,12 @@ def next_snapshot(submitted: int, shown: int, k: int) -> int:
     return shown
 
 
-def presenter(rt: Runtime, account: AccountView | None, session_id: int, *, language: str) -> PresenterView:
+def presenter(rt: Runtime, account: AccountView | None, workshop_id: int, *, language: str) -> PresenterView:
     """Counts always; each round's picture only while results are visible, from its snapshot.
     Read every few seconds by the screen, so it reads nothing else (actions: notes())."""
     with rt.sessions.begin() as session:
-        row = own_session(session, account, session_id, "view")
-        info = session_info_of(rt, session, row)
+        row = own_workshop(session, account, workshop_id, "view")
+        info = workshop_info_of(rt, session, row)
         pictures: list[WorkshopPicture] = []
         if row.results_visible:
             shown, pictures = _pictures(rt, session, row, info, language)
@@ -83,11 +83,11 @@ def presenter(rt: Runtime, account: AccountView | None, session_id: int, *, lang
 
 
 def notes(
-    rt: Runtime, account: AccountView | None, session_id: int, *, language: str
+    rt: Runtime, account: AccountView | None, workshop_id: int, *, language: str
 ) -> tuple[tuple[ActionView, ...], tuple[tuple[str, str], ...]]:
     """The agreed actions, and the themes an action can be about as (domain id, name)."""
     with rt.sessions.begin() as session:
-        row = own_session(session, account, session_id, "view")
+        row = own_workshop(session, account, workshop_id, "view")
         instrument = rt.bank(row.instrument_hash)
         return (
             tuple(_actions(rt, session, row, language)),
@@ -96,25 +96,25 @@ def notes(
 
 
 def export(
-    rt: Runtime, account: AccountView | None, session_id: int, fmt: str, *, language: str, now: datetime | None = None
+    rt: Runtime, account: AccountView | None, workshop_id: int, fmt: str, *, language: str, now: datetime | None = None
 ) -> tuple[str, bytes]:
     """(file name, bytes) of the session's summary: the pictures as shown, the prompts and the actions.
 
     Written to the audit log in the same transaction, before the file is handed out.
     """
-    from services.workshop.files import SessionMeta, workshop_csv, workshop_pdf
+    from services.workshop.files import WorkshopMeta, workshop_csv, workshop_pdf
 
     if fmt not in EXPORT_FORMATS:
         raise InvalidInput("export_format")
     now = now or datetime.now(UTC)
     with rt.sessions.begin() as session:
-        row = own_session(session, account, session_id, "export")
-        info = session_info_of(rt, session, row)
+        row = own_workshop(session, account, workshop_id, "export")
+        info = workshop_info_of(rt, session, row)
         _shown, pictures = _pictures(rt, session, row, info, language)
         actions = [AgreedAction(a.kind, a.theme, a.text, a.created_at) for a in _actions(rt, session, row, language)]
         shown_pictures = [p for p in pictures if p.shown]
         compared = comparison(shown_pictures[0], shown_pictures[1]) if len(shown_pictures) == 2 else None
-        meta = SessionMeta(
+        meta = WorkshopMeta(
             info.title, info.intervention, info.instrument_label, language, info.k, info.created_at, info.closed_at
         )
         builder = workshop_csv if fmt == "csv" else workshop_pdf
@@ -135,7 +135,7 @@ def export(
 
 
 def _pictures(
-    rt: Runtime, session: Session, row: WorkshopSession, info: SessionInfo, language: str
+    rt: Runtime, session: Session, row: Workshop, info: WorkshopInfo, language: str
 ) -> tuple[dict[int, int], list[WorkshopPicture]]:
     instrument = rt.bank(row.instrument_hash)
     parts = figure_parts(instrument)
@@ -182,7 +182,7 @@ def _pictures(
 
 def _released_families(
     session: Session,
-    row: WorkshopSession,
+    row: Workshop,
     round_no: int,
     target: int,
     ids: list[int],
@@ -198,7 +198,7 @@ def _released_families(
     releases = db_workshops.picture_releases(session, row.id, round_no)
     found = next((r for r in releases if r.shown_count == target), None)
     if found is None:
-        db_workshops.get_session(session, row.id, for_update=True)  # one screen records it
+        db_workshops.get_workshop(session, row.id, for_update=True)  # one screen records it
         releases = db_workshops.picture_releases(session, row.id, round_no)
         found = next((r for r in releases if r.shown_count == target), None)
     members = db_workshops.members_hash(ids)
@@ -224,12 +224,12 @@ def _released_families(
         "through": max(ids),
     }  # the last response it showed: the dashboard finds its members again
     db_workshops.add_picture_release(
-        session, session_id=row.id, round_no=round_no, shown_count=target, k=k, payload=payload, at=datetime.now(UTC)
+        session, workshop_id=row.id, round_no=round_no, shown_count=target, k=k, payload=payload, at=datetime.now(UTC)
     )
     return families
 
 
-def _actions(rt: Runtime, session: Session, row: WorkshopSession, language: str) -> list[ActionView]:
+def _actions(rt: Runtime, session: Session, row: Workshop, language: str) -> list[ActionView]:
     instrument = rt.bank(row.instrument_hash)
     names = {d.id: localise(d.name, language) for d in instrument.domains}
     return [

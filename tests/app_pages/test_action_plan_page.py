@@ -167,7 +167,7 @@ def test_the_admin_starts_a_due_follow_up_and_sees_its_links_once(open_as, runti
 
 
 def test_a_facilitator_adds_an_agreed_action_in_one_click(open_as, runtime, people):
-    session = hosting.create_session(
+    session = hosting.create_workshop(
         runtime,
         people["fien"][0],
         title="Team A, March",
@@ -191,7 +191,7 @@ def test_a_facilitator_adds_an_agreed_action_in_one_click(open_as, runtime, peop
     no_exceptions(at)
     assert "In the organisation's plan" in texts(at) and key not in [b.key for b in at.button]
     [made] = plan.list_actions(runtime, people["mia"][0], people["org"])
-    assert (made.description, made.origin_session_id, made.origin_title) == (
+    assert (made.description, made.origin_workshop_id, made.origin_title) == (
         "Ask for protected learning time",
         session.id,
         "Team A, March",

@@ -12,12 +12,12 @@ from sqlalchemy import delete, update
 from streamlit.testing.v1 import local_script_runner
 
 from app_pages import navigation, paths, staff, state_keys
-from db.account_models import Account, AuthSession
+from db.account_models import Account, SignIn
 from db.models import utcnow
 from db.organisations import create_organisation
 from services.accounts import auth, management
 from services.workshop import hosting
-from tests.app_pages.test_workshop_pages import a_session, answered
+from tests.app_pages.test_workshop_pages import a_workshop, answered
 from tests.support.dashboard_data import (
     make_org,
     make_round,
@@ -53,15 +53,13 @@ def deactivate(runtime, account_id):
 def sign_out_elsewhere(runtime, account_id):
     """The same account signs out in another tab (or an admin ends its sessions)."""
     with runtime.sessions.begin() as session:
-        session.execute(delete(AuthSession).where(AuthSession.account_id == account_id))
+        session.execute(delete(SignIn).where(SignIn.account_id == account_id))
 
 
 def expire(runtime, account_id):
     with runtime.sessions.begin() as session:
         session.execute(
-            update(AuthSession)
-            .where(AuthSession.account_id == account_id)
-            .values(expires_at=utcnow() - timedelta(minutes=1))
+            update(SignIn).where(SignIn.account_id == account_id).values(expires_at=utcnow() - timedelta(minutes=1))
         )
 
 
@@ -75,7 +73,7 @@ def big_screen(app, runtime):
         runtime, admin, role="facilitator", username="fien", password=PASSWORD, scope={organisation_id: None}
     )
     fien = auth.login(runtime, "fien", PASSWORD, "test")
-    info = a_session(runtime, fien.account)
+    info = a_workshop(runtime, fien.account)
     hosting.set_results_visible(runtime, fien.account, info.id, True)
     answered(runtime, info, 5)
     at = app(None, state={state_keys.AUTH_TOKEN: fien.token}, query={"session": str(info.id)})
@@ -106,7 +104,7 @@ def test_a_control_clicked_on_a_screen_left_open_changes_nothing(big_screen, run
     deactivate(runtime, account.id)
     at = at.button(key="ws-results-hide").click().run()
     assert [e.value for e in at.exception] == []
-    assert hosting.session_info(runtime, account, info.id).results_visible
+    assert hosting.workshop_info(runtime, account, info.id).results_visible
     assert "Please sign in to open this page." in texts(at)
 
 

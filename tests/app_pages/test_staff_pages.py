@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from app_pages import paths, staff, state_keys
 from db import organisations as db_organisations
-from db.account_models import Account, AuthSession
+from db.account_models import Account, SignIn
 from db.models import utcnow
 from services.accounts import auth, client_address, management, setup_tokens
 from services.errors import LoginFailed, Unavailable
@@ -361,7 +361,7 @@ def test_sign_out_ends_the_session_everywhere(app, menu, runtime, admin, texts):
     no_exceptions(at)
     assert state_keys.AUTH_TOKEN not in at.session_state
     assert auth.current_account(runtime, token) is None
-    assert count(runtime, AuthSession) == 0
+    assert count(runtime, SignIn) == 0
     assert "You are signed out." in texts(at)
     assert shown(menu) == ["Sign in"]
 

@@ -43,9 +43,9 @@ def as_fien(app, fien):
     return open_page
 
 
-def a_session(runtime, account, **overrides):
+def a_workshop(runtime, account, **overrides):
     fields = dict(title="Team West", intervention="Online CBT", form_id=None, language="en", min_group_size=5)
-    return hosting.create_session(runtime, account, **(fields | overrides))
+    return hosting.create_workshop(runtime, account, **(fields | overrides))
 
 
 def answered(runtime, info, count, start=0):
@@ -68,7 +68,7 @@ def test_a_facilitator_creates_a_session_and_sees_its_code(as_fien, runtime, fie
     at.button[0]  # the form's submit button is drawn
     at = at.button(key="FormSubmitter:ws-new-Create session").click().run()
     no_exceptions(at)
-    sessions = hosting.list_sessions(runtime, fien[0])
+    sessions = hosting.list_workshops(runtime, fien[0])
     assert [s.title for s in sessions] == ["Team West, June"]
     assert at.query_params["session"] == [str(sessions[0].id)] or at.query_params["session"] == str(sessions[0].id)
     page = texts(at)
@@ -106,11 +106,11 @@ def test_a_session_tied_to_a_round_below_the_organisations_k_is_refused_saying_w
     at = at.button(key="FormSubmitter:ws-new-Create session").click().run()
     no_exceptions(at)
     assert "Choose at least 6, the organisation's smallest group" in texts(at)
-    assert hosting.list_sessions(runtime, fien[0]) == []
+    assert hosting.list_workshops(runtime, fien[0]) == []
     at.number_input(key="ws-k").set_value(6)
     at = at.button(key="FormSubmitter:ws-new-Create session").click().run()
     no_exceptions(at)
-    assert [s.k for s in hosting.list_sessions(runtime, fien[0])] == [6]
+    assert [s.k for s in hosting.list_workshops(runtime, fien[0])] == [6]
 
 
 def test_a_session_without_title_is_refused_with_a_message(as_fien, runtime, fien, texts):
@@ -119,11 +119,11 @@ def test_a_session_without_title_is_refused_with_a_message(as_fien, runtime, fie
     at = at.button(key="FormSubmitter:ws-new-Create session").click().run()
     no_exceptions(at)
     assert "Give the session a title." in texts(at)
-    assert hosting.list_sessions(runtime, fien[0]) == []
+    assert hosting.list_workshops(runtime, fien[0]) == []
 
 
 def test_the_screen_stays_blank_below_k_and_shows_the_picture_at_k(as_fien, runtime, fien, texts):
-    info = a_session(runtime, fien[0])
+    info = a_workshop(runtime, fien[0])
     hosting.set_results_visible(runtime, fien[0], info.id, True)
     answered(runtime, info, 4)
     at = as_fien({"session": str(info.id)})
@@ -146,40 +146,40 @@ def test_the_screen_stays_blank_below_k_and_shows_the_picture_at_k(as_fien, runt
 )
 def test_controls_steer_the_session(as_fien, runtime, fien, monkeypatch, window, undone):
     monkeypatch.setenv("VM_DOUBLE_CLICK_SECONDS", window)
-    info = a_session(runtime, fien[0])
+    info = a_workshop(runtime, fien[0])
     at = as_fien({"session": str(info.id)})
     at = at.button(key="ws-results-show").click().run()
     no_exceptions(at)
-    assert hosting.session_info(runtime, fien[0], info.id).results_visible
+    assert hosting.workshop_info(runtime, fien[0], info.id).results_visible
     # each state has its own button, in the same place
     assert [b.key for b in at.button if b.key.startswith("ws-results-")] == ["ws-results-hide"]
     at = at.button(key="ws-results-hide").click().run()
-    assert hosting.session_info(runtime, fien[0], info.id).results_visible is not undone
+    assert hosting.workshop_info(runtime, fien[0], info.id).results_visible is not undone
     at = at.button(key="ws-lock").click().run()
-    assert hosting.session_info(runtime, fien[0], info.id).status == "locked"
+    assert hosting.workshop_info(runtime, fien[0], info.id).status == "locked"
     assert [b.key for b in at.button if b.key in ("ws-lock", "ws-unlock")] == ["ws-unlock"]
     at = at.button(key="ws-unlock").click().run()
-    assert hosting.session_info(runtime, fien[0], info.id).status == ("open" if undone else "locked")
+    assert hosting.workshop_info(runtime, fien[0], info.id).status == ("open" if undone else "locked")
     at = at.button(key="ws-round-2").click().run()
-    assert hosting.session_info(runtime, fien[0], info.id).current_round == 2
+    assert hosting.workshop_info(runtime, fien[0], info.id).current_round == 2
     at = at.button(key="ws-close-yes").click().run()
     no_exceptions(at)
-    assert hosting.session_info(runtime, fien[0], info.id).status == "closed"
+    assert hosting.workshop_info(runtime, fien[0], info.id).status == "closed"
 
 
 def test_a_control_clicked_while_the_database_is_away_says_try_again(as_fien, runtime, fien, texts, monkeypatch):
     monkeypatch.setenv("VM_DOUBLE_CLICK_SECONDS", "10")  # the retry below is well within the window
-    info = a_session(runtime, fien[0])
+    info = a_workshop(runtime, fien[0])
     monkeypatch.setattr(hosting, "set_results_visible", away)  # the page hands it to the button
     at = as_fien({"session": str(info.id)})
     at = at.button(key="ws-results-show").click().run()
     no_exceptions(at)
     assert "cannot reach its database just now" in texts(at)
     monkeypatch.undo()
-    assert not hosting.session_info(runtime, fien[0], info.id).results_visible
+    assert not hosting.workshop_info(runtime, fien[0], info.id).results_visible
     at.run()  # the page draws its button anew (its callback was handed the stand-in above)
     at = at.button(key="ws-results-show").click().run()  # tried again at once: not taken for a double click
-    assert hosting.session_info(runtime, fien[0], info.id).results_visible
+    assert hosting.workshop_info(runtime, fien[0], info.id).results_visible
 
 
 def away(*_args, **_kwargs):
@@ -187,7 +187,7 @@ def away(*_args, **_kwargs):
 
 
 def test_an_action_is_noted_and_shown(as_fien, runtime, fien, texts):
-    info = a_session(runtime, fien[0])
+    info = a_workshop(runtime, fien[0])
     at = as_fien({"session": str(info.id)})
     at.text_area(key="ws-action-text").set_value("Ask the board for a pilot <b>now</b>")
     at = at.button(key="FormSubmitter:ws-action-Add action").click().run()
@@ -204,7 +204,7 @@ def test_an_unknown_or_foreign_session_shows_nothing(as_fien, runtime, fien, tex
 
 
 def test_the_screen_asks_to_sign_in_without_an_account(app, runtime, fien, texts):
-    info = a_session(runtime, fien[0])
+    info = a_workshop(runtime, fien[0])
     at = app(None, query={"session": str(info.id)})
     at.switch_page(paths.WORKSHOP).run()
     no_exceptions(at)
@@ -216,19 +216,19 @@ def test_the_screen_asks_to_sign_in_without_an_account(app, runtime, fien, texts
 
 
 def test_a_participant_joins_by_link_and_starts_answering(app, runtime, fien, texts):
-    info = a_session(runtime, fien[0])
+    info = a_workshop(runtime, fien[0])
     at = app(None, query={"join": info.code.lower()})
     no_exceptions(at)
     assert "You joined **Team West**" in texts(at).replace("\\", "")
     at = at.button(key="join-start").click().run()
     no_exceptions(at)
     assert at.session_state[state_keys.DRAFT]
-    assert hosting.session_info(runtime, fien[0], info.id).joined == 1
+    assert hosting.workshop_info(runtime, fien[0], info.id).joined == 1
 
 
 @pytest.mark.parametrize("code", ["ZZZZZZ", "x", "<script>alert(1)</script>"])
 def test_a_wrong_code_says_so_without_hinting_at_sessions(app, runtime, fien, texts, code):
-    a_session(runtime, fien[0])
+    a_workshop(runtime, fien[0])
     at = app(None, query={"join": code})
     at.switch_page(paths.JOIN).run()
     no_exceptions(at)

@@ -13,7 +13,7 @@ from app_pages import paths, state_keys
 from services.respond import questionnaire, workshop_join
 from services.workshop import hosting
 from tests.app_pages.test_live_recheck import refresh_fragments
-from tests.app_pages.test_workshop_pages import ADDRESS, a_session, answered, fien
+from tests.app_pages.test_workshop_pages import ADDRESS, a_workshop, answered, fien
 
 CONTROL_KEYS = ("ws-results-show", "ws-results-hide", "ws-lock", "ws-round-2", "ws-back", "ws-close-yes")
 
@@ -43,7 +43,7 @@ def styles(at) -> str:
 
 
 def test_the_presenter_view_has_no_control_and_hides_the_sidebar_and_header(open_screen, runtime, fien):
-    info = a_session(runtime, fien[0])
+    info = a_workshop(runtime, fien[0])
     at = open_screen(info, view="present")
     no_exceptions(at)
     keys = {b.key for b in at.button}
@@ -58,7 +58,7 @@ def test_the_presenter_view_has_no_control_and_hides_the_sidebar_and_header(open
 
 
 def test_the_facilitators_page_keeps_its_controls_and_links_to_the_presenter_view(open_screen, runtime, fien):
-    info = a_session(runtime, fien[0])
+    info = a_workshop(runtime, fien[0])
     at = open_screen(info)
     no_exceptions(at)
     assert {"ws-results-show", "ws-lock", "ws-round-2", "ws-back"} <= {b.key for b in at.button}
@@ -78,7 +78,7 @@ def test_the_facilitators_page_keeps_its_controls_and_links_to_the_presenter_vie
 def test_the_join_text_says_the_link_holds_the_code(
     open_screen, runtime, fien, view, language, link_holds_code, type_it
 ):
-    info = a_session(runtime, fien[0], language=language)
+    info = a_workshop(runtime, fien[0], language=language)
     at = open_screen(info, view=view, language=language)
     no_exceptions(at)
     url = f"{ADDRESS}/?join={info.code}" + ("&lang=nl" if language == "nl" else "")  # nl: not the default
@@ -89,7 +89,7 @@ def test_the_join_text_says_the_link_holds_the_code(
 
 
 def test_the_presenter_view_shows_the_picture_without_the_tables(open_screen, runtime, fien):
-    info = a_session(runtime, fien[0])
+    info = a_workshop(runtime, fien[0])
     hosting.set_results_visible(runtime, fien[0], info.id, True)
     answered(runtime, info, 5)
     at = open_screen(info, view="present")
@@ -101,13 +101,13 @@ def test_the_presenter_view_shows_the_picture_without_the_tables(open_screen, ru
 
 
 def test_the_presenter_view_follows_the_facilitator_by_itself(open_screen, runtime, fien, monkeypatch):
-    info = a_session(runtime, fien[0])
+    info = a_workshop(runtime, fien[0])
     at = open_screen(info, view="present")
     hosting.set_locked(runtime, fien[0], info.id, True)  # from the facilitator's own page
     at = refresh_fragments(at, monkeypatch)
     no_exceptions(at)
     assert any("nobody new can join" in w.value for w in at.warning)
-    hosting.close_session(runtime, fien[0], info.id)
+    hosting.close_workshop(runtime, fien[0], info.id)
     at = refresh_fragments(at, monkeypatch)
     assert "This session is closed. Thank you for taking part." in [i.value for i in at.info]
     assert info.code not in markdown(at) and at.get("image") == []
@@ -122,7 +122,7 @@ DEVICE = "results-page-phone-device-key-0001"
 @pytest.fixture
 def phone_on_results(app, runtime, fien):
     """A participant who answered round 1, on the results page of their phone: (session, AppTest)."""
-    info = a_session(runtime, fien[0])
+    info = a_workshop(runtime, fien[0])
     joined = workshop_join.join(runtime, info.code, DEVICE, "phone")
     draft = questionnaire.load_draft(runtime, joined.draft_token)
     questionnaire.save_answers(
@@ -178,7 +178,7 @@ def test_the_check_is_one_small_read(phone_on_results, monkeypatch):
 
 def test_a_closed_session_stops_the_checks(phone_on_results, runtime, fien, monkeypatch):
     info, at = phone_on_results
-    hosting.close_session(runtime, fien[0], info.id)
+    hosting.close_workshop(runtime, fien[0], info.id)
     at = refresh_fragments(at, monkeypatch)  # the check sees the close: the page runs
     no_exceptions(at)
     assert not any("tells you within a few seconds" in c.value for c in at.caption)  # no longer asks

@@ -96,7 +96,7 @@ def seed_site(server: StreamlitServer) -> SeededSite:
             draft = questionnaire.start_assessment(rt, language=language, intervention="Mood diary app", role=None)
             questionnaire.save_answers(rt, token=draft.draft_token, step=0, answers={rt.instrument.required_ids[0]: 3})
             drafts[language] = draft.draft_token
-        session = hosting.create_session(
+        session = hosting.create_workshop(
             rt,
             admin,
             title="Team West",

@@ -44,7 +44,7 @@ def site(start_app_server, tmp_path_factory):
     try:
         rt = build_runtime()
         admin = auth.create_first_admin(rt, "anna", PASSWORD)
-        info = hosting.create_session(
+        info = hosting.create_workshop(
             rt,
             admin,
             title="Team West, June",

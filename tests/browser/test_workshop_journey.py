@@ -88,7 +88,7 @@ def test_a_workshop_from_code_to_picture(browser, start_app_server, monkeypatch)
             answer_on_phone(phone)
             phones.append(phone_context)
 
-        info = hosting.list_sessions(rt, auth.login(rt, "fien", PASSWORD, "t").account)[0]
+        info = hosting.list_workshops(rt, auth.login(rt, "fien", PASSWORD, "t").account)[0]
         assert info.joined == 2 and info.submitted_now == 2
         expect(screen.get_by_text("appears once at least 5 people have answered", exact=False)).to_be_visible()
         assert screen.get_by_text("Where to start the conversation").count() == 0

@@ -9,7 +9,7 @@ from sqlalchemy import Engine, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db import Account, AccountScope, AuditLog, AuthSession, UsernameTaken
+from db import Account, AccountScope, AuditLog, SignIn, UsernameTaken
 from db import accounts as db_accounts
 from db.models import LookupFailure
 from db.org_models import Organisation
@@ -126,14 +126,14 @@ def test_a_scope_naming_a_missing_organisation_fails(session: Session) -> None:
         db_accounts.set_scope(session, account_id=anna.id, scope={999: None})
 
 
-# --- sign-in sessions ---------------------------------------------------------------------
+# --- sign-ins ---------------------------------------------------------------------
 
 
 def test_sessions_found_by_hash_and_deleted(session: Session) -> None:
     with session.begin():
         anna, bert = _account(session), _account(session, "bert")
         for token_hash, account, hours in (("h1", anna, 8), ("h2", anna, -1), ("h3", bert, 8)):
-            db_accounts.add_auth_session(
+            db_accounts.add_sign_in(
                 session,
                 token_hash=token_hash,
                 account_id=account.id,
@@ -141,19 +141,19 @@ def test_sessions_found_by_hash_and_deleted(session: Session) -> None:
                 expires_at=NOW + timedelta(hours=hours),
             )
     with session.begin():
-        assert db_accounts.find_auth_session(session, token_hash="h1").account_id == anna.id
-        assert db_accounts.find_auth_session(session, token_hash="nope") is None
-        assert db_accounts.delete_expired_sessions(session, now=NOW) == 1  # h2
-        assert db_accounts.delete_auth_session(session, token_hash="h3") == 1
-        assert db_accounts.delete_account_sessions(session, account_id=anna.id) == 1
-        assert session.scalars(select(AuthSession)).all() == []
+        assert db_accounts.find_sign_in(session, token_hash="h1").account_id == anna.id
+        assert db_accounts.find_sign_in(session, token_hash="nope") is None
+        assert db_accounts.delete_expired_sign_ins(session, now=NOW) == 1  # h2
+        assert db_accounts.delete_sign_in(session, token_hash="h3") == 1
+        assert db_accounts.delete_account_sign_ins(session, account_id=anna.id) == 1
+        assert session.scalars(select(SignIn)).all() == []
 
 
 def test_a_token_hash_is_unique(session: Session) -> None:
     with pytest.raises(IntegrityError), session.begin():
         anna = _account(session)
         for _ in range(2):
-            db_accounts.add_auth_session(session, token_hash="same", account_id=anna.id, created_at=NOW, expires_at=NOW)
+            db_accounts.add_sign_in(session, token_hash="same", account_id=anna.id, created_at=NOW, expires_at=NOW)
 
 
 # --- audit log and deleting accounts ------------------------------------------------------
@@ -179,12 +179,12 @@ def test_deleting_an_account_keeps_its_log_and_drops_its_sessions(session: Sessi
     with session.begin():
         anna = _account(session)
         db_accounts.set_scope(session, account_id=anna.id, scope={orgs["north"]: None})
-        db_accounts.add_auth_session(session, token_hash="h", account_id=anna.id, created_at=NOW, expires_at=NOW)
+        db_accounts.add_sign_in(session, token_hash="h", account_id=anna.id, created_at=NOW, expires_at=NOW)
         db_accounts.add_audit(session, actor_id=anna.id, action="x", detail={})
     with session.begin():
         session.delete(db_accounts.get_account(session, account_id=anna.id))
     with session.begin():
-        assert session.scalars(select(AuthSession)).all() == []
+        assert session.scalars(select(SignIn)).all() == []
         assert db_accounts.scopes_of(session, account_ids=[anna.id]) == {anna.id: {}}
         assert session.scalar(select(AuditLog.account_id)) is None
 

@@ -17,7 +17,7 @@ from db.account_models import AuditLog
 from db.action_models import DESCRIPTION_LENGTH, NOTE_LENGTH, OWNER_LENGTH, ActionItem, ActionNote
 from db.models import Draft, Intervention
 from db.org_models import Organisation, SurveyRound, Team
-from db.workshop_models import WorkshopAction, WorkshopSession
+from db.workshop_models import Workshop, WorkshopAction
 from services.actions import plan
 from services.admin import organisations, rounds
 from services.respond import questionnaire
@@ -70,7 +70,7 @@ def _assessment(rt, people, text):
 
 
 def _workshop(rt, people, text, *, title=True):
-    return hosting.create_session(
+    return hosting.create_workshop(
         rt,
         people["fien"][0],
         title=text if title else "Title",
@@ -155,21 +155,21 @@ FIELDS = [
         "workshop title",
         hosting.MAX_TITLE_LENGTH,
         _workshop,
-        lambda rt, p, row: hosting.session_info(rt, p["fien"][0], row.id).title,
-        WorkshopSession,
+        lambda rt, p, row: hosting.workshop_info(rt, p["fien"][0], row.id).title,
+        Workshop,
     ),
     Field(
         "workshop intervention",
         MAX_INTERVENTION_LENGTH,
         lambda rt, p, text: _workshop(rt, p, text, title=False),
-        lambda rt, p, row: hosting.session_info(rt, p["fien"][0], row.id).intervention,
-        WorkshopSession,
+        lambda rt, p, row: hosting.workshop_info(rt, p["fien"][0], row.id).intervention,
+        Workshop,
     ),
     Field(
         "workshop action",
         hosting.MAX_ACTION_LENGTH,
         _action,
-        lambda rt, p, row: _names(rt, WorkshopAction, WorkshopAction.text, session_id=row.id)[-1],
+        lambda rt, p, row: _names(rt, WorkshopAction, WorkshopAction.text, workshop_id=row.id)[-1],
         WorkshopAction,
     ),
     Field(

@@ -55,7 +55,7 @@ def guessing(runtime, people, target):
             ),
         )
     if target == "join_code":
-        info = hosting.create_session(
+        info = hosting.create_workshop(
             runtime, fien, title="Open", intervention="App", form_id=None, language="en", min_group_size=5
         )
         return (

@@ -141,7 +141,7 @@ def test_workshop_summaries(runtime, people, kind):
     fien = people["fien"][0]
     payloads = stored_payloads(kind)
     for payload in payloads:
-        info = hosting.create_session(
+        info = hosting.create_workshop(
             runtime, fien, title=payload, intervention=payload, form_id=None, language="en", min_group_size=5
         )
         hosting.add_action(runtime, fien, info.id, kind="monitor", theme=None, text=payload)

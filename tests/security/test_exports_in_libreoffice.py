@@ -85,7 +85,7 @@ def test_hostile_names_stay_text_when_a_spreadsheet_opens_every_export(runtime, 
         expected[f"dashboard.{file_format}"] = stored
 
     for number, payload in enumerate(stored):
-        info = hosting.create_session(
+        info = hosting.create_workshop(
             runtime, fien, title=payload, intervention=payload, form_id=None, language="en", min_group_size=5
         )
         hosting.add_action(runtime, fien, info.id, kind="monitor", theme=None, text=payload)

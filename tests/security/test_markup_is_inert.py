@@ -132,7 +132,9 @@ def test_a_typed_intervention_on_the_assessment_results_and_history_pages(app, r
 def test_workshop_titles_interventions_and_actions(app, runtime, people):
     fien = people["fien"][0]
     sessions = {
-        p: hosting.create_session(runtime, fien, title=p, intervention=p, form_id=None, language="en", min_group_size=5)
+        p: hosting.create_workshop(
+            runtime, fien, title=p, intervention=p, form_id=None, language="en", min_group_size=5
+        )
         for p in PAYLOADS
     }
     first = next(iter(sessions.values()))

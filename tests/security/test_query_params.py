@@ -24,10 +24,10 @@ def everything(at) -> str:
 
 @pytest.fixture
 def south(runtime, people):
-    """South's team, round and a workshop session of gert (South's facilitator): the ids to ask for."""
+    """South's team, round and a workshop of gert (South's facilitator): the ids to ask for."""
     world = named_world(runtime, people["anna"][0], people["south"], [SECRET])
     closed = closed_round_with_answers(runtime, world, name="South closed round")
-    session = hosting.create_session(
+    session = hosting.create_workshop(
         runtime,
         people["gert"][0],
         title="South workshop secret",

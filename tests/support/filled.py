@@ -93,7 +93,7 @@ def fill(rt: Runtime, *, now: datetime | None = None) -> Filled:
         questionnaire.resume(rt, resume_code="0000-0000-0000-0000", client_key="client-guess")
     except NotFound:
         pass
-    info = hosting.create_session(
+    info = hosting.create_workshop(
         rt, fenna, title="Team West", intervention="Online CBT", form_id=None, language="en", min_group_size=5, now=now
     )
     for n in range(5):

@@ -1,4 +1,4 @@
-"""Workshop sessions for the workshop and dashboard service tests: a session, and participants who
+"""Workshops for the workshop and dashboard service tests: a session, and participants who
 answer (accounts: tests/support/accounts.py)."""
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def add_tied_round(runtime, *, teams: tuple[str, ...] = ("West",), min_group_siz
         )
 
 
-def new_session(rt, account, **overrides):
+def new_workshop(rt, account, **overrides):
     fields = dict(
         title="Team West",
         intervention="Online CBT",
@@ -38,7 +38,7 @@ def new_session(rt, account, **overrides):
         now=NOW,
     )
     fields.update(overrides)
-    return hosting.create_session(rt, account, **fields)
+    return hosting.create_workshop(rt, account, **fields)
 
 
 def answer_all(rt, participation, value=4) -> int:

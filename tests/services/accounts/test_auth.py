@@ -11,7 +11,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select, text
 
-from db import Account, AuthSession
+from db import Account, SignIn
 from db.models import LookupFailure
 from services.accounts import auth, passwords
 from services.errors import AdminExists, InvalidInput, LoginFailed, TooManyAttempts, WeakPassword
@@ -146,7 +146,7 @@ def test_login_opens_a_session_stored_only_as_a_hash(rt, admin):
     assert signed_in.expires_at == T0 + timedelta(hours=8)
     assert signed_in.token not in repr(signed_in)
     with rt.sessions.begin() as session:
-        row = session.scalars(select(AuthSession)).one()
+        row = session.scalars(select(SignIn)).one()
         assert row.token_hash == hashlib.sha256(signed_in.token.encode()).hexdigest()
         assert session.scalar(select(Account.last_login_at)) == T0
     assert auth.current_account(rt, signed_in.token, now=T0) == admin

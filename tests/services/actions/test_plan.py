@@ -316,7 +316,7 @@ def test_notes_are_added_newest_first_and_leave_the_version(runtime, north, mia,
 # --- from a workshop ----------------------------------------------------------------------------------------
 
 
-def tied_session(runtime, root, fay, north):
+def tied_workshop(runtime, root, fay, north):
     with runtime.sessions.begin() as session:
         open_round, _ = db_organisations.create_round(
             session,
@@ -328,7 +328,7 @@ def tied_session(runtime, root, fay, north):
             instrument_hash=runtime.instrument.content_hash,
             team_ids=[north["a"]],
         )
-    return hosting.create_session(
+    return hosting.create_workshop(
         runtime,
         fay,
         title="Team a, March",
@@ -341,17 +341,17 @@ def tied_session(runtime, root, fay, north):
     )
 
 
-def agreed(runtime, account, session_id, **fields):
+def agreed(runtime, account, workshop_id, **fields):
     values = {"kind": "influence", "theme": "financial_benefit", "text": "Ask the board what savings are expected"}
-    hosting.add_action(runtime, account, session_id, **(values | fields), now=NOW)
+    hosting.add_action(runtime, account, workshop_id, **(values | fields), now=NOW)
     with runtime.sessions.begin() as session:
         from db.workshops import actions
 
-        return actions(session, session_id)[-1].id
+        return actions(session, workshop_id)[-1].id
 
 
 def test_a_facilitator_promotes_an_agreed_action_once_keeping_its_origin(runtime, root, north, mia, fay):
-    session = tied_session(runtime, root, fay, north)
+    session = tied_workshop(runtime, root, fay, north)
     workshop_action = agreed(runtime, fay, session.id)
     made = plan.promote_workshop_action(runtime, fay, workshop_action, now=NOW)
     assert (made.organisation_id, made.team_ids, made.kind, made.target, made.description) == (
@@ -361,7 +361,7 @@ def test_a_facilitator_promotes_an_agreed_action_once_keeping_its_origin(runtime
         Target(theme="financial_benefit"),
         "Ask the board what savings are expected",
     )
-    assert (made.origin_workshop_action_id, made.origin_session_id, made.origin_title) == (
+    assert (made.origin_workshop_action_id, made.origin_workshop_id, made.origin_title) == (
         workshop_action,
         session.id,
         "Team a, March",
@@ -369,12 +369,12 @@ def test_a_facilitator_promotes_an_agreed_action_once_keeping_its_origin(runtime
     again = plan.promote_workshop_action(runtime, fay, workshop_action, now=NOW)  # a double click
     assert again.id == made.id and count_rows(runtime, ActionItem) == 1
     assert len(audit(runtime, "plan_action_promoted")) == 1
-    assert plan.promoted_in_session(runtime, fay, session.id) == {workshop_action: made.id}
+    assert plan.promoted_in_workshop(runtime, fay, session.id) == {workshop_action: made.id}
     assert [r.id for r in plan.list_actions(runtime, mia, north["org"])] == [made.id]
 
 
 def test_an_untied_session_promotes_into_a_chosen_organisation(runtime, root, north, fay):
-    session = hosting.create_session(
+    session = hosting.create_workshop(
         runtime,
         fay,
         title="Open evening",
@@ -395,7 +395,7 @@ def test_an_untied_session_promotes_into_a_chosen_organisation(runtime, root, no
 
 
 def test_only_the_workshops_facilitator_or_an_admin_promotes(runtime, root, north, mia, fay):
-    session = tied_session(runtime, root, fay, north)
+    session = tied_workshop(runtime, root, fay, north)
     workshop_action = agreed(runtime, fay, session.id)
     with pytest.raises(NotAuthorised):
         plan.promote_workshop_action(runtime, mia, workshop_action, now=NOW)  # managers: no workshop edit
@@ -404,4 +404,4 @@ def test_only_the_workshops_facilitator_or_an_admin_promotes(runtime, root, nort
         plan.promote_workshop_action(runtime, other, workshop_action, now=NOW)  # not finn's session
     with pytest.raises(NotFound):
         plan.promote_workshop_action(runtime, fay, 10_000, now=NOW)
-    assert plan.promote_workshop_action(runtime, root, workshop_action, now=NOW).origin_session_id == session.id
+    assert plan.promote_workshop_action(runtime, root, workshop_action, now=NOW).origin_workshop_id == session.id

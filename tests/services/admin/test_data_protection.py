@@ -16,8 +16,8 @@ from db import (
     LookupFailure,
     Respondent,
     Response,
+    Workshop,
     WorkshopParticipant,
-    WorkshopSession,
     add_intervention,
     create_organisation,
     create_round,
@@ -163,7 +163,7 @@ def aged(runtime):
     old_responses = filled.response_ids[1:4] + [filled.personal_response_id]
     with runtime.sessions.begin() as session:
         session.execute(update(Response).where(Response.id.in_(old_responses)).values(created_at=LONG_AGO))
-        session.execute(update(WorkshopSession).values(created_at=LONG_AGO))
+        session.execute(update(Workshop).values(created_at=LONG_AGO))
         session.execute(update(Respondent).values(created_at=LONG_AGO))
         first_failure = session.scalar(select(func.min(LookupFailure.id)))
         session.execute(update(LookupFailure).where(LookupFailure.id == first_failure).values(created_at=LONG_AGO))

@@ -29,7 +29,7 @@ from services.respond import questionnaire, workshop_join
 from services.workshop import hosting, presenter
 from tests.support.accounts import staff_account
 from tests.support.attacker import Attacker
-from tests.support.workshops import NOW, add_tied_round, new_session, participants_answer
+from tests.support.workshops import NOW, add_tied_round, new_workshop, participants_answer
 
 K = 5
 THEME = "client_autonomy"
@@ -107,7 +107,7 @@ def tied_workshop_then_dashboard(rt, north) -> list:
     """Five answer in a workshop tied to West's round and see their picture; one more answers West's link;
     six answer East's; the round closes and a manager looks at the organisation and at each team."""
     fay = north["fay"]
-    info = new_session(rt, fay, tie=(north["west"], north["round"]), min_group_size=K)
+    info = new_workshop(rt, fay, tie=(north["west"], north["round"]), min_group_size=K)
     in_workshop = participants_answer(rt, info, 5, value=lambda n: 2 + n % 3)
     people = {pid: ("west", families_of(rt, answers_of(rt.instrument, 2 + n % 3))) for n, pid in enumerate(in_workshop)}
     hosting.set_results_visible(rt, fay, info.id, True)
@@ -163,7 +163,7 @@ def test_without_the_workshops_rows_in_the_ledger_the_link_respondent_is_reveale
 
 def test_the_first_round_picture_stays_once_the_dashboard_published_the_round(runtime, north):
     fay = north["fay"]
-    info = new_session(runtime, fay, tie=(north["west"], north["round"]), min_group_size=K)
+    info = new_workshop(runtime, fay, tie=(north["west"], north["round"]), min_group_size=K)
     participants_answer(runtime, info, 5)
     hosting.set_results_visible(runtime, fay, info.id, True)
     assert presenter.presenter(runtime, fay, info.id, language="en").shown[1] == 5
@@ -233,7 +233,7 @@ def test_with_every_statement_shown_the_skippers_theme_score_follows(runtime, no
 def picture_of_six(rt, north):
     people, score = six_with_one_skipper(rt.instrument)
     fay = north["fay"]
-    info = new_session(rt, fay, min_group_size=K)
+    info = new_workshop(rt, fay, min_group_size=K)
     for n, answers in enumerate(people):
         joined = workshop_join.join(rt, info.code, f"device-key-number-{n:04d}", f"client-{n}", now=NOW)
         questionnaire.save_answers(rt, token=joined.draft_token, answers=answers, step=0)

@@ -61,7 +61,7 @@ class Person:
     families: frozenset[str]  # the figure families this response contributes to
     respondent_id: int
     alive: bool = True
-    workshop: int | None = None  # the tied workshop session it was given in
+    workshop: int | None = None  # the tied workshop it was given in
     response_id: int = 0
 
 
@@ -168,7 +168,7 @@ class AnonymityOverTime(RuleBasedStateMachine):
             key = (self.teams[team], self.open_round)
             if key not in self.workshops:
                 self.workshops[key] = (
-                    db_workshops.add_session(
+                    db_workshops.add_workshop(
                         session,
                         code=uuid.uuid4().hex[:6].upper(),
                         facilitator_id=ADMIN.id,
@@ -189,7 +189,7 @@ class AnonymityOverTime(RuleBasedStateMachine):
                     ).id,
                     self.now,
                 )
-            session_id = self.workshops[key][0]
+            workshop_id = self.workshops[key][0]
             for _ in range(many):
                 respondent = create_respondent(session, code_hash=uuid.uuid4().hex)
                 response, _ = add_response(
@@ -210,37 +210,37 @@ class AnonymityOverTime(RuleBasedStateMachine):
                 )
                 participant = db_workshops.add_participant(
                     session,
-                    session_id=session_id,
+                    workshop_id=workshop_id,
                     device_hash=uuid.uuid4().hex,
                     respondent_id=respondent.id,
                     at=self.now,
                 )
                 db_workshops.add_entry(
-                    session, session_id=session_id, participant_id=participant.id, round_no=1, response_id=response.id
+                    session, workshop_id=workshop_id, participant_id=participant.id, round_no=1, response_id=response.id
                 )
                 self.people[len(self.people) + 1] = Person(
-                    key[0], key[1], None, families, respondent.id, workshop=session_id, response_id=response.id
+                    key[0], key[1], None, families, respondent.id, workshop=workshop_id, response_id=response.id
                 )
-        self._look_at_the_screen(session_id)  # the big screen is on while people answer
+        self._look_at_the_screen(workshop_id)  # the big screen is on while people answer
 
     @precondition(lambda self: bool(self.workshops))
     @rule(data=st.data())
     def look_at_a_workshop_screen(self, data):
         """The big screen of a tied workshop, later: its first round's picture goes to the attacker."""
         self._look_at_the_screen(
-            data.draw(st.sampled_from(sorted(session_id for session_id, _made in self.workshops.values())))
+            data.draw(st.sampled_from(sorted(workshop_id for workshop_id, _made in self.workshops.values())))
         )
 
-    def _look_at_the_screen(self, session_id: int) -> None:
+    def _look_at_the_screen(self, workshop_id: int) -> None:
         checkpoint = self.attacker.checkpoint()
-        view = presenter.presenter(self.rt, ADMIN, session_id, language="en")
+        view = presenter.presenter(self.rt, ADMIN, workshop_id, language="en")
         picture, shown = view.pictures[0], view.shown[1]
         # No snapshot (none shown before the round was published on the dashboard): no figures, only the head
         # count the room sees anyway.
         if picture.shown and shown:
             # The picture's members by this test's own model: the first `shown` of the session's people.
             given = sorted(
-                (p.response_id, pid) for pid, p in self.people.items() if p.workshop == session_id and p.alive
+                (p.response_id, pid) for pid, p in self.people.items() if p.workshop == workshop_id and p.alive
             )[:shown]
             members = [pid for _, pid in given]
             assert picture.n == len(members), (picture.n, len(members))
@@ -279,12 +279,12 @@ class AnonymityOverTime(RuleBasedStateMachine):
         for person in self.people.values():
             if not (person.round in self.frozen and self.rounds[person.round] >= cutoff):
                 person.alive = False
-        # Workshop sessions made before the cut-off go, with their entries (responses stay as above).
-        for key, (session_id, made) in list(self.workshops.items()):
+        # Workshops made before the cut-off go, with their entries (responses stay as above).
+        for key, (workshop_id, made) in list(self.workshops.items()):
             if made < cutoff:
                 del self.workshops[key]
                 for person in self.people.values():
-                    if person.workshop == session_id:
+                    if person.workshop == workshop_id:
                         person.workshop = None
         for round_id in [r for r, closes in self.rounds.items() if closes < cutoff]:
             self.frozen.pop(round_id, None)  # and the round itself: nothing refers to it any more

@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from services.i18n import LANGUAGES, t
-from services.workshop.files import SessionMeta, workshop_csv, workshop_pdf
+from services.workshop.files import WorkshopMeta, workshop_csv, workshop_pdf
 from services.workshop.picture import AgreedAction, comparison
 from tests.services.workshop.test_workshop_picture import five_people, instrument, respond, round_of
 
@@ -21,8 +21,8 @@ FORMULA = '=HYPERLINK("http://example.org","click")'
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
-def meta(language: str = "en", title: str = "Team day North") -> SessionMeta:
-    return SessionMeta(
+def meta(language: str = "en", title: str = "Team day North") -> WorkshopMeta:
+    return WorkshopMeta(
         title,
         "Online CBT",
         instrument().label,

@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from db import WorkshopSession
+from db import Workshop
 from db import organisations as db_organisations
 from db.account_models import AuditLog
 from services import i18n
@@ -16,7 +16,7 @@ from services.respond import workshop_join
 from services.workshop import hosting, presenter
 from tests.support.accounts import staff_account
 from tests.support.rows import count_rows
-from tests.support.workshops import NOW, add_tied_round, new_session, participants_answer
+from tests.support.workshops import NOW, add_tied_round, new_workshop, participants_answer
 
 
 @pytest.fixture
@@ -33,9 +33,9 @@ def tied(runtime):
 def test_a_tied_session_below_the_organisations_k_is_refused_saying_what_to_choose(runtime, tied):
     # 5 is allowed by the app's own floor (VM_MIN_GROUP_SIZE), but North shows nothing below 6.
     with pytest.raises(hosting.GroupSizeBelowOrganisation) as refused:
-        new_session(runtime, tied["fay"], tie=tied["tie"], min_group_size=5)
+        new_workshop(runtime, tied["fay"], tie=tied["tie"], min_group_size=5)
     assert refused.value.k == 6 and str(refused.value) == "workshop_k_below_organisation"
-    assert count_rows(runtime, WorkshopSession) == 0
+    assert count_rows(runtime, Workshop) == 0
     assert count_rows(runtime, AuditLog, AuditLog.action == "workshop_created") == 0
     assert "Choose at least 6, the organisation's smallest group" in i18n.t(
         "ws.error.workshop_k_below_organisation", "en", k=refused.value.k
@@ -46,18 +46,18 @@ def test_a_tied_session_below_the_organisations_k_is_refused_saying_what_to_choo
 
 
 def test_at_the_organisations_k_or_untied_a_session_is_made(runtime, tied):
-    assert new_session(runtime, tied["fay"], tie=tied["tie"], min_group_size=6).k == 6
-    assert new_session(runtime, tied["fay"], min_group_size=5).k == 5  # not tied: the app's floor only
+    assert new_workshop(runtime, tied["fay"], tie=tied["tie"], min_group_size=6).k == 6
+    assert new_workshop(runtime, tied["fay"], min_group_size=5).k == 5  # not tied: the app's floor only
 
 
 def test_a_raised_organisation_k_raises_a_tied_sessions_k_everywhere(runtime, tied):
     fay = tied["fay"]
-    info = new_session(runtime, fay, tie=tied["tie"], min_group_size=6)
-    new_session(runtime, fay, title="Untied", min_group_size=5)
+    info = new_workshop(runtime, fay, tie=tied["tie"], min_group_size=6)
+    new_workshop(runtime, fay, title="Untied", min_group_size=5)
     with runtime.sessions.begin() as session:
         db_organisations.update_min_group_size(session, organisation_id=tied["org"], min_group_size=8)
-    assert hosting.session_info(runtime, fay, info.id).k == 8
-    assert {s.title: s.k for s in hosting.list_sessions(runtime, fay)} == {"Team West": 8, "Untied": 5}
+    assert hosting.workshop_info(runtime, fay, info.id).k == 8
+    assert {s.title: s.k for s in hosting.list_workshops(runtime, fay)} == {"Team West": 8, "Untied": 5}
 
     participants_answer(runtime, info, 7)
     assert workshop_join.join(runtime, info.code, "device-key-number-0000", "c", now=NOW).k == 8

@@ -7,7 +7,7 @@ from db import workshops as db_workshops
 from services.respond import questionnaire, workshop_join
 from services.workshop import hosting
 from tests.support.overlap import hold_first_call, in_background
-from tests.support.workshops import NOW, new_session
+from tests.support.workshops import NOW, new_workshop
 
 
 def ready_to_submit(runtime, info, device: str) -> str:
@@ -26,7 +26,7 @@ def stored_entries(runtime, info) -> list[int]:
 def test_responses_join_the_picture_in_the_order_of_their_ids(runtime, anna, monkeypatch):
     """The picture is "the first n responses": a response stored after the picture was drawn must
     never sort before one already in it, or the next picture differs by fewer than k people."""
-    info = new_session(runtime, anna)
+    info = new_workshop(runtime, anna)
     first, second = (ready_to_submit(runtime, info, f"device-key-number-{n:04d}") for n in (1, 2))
     first_is_held, other_done = hold_first_call(monkeypatch, workshop_join, "record")  # stored, not committed
     first_done = in_background(lambda: questionnaire.submit(runtime, token=first))
@@ -40,7 +40,7 @@ def test_responses_join_the_picture_in_the_order_of_their_ids(runtime, anna, mon
 
 
 def test_two_tabs_rejoining_at_once_share_one_draft(runtime, anna, monkeypatch):
-    info = new_session(runtime, anna)
+    info = new_workshop(runtime, anna)
     device = "device-key-number-0001"
     workshop_join.join(runtime, info.code, device, "client", now=NOW)
     hosting.start_second_round(runtime, anna, info.id)  # the phone has no draft for round 2 yet

@@ -1,4 +1,4 @@
-"""Workshop sessions on a real database: creating, joining by code, answering, steering, the
+"""Workshops on a real database: creating, joining by code, answering, steering, the
 snapshot rule of the group's picture, counting toward a survey round, actions, export and access."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from services.respond import questionnaire, workshop_join
 from services.workshop import hosting, presenter
 from services.workshop.presenter import next_snapshot
 from tests.support.accounts import staff_account
-from tests.support.workshops import NOW, add_tied_round, answer_all, new_session, participants_answer
+from tests.support.workshops import NOW, add_tied_round, answer_all, new_workshop, participants_answer
 
 # --- rules ---------------------------------------------------------------------------------------
 
@@ -51,7 +51,7 @@ def test_codes_are_read_as_typed_without_spaces_dashes_or_case(typed, expected):
 
 
 def test_a_new_session_gets_a_six_character_code_without_look_alikes(runtime, anna):
-    codes = {new_session(runtime, anna, title=f"S{n}").code for n in range(30)}
+    codes = {new_workshop(runtime, anna, title=f"S{n}").code for n in range(30)}
     assert len(codes) == 30
     for code in codes:
         assert len(code) == 6 and set(code) <= set(workshop_join.CODE_ALPHABET)
@@ -76,73 +76,73 @@ def test_a_new_session_gets_a_six_character_code_without_look_alikes(runtime, an
 )
 def test_bad_session_settings_are_refused_with_a_reason(runtime, anna, overrides, reason):
     with pytest.raises(InvalidInput) as refused:
-        new_session(runtime, anna, **overrides)
+        new_workshop(runtime, anna, **overrides)
     assert str(refused.value) == reason
-    assert hosting.list_sessions(runtime, anna) == []
+    assert hosting.list_workshops(runtime, anna) == []
 
 
 def test_only_facilitators_and_admins_create_sessions(runtime):
     manager = staff_account(runtime, "mark", "manager")
     with pytest.raises(NotAuthorised):
-        new_session(runtime, manager)
+        new_workshop(runtime, manager)
     with pytest.raises(NotAuthorised):
-        new_session(runtime, None)
+        new_workshop(runtime, None)
 
 
 def test_another_facilitators_session_is_not_found_and_admins_see_all(runtime, anna):
-    info = new_session(runtime, anna)
+    info = new_workshop(runtime, anna)
     bob = staff_account(runtime, "bob", "facilitator")
     admin = staff_account(runtime, "root", "admin")
     for call in (
-        lambda a: hosting.session_info(runtime, a, info.id),
-        lambda a: hosting.close_session(runtime, a, info.id),
+        lambda a: hosting.workshop_info(runtime, a, info.id),
+        lambda a: hosting.close_workshop(runtime, a, info.id),
         lambda a: presenter.presenter(runtime, a, info.id, language="en"),
     ):
         with pytest.raises(NotFound):
             call(bob)
-    assert hosting.list_sessions(runtime, bob) == []
-    assert [s.id for s in hosting.list_sessions(runtime, admin)] == [info.id]
-    assert hosting.session_info(runtime, admin, info.id).code == info.code
+    assert hosting.list_workshops(runtime, bob) == []
+    assert [s.id for s in hosting.list_workshops(runtime, admin)] == [info.id]
+    assert hosting.workshop_info(runtime, admin, info.id).code == info.code
     with pytest.raises(NotFound):
-        hosting.session_info(runtime, anna, "1")  # an id from a URL must be a number
+        hosting.workshop_info(runtime, anna, "1")  # an id from a URL must be a number
 
 
 # --- joining -------------------------------------------------------------------------------------
 
 
 def test_joining_twice_from_one_device_counts_once(runtime, anna):
-    info = new_session(runtime, anna)
+    info = new_workshop(runtime, anna)
     first = workshop_join.join(runtime, info.code.lower(), "the-same-device-key-123", "c", now=NOW)
     second = workshop_join.join(runtime, info.code, "the-same-device-key-123", "c", now=NOW)
     assert first.draft_token == second.draft_token
-    assert hosting.session_info(runtime, anna, info.id).joined == 1
+    assert hosting.workshop_info(runtime, anna, info.id).joined == 1
     workshop_join.join(runtime, info.code, "another-device-key-4567", "c", now=NOW)
-    assert hosting.session_info(runtime, anna, info.id).joined == 2
+    assert hosting.workshop_info(runtime, anna, info.id).joined == 2
 
 
 def test_wrong_closed_and_expired_codes_get_the_same_answer_and_misses_are_slowed_down(runtime, anna):
-    closed = new_session(runtime, anna, title="closed")
-    hosting.close_session(runtime, anna, closed.id, now=NOW)
-    expired = new_session(runtime, anna, title="old", now=NOW - timedelta(hours=runtime.settings.workshop_hours + 1))
+    closed = new_workshop(runtime, anna, title="closed")
+    hosting.close_workshop(runtime, anna, closed.id, now=NOW)
+    expired = new_workshop(runtime, anna, title="old", now=NOW - timedelta(hours=runtime.settings.workshop_hours + 1))
     for code in ("ZZZZZZ", closed.code, expired.code):
         with pytest.raises(NotFound) as miss:
             workshop_join.join(runtime, code, "a-device-key-for-misses", "guesser", now=NOW)
         assert str(miss.value) == "join_code"
     # resume_free_attempts=3 in this runtime: after three misses the next try must wait, even with a right code
-    open_one = new_session(runtime, anna, title="open")
+    open_one = new_workshop(runtime, anna, title="open")
     with pytest.raises(TooManyAttempts):
         workshop_join.join(runtime, open_one.code, "a-device-key-for-misses", "guesser", now=NOW)
     assert workshop_join.join(runtime, open_one.code, "a-device-key-for-misses", "someone-else", now=NOW)
 
 
 def test_a_locked_or_full_session_takes_nobody_new_but_keeps_who_joined(runtime, anna):
-    info = new_session(runtime, anna, participant_cap=5)
+    info = new_workshop(runtime, anna, participant_cap=5)
     participants_answer(runtime, info, 5)
     with pytest.raises(InvalidInput, match="workshop_full"):
         workshop_join.join(runtime, info.code, "device-key-number-9999", "c", now=NOW)
     again = workshop_join.join(runtime, info.code, "device-key-number-0001", "c", now=NOW)
     assert again.answered_now and again.results
-    other = new_session(runtime, anna, title="locked")
+    other = new_workshop(runtime, anna, title="locked")
     workshop_join.join(runtime, other.code, "device-key-number-0001", "c", now=NOW)
     hosting.set_locked(runtime, anna, other.id, True)
     with pytest.raises(InvalidInput, match="workshop_locked"):
@@ -151,7 +151,7 @@ def test_a_locked_or_full_session_takes_nobody_new_but_keeps_who_joined(runtime,
 
 
 def test_device_keys_of_odd_length_are_refused(runtime, anna):
-    info = new_session(runtime, anna)
+    info = new_workshop(runtime, anna)
     for key in ("short", "x" * 500, None):
         with pytest.raises(InvalidInput):
             workshop_join.join(runtime, info.code, key, "c", now=NOW)
@@ -161,7 +161,7 @@ def test_device_keys_of_odd_length_are_refused(runtime, anna):
 
 
 def test_a_double_submit_stores_one_response_and_one_entry(runtime, anna):
-    info = new_session(runtime, anna)
+    info = new_workshop(runtime, anna)
     joined = workshop_join.join(runtime, info.code, "device-key-number-0001", "c", now=NOW)
     first = answer_all(runtime, joined)
     assert questionnaire.submit(runtime, token=joined.draft_token) == first
@@ -172,18 +172,18 @@ def test_a_double_submit_stores_one_response_and_one_entry(runtime, anna):
 
 
 def test_answers_sent_after_close_stay_personal_and_the_result_is_still_there(runtime, anna):
-    info = new_session(runtime, anna)
+    info = new_workshop(runtime, anna)
     joined = workshop_join.join(runtime, info.code, "device-key-number-0001", "c", now=NOW)
-    hosting.close_session(runtime, anna, info.id)
+    hosting.close_workshop(runtime, anna, info.id)
     response_id = answer_all(runtime, joined)
     assert not workshop_join.counted(runtime, response_id)
     assert questionnaire.result(runtime, response_id).report.alignment_index is not None
-    assert hosting.session_info(runtime, anna, info.id).submitted_now == 0
+    assert hosting.workshop_info(runtime, anna, info.id).submitted_now == 0
 
 
 def test_the_short_form_is_answered_and_scored(runtime, anna):
     short = next(form_id for form_id, _ in hosting.form_choices(runtime, "en") if form_id)
-    info = new_session(runtime, anna, form_id=short)
+    info = new_workshop(runtime, anna, form_id=short)
     joined = workshop_join.join(runtime, info.code, "device-key-number-0001", "c", now=NOW)
     draft = questionnaire.load_draft(runtime, joined.draft_token)
     assert 8 <= len(draft.instrument.required_ids) <= 12
@@ -195,7 +195,7 @@ def test_the_short_form_is_answered_and_scored(runtime, anna):
 
 
 def test_no_picture_while_hidden_nor_below_k_and_then_steps_of_k(runtime, anna):
-    info = new_session(runtime, anna)
+    info = new_workshop(runtime, anna)
     participants_answer(runtime, info, 4)
     view = presenter.presenter(runtime, anna, info.id, language="en")
     assert view.pictures == () and view.info.submitted_now == 4
@@ -212,7 +212,7 @@ def test_no_picture_while_hidden_nor_below_k_and_then_steps_of_k(runtime, anna):
 
 
 def test_a_second_round_is_compared_with_the_first(runtime, anna):
-    info = new_session(runtime, anna)
+    info = new_workshop(runtime, anna)
     participants_answer(runtime, info, 5, value=2)
     hosting.set_results_visible(runtime, anna, info.id, True)
     hosting.start_second_round(runtime, anna, info.id)
@@ -224,11 +224,11 @@ def test_a_second_round_is_compared_with_the_first(runtime, anna):
     assert view.comparison is not None
     with pytest.raises(InvalidInput, match="workshop_no_more_rounds"):
         hosting.start_second_round(runtime, anna, info.id)
-    assert hosting.session_info(runtime, anna, info.id).joined == 5
+    assert hosting.workshop_info(runtime, anna, info.id).joined == 5
 
 
 def test_actions_are_kept_with_the_session(runtime, anna):
-    info = new_session(runtime, anna)
+    info = new_workshop(runtime, anna)
     hosting.add_action(runtime, anna, info.id, kind="act", theme="technology_push", text="Ask for a pilot")
     hosting.add_action(runtime, anna, info.id, kind="monitor", theme=None, text='=HYPERLINK("x")')
     for bad, reason in (
@@ -253,7 +253,7 @@ def test_actions_are_kept_with_the_session(runtime, anna):
 def test_export_holds_nothing_of_a_round_below_k_and_is_audited(runtime, anna):
     from services.accounts import management
 
-    info = new_session(runtime, anna)
+    info = new_workshop(runtime, anna)
     participants_answer(runtime, info, 3)
     name, data = presenter.export(runtime, anna, info.id, "csv", language="en")
     assert name.endswith(".csv") and data.startswith("\ufeff".encode())
@@ -277,11 +277,11 @@ def test_a_tied_session_counts_its_first_round_on_the_dashboard(runtime):
     assert [(c.team_id, c.round_id) for c in choices] == [(ids[1], ids[2])]
     assert hosting.tie_choices(runtime, outsider, now=NOW) == []
     with pytest.raises(NotFound):
-        new_session(runtime, outsider, tie=(ids[1], ids[2]))
+        new_workshop(runtime, outsider, tie=(ids[1], ids[2]))
     short = next(form_id for form_id, _ in hosting.form_choices(runtime, "en") if form_id)
     with pytest.raises(InvalidInput, match="other_questionnaire"):
-        new_session(runtime, facilitator, tie=(ids[1], ids[2]), form_id=short)
-    info = new_session(runtime, facilitator, tie=(ids[1], ids[2]))
+        new_workshop(runtime, facilitator, tie=(ids[1], ids[2]), form_id=short)
+    info = new_workshop(runtime, facilitator, tie=(ids[1], ids[2]))
     assert info.tied_to == "North / West / Spring"
     participants_answer(runtime, info, 5)
     hosting.start_second_round(runtime, facilitator, info.id)
