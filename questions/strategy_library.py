@@ -31,9 +31,9 @@ from typing import Any
 
 import yaml
 
+from .checker import ID_PATTERN, INSTRUMENT_ID_PATTERN, Checker
 from .errors import QuestionBankError
 from .model import ELEMENTS, Instrument, Text
-from .validation import ID_PATTERN, INSTRUMENT_ID_PATTERN, Checker
 
 STRATEGIES_DIR = Path(__file__).parent / "strategies"
 TOP_KEYS = {"id", "version", "bank", "languages", "sources", "strategies"}

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Set as AbstractSet
 from typing import Any, TypeGuard
 
+from .checker import INSTRUMENT_ID_PATTERN, MIN_ITEMS_PER_DOMAIN, Checker
+from .form_validation import check_forms
 from .model import ELEMENTS, SIDES
-
-MIN_ITEMS_PER_DOMAIN = 2
-MIN_FORM_ITEMS = 6  # a short form still needs enough items for an alignment index worth discussing
-MAX_FORM_ITEMS = 20  # beyond this a "short" form is no shorter than the full instrument
-ID_PATTERN = re.compile(r"^[a-z0-9_]+$")
-INSTRUMENT_ID_PATTERN = re.compile(r"^[a-z0-9_-]+$")
 
 TOP_KEYS = {
     "id",
@@ -40,63 +34,8 @@ STEP_KEYS = {"id", "title", "items"}
 PAIR_KEYS = {"domain", "importance", "support"}
 PAIR_QUESTION_KEYS = {"id", "text"}
 ROLE_KEYS = {"id", "name"}
-FORM_KEYS = {"id", "name", "description", "items"}
 ELEMENT_KEYS = {"name", "description"}
 BAND_KEYS = {"aligned": {"min", "label", "text"}, "mixed": {"label", "text"}, "misaligned": {"max", "label", "text"}}
-
-
-class Checker:
-    """Collects problems as 'where, field: what'."""
-
-    def __init__(self, source: str, languages: list[str]):
-        self.source = source
-        self.languages = languages
-        self.problems: list[str] = []
-
-    def add(self, where: str, field: str | None, message: str) -> None:
-        place = f"{where}, field '{field}'" if field else where
-        self.problems.append(f"{self.source}: {place}: {message}")
-
-    def mapping(self, value: Any, where: str, field: str | None) -> dict:
-        if not isinstance(value, dict):
-            self.add(where, field, "must be a mapping of keys to values")
-            return {}
-        return value
-
-    def keys(self, data: dict, allowed: AbstractSet[str], where: str, optional: AbstractSet[str] = frozenset()) -> None:
-        for key in data:
-            if key not in allowed:
-                self.add(where, str(key), f"unknown key (allowed: {', '.join(sorted(allowed))})")
-        for key in sorted(allowed - set(data) - set(optional)):
-            self.add(where, key, "is missing")
-
-    def text(self, data: dict, key: str, where: str) -> None:
-        if key not in data:
-            return  # reported by keys()
-        value = data[key]
-        if not isinstance(value, dict):
-            self.add(where, key, f"must give a text per language ({', '.join(self.languages)})")
-            return
-        for lang in self.languages:
-            if not isinstance(value.get(lang), str) or not value.get(lang, "").strip():
-                self.add(where, key, f"missing translation '{lang}'")
-        for lang in value:
-            if lang not in self.languages:
-                self.add(where, key, f"language '{lang}' is not in languages")
-
-    def identifier(self, data: dict, where: str, seen: set[str]) -> str | None:
-        value = data.get("id")
-        if not isinstance(value, str) or not ID_PATTERN.match(value):
-            self.add(where, "id", "must be lower-case letters, digits and underscores")
-            return None
-        if value in seen:
-            self.add(where, "id", f"duplicate id '{value}'")
-        seen.add(value)
-        return value
-
-    def element(self, data: dict, where: str) -> None:
-        if "element" in data and data["element"] not in ELEMENTS:
-            self.add(where, "element", "must be a compassion element number 1 to 5")
 
 
 def check_bank(raw: Any, source: str) -> list[str]:
@@ -133,7 +72,7 @@ def check_bank(raw: Any, source: str) -> list[str]:
             c.add(f"domain '{domain_id}'", "items", f"has {count} item(s); at least {MIN_ITEMS_PER_DOMAIN} needed")
     _check_roles(c, raw.get("roles", []))
     _check_bands(c, raw.get("alignment_bands"))
-    _check_forms(c, raw.get("forms", []), raw.get("items"), raw.get("value_pairs", []), domains)
+    check_forms(c, raw.get("forms", []), raw.get("items"), raw.get("value_pairs", []), domains)
     return c.problems
 
 
@@ -335,75 +274,3 @@ def _check_bands(c: Checker, value: Any) -> None:
 
 def _is_number(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _check_forms(c: Checker, value: Any, items: Any, pairs: Any, domains: dict[str, str]) -> None:
-    if not isinstance(value, list):
-        c.add("top level", "forms", "must be a list")
-        return
-    item_domain = {
-        i["id"]: i.get("domain")
-        for i in (items if isinstance(items, list) else [])
-        if isinstance(i, dict) and isinstance(i.get("id"), str)
-    }
-    partner = _pair_partners(pairs)
-    seen: set[str] = set()
-    for index, entry in enumerate(value, 1):
-        entry = c.mapping(entry, f"form #{index}", None)
-        where = f"form '{entry.get('id', f'#{index}')}'"
-        c.keys(entry, FORM_KEYS, where)
-        form_id = entry.get("id")
-        if "id" not in entry:
-            pass  # reported by keys()
-        elif not isinstance(form_id, str) or not INSTRUMENT_ID_PATTERN.match(form_id):
-            c.add(where, "id", "must be lower-case letters, digits, '-' or '_'")
-        elif form_id in seen:
-            c.add(where, "id", f"duplicate id '{form_id}'")
-        else:
-            seen.add(form_id)
-        c.text(entry, "name", where)
-        c.text(entry, "description", where)
-        listed = entry.get("items")
-        if not isinstance(listed, list) or not listed:
-            if "items" in entry:
-                c.add(where, "items", "must be a non-empty list of item ids")
-            continue
-        _check_form_items(c, where, listed, item_domain, partner, domains)
-
-
-def _pair_partners(pairs: Any) -> dict[str, str]:
-    """Importance question id <-> support question id, both ways."""
-    partner: dict[str, str] = {}
-    for pair in pairs if isinstance(pairs, list) else []:
-        parts = [pair.get(part) if isinstance(pair, dict) else None for part in ("importance", "support")]
-        importance, support = (p.get("id") if isinstance(p, dict) else None for p in parts)
-        if isinstance(importance, str) and isinstance(support, str):
-            partner[importance], partner[support] = support, importance
-    return partner
-
-
-def _check_form_items(
-    c: Checker, where: str, listed: list, item_domain: dict[str, Any], partner: dict[str, str], domains: dict[str, str]
-) -> None:
-    counts = {d: 0 for d, side in domains.items() if side in ("match", "mismatch")}
-    seen: set = set()
-    for item_id in listed:
-        if not isinstance(item_id, str) or (item_id not in item_domain and item_id not in partner):
-            c.add(where, "items", f"unknown item '{item_id}'")
-            continue
-        if item_id in seen:
-            c.add(where, "items", f"item '{item_id}' is listed twice")
-            continue
-        seen.add(item_id)
-        if item_id in partner and partner[item_id] not in listed:
-            c.add(where, "items", f"'{item_id}' needs its pair question '{partner[item_id]}' in the form too")
-        if item_domain.get(item_id) in counts:
-            counts[item_domain[item_id]] += 1
-    scored = len(seen & set(item_domain))
-    if not MIN_FORM_ITEMS <= scored <= MAX_FORM_ITEMS:
-        c.add(where, "items", f"has {scored} item(s); a form needs {MIN_FORM_ITEMS} to {MAX_FORM_ITEMS}")
-    for domain_id, count in counts.items():
-        if count < MIN_ITEMS_PER_DOMAIN:
-            c.add(
-                where, "items", f"keeps {count} item(s) of domain '{domain_id}'; at least {MIN_ITEMS_PER_DOMAIN} needed"
-            )

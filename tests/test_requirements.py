@@ -18,6 +18,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [
     "app.py",
     "manage.py",
+    "cli",
     "app_pages",
     "services",
     "db",
@@ -30,6 +31,7 @@ SOURCES = [
 FIRST_PARTY = {
     "app",
     "manage",
+    "cli",
     "app_pages",
     "services",
     "db",

@@ -1,5 +1,5 @@
 """On a workshop's screen, beside each agreed action: "Add to the organisation's plan", one click, keeping where
-the action came from (services/actions/plan.py promote_workshop_action). An action already in the plan says so
+the action came from (services/actions/promotion.py promote_workshop_action). An action already in the plan says so
 instead. A session tied to a survey round adds to that round's organisation (and team); any other session to
 the organisation chosen once above the list, when the facilitator has more than one."""
 
@@ -13,6 +13,7 @@ from app_pages.actions import forms
 from app_pages.shell import t
 from services.accounts import authorisation
 from services.actions import plan
+from services.actions import promotion as adding
 from services.workshop import hosting
 
 
@@ -27,10 +28,10 @@ def promotion(runtime, account, workshop_id: int) -> Promotion | None:
     """What the buttons need, read once per screen; None when the account cannot add to a plan."""
     if not authorisation.can(account, plan.PAGE, "create"):
         return None
-    promoted = plan.promoted_in_workshop(runtime, account, workshop_id)
+    promoted = adding.promoted_in_workshop(runtime, account, workshop_id)
     if hosting.workshop_info(runtime, account, workshop_id).tied_to is not None:
         return Promotion(promoted, None, True)
-    choices = dict(plan.promotion_organisations(runtime, account))
+    choices = dict(adding.promotion_organisations(runtime, account))
     if not choices:
         return Promotion(promoted, None, False)
     if len(choices) == 1:
@@ -60,7 +61,7 @@ def button(runtime, account, chosen: Promotion | None, action, column) -> None:
         icon=":material/playlist_add:",
     ):
         try:
-            plan.promote_workshop_action(runtime, account, action.id, organisation_id=chosen.organisation_id)
+            adding.promote_workshop_action(runtime, account, action.id, organisation_id=chosen.organisation_id)
         except forms.REFUSALS as exc:
             forms.refused(exc)
         else:

@@ -11,17 +11,20 @@ import streamlit as st
 
 from app_pages import paths, shell, staff
 from app_pages.admin import form_actions
+from app_pages.admin.account_words import (
+    ROLES,
+    account_label,
+    action_label,
+    detail_text,
+    refusal,
+    role_name,
+    scope_text,
+)
 from app_pages.shell import plain, t
 from services.accounts import auth, management, names, passwords
 from services.accounts.management import AccountRow
 from services.accounts.names import OrganisationChoice, ScopeName
-from services.errors import (
-    InvalidInput,
-    NotAuthorised,
-    NotFound,
-    Unavailable,
-    WeakPassword,
-)
+from services.errors import InvalidInput, NotAuthorised, NotFound, Unavailable
 from services.formatting import format_datetime
 
 runtime = shell.runtime_or_stop()
@@ -30,95 +33,15 @@ account = staff.require_account(runtime, "admin_accounts", "view")
 st.title(t("nav.admin_accounts"))
 staff.show_notice()
 
-ROLES = ("manager", "facilitator", "admin")
 NEW = "acct-new"
 NEW_ROLE, NEW_USERNAME = "acct-new-role", "acct-new-username"
 NEW_PASSWORD, NEW_REPEAT = "acct-new-password", "acct-new-password-repeat"
 RESET_PASSWORD, RESET_REPEAT = "acct-reset-password", "acct-reset-password-repeat"
 
 
-# --- wording -----------------------------------------------------------------------------------
-
-
-def role_name(role: object) -> str:
-    return t(f"staff.role_{role}") if role in ROLES else str(role)
-
-
-def scope_text(scope: tuple[ScopeName, ...], shown: Callable[[str], str] = str) -> str:
-    """What an account may see, in words, each name passed through `shown` (plain for markdown).
-
-    An empty scope is an admin's: every organisation.
-    """
-    if not scope:
-        return t("accounts.scope_everything")
-    return "; ".join(
-        shown(name.organisation)
-        if name.teams is None
-        else t(
-            "accounts.scope_teams",
-            organisation=shown(name.organisation),
-            teams=", ".join(shown(team) for team in name.teams),
-        )
-        for name in scope
-    )
-
-
-# Numbers in the counting rules' audit lines (services/respond/counting_rules.py), each with its own words.
-LABELLED_DETAILS = ("headcount", "person_on_device", "device_limit", "identical_answers", "within_minutes")
-
-
 def when_or_never(moment) -> str:
     """A stored moment in a UTC column (the headers say so), or "never"."""
     return format_datetime(moment, language) if moment is not None else t("accounts.never")
-
-
-def account_label(row: AccountRow) -> str:
-    return f"{row.account.username} ({role_name(row.account.role)})"
-
-
-def action_label(action: str) -> str:
-    return t(f"accounts.action_{action}") if action in names.AUDIT_ACTIONS else action
-
-
-def detail_text(line: names.AuditLine) -> str:
-    """The audit detail as short "what: value" parts; ids are left out, scopes, teams and rounds named."""
-    parts = [t(f"accounts.detail_{what}", name=name) for what, name in line.places]
-    named = {key for key, what in names.NAMED_IDS if what in dict(line.places)}
-    for key, value in line.detail.items():
-        if key in ("account_id", "device") or key in named:  # a browser's marker means nothing to a reader
-            continue
-        if key in LABELLED_DETAILS:
-            parts.append(t(f"accounts.detail_{key}", value=value))
-        elif key == "username":
-            parts.append(t("accounts.detail_account", username=value))
-        elif key == "role":
-            parts.append(t("accounts.detail_role", role=role_name(value)))
-        elif key in ("scope", "organisations") and line.scope is not None:
-            parts.append(t("accounts.detail_sees", sees=scope_text(line.scope)))
-        else:
-            parts.append(f"{key}: {value}")
-    return " · ".join(parts)
-
-
-def refusal(
-    exc: InvalidInput, *, password: str = "", username: str | None = None, role: str = "", scope: Mapping | None = None
-) -> tuple[str, dict]:
-    """The message key for a refused create / change: asks the service's own checks which rule failed."""
-    if isinstance(exc, WeakPassword):
-        return staff.weak_password_message(password)
-    if isinstance(exc, management.UsernameTaken):
-        return "accounts.username_taken", {}
-    if username is not None:
-        try:
-            auth.normalise_username(username)
-        except InvalidInput:
-            return "staff.username_rejected", {}
-    if scope is not None:
-        try:
-            management.check_scope(role, scope)
-        except InvalidInput:
-            return ("accounts.need_team" if scope else "accounts.need_organisation"), {}
-    return "accounts.scope_gone", {}
 
 
 # --- actions (button callbacks) -----------------------------------------------------------------

@@ -4,11 +4,10 @@ The filters in the link (?org=&team=&intervention=&round=&role=) are only questi
 here and checked by the service, and a value that cannot be used is named and dropped, never shown.
 """
 
-from pathlib import Path
-
 import streamlit as st
 
 from app_pages import shell, staff
+from app_pages.chart_code import fetch_chart_code
 from app_pages.dashboard import sections
 from app_pages.shell import t
 from services.dashboard import view as dashboard
@@ -18,22 +17,6 @@ ALL = "all"
 PARAMS = ("org", "team", "intervention", "round", "role")
 KEYS = {param: f"dash-{param}" for param in PARAMS}
 DEPENDENT = ("team", "intervention", "round", "role")
-# Streamlit's chart bundle (Plotly, 4.7 MB of JavaScript), which the browser loads with the first chart.
-PLOTLY_BUNDLE = next(
-    iter(sorted((Path(st.__file__).parent / "static" / "static" / "js").glob("PlotlyChart.*.js"))), None
-)
-
-
-def fetch_chart_code() -> None:
-    """Have the browser fetch and run the chart bundle now, while the server reads and decides the data, rather
-    than when the first chart arrives (at sign-in that came to about a second after the page's own work). The
-    same module the charts import then, so it runs once; nothing happens without the bundle (another version)."""
-    if PLOTLY_BUNDLE is not None:
-        st.html(
-            f"<script>import('./static/js/{PLOTLY_BUNDLE.name}').catch(() => {{}});</script>",
-            unsafe_allow_javascript=True,
-        )
-
 
 st.set_page_config(layout="wide")
 runtime = shell.runtime_or_stop()

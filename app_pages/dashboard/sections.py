@@ -9,16 +9,19 @@ once took seconds in the browser); choosing a tab reruns only that part of the p
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
+from typing import Any
 
 import streamlit as st
 
 from app_pages import shell, staff
+from app_pages.dashboard import changes
 from app_pages.shell import plain, t
 from services.accounts import authorisation
-from services.dashboard import charts, team_charts
+from services.dashboard import charts, likert_chart, team_charts, trend_charts
 from services.dashboard import files as dashboard_files
 from services.dashboard.view import LEAST_ALIGNED, MISALIGNED, SPLIT_VIEW
 from services.formatting import format_date, format_score
@@ -34,7 +37,7 @@ def render(runtime, account, view, language: str) -> None:
         return
     exports(runtime, account, view)
     if view.selection.shown:
-        where_to_start(view, language)
+        where_to_start(account, view, language)
         theme_means(view, language)
         alignment(runtime, view, language)
     else:
@@ -66,11 +69,11 @@ DETAIL_TABS = ("teams", "statements", "over_time", "participation", "agreement")
 @st.fragment
 def details(runtime, view, language: str) -> None:
     """The detail, one tab at a time: only the chosen tab's charts are built and sent to the browser."""
-    still_allowed(runtime, view)
-    draw = {
+    account = still_allowed(runtime, view)
+    draw: dict[str, Callable[[Any, str], None]] = {
         "teams": heatmap,
         "statements": statements,
-        "over_time": trends,
+        "over_time": partial(trends, runtime, account),
         "participation": participation,
         "agreement": agreement_and_reliability,
     }
@@ -81,12 +84,13 @@ def details(runtime, view, language: str) -> None:
                 draw[name](view, language)
 
 
-def still_allowed(runtime, view) -> None:
+def still_allowed(runtime, view):
     """A tab chosen reruns only the fragment, not the page's checks: the account is checked again, and the
     whole page runs again (showing the sign-in or the refusal) when it may no longer see this view."""
     account = staff.recheck_account(runtime, "dashboard")
     if not authorisation.can(account, "dashboard", "view", view.organisation_id, view.filters.team_id):
         st.rerun(scope="app")
+    return account
 
 
 def statements(view, language: str) -> None:
@@ -177,11 +181,12 @@ def exports(runtime, account, view) -> None:
 
 
 def _export_data(runtime, account, view, file_format: str) -> bytes:
-    """The file's bytes, made only when the download is clicked."""
-    return dashboard_files.export_dashboard(runtime, account, view, file_format).data
+    """The file's bytes, made only when the download is clicked; the PDF with the organisation's plan."""
+    plan = changes.pdf_plan(runtime, account, view) if file_format == "pdf" else None
+    return dashboard_files.export_dashboard(runtime, account, view, file_format, plan=plan).data
 
 
-def where_to_start(view, language: str) -> None:
+def where_to_start(account, view, language: str) -> None:
     st.subheader(t("dashboard.start.heading"))
     if not view.where_to_start:
         st.caption(t("dashboard.start.none"))
@@ -200,6 +205,7 @@ def where_to_start(view, language: str) -> None:
             for reason in point.reasons:
                 st.markdown("- " + _reason(reason, point.theme.side))
             st.markdown(f"*{t('dashboard.start.ask')}* {plain(point.question)}")
+            changes.plan_link(account, view, point.theme, language)
 
 
 def _reason(reason: str, side: str) -> str:
@@ -239,7 +245,7 @@ def answers(view, language: str) -> None:
     for tab, side in zip(tabs, sides):
         if tab.open:
             with tab:
-                show(charts.likert(view, language, side))
+                show(likert_chart.likert(view, language, side))
 
 
 def compassion(view, language: str) -> None:
@@ -248,18 +254,19 @@ def compassion(view, language: str) -> None:
     show(charts.compassion(view, language))
 
 
-def trends(view, language: str) -> None:
+def trends(runtime, account, view, language: str) -> None:
     st.subheader(t("dashboard.trends.heading"))
     if len(view.trends) < 2:
         st.caption(t("dashboard.trends.too_few"))
         return
     st.caption(t("dashboard.trends.how_to_read"))
     drawable = any(point.group.shown for point in view.trends)
-    show_or_say(team_charts.trend_alignment(view, language), drawable)
+    show_or_say(trend_charts.trend_alignment(view, language), drawable)
     if drawable and len({point.intervention_id for point in view.trends}) > 1:
         st.caption(t("dashboard.trends.themes_choose_one"))
     elif drawable:
-        show(team_charts.trend_themes(view, language))
+        show(trend_charts.trend_themes(view, language))
+    changes.what_changed(runtime, account, view, language)
 
 
 def participation(view, language: str) -> None:

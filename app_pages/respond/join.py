@@ -4,6 +4,7 @@ answers on their phone, and sees their own result. No account; the device is kno
 import streamlit as st
 
 from app_pages import paths, shell, state_keys
+from app_pages.chart_code import fetch_chart_code
 from app_pages.shell import plain, t
 from services.errors import InvalidInput, NotFound, TooManyAttempts
 from services.respond import workshop_join
@@ -26,6 +27,7 @@ def joined(participation) -> None:
     owned = shell.owned_results()
     owned.extend(r for r in participation.results.values() if r not in owned)
     st.markdown(t("join.about", title=plain(participation.title), intervention=plain(participation.intervention)))
+    fetch_chart_code()  # the person's own result, with its charts, comes after the questions
     if participation.status == "closed":
         st.info(t("join.closed"))
     elif participation.draft_token:

@@ -1,174 +1,20 @@
 """Assessment: choose the intervention, then answer the items step by step; every answer is saved at once."""
 
+import logging
 import time
 
 import streamlit as st
 
 from app_pages import paths, shell, state_keys
+from app_pages.respond.questionnaire_setup import keep_draft_in_url, setup_form
 from app_pages.shell import plain, t
 from questions import NOT_APPLICABLE, localise
-from services.errors import (
-    IncompleteAnswers,
-    InvalidInput,
-    NotFound,
-    TooManyAttempts,
-    Unavailable,
-)
-from services.respond import counting_rules, questionnaire, workshop_join
+from services.errors import IncompleteAnswers, InvalidInput, NotFound, Unavailable
+from services.respond import questionnaire, workshop_join
 
 runtime = shell.runtime_or_stop()
 language = shell.current_language()
-
-
-def keep_draft_in_url(token: str) -> None:
-    st.session_state[state_keys.DRAFT] = token
-    if st.query_params.get("draft") != token:
-        st.query_params["draft"] = token
-
-
-def someone_else(marker: str) -> bool:
-    """A browser answered through this team link before (a shared computer): whether the person said they
-    are someone else. Until then the question is shown, and the one who answered before gets their result
-    or their resume code instead of a second counted answer."""
-    answer = st.session_state.get(state_keys.DEVICE_ANSWER)
-    if answer == (marker, "someone_else"):
-        return True
-    st.markdown(t("invite.device_question"))
-    other, same = st.columns(2)
-    other.button(
-        t("invite.device_someone_else"),
-        key="device-someone-else",
-        on_click=st.session_state.update,
-        args=({state_keys.DEVICE_ANSWER: (marker, "someone_else")},),
-    )
-    same.button(
-        t("invite.device_same_person"),
-        key="device-same-person",
-        on_click=st.session_state.update,
-        args=({state_keys.DEVICE_ANSWER: (marker, "same")},),
-    )
-    if answer == (marker, "same"):
-        same_person()
-    return False
-
-
-def same_person() -> None:
-    st.info(t("invite.device_same_lead"))
-    owned = shell.owned_results()
-    if owned:
-        st.session_state[state_keys.RESULT_ID] = owned[-1]
-        st.page_link(
-            paths.your_results_or_history(len(owned)),
-            label=t("invite.device_open_result"),
-            query_params={"lang": language},
-        )
-    found = shell.resume_form(runtime, "device-resume-code")
-    if found and found.open_drafts:
-        keep_draft_in_url(found.open_drafts[0])
-        st.rerun()
-    if found:
-        st.session_state[state_keys.RESULT_ID] = found.results[-1].response_id if found.results else None
-        st.switch_page(paths.your_results_or_history(len(found.results)), query_params={"lang": language})
-
-
-def setup_form() -> None:
-    st.title(t("assess.setup_title"))
-    invitation = shell.invitation(runtime)
-    device = marker = None
-    again = False
-    if invitation:
-        device = shell.device_key()
-        marker = counting_rules.device_marker(device, invitation.round_id, invitation.team_id)
-        again = marker in shell.answered_links()
-        if again and not someone_else(marker):
-            return
-        st.markdown(t("invite.counted", team=plain(invitation.team), k=invitation.min_group_size))
-        st.markdown(t("assess.about_intervention", intervention=plain(invitation.intervention)))
-        intervention = invitation.intervention
-        known = []
-    else:
-        st.markdown(t("assess.setup_lead"))
-        known = questionnaire.list_interventions(runtime) or t("assess.intervention_examples").split("|")
-        intervention = st.selectbox(
-            t("assess.intervention_label"),
-            known,
-            index=None,
-            accept_new_options=True,
-            placeholder=t("assess.intervention_placeholder"),
-            help=t("assess.intervention_help"),
-            key="setup-intervention",
-        )
-    roles = {r.id: localise(r.name, language) for r in runtime.instrument.roles}
-    role = st.selectbox(
-        t("assess.role_label"),
-        list(roles),
-        format_func=roles.__getitem__,
-        index=None,
-        placeholder=t("assess.role_placeholder"),
-        key="setup-role",
-    )
-    with st.expander(t("assess.have_code")):
-        code = st.text_input(
-            t("assess.have_code_label"), key="setup-code", max_chars=40, placeholder="XXXX-XXXX-XXXX-XXXX"
-        )
-    pending = st.session_state.get(state_keys.NEAR_INTERVENTION)
-    if pending and pending[0] != (intervention or ""):
-        # The name was changed meanwhile: asked afresh on the next Begin.
-        st.session_state.pop(state_keys.NEAR_INTERVENTION)
-        pending = None
-    if st.button(t("assess.begin"), type="primary", key="setup-begin"):
-        typed = intervention or ""
-        chosen = typed if typed in known else questionnaire.same_name(typed, known) or typed
-        near = [] if chosen in known else questionnaire.near_matches(chosen, known)
-        if near:
-            st.session_state[state_keys.NEAR_INTERVENTION] = pending = (typed, near[0])
-        else:
-            begin(chosen, role, code, invitation, device, marker, again)
-            return
-    if pending:
-        typed, suggestion = pending
-        st.warning(t("assess.did_you_mean", typed=plain(typed), suggestion=plain(suggestion)))
-        yes, no = st.columns(2)
-        if yes.button(t("assess.use_suggestion", suggestion=plain(suggestion)), key="near-use-known"):
-            begin(suggestion, role, code, invitation, device, marker, again)
-        elif no.button(t("assess.keep_typed", typed=plain(typed)), key="near-keep-typed"):
-            begin(typed, role, code, invitation, device, marker, again)
-
-
-def begin(intervention, role, code, invitation, device, marker, again) -> None:
-    """Open the draft (issuing a resume code when none was given) and go to the first step."""
-    st.session_state.pop(state_keys.NEAR_INTERVENTION, None)
-    try:
-        started = questionnaire.start_assessment(
-            runtime,
-            language=language,
-            intervention=intervention or "",
-            role=role,
-            resume_code=code.strip() or None,
-            client_key=shell.client_key(),
-            invite_token=invitation.token if invitation else None,
-            device_key=device,
-            again_on_device=again,
-        )
-    except InvalidInput as exc:
-        st.error(t(f"error.{exc}"))
-    except TooManyAttempts as exc:
-        st.error(t("error.too_many_attempts", seconds=exc.wait_seconds))
-    except Unavailable:
-        st.error(t("error.try_again"))
-    except NotFound:
-        st.error(t("error.resume_not_found"))
-    else:
-        st.session_state[state_keys.NEW_CODE] = started.resume_code
-        if marker:
-            shell.remember_link(marker)
-            st.session_state.pop(state_keys.DEVICE_ANSWER, None)  # whoever comes next is asked again
-        if started.device_limit_reached:
-            st.session_state[state_keys.NOT_COUNTED] = (started.draft_token, "device_limit")
-        if code.strip():
-            st.session_state[state_keys.RESUME_CODE] = code.strip()
-        keep_draft_in_url(started.draft_token)
-        st.rerun()
+log = logging.getLogger("valuematch.questionnaire")
 
 
 def save_answer(token: str, item_id: str) -> None:
@@ -205,7 +51,9 @@ def send_answers(token: str, answers: dict):
         st.session_state[state_keys.UNSAVED_ANSWERS] = answers
         st.session_state[state_keys.TRY_AGAIN] = True
     except (InvalidInput, NotFound) as exc:
-        st.session_state[state_keys.SAVE_ERROR] = str(exc)
+        # The service's reason is internal English: the server log keeps it, the page says it plainly.
+        log.warning("an answer was not saved: %s: %s", type(exc).__name__, exc)
+        st.session_state[state_keys.SAVE_ERROR] = token
     else:
         st.session_state.pop(state_keys.UNSAVED_ANSWERS, None)
         return draft
@@ -342,8 +190,8 @@ def show_questionnaire(draft) -> None:
     st.subheader(localise(step.title, language))
     if any(q not in required for q in step.items):
         st.caption(t("assess.optional_step"))
-    if error := st.session_state.pop(state_keys.SAVE_ERROR, None):
-        st.error(t("error.not_saved", detail=error))
+    if st.session_state.pop(state_keys.SAVE_ERROR, None) == draft.token:
+        st.error(t("error.not_saved"))
     if st.session_state.pop(state_keys.TRY_AGAIN, False):
         try_again_later(draft.token)
     first = sum(len(s.items) for s in steps[:step_index]) + 1
@@ -432,7 +280,7 @@ def show_missing(draft, missing: list[str]) -> None:
 shell.write_links_cookie()
 token = st.query_params.get("draft") or st.session_state.get(state_keys.DRAFT)
 if not token:
-    setup_form()
+    setup_form(runtime, language)
 else:
     try:
         draft = this_runs_draft(token)

@@ -5,6 +5,7 @@ import streamlit as st
 
 from app_pages import paths, shell, state_keys
 from app_pages.respond import keep_way_back
+from app_pages.results import organisation_actions
 from app_pages.shell import plain, t
 from assessment import display_round
 from questions import localise
@@ -127,3 +128,5 @@ for name, view in reversed(list(zip(names, views))):
     ):
         st.session_state[state_keys.RESULT_ID] = view.response_id
         st.switch_page(paths.RESULTS, query_params={"lang": language})
+
+organisation_actions.history_section(runtime, views, language)

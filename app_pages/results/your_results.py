@@ -5,6 +5,7 @@ import streamlit as st
 
 from app_pages import paths, shell, state_keys
 from app_pages.respond import keep_way_back
+from app_pages.results import organisation_actions
 from app_pages.shell import plain, t
 from assessment import alignment_reading, theme_readings, where_to_start
 from questions import localise
@@ -60,6 +61,7 @@ def themes(view) -> None:
         st.subheader(t("results.where_to_start"))
         for reading in start_here:
             st.markdown(f"- **{reading.name}**: {reading.question}")
+    organisation_actions.results_pointer(runtime, view, language)
     st.subheader(t("results.per_theme"))
     for side in ("match", "mismatch", "value", "compassion"):
         st.markdown(f"#### {localise(view.instrument.sides[side], language)}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import shell, staff
+from app_pages.chart_code import fetch_chart_code
 from app_pages.shell import plain, t
 from app_pages.workshop import group_picture
 from services.errors import NotAuthorised, NotFound
@@ -30,7 +31,7 @@ header[data-testid="stHeader"], [data-testid="stElementToolbar"] { display: none
 .vm-join-code-small { font-size: 3.4rem; font-weight: 700; letter-spacing: 0.35rem; font-family: monospace;
   line-height: 1.1; margin-bottom: 1rem; }
 html { font-size: clamp(16px, 1.1vw, 26px); }   /* everything larger on a large screen, read from afar */
-[data-testid="stMarkdownContainer"] p code { font-size: 1em; }
+[data-testid="stMarkdownContainer"] p code { font-size: 1em; white-space: nowrap; }  /* the link in one piece */
 </style>"""
 
 
@@ -60,6 +61,7 @@ def join_text(runtime, info) -> None:
 def render(runtime, workshop_id: int, language: str) -> None:
     st.set_page_config(layout="wide", initial_sidebar_state="collapsed")
     st.html(_STYLE)
+    fetch_chart_code()  # while the room joins: the picture then draws at once
     live(runtime, workshop_id, language)
 
 
@@ -73,7 +75,7 @@ def live(runtime, workshop_id: int, language: str) -> None:
         st.error(t("ws.not_found"))
         return
     info = view.info
-    join_panel(runtime, info, compact=info.results_visible)
+    join_panel(runtime, info, language, compact=any(picture.shown for picture in view.pictures))
     group_picture.counts(view, explained=False)  # no help icon to point at on a projector
     if not info.results_visible:
         st.info(t("ws.present_results_hidden"))
@@ -81,9 +83,9 @@ def live(runtime, workshop_id: int, language: str) -> None:
     group_picture.pictures(view, language, tables=False)
 
 
-def join_panel(runtime, info, *, compact: bool) -> None:
-    """Title, how to join and the code, with the QR code beside: large while the room joins, smaller
-    once the group's picture is shown (it needs the room on the screen)."""
+def join_panel(runtime, info, language: str, *, compact: bool) -> None:
+    """Title, how to join and the code, with the QR code beside: large while the room joins (also while the
+    picture waits for k answers), smaller once a group's picture is shown (it needs the room on the screen)."""
     if info.status == "closed":
         st.title(plain(info.title))
         st.info(t("ws.present_closed"))
@@ -93,7 +95,12 @@ def join_panel(runtime, info, *, compact: bool) -> None:
         st.title(plain(info.title))
         if not compact:
             st.markdown(
-                t("ws.screen_about", intervention=plain(info.intervention), form=plain(info.instrument_label), k=info.k)
+                t(
+                    "ws.screen_about",
+                    intervention=plain(info.intervention),
+                    form=plain(presenter.form_name(runtime, info, language)),
+                    k=info.k,
+                )
             )
         join_text(runtime, info)
         if compact:

@@ -9,14 +9,17 @@ Not a page of its own: app_pages/workshop/facilitator.py calls render() for ?ses
 from __future__ import annotations
 
 import time
-from functools import partial
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import streamlit as st
 
 from app_pages import staff, state_keys
 from app_pages.actions import promote
+from app_pages.chart_code import fetch_chart_code
 from app_pages.shell import plain, t
 from app_pages.workshop import group_picture, presenter_view
+from services import formatting
 from services.accounts import authorisation
 from services.errors import InvalidInput, NotAuthorised, NotFound, Unavailable
 from services.workshop import hosting, presenter
@@ -36,6 +39,7 @@ def render(runtime, account, workshop_id: int, language: str) -> None:
         presenter_view.render(runtime, workshop_id, language)
         return
     st.set_page_config(layout="wide")
+    fetch_chart_code()
     with st.container(horizontal=True):
         back_link()
         # Relative: the same page and session, in a new tab, whatever address the app is reached by.
@@ -48,7 +52,7 @@ def render(runtime, account, workshop_id: int, language: str) -> None:
     can_edit = authorisation.can(account, hosting.PAGE, "edit")
     if can_edit:
         controls(runtime, account, info)
-    header(runtime, info)
+    header(runtime, info, language)
     live(runtime, workshop_id, language)
     if can_edit:
         actions(runtime, account, workshop_id, language)
@@ -62,12 +66,17 @@ def back_link() -> None:
         st.rerun()
 
 
-def header(runtime, info) -> None:
+def header(runtime, info, language: str) -> None:
     left, right = st.columns([3, 1], vertical_alignment="center")
     with left:
         st.title(plain(info.title))
         st.markdown(
-            t("ws.screen_about", intervention=plain(info.intervention), form=plain(info.instrument_label), k=info.k)
+            t(
+                "ws.screen_about",
+                intervention=plain(info.intervention),
+                form=plain(presenter.form_name(runtime, info, language)),
+                k=info.k,
+            )
         )
         if info.status == "closed":
             st.info(t("ws.screen_closed"))
@@ -240,21 +249,61 @@ def actions(runtime, account, workshop_id: int, language: str) -> None:
 
 
 def exports(runtime, account, workshop_id: int, language: str) -> None:
+    """The files are made on a click (and audited), then handed out from this session's memory. Not made at
+    the download's click (Streamlit's deferred download): such a file is dropped after two script runs of any
+    session, and the screens' and phones' refreshes make those so often that the download could fail."""
     st.subheader(t("ws.export_heading"))
     st.caption(t("ws.export_lead"))
+    st.button(
+        t("ws.export_make"),
+        key="ws-export-make",
+        icon=":material/description:",
+        on_click=make_files,
+        args=(runtime, workshop_id, language),
+    )
+    made = st.session_state.get(state_keys.WORKSHOP_FILES)
+    if isinstance(made, str):  # why the files could not be made, said once
+        del st.session_state[state_keys.WORKSHOP_FILES]
+        st.error(t("error.unavailable" if made == "unavailable" else f"ws.error.{made}"))
+        return
+    if made is None or made.workshop_id != workshop_id or made.language != language:
+        return
+    st.caption(t("ws.export_made", time=formatting.format_time(made.at, language)))
     left, right = st.columns(2)
-    for column, fmt, mime in ((left, "pdf", "application/pdf"), (right, "csv", "text/csv")):
+    for column, fmt in ((left, "pdf"), (right, "csv")):
+        name, data = made.files[fmt]
         column.download_button(
             t(f"ws.export_{fmt}"),
+            data,
+            file_name=name,
+            mime=EXPORT_TYPES[fmt],
             key=f"ws-export-{fmt}",
-            mime=mime,
             on_click="ignore",
             icon=":material/download:",
-            file_name=f"valuematch-workshop.{fmt}",
-            data=partial(_export_data, runtime, account, workshop_id, fmt, language),
         )
 
 
-def _export_data(runtime, account, workshop_id: int, fmt: str, language: str) -> bytes:
-    """The file's bytes, made only when the download is clicked."""
-    return presenter.export(runtime, account, workshop_id, fmt, language=language)[1]
+EXPORT_TYPES = {"pdf": "application/pdf", "csv": "text/csv"}
+
+
+@dataclass(frozen=True)
+class MadeFiles:
+    workshop_id: int
+    language: str
+    at: datetime
+    files: dict[str, tuple[str, bytes]]  # format -> (file name, bytes)
+
+
+def make_files(runtime, workshop_id: int, language: str) -> None:
+    """Both files, for the account as it is now; what went wrong is said by the next run."""
+    account = staff.signed_in_account(runtime)
+    if account is None:
+        return  # the run after this click asks to sign in
+    try:
+        files = {fmt: presenter.export(runtime, account, workshop_id, fmt, language=language) for fmt in EXPORT_TYPES}
+    except (NotFound, NotAuthorised):
+        st.session_state[state_keys.WORKSHOP_FILES] = "workshop"
+    except Unavailable:
+        st.session_state[state_keys.WORKSHOP_FILES] = "unavailable"
+    else:
+        st.session_state[state_keys.WORKSHOP_FILES] = MadeFiles(workshop_id, language, datetime.now(UTC), files)

@@ -1,27 +1,40 @@
 """The action plan as other parts of the app read it: the dashboard's timeline of actions (for "what changed":
-the trend of a theme with its actions on the time axis) and, in History, the organisation's actions on the
-themes a professional scored low. Read-only, one transaction each.
+the trend of a theme with its actions on the time axis) and its PDF's list of the plan, and, in History, the
+organisation's actions on the themes a professional scored low. Read-only, one transaction each.
 
-Neither adds a figure: a mark is a date and a text an organisation wrote, never a count of people.
+None adds a figure: a mark is a date and a text an organisation wrote, never a count of people.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from db import actions as db_actions
+from db import organisations as db_organisations
 from services.accounts.auth import AccountView
 from services.accounts.authorisation import authorise, visible_teams
-from services.actions.rows import PAGE, sees, visible_organisation
+from services.actions.files import plan_row
+from services.actions.rows import PAGE, sees, target_label, visible_actions, visible_organisation
 from services.actions.rules import Target
+from services.dashboard.pdf_plan import PlanLine
+from services.dashboard.what_changed import ActionOnAxis
 from services.runtime import Runtime
 
-__all__ = ["ActionMark", "PublicAction", "respondent_actions", "timeline"]
+__all__ = [
+    "ActionMark",
+    "PublicAction",
+    "dashboard_actions",
+    "dashboard_plan",
+    "respondent_actions",
+    "timeline",
+]
 
 # What a professional is shown: what was planned, is being done or was done (dropped actions are left out).
 SHOWN_TO_RESPONDENTS = ("planned", "doing", "done")
+# What the dashboard marks and its PDF lists: the plan as it stands (a dropped action is no longer part of it).
+IN_THE_PLAN = ("doing", "planned", "done")
 
 
 @dataclass(frozen=True)
@@ -92,6 +105,72 @@ def timeline(
         )
 
 
+def dashboard_actions(
+    rt: Runtime,
+    actor: AccountView | None,
+    organisation_id: int,
+    *,
+    team_id: int | None = None,
+    intervention_id: int | None = None,
+    language: str,
+) -> tuple[ActionOnAxis, ...]:
+    """The timeline in the dashboard's words, for the view's team (its actions and the organisation-wide ones; None:
+    every action the account sees) and intervention; dropped actions left out."""
+    return tuple(
+        ActionOnAxis(
+            mark.action_id,
+            mark.description,
+            target_label(rt, mark.target, language),
+            mark.target.theme,
+            mark.target.element,
+            mark.kind,
+            mark.status,
+            _day(mark.started_at or mark.created_at),
+            mark.started_at is not None,
+            _day(mark.finished_at) if mark.finished_at else None,
+            mark.due_on,
+        )
+        for mark in timeline(rt, actor, organisation_id, intervention_id=intervention_id)
+        if mark.status in IN_THE_PLAN and _about_team(mark.team_ids, team_id)
+    )
+
+
+def dashboard_plan(
+    rt: Runtime,
+    actor: AccountView | None,
+    organisation_id: int,
+    *,
+    team_id: int | None = None,
+    intervention_id: int | None = None,
+    language: str,
+) -> tuple[PlanLine, ...]:
+    """The plan for the dashboard's PDF: the actions the account sees about the view's team (as dashboard_actions)
+    and intervention (its actions and those about none), as the plan page orders them; dropped ones left out."""
+    authorise(actor, PAGE, "view")
+    with rt.sessions.begin() as session:
+        organisation = visible_organisation(session, actor, organisation_id)
+        teams = {team.id: team.name for team in db_organisations.list_teams(session, organisation_id=organisation.id)}
+        actions = [
+            action
+            for action in visible_actions(session, actor, organisation, statuses=IN_THE_PLAN)
+            if _about_team(action.team_ids, team_id)
+            and (intervention_id is None or action.intervention_id in (None, intervention_id))
+        ]
+        rows = [(action, plan_row(rt, action, teams, {}, language)) for action in actions]
+    return tuple(
+        PlanLine(
+            str(row["target"]),
+            action.description,
+            str(row["kind"]),
+            action.owner or "",
+            action.due_on,
+            str(row["status"]),
+            str(row["teams"]) if action.team_ids else "",
+        )
+        for action, row in rows
+    )
+
+
 def respondent_actions(
     rt: Runtime, organisation_id: int, *, themes: Collection[str] = (), elements: Collection[int] = ()
 ) -> tuple[PublicAction, ...]:
@@ -113,3 +192,12 @@ def respondent_actions(
             )
             for row in chosen
         )
+
+
+def _about_team(team_ids: tuple[int, ...], team_id: int | None) -> bool:
+    return team_id is None or not team_ids or team_id in team_ids
+
+
+def _day(moment: datetime) -> date:
+    """The UTC day of a stored moment (SQLite gives it back without a zone: it is UTC)."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC).date()

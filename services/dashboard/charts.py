@@ -2,12 +2,14 @@
 
 Pure service code (no streamlit), built from a DashboardView. A group that is withheld or empty gives
 no number anywhere (figure, table or summary): only its status ("withheld: fewer than k responses",
-"withheld to protect a smaller group", "no responses yet"). The team charts (heatmap, trends,
-participation, agreement, reliability) are in dashboard_team_charts.
+"withheld to protect a smaller group", "no responses yet"). The answers per statement are in likert_chart,
+the team charts (heatmap, participation, agreement, reliability) in team_charts, the trends in trend_charts
+and the actions on the time axis in what_changed; the words and numbers here are what they share.
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 import pandas as pd
@@ -27,8 +29,6 @@ from services.output.chart_style import (
 
 SIDES = ("match", "mismatch", "value", "compassion")
 MEAN_SIDES = ("match", "mismatch", "value")  # compassion has its own chart: the five elements
-# Diverging answer colours (ColorBrewer PuOr, colour-blind safe): disagree orange, agree purple.
-ANSWER_COLOURS = ("#B35806", "#F1A340", "#D9D9D9", "#998EC3", "#542788")
 WITHHELD_FILL = "#BDBDBD"
 EMPTY_FILL = "#F0F0F0"
 
@@ -65,6 +65,11 @@ def side_label(side: str, language: str) -> str:
     return t(f"dashboard.side.{side}", language)
 
 
+def typed_label(text: str, width: int = 22) -> str:
+    """A name people typed (a team, a round, an action) as a plotly label: HTML-escaped, then wrapped."""
+    return wrap_label(html.escape(text), width)
+
+
 def rows_height(n_rows: int, per_row: int = 44, extra: int = 110, top: int = 900) -> int:
     return max(220, min(top, extra + per_row * n_rows))
 
@@ -86,7 +91,8 @@ def status_figure(text: str) -> go.Figure:
     return base_layout(fig, 160, margin=dict(l=10, r=20, t=30, b=10))
 
 
-def _withheld_chart(name: str, title: str, view, language: str, what: str) -> ChartWithTable:
+def withheld_chart(name: str, title: str, view, language: str, what: str) -> ChartWithTable:
+    """The chart of a selection that is not shown: only its status, in the figure, the table and the summary."""
     status = group_status(view.selection, view.k, language)
     table = pd.DataFrame([{t("dashboard.col.what", language): what, t("dashboard.col.status", language): status}])
     return ChartWithTable(
@@ -132,7 +138,7 @@ def theme_means(view, language: str) -> ChartWithTable:
     """Horizontal bars per theme (0..100) with 95% intervals, coloured and grouped by side."""
     title = t("dashboard.theme_means.title", language)
     if not view.selection.shown:
-        return _withheld_chart("dash_theme_means", title, view, language, title)
+        return withheld_chart("dash_theme_means", title, view, language, title)
     means = [m for side in MEAN_SIDES for m in view.theme_means if m.theme.side == side]
     fig = go.Figure()
     for side in MEAN_SIDES:
@@ -200,7 +206,7 @@ def alignment(view, language: str, bands) -> ChartWithTable:
     """The alignment index with its 95% interval on -100..+100, over the instrument's bands."""
     title = t("dashboard.alignment.title", language)
     if not view.selection.shown:
-        return _withheld_chart("dash_alignment", title, view, language, title)
+        return withheld_chart("dash_alignment", title, view, language, title)
     estimate = view.alignment
     spans = (
         ("misaligned", -100.0, bands.misaligned_max),
@@ -283,7 +289,7 @@ def compassion(view, language: str) -> ChartWithTable:
     """Bars of the five compassion elements with 95% intervals; high = the intervention supports it."""
     title = t("dashboard.compassion.title", language)
     if not view.selection.shown:
-        return _withheld_chart("dash_compassion", title, view, language, title)
+        return withheld_chart("dash_compassion", title, view, language, title)
     elements = list(view.compassion)
     estimates = [e.estimate for e in elements]
     fig = go.Figure(
@@ -324,138 +330,12 @@ def compassion(view, language: str) -> ChartWithTable:
     return ChartWithTable("dash_compassion", title, fig, table, summary)
 
 
-def likert(view, language: str, side: str) -> ChartWithTable:
-    """Diverging stacked bars of the answers to one side's items: disagree left, agree right.
-
-    The middle point is split half left, half right; "not applicable" is not in the bars but its rate
-    is written beside each bar and in the table.
-    """
-    name = f"dash_likert_{side}"
-    title = t("dashboard.likert.title", language, side=side_label(side, language))
-    if not view.selection.shown:
-        return _withheld_chart(name, title, view, language, title)
-    items = [i for i in view.likert if i.side == side]
-    labels = [wrap_label(i.text, 48) for i in items]
-    points = [p for p, _ in view.scale]
-    middle = (points[0] + points[-1]) / 2
-    fig = go.Figure()
-    segments = []  # (point, factor, part): middle halves first, so each side stacks outward from 0
-    for point, _ in view.scale:
-        if point == middle:
-            segments += [(point, -0.5, "left"), (point, 0.5, "right")]
-        else:
-            segments.append((point, -1 if point < middle else 1, ""))
-    segments.sort(key=lambda s: (s[1] > 0, s[2] == "", abs(s[0] - middle)))
-    for point, factor, part in segments:
-        index = points.index(point)
-        label = dict(view.scale)[point]
-        colour = ANSWER_COLOURS[round(index * (len(ANSWER_COLOURS) - 1) / max(len(points) - 1, 1))]
-        shares = [i.distribution.percentages.get(point) if i.distribution.answered else None for i in items]
-        x = [factor * s if s is not None else None for s in shares]
-        fig.add_trace(
-            go.Bar(
-                x=x,
-                y=labels,
-                orientation="h",
-                name=label,
-                marker=dict(color=colour),
-                legendrank=index,
-                legendgroup=str(point),
-                showlegend=part != "right",
-                customdata=shares,
-                text=[
-                    format_percent(s / 100, language) if s is not None and v is not None and abs(v) >= 10 else ""
-                    for s, v in zip(shares, x)
-                ]
-                if part == ""
-                else None,
-                textposition="inside",
-                insidetextanchor="middle",
-                textangle=0,
-                hovertemplate=f"{label}: " + "%{customdata:.0f}%<extra></extra>",
-            )
-        )
-    for item, y in zip(items, labels):
-        d = item.distribution
-        note = (
-            t("dashboard.cell.withheld", language)
-            if item.withheld
-            else t("dashboard.likert.na_note", language, rate=format_number(d.na_rate, language, 0))
-            if d.na_rate is not None
-            else t("dashboard.cell.no_data", language)
-        )
-        fig.add_annotation(
-            x=1.0,
-            xref="paper",
-            xanchor="left",
-            xshift=6,
-            y=y,
-            showarrow=False,
-            text=note,
-            font=dict(size=12, color=COLOURS["muted"]),
-        )
-    lines = max((label.count("<br>") + 1 for label in labels), default=1)
-    base_layout(
-        fig,
-        rows_height(len(items), per_row=max(44, 20 + 17 * lines), extra=120, top=1400),
-        legend=True,
-        margin=dict(l=10, r=80, t=40, b=10),
-    )
-    fig.update_layout(barmode="relative", bargap=0.3, legend=dict(traceorder="normal"))
-    fig.update_xaxes(
-        range=[-102, 102],
-        tickvals=[-100, -50, 0, 50, 100],
-        ticktext=["100%", "50%", "0", "50%", "100%"],
-        zeroline=True,
-        zerolinecolor=COLOURS["ink"],
-        gridcolor=COLOURS["grid"],
-        fixedrange=True,
-        title=dict(text=t("dashboard.likert.axis", language), font=dict(size=13)),
-    )
-    fig.update_yaxes(autorange="reversed", automargin=True, fixedrange=True)
-    rows = []
-    for item in items:
-        d = item.distribution
-        row = {t("dashboard.col.statement", language): item.text}
-        for point, label in view.scale:
-            row[label] = format_percent(d.percentages[point] / 100, language) if d.answered else "–"
-        row[t("dashboard.col.na_rate", language)] = format_percent(
-            None if d.na_rate is None else d.na_rate / 100, language
-        )
-        row[t("dashboard.col.answers", language)] = (
-            t("dashboard.likert.withheld_note", language, k=view.k) if item.withheld else d.n
-        )
-        rows.append(row)
-    return ChartWithTable(name, title, fig, pd.DataFrame(rows), _likert_summary(items, view.scale, language, view.k))
-
-
-def _likert_summary(items, scale, language: str, k: int) -> str:
-    withheld = sum(1 for i in items if i.withheld)
-    note = t("dashboard.likert.summary_withheld", language, count=withheld, k=k) if withheld else ""
-    return " ".join(part for part in (_answered_summary(items, scale, language, bool(withheld)), note) if part)
-
-
-def _answered_summary(items, scale, language: str, some_withheld: bool) -> str:
-    points = [p for p, _ in scale]
-    agree = [p for p in points if p > (points[0] + points[-1]) / 2]
-    answered = [i for i in items if i.distribution.answered]
-    if not answered:
-        return "" if some_withheld else t("dashboard.likert.summary_none", language)
-    most = max(answered, key=lambda i: sum(i.distribution.percentages[p] for p in agree))
-    share = sum(most.distribution.percentages[p] for p in agree)
-    text = t("dashboard.likert.summary", language, statement=most.text, share=format_number(share, language, 0))
-    high_na = [i for i in items if (i.distribution.na_rate or 0) >= 20]
-    if high_na:
-        text += " " + t("dashboard.likert.summary_na", language, count=len(high_na))
-    return text
-
-
 def alignment_distribution(view, language: str, bands) -> ChartWithTable:
     """How the selection's alignment indexes spread over -100..+100, in bins of 25 points, so that a mean
     near 0 made of two camps shows as two humps, not as "mixed"."""
     title = t("dashboard.spread.title", language)
     if not view.selection.shown:
-        return _withheld_chart("dash_alignment_spread", title, view, language, title)
+        return withheld_chart("dash_alignment_spread", title, view, language, title)
     bins = view.alignment_distribution
     scored = sum(b.count for b in bins)
     share = [100 * b.count / scored if scored else 0.0 for b in bins]

@@ -4,13 +4,15 @@
 group keeps its rows, with a note and no numbers) and logs the export in the audit log; the file is
 handed out only once that audit row is stored. Every text cell goes through `neutralise_cell`, since
 team and organisation names are typed by people and a spreadsheet would run `=...` as a formula.
-The words of the files come from the `dashboard_export.*` strings; the PDF is built in dashboard_pdf.
+The words of the files come from the `dashboard_export.*` strings; the PDF is built in dashboard_pdf, with
+the organisation's plan when the caller gives it (pdf_plan).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -31,6 +33,7 @@ from services.dashboard.file_words import (
     file_row,
 )
 from services.dashboard.pdf import dashboard_pdf
+from services.dashboard.pdf_plan import PlanLine
 from services.dashboard.rows import EXPORT_COLUMNS, export_rows
 from services.dashboard.view_types import DashboardView
 from services.errors import InvalidInput
@@ -57,13 +60,20 @@ class ExportFile:
 
 
 def export_dashboard(
-    rt: Runtime, account: AccountView | None, view: DashboardView, file_format: str, *, now: datetime | None = None
+    rt: Runtime,
+    account: AccountView | None,
+    view: DashboardView,
+    file_format: str,
+    *,
+    now: datetime | None = None,
+    plan: Sequence[PlanLine] | None = None,
 ) -> ExportFile:
     """The aggregates `view` shows as a "csv", "xlsx" or "pdf" file, logged as "dashboard_exported".
 
     Raises NotAuthorised (nothing built, nothing logged) when the account may not export this
     organisation or team, InvalidInput for another format. The audit row names the organisation,
-    the filters, the format and the number of rows, never a number of the data.
+    the filters, the format and the number of rows, never a number of the data. `plan`: the actions the PDF
+    lists (services/actions/reading.py dashboard_plan; None: no plan section), not in the CSV or XLSX.
     """
     authorise(account, "dashboard", "export", view.organisation_id, view.filters.team_id)
     if file_format not in FORMATS:
@@ -76,7 +86,7 @@ def export_dashboard(
     elif file_format == "xlsx":
         data = dashboard_xlsx(view, rows, generated_at)
     else:
-        data = dashboard_pdf(view, rows, generated_at)
+        data = dashboard_pdf(view, rows, generated_at, plan)
     filters = {key: value for key, value in asdict(view.filters).items() if key != "organisation_id"}
     with rt.sessions.begin() as session:
         db_accounts.add_audit(

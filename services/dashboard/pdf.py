@@ -1,8 +1,9 @@
 """The dashboard's PDF summary (A4, fpdf2), built from export_rows like the CSV and XLSX files.
 
-Context first (organisation, selection, k and what "withheld" means), then theme means with their
-intervals, teams × themes, the trend, participation, agreement, reliability and where to start. A
-selection that is not shown gives only the context and why: no numbers. The page, fonts and text
+Context first (organisation, selection, k and what "withheld" means), then where to start, theme means
+with their intervals, teams × themes, the trend, participation, agreement, reliability, and the
+organisation's action plan for the view (pdf_plan). A selection that is not shown gives only the context,
+why, and the plan (words and days): no numbers. The page, fonts and text
 handling come from pdf_page, the bars from pdf_charts, the tables from pdf_summary; names typed by
 people are neutralised as in the spreadsheets, so text copied out of the PDF cannot become a formula
 either.
@@ -11,6 +12,7 @@ either.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +23,7 @@ from services.dashboard.file_words import (
     note_text,
     rounded,
 )
+from services.dashboard.pdf_plan import PlanLine, plan_section
 from services.dashboard.view_types import DashboardView
 from services.formatting import format_date, format_number
 from services.i18n import t
@@ -48,8 +51,10 @@ SIDES = ("match", "mismatch", "value", "compassion")
 TEAM_SPLIT = "this team's view is split"  # the note export_rows gives a split team's theme
 
 
-def dashboard_pdf(view: DashboardView, rows: list[Row], generated_at: datetime) -> bytes:
-    """The summary of `view` as PDF bytes, in the view's language."""
+def dashboard_pdf(
+    view: DashboardView, rows: list[Row], generated_at: datetime, plan: Sequence[PlanLine] | None = None
+) -> bytes:
+    """The summary of `view` as PDF bytes, in the view's language; with `plan` (None: no section), its actions."""
     language = view.language
     pdf = SummaryPDF(language, "dashboard_export.pdf.title", "dashboard_export.pdf.footer")
     pdf.add_page()
@@ -65,6 +70,8 @@ def dashboard_pdf(view: DashboardView, rows: list[Row], generated_at: datetime) 
         draw_box(
             pdf, t(f"dashboard_export.pdf.{key}", language, reason=note_text(rows[0]["note"], language)), 10, fill=NOTE
         )
+        if plan is not None:
+            plan_section(pdf, plan, language)
         return bytes(pdf.output())
     by_what: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
@@ -76,6 +83,8 @@ def dashboard_pdf(view: DashboardView, rows: list[Row], generated_at: datetime) 
     _participation(pdf, view, by_what)
     _agreement(pdf, view, by_what)
     _reliability(pdf, view, by_what)
+    if plan is not None:
+        plan_section(pdf, plan, language)
     return bytes(pdf.output())
 
 

@@ -34,7 +34,7 @@ from services.output.pdf_page import (
     Run,
     rgb,
 )
-from services.results.charts import lens_names
+from services.results.lens_charts import lens_names
 
 MAX_FREE_TEXT = 400  # characters of respondent-typed text kept in the report
 

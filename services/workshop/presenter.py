@@ -26,9 +26,9 @@ from db.releases import released_round_ids
 from db.workshop_models import Workshop
 from questions import localise
 from services.accounts.auth import AccountView
-from services.errors import InvalidInput
+from services.errors import InvalidInput, StartupError
 from services.runtime import Runtime
-from services.workshop.hosting import WorkshopInfo, own_workshop, workshop_info_of
+from services.workshop.hosting import WorkshopInfo, form_choices, own_workshop, workshop_info_of
 from services.workshop.picture import (
     AgreedAction,
     RoundAnswers,
@@ -72,14 +72,27 @@ def presenter(rt: Runtime, account: AccountView | None, workshop_id: int, *, lan
     with rt.sessions.begin() as session:
         row = own_workshop(session, account, workshop_id, "view")
         info = workshop_info_of(rt, session, row)
-        pictures: list[WorkshopPicture] = []
+        snapshots: list[_Snapshot] = []
         if row.results_visible:
-            shown, pictures = _pictures(rt, session, row, info, language)
+            shown, snapshots = _snapshots(rt, session, row, info)
         else:
             shown = {r.round_no: r.shown_count for r in db_workshops.rounds(session, row.id)}
+    # Drawn after the transaction: every screen reads this every few seconds, and SQLite's write lock
+    # (taken at BEGIN) should not wait on the statistics of a large group.
+    pictures = _pictures(snapshots, info.k, language)
     shown_pictures = [p for p in pictures if p.shown]
     compared = comparison(shown_pictures[0], shown_pictures[1]) if len(shown_pictures) == 2 else None
     return PresenterView(info, shown, tuple(pictures), compared)
+
+
+def form_name(rt: Runtime, info: WorkshopInfo, language: str) -> str:
+    """The session's questionnaire in words, as the facilitator chose it (the full one or a short form); its
+    version label when that bank version is no longer installed or the form no longer offered."""
+    try:
+        form_id = rt.bank(info.instrument_hash).form_id
+    except StartupError:
+        return info.instrument_label
+    return dict(form_choices(rt, language)).get(form_id, info.instrument_label)
 
 
 def notes(
@@ -102,7 +115,8 @@ def export(
 
     Written to the audit log in the same transaction, before the file is handed out.
     """
-    from services.workshop.files import WorkshopMeta, workshop_csv, workshop_pdf
+    from services.workshop.files import WorkshopMeta, workshop_csv
+    from services.workshop.summary_pdf import workshop_pdf
 
     if fmt not in EXPORT_FORMATS:
         raise InvalidInput("export_format")
@@ -110,7 +124,7 @@ def export(
     with rt.sessions.begin() as session:
         row = own_workshop(session, account, workshop_id, "export")
         info = workshop_info_of(rt, session, row)
-        _shown, pictures = _pictures(rt, session, row, info, language)
+        pictures = _pictures(_snapshots(rt, session, row, info)[1], info.k, language)
         actions = [AgreedAction(a.kind, a.theme, a.text, a.created_at) for a in _actions(rt, session, row, language)]
         shown_pictures = [p for p in pictures if p.shown]
         compared = comparison(shown_pictures[0], shown_pictures[1]) if len(shown_pictures) == 2 else None
@@ -134,9 +148,18 @@ def export(
     return f"valuematch-workshop-{info.code}-{now:%Y%m%d}.{fmt}", data
 
 
-def _pictures(
-    rt: Runtime, session: Session, row: Workshop, info: WorkshopInfo, language: str
-) -> tuple[dict[int, int], list[WorkshopPicture]]:
+@dataclass(frozen=True)
+class _Snapshot:
+    """A round's snapshot as read: its responses and the figure families its picture may show (None: the
+    picture is withdrawn)."""
+
+    answers: RoundAnswers
+    families: frozenset[str] | None
+
+
+def _snapshots(
+    rt: Runtime, session: Session, row: Workshop, info: WorkshopInfo
+) -> tuple[dict[int, int], list[_Snapshot]]:
     instrument = rt.bank(row.instrument_hash)
     parts = figure_parts(instrument)
     # Once the dashboard has published the tied survey round, the first round's picture stays as it was:
@@ -168,16 +191,21 @@ def _pictures(
             for answers, scores in (loaded[i] for i in ids)
         )
         families = _released_families(session, row, round_no, target, ids, responses, parts, info.k)
-        out.append(
-            picture(
-                RoundAnswers(round_no, instrument, responses),
-                k=info.k,
-                language=language,
-                families=families or frozenset(),
-                withdrawn=families is None,
-            )
-        )
+        out.append(_Snapshot(RoundAnswers(round_no, instrument, responses), families))
     return shown, out
+
+
+def _pictures(snapshots: list[_Snapshot], k: int, language: str) -> list[WorkshopPicture]:
+    return [
+        picture(
+            snapshot.answers,
+            k=k,
+            language=language,
+            families=snapshot.families or frozenset(),
+            withdrawn=snapshot.families is None,
+        )
+        for snapshot in snapshots
+    ]
 
 
 def _released_families(

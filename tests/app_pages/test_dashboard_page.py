@@ -70,6 +70,8 @@ def dashboard_as(app, runtime, world):
 
 
 LABEL_COLUMNS = {"Team", "Status", "Intervention", "Round", "Opened", "Team size", "Rounds invited to", "Note"}
+# "What changed" (rounds and actions by day): the days, what each row is, its name and what it is about.
+LABEL_COLUMNS |= {"When", "What", "Name", "About", "Rounds around it"}
 
 
 def no_exceptions(at):

@@ -1,11 +1,10 @@
-"""Staff sign-in pages (set-up, sign in, account) through AppTest on the real app and real SQLite."""
+"""Staff pages (menu, sign in and out, single sign-on, the sign-in guard) through AppTest on the real app and SQLite."""
 
 import re
 from datetime import timedelta
 
 import pytest
 import streamlit as st
-from sqlalchemy import func, select
 from streamlit.proto.TextInput_pb2 import TextInput as TextInputProto
 from streamlit.testing.v1 import AppTest
 
@@ -13,66 +12,9 @@ from app_pages import paths, staff, state_keys
 from db import organisations as db_organisations
 from db.account_models import Account, SignIn
 from db.models import utcnow
-from services.accounts import auth, client_address, management, setup_tokens
-from services.errors import LoginFailed, Unavailable
-
-PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def menu(monkeypatch):
-    """What the last run passed to st.navigation, public and staff: {"" or "Staff": [(title, visibility), ...]}.
-
-    A spy around the real st.navigation (it still runs): AppTest does not expose the menu.
-    """
-    seen: dict[str, list[tuple[str, str]]] = {}
-    real_navigation = st.navigation
-
-    public = {"", "assessment", "results", "history", "join", "about"}
-
-    def recording(pages, **options):
-        seen.clear()
-        for p in pages:  # one list (navigation.pages): the public pages, then the staff pages
-            seen.setdefault("" if p.url_path in public else "Staff", []).append((p.title, p.visibility))
-        return real_navigation(pages, **options)
-
-    monkeypatch.setattr(st, "navigation", recording)
-    return seen
-
-
-def shown(menu, section="Staff"):
-    return [title for title, visibility in menu[section] if visibility == "visible"]
-
-
-def no_exceptions(at):
-    assert [e.value for e in at.exception] == []
-
-
-@pytest.fixture
-def admin(runtime):
-    return auth.create_first_admin(runtime, "anna", PASSWORD)
-
-
-def setup_token(runtime) -> str:
-    """A set-up token as a server prints it while no admin exists (services.accounts.setup_tokens)."""
-    return setup_tokens.issue(runtime).token
-
-
-def fill(at, **values):
-    for key, value in values.items():
-        at.text_input(key=key).input(value)
-    return at
-
-
-def sign_in(at, username, password):
-    fill(at, **{staff.USERNAME_KEY: username, staff.PASSWORD_KEY: password})
-    return at.button(key="staff-login-submit").click().run()
-
-
-def count(runtime, model, *where):
-    with runtime.sessions.begin() as session:
-        return session.scalar(select(func.count()).select_from(model).where(*where))
-
+from services.accounts import auth, client_address, management
+from services.errors import LoginFailed
+from tests.app_pages.staff_helpers import PASSWORD, admin, count, menu, no_exceptions, shown, sign_in
 
 # --- navigation -------------------------------------------------------------------------------
 
@@ -99,179 +41,6 @@ def test_once_an_admin_exists_the_staff_section_offers_sign_in(app, menu, admin)
 def test_staff_entries_in_dutch(app, menu, admin):
     app(query={"lang": "nl"})
     assert shown(menu) == ["Inloggen"]
-
-
-# --- set-up -----------------------------------------------------------------------------------
-
-
-def test_first_admin_is_created_and_signed_in(app, menu, runtime, texts):
-    at = app("setup")
-    fill(
-        at,
-        **{
-            "setup-token": setup_token(runtime),
-            "setup-username": "Anna",
-            "setup-password": PASSWORD,
-            "setup-password-repeat": PASSWORD,
-        },
-    )
-    at.button(key="setup-submit").click().run()
-    no_exceptions(at)
-    assert "the admin account **anna** was created and you are signed in" in texts(at)
-    assert auth.current_account(runtime, at.session_state[state_keys.AUTH_TOKEN]).role == "admin"
-    assert shown(menu) == [
-        "Dashboard",
-        "Workshops",
-        "Action plan",
-        "Organisations and teams",
-        "Survey rounds",
-        "Accounts",
-        "Account",
-    ]
-    assert [w.key for w in at.text_input] == []  # the form is gone for good
-    assert [link.label for link in at.get("page_link")] == ["Next: add your organisation"]
-
-
-def test_set_up_while_the_database_is_away_says_try_again(app, runtime, texts, monkeypatch):
-    at = app("setup")
-
-    def away(*_args, **_kwargs):
-        raise Unavailable()
-
-    monkeypatch.setattr(auth, "create_first_admin", away)
-    fill(
-        at,
-        **{
-            "setup-token": setup_token(runtime),
-            "setup-username": "Anna",
-            "setup-password": PASSWORD,
-            "setup-password-repeat": PASSWORD,
-        },
-    )
-    at.button(key="setup-submit").click().run()
-    no_exceptions(at)
-    assert "cannot reach its database just now" in texts(at)
-    assert count(runtime, Account) == 0
-    assert state_keys.AUTH_TOKEN not in at.session_state
-
-
-@pytest.mark.parametrize(
-    "username, password, repeated, message",
-    [
-        ("anna", "short pass", "short pass", "The password is too short: use at least 12 characters."),
-        ("anna", PASSWORD, PASSWORD + "!", "The two passwords are not the same."),
-        ("anna.de.vries", "Anna.de.Vries", "Anna.de.Vries", "The password may not be the same as the username."),
-    ],
-)
-def test_set_up_refuses_a_weak_or_mistyped_password(app, runtime, texts, username, password, repeated, message):
-    at = app("setup")
-    fill(
-        at,
-        **{
-            "setup-token": setup_token(runtime),
-            "setup-username": username,
-            "setup-password": password,
-            "setup-password-repeat": repeated,
-        },
-    )
-    at.button(key="setup-submit").click().run()
-    no_exceptions(at)
-    assert message in texts(at)
-    assert count(runtime, Account) == 0
-    assert state_keys.AUTH_TOKEN not in at.session_state
-    assert at.text_input(key="setup-password").value == ""  # typed again, not kept in the session
-    assert at.text_input(key="setup-username").value == username
-
-
-def test_set_up_refuses_a_bad_username(app, runtime, texts):
-    at = app("setup", query={"lang": "nl"})
-    fill(
-        at,
-        **{
-            "setup-token": setup_token(runtime),
-            "setup-username": "a b",
-            "setup-password": PASSWORD,
-            "setup-password-repeat": PASSWORD,
-        },
-    )
-    at.button(key="setup-submit").click().run()
-    no_exceptions(at)
-    assert "Deze gebruikersnaam kan niet worden gebruikt" in texts(at)
-    assert count(runtime, Account) == 0
-
-
-@pytest.mark.parametrize(
-    "typed, language, message",
-    [
-        ("", "en", "The set-up token is not right"),
-        ("AAAA-BBBB-CCCC-DDDD-EEEE", "en", "The set-up token is not right"),
-        ("AAAA-BBBB-CCCC-DDDD-EEEE", "nl", "De installatiecode klopt niet"),
-    ],
-)
-def test_set_up_refuses_without_the_printed_token(app, runtime, texts, typed, language, message):
-    """Reaching the set-up page is not enough: the first visitor does not become admin."""
-    at = app("setup", query={"lang": language})
-    fill(
-        at,
-        **{
-            "setup-token": typed,
-            "setup-username": "mallory",
-            "setup-password": PASSWORD,
-            "setup-password-repeat": PASSWORD,
-        },
-    )
-    at.button(key="setup-submit").click().run()
-    no_exceptions(at)
-    assert message in texts(at) and "setup-token" in [w.key for w in at.text_input]
-    assert count(runtime, Account) == 0
-    assert state_keys.AUTH_TOKEN not in at.session_state
-
-
-def test_the_token_the_app_prints_sets_it_up(app, runtime, texts, capsys):
-    at = app("setup")
-    printed = capsys.readouterr().out
-    token = re.search(r"\b[A-Z2-9]{4}(?:-[A-Z2-9]{4}){4}\b", printed).group(0)
-    app("setup")  # a second page: nothing new printed
-    assert token not in capsys.readouterr().out
-    fill(
-        at,
-        **{
-            "setup-token": token,
-            "setup-username": "anna",
-            "setup-password": PASSWORD,
-            "setup-password-repeat": PASSWORD,
-        },
-    )
-    at.button(key="setup-submit").click().run()
-    assert "the admin account **anna** was created and you are signed in" in texts(at)
-
-
-def test_set_up_page_cannot_make_a_second_admin(app, runtime, admin, texts):
-    at = app("setup")
-    no_exceptions(at)
-    assert "already set up" in texts(at)
-    assert [w.key for w in at.text_input] == []  # no form, only the way to sign in
-    assert [link.label for link in at.get("page_link")] == ["Go to sign in"]
-
-
-def test_set_up_form_left_open_while_someone_else_finished_set_up(app, runtime, texts):
-    at = app("setup")
-    token = setup_token(runtime)
-    auth.create_first_admin(runtime, "bram", PASSWORD)  # in another browser, meanwhile
-    fill(
-        at,
-        **{
-            "setup-token": token,
-            "setup-username": "anna",
-            "setup-password": PASSWORD,
-            "setup-password-repeat": PASSWORD,
-        },
-    )
-    at.button(key="setup-submit").click().run()
-    no_exceptions(at)
-    assert "already set up" in texts(at)
-    assert count(runtime, Account) == 1
-    assert state_keys.AUTH_TOKEN not in at.session_state
 
 
 # --- sign in and out --------------------------------------------------------------------------

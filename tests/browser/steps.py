@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from contextlib import contextmanager
+from functools import cache
 
 from playwright.sync_api import expect
 
@@ -103,3 +104,51 @@ def next_step(page) -> None:
     on_this_step = item_ids(page)
     click_and_wait(page, page.locator('[class*="st-key-step-next-"] button').first)
     wait_for_new_step(page, on_this_step)
+
+
+def screenshot(page, name: str) -> None:
+    """Keep a picture of the whole page as it is now, to look at: artifacts/screenshots/<name>.png.
+
+    Streamlit scrolls inside the page, not the page itself (a full-page screenshot would show only the
+    window): the window is made as tall as the content for the picture, then given its size back."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    size = page.viewport_size
+    height = min(page.evaluate(_CONTENT_HEIGHT), MAX_SCREENSHOT_HEIGHT)
+    if height > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": height})
+        page.evaluate(_TWO_FRAMES)
+    try:
+        page.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"))
+    finally:
+        if height > size["height"]:
+            page.set_viewport_size(size)
+            page.evaluate(_TWO_FRAMES)
+
+
+MAX_SCREENSHOT_HEIGHT = 6000
+_CONTENT_HEIGHT = """() => Math.max(document.documentElement.scrollHeight,
+  ...[...document.querySelectorAll('[data-testid="stMain"], [data-testid="stAppScrollToBottomContainer"]')]
+     .map(el => el.scrollHeight))"""
+_TWO_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
+def english_left(page) -> list[str]:
+    """The English a person sees or hears on a Dutch page (test_dutch_words.py's detector, on this page)."""
+    from tests.browser import sweep, test_dutch_words
+
+    patterns = _english_patterns()
+    return [found for text in sweep.page_texts(page) for found in test_dutch_words.english_on(text, patterns)]
+
+
+def dutch_page(page, name: str) -> None:
+    """A main step of a Dutch journey: its screenshot kept to look at, and no English on it."""
+    screenshot(page, name)
+    found = english_left(page)
+    assert not found, f"English on the Dutch page {name}:\n" + "\n".join(found)
+
+
+@cache
+def _english_patterns() -> list:
+    from tests.browser import test_dutch_words
+
+    return test_dutch_words.english_phrases()

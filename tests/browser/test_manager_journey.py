@@ -1,7 +1,11 @@
 """The admin and the implementation manager, in a real browser on a fresh database: set up the first
 admin, an organisation with teams and a round, hand out the team links, answers come in through
 them, the round closes, and the manager sees the dashboard, where a team of 4 shows nothing of its
-own, not in an export either, and another organisation stays out of reach."""
+own, not in an export either, and another organisation stays out of reach.
+
+The manager's part again in Dutch, on the staff journeys' shared site (staff_site.py): every text looked for
+is the Dutch string, every main step kept as a screenshot (artifacts/screenshots/manager-nl-*.png) and free
+of English."""
 
 from __future__ import annotations
 
@@ -14,8 +18,10 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from services import i18n
 from services.respond import questionnaire
 from services.runtime import build_runtime
+from tests.browser import staff_site
 from tests.browser.conftest import (
     PAGE_TIMEOUT_MS,
     REPO_ROOT,
@@ -23,7 +29,7 @@ from tests.browser.conftest import (
     click_and_wait,
     wait_for_streamlit,
 )
-from tests.browser.steps import answer_every_step, click, screenshot_on_failure
+from tests.browser.steps import answer_every_step, click, dutch_page, screenshot_on_failure
 
 PASSWORD = "correct horse battery"
 MANAGER_PASSWORD = "a long manager password"
@@ -275,3 +281,42 @@ def manager_cannot_open_another_organisation(page, url: str, other_id: int) -> N
     expect(page.get_by_text("Zorg Zuid")).to_have_count(0)
     expect(page.get_by_text("Zorg Noord").first).to_be_visible()
     page.close()
+
+
+def test_the_manager_reads_the_dashboard_in_dutch(browser, start_app_server):
+    """Sign in, the dashboard with where to start, a team too small to show (a filter change), back to all
+    teams, and its CSV export: all in Dutch."""
+    site = staff_site.staff_site(start_app_server)
+
+    def words(key: str, **values: object) -> str:
+        return i18n.t(key, "nl", **values)
+
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="nl-NL", accept_downloads=True)
+    with screenshot_on_failure(context, "manager-nl"):
+        page = context.new_page()
+        open_page(page, f"{site.url}/login?lang=nl")
+        dutch_page(page, "manager-nl-1-sign-in")
+        sign_in(page, staff_site.MANAGER, staff_site.PASSWORD)
+        expect(page.get_by_role("heading", name=words("nav.dashboard"))).to_be_visible()
+        responses = page.get_by_test_id("stMetric").filter(has_text=words("dashboard.overview.responses"))
+        everyone = str(sum(staff_site.TEAM_ANSWERS.values()))
+        expect(responses).to_contain_text(everyone)
+        expect(page.get_by_role("heading", name=words("dashboard.start.heading"))).to_be_visible()
+        expect(page.locator(".st-key-chart-dash_theme_means .js-plotly-plot")).to_be_visible()
+        dutch_page(page, "manager-nl-2-dashboard")
+
+        # Team B answered 3 times: nothing of its own, only that it is withheld, in Dutch words.
+        choose(page, "dash-team", "Team B")
+        expect(responses).to_contain_text(words("dashboard.overview.withheld"))
+        expect(page.locator(".st-key-chart-dash_theme_means")).to_have_count(0)
+        dutch_page(page, "manager-nl-3-team-too-small")
+
+        choose(page, "dash-team", words("dashboard.filter.all_teams"))
+        expect(responses).to_contain_text(everyone)
+        with page.expect_download() as download:
+            page.locator(".st-key-dash-export-csv button").click()
+        rows = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8-sig").read())))
+        n, mean = words("dashboard_export.column.n"), words("dashboard_export.column.mean")
+        assert rows and any(row[n] == everyone for row in rows)
+        team_b = [row for row in rows if "Team B" in " ".join(row.values())]
+        assert team_b and all(not row[n] and not row[mean] for row in team_b), team_b

@@ -11,13 +11,12 @@ from playwright.sync_api import expect
 
 from services.accounts import auth
 from services.respond import questionnaire, workshop_join
-from services.runtime import build_runtime
 from services.workshop import hosting
-from tests.browser.conftest import REPO_ROOT, SCREENSHOT_DIR, wait_for_streamlit
-from tests.browser.steps import click, screenshot_on_failure
+from tests.browser.conftest import SCREENSHOT_DIR, wait_for_streamlit
+from tests.browser.staff_site import PASSWORD, staff_site
+from tests.browser.steps import click, screenshot, screenshot_on_failure
 from tests.browser.sweep import axe_findings
 
-PASSWORD = "correct horse battery"
 DESKTOP = {"width": 1920, "height": 1080}
 PHONE = {"width": 390, "height": 844}
 CONTROLS = (
@@ -27,6 +26,7 @@ CONTROLS = (
     "ws-round-2",
     "ws-back",
     "ws-action-text",
+    "ws-export-make",
     "ws-export-csv",
     "ws-export-pdf",
     "language-switch",
@@ -34,19 +34,15 @@ CONTROLS = (
 
 
 @pytest.fixture(scope="module")
-def site(start_app_server, tmp_path_factory):
-    """One server; a facilitator's session (sign-in token, session) with 5 answers already in."""
-    server = start_app_server(REPO_ROOT / "app.py")
-    import os
-
-    before = os.environ.get("DATABASE_URL")
-    os.environ["DATABASE_URL"] = server.database_url
+def site(start_app_server):
+    """The staff journeys' server (staff_site.py); an admin's session (sign-in token, session) with 5 answers in."""
+    shared = staff_site(start_app_server)
+    rt = shared.runtime()
     try:
-        rt = build_runtime()
-        admin = auth.create_first_admin(rt, "anna", PASSWORD)
+        admin = auth.login(rt, "anna", PASSWORD, "presenter")
         info = hosting.create_workshop(
             rt,
-            admin,
+            admin.account,
             title="Team West, June",
             intervention="Online CBT module",
             form_id=None,
@@ -55,14 +51,9 @@ def site(start_app_server, tmp_path_factory):
         )
         for n in range(5):
             answer(rt, info.code, f"presenter-device-key-{n:04d}", 1 + n % 5)
-        token = auth.login(rt, "anna", PASSWORD, "presenter").token
-        yield server, rt, admin, info, token
+        yield shared.server, rt, admin.account, info, admin.token
     finally:
         rt.engine.dispose()
-        if before is None:
-            os.environ.pop("DATABASE_URL", None)
-        else:
-            os.environ["DATABASE_URL"] = before
 
 
 def answer(rt, code: str, device_key: str, value: int) -> int:
@@ -122,9 +113,7 @@ def test_the_presenter_view_fills_the_big_screen(browser, site):
         expect(page.locator(".vm-join-code-small")).to_have_text(info.code)  # still there, smaller
         assert page.locator('[data-testid="stExpander"]').count() == 0  # no table toggles for the room
         page.screenshot(path=str(SCREENSHOT_DIR / "presenter-picture.png"))
-        page.set_viewport_size({"width": 1920, "height": 3600})  # every chart, for the eye
-        page.wait_for_timeout(500)
-        page.screenshot(path=str(SCREENSHOT_DIR / "presenter-picture-all.png"))
+        screenshot(page, "presenter-picture-all")  # every chart, for the eye
 
 
 def test_a_phone_on_its_results_page_learns_that_round_two_started(browser, site):

@@ -1,8 +1,13 @@
-"""A workshop in real browsers: the facilitator creates a session on the big screen, two phones join
-(one by typing the code, one by the QR link, which it opens twice), answer and see their own result; the
-screen stays blank below k and the group's picture appears by itself at k; the CSV export holds what
-was shown; then a second round, one phone noticing it by itself, is compared with the first on the screen
-and in the export."""
+"""A workshop in real browsers, in English and in Dutch: the facilitator creates a session on their laptop and
+opens the presenter view for the room; two phones join (one by typing the code, one by the link the room's
+screen shows, which it opens twice), one answers in the browser, the other as its pages would, and both see
+their own result; the screens stay blank below k and the group's picture appears by itself at k; then a
+second round: a phone waiting on the join page and a phone left on its results page both learn of it by
+themselves, the screens compare the rounds, and the CSV export holds what they showed.
+
+Every text looked for is the app's own string in the journey's language. In Dutch every main step is kept as
+a screenshot (artifacts/screenshots/workshop-nl-*.png: desktop for the facilitator and the room, phone for
+the participants) and must have no English on it (test_dutch_words.py's detector)."""
 
 from __future__ import annotations
 
@@ -10,16 +15,56 @@ import csv
 import io
 import re
 
+import pytest
 from playwright.sync_api import expect
 
-from services.accounts import auth, management
+from services import i18n
+from services.accounts import auth
 from services.respond import questionnaire, workshop_join
-from services.runtime import build_runtime
 from services.workshop import hosting
-from tests.browser.conftest import REPO_ROOT, wait_for_streamlit
-from tests.browser.steps import answer_every_step, click, screenshot_on_failure
+from tests.browser.conftest import click_and_wait, wait_for_streamlit
+from tests.browser.staff_site import FACILITATOR, PASSWORD, staff_site
+from tests.browser.steps import answer_every_step, click, dutch_page, screenshot_on_failure
 
-PASSWORD = "correct horse battery"
+DESKTOP = {"width": 1400, "height": 1000}
+PHONE = {"width": 390, "height": 844}
+LOCALES = {"en": "en-GB", "nl": "nl-NL"}
+TITLES = {"en": "Team West workshop", "nl": "Team West, workshop juni"}
+INTERVENTIONS = {"en": "Online CBT module", "nl": "Online cgt-module"}
+# The screens refresh every 3 s, a waiting phone checks every 5 s: a change shows within one or two of those.
+BY_ITSELF_MS = 15_000
+
+
+@pytest.fixture(scope="module")
+def site(start_app_server):
+    return staff_site(start_app_server)
+
+
+@pytest.fixture(scope="module")
+def rt(site):
+    runtime = site.runtime()
+    yield runtime
+    runtime.engine.dispose()
+
+
+class Journey:
+    """The journey's language: the app's strings in it and, in Dutch, a screenshot and an English check of
+    every main step."""
+
+    def __init__(self, language: str):
+        self.language = language
+
+    def words(self, key: str, **values: object) -> str:
+        return i18n.t(key, self.language, **values)
+
+    def start_of(self, key: str) -> str:
+        """A string's text up to its first Markdown or placeholder: what the page shows as it is."""
+        return re.split(r"\*\*|`|\{", i18n.catalogue(self.language)[key])[0].strip()
+
+    def step(self, page, name: str) -> None:
+        if self.language != "nl":
+            return
+        dutch_page(page, f"workshop-nl-{name}")
 
 
 def fill(page, key: str, value: str) -> None:
@@ -28,108 +73,185 @@ def fill(page, key: str, value: str) -> None:
     box.press("Tab")
 
 
-def answer_on_phone(phone) -> None:
+def answer_on_phone(phone, journey: Journey, shots: str | None = None) -> None:
+    """Start (or start again), answer every statement, and see one's own result; `shots`: keep its steps."""
     click(phone, "join-start")
     phone.wait_for_url(re.compile(r"draft="))
-    expect(phone.get_by_text("Step 1 of", exact=False)).to_be_visible()
+    expect(phone.locator('[class*="st-key-item-"]').first).to_be_visible()
     wait_for_streamlit(phone)
+    if shots:
+        journey.step(phone, f"{shots}-question")
     answer_every_step(phone, lambda _item: 3)
-    expect(phone.get_by_text("Your value match", exact=True)).to_be_visible()
+    expect(phone.get_by_text(journey.words("results.title"), exact=True)).to_be_visible()
+    if shots:
+        journey.step(phone, f"{shots}-result")
 
 
-def test_a_workshop_from_code_to_picture(browser, start_app_server, monkeypatch):
-    server = start_app_server(REPO_ROOT / "app.py")
-    monkeypatch.setenv("DATABASE_URL", server.database_url)
-    rt = build_runtime()
-    admin = auth.create_first_admin(rt, "anna", PASSWORD)
-    from db import organisations as db_organisations
-
-    with rt.sessions.begin() as session:
-        organisation_id = db_organisations.create_organisation(session, name="Zorg Noord").id
-    management.create_account(
-        rt, admin, role="facilitator", username="fien", password=PASSWORD, scope={organisation_id: None}
+def answer_from(rt, code: str, device_key: str, value: int) -> None:
+    """What a phone's pages do to answer: join with the phone's key, answer every statement, send."""
+    joined = workshop_join.join(rt, code, device_key, device_key[-8:])
+    draft = questionnaire.load_draft(rt, joined.draft_token)
+    questionnaire.save_answers(
+        rt, token=joined.draft_token, step=0, answers={i: value for i in draft.instrument.required_ids}
     )
+    questionnaire.submit(rt, token=joined.draft_token)
 
-    screen_context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    with screenshot_on_failure(screen_context, "workshop-screen"):
-        screen = screen_context.new_page()
-        screen.goto(f"{server.url}/login?lang=en")
-        wait_for_streamlit(screen)
-        fill(screen, "staff-login-username", "fien")
-        fill(screen, "staff-login-password", PASSWORD)
-        click(screen, "staff-login-submit")
-        expect(screen.get_by_role("heading", name="Workshops")).to_be_visible()
-        fill(screen, "ws-title", "Team West workshop")
-        fill(screen, "ws-intervention", "Online CBT module")
-        screen.get_by_role("button", name="Create session").click()
-        wait_for_streamlit(screen)
+
+def others_answer(rt, code: str, language: str, count: int, value: int) -> None:
+    """Colleagues answer on their own phones."""
+    for n in range(count):
+        answer_from(rt, code, f"journey-{language}-device-{n:04d}", value)
+
+
+def exported_rounds(screen, journey: Journey) -> list[dict]:
+    """The rows of the CSV export that count the answers in each round's picture."""
+    click(screen, "ws-export-make")
+    expect(screen.get_by_text(journey.start_of("ws.export_made"), exact=False)).to_be_visible()
+    with screen.expect_download() as download:
+        screen.locator(".st-key-ws-export-csv button").click()
+    rows = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8-sig").read())))
+    what = journey.words("workshop_report.csv.col.what")
+    return [r for r in rows if r[what] == journey.words("workshop_report.csv.what.responses")]
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_a_workshop_from_code_to_picture(browser, site, rt, language):
+    journey = Journey(language)
+    laptop = browser.new_context(viewport=DESKTOP, locale=LOCALES[language], accept_downloads=True)
+    phones = [
+        browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale=LOCALES[language]) for _ in range(2)
+    ]
+    with (
+        screenshot_on_failure(laptop, f"workshop-{language}-laptop"),
+        screenshot_on_failure(phones[0], f"workshop-{language}-phone-typed"),
+        screenshot_on_failure(phones[1], f"workshop-{language}-phone-link"),
+    ):
+        screen, room = facilitator_starts(laptop, site, journey)
         code = screen.locator(".vm-join-code").inner_text().strip()
-        assert re.fullmatch(r"[ACDEFGHJKMNPQRTUVWXY34679]{6}", code)
-        click(screen, "ws-results-show")
+        typed, linked = phones_join_and_answer(rt, phones, site, room, journey)
+        info = next(i for i in hosting.list_workshops(rt, facilitator(rt)) if i.code == code)
+        assert (info.joined, info.submitted_now) == (2, 2)
+        picture_builds(rt, screen, room, journey, code)
+        second_round(rt, screen, room, typed, linked, journey, code)
 
-        phones = []
-        for how in ("typed", "qr"):
-            phone_context = browser.new_context(viewport={"width": 390, "height": 844})
-            phone = phone_context.new_page()
-            if how == "typed":
-                phone.goto(f"{server.url}/join?lang=en")
-                wait_for_streamlit(phone)
-                fill(phone, "join-code", code.lower())
-                phone.get_by_role("button", name="Join", exact=True).click()
-                wait_for_streamlit(phone)
-            else:
-                phone.goto(f"{server.url}/?join={code}")
-                wait_for_streamlit(phone)
-                again = phone_context.new_page()  # the same phone opens the link twice
-                again.goto(f"{server.url}/?join={code}")
-                wait_for_streamlit(again)
-                again.close()
-            expect(phone.get_by_text("You joined", exact=False)).to_be_visible()
-            answer_on_phone(phone)
-            phones.append(phone_context)
 
-        info = hosting.list_workshops(rt, auth.login(rt, "fien", PASSWORD, "t").account)[0]
-        assert info.joined == 2 and info.submitted_now == 2
-        expect(screen.get_by_text("appears once at least 5 people have answered", exact=False)).to_be_visible()
-        assert screen.get_by_text("Where to start the conversation").count() == 0
+def facilitator_starts(laptop, site, journey: Journey):
+    """Sign in, create the session, open the presenter view in a new tab: (the facilitator's page, the room's)."""
+    words = journey.words
+    screen = laptop.new_page()
+    screen.goto(f"{site.url}/login?lang={journey.language}")
+    wait_for_streamlit(screen)
+    fill(screen, "staff-login-username", FACILITATOR)
+    fill(screen, "staff-login-password", PASSWORD)
+    click(screen, "staff-login-submit")
+    expect(screen.get_by_role("heading", name=words("nav.workshop"))).to_be_visible()
+    fill(screen, "ws-title", TITLES[journey.language])
+    fill(screen, "ws-intervention", INTERVENTIONS[journey.language])
+    expect(screen.locator(".st-key-ws-tie input")).to_be_visible()  # the form's last field is drawn
+    screen.locator(".st-key-ws-title input").focus()  # not on a help icon, whose tooltip would cover the form
+    journey.step(screen, "1-new-session")
+    click_and_wait(screen, screen.get_by_role("button", name=words("ws.create")))
+    expect(screen.locator(".vm-join-code")).to_have_text(re.compile(r"^[ACDEFGHJKMNPQRTUVWXY34679]{6}$"))
+    expect(screen.get_by_role("heading", name=words("ws.controls"))).to_be_visible()
+    journey.step(screen, "2-facilitator")
 
-        for n in range(3):  # three more colleagues answer (the calls the phone's pages make)
-            joined = workshop_join.join(rt, code, f"journey-device-key-{n:04d}", f"c{n}")
-            draft = questionnaire.load_draft(rt, joined.draft_token)
-            questionnaire.save_answers(
-                rt, token=joined.draft_token, step=0, answers={i: 2 for i in draft.instrument.required_ids}
-            )
-            questionnaire.submit(rt, token=joined.draft_token)
-        # no reload: the screen refreshes by itself
-        expect(screen.get_by_text("Where to start the conversation")).to_be_visible(timeout=15_000)
-        with screen.expect_download() as download:
-            screen.locator(".st-key-ws-export-csv button").click()
-        rows = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8-sig").read())))
-        # the export holds the picture the screen shows: the 5 answers of round 1
-        answers = [r for r in rows if r["What"] == "Answers in the round"]
-        assert [r["Round"] for r in answers] == ["1"] and "5" in answers[0].values()
+    with laptop.expect_page() as opened:  # the link opens a new tab, which goes on the projector
+        screen.get_by_role("link", name=words("ws.present_open")).click()
+    room = opened.value
+    wait_for_streamlit(room)
+    expect(room.locator(".vm-join-code")).to_have_text(screen.locator(".vm-join-code").inner_text())
+    expect(room.get_by_text(words("ws.present_results_hidden"))).to_be_visible()
+    assert room.locator("button:visible").count() == 0  # the controls stay on the facilitator's page
+    journey.step(room, "3-presenter-joining")
+    click(screen, "ws-results-show")
+    return screen, room
 
-        # second round, after the discussion: the waiting phone notices it by itself
-        phone = phones[0].pages[0]
-        phone.goto(f"{server.url}/?join={code}")
-        expect(phone.get_by_text("This page updates by itself", exact=False)).to_be_visible()
-        click(screen, "ws-round-2")
-        expect(screen.get_by_role("heading", name="Round 2")).to_be_visible()
-        expect(phone.get_by_role("button", name="Answer again (second round)")).to_be_visible(timeout=15_000)
-        answer_on_phone(phone)
-        for n in range(4):
-            joined = workshop_join.join(rt, code, f"journey-device-key-{n:04d}", f"c{n}")
-            draft = questionnaire.load_draft(rt, joined.draft_token)
-            questionnaire.save_answers(
-                rt, token=joined.draft_token, step=0, answers={i: 5 for i in draft.instrument.required_ids}
-            )
-            questionnaire.submit(rt, token=joined.draft_token)
-        expect(screen.get_by_text("How the picture changed between the rounds").first).to_be_visible(timeout=15_000)
-        with screen.expect_download() as download:
-            screen.locator(".st-key-ws-export-csv button").click()
-        rows = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8-sig").read())))
-        answers = [r for r in rows if r["What"] == "Answers in the round"]
-        assert [r["Round"] for r in answers] == ["1", "2"]
-        assert all("5" in r.values() for r in answers)
-        for phone_context in phones:
-            phone_context.close()
+
+def facilitator(rt):
+    return auth.login(rt, FACILITATOR, PASSWORD, "journey").account
+
+
+def phones_join_and_answer(rt, phones, site, room, journey: Journey):
+    """One phone types the code on the join page, the other opens the link the room's screen shows (twice:
+    the same place); both answer and see their own result. The pages of both phones, on their results."""
+    words = journey.words
+    code = room.locator(".vm-join-code, .vm-join-code-small").first.inner_text().strip()
+    link = room.locator("code", has_text="?join=").first.inner_text().strip()
+    assert link.startswith(site.url) and code in link
+    typed = phones[0].new_page()
+    typed.goto(f"{site.url}/join?lang={journey.language}")
+    wait_for_streamlit(typed)
+    fill(typed, "join-code", code.lower())
+    journey.step(typed, "4-phone-code")
+    click_and_wait(typed, typed.get_by_role("button", name=words("join.button"), exact=True))
+    linked = phones[1].new_page()
+    linked.goto(link)
+    wait_for_streamlit(linked)
+    # The page keeps the phone's key in a cookie, written by a script just after it is drawn.
+    linked.wait_for_function("() => document.cookie.includes('vm_device=')")
+    again = phones[1].new_page()  # the same phone opens the link twice
+    again.goto(link)
+    wait_for_streamlit(again)
+    again.close()
+    for phone in (typed, linked):
+        expect(phone.get_by_text(journey.start_of("join.about"), exact=False)).to_be_visible()
+    journey.step(typed, "5-phone-joined")
+    answer_on_phone(typed, journey, shots="6-phone")
+    # The other phone's answers are sent as its pages send them (one questionnaire in the browser is enough);
+    # it opens its own result from the workshop's page, and stays there.
+    device_key = next(c["value"] for c in phones[1].cookies() if c["name"] == "vm_device")
+    answer_from(rt, code, device_key, 3)
+    linked.reload()
+    wait_for_streamlit(linked)
+    click(linked, "join-result-1")
+    expect(linked.get_by_role("heading", name=journey.words("results.title"))).to_be_visible()
+    return typed, linked
+
+
+def picture_builds(rt, screen, room, journey: Journey, code: str) -> None:
+    """Two answers: below k, nothing of them on either screen. Three more: the picture appears by itself."""
+    words = journey.words
+    below_k = journey.start_of("ws.below_k")
+    for page in (screen, room):
+        expect(page.get_by_text(below_k, exact=False).first).to_be_visible()
+        assert page.get_by_text(words("ws.where_to_start")).count() == 0
+    journey.step(room, "7-presenter-below-k")
+
+    others_answer(rt, code, journey.language, 3, value=2)
+    for page in (screen, room):  # no reload: both screens refresh by themselves
+        expect(page.get_by_text(words("ws.where_to_start"))).to_be_visible(timeout=BY_ITSELF_MS)
+    room.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 5")
+    journey.step(room, "8-presenter-picture")
+    journey.step(screen, "8-facilitator-picture")
+
+
+def second_round(rt, screen, room, typed, linked, journey: Journey, code: str) -> None:
+    """A second round after the discussion: the phone waiting on the join page and the phone left on its results
+    page both learn of it by themselves; the screens compare the rounds once the second has k answers."""
+    words = journey.words
+    typed.get_by_role("link", name=words("join.back")).click()  # from its result back to the workshop
+    expect(typed.get_by_text(journey.start_of("join.waiting"), exact=False)).to_be_visible()
+    journey.step(typed, "9-phone-waiting")
+    expect(linked.get_by_text(journey.start_of("join.watching"), exact=False)).to_be_visible()
+    journey.step(linked, "9-phone-results-watching")
+
+    click(screen, "ws-round-2")
+    expect(screen.get_by_role("heading", name=words("ws.round_heading", round=2))).to_be_visible()
+    expect(typed.get_by_role("button", name=words("join.round_two"))).to_be_visible(timeout=BY_ITSELF_MS)
+    expect(linked.get_by_text(words("join.new_round", round=2)).first).to_be_visible(timeout=BY_ITSELF_MS)
+    journey.step(typed, "10-phone-round-two")
+    journey.step(linked, "10-phone-results-new-round")
+    expect(room.get_by_role("heading", name=words("ws.round_heading", round=2))).to_be_visible(timeout=BY_ITSELF_MS)
+
+    answer_on_phone(typed, journey)
+    others_answer(rt, code, journey.language, 4, value=5)
+    comparison = words("workshop_report.comparison.title")
+    for page in (screen, room):
+        expect(page.get_by_text(comparison).first).to_be_visible(timeout=BY_ITSELF_MS)
+    room.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 11")
+    journey.step(room, "11-presenter-rounds")
+    # the export holds the pictures the screens show: the first 5 answers of each round
+    answers = exported_rounds(screen, journey)
+    round_column = journey.words("workshop_report.csv.col.round")
+    assert [r[round_column] for r in answers] == ["1", "2"]
+    assert all("5" in r.values() for r in answers)

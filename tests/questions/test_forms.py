@@ -16,7 +16,8 @@ from questions import (
     load_instrument,
     parse_instrument,
 )
-from questions.validation import MAX_FORM_ITEMS, MIN_FORM_ITEMS, check_bank
+from questions.form_validation import MAX_FORM_ITEMS, MIN_FORM_ITEMS
+from questions.validation import check_bank
 
 MINI = Path(__file__).parents[1] / "fixtures" / "mini-bank.yaml"
 SHIPPED = BANKS_DIR / "valuematch-1.0.yaml"

@@ -30,6 +30,8 @@ ALLOWED = {
     "t('results.code_copy')",
     "texts",
     "table",
+    # the file name of Streamlit's own chart bundle, found on the server's disk (app_pages/chart_code.py)
+    "PLOTLY_BUNDLE.name",
 }
 
 

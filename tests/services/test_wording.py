@@ -24,6 +24,7 @@ REJECTED_TERMS = {
     "meetronde": ("teamronde",),
     "survey round": ("team round",),
     "vergelijkingscijfers": ("referentiescore",),
+    "compassielens": ("compassiekader", "compassie-lens"),
 }
 # What a professional reads (start, questionnaire, results, history, About, the PDF): one Dutch word per
 # concept where the staff pages may say otherwise, plain words instead of statistics, and "je", never "u".
@@ -37,6 +38,10 @@ PROFESSIONAL_REJECTED = {
         "je, jij, jouw": r"\b(u|uw)\b",
     }.items()
 }
+# A workshop's texts are read in the room, by the participants too: the professional's Dutch words for their
+# outcome and for sending answers, in the facilitator's texts as well.
+WORKSHOP_PARTS = ("workshop", "workshop_report")
+WORKSHOP_TERMS = ("uitkomst", "verstuurd")
 JARGON = (
     "z-score",
     "r_wg",
@@ -88,6 +93,16 @@ def professional_texts(language: str) -> dict[str, str]:
 def test_one_dutch_word_per_concept_on_the_professionals_pages(term, pattern):
     found = [
         f"{key}: {match.group()}" for key, text in professional_texts("nl").items() for match in pattern.finditer(text)
+    ]
+    assert not found, f"say '{term}': {found}"
+
+
+@pytest.mark.parametrize("part", WORKSHOP_PARTS)
+@pytest.mark.parametrize("term", WORKSHOP_TERMS)
+def test_the_workshop_uses_the_professionals_dutch_words(part, term):
+    texts = yaml.safe_load((i18n.STRINGS_DIR / f"{part}.nl.yaml").read_text(encoding="utf-8"))
+    found = [
+        f"{key}: {match.group()}" for key, text in texts.items() for match in PROFESSIONAL_REJECTED[term].finditer(text)
     ]
     assert not found, f"say '{term}': {found}"
 

@@ -17,7 +17,7 @@ from db.retention import purge_before
 from services.dashboard import view as dashboard
 from services.data_tools import response_import
 from services.errors import InvalidInput
-from tests.services.dashboard.test_anonymity_over_time import ADMIN, AnonymityOverTime
+from tests.support.anonymity_machine import ADMIN, AnonymityOverTime
 
 
 def ledger_off(monkeypatch):

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from services.dashboard import charts as dashboard_charts
+from services.dashboard import likert_chart, trend_charts
 from services.dashboard import team_charts as dashboard_team_charts
 from services.dashboard.view import Filters, dashboard
 from services.i18n import LANGUAGES, t
@@ -30,8 +31,14 @@ def build(name: str, view, language: str, runtime):
     if name == "alignment":
         return dashboard_charts.alignment(view, language, runtime.instrument.alignment_bands)
     if name.startswith("likert_"):
-        return dashboard_charts.likert(view, language, name.removeprefix("likert_"))
-    module = dashboard_charts if name in SELECTION_CHARTS else dashboard_team_charts
+        return likert_chart.likert(view, language, name.removeprefix("likert_"))
+    module = (
+        dashboard_charts
+        if name in SELECTION_CHARTS
+        else trend_charts
+        if name.startswith("trend_")
+        else dashboard_team_charts
+    )
     return getattr(module, name)(view, language)
 
 
@@ -135,7 +142,7 @@ def test_withheld_heatmap_cells_are_grey_and_labelled_not_coloured_as_data(views
 def test_withheld_rounds_are_gaps_in_the_trend_and_named_in_the_summary(shared):
     north = shared.world["north"]
     view = dashboard(shared.runtime, ADMIN, Filters(north.id, team_id=north.teams["Mid"]))
-    chart = dashboard_team_charts.trend_alignment(view, "en")
+    chart = trend_charts.trend_alignment(view, "en")
     for point, y in zip(view.trends, chart.figure.data[0].y):
         assert (y is None) == (not point.group.shown or point.alignment is None)
     hidden = [p.round_name for p in view.trends if not p.group.shown or p.alignment is None]
@@ -147,7 +154,7 @@ def test_a_trend_line_never_joins_rounds_of_different_interventions(shared):
     north = shared.world["north"]
     view = dashboard(shared.runtime, ADMIN, Filters(north.id, team_id=north.teams["Large"]))
     assert {p.intervention for p in view.trends} == {"Mood app", "Video"}
-    chart = dashboard_team_charts.trend_alignment(view, "en")
+    chart = trend_charts.trend_alignment(view, "en")
     lines = {trace.name: list(trace.x) for trace in chart.figure.data}
     by_intervention = {
         name: [i for i, p in enumerate(view.trends) if p.intervention == name] for name in ("Mood app", "Video")

@@ -7,17 +7,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
-from random import Random
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from db import AuditLog, Organisation, Team
-from db.accounts import add_account
+from db import AuditLog
 from services.accounts.auth import AccountView
 from services.dashboard.file_words import export_filename, note_text, rounded, what_text
 from services.dashboard.files import ExportFile, export_dashboard
@@ -25,74 +22,10 @@ from services.dashboard.view import EXPORT_COLUMNS, Filters, dashboard, export_r
 from services.errors import InvalidInput, NotAuthorised
 from services.i18n import t
 from services.output.cells import FORMULA_STARTS
-from services.runtime import build_runtime
-from services.settings import Settings
-from tests.support.dashboard_data import Org, Shared, make_round, random_answers, respond
+from tests.support.export_world import ODD_NAMES, WHEN, World, build_world
 
-WHEN = datetime(2026, 5, 1, 9, 30, tzinfo=UTC)
 NUMBERS = ("n", "mean", "low", "high", "value")
 TWO_DECIMALS = {"agreement r_wg(J)", "within-team agreement r_wg(J)", "Cronbach's alpha"}
-ODD_NAMES = ('=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "\tx", "\rx")
-
-
-# --- the world: North and South (tests/support/dashboard_data.py), an organisation with odd names, accounts -----------
-
-
-@dataclass
-class World:
-    runtime: object
-    north: Org
-    south: Org
-    odd: Org
-    admin: AccountView
-    manager: AccountView  # of North, every team
-    mid_manager: AccountView  # of North, team Mid only
-    south_manager: AccountView
-    facilitator: AccountView
-
-
-def build_world(database_url: str) -> World:
-    runtime = build_runtime(Settings(database_url=database_url))
-    shared = Shared(runtime)
-    north, south = shared.world["north"], shared.world["south"]
-    instrument = runtime.instrument
-    with runtime.sessions.begin() as session:
-        ids = {
-            name: add_account(session, username=name, password_hash=None, role=role).id
-            for name, role in (
-                ("root", "admin"),
-                ("mia", "manager"),
-                ("tim", "manager"),
-                ("sam", "manager"),
-                ("fay", "facilitator"),
-            )
-        }
-        # Names the repository would strip or refuse, stored as an import could store them.
-        organisation = Organisation(name=ODD_NAMES[0], min_group_size=3, comment_min_group_size=10)
-        session.add(organisation)
-        session.flush()
-        odd = Org(organisation.id)
-        for name in ODD_NAMES:
-            team = Team(organisation_id=organisation.id, name=name, size=10)
-            session.add(team)
-            session.flush()
-            odd.teams[name] = team.id
-        make_round(session, odd, "Round one", instrument=instrument)
-        rng = Random(3)
-        for name in ODD_NAMES:
-            for _ in range(3):
-                respond(session, instrument, odd, name, "Round one", random_answers(instrument, rng))
-    return World(
-        runtime,
-        north,
-        south,
-        odd,
-        admin=AccountView(ids["root"], "root", "admin", {}),
-        manager=AccountView(ids["mia"], "mia", "manager", {north.id: None}),
-        mid_manager=AccountView(ids["tim"], "tim", "manager", {north.id: frozenset({north.teams["Mid"]})}),
-        south_manager=AccountView(ids["sam"], "sam", "manager", {south.id: None}),
-        facilitator=AccountView(ids["fay"], "fay", "facilitator", {north.id: None}),
-    )
 
 
 @pytest.fixture(scope="module")

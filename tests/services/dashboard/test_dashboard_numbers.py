@@ -14,7 +14,7 @@ from assessment.anonymity.figures import is_partial
 from assessment.figure_items import figure_parts
 from assessment.scoring import keyed, score_answers
 from questions.model import NOT_APPLICABLE, localise
-from services.dashboard.charts import likert
+from services.dashboard.likert_chart import likert
 from services.dashboard.stats import TOO_FEW_FOR_ALPHA, t_critical_95
 from services.dashboard.view import LEAST_ALIGNED, MISALIGNED, SPLIT_VIEW, Filters, dashboard, export_rows
 from tests.support.dashboard_data import ADMIN, make_org, make_round, random_answers, respond

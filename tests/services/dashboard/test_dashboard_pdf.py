@@ -14,7 +14,7 @@ from services.dashboard.files import export_dashboard
 from services.dashboard.view import Filters, dashboard, export_rows
 from services.formatting import format_number
 from services.i18n import t
-from tests.services.dashboard.test_dashboard_files import ODD_NAMES, WHEN, build_world
+from tests.support.export_world import ODD_NAMES, WHEN, build_world
 
 A4 = (595, 842)  # points
 

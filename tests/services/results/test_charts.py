@@ -8,6 +8,7 @@ import yaml
 
 from assessment import score_answers
 from questions import BANKS_DIR, load_banks, load_instrument
+from services import formatting
 from services.i18n import LANGUAGES, t
 from services.results import charts
 
@@ -140,12 +141,12 @@ def test_radar_leaves_out_mismatch_themes_and_labels_missing_ones():
     "value, text", [(None, "not enough answers"), (0, "0"), (37.5, "38"), (62.5, "63"), (99.9, "100"), (12.4, "12")]
 )
 def test_format_score(value, text):
-    assert charts.format_score(value, "en") == text
+    assert formatting.format_score(value, "en") == text
 
 
 @pytest.mark.parametrize("value, text", [(62.5, "+63"), (-62.5, "−63"), (0.4, "0"), (-0.4, "0"), (-25, "−25")])
 def test_format_signed(value, text):
-    assert charts.format_signed(value, "en") == text
+    assert formatting.format_signed(value, "en") == text
 
 
 def test_labels_are_localised():

@@ -11,6 +11,7 @@ import pytest
 from services.i18n import LANGUAGES, t
 from services.output.chart_style import ChartWithTable
 from services.workshop import charts as workshop_charts
+from services.workshop import comparison_chart
 from services.workshop.picture import comparison
 from tests.services.workshop.test_workshop_picture import five_people, instrument, respond, round_of
 
@@ -46,7 +47,7 @@ def second_round():
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_chart_has_a_summary_and_a_table(language):
     pic = round_of(five_people(), language=language)
-    charts = [*charts_of(pic, language), workshop_charts.ws_comparison(comparison(pic, second_round()), language, k=5)]
+    charts = [*charts_of(pic, language), comparison_chart.ws_comparison(comparison(pic, second_round()), language, k=5)]
     names = [c.name for c in charts]
     assert names[:5] == [f"{name}_r1" for name in PICTURE_CHARTS] and len(set(names)) == len(names)
     for chart in charts:
@@ -65,7 +66,7 @@ def test_a_round_below_k_shows_no_number_of_it(language, n):
         assert set(re.findall(r"\d+", texts_of(chart).replace(chart.title, ""))) <= {"7"}, chart.name
         expected = "workshop_report.status.empty" if n == 0 else "workshop_report.status.waiting"
         assert chart.summary == t(expected, language, k=7)
-    compared = workshop_charts.ws_comparison(None, language, k=7)
+    compared = comparison_chart.ws_comparison(None, language, k=7)
     assert not compared.figure.data and set(re.findall(r"\d+", texts_of(compared).replace(compared.title, ""))) <= {"7"}
 
 
@@ -104,7 +105,7 @@ def test_agreement_marks_the_split_themes_against_the_line():
 
 def test_round_comparison_says_where_the_group_moved():
     first, second = round_of(five_people()), second_round()
-    chart = workshop_charts.ws_comparison(comparison(first, second), "en", k=5)
+    chart = comparison_chart.ws_comparison(comparison(first, second), "en", k=5)
     assert chart.name == "ws_comparison"
     table = chart.table.set_index("Theme")
     assert list(table.loc["Client autonomy", ["Round 1", "Round 2", "Change"]]) == ["75", "100", "+25"]
@@ -124,5 +125,5 @@ def test_round_comparison_says_where_the_group_moved():
 def test_little_change_is_said_plainly():
     pic = round_of(five_people())
     again = round_of(five_people(), round_no=2)
-    summary = workshop_charts.comparison_summary(comparison(pic, again), "nl")
+    summary = comparison_chart.comparison_summary(comparison(pic, again), "nl")
     assert summary.startswith(t("workshop_report.comparison.summary_little", "nl", points=5))

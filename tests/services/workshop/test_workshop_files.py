@@ -12,8 +12,9 @@ import pytest
 from pypdf import PdfReader
 
 from services.i18n import LANGUAGES, t
-from services.workshop.files import WorkshopMeta, workshop_csv, workshop_pdf
+from services.workshop.files import WorkshopMeta, workshop_csv
 from services.workshop.picture import AgreedAction, comparison
+from services.workshop.summary_pdf import workshop_pdf
 from tests.services.workshop.test_workshop_picture import five_people, instrument, respond, round_of
 
 WHEN = datetime(2026, 3, 2, 9, 30)
