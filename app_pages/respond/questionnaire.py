@@ -6,6 +6,7 @@ import time
 import streamlit as st
 
 from app_pages import paths, shell, state_keys
+from app_pages.chart_code import fetch_chart_code
 from app_pages.respond.questionnaire_setup import keep_draft_in_url, setup_form
 from app_pages.shell import plain, t
 from questions import NOT_APPLICABLE, localise
@@ -220,6 +221,7 @@ def show_questionnaire(draft) -> None:
             args=(draft.token, step_index + 1, step.items, draft.answers),
         )
     else:
+        fetch_chart_code()  # the results' charts come next: the browser fetches their code while this step is answered
         if forward.button(t("assess.submit"), type="primary", key="submit-assessment"):
             submit(draft)
 
