@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from assessment.scoring import ScoreReport
 from db.models import Response
+from db.org_models import SurveyRound
 from questions.model import Instrument
 from services.actions import reading
 from services.actions.rows import target_label
@@ -79,17 +80,20 @@ def low_targets(instrument: Instrument, report: ScoreReport) -> LowTargets:
     return LowTargets(tuple(themes), tuple(sorted(elements)))
 
 
-def _attribution(rt: Runtime, response_ids: Sequence[int]) -> dict[int, int]:
-    """Response id -> its organisation, for the responses that came in through an invitation link."""
+def _attribution(rt: Runtime, response_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+    """Response id -> (its organisation, its round's intervention), for the responses that came in through an
+    invitation link."""
     if not response_ids:
         return {}
-    query = select(Response.id, Response.organisation_id).where(
-        Response.id.in_(list(response_ids)), Response.organisation_id.is_not(None)
+    query = (
+        select(Response.id, Response.organisation_id, SurveyRound.intervention_id)
+        .join(SurveyRound, SurveyRound.id == Response.round_id)
+        .where(Response.id.in_(list(response_ids)), Response.organisation_id.is_not(None))
     )
     with rt.sessions.begin() as session:
         return {
-            response_id: organisation_id
-            for response_id, organisation_id in session.execute(query)
+            response_id: (organisation_id, intervention_id)
+            for response_id, organisation_id, intervention_id in session.execute(query)
             if organisation_id is not None
         }
 
@@ -103,11 +107,17 @@ def organisation_actions(rt: Runtime, results: Sequence[ResultView], language: s
     newest: dict[int, ResultView] = {}
     for view in sorted(results, key=lambda v: (v.created_at, v.response_id)):
         if view.response_id in attributed:
-            newest[attributed[view.response_id]] = view
+            newest[attributed[view.response_id][0]] = view
     out = []
     for organisation_id, view in sorted(newest.items(), key=lambda pair: pair[1].created_at, reverse=True):
         low = low_targets(view.instrument, view.report)
-        found = reading.respondent_actions(rt, organisation_id, themes=low.themes, elements=low.elements)
+        found = reading.respondent_actions(
+            rt,
+            organisation_id,
+            themes=low.themes,
+            elements=low.elements,
+            intervention_id=attributed[view.response_id][1],
+        )
         shown = tuple(
             ShownAction(
                 target_label(rt, action.target, language, action.instrument_hash),

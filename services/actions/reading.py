@@ -172,18 +172,29 @@ def dashboard_plan(
 
 
 def respondent_actions(
-    rt: Runtime, organisation_id: int, *, themes: Collection[str] = (), elements: Collection[int] = ()
+    rt: Runtime,
+    organisation_id: int,
+    *,
+    themes: Collection[str] = (),
+    elements: Collection[int] = (),
+    intervention_id: int | None = None,
 ) -> tuple[PublicAction, ...]:
     """The organisation-level actions (about the whole organisation, not a team) on these themes or compassion
-    elements, open ones first. No account: the caller must have the organisation from the person's own response
-    that came in through an invitation link, and pass only the themes that person scored low."""
+    elements, open ones first; with `intervention_id`, those about every intervention or about that one. No
+    account: the caller must have the organisation from the person's own response that came in through an
+    invitation link, and pass only the themes that person scored low."""
     if not themes and not elements:
         return ()
     with rt.sessions.begin() as session:
         rows = db_actions.list_actions(
             session, organisation_id=organisation_id, statuses=SHOWN_TO_RESPONDENTS, organisation_wide=True
         )
-        chosen = [row for row in rows if row.theme in set(themes) or row.element in set(elements)]
+        chosen = [
+            row
+            for row in rows
+            if (row.theme in set(themes) or row.element in set(elements))
+            and (intervention_id is None or row.intervention_id in (None, intervention_id))
+        ]
         order = {status: rank for rank, status in enumerate(("doing", "planned", "done"))}
         chosen.sort(key=lambda r: (order[r.status], r.due_on is None, r.due_on or date.max, r.id))
         return tuple(

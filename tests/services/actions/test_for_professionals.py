@@ -160,3 +160,13 @@ def test_the_newest_response_through_the_link_chooses_the_themes(runtime, north,
     (found,) = for_professionals.organisation_actions(runtime, [alone, later, earlier], "en")
     assert found.response_id == later.response_id
     assert [a.about for a in found.actions] == ["Technology push"]
+
+
+def test_an_action_about_another_intervention_is_not_shown(runtime, root, north, mia, link):
+    video = organisations.add_intervention(runtime, root, north["org"], name="Video calls")
+    act(runtime, mia, north["org"], "theme:client_autonomy", intervention_id=video.id)
+    act(runtime, mia, north["org"], "theme:client_autonomy", "doing", intervention_id=north["cbt"])
+    act(runtime, mia, north["org"], "theme:client_autonomy", "done")  # about every intervention
+    view = respond(runtime, ["client_autonomy"], invite_token=link)  # the link's round is about Online CBT
+    (found,) = for_professionals.organisation_actions(runtime, [view], "en")
+    assert [a.status for a in found.actions] == ["doing", "done"]
