@@ -165,7 +165,7 @@ def use_idea(description_key: str, text: str) -> None:
 def plan_list(context: plan.PlanContext, targets: dict[str, plan.TargetChoice]) -> list[plan.ActionRow]:
     """The plan as a table, narrowed by status and theme, with its files."""
     st.subheader(t("actions.plan_heading"))
-    left, right = st.columns(2)
+    left, right = st.columns([3, 2])  # room for the four status chips side by side
     statuses = left.multiselect(
         t("actions.filter_status"),
         ACTION_STATUSES,
@@ -205,9 +205,10 @@ def plan_list(context: plan.PlanContext, targets: dict[str, plan.TargetChoice]) 
         key="plan-table",
     )
     if authorisation.can(account, plan.PAGE, "export"):
-        columns = st.columns([1, 1, 3])
-        for column, file_format in zip(columns, files.FORMATS):
-            column.download_button(
+        # Side by side, each as wide as its label: in columns the labels were cut to "Download …" alike.
+        buttons = st.container(horizontal=True)
+        for file_format in files.FORMATS:
+            buttons.download_button(
                 t(f"actions.export_{file_format}"),
                 key=f"plan-export-{file_format}",
                 on_click="ignore",

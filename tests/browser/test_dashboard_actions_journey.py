@@ -31,6 +31,10 @@ from tests.browser.conftest import (
 from tests.browser.steps import screenshot_on_failure
 from tests.support.dashboard_data import make_org, make_round, random_answers, respond
 
+# The plan's journeys run together beside the other browser tests (tests/conftest.py), not after them:
+# the suite's longest chain is the browser tests, one after another.
+pytestmark = pytest.mark.xdist_group("actions-journeys")
+
 PASSWORD = "a long manager password"
 ACTION = {"en": "Ask clients which parts they want to keep", "nl": "Vraag cliënten welke onderdelen ze willen houden"}
 

@@ -16,6 +16,10 @@ from tests.browser.conftest import SCREENSHOT_DIR, SLOW_PAGE_TIMEOUT_MS, click_a
 from tests.browser.steps import answer_every_step, click, screenshot_on_failure
 from tests.support.accounts import staff_account
 
+# The plan's journeys run together beside the other browser tests (tests/conftest.py), not after them:
+# the suite's longest chain is the browser tests, one after another.
+pytestmark = pytest.mark.xdist_group("actions-journeys")
+
 HOSTILE = "<b>Ask</b> clients **first** [here](https://evil.example) <img src=x onerror=alert(1)>"
 
 
