@@ -236,11 +236,12 @@ def actions(runtime, account, workshop_id: int, language: str) -> None:
                 st.rerun()
     in_plan = promote.promotion(runtime, account, workshop_id)
     for action in noted:
-        left, middle, right = st.columns([5, 2, 1], vertical_alignment="center")
+        left, right = st.columns([3, 2], vertical_alignment="center")
         about = f" · {plain(action.theme)}" if action.theme else ""
         left.markdown(f"**{t(f'ws.kind_{action.kind}')}**{about}: {plain(action.text)}")
-        promote.button(runtime, account, in_plan, action, middle)
-        if right.button(t("ws.action_delete"), key=f"ws-action-del-{action.id}"):
+        buttons = right.container(horizontal=True)  # each button as wide as its label, none cut short
+        promote.button(runtime, account, in_plan, action, buttons)
+        if buttons.button(t("ws.action_delete"), key=f"ws-action-del-{action.id}"):
             try:
                 hosting.delete_action(runtime, account, workshop_id, action.id)
             except NotFound:  # removed meanwhile (a double click, another screen): nothing to do
