@@ -88,6 +88,7 @@ def test_the_presenter_view_fills_the_big_screen(browser, site):
         expect(code).to_have_text(info.code)
         assert float(code.evaluate("el => parseFloat(getComputedStyle(el).fontSize)")) >= 100  # read from afar
         qr = page.get_by_role("img", name="QR code with the link to join this session")
+        expect(qr).to_be_visible()  # drawn once its image has arrived (until then it has no height)
         assert qr.bounding_box()["height"] >= 400
         for hidden in (
             '[data-testid="stSidebar"]',
