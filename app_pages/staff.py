@@ -17,7 +17,7 @@ from app_pages import shell, state_keys
 from app_pages.shell import plain, t
 from services.accounts import auth, authorisation, passwords, setup_tokens, sso
 from services.accounts.auth import AccountView, SignInToken
-from services.admin import organisations
+from services.admin import organisations, rounds
 from services.errors import (
     InvalidInput,
     LoginFailed,
@@ -286,6 +286,38 @@ def refused(exc: Exception) -> None:
         st.error(t("admin.error.not_found"))
     else:
         st.error(t("staff.no_access"))
+
+
+def invitation_links(
+    runtime: Runtime, round_name: str, invitations: list, *, once_key: str, state_key: str, key: str
+) -> None:
+    """The links of a round just made, each shown once, with a CSV of them; gone when hidden (the
+    session-state entry `state_key` holds them until then)."""
+    address = shell.app_address(runtime)
+    with st.container(border=True):
+        st.subheader(t("admin.links_heading", round=plain(round_name)))
+        st.warning(t(once_key))
+        if address is None:
+            st.info(t("admin.links_address_unknown"))
+        links = [
+            (team, rounds.invitation_url(address or t("admin.links_placeholder_base"), token))
+            for team, token in invitations
+        ]
+        for team, link in links:
+            st.markdown(f"**{plain(team)}**")
+            st.code(link, language=None)
+        st.download_button(
+            t("admin.links_download"),
+            key=f"{key}-csv",
+            on_click="ignore",
+            data=rounds.invitation_csv(links, header=(t("admin.col_team"), t("admin.col_link"))),
+            file_name="invitation-links.csv",
+            mime="text/csv",
+            icon=":material/download:",
+        )
+        if st.button(t("admin.links_hide"), key=f"{key}-hide"):
+            del st.session_state[state_key]
+            st.rerun()
 
 
 def done(message_key: str, *typed_keys: str, **values: object) -> None:

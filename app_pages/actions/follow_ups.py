@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import shell, state_keys
+from app_pages import staff, state_keys
 from app_pages.actions import forms
 from app_pages.shell import plain, t
 from services.actions import follow_up
 from services.actions.rows import target_label
-from services.admin import organisations, rounds
+from services.admin import organisations
 from services.formatting import format_date
 
 
@@ -59,30 +59,13 @@ def due_section(runtime, account, language: str) -> None:
 
 
 def new_links(runtime) -> None:
-    """The links of the round just made, each once, with a CSV of them; gone when hidden."""
+    """The links of the follow-up round just started, each once, with a CSV of them; gone when hidden."""
     round_name, invitations = st.session_state[state_keys.PLAN_LINKS]
-    address = shell.app_address(runtime)
-    with st.container(border=True):
-        st.subheader(t("admin.links_heading", round=plain(round_name)))
-        st.warning(t("actions.links_once"))
-        if address is None:
-            st.info(t("admin.links_address_unknown"))
-        links = [
-            (team, rounds.invitation_url(address or t("admin.links_placeholder_base"), token))
-            for team, token in invitations
-        ]
-        for team, link in links:
-            st.markdown(f"**{plain(team)}**")
-            st.code(link, language=None)
-        st.download_button(
-            t("admin.links_download"),
-            key="plan-links-csv",
-            on_click="ignore",
-            data=rounds.invitation_csv(links, header=(t("admin.col_team"), t("admin.col_link"))),
-            file_name="invitation-links.csv",
-            mime="text/csv",
-            icon=":material/download:",
-        )
-        if st.button(t("admin.links_hide"), key="plan-links-hide"):
-            del st.session_state[state_keys.PLAN_LINKS]
-            st.rerun()
+    staff.invitation_links(
+        runtime,
+        round_name,
+        invitations,
+        once_key="actions.links_once",
+        state_key=state_keys.PLAN_LINKS,
+        key="plan-links",
+    )

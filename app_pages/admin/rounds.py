@@ -27,31 +27,14 @@ st.markdown(t("admin.round_lead"))
 def show_new_links() -> None:
     """The links made just now, each once, with a CSV of them; gone when hidden or replaced."""
     _, round_name, invitations = st.session_state[state_keys.ROUND_LINKS]
-    address = shell.app_address(runtime)
-    with st.container(border=True):
-        st.subheader(t("admin.links_heading", round=plain(round_name)))
-        st.warning(t("admin.links_once"))
-        if address is None:
-            st.info(t("admin.links_address_unknown"))
-        links = [
-            (team, rounds.invitation_url(address or t("admin.links_placeholder_base"), token))
-            for team, token in invitations
-        ]
-        for team, link in links:
-            st.markdown(f"**{plain(team)}**")
-            st.code(link, language=None)
-        st.download_button(
-            t("admin.links_download"),
-            key="round-links-csv",
-            on_click="ignore",
-            data=rounds.invitation_csv(links, header=(t("admin.col_team"), t("admin.col_link"))),
-            file_name="invitation-links.csv",
-            mime="text/csv",
-            icon=":material/download:",
-        )
-        if st.button(t("admin.links_hide"), key="round-links-hide"):
-            del st.session_state[state_keys.ROUND_LINKS]
-            st.rerun()
+    staff.invitation_links(
+        runtime,
+        round_name,
+        invitations,
+        once_key="admin.links_once",
+        state_key=state_keys.ROUND_LINKS,
+        key="round-links",
+    )
 
 
 def counting_notes(round_id: int) -> None:
