@@ -24,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.answer_click import item_ids
 from benchmarks.production_browser import app_server, chromium
 from benchmarks.production_data import log, runtime_for
 from benchmarks.timing import Row, Summary, markdown_table
@@ -91,11 +92,6 @@ def facilitator_run(browser, url: str, workshop_id: int) -> tuple[float, float]:
         return landed, time.perf_counter() - began
     finally:
         context.close()
-
-
-def item_ids(page) -> list[str]:
-    names = page.locator('[class*="st-key-item-"]').evaluate_all("els => els.map(e => e.className)")
-    return [next(c[len("st-key-item-") :] for c in n.split() if c.startswith("st-key-item-")) for n in names]
 
 
 def participant_run(browser, url: str, code: str) -> tuple[float, float]:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from types import MappingProxyType
 
-import yaml
-
 from .errors import QuestionBankError
 from .forms import derive_forms
 from .hashing import bank_hash
@@ -26,33 +24,20 @@ from .model import (
     ValuePair,
 )
 from .validation import check_bank
+from .yaml_file import parse_yaml, read_text
 
 BANKS_DIR = Path(__file__).parent / "banks"
 
 
 def load_instrument(path: str | Path) -> Instrument:
     """Read and validate one bank file; raises QuestionBankError listing every problem."""
-    path = Path(path)
-    source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise QuestionBankError(source, [f"{source}: file not found"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise QuestionBankError(source, [f"{source}: cannot be read as UTF-8 text ({exc})"]) from None
+    text, source = read_text(path, QuestionBankError)
     return parse_instrument(text, source)
 
 
 def parse_instrument(text: str, source: str = "<text>") -> Instrument:
     """Validate and build an instrument from YAML text."""
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
-        raise QuestionBankError(
-            source, [f"{source}: not valid YAML at {where}: {getattr(exc, 'problem', exc)}"]
-        ) from None
+    raw = parse_yaml(text, source, QuestionBankError)
     problems = check_bank(raw, source)
     if problems:
         raise QuestionBankError(source, problems)

@@ -29,11 +29,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import yaml
-
 from .checker import ID_PATTERN, INSTRUMENT_ID_PATTERN, Checker
 from .errors import QuestionBankError
 from .model import ELEMENTS, Instrument, Text
+from .yaml_file import parse_yaml, read_text
 
 STRATEGIES_DIR = Path(__file__).parent / "strategies"
 TOP_KEYS = {"id", "version", "bank", "languages", "sources", "strategies"}
@@ -85,26 +84,12 @@ class StrategyLibrary:
 
 def load_strategies(path: str | Path) -> StrategyLibrary:
     """Read and validate one strategies file; StrategyFileError lists every problem."""
-    path = Path(path)
-    source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise StrategyFileError(source, [f"{source}: file not found"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise StrategyFileError(source, [f"{source}: cannot be read as UTF-8 text ({exc})"]) from None
+    text, source = read_text(path, StrategyFileError)
     return parse_strategies(text, source)
 
 
 def parse_strategies(text: str, source: str = "<text>") -> StrategyLibrary:
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
-        raise StrategyFileError(
-            source, [f"{source}: not valid YAML at {where}: {getattr(exc, 'problem', exc)}"]
-        ) from None
+    raw = parse_yaml(text, source, StrategyFileError)
     problems = check_strategies(raw, source)
     if problems:
         raise StrategyFileError(source, problems)
