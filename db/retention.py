@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Select, delete, exists, or_, select
 from sqlalchemy.orm import Session
 
 from db.account_models import SignIn
+from db.action_models import ActionFollowUp, ActionItem, ActionNote, ActionTeam, FollowUpTeam
 from db.engine import changed_rows
 from db.models import (
     Draft,
@@ -50,13 +51,16 @@ KINDS = (
     "workshop_participants",
     "workshop_entries",
     "workshop_actions",
+    "plan_actions",
+    "plan_notes",
+    "plan_follow_ups",
     "survey_rounds",
     "invitations",
     "respondents",
     "lookup_failures",
     "sign_in_sessions",
 )
-PURGE_STEPS = 12  # the statements of purge_before before the tallies are rebuilt (one step per organisation)
+PURGE_STEPS = 13  # the statements of purge_before before the tallies are rebuilt (one step per organisation)
 
 
 def purge_before(
@@ -67,9 +71,12 @@ def purge_before(
     Responses created before it (answers, scores, workshop entries and the drafts they were
     submitted from; a released round's only once the whole round closed before it, and then with its
     frozen tallies), drafts last saved before it, workshops created before it (rounds,
-    participants, entries, actions), survey rounds closed before it that nothing refers to any more
-    (their invitation links and tallies), respondents created before it with nothing left, failed
-    code lookups and sign-ins that ended before it. `progress(done, total)` hears of each step.
+    participants, entries, actions), the action plan's actions that were done or dropped before it
+    (with their notes, teams and follow-ups; open actions stay whole, and so does an action whose follow-up
+    round is still kept), survey rounds closed before it that
+    nothing refers to any more (their invitation links and tallies), respondents created before it with
+    nothing left, failed code lookups and sign-ins that ended before it. `progress(done, total)` hears of
+    each step.
     """
     # A released round goes whole or not at all: its published figures are fixed (docs/DASHBOARD.md), so its
     # responses stay until the round itself closed before the cut-off, and then its frozen tallies go too.
@@ -134,6 +141,8 @@ def purge_before(
     tick()
     counts |= _delete_unused_rounds(session, cutoff, organisations)
     tick()
+    counts |= _delete_finished_actions(session, cutoff)
+    tick()
     counts["respondents"] = _delete(session, Respondent, Respondent.created_at < cutoff, ~_respondent_in_use())
     tick()
     counts["lookup_failures"] = _delete(session, LookupFailure, LookupFailure.created_at < cutoff)
@@ -187,6 +196,27 @@ def _delete_responses(session: Session, ids: Select[Any]) -> dict[str, int]:
         "scores": _delete(session, ResponseScore, ResponseScore.response_id.in_(ids)),
         "responses": _delete(session, Response, Response.id.in_(ids)),
     }
+
+
+def _delete_finished_actions(session: Session, cutoff: datetime) -> dict[str, int]:
+    """Actions of a plan that were done or dropped before `cutoff`, with everything that belongs to them.
+
+    An open action is the organisation's current work and stays, however old: its notes are its running record
+    and its owner can drop it. A follow-up round that was started is a survey round and goes by the rounds' rule
+    (run before this): while it is kept, its action stays too, so "what changed" can still show them together.
+    """
+    round_kept = exists().where(ActionFollowUp.action_id == ActionItem.id, ActionFollowUp.round_id == SurveyRound.id)
+    is_finished = (ActionItem.status.in_(("done", "dropped")), ActionItem.finished_at < cutoff, ~round_kept)
+    finished = select(ActionItem.id).where(*is_finished)
+    follow_ups = select(ActionFollowUp.id).where(ActionFollowUp.action_id.in_(finished))
+    _delete(session, FollowUpTeam, FollowUpTeam.follow_up_id.in_(follow_ups))
+    counts = {
+        "plan_follow_ups": _delete(session, ActionFollowUp, ActionFollowUp.action_id.in_(finished)),
+        "plan_notes": _delete(session, ActionNote, ActionNote.action_id.in_(finished)),
+    }
+    _delete(session, ActionTeam, ActionTeam.action_id.in_(finished))
+    counts["plan_actions"] = _delete(session, ActionItem, *is_finished)
+    return counts
 
 
 def _delete_unused_rounds(session: Session, cutoff: datetime, organisations: set[int]) -> dict[str, int]:

@@ -223,7 +223,8 @@ def follow_up_part(
 
 
 def follow_up_line(planned: follow_up.FollowUpRow, language: str) -> str:
-    state = t(f"actions.follow_up_state_{planned.status}", round=plain(planned.round_name or ""))
+    status = "started_gone" if planned.status == "started" and planned.round_name is None else planned.status
+    state = t(f"actions.follow_up_state_{status}", round=plain(planned.round_name or ""))
     form = t("actions.follow_up_short_form") if planned.form_id else t("actions.follow_up_full_form")
     return t(
         "actions.follow_up_line",

@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import html
 import json
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from db.org_models import SurveyRound
 from db.release_models import Release, ReleasedRound
-from services.actions import plan, reading
+from services.actions import follow_up, plan, reading
 from services.dashboard import trend_charts
 from services.dashboard import what_changed as changed
+from services.dashboard.view import Filters, dashboard
 from services.i18n import t
+from services.respond import questionnaire
 from tests.support.accounts import staff_account
 from tests.support.dashboard_actions import HOSTILE, build, look, plan_actions
 
@@ -188,3 +191,70 @@ def test_dashboard_plan_lists_the_views_actions_without_dropped_ones(runtime, wo
     assert "Afgerond" in {
         line.status for line in reading.dashboard_plan(runtime, world.mia, world.org.id, language="nl")
     }
+
+
+def test_a_follow_up_round_answered_through_its_links_shows_after_its_action(runtime, world):
+    """The whole loop on the services: an action, its follow-up round scheduled and started, answered on the short
+    form through the teams' invitation links, closed; the dashboard's "what changed" has that round after the
+    action, with the value the trend has for it."""
+    now = datetime.now(UTC)
+    root = staff_account(runtime, "root", "admin")
+    action = plan.create_action(
+        runtime,
+        world.mia,
+        world.org.id,
+        target="theme:client_autonomy",
+        kind="act",
+        description="Ask clients at intake",
+        now=now - timedelta(days=2),
+    )
+    plan.change_status(runtime, world.mia, action.id, seen_version=1, status="doing", now=now - timedelta(days=1))
+    planned = follow_up.schedule_follow_up(
+        runtime, world.mia, action.id, opens_on=now.date() + timedelta(days=1), closes_on=now.date() + timedelta(days=8)
+    )
+    started = follow_up.start_follow_up(runtime, root, planned.id, name="Intake check")
+    short = runtime.form("workshop")
+    with runtime.sessions.begin() as session:  # it opens tomorrow: answer as if it were then
+        survey_round = session.get(SurveyRound, started.created.round.id)
+        assert survey_round.instrument_hash == short.content_hash
+        survey_round.opens_at = now - timedelta(hours=1)
+    tokens = {invitation.team_id: invitation.token for invitation in started.created.invitations}
+    answered = 0
+    for team, n in (("A", 6), ("B", 5), ("Tiny", 2)):
+        for person in range(n):
+            draft = questionnaire.start_assessment(
+                runtime, language="en", intervention="", role=None, invite_token=tokens[world.org.teams[team]]
+            )
+            given = {item: 2 + (person % 3) for item in short.required_ids}
+            questionnaire.save_answers(runtime, token=draft.draft_token, answers=given, step=0)
+            questionnaire.submit(runtime, token=draft.draft_token)
+            answered += 1
+
+    after_closing = now + timedelta(days=30)
+    view = dashboard(runtime, world.mia, Filters(world.org.id), language="en", now=after_closing)
+    assert [p.round_name for p in view.trends] == ["Spring", "Autumn", "Intake check"]
+    follow_up_point = view.trends[-1]
+    # Everyone who answered through a link, Tiny's two too: the organisation's figure holds them (Tiny alone is
+    # never shown).
+    assert follow_up_point.group.shown and follow_up_point.group.n == answered
+    actions = reading.dashboard_actions(runtime, world.mia, world.org.id, language="en")
+    chart = changed.what_changed(view, actions, "client_autonomy", "en")
+    rows = chart.table.values.tolist()
+    [action_row] = [row for row in rows if row[2] == "Ask clients at intake"]
+    assert action_row[1] == t("dashboard.changed.row_started", "en")
+    assert action_row[6] == "; ".join(
+        [
+            t("dashboard.changed.round_before", "en", round="Autumn"),
+            t("dashboard.changed.round_after", "en", round="Intake check"),
+        ]
+    )
+    assert rows.index(action_row) < [row[2] for row in rows].index("Intake check")  # in date order
+    [line] = lines(chart)
+    expected = next(m.estimate.mean for m in follow_up_point.means if m.theme.id == "client_autonomy")
+    assert line[2][-1] == expected and line[1][-1] > action_row_day(chart, "Ask clients at intake")
+
+
+def action_row_day(chart, title: str):
+    """The day an action is marked on the chart (its note's x)."""
+    [note] = [n for n in action_notes(chart) if title[:10] in n.text]
+    return note.x
