@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
@@ -223,10 +224,15 @@ def owned_results() -> list[int]:
 
 # & too: "&lt;" typed by someone is shown as typed, not as "<".
 _MARKDOWN_SPECIALS = "\\`*_{}[]()#+-.!|<>~$:&"
+# The browser's Markdown turns bare web and e-mail addresses into links after parsing, so escaping does not stop
+# it ("https\\://x" is still a link). An invisible word joiner in "://", "www." and before "@" does.
+_AUTOLINK_STARTS = re.compile(r"(?<=:)(?=//)|(?i:(?<=www))(?=\.)|(?=@)")
+WORD_JOINER = "\u2060"
 
 
 def plain(text: str) -> str:
-    """Free text made inert for st.markdown: no HTML, links, images or formatting."""
+    """Free text made inert for st.markdown: no HTML, links (bare addresses too), images or formatting."""
+    text = _AUTOLINK_STARTS.sub(WORD_JOINER, text)
     return "".join(f"\\{ch}" if ch in _MARKDOWN_SPECIALS else ch for ch in text)
 
 
