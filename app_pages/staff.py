@@ -202,7 +202,10 @@ def sign_out(runtime: Runtime) -> None:
     auth.logout(runtime, token)
     st.session_state[state_keys.STAFF_COOKIE_DROPPED] = token
     st.session_state[state_keys.STAFF_COOKIE_WRITE] = ""
-    for key in (USERNAME_KEY, PASSWORD_KEY):
+    # Typed sign-in fields, and what this account made to be shown once or handed out: the next person at this
+    # browser must not be offered its invitation links or files.
+    made = (state_keys.ROUND_LINKS, state_keys.PLAN_LINKS, state_keys.WORKSHOP_FILES, state_keys.PREPARED_FILES)
+    for key in (USERNAME_KEY, PASSWORD_KEY, *made):
         st.session_state.pop(key, None)
     notify("success", "staff.signed_out")
     if sso_available(runtime) and st.user.is_logged_in:

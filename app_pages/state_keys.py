@@ -13,6 +13,7 @@ LINKS = "vm_links"  # markers of the team links this browser started answering t
 OWNED_RESULTS = "vm_owned_results"  # response ids this session may show (submitted here or resumed)
 RESUME_CODE = "vm_resume_code"  # the resume code typed in this session
 INVITE = "vm_invite"  # the team invitation token of this visit (?invite=...)
+PREPARED_FILES = "vm_prepared_files"  # {download key: prepared_files.PreparedFile, or why it was not made}
 
 # --- answering (app_pages/respond/) ---------------------------------------------------------------------
 DRAFT = "vm_draft"  # the token of the draft being answered (also ?draft=...)

@@ -11,7 +11,7 @@ from functools import partial
 
 import streamlit as st
 
-from app_pages import shell, staff
+from app_pages import prepared_files, shell, staff
 from app_pages.actions import action_detail, follow_ups, forms
 from app_pages.shell import plain, t
 from services.accounts import authorisation
@@ -205,26 +205,38 @@ def plan_list(context: plan.PlanContext, targets: dict[str, plan.TargetChoice]) 
         key="plan-table",
     )
     if authorisation.can(account, plan.PAGE, "export"):
-        # Side by side, each as wide as its label: in columns the labels were cut to "Download …" alike.
-        buttons = st.container(horizontal=True)
-        for file_format in files.FORMATS:
-            buttons.download_button(
-                t(f"actions.export_{file_format}"),
-                key=f"plan-export-{file_format}",
-                on_click="ignore",
-                data=partial(export, context.organisation_id, file_format, statuses, target),
-                file_name=files.filename(context.organisation, datetime.now(UTC), file_format, language),
-                mime=files.FORMATS[file_format],
-                icon=":material/download:",
-            )
+        exports(context, statuses, target, rows)
     return rows
 
 
-def export(organisation_id: int, file_format: str, statuses, target) -> bytes:
-    """The file's bytes, made (and audited) only when the download is clicked."""
-    return files.export_plan(
-        runtime, account, organisation_id, file_format, language=language, statuses=statuses, target=target
-    ).data
+def exports(context: plan.PlanContext, statuses: list[str], target: Target | None, rows: list[plan.ActionRow]) -> None:
+    """The plan as the table shows it, each file made (and audited) at its own click, then handed out from this
+    session's memory (app_pages/prepared_files.py); a change to the filters or to an action drops it."""
+    offers = [
+        prepared_files.FileOffer(
+            f"plan-export-{file_format}",
+            partial(export, context.organisation_id, file_format, statuses, target),
+            t(f"actions.prepare_{file_format}"),
+            t(f"actions.export_{file_format}"),
+            files.FORMATS[file_format],
+        )
+        for file_format in files.FORMATS
+    ]
+    shown = tuple((row.id, row.version, row.notes) for row in rows)
+    signature = (account.id, context.organisation_id, tuple(sorted(statuses)), target, language, shown)
+    # Side by side, each as wide as its label: in columns the labels were cut to "Download …" alike.
+    prepared_files.offer(st.container(horizontal=True), offers, signature)
+
+
+def export(organisation_id: int, file_format: str, statuses, target) -> tuple[str, bytes] | None:
+    """The file for the account as it is now (signed out: nothing), audited."""
+    signed_in = staff.signed_in_account(runtime)
+    if signed_in is None:
+        return None
+    made = files.export_plan(
+        runtime, signed_in, organisation_id, file_format, language=language, statuses=statuses, target=target
+    )
+    return made.filename, made.data
 
 
 # --- the page ------------------------------------------------------------------------------------------------

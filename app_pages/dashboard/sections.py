@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
 import streamlit as st
 
-from app_pages import shell, staff
+from app_pages import prepared_files, shell, staff
 from app_pages.dashboard import changes
 from app_pages.shell import plain, t
 from services.accounts import authorisation
@@ -162,28 +161,34 @@ def overview(view, language: str) -> None:
 
 
 def exports(runtime, account, view) -> None:
-    """CSV, Excel and PDF of what the page shows; the file is made (and audited) only on a click."""
+    """CSV, Excel and PDF of what the page shows: each made (and audited) only at its own click, then handed out
+    from this session's memory while the page shows the same view (app_pages/prepared_files.py)."""
     if not authorisation.can(account, "dashboard", "export", view.organisation_id, view.filters.team_id):
         return
-    columns = st.columns([1, 1, 1, 3])
-    for column, file_format in zip(columns, ("csv", "xlsx", "pdf")):
-        column.download_button(
-            t(f"dashboard.export.{file_format}"),
-            key=f"dash-export-{file_format}",
-            on_click="ignore",
-            file_name=dashboard_files.export_filename(
-                view.organisation_name, datetime.now(UTC), file_format, dashboard_files.chosen_filters(view)
-            ),
-            mime=dashboard_files.FORMATS[file_format],
-            icon=":material/download:",
-            data=partial(_export_data, runtime, account, view, file_format),
+    offers = [
+        prepared_files.FileOffer(
+            f"dash-export-{file_format}",
+            partial(_export_file, runtime, view, file_format),
+            t("dashboard.export.make", format=t(f"dashboard.export.{file_format}")),
+            t("dashboard.export.download", format=t(f"dashboard.export.{file_format}")),
+            dashboard_files.FORMATS[file_format],
         )
+        for file_format in EXPORT_FORMATS
+    ]
+    prepared_files.offer(st.container(horizontal=True), offers, (account.id, view.filters, view.language))
 
 
-def _export_data(runtime, account, view, file_format: str) -> bytes:
-    """The file's bytes, made only when the download is clicked; the PDF with the organisation's plan."""
+EXPORT_FORMATS = ("csv", "xlsx", "pdf")
+
+
+def _export_file(runtime, view, file_format: str) -> tuple[str, bytes] | None:
+    """The file for the account as it is now (signed out: nothing); the PDF with the organisation's plan."""
+    account = staff.signed_in_account(runtime)
+    if account is None:
+        return None
     plan = changes.pdf_plan(runtime, account, view) if file_format == "pdf" else None
-    return dashboard_files.export_dashboard(runtime, account, view, file_format, plan=plan).data
+    made = dashboard_files.export_dashboard(runtime, account, view, file_format, plan=plan)
+    return made.filename, made.data
 
 
 def where_to_start(account, view, language: str) -> None:

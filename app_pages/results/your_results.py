@@ -3,7 +3,7 @@ device for a day), with downloads and their way back (the resume code)."""
 
 import streamlit as st
 
-from app_pages import paths, shell, state_keys
+from app_pages import paths, prepared_files, shell, state_keys
 from app_pages.respond import keep_way_back
 from app_pages.results import organisation_actions
 from app_pages.shell import plain, t
@@ -87,39 +87,46 @@ def downloads(view) -> None:
     )
     stem = f"valuematch-{view.created_at:%Y%m%d}-{view.response_id}"
     role = next((localise(r.name, language) for r in view.instrument.roles if r.id == view.role), None)
-    pdf, csv, json = st.columns(3)
-    pdf.download_button(
-        t("results.download_pdf"),
-        key="download-pdf",
-        mime="application/pdf",
-        file_name=f"{stem}.pdf",
-        on_click="ignore",
-        data=lambda: report_pdf.build_pdf(
-            view.instrument,
-            view.report,
-            language,
-            intervention=view.intervention,
-            role_name=role,
-            created_at=view.created_at,
-            resume_code=code if in_pdf else None,
+    # The report is made at its own click and handed out from this session (app_pages/prepared_files.py); made
+    # anew when the choice of the code in it changes. The answers are small: given as the page is drawn.
+    row = st.container(horizontal=True)
+    report = prepared_files.FileOffer(
+        "download-pdf",
+        lambda: (
+            f"{stem}.pdf",
+            report_pdf.build_pdf(
+                view.instrument,
+                view.report,
+                language,
+                intervention=view.intervention,
+                role_name=role,
+                created_at=view.created_at,
+                resume_code=code if in_pdf else None,
+            ),
         ),
+        t("results.prepare_pdf"),
+        t("results.download_pdf"),
+        "application/pdf",
     )
-    csv.download_button(
+    prepared_files.offer(row, [report], (view.response_id, language, code if in_pdf else None), again=False)
+    row.download_button(
         t("results.download_csv"),
         key="download-csv",
         mime="text/csv",
         file_name=f"{stem}-answers.csv",
         on_click="ignore",
+        icon=":material/download:",
         data=answer_files.answers_csv(
             view.instrument, view.answers, language, intervention=view.intervention, created_at=view.created_at
         ),
     )
-    json.download_button(
+    row.download_button(
         t("results.download_json"),
         key="download-json",
         mime="application/json",
         file_name=f"{stem}-answers.json",
         on_click="ignore",
+        icon=":material/download:",
         data=answer_files.answers_json(
             view.instrument,
             view.answers,

@@ -13,6 +13,7 @@ from services.accounts import auth, management
 from services.actions import follow_up, plan
 from services.admin import organisations
 from services.workshop import hosting
+from tests.support.downloads import download_button, record_media, served
 
 PASSWORD = "correct horse battery"
 ADDRESS = "https://valuematch.example.org"
@@ -209,3 +210,44 @@ def test_in_dutch(open_as, runtime, people):
     shown = texts(at)
     assert "Ons ontwerp, gebaseerd op" in shown and "Autonomie van de cliënt" in shown
     assert "1 actie getoond: 0 in uitvoering, 1 gepland" in shown
+    assert at.button(key="plan-export-xlsx-make").label == "Plan klaarmaken (Excel)"
+
+
+def plan_exports(runtime) -> list[str]:
+    from db.account_models import AuditLog
+
+    with runtime.sessions.begin() as session:
+        return [row.detail["format"] for row in session.query(AuditLog).filter_by(action="plan_exported")]
+
+
+@pytest.mark.parametrize(
+    "file_format, make_label, download_label, holds",
+    [
+        ("csv", "Prepare the plan (CSV)", "Download the plan (CSV)", lambda data: b"Ask clients first" in data),
+        ("xlsx", "Prepare the plan (Excel)", "Download the plan (Excel)", lambda data: data.startswith(b"PK")),
+    ],
+)
+def test_the_plan_is_exported_at_its_click_and_only_as_the_table_shows_it(
+    open_as, runtime, people, monkeypatch, file_format, make_label, download_label, holds
+):
+    media = record_media(monkeypatch)
+    an_action(runtime, people)
+    at = open_as("mia")
+    no_exceptions(at)
+    assert download_button(at, f"plan-export-{file_format}") is None and plan_exports(runtime) == []
+    at = at.button(key=f"plan-export-{file_format}-make").click().run()
+    no_exceptions(at)
+    button = download_button(at, f"plan-export-{file_format}")
+    assert button is not None and button.proto.label == download_label
+    assert holds(served(media, button))
+    assert plan_exports(runtime) == [file_format]
+
+    at.multiselect(key="plan-filter-status").unselect("done").run()  # other filters: the file is not offered
+    assert download_button(at, f"plan-export-{file_format}") is None
+    assert [b.label for b in at.button if b.key == f"plan-export-{file_format}-make"] == [make_label]
+    at = at.button(key=f"plan-export-{file_format}-make").click().run()
+    assert download_button(at, f"plan-export-{file_format}") is not None
+    an_action(runtime, people, description="Ask the team too")  # the plan changed: the file is not offered
+    at.run()
+    assert download_button(at, f"plan-export-{file_format}") is None
+    assert plan_exports(runtime) == [file_format, file_format]

@@ -10,6 +10,7 @@ import pytest
 from app_pages import staff, state_keys
 from services.accounts import auth, management
 from tests.support.dashboard_data import make_org, make_round, random_answers, respond
+from tests.support.downloads import download_button, record_media, served
 
 PASSWORD = "correct horse battery"
 
@@ -227,20 +228,54 @@ def test_choosing_another_intervention_resets_a_round_of_the_old_one(dashboard_a
     assert video in at.selectbox(key="dash-round").options or "V1" in at.selectbox(key="dash-round").options
 
 
-def test_exports_are_made_only_on_a_click(dashboard_as, runtime, monkeypatch):
-    from db.account_models import AuditLog
-    from services.dashboard import files as dashboard_files
+EXPORT_FORMATS = ("csv", "xlsx", "pdf")
 
-    calls = []
-    monkeypatch.setattr(dashboard_files, "export_dashboard", lambda *args, **kwargs: calls.append(args))
+
+def exported_formats(runtime) -> list[str]:
+    from db.account_models import AuditLog
+
+    with runtime.sessions.begin() as session:
+        return [row.detail["format"] for row in session.query(AuditLog).filter_by(action="dashboard_exported")]
+
+
+def test_exports_are_made_only_on_a_click(dashboard_as, runtime):
     at = dashboard_as("maya")
     no_exceptions(at)
-    ids = [b.proto.id for b in at.get("download_button")]
-    assert len(ids) == 3 and all(any(f"dash-export-{f}" in i for i in ids) for f in ("csv", "xlsx", "pdf"))
-    assert [b.proto.label for b in at.get("download_button")] == ["CSV", "Excel", "PDF"]
-    assert calls == []
-    with runtime.sessions.begin() as session:
-        assert session.query(AuditLog).filter_by(action="dashboard_exported").count() == 0
+    assert at.get("download_button") == []
+    makes = [b for b in at.button if re.fullmatch(r"dash-export-\w+-make", b.key or "")]
+    assert [(b.key, b.label) for b in makes] == [
+        ("dash-export-csv-make", "Prepare CSV"),
+        ("dash-export-xlsx-make", "Prepare Excel"),
+        ("dash-export-pdf-make", "Prepare PDF"),
+    ]
+    assert exported_formats(runtime) == []
+
+
+@pytest.mark.parametrize(
+    "file_format, label, starts",
+    [("csv", "Download CSV", "\ufeff".encode()), ("xlsx", "Download Excel", b"PK"), ("pdf", "Download PDF", b"%PDF-")],
+)
+def test_an_export_is_made_and_audited_at_its_click_and_only_for_its_view(
+    dashboard_as, runtime, world, monkeypatch, file_format, label, starts
+):
+    media = record_media(monkeypatch)
+    at = dashboard_as("maya")
+    at.button(key=f"dash-export-{file_format}-make").click().run()
+    no_exceptions(at)
+    button = download_button(at, f"dash-export-{file_format}")
+    assert button is not None and button.proto.label == label
+    assert served(media, button).startswith(starts)  # held by the session: still there after two sweeps
+    assert exported_formats(runtime) == [file_format]  # only the file asked for is made and audited
+    still_to_make = {f for f in EXPORT_FORMATS if f"dash-export-{f}-make" in {b.key for b in at.button}}
+    assert still_to_make == set(EXPORT_FORMATS) - {file_format}
+    at.run()
+    assert download_button(at, f"dash-export-{file_format}") is not None and exported_formats(runtime) == [file_format]
+
+    at.selectbox(key="dash-team").select(world["north"].teams["Beta"]).run()  # another view: the file is not offered
+    no_exceptions(at)
+    assert download_button(at, f"dash-export-{file_format}") is None
+    assert f"dash-export-{file_format}-make" in {b.key for b in at.button}
+    assert exported_formats(runtime) == [file_format]
 
 
 def test_dutch_dashboard(dashboard_as, world, texts):

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from app_pages import paths, state_keys
 from db.models import Response
 from services.respond import questionnaire
+from tests.support.downloads import download_button, record_media, served
 
 
 def no_exceptions(at):
@@ -180,7 +181,32 @@ def test_results_page_shows_everything_with_stable_keys(app, submitted, texts):
     for name in ("match_vs_mismatch", "themes_radar", "compassion_lens", "value_gap"):
         assert f"chart-{name}" in chart_ids, name
     downloads = {el.proto.label for el in at.get("download_button")}
-    assert downloads == {"Report (PDF)", "My answers (CSV)", "My answers (JSON)"}
+    assert downloads == {"My answers (CSV)", "My answers (JSON)"}  # the report is made at its own click
+    assert at.button(key="download-pdf-make").label == "Prepare report (PDF)"
+
+
+@pytest.mark.parametrize(
+    "lang, make_label, label",
+    [("en", "Prepare report (PDF)", "Report (PDF)"), ("nl", "Rapport klaarmaken (pdf)", "Rapport (pdf)")],
+)
+def test_the_report_is_made_at_its_click_and_again_when_the_code_in_it_changes(
+    app, submitted, monkeypatch, lang, make_label, label
+):
+    media = record_media(monkeypatch)
+    response_id, code = submitted
+    state = {state_keys.RESULT_ID: response_id, state_keys.OWNED_RESULTS: [response_id], state_keys.RESUME_CODE: code}
+    at = app("results", query={"lang": lang}, state=state)
+    assert download_button(at, "download-pdf") is None
+    assert at.button(key="download-pdf-make").label == make_label
+    at.button(key="download-pdf-make").click().run()
+    no_exceptions(at)
+    report = download_button(at, "download-pdf")
+    assert report is not None and report.proto.label == label
+    assert served(media, report).startswith(b"%PDF-")
+    at.checkbox(key="code-in-pdf").check().run()  # a report without the code is not handed out as one with it
+    assert download_button(at, "download-pdf") is None
+    at.button(key="download-pdf-make").click().run()
+    assert served(media, download_button(at, "download-pdf")).startswith(b"%PDF-")
 
 
 def test_results_are_private_to_the_session(app, submitted, texts):

@@ -6,7 +6,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.conftest import SLOW_PAGE_TIMEOUT_MS, wait_for_streamlit
-from tests.browser.steps import answer_every_step, click, next_step, screenshot_on_failure
+from tests.browser.steps import answer_every_step, click, next_step, screenshot, screenshot_on_failure
 
 
 def start(page, url: str, intervention: str, code: str | None = None) -> str | None:
@@ -65,6 +65,9 @@ def english_journey(page, app_server) -> str:
     expect(page.get_by_test_id("stMetricLabel")).to_have_text("Alignment index")
     for chart in ("match_vs_mismatch", "themes_radar", "compassion_lens", "value_gap"):
         expect(page.locator(f".st-key-chart-{chart}")).to_be_visible()
+    click(page, "download-pdf-make", SLOW_PAGE_TIMEOUT_MS)  # made first, then downloaded from the session
+    expect(page.locator(".st-key-download-pdf button")).to_be_visible()
+    screenshot(page, "results-downloads")
     with page.expect_download() as download:
         page.locator(".st-key-download-pdf button").click()
     with open(download.value.path(), "rb") as pdf:

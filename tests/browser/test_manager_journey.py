@@ -29,7 +29,7 @@ from tests.browser.conftest import (
     click_and_wait,
     wait_for_streamlit,
 )
-from tests.browser.steps import answer_every_step, click, dutch_page, screenshot_on_failure
+from tests.browser.steps import answer_every_step, click, dutch_page, screenshot, screenshot_on_failure
 
 PASSWORD = "correct horse battery"
 MANAGER_PASSWORD = "a long manager password"
@@ -261,6 +261,9 @@ def manager_reads_dashboard(page, url: str, other_id: int) -> None:
 
     # The export of the whole organisation holds no number of Team B.
     choose(page, "dash-team", "All teams")
+    click(page, "dash-export-csv-make")  # made (and audited) first, then downloaded from the session
+    expect(page.get_by_text("Made at ", exact=False)).to_be_visible()
+    screenshot(page, "manager-export-made")
     with page.expect_download() as download:
         page.locator(".st-key-dash-export-csv button").click()
     rows = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8-sig").read())))
@@ -313,6 +316,9 @@ def test_the_manager_reads_the_dashboard_in_dutch(browser, start_app_server):
 
         choose(page, "dash-team", words("dashboard.filter.all_teams"))
         expect(responses).to_contain_text(everyone)
+        click(page, "dash-export-csv-make")
+        expect(page.locator(".st-key-dash-export-csv button")).to_be_visible()
+        dutch_page(page, "manager-nl-4-export-made")
         with page.expect_download() as download:
             page.locator(".st-key-dash-export-csv button").click()
         rows = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8-sig").read())))

@@ -180,7 +180,7 @@ def test_from_a_workshop_action_to_a_started_follow_up_round(browser, site, lang
         expect(page.locator('[class*="st-key-plan-due-name-"] input')).to_have_value(round_name)
         start = page.get_by_role("button", name=t("actions.due_start", language))
         expect(start).to_be_visible()  # the page is drawn to its end before its picture
-        expect(page.get_by_role("button", name=t("actions.export_xlsx", language))).to_be_visible()
+        expect(page.get_by_role("button", name=t("actions.prepare_xlsx", language))).to_be_visible()
         journey.step(page, "6-due")
         click_and_wait(page, start)
         expect(page.get_by_role("heading", name=t("admin.links_heading", language, round=round_name))).to_be_visible()
