@@ -152,11 +152,11 @@ def overview(view, language: str) -> None:
             responses.metric(t("dashboard.overview.responses"), short)
             responses.caption(charts.group_status(selection, view.k, language))
         k.metric(t("dashboard.overview.k"), view.k, help=t("dashboard.overview.k_help", k=view.k))
+        # The version(s) as the figure (short enough not to be cut), the questionnaire's name in words below it.
         instrument.metric(
-            t("dashboard.overview.instrument"),
-            ", ".join(view.instruments),
-            help=t("dashboard.overview.instrument_help"),
+            t("dashboard.overview.instrument"), ", ".join(view.versions), help=t("dashboard.overview.instrument_help")
         )
+        instrument.caption("; ".join(plain(name) for name in view.question_sets))
         st.caption(t("dashboard.overview.privacy", k=view.k))
 
 

@@ -24,11 +24,12 @@ from db.tallies import (
     ScoreCell,
     count_cells,
 )
-from questions.model import Instrument
+from questions.model import Instrument, localise
 from services.dashboard.filters import Filters
 from services.dashboard.release import item_family, load_release, score_family
 from services.dashboard.stats import Moments
-from services.errors import InvalidInput, NotFound
+from services.errors import InvalidInput, NotFound, StartupError
+from services.i18n import t
 from services.runtime import Runtime, version_key
 
 ALIGNMENT_KEY = "alignment_index"
@@ -222,3 +223,20 @@ def instrument_versions(rt: Runtime, rounds: Iterable[SurveyRound]) -> list[Inst
     """The distinct instrument versions of `rounds`, oldest version first."""
     found = {r.instrument_hash: rt.bank(r.instrument_hash) for r in rounds}
     return sorted(found.values(), key=lambda i: (i.id, version_key(i.version)))
+
+
+def question_set_names(rt: Runtime, instruments: Iterable[Instrument], language: str) -> tuple[str, ...]:
+    """Each version in words, as a clinician knows it: "Full questionnaire, version 1.0" or the short form's name
+    with its version (its bank's id and version when that bank is no longer installed)."""
+    names = []
+    for instrument in instruments:
+        if instrument.form_id is None:
+            name = t("dashboard.overview.full_form", language)
+        else:
+            try:
+                name = localise(rt.bank(instrument.parent_hash or "").form(instrument.form_id).name, language)
+            except (StartupError, KeyError):
+                names.append(instrument.label)
+                continue
+        names.append(t("dashboard.overview.form_version", language, name=name, version=instrument.version))
+    return tuple(dict.fromkeys(names))

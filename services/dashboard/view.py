@@ -32,7 +32,14 @@ from db.workshops import tied_pictures
 from questions.model import localise
 from services.accounts.auth import AccountView
 from services.accounts.authorisation import authorise
-from services.dashboard.data import ALIGNMENT_KEY, DashboardContext, aware, check_filters, instrument_versions
+from services.dashboard.data import (
+    ALIGNMENT_KEY,
+    DashboardContext,
+    aware,
+    check_filters,
+    instrument_versions,
+    question_set_names,
+)
 from services.dashboard.data import (
     load_context as _load,
 )
@@ -356,6 +363,8 @@ def _build(ctx: DashboardContext, account: AccountView | None) -> DashboardView:
         language=language,
         selection=selection,
         instruments=tuple(i.label for i in instruments),
+        question_sets=question_set_names(ctx.rt, instruments, language),
+        versions=tuple(dict.fromkeys(i.version for i in instruments)),
         themes=themes,
         scale=scale,
         theme_means=theme_means,

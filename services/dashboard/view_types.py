@@ -43,6 +43,8 @@ class DashboardView:
     language: str
     selection: Group
     instruments: tuple[str, ...]  # labels of the instrument versions of the selection
+    question_sets: tuple[str, ...]  # the same versions in words ("Full questionnaire, version 1.0")
+    versions: tuple[str, ...]  # their version numbers, each once ("1.0")
     themes: tuple[Theme, ...]  # the domains common to those versions
     scale: tuple[tuple[int, str], ...]  # (point, label) of the answer scale
     theme_means: tuple[ThemeMean, ...]

@@ -1,7 +1,8 @@
 """Issue 18 in a real browser, from a workshop to a follow-up round: the facilitator adds the workshop's agreed
 action to the organisation's plan in one click; the manager finds it in the plan with its origin and schedules
 a follow-up round from it for next week; the admin sees that round as due, starts it, and sees its invitation
-links once.
+links once; once the round has been answered through those links and has closed, the manager sees it on the
+dashboard's "what changed", after the action.
 
 The organisation (teams A and B, one intervention, no rounds yet), the three accounts and the workshop with its
 agreed action are made through the services; everything the three people do is done in the browser, each in a
@@ -10,16 +11,22 @@ leaves a screenshot in artifacts/screenshots/plan-follow-up-<language>-*.png; in
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
+from db.action_models import ActionItem
+from db.org_models import SurveyRound
 from services.accounts import auth, management
 from services.actions import follow_up, plan
-from services.admin import organisations
+from services.admin import organisations, rounds
 from services.formatting import format_date
 from services.i18n import t
+from services.respond import questionnaire
 from services.runtime import build_runtime
 from services.settings import Settings
 from services.workshop import hosting
@@ -34,6 +41,7 @@ PASSWORD = "correct horse battery"
 LOCALES = {"en": "en-GB", "nl": "nl-NL"}
 TITLES = {"en": "Team A, March", "nl": "Team A, maart"}
 INTERVENTIONS = {"en": "Online CBT", "nl": "Online cgt-module"}
+BASELINE = {"en": "Baseline", "nl": "Nulmeting"}
 AGREED = {"en": "Ask for protected learning time", "nl": "Vraag om beschermde leertijd"}
 TEAMS = ("Team A", "Team B")
 
@@ -51,9 +59,8 @@ def seed(rt, language: str) -> int:
     """Everything before the journey, through the services; the organisation's id."""
     anna = auth.create_first_admin(rt, "anna", PASSWORD)
     org = organisations.create_organisation(rt, anna, name="Zorg Noord")
-    for team in TEAMS:
-        organisations.create_team(rt, anna, org.id, name=team)
-    organisations.add_intervention(rt, anna, org.id, name=INTERVENTIONS[language])
+    teams = [organisations.create_team(rt, anna, org.id, name=team) for team in TEAMS]
+    intervention = organisations.add_intervention(rt, anna, org.id, name=INTERVENTIONS[language])
     for name, role in (("mia", "manager"), ("fien", "facilitator")):
         management.create_account(rt, anna, role=role, username=name, password=PASSWORD, scope={org.id: None})
     fien = auth.login(rt, "fien", PASSWORD, "seed").account
@@ -67,6 +74,20 @@ def seed(rt, language: str) -> int:
         min_group_size=5,
     )
     hosting.add_action(rt, fien, workshop.id, kind="influence", theme="technology_push", text=AGREED[language])
+    # A round before all this, answered through its links and closed six weeks ago: the follow-up's baseline.
+    now = datetime.now(UTC)
+    created = rounds.create_round(
+        rt,
+        anna,
+        org.id,
+        intervention_id=intervention.id,
+        name=BASELINE[language],
+        opens_at=now,
+        closes_at=now + timedelta(days=1),
+        team_ids=[team.id for team in teams],
+    )
+    tokens = [invitation.token for invitation in created.invitations]
+    answer_round(rt, created.round.id, tokens, now - timedelta(days=60), now - timedelta(days=45), value=2)
     return org.id
 
 
@@ -97,6 +118,41 @@ def type_date(page, key_start: str, day: date) -> None:
     for index, digits in ((2, f"{day.year}"), (1, f"{day.month:02d}"), (0, f"{day.day:02d}")):
         segments.nth(index).press_sequentially(digits)
     page.keyboard.press("Escape")
+
+
+def action_day() -> date:
+    """The day the action is dated to, before its follow-up round (answer_follow_up)."""
+    return datetime.now(UTC).date() - timedelta(days=20)
+
+
+def answer_follow_up(rt, action_id: int, urls: list[str]) -> None:
+    """The action planned twenty days ago, its round open from ten days ago to yesterday, answered on the short
+    form by five colleagues of each team through their team's link."""
+    now = datetime.now(UTC)
+    with rt.sessions.begin() as session:
+        session.get(ActionItem, action_id).created_at = datetime.combine(action_day(), now.time(), UTC)
+        round_id = session.scalars(select(SurveyRound.id).order_by(SurveyRound.id.desc())).first()
+    tokens = [parse_qs(urlsplit(url).query)["invite"][0] for url in urls]
+    answer_round(rt, round_id, tokens, now - timedelta(days=10), now - timedelta(days=1), value=4)
+
+
+def answer_round(rt, round_id: int, tokens: list[str], opens_at: datetime, closes_at: datetime, value: int) -> None:
+    """Five colleagues of each team answer through their team's link while the round is open (now), answers
+    around `value`; then the round's days are moved to `opens_at`..`closes_at`, as time would."""
+    now = datetime.now(UTC)
+    with rt.sessions.begin() as session:
+        survey_round = session.get(SurveyRound, round_id)
+        survey_round.opens_at, survey_round.closes_at = now - timedelta(hours=1), now + timedelta(days=1)
+    for token in tokens:
+        for person in range(5):
+            draft = questionnaire.start_assessment(rt, language="en", intervention="", role=None, invite_token=token)
+            form = questionnaire.load_draft(rt, draft.draft_token).instrument  # the round's: full or short
+            answers = {item: value - 1 + (person + n) % 3 for n, item in enumerate(form.required_ids)}
+            questionnaire.save_answers(rt, token=draft.draft_token, answers=answers, step=0)
+            questionnaire.submit(rt, token=draft.draft_token)
+    with rt.sessions.begin() as session:
+        survey_round = session.get(SurveyRound, round_id)
+        survey_round.opens_at, survey_round.closes_at = opens_at, closes_at
 
 
 class Journey:
@@ -180,6 +236,7 @@ def test_from_a_workshop_action_to_a_started_follow_up_round(browser, site, lang
         expect(page.locator('[class*="st-key-plan-due-name-"] input')).to_have_value(round_name)
         start = page.get_by_role("button", name=t("actions.due_start", language))
         expect(start).to_be_visible()  # the page is drawn to its end before its picture
+        expect(page.get_by_test_id("stDataFrame").first).to_be_visible()  # the plan's table, drawn
         expect(page.get_by_role("button", name=t("actions.prepare_xlsx", language))).to_be_visible()
         journey.step(page, "6-due")
         click_and_wait(page, start)
@@ -187,7 +244,8 @@ def test_from_a_workshop_action_to_a_started_follow_up_round(browser, site, lang
         expect(page.get_by_text(t("actions.links_once", language))).to_be_visible()
         links = page.locator("code", has_text="?invite=")
         expect(links).to_have_count(2)
-        assert all(link.strip().startswith(f"{server.url}/?invite=") for link in links.all_inner_texts())
+        urls = [link.strip() for link in links.all_inner_texts()]
+        assert all(url.startswith(f"{server.url}/?invite=") for url in urls)
         expect(due_heading).to_have_count(0)  # started: no longer due
         started = t("actions.follow_up_state_started", language, round=round_name)
         expect(page.get_by_text(started, exact=False)).to_be_visible()
@@ -196,3 +254,31 @@ def test_from_a_workshop_action_to_a_started_follow_up_round(browser, site, lang
         expect(links).to_have_count(0)
         expect(due_heading).to_have_count(0)
         journey.step(page, "8-links-hidden")
+
+    # The round runs its course (its days moved into the past, as time would), answered through its two links.
+    answer_follow_up(rt, action.id, urls)
+    # The manager sees it on the dashboard's "what changed", after the action, on the action's theme.
+    context, page = sign_in(browser, server, language, "mia")
+    with screenshot_on_failure(context, f"plan-follow-up-{language}-what-changed"):
+        expect(page.get_by_role("heading", name=t("dashboard.start.heading", language))).to_be_visible()
+        over_time = page.get_by_role("tab", name=t("dashboard.tabs.over_time", language))
+        click_and_wait(page, over_time, SLOW_PAGE_TIMEOUT_MS)
+        expect(page.get_by_role("heading", name=t("dashboard.changed.heading", language))).to_be_visible()
+        chart = page.locator(".st-key-chart-dash_what_changed")
+        expect(chart.locator(".main-svg").first).to_be_visible(timeout=SLOW_PAGE_TIMEOUT_MS)
+        expect(chart).to_contain_text(AGREED[language][:20])  # the action's mark
+        # "Online CBT: from 38 in Baseline to 52 in Follow-up ...": both rounds, whatever their values
+        line = t(
+            "dashboard.changed.summary",
+            language,
+            line=INTERVENTIONS[language],
+            first=BASELINE[language],
+            last=round_name,
+            start="VALUE",
+            end="VALUE",
+        )
+        expect(page.get_by_text(re.compile(re.escape(line).replace("VALUE", "[0-9]+")))).to_be_visible()
+        marked = t("dashboard.changed.planned_on", language, date=format_date(action_day(), language))
+        expect(page.get_by_text(f"“{AGREED[language]}” ({marked})", exact=False)).to_be_visible()
+        chart.scroll_into_view_if_needed()
+        journey.step(page, "9-what-changed")

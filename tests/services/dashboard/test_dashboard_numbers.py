@@ -14,6 +14,7 @@ from assessment.anonymity.figures import is_partial
 from assessment.figure_items import figure_parts
 from assessment.scoring import keyed, score_answers
 from questions.model import NOT_APPLICABLE, localise
+from services.dashboard.data import question_set_names
 from services.dashboard.likert_chart import likert
 from services.dashboard.stats import TOO_FEW_FOR_ALPHA, t_critical_95
 from services.dashboard.view import LEAST_ALIGNED, MISALIGNED, SPLIT_VIEW, Filters, dashboard, export_rows
@@ -253,3 +254,17 @@ def test_rounds_on_two_instrument_versions_show_the_themes_they_share(runtime):
     assert "transparency" in {t.id for t in new.themes}
     assert [p.round_name for p in new.trends] == ["Old", "New"]
     assert all(p.group.shown and len(p.means) == len(new.themes) for p in new.trends)
+
+
+@pytest.mark.parametrize(
+    "language, full, short",
+    [
+        ("en", "Full questionnaire, version 1.0", "Short workshop form (12 statements), version 1.0"),
+        ("nl", "Volledige vragenlijst, versie 1.0", "Korte workshopversie (12 stellingen), versie 1.0"),
+    ],
+)
+def test_the_question_sets_are_named_in_words(runtime, language, full, short):
+    """The overview names each version as a clinician knows it (the bank's id is for files and logs)."""
+    forms = [runtime.instrument, runtime.form("workshop")]
+    assert question_set_names(runtime, forms, language) == (full, short)
+    assert question_set_names(runtime, [runtime.instrument, runtime.instrument], language) == (full,)
