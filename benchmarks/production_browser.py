@@ -8,16 +8,15 @@ set size from /proc/<pid>/status (VmRSS), so no extra package is needed.
 from __future__ import annotations
 
 import os
-import socket
 import statistics
 import subprocess
-import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
 from benchmarks.production_data import log, runtime_for
 from benchmarks.timing import Row, Summary
+from scripts import local_servers
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -37,12 +36,6 @@ SETTLE_SECONDS = 3.0  # after the last page rendered, before reading the server'
 DEMO_RESPONSES = 2000
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -53,36 +46,11 @@ def rss_mb(pid: int) -> float:
 @contextmanager
 def app_server(database_url: str, log_path: Path):
     """`streamlit run app.py` in its own process group; yields (process, url, started at perf_counter)."""
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url}
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(ROOT / "app.py"),
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
-    with open(log_path, "wb") as output:
-        began = time.perf_counter()
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    port = local_servers.free_port()
+    began = time.perf_counter()
+    process = local_servers.start_streamlit(
+        ROOT / "app.py", port, env={**os.environ, "DATABASE_URL": database_url}, cwd=ROOT, log_path=log_path
+    )
     try:
         yield process, f"http://127.0.0.1:{port}", began
     finally:

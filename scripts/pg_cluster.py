@@ -22,12 +22,13 @@ import argparse
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from scripts import local_servers
 
 DEBIAN_ROOT = Path("/usr/lib/postgresql")  # one <major version>/bin folder per installed server
 SERVER_USER = "postgres"  # owns the cluster when we run as root
@@ -56,12 +57,6 @@ def require_bin_dir() -> Path:
     if folder is None:
         raise PostgresMissing(f"no {DEBIAN_ROOT}/*/bin with initdb and pg_ctl: install Debian's 'postgresql'")
     return folder
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _as_root() -> bool:
@@ -181,7 +176,7 @@ def create(
     made_here = folder is None
     folder = Path(tempfile.mkdtemp(prefix="vm-pg-")) if folder is None else folder
     folder.mkdir(parents=True, exist_ok=True)
-    cluster = Cluster(folder, bin_dir, free_port(), superuser, fast)
+    cluster = Cluster(folder, bin_dir, local_servers.free_port(), superuser, fast)
     try:
         if _as_root():
             _hand_to_server_user(folder)

@@ -35,6 +35,8 @@ from pathlib import Path
 
 import pytest
 
+from scripts import local_servers
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -163,12 +165,14 @@ def wait_for_streamlit(page, timeout: float = PAGE_TIMEOUT_MS, *, allow_exceptio
             raise AssertionError("the Streamlit app shows an exception:\n" + exceptions.first.inner_text())
 
 
+# The whole document is watched, not the stApp element found now: should the app's element be drawn anew, the
+# run's change of state happens on the new one.
 _WATCH_SCRIPT_STATE = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
   window.__vmRunSeen = false;
   if (window.__vmRunWatcher) window.__vmRunWatcher.disconnect();
   window.__vmRunWatcher = new MutationObserver(() => { window.__vmRunSeen = true; });
-  window.__vmRunWatcher.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  window.__vmRunWatcher.observe(document.body,
+    {attributes: true, subtree: true, attributeFilter: ['data-test-script-state']});
 }"""
 
 
@@ -227,12 +231,6 @@ class StreamlitServer:
         self.stop()
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _healthy(url: str) -> bool:
     try:
         with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
@@ -242,34 +240,8 @@ def _healthy(url: str) -> bool:
 
 
 def _launch(script: Path, env: dict[str, str], database_url: str, log_path: Path) -> StreamlitServer:
-    port = _free_port()
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(script),
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            cmd,
-            cwd=REPO_ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    port = local_servers.free_port()
+    process = local_servers.start_streamlit(script, port, env=env, cwd=REPO_ROOT, log_path=log_path)
     server = StreamlitServer(script, port, database_url, log_path, process)
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     while time.monotonic() < deadline:
@@ -285,7 +257,7 @@ def _launch(script: Path, env: dict[str, str], database_url: str, log_path: Path
         else (f"did not answer 'ok' on {server.url}/_stcore/health within {SERVER_START_TIMEOUT:.0f} s")
     )
     raise _ServerStartError(
-        f"streamlit server for {script} {state}.\ncommand: {' '.join(cmd)}\n"
+        f"streamlit server for {script} {state}.\ncommand: {' '.join(local_servers.streamlit_command(script, port))}\n"
         f"--- server output ({log_path}) ---\n{server.log()}"
     )
 
