@@ -3,7 +3,8 @@ opens the presenter view for the room; two phones join (one by typing the code, 
 screen shows, which it opens twice), one answers in the browser, the other as its pages would, and both see
 their own result; the screens stay blank below k and the group's picture appears by itself at k; then a
 second round: a phone waiting on the join page and a phone left on its results page both learn of it by
-themselves, the screens compare the rounds, and the CSV export holds what they showed.
+themselves (the first opens round two's questionnaire; its answers go as its pages send them), the screens
+compare the rounds, and the CSV export holds what they showed.
 
 Every text looked for is the app's own string in the journey's language. In Dutch every main step is kept as
 a screenshot (artifacts/screenshots/workshop-nl-*.png: desktop for the facilitator and the room, phone for
@@ -14,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -243,7 +245,15 @@ def second_round(rt, screen, room, typed, linked, journey: Journey, code: str) -
     journey.step(linked, "10-phone-results-new-round")
     expect(room.get_by_role("heading", name=words("ws.round_heading", round=2))).to_be_visible(timeout=BY_ITSELF_MS)
 
-    answer_on_phone(typed, journey)
+    # The phone starts round two; its answers are then sent as its pages send them (the first round was answered
+    # in the browser).
+    click(typed, "join-start")
+    typed.wait_for_url(re.compile(r"draft="))
+    expect(typed.locator('[class*="st-key-item-"]').first).to_be_visible()
+    [draft_token] = parse_qs(urlsplit(typed.url).query)["draft"]
+    form = questionnaire.load_draft(rt, draft_token).instrument
+    questionnaire.save_answers(rt, token=draft_token, step=0, answers=dict.fromkeys(form.required_ids, 3))
+    questionnaire.submit(rt, token=draft_token)
     others_answer(rt, code, journey.language, 4, value=5)
     comparison = words("workshop_report.comparison.title")
     for page in (screen, room):
