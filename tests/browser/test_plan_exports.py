@@ -14,8 +14,8 @@ from services.accounts import auth
 from services.actions import plan
 from services.i18n import t
 from tests.browser.conftest import wait_for_streamlit
-from tests.browser.steps import click, dutch_page, screenshot, screenshot_on_failure
-from tests.browser.test_plan_follow_up_journey import PASSWORD, open_plan, seed, sign_in
+from tests.browser.steps import click, screenshot_on_failure
+from tests.browser.test_plan_follow_up_journey import PASSWORD, Journey, open_plan, seed, sign_in
 from tests.browser.test_plan_follow_up_journey import site as site  # the fixture, by name
 
 pytestmark = pytest.mark.xdist_group("actions-journeys")
@@ -26,14 +26,6 @@ DESCRIPTION = {"en": "Ask clients how they want to use it", "nl": "Vraag cliënt
 def theme_label(rt, account, organisation_id: int, language: str) -> str:
     choices = plan.plan_context(rt, account, organisation_id, language=language).targets
     return next(choice.label for choice in choices if choice.target.key == "theme:client_autonomy")
-
-
-def picture(page, language: str, name: str) -> None:
-    name = f"plan-exports-{language}-{name}"
-    if language == "nl":
-        dutch_page(page, name)
-    else:
-        screenshot(page, name)
 
 
 @pytest.mark.parametrize("language", ["en", "nl"])
@@ -53,7 +45,7 @@ def test_the_manager_prepares_the_plan_then_downloads_it(browser, site, language
         click(page, "plan-export-xlsx-make")
         download_button = page.locator(".st-key-plan-export-xlsx button")
         expect(download_button).to_have_accessible_name(t("actions.export_xlsx", language))
-        picture(page, language, "1-prepared")
+        Journey(language, "plan-exports").step(page, "1-prepared")
         with page.expect_download() as download:
             download_button.click()
         assert download.value.suggested_filename.endswith(".xlsx")

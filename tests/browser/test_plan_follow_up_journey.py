@@ -158,11 +158,12 @@ def answer_round(rt, round_id: int, tokens: list[str], opens_at: datetime, close
 class Journey:
     """The journey's language: its screenshots, and in Dutch no English on any main step."""
 
-    def __init__(self, language: str):
+    def __init__(self, language: str, prefix: str = "plan-follow-up"):
         self.language = language
+        self.prefix = prefix
 
     def step(self, page, name: str) -> None:
-        name = f"plan-follow-up-{self.language}-{name}"
+        name = f"{self.prefix}-{self.language}-{name}"
         if self.language == "nl":
             dutch_page(page, name)
         else:

@@ -17,6 +17,7 @@ from services.admin import data_protection
 from services.workshop import hosting
 from tests.services.actions.conftest import NOW
 from tests.support.rows import count_rows
+from tests.support.workshops import new_workshop
 
 PURGED_AT = NOW + timedelta(days=400)  # with "365d": everything finished before NOW + 35 days is old
 PERIOD = "365d"
@@ -119,16 +120,7 @@ def test_an_open_action_keeps_its_started_follow_up_when_the_round_goes(runtime,
 
 
 def test_a_promoted_action_stays_when_its_workshop_is_purged(runtime, north, mia, fay):
-    workshop = hosting.create_workshop(
-        runtime,
-        fay,
-        title="Open evening",
-        intervention="Online CBT",
-        form_id=None,
-        language="en",
-        min_group_size=5,
-        now=NOW,
-    )
+    workshop = new_workshop(runtime, fay, title="Open evening", now=NOW)
     hosting.add_action(runtime, fay, workshop.id, kind="act", theme=None, text="Try it for a month", now=NOW)
     with runtime.sessions.begin() as session:
         [agreed] = actions(session, workshop.id)
