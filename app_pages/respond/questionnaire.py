@@ -20,9 +20,14 @@ log = logging.getLogger("valuematch.questionnaire")
 
 def save_answer(token: str, item_id: str) -> None:
     """A choice's callback: save it at once; the run it starts draws the draft the save returned."""
-    keep_for_this_run(send_answers(token, {item_id: st.session_state[f"item-{item_id}"]}))
+    choice = st.session_state[f"item-{item_id}"]
+    if choice is None:
+        # A person cannot un-choose a radio: an empty one is an older widget state that overlapping runs handed
+        # this run (seen under load). Saving it would clear the stored answer the browser still shows.
+        return
+    keep_for_this_run(send_answers(token, {item_id: choice}))
     missing = st.session_state.get(state_keys.MISSING, [])
-    if st.session_state.get(f"item-{item_id}") is not None and item_id in missing:
+    if item_id in missing:
         st.session_state[state_keys.MISSING] = [q for q in missing if q != item_id]
 
 

@@ -176,6 +176,9 @@ _WATCH_SCRIPT_STATE = """() => {
 }"""
 
 
+RUN_SEEN_MS = 10_000  # how long a click's run may take to show that it started
+
+
 def click_and_wait(page, locator, timeout: float = PAGE_TIMEOUT_MS) -> None:
     """Click something that reruns the script (a button), and wait until that run has finished.
 
@@ -183,10 +186,17 @@ def click_and_wait(page, locator, timeout: float = PAGE_TIMEOUT_MS) -> None:
     next step then lands in the middle of it (a typed value was lost that way). Here the page itself
     notes any change of the script state after the click, so the wait cannot end before the run began.
     """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
     wait_for_streamlit(page, timeout)
     page.evaluate(_WATCH_SCRIPT_STATE)
     locator.click()
-    page.wait_for_function("() => window.__vmRunSeen === true", timeout=timeout)
+    try:
+        page.wait_for_function("() => window.__vmRunSeen === true", timeout=min(timeout, RUN_SEEN_MS))
+    except PlaywrightTimeoutError:
+        # Seen once under heavy load: the click's run happened (the page moved on) and the state never changed
+        # on the page, perhaps its start and end drawn in one update. What the test expects next still decides.
+        pass
     wait_for_streamlit(page, timeout)
 
 
